@@ -1,0 +1,255 @@
+/**
+ * THE option table. Flags, prompts, validation, `--help`, the answers-file JSON
+ * Schema and the test matrices are all derived from it; never keep a parallel list.
+ */
+
+export const LANGUAGES = ['node', 'python', 'go', 'java'] as const;
+export const CLOUDS = ['aws', 'gcp', 'azure'] as const;
+export const RUNTIMES = ['ecs-fargate', 'cloud-run', 'container-apps'] as const;
+export const IAC_TOOLS = ['terraform', 'opentofu', 'none'] as const;
+export const STRATEGIES = ['rolling', 'blue-green', 'canary'] as const;
+export const MONITORING = ['prometheus', 'managed-prometheus', 'none'] as const;
+export const CI_SYSTEMS = ['github-actions'] as const;
+
+export type Language = (typeof LANGUAGES)[number];
+export type Cloud = (typeof CLOUDS)[number];
+export type Runtime = (typeof RUNTIMES)[number];
+export type IacTool = (typeof IAC_TOOLS)[number];
+export type Strategy = (typeof STRATEGIES)[number];
+export type Monitoring = (typeof MONITORING)[number];
+export type CiSystem = (typeof CI_SYSTEMS)[number];
+
+/** Which runtimes each cloud offers (first = default). Kubernetes comes later. */
+export const RUNTIMES_BY_CLOUD: Readonly<Record<Cloud, readonly Runtime[]>> = {
+  aws: ['ecs-fargate'],
+  gcp: ['cloud-run'],
+  azure: ['container-apps'],
+};
+
+export const DEFAULT_REGION: Readonly<Record<Cloud, string>> = {
+  aws: 'us-east-1',
+  gcp: 'us-central1',
+  azure: 'eastus',
+};
+
+/** The user's choices, and nothing derived from them (that is the Stack's job). */
+export interface Answers {
+  language: Language;
+  cloud: Cloud;
+  runtime: Runtime;
+  iac: IacTool;
+  environments: string[];
+  strategy: Strategy;
+  monitoring: Monitoring;
+  ci: CiSystem;
+  serviceName: string;
+  region: string;
+  port: number;
+  healthPath: string;
+  serviceDir: string;
+  slo: number;
+}
+
+export type OptionName = keyof Answers;
+
+/** What a default may depend on: answers already resolved and what detection found. */
+export interface DefaultContext {
+  answers: Partial<Answers>;
+  detected: {
+    language: Language | null;
+    serviceName: string;
+    port: number | null;
+    healthPath: string | null;
+    appDir: string;
+  };
+}
+
+interface OptionBase<T> {
+  /** Long flag name, kebab-case, without dashes. */
+  flag: string;
+  /** Prompt text and `--help` description. */
+  message: string;
+  /** Asked in the interactive flow (others take their default unless flagged). */
+  ask: boolean;
+  /** Default value; may read detection or earlier answers. */
+  default: (ctx: DefaultContext) => T;
+  /** True when the default came from the repository rather than from us. */
+  detected?: (ctx: DefaultContext) => boolean;
+}
+
+export interface ChoiceOption<T extends string = string> extends OptionBase<T> {
+  kind: 'choice';
+  choices: readonly T[];
+  /** Narrow the choices to those valid given earlier answers. */
+  choicesFor?: (answers: Partial<Answers>) => readonly T[];
+}
+export interface ListOption extends OptionBase<string[]> {
+  kind: 'list';
+  item: { pattern: string; description: string };
+  minItems: number;
+  maxItems: number;
+}
+export interface StringOption extends OptionBase<string> {
+  kind: 'string';
+  pattern: string;
+  description: string;
+  maxLength: number;
+}
+export interface NumberOption extends OptionBase<number> {
+  kind: 'integer' | 'number';
+  minimum: number;
+  maximum: number;
+}
+export type OptionSpec = ChoiceOption | ListOption | StringOption | NumberOption;
+
+const choice = <T extends string>(o: Omit<ChoiceOption<T>, 'kind'>): ChoiceOption<T> => ({ kind: 'choice', ...o });
+
+/** In prompt order: later options may depend on earlier ones. */
+export const OPTIONS = {
+  language: choice<Language>({
+    flag: 'language',
+    message: 'Application language',
+    ask: true,
+    choices: LANGUAGES,
+    default: (c) => c.detected.language ?? 'node',
+    detected: (c) => c.detected.language !== null,
+  }),
+  serviceName: {
+    kind: 'string',
+    flag: 'service-name',
+    message: 'Service name (used for the image, cloud resources and alerts)',
+    ask: true,
+    pattern: '^[a-z][a-z0-9-]{1,26}[a-z0-9]$',
+    description: '3-28 characters: lowercase letters, digits and dashes, starting with a letter',
+    maxLength: 28,
+    default: (c) => c.detected.serviceName,
+    detected: () => true,
+  },
+  cloud: choice<Cloud>({
+    flag: 'cloud',
+    message: 'Cloud provider',
+    ask: true,
+    choices: CLOUDS,
+    default: () => 'aws',
+  }),
+  runtime: choice<Runtime>({
+    flag: 'runtime',
+    message: 'Container runtime',
+    ask: true,
+    choices: RUNTIMES,
+    choicesFor: (a) => (a.cloud ? RUNTIMES_BY_CLOUD[a.cloud] : RUNTIMES),
+    default: (c) => RUNTIMES_BY_CLOUD[c.answers.cloud ?? 'aws'][0] ?? 'ecs-fargate',
+  }),
+  region: {
+    kind: 'string',
+    flag: 'region',
+    message: 'Cloud region',
+    ask: true,
+    pattern: '^[a-z]+(-[a-z]+)*[0-9]?(-[a-z0-9]+)*$',
+    description: 'a region id such as us-east-1, europe-west1 or westeurope',
+    maxLength: 40,
+    default: (c) => DEFAULT_REGION[c.answers.cloud ?? 'aws'],
+  },
+  iac: choice<IacTool>({
+    flag: 'iac',
+    message: 'Infrastructure as code',
+    ask: true,
+    choices: IAC_TOOLS,
+    default: () => 'terraform',
+  }),
+  environments: {
+    kind: 'list',
+    flag: 'environments',
+    message: 'Environments, in promotion order (comma-separated)',
+    ask: true,
+    item: { pattern: '^[a-z][a-z0-9]{1,11}$', description: '2-12 lowercase letters or digits, starting with a letter' },
+    minItems: 1,
+    maxItems: 5,
+    default: () => ['staging', 'production'],
+  },
+  strategy: choice<Strategy>({
+    flag: 'strategy',
+    message: 'Deployment strategy',
+    ask: true,
+    choices: STRATEGIES,
+    default: () => 'rolling',
+  }),
+  monitoring: choice<Monitoring>({
+    flag: 'monitoring',
+    message: 'Monitoring',
+    ask: true,
+    choices: MONITORING,
+    // Managed Prometheus is provisioned by the IaC, so it needs an IaC tool.
+    choicesFor: (a) => (a.iac === 'none' ? MONITORING.filter((m) => m !== 'managed-prometheus') : MONITORING),
+    default: () => 'prometheus',
+  }),
+  ci: choice<CiSystem>({
+    flag: 'ci',
+    message: 'CI system',
+    ask: false,
+    choices: CI_SYSTEMS,
+    default: () => 'github-actions',
+  }),
+  port: {
+    kind: 'integer',
+    flag: 'port',
+    message: 'Port the service listens on',
+    ask: false,
+    minimum: 1,
+    maximum: 65535,
+    default: (c) => c.detected.port ?? 8080,
+    detected: (c) => c.detected.port !== null,
+  },
+  healthPath: {
+    kind: 'string',
+    flag: 'health-path',
+    message: 'HTTP health check path',
+    ask: false,
+    pattern: '^/[A-Za-z0-9._~/-]*$',
+    description: 'an absolute URL path such as /healthz',
+    maxLength: 100,
+    default: (c) => c.detected.healthPath ?? '/healthz',
+    detected: (c) => c.detected.healthPath !== null,
+  },
+  serviceDir: {
+    kind: 'string',
+    flag: 'service-dir',
+    message: 'Directory of the service inside the repository (monorepos)',
+    ask: false,
+    pattern: '^(\\.|[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*)$',
+    description: "a relative path inside the repository, such as '.' or services/api",
+    maxLength: 200,
+    default: (c) => c.detected.appDir,
+    detected: (c) => c.detected.appDir !== '.',
+  },
+  slo: {
+    kind: 'number',
+    flag: 'slo',
+    message: 'Availability SLO in percent',
+    ask: false,
+    minimum: 90,
+    maximum: 99.999,
+    default: () => 99.9,
+  },
+} as const satisfies { [K in OptionName]: OptionSpec & OptionBase<Answers[K]> };
+
+export const OPTION_NAMES = Object.keys(OPTIONS) as OptionName[];
+
+/**
+ * Rules between options that a single option's spec cannot express.
+ * Each returns an error message (naming the flags) or null.
+ */
+export const CROSS_RULES: ReadonlyArray<(a: Answers) => string | null> = [
+  (a) =>
+    RUNTIMES_BY_CLOUD[a.cloud].includes(a.runtime)
+      ? null
+      : `--runtime ${a.runtime} is not available on --cloud ${a.cloud} (choose ${RUNTIMES_BY_CLOUD[a.cloud].join(', ')})`,
+  (a) =>
+    a.monitoring === 'managed-prometheus' && a.iac === 'none'
+      ? '--monitoring managed-prometheus is provisioned by the IaC layer, so it needs --iac terraform or opentofu'
+      : null,
+  (a) =>
+    new Set(a.environments).size === a.environments.length
+      ? null
+      : `--environments lists a name twice: ${a.environments.join(',')}`,
+];

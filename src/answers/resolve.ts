@@ -1,0 +1,128 @@
+import type { RepoFacts } from '../detect/types.js';
+import { UserError } from '../errors.js';
+import {
+  CROSS_RULES,
+  OPTION_NAMES,
+  OPTIONS,
+  type Answers,
+  type DefaultContext,
+  type OptionName,
+  type OptionSpec,
+} from './options.js';
+import { valueError } from './validate-value.js';
+
+export type AnswerSource = 'flag' | 'file' | 'prompt' | 'detected' | 'default';
+
+/** Asks one question; given the default and the choices valid at that point. */
+export type AskFn = (
+  name: OptionName,
+  spec: OptionSpec,
+  defaultValue: unknown,
+  detected: boolean,
+  choices: readonly string[] | null,
+) => Promise<unknown>;
+
+export interface ResolveInput {
+  /** From command-line flags (highest precedence). */
+  flags: Partial<Record<OptionName, unknown>>;
+  /** From --answers or the manifest's stored answers. */
+  file: Partial<Answers>;
+  /** Name for the `file` source in messages, e.g. '--answers stack.json'. */
+  fileLabel: string;
+  facts: RepoFacts;
+  /** null when there is no TTY or --yes: nothing is asked. */
+  ask: AskFn | null;
+}
+
+export interface ResolvedAnswers {
+  answers: Answers;
+  sources: Record<OptionName, AnswerSource>;
+}
+
+/** A service name our naming rules accept, derived from the repo or service directory. */
+export function suggestServiceName(facts: Pick<RepoFacts, 'appDir' | 'git' | 'dirName'>): string {
+  const raw = facts.appDir !== '.' ? facts.appDir.split('/').pop()! : (facts.git.repo ?? facts.dirName);
+  let name = raw.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/-+/g, '-').replace(/^[^a-z]+/, '').replace(/-+$/, '');
+  name = name.slice(0, 28).replace(/-+$/, '');
+  return name.length >= 3 ? name : `${name || 'app'}-svc`.slice(0, 28);
+}
+
+function defaultContext(answers: Partial<Answers>, facts: RepoFacts): DefaultContext {
+  return {
+    answers,
+    detected: {
+      language: facts.language,
+      serviceName: suggestServiceName(facts),
+      port: facts.port,
+      healthPath: facts.healthPath,
+      appDir: facts.appDir,
+    },
+  };
+}
+
+/**
+ * Flags > answers file > prompt > detected/default, option by option in table
+ * order, so dependent choices (runtime on cloud) see what came before.
+ */
+export async function resolveAnswers(input: ResolveInput): Promise<ResolvedAnswers> {
+  const answers: Partial<Answers> = {};
+  const sources = {} as Record<OptionName, AnswerSource>;
+  for (const name of OPTION_NAMES) {
+    const spec = OPTIONS[name] as OptionSpec;
+    const ctx = defaultContext(answers, input.facts);
+    let value: unknown;
+    let source: AnswerSource;
+    if (name in input.flags) {
+      [value, source] = [input.flags[name], 'flag'];
+    } else if (name in input.file) {
+      [value, source] = [input.file[name], 'file'];
+    } else {
+      if (name === 'language' && input.facts.language === null) unsupportedLanguage(input);
+      const def = spec.default(ctx as never);
+      const detected = spec.detected?.(ctx as never) ?? false;
+      if (input.ask && spec.ask) {
+        const choices = spec.kind === 'choice' ? (spec.choicesFor?.(answers) ?? spec.choices) : null;
+        [value, source] = [await input.ask(name, spec, choiceDefault(def, choices), detected, choices), 'prompt'];
+      } else {
+        [value, source] = [def, detected ? 'detected' : 'default'];
+        // A default that is no longer valid (e.g. monitoring with --iac none) falls back to the first valid choice.
+        if (spec.kind === 'choice' && valueError(name, value, answers) !== null) {
+          value = (spec.choicesFor?.(answers) ?? spec.choices)[0];
+        }
+      }
+    }
+    const err = valueError(name, value, answers);
+    if (err !== null) {
+      const where = source === 'flag' ? `--${spec.flag}` : source === 'file' ? `${input.fileLabel}: ${name}` : name;
+      throw new UserError(`${where}: ${err}`);
+    }
+    (answers as Record<string, unknown>)[name] = value;
+    sources[name] = source;
+  }
+  const complete = answers as Answers;
+  for (const rule of CROSS_RULES) {
+    const err = rule(complete);
+    if (err !== null) throw new UserError(err);
+  }
+  return { answers: complete, sources };
+}
+
+function choiceDefault(def: unknown, choices: readonly string[] | null): unknown {
+  return choices && typeof def === 'string' && !choices.includes(def) ? choices[0] : def;
+}
+
+function unsupportedLanguage(input: ResolveInput): never {
+  const { facts } = input;
+  if (facts.otherLanguage) {
+    throw new UserError(
+      `this looks like a ${facts.otherLanguage} app, which create-devops-stack does not support yet (node, python, go, java); pass --language to override`,
+    );
+  }
+  if (facts.services.length > 1) {
+    const list = facts.services.map((s) => s.dir).join(', ');
+    throw new UserError(`this repository has several services (${list}); pick one with --service-dir`);
+  }
+  throw new UserError(
+    `no node, python, go or java app found in ${facts.appDir === '.' ? 'the target directory' : facts.appDir}; pass --language (and --service-dir for a monorepo)`,
+  );
+}

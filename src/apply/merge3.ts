@@ -1,0 +1,35 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+
+export interface MergeResult {
+  content: string;
+  conflicts: number;
+}
+
+/**
+ * Three-way merge of the user's file with our new render, on the base we
+ * generated last time, via `git merge-file` (no repository needed). Conflicts
+ * come back with git-style markers. Returns null when git is not installed.
+ */
+export async function merge3(ours: string, base: string, theirs: string, path: string): Promise<MergeResult | null> {
+  const dir = mkdtempSync(join(tmpdir(), 'devops-stack-merge-'));
+  try {
+    const files = { ours: join(dir, 'ours'), base: join(dir, 'base'), theirs: join(dir, 'theirs') };
+    writeFileSync(files.ours, ours);
+    writeFileSync(files.base, base);
+    writeFileSync(files.theirs, theirs);
+    const result = await execa(
+      'git',
+      ['merge-file', '-p', '-L', `${path} (yours)`, '-L', `${path} (generated before)`, '-L', `${path} (new template)`, files.ours, files.base, files.theirs],
+      { reject: false, stripFinalNewline: false },
+    );
+    if (result.failed && result.exitCode === undefined) return null;
+    const code = result.exitCode ?? -1;
+    if (code < 0 || code > 127) throw new Error(`git merge-file failed on ${path}: ${result.stderr}`);
+    return { content: result.stdout, conflicts: code };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,105 @@
+import type { FoundVersion } from './app-facts.js';
+import { joinPath, relativePath } from './paths.js';
+import type { RepoFiles } from './types.js';
+import { findUp, firstVersion, toolVersionsEntry } from './versions.js';
+
+/** The build file chosen for a JVM app and how to invoke its tool. */
+export interface JavaBuild {
+  tool: 'maven' | 'gradle';
+  /** Repository-relative path of pom.xml / build.gradle(.kts). */
+  buildFile: string;
+  /** Text of the build file. */
+  text: string;
+  /** The wrapper relative to the app dir ('./mvnw', '../gradlew'), or null. */
+  wrapper: string | null;
+  kotlinDsl: boolean;
+  notes: string[];
+}
+
+/**
+ * Picks Maven or Gradle. When both build files exist the one with a wrapper
+ * wins; with both or neither wrapped, Gradle wins only if settings.gradle
+ * exists (a real multi-project build), otherwise Maven. Wrappers are looked up
+ * in ancestors too, since multi-module builds keep one at the root.
+ */
+export function detectJavaBuild(files: RepoFiles, dir: string): JavaBuild | null {
+  const pom = joinPath(dir, 'pom.xml');
+  const gradleFile = ['build.gradle.kts', 'build.gradle'].map((f) => joinPath(dir, f)).find((f) => files.exists(f)) ?? null;
+  const hasPom = files.exists(pom);
+  if (!hasPom && gradleFile === null) return null;
+
+  const wrapperOf = (name: string): string | null => {
+    const found = findUp(files, dir, name);
+    if (found === null) return null;
+    const rel = relativePath(dir, found);
+    return rel.startsWith('..') ? rel : `./${rel}`;
+  };
+  const mvnw = wrapperOf('mvnw');
+  const gradlew = wrapperOf('gradlew');
+  const notes: string[] = [];
+
+  let tool: 'maven' | 'gradle';
+  if (!hasPom) tool = 'gradle';
+  else if (gradleFile === null) tool = 'maven';
+  else {
+    const settings = ['settings.gradle.kts', 'settings.gradle'].some((f) => findUp(files, dir, f) !== null);
+    if (mvnw !== null && gradlew === null) tool = 'maven';
+    else if (gradlew !== null && mvnw === null) tool = 'gradle';
+    else tool = settings ? 'gradle' : 'maven';
+    const why = (mvnw === null) !== (gradlew === null)
+      ? `only ${tool === 'maven' ? 'Maven' : 'Gradle'} has a wrapper`
+      : settings ? 'settings.gradle exists' : 'there is no settings.gradle';
+    notes.push(`both pom.xml and ${gradleFile} exist: using ${tool === 'maven' ? 'Maven' : 'Gradle'} because ${why}; delete the other build file to make it explicit`);
+  }
+
+  const buildFile = tool === 'maven' ? pom : (gradleFile ?? '');
+  const wrapper = tool === 'maven' ? mvnw : gradlew;
+  if (wrapper === null) {
+    notes.push(`no ${tool === 'maven' ? 'mvnw' : 'gradlew'} wrapper: the build uses whatever ${tool} version the image has`);
+  }
+  return {
+    tool,
+    buildFile,
+    text: files.read(buildFile) ?? '',
+    wrapper,
+    kotlinDsl: tool === 'gradle' && buildFile.endsWith('.kts'),
+    notes,
+  };
+}
+
+/** '1.8' → '8', '21.0.2' → '21', 'temurin-17.0.9+9' → '17'. */
+export function javaMajor(text: string): string | null {
+  const m = /(\d+)(?:\.(\d+))?/.exec(text);
+  if (!m?.[1]) return null;
+  return m[1] === '1' && m[2] ? m[2] : m[1];
+}
+
+const MAVEN_VERSION_TAGS = ['java.version', 'maven.compiler.release', 'release', 'maven.compiler.source', 'maven.compiler.target'];
+const GRADLE_VERSION_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/JavaLanguageVersion\.of\(\s*(\d+)\s*\)/, 'toolchain'],
+  [/jvmToolchain\(\s*(\d+)\s*\)/, 'jvmToolchain'],
+  [/sourceCompatibility\s*=\s*(?:JavaVersion\.VERSION_(?:1_)?(\d+)|['"]?(?:1\.)?(\d+))/, 'sourceCompatibility'],
+  [/targetCompatibility\s*=\s*(?:JavaVersion\.VERSION_(?:1_)?(\d+)|['"]?(?:1\.)?(\d+))/, 'targetCompatibility'],
+];
+
+/** Java version: the build file first (it decides what the code compiles for), then version files. */
+export function javaVersion(files: RepoFiles, dir: string, build: JavaBuild): FoundVersion | null {
+  if (build.tool === 'maven') {
+    for (const tag of MAVEN_VERSION_TAGS) {
+      const m = new RegExp(`<${tag.replace(/\./g, '\\.')}>\\s*([\\d.]+)\\s*</`).exec(build.text);
+      const v = m?.[1] ? javaMajor(m[1]) : null;
+      if (v) return { version: v, source: `${build.buildFile} <${tag}>` };
+    }
+  } else {
+    for (const [re, label] of GRADLE_VERSION_PATTERNS) {
+      const m = re.exec(build.text);
+      const v = m?.[1] ?? m?.[2];
+      if (v) return { version: v, source: `${build.buildFile} ${label}` };
+    }
+  }
+  return firstVersion(files, dir, [
+    { file: '.java-version', read: javaMajor },
+    { file: '.sdkmanrc', read: (t) => javaMajor(/^\s*java\s*=\s*(\S+)/m.exec(t)?.[1] ?? '') },
+    { file: '.tool-versions', read: (t) => javaMajor(toolVersionsEntry(t, ['java']) ?? '') },
+  ]);
+}

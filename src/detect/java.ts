@@ -1,0 +1,130 @@
+import type { AppFacts } from './app-facts.js';
+import { detectJavaBuild, javaVersion, type JavaBuild } from './java-build.js';
+import { configPort, readAppConfig } from './java-config.js';
+import { joinPath } from './paths.js';
+import { findRoutes, pickHealthPath, walkFiles } from './scan.js';
+import type { RepoFiles } from './types.js';
+
+const SPRING_BOOT = /spring-boot-starter-parent|spring-boot-maven-plugin|spring-boot-dependencies|org\.springframework\.boot['"]|plugins\.spring\.boot\b|spring-boot-gradle-plugin/;
+const ACTUATOR = /spring-boot-starter-actuator|starter[.-]actuator\b/;
+const PROMETHEUS_REGISTRY = /micrometer-registry-prometheus|micrometer[.-]registry[.-]prometheus/;
+const DEFAULT_PORT = 8080;
+
+/**
+ * Detects a JVM app in `dir` (pom.xml or build.gradle[.kts]): build tool and
+ * wrapper, Java version, Spring Boot and Actuator, port, health path, metrics.
+ */
+export function detectJava(files: RepoFiles, dir: string): AppFacts | null {
+  const build = detectJavaBuild(files, dir);
+  if (build === null) return null;
+  const notes = [...build.notes];
+  const text = build.text;
+  const springBoot = SPRING_BOOT.test(text);
+  const actuator = ACTUATOR.test(text);
+  const framework = springBoot ? 'spring-boot' : /io\.quarkus/.test(text) ? 'quarkus' : /io\.micronaut/.test(text) ? 'micronaut' : null;
+  if (framework === 'quarkus') notes.push('Quarkus builds target/quarkus-app/, not a single jar: check the generated Dockerfile');
+
+  const version = javaVersion(files, dir, build);
+  const { port, portSource } = javaPort(files, dir, framework, notes);
+  const healthPath = javaHealth(files, dir, actuator, notes);
+  const commands = javaCommands(build);
+
+  const metricsLibrary = PROMETHEUS_REGISTRY.test(text) ? 'micrometer-prometheus' : /opentelemetry/.test(text) ? 'opentelemetry' : null;
+  const artifactGlob = build.tool === 'maven' ? 'target/*.jar' : 'build/libs/*.jar';
+  if (build.tool === 'gradle' && springBoot) {
+    notes.push('build/libs also holds the *-plain.jar: disable the jar task (tasks.jar { enabled = false }) so one jar matches');
+  }
+
+  return {
+    language: 'java',
+    framework,
+    packageManager: build.tool,
+    lockfile: files.exists(joinPath(dir, 'gradle.lockfile')) && build.tool === 'gradle' ? 'gradle.lockfile' : null,
+    runtimeVersion: version?.version ?? null,
+    runtimeVersionSource: version?.source ?? null,
+    ...commands,
+    startCommand: 'java -jar app.jar',
+    port,
+    portSource,
+    healthPath,
+    metricsLibrary,
+    notes,
+    node: null,
+    python: null,
+    go: null,
+    java: {
+      buildTool: build.tool,
+      wrapper: build.wrapper !== null,
+      springBoot,
+      actuator,
+      gradleKotlinDsl: build.kotlinDsl,
+      artifactGlob,
+    },
+  };
+}
+
+/** True when `dir` holds a runnable JVM app: Spring Boot, Quarkus/Micronaut, the application plugin, or a main method. */
+export function isJavaApp(files: RepoFiles, dir: string): boolean {
+  const build = detectJavaBuild(files, dir);
+  if (build === null) return false;
+  if (/<packaging>\s*pom\s*<\/packaging>/.test(build.text)) return false;
+  if (SPRING_BOOT.test(build.text) && !/org\.springframework\.boot['"]\)?\s*(?:version\s+['"][^'"]+['"]\s*)?apply\s*\(?\s*false/.test(build.text)) return true;
+  if (/io\.quarkus|io\.micronaut|\bapplication\b\s*(?:\{|$)|id\s*\(?\s*['"]application['"]|mainClass/m.test(build.text)) return true;
+  const sources = walkFiles(files, joinPath(dir, 'src/main'), { exts: ['.java', '.kt'], maxDepth: 10, maxFiles: 300 });
+  return sources.some((f) => /public\s+static\s+void\s+main\s*\(|^fun\s+main\s*\(/m.test(files.read(f) ?? ''));
+}
+
+function javaPort(
+  files: RepoFiles,
+  dir: string,
+  framework: string | null,
+  notes: string[],
+): { port: number | null; portSource: string | null } {
+  const key = framework === 'quarkus' ? 'quarkus.http.port' : framework === 'micronaut' ? 'micronaut.server.port' : 'server.port';
+  const found = readAppConfig(files, dir, key);
+  const port = found ? configPort(found.value) : null;
+  if (found && port !== null) {
+    notes.push(`port ${port} from ${found.file} ${key}`);
+    return { port, portSource: found.file };
+  }
+  if (framework !== null) {
+    notes.push(`port ${DEFAULT_PORT}: the ${framework} default`);
+    return { port: DEFAULT_PORT, portSource: `${framework} default` };
+  }
+  notes.push('no port found in the configuration');
+  return { port: null, portSource: null };
+}
+
+/** Actuator's health endpoint (under management.endpoints.web.base-path), else a health route in source. */
+function javaHealth(files: RepoFiles, dir: string, actuator: boolean, notes: string[]): string | null {
+  if (actuator) {
+    const base = readAppConfig(files, dir, 'management.endpoints.web.base-path')?.value.replace(/\/$/, '') ?? '/actuator';
+    notes.push(`health path ${base}/health from Spring Boot Actuator (readiness probe: ${base}/health/readiness)`);
+    const mgmtPort = readAppConfig(files, dir, 'management.server.port');
+    if (mgmtPort) notes.push(`management.server.port is ${mgmtPort.value} in ${mgmtPort.file}: the health check must use that port`);
+    return `${base}/health`;
+  }
+  const sources = walkFiles(files, joinPath(dir, 'src/main'), { exts: ['.java', '.kt'], maxDepth: 10, maxFiles: 400 });
+  const health = pickHealthPath(findRoutes(files, sources, /"(\/[a-z0-9/]+)"/g));
+  if (health) notes.push(`health path ${health.path} from ${health.file}`);
+  return health?.path ?? null;
+}
+
+function javaCommands(b: JavaBuild): Pick<AppFacts, 'buildCommand' | 'testCommand' | 'lintCommand'> {
+  const spotless = /spotless/.test(b.text);
+  const checkstyle = /checkstyle/.test(b.text);
+  if (b.tool === 'maven') {
+    const mvn = b.wrapper ?? 'mvn';
+    return {
+      buildCommand: `${mvn} -B -DskipTests package`,
+      testCommand: `${mvn} -B verify`,
+      lintCommand: spotless ? `${mvn} -B spotless:check` : checkstyle ? `${mvn} -B checkstyle:check` : null,
+    };
+  }
+  const gradle = b.wrapper ?? 'gradle';
+  return {
+    buildCommand: `${gradle} assemble`,
+    testCommand: `${gradle} build`,
+    lintCommand: spotless ? `${gradle} spotlessCheck` : checkstyle ? `${gradle} checkstyleMain` : null,
+  };
+}

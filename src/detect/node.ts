@@ -1,0 +1,203 @@
+import { parse as parseYaml } from 'yaml';
+import type { AppFacts, FoundVersion } from './app-facts.js';
+import { isObject, parseJsonObject, stringArray, stringMap, stringProp, type JsonObject } from './json.js';
+import { detectNodeEntry } from './node-entry.js';
+import { detectNodePm, runScript, testScript } from './node-pm.js';
+import { joinPath } from './paths.js';
+import { findPort, findRoutes, pickHealthPath, walkFiles, type FoundRoute, type PortPattern } from './scan.js';
+import type { RepoFiles } from './types.js';
+import { firstVersion, plainVersion, rangeLowerBound, toolVersionsEntry } from './versions.js';
+
+/** Web frameworks by package, most specific first (Nest runs on Express, so it comes before it). */
+const FRAMEWORKS: ReadonlyArray<readonly [string, string]> = [
+  ['next', 'next'],
+  ['@nestjs/core', 'nest'],
+  ['fastify', 'fastify'],
+  ['hono', 'hono'],
+  ['koa', 'koa'],
+  ['express', 'express'],
+];
+
+/** Node LTS codenames, for `.nvmrc` values like `lts/iron`. */
+const LTS_CODENAMES: Record<string, string> = {
+  hydrogen: '18', iron: '20', jod: '22', krypton: '24',
+};
+
+const SOURCE_EXTS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs', '.tsx', '.jsx'];
+const TEST_DIRS = ['test', 'tests', '__tests__', 'e2e', 'cypress', 'playwright'];
+
+const PORT_PATTERNS: readonly PortPattern[] = [
+  { re: /process\.env\.PORT\)?\s*(?:\|\||\?\?)\s*['"]?(\d{2,5})\b/, what: 'PORT default' },
+  { re: /\.listen\(\s*(\d{2,5})\b/, what: 'listen()' },
+  { re: /\.listen\(\s*\{[^}]*?\bport\s*:\s*(\d{2,5})\b/, what: 'listen()' },
+  { re: /\bserve\(\s*\{[^}]*?\bport\s*:\s*(\d{2,5})\b/, what: 'serve()' },
+  { re: /\bPORT\s*=\s*['"]?(\d{2,5})\b/, what: 'PORT constant' },
+];
+
+/**
+ * Detects a Node.js app in `dir` (needs a package.json there): package manager,
+ * Node version, framework, scripts, entrypoint, port, health route, metrics.
+ */
+export function detectNode(files: RepoFiles, dir: string): AppFacts | null {
+  const text = files.read(joinPath(dir, 'package.json'));
+  if (text === undefined) return null;
+  const notes: string[] = [];
+  const pkg = parseJsonObject(text);
+  if (pkg === null) notes.push(`${joinPath(dir, 'package.json')} is not valid JSON: scripts and dependencies are unknown`);
+
+  const scripts = stringMap(pkg, 'scripts');
+  const deps = { ...stringMap(pkg, 'devDependencies'), ...stringMap(pkg, 'dependencies') };
+  const pm = detectNodePm(files, dir, stringProp(pkg, 'packageManager'));
+  notes.push(...pm.notes);
+
+  const framework = FRAMEWORKS.find(([dep]) => dep in deps)?.[1] ?? null;
+  const typescript = 'typescript' in deps || files.exists(joinPath(dir, 'tsconfig.json'));
+  const nextStandalone = framework === 'next' && isNextStandalone(files, dir);
+  const entry = detectNodeEntry(files, dir, { pkg, scripts, framework, nextStandalone, typescript });
+  notes.push(...entry.notes);
+
+  const sources = walkFiles(files, dir, { exts: SOURCE_EXTS, maxDepth: 5, maxFiles: 400, skip: TEST_DIRS })
+    .filter((f) => !/\.(test|spec)\.[cm]?[jt]sx?$/.test(f) && !/\.config\.[cm]?[jt]s$/.test(f));
+  const ordered = entry.entrySource ? [entry.entrySource, ...sources.filter((f) => f !== entry.entrySource)] : sources;
+
+  const version = nodeVersion(files, dir, pkg);
+  const port = nodePort(files, dir, ordered, framework, scripts);
+  if (port.note) notes.push(port.note);
+  const health = pickHealthPath([...nextRoutes(files, dir), ...findNodeRoutes(files, ordered)]);
+  if (health) notes.push(`health path ${health.path} from ${health.file}`);
+
+  const testScriptValue = scripts.test;
+  const hasTest = testScriptValue !== undefined && !/no test specified/.test(testScriptValue);
+  const depNames = Object.keys(deps);
+  const metricsLibrary = 'prom-client' in deps
+    ? 'prom-client'
+    : depNames.some((d) => d.startsWith('@opentelemetry/')) ? 'opentelemetry' : null;
+
+  return {
+    language: 'node',
+    framework,
+    packageManager: pm.pm,
+    lockfile: pm.lockfile,
+    runtimeVersion: version?.version ?? null,
+    runtimeVersionSource: version?.source ?? null,
+    buildCommand: 'build' in scripts ? runScript(pm.pm, 'build') : null,
+    testCommand: hasTest ? testScript(pm.pm) : null,
+    lintCommand: 'lint' in scripts ? runScript(pm.pm, 'lint') : null,
+    startCommand: entry.startCommand,
+    port: port.port,
+    portSource: port.source,
+    healthPath: health?.path ?? null,
+    metricsLibrary,
+    notes,
+    node: {
+      typescript,
+      hasBuildScript: 'build' in scripts,
+      buildOutputDir: entry.buildOutputDir,
+      entrypoint: entry.entrypoint,
+      nextStandalone,
+      workspaces: nodeWorkspaces(files, dir, pkg),
+      hasLintScript: 'lint' in scripts,
+      yarnBerry: pm.yarnBerry,
+    },
+    python: null,
+    go: null,
+    java: null,
+  };
+}
+
+/** Node version: .nvmrc, .node-version, .tool-versions, Volta, then engines.node. */
+function nodeVersion(files: RepoFiles, dir: string, pkg: JsonObject | null): FoundVersion | null {
+  const fromFile = (t: string): string | null => {
+    const v = t.trim().toLowerCase();
+    const lts = /^lts\/([a-z]+)$/.exec(v);
+    return lts ? (LTS_CODENAMES[lts[1] ?? ''] ?? null) : plainVersion(v, 2);
+  };
+  const found = firstVersion(files, dir, [
+    { file: '.nvmrc', read: fromFile },
+    { file: '.node-version', read: fromFile },
+    { file: '.tool-versions', read: (t) => plainVersion(toolVersionsEntry(t, ['nodejs', 'node']) ?? '', 2) },
+  ]);
+  if (found) return found;
+  const pkgPath = joinPath(dir, 'package.json');
+  const volta = isObject(pkg?.volta) ? stringProp(pkg.volta, 'node') : null;
+  const voltaVersion = volta === null ? null : plainVersion(volta, 2);
+  if (voltaVersion) return { version: voltaVersion, source: `${pkgPath} volta.node` };
+  const engines = isObject(pkg?.engines) ? stringProp(pkg.engines, 'node') : null;
+  const enginesVersion = engines === null ? null : rangeLowerBound(engines, 1);
+  return enginesVersion ? { version: enginesVersion, source: `${pkgPath} engines.node` } : null;
+}
+
+/** `output: 'standalone'` in any next.config flavour. */
+function isNextStandalone(files: RepoFiles, dir: string): boolean {
+  return ['next.config.js', 'next.config.mjs', 'next.config.ts', 'next.config.cjs'].some((name) =>
+    /\boutput\s*:\s*['"`]standalone['"`]/.test(files.read(joinPath(dir, name)) ?? ''),
+  );
+}
+
+function nodePort(
+  files: RepoFiles,
+  dir: string,
+  sources: readonly string[],
+  framework: string | null,
+  scripts: Record<string, string>,
+): { port: number | null; source: string | null; note: string | null } {
+  const script = scripts.start ?? '';
+  const flag = /(?:^|\s)(?:-p|--port)[ =](\d{2,5})\b/.exec(script);
+  if (flag?.[1]) {
+    const source = `${joinPath(dir, 'package.json')} start script`;
+    return { port: Number(flag[1]), source, note: `port ${flag[1]} from ${source}` };
+  }
+  const found = findPort(files, sources, PORT_PATTERNS);
+  if (found) {
+    return { port: found.port, source: found.file, note: `port ${found.port} from ${found.file} (${found.what})` };
+  }
+  if (framework === 'next') {
+    return { port: 3000, source: 'Next.js default', note: 'port 3000: the Next.js default' };
+  }
+  return { port: null, source: null, note: 'no port found in the source' };
+}
+
+/** Quoted health routes in source, plus Nest's `@Controller('health')`. */
+function findNodeRoutes(files: RepoFiles, sources: readonly string[]): FoundRoute[] {
+  return [
+    ...findRoutes(files, sources, /['"`](\/[a-z0-9/]+)['"`]/g),
+    ...findRoutes(files, sources, /@Controller\(\s*['"`]\/?([a-z]+)['"`]\s*\)/g, (p) => `/${p}`),
+  ];
+}
+
+/** Next.js route files: app/api/health/route.ts, pages/api/healthz.ts and friends. */
+function nextRoutes(files: RepoFiles, dir: string): FoundRoute[] {
+  const out: FoundRoute[] = [];
+  for (const name of ['healthz', 'health', 'livez', 'readyz', 'ping']) {
+    for (const base of ['app', 'src/app']) {
+      for (const prefix of ['', 'api/']) {
+        for (const ext of ['ts', 'js']) {
+          const file = joinPath(dir, base, `${prefix}${name}`, `route.${ext}`);
+          if (files.exists(file)) out.push({ path: `/${prefix}${name}`, file });
+        }
+      }
+    }
+    for (const base of ['pages', 'src/pages']) {
+      for (const ext of ['ts', 'js']) {
+        const file = joinPath(dir, base, 'api', `${name}.${ext}`);
+        if (files.exists(file)) out.push({ path: `/api/${name}`, file });
+      }
+    }
+  }
+  return out;
+}
+
+/** Workspace globs from package.json (`workspaces` array or `{ packages }`) or pnpm-workspace.yaml. */
+export function nodeWorkspaces(files: RepoFiles, dir: string, pkg: JsonObject | null): string[] {
+  const ws = pkg?.workspaces;
+  const fromPkg = isObject(ws) ? stringArray(ws.packages) : stringArray(ws);
+  if (fromPkg.length > 0) return fromPkg;
+  const yamlText = files.read(joinPath(dir, 'pnpm-workspace.yaml'));
+  if (yamlText === undefined) return [];
+  try {
+    const doc: unknown = parseYaml(yamlText);
+    return isObject(doc) ? stringArray(doc.packages) : [];
+  } catch {
+    return [];
+  }
+}

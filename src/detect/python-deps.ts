@@ -1,0 +1,145 @@
+import { joinPath, parentDir, relativePath } from './paths.js';
+import { isTable, parseToml, tomlStrings, tomlTable, type TomlTable } from './toml.js';
+import type { RepoFiles } from './types.js';
+import { findUp } from './versions.js';
+
+/** The Python installers we generate for. */
+export type PythonPm = 'uv' | 'poetry' | 'pipenv' | 'pip';
+
+/** How a Python project declares and installs its dependencies. */
+export interface PythonProject {
+  /** Normalised (PEP 503) names of every declared dependency, dev ones included. */
+  deps: Set<string>;
+  pyproject: TomlTable | null;
+  pm: PythonPm;
+  /** Relative to the app dir; null when installs are not locked. */
+  lockfile: string | null;
+  dependencyFile: string;
+  hashPinned: boolean;
+  installable: boolean;
+  notes: string[];
+}
+
+const MANIFESTS = ['pyproject.toml', 'requirements.txt', 'Pipfile', 'setup.py', 'setup.cfg', 'uv.lock', 'poetry.lock', 'manage.py'];
+const EXTRA_REQUIREMENTS = ['requirements-dev.txt', 'requirements_dev.txt', 'dev-requirements.txt', 'requirements-test.txt', 'requirements.in'];
+
+/** True when `dir` has a Python manifest. */
+export function hasPythonManifest(files: RepoFiles, dir: string): boolean {
+  return MANIFESTS.some((m) => files.exists(joinPath(dir, m)));
+}
+
+/** PEP 503 name normalisation: 'Flask_Cors' → 'flask-cors'. */
+export function normalizeName(name: string): string {
+  return name.toLowerCase().replace(/[-_.]+/g, '-');
+}
+
+/** The package name at the start of a requirement ('fastapi[all]>=0.110; python_version>"3"' → 'fastapi'). */
+function requirementName(spec: string): string | null {
+  const m = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(spec);
+  return m?.[1] ? normalizeName(m[1]) : null;
+}
+
+/**
+ * Reads pyproject.toml, requirements files, Pipfile and setup.py in `dir`, and
+ * picks the installer: uv.lock → uv, poetry.lock / [tool.poetry] → poetry,
+ * Pipfile(.lock) → pipenv, requirements.txt or a bare pyproject → pip.
+ */
+export function readPythonProject(files: RepoFiles, dir: string): PythonProject {
+  const notes: string[] = [];
+  const at = (name: string): string => joinPath(dir, name);
+  const pyprojectText = files.read(at('pyproject.toml'));
+  const pyproject = parseToml(pyprojectText);
+  if (pyprojectText !== undefined && pyproject === null) notes.push(`${at('pyproject.toml')} could not be parsed`);
+  const pipfile = parseToml(files.read(at('Pipfile')));
+
+  const deps = new Set<string>();
+  const add = (name: string | null): void => {
+    if (name !== null && name !== 'python') deps.add(name);
+  };
+  for (const spec of pyprojectRequirements(pyproject)) add(requirementName(spec));
+  for (const name of poetryDependencyNames(pyproject)) add(normalizeName(name));
+  for (const section of ['packages', 'dev-packages']) {
+    for (const name of Object.keys(tomlTable(pipfile, section) ?? {})) add(normalizeName(name));
+  }
+  const reqFiles = ['requirements.txt', ...EXTRA_REQUIREMENTS, ...files.list(at('requirements')).map((f) => `requirements/${f}`)]
+    .filter((f) => f.endsWith('.txt') || f.endsWith('.in'));
+  for (const f of reqFiles) for (const line of requirementLines(files, at(f), 0)) add(requirementName(line));
+  for (const spec of setupPyRequirements(files.read(at('setup.py')))) add(requirementName(spec));
+
+  const requirements = files.read(at('requirements.txt'));
+  const hashPinned = requirements !== undefined && /--hash[= ]/.test(requirements);
+  const build = tomlTable(pyproject, 'build-system');
+  const installable = tomlTable(pyproject, 'project') !== null && build !== null;
+  const poetryTable = tomlTable(pyproject, 'tool', 'poetry');
+
+  const uvLock = findUp(files, dir, 'uv.lock');
+  const base = { deps, pyproject, hashPinned, installable, notes };
+  if (uvLock !== null) {
+    if (parentDir(uvLock) !== dir) notes.push(`lockfile ${uvLock} is shared with the uv workspace`);
+    return { ...base, pm: 'uv', lockfile: relativePath(dir, uvLock), dependencyFile: 'uv.lock' };
+  }
+  if (files.exists(at('poetry.lock'))) {
+    return { ...base, pm: 'poetry', lockfile: 'poetry.lock', dependencyFile: 'poetry.lock' };
+  }
+  if (poetryTable !== null) {
+    notes.push('no poetry.lock: installs are not reproducible (run `poetry lock` and commit it)');
+    return { ...base, pm: 'poetry', lockfile: null, dependencyFile: 'pyproject.toml' };
+  }
+  if (files.exists(at('Pipfile.lock'))) {
+    return { ...base, pm: 'pipenv', lockfile: 'Pipfile.lock', dependencyFile: 'Pipfile.lock' };
+  }
+  if (pipfile !== null) {
+    notes.push('no Pipfile.lock: installs are not reproducible (run `pipenv lock` and commit it)');
+    return { ...base, pm: 'pipenv', lockfile: null, dependencyFile: 'Pipfile' };
+  }
+  if (requirements !== undefined) {
+    if (!hashPinned) {
+      notes.push(
+        'no lockfile: requirements.txt has no --hash pins, so installs are not reproducible (use uv, poetry or pip-compile --generate-hashes)',
+      );
+    }
+    return { ...base, pm: 'pip', lockfile: hashPinned ? 'requirements.txt' : null, dependencyFile: 'requirements.txt' };
+  }
+  notes.push('no lockfile: dependencies come from pyproject.toml ranges, so installs are not reproducible');
+  return { ...base, pm: 'pip', lockfile: null, dependencyFile: pyprojectText !== undefined ? 'pyproject.toml' : 'setup.py' };
+}
+
+/** PEP 621 dependencies, optional-dependencies, PEP 735 dependency-groups and uv dev-dependencies. */
+function pyprojectRequirements(doc: TomlTable | null): string[] {
+  const project = tomlTable(doc, 'project');
+  const out = [...tomlStrings(project, 'dependencies')];
+  for (const group of [tomlTable(project, 'optional-dependencies'), tomlTable(doc, 'dependency-groups')]) {
+    for (const key of Object.keys(group ?? {})) out.push(...tomlStrings(group, key));
+  }
+  out.push(...tomlStrings(tomlTable(doc, 'tool', 'uv'), 'dev-dependencies'));
+  return out;
+}
+
+/** Keys of [tool.poetry.dependencies], dev-dependencies and every group's dependencies. */
+function poetryDependencyNames(doc: TomlTable | null): string[] {
+  const poetry = tomlTable(doc, 'tool', 'poetry');
+  const tables = [tomlTable(poetry, 'dependencies'), tomlTable(poetry, 'dev-dependencies')];
+  const groups = tomlTable(poetry, 'group');
+  for (const g of Object.values(groups ?? {})) if (isTable(g)) tables.push(tomlTable(g, 'dependencies'));
+  return tables.flatMap((t) => Object.keys(t ?? {}));
+}
+
+/** Requirement lines of a requirements file, following `-r other.txt` two levels deep. */
+function requirementLines(files: RepoFiles, path: string, depth: number): string[] {
+  const text = files.read(path);
+  if (text === undefined) return [];
+  const out: string[] = [];
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/(^|\s)#.*$/, '').trim();
+    const include = /^(?:-r|--requirement)\s*=?\s*(\S+)/.exec(line);
+    if (include?.[1] && depth < 2) out.push(...requirementLines(files, joinPath(parentDir(path), include[1]), depth + 1));
+    else if (line !== '' && !line.startsWith('-')) out.push(line);
+  }
+  return out;
+}
+
+/** Quoted requirements inside setup.py's install_requires=[...]. */
+function setupPyRequirements(text: string | undefined): string[] {
+  const m = /install_requires\s*=\s*\[([^\]]*)\]/.exec(text ?? '');
+  return m?.[1] ? [...m[1].matchAll(/['"]([^'"]+)['"]/g)].map((x) => x[1] ?? '') : [];
+}

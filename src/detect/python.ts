@@ -1,0 +1,158 @@
+import type { AppFacts, FoundVersion } from './app-facts.js';
+import { joinPath } from './paths.js';
+import { PYTHON_FRAMEWORKS, findAppObject, findDjangoTarget, moduleName, type PythonTarget } from './python-app.js';
+import { hasPythonManifest, readPythonProject, type PythonProject } from './python-deps.js';
+import { findPort, findRoutes, pickHealthPath, walkFiles, type PortPattern } from './scan.js';
+import { tomlString, tomlTable } from './toml.js';
+import type { RepoFiles } from './types.js';
+import { firstVersion, plainVersion, rangeLowerBound, toolVersionsEntry } from './versions.js';
+
+const DEFAULT_PORT = 8000;
+const SKIP = ['tests', 'test', 'migrations', 'docs', 'scripts', 'node_modules'];
+
+const PORT_PATTERNS: readonly PortPattern[] = [
+  { re: /uvicorn\.run\([^)]*?\bport\s*=\s*(\d{2,5})\b/, what: 'uvicorn.run()' },
+  { re: /\bbind\s*=\s*\[?\s*['"][^'"]*:(\d{2,5})['"]/, what: 'gunicorn bind' },
+  { re: /(?:-b|--bind)[ =]\S*:(\d{2,5})\b/, what: '--bind' },
+  { re: /--port[ =](\d{2,5})\b/, what: '--port' },
+  { re: /(?:environ\.get|getenv)\(\s*['"]PORT['"]\s*,\s*['"]?(\d{2,5})\b/, what: 'PORT default' },
+  { re: /\.run\([^)]*?\bport\s*=\s*(\d{2,5})\b/, what: 'app.run()' },
+];
+
+// Route decorators (@app.get, @router.route, @bp.get...), add_api_route, and Django path()/re_path().
+const DECORATOR_ROUTE = /(?:@\w+(?:\.\w+)*\.(?:get|head|route|api_route)|\.add_(?:api_)?(?:route|get))\(\s*['"](\/[^'"]*)['"]/g;
+const DJANGO_ROUTE = /\b(?:re_)?path\(\s*r?['"]\^?([A-Za-z/]*?)\$?['"]/g;
+
+/**
+ * Detects a Python app in `dir`: installer and lockfile, Python version, web
+ * framework and the production server command (uvicorn for ASGI, gunicorn for
+ * WSGI), port, health route, test/lint commands and metrics library.
+ */
+export function detectPython(files: RepoFiles, dir: string): AppFacts | null {
+  if (!hasPythonManifest(files, dir)) return null;
+  const project = readPythonProject(files, dir);
+  const notes = [...project.notes];
+  const { deps } = project;
+
+  const pyFiles = walkFiles(files, dir, { exts: ['.py'], maxDepth: 5, maxFiles: 500, skip: SKIP }).filter(
+    (f) => !/(^|\/)(test_[^/]*|[^/]*_test|conftest)\.py$/.test(f),
+  );
+  const fw = PYTHON_FRAMEWORKS.find((f) => deps.has(f.dep)) ??
+    (files.exists(joinPath(dir, 'manage.py')) ? PYTHON_FRAMEWORKS.find((f) => f.dep === 'django') : undefined);
+  const target = findTarget(files, dir, pyFiles, fw);
+  if (target.file === null) notes.push(`app module ${target.appModule} is a guess: set it in the generated Dockerfile if wrong`);
+  else notes.push(`app module ${target.appModule} from ${target.file}`);
+  if (target.file?.startsWith(joinPath(dir, 'src') + '/') && !project.installable) {
+    notes.push('the app lives under src/ but the project is not installable: run the server with --app-dir src (or PYTHONPATH=src)');
+  }
+
+  const version = pythonVersion(files, dir, project);
+  const configFiles = ['gunicorn.conf.py', 'Procfile', 'Dockerfile'].map((f) => joinPath(dir, f));
+  const ordered = target.file ? [target.file, ...pyFiles.filter((f) => f !== target.file)] : pyFiles;
+  const found = findPort(files, [...configFiles, ...ordered], PORT_PATTERNS);
+  const port = found?.port ?? DEFAULT_PORT;
+  const portSource = found ? found.file : `${target.server} default`;
+  notes.push(found ? `port ${port} from ${found.file} (${found.what})` : `port ${port}: our ${target.server} default`);
+
+  const urls = pyFiles.filter((f) => f.endsWith('urls.py'));
+  const health = pickHealthPath([
+    ...findRoutes(files, ordered, DECORATOR_ROUTE),
+    ...findRoutes(files, urls, DJANGO_ROUTE, (p) => `/${p}`),
+  ]);
+  if (health) notes.push(`health path ${health.path} from ${health.file}`);
+
+  const run = { uv: 'uv run ', poetry: 'poetry run ', pipenv: 'pipenv run ', pip: '' }[project.pm];
+  const hasTests = files.isDirectory(joinPath(dir, 'tests')) || files.isDirectory(joinPath(dir, 'test'));
+  let testCommand: string | null = null;
+  if (deps.has('pytest') || hasTests) testCommand = `${run}pytest`;
+  else if (fw?.dep === 'django') testCommand = `${run}python manage.py test`;
+  const ruff = deps.has('ruff') || tomlTable(project.pyproject, 'tool', 'ruff') !== null ||
+    files.exists(joinPath(dir, 'ruff.toml')) || files.exists(joinPath(dir, '.ruff.toml'));
+
+  return {
+    language: 'python',
+    framework: fw?.name ?? null,
+    packageManager: project.pm,
+    lockfile: project.lockfile,
+    runtimeVersion: version?.version ?? null,
+    runtimeVersionSource: version?.source ?? null,
+    buildCommand: null,
+    testCommand,
+    lintCommand: ruff ? `${run}ruff check .` : null,
+    startCommand: startCommand(target, port),
+    port,
+    portSource,
+    healthPath: health?.path ?? null,
+    metricsLibrary: pythonMetrics(deps),
+    notes,
+    node: null,
+    python: {
+      server: target.server,
+      appModule: target.appModule,
+      dependencyFile: project.dependencyFile,
+      hashPinned: project.hashPinned,
+      installable: project.installable,
+    },
+    go: null,
+    java: null,
+  };
+}
+
+/** True when `dir` holds a Python web app (a framework dependency or Django's manage.py). */
+export function isPythonWebApp(files: RepoFiles, dir: string): boolean {
+  if (!hasPythonManifest(files, dir)) return false;
+  if (files.exists(joinPath(dir, 'manage.py'))) return true;
+  const { deps } = readPythonProject(files, dir);
+  return PYTHON_FRAMEWORKS.some((f) => deps.has(f.dep));
+}
+
+function findTarget(
+  files: RepoFiles,
+  dir: string,
+  pyFiles: readonly string[],
+  fw: (typeof PYTHON_FRAMEWORKS)[number] | undefined,
+): PythonTarget {
+  if (fw?.dep === 'django') {
+    const django = findDjangoTarget(files, dir, pyFiles);
+    if (django) return django;
+  } else if (fw) {
+    const found = findAppObject(files, dir, pyFiles, fw.cls, fw.server);
+    if (found) return found;
+  }
+  // Guess: a conventional module next to the manifest, served by the framework's usual server.
+  const server = fw?.server ?? 'uvicorn';
+  if (fw?.dep === 'django') return { server, appModule: 'config.wsgi:application', factory: false, file: null };
+  const guess = ['app/main.py', 'main.py', 'app.py'].map((f) => joinPath(dir, f)).find((f) => files.exists(f));
+  return { server, appModule: `${guess ? moduleName(dir, guess) : 'main'}:app`, factory: false, file: null };
+}
+
+function startCommand(t: PythonTarget, port: number): string {
+  return t.server === 'uvicorn'
+    ? `uvicorn ${t.appModule}${t.factory ? ' --factory' : ''} --host 0.0.0.0 --port ${port}`
+    : `gunicorn --bind 0.0.0.0:${port} ${t.appModule}`;
+}
+
+/** Python version: .python-version, .tool-versions, runtime.txt, then requires-python / Poetry's python. */
+function pythonVersion(files: RepoFiles, dir: string, project: PythonProject): FoundVersion | null {
+  const found = firstVersion(files, dir, [
+    { file: '.python-version', read: (t) => plainVersion(t.split('\n').find((l) => /^\s*\d/.test(l)) ?? '', 2) },
+    { file: '.tool-versions', read: (t) => plainVersion(toolVersionsEntry(t, ['python']) ?? '', 2) },
+    { file: 'runtime.txt', read: (t) => plainVersion(t.replace(/^\s*python-/, ''), 2) },
+  ]);
+  if (found) return found;
+  const pyproject = joinPath(dir, 'pyproject.toml');
+  const requires = tomlString(tomlTable(project.pyproject, 'project'), 'requires-python');
+  const fromRequires = requires === null ? null : rangeLowerBound(requires, 2);
+  if (fromRequires) return { version: fromRequires, source: `${pyproject} requires-python` };
+  const poetry = tomlString(tomlTable(project.pyproject, 'tool', 'poetry', 'dependencies'), 'python');
+  const fromPoetry = poetry === null ? null : rangeLowerBound(poetry, 2);
+  return fromPoetry ? { version: fromPoetry, source: `${pyproject} tool.poetry.dependencies.python` } : null;
+}
+
+/** The most specific metrics integration declared. */
+function pythonMetrics(deps: Set<string>): string | null {
+  for (const lib of ['prometheus-fastapi-instrumentator', 'django-prometheus', 'prometheus-flask-exporter', 'starlette-exporter', 'prometheus-client']) {
+    if (deps.has(lib)) return lib;
+  }
+  return [...deps].some((d) => d.startsWith('opentelemetry')) ? 'opentelemetry' : null;
+}

@@ -1,0 +1,141 @@
+import type { Language } from '../answers/options.js';
+
+/**
+ * Read-only view of a repository's files. Detectors only see this, so they are
+ * pure functions of the files and are tested on in-memory fixtures.
+ * Paths are POSIX and relative to the repository root ('' or '.' is the root).
+ */
+export interface RepoFiles {
+  /** Text of a regular file, or undefined when missing, a directory, or too large. */
+  read(path: string): string | undefined;
+  exists(path: string): boolean;
+  /** Names of the entries of a directory (files and folders), sorted; [] when missing. */
+  list(dir: string): string[];
+  isDirectory(path: string): boolean;
+}
+
+export type PackageManager =
+  | 'npm' | 'pnpm' | 'yarn' | 'bun'
+  | 'pip' | 'poetry' | 'uv' | 'pipenv'
+  | 'go'
+  | 'maven' | 'gradle';
+
+/** DevOps files already in the repository, by kind (paths relative to the root). */
+export interface ExistingDevops {
+  dockerfile: string[];
+  dockerignore: string[];
+  compose: string[];
+  workflows: string[];
+  terraform: string[];
+  prometheus: string[];
+  dependabot: string[];
+}
+
+/** A deployable service found in a monorepo. */
+export interface ServiceInfo {
+  name: string;
+  /** Relative to the repository root, '.' for the root. */
+  dir: string;
+  language: Language | null;
+}
+
+export interface NodeFacts {
+  typescript: boolean;
+  /** A `build` script exists (its output is shipped). */
+  hasBuildScript: boolean;
+  /** The directory the build writes to, e.g. 'dist', '.next'. */
+  buildOutputDir: string | null;
+  /** The file `node` runs in the image, relative to the app dir (e.g. 'dist/server.js', 'server.js'). */
+  entrypoint: string;
+  /** Next.js with `output: 'standalone'` (ship .next/standalone + static). */
+  nextStandalone: boolean;
+  /** The app declares workspaces (npm/yarn `workspaces`, pnpm-workspace.yaml). */
+  workspaces: string[];
+  /** Has a lint script. */
+  hasLintScript: boolean;
+  /** Yarn 2+ (.yarnrc.yml or packageManager yarn@2+): installs use `yarn install --immutable`. */
+  yarnBerry: boolean;
+}
+
+export interface PythonFacts {
+  /** The production server the image runs. */
+  server: 'uvicorn' | 'gunicorn';
+  /** ASGI/WSGI target, e.g. 'app.main:app' or 'mysite.wsgi:application'. */
+  appModule: string;
+  /** Dependency file used for installs: 'uv.lock', 'poetry.lock', 'requirements.txt', 'Pipfile.lock', 'pyproject.toml'. */
+  dependencyFile: string;
+  /** requirements.txt carries --hash pins (pip-compile --generate-hashes). */
+  hashPinned: boolean;
+  /** The project itself is an installable package (pyproject with [project] + build-system). */
+  installable: boolean;
+}
+
+export interface GoFacts {
+  module: string;
+  /** Package path to build, e.g. './cmd/server' or '.'. */
+  mainPackage: string;
+  /** A dependency needs cgo (e.g. mattn/go-sqlite3), so the binary can't be static. */
+  cgo: boolean;
+}
+
+export interface JavaFacts {
+  buildTool: 'maven' | 'gradle';
+  /** ./mvnw or ./gradlew is present (and should be used). */
+  wrapper: boolean;
+  springBoot: boolean;
+  actuator: boolean;
+  /** Gradle build script flavour. */
+  gradleKotlinDsl: boolean;
+  /** Where the built jar lands, as a glob relative to the app dir: 'target/*.jar', 'build/libs/*.jar'. */
+  artifactGlob: string;
+}
+
+export interface GitFacts {
+  /** The `origin` remote URL as written in .git/config. */
+  remote: string | null;
+  /** GitHub owner and repository parsed from the remote, when it is GitHub. */
+  owner: string | null;
+  repo: string | null;
+  /** From .git/HEAD or refs/remotes/origin/HEAD; null when unknown. */
+  defaultBranch: string | null;
+}
+
+/** What the repository says about itself. Every field is detected, never asked. */
+export interface RepoFacts {
+  /** Supported language of the selected service, or null. */
+  language: Language | null;
+  /** A language we recognised but do not support (e.g. 'ruby', 'rust'), for the error message. */
+  otherLanguage: string | null;
+  framework: string | null;
+  packageManager: PackageManager | null;
+  /** The lockfile the install uses, relative to appDir (e.g. 'package-lock.json'), or null. */
+  lockfile: string | null;
+  /** e.g. '22', '22.11', '3.12', '1.23', '21'. */
+  runtimeVersion: string | null;
+  /** Where runtimeVersion was declared (e.g. '.nvmrc', 'pyproject.toml requires-python'). */
+  runtimeVersionSource: string | null;
+  buildCommand: string | null;
+  testCommand: string | null;
+  lintCommand: string | null;
+  /** The command that starts the app in production (what the Dockerfile runs). */
+  startCommand: string | null;
+  port: number | null;
+  portSource: string | null;
+  healthPath: string | null;
+  /** Metrics library in use (prom-client, micrometer-prometheus, prometheus-client, client_golang, opentelemetry...), or null. */
+  metricsLibrary: string | null;
+  /** Service directory relative to the root ('.' when the app is at the root). */
+  appDir: string;
+  /** Deployable services in a monorepo (one entry for a single-app repo). */
+  services: ServiceInfo[];
+  existing: ExistingDevops;
+  git: GitFacts;
+  /** The repository directory's name, a fallback for the service name. */
+  dirName: string;
+  node: NodeFacts | null;
+  python: PythonFacts | null;
+  go: GoFacts | null;
+  java: JavaFacts | null;
+  /** Human-readable notes on what was guessed (shown by `detect`). */
+  notes: string[];
+}

@@ -1,0 +1,103 @@
+import { readFileSync } from 'node:fs';
+import { blobId } from '../apply/blob-id.js';
+import { basePath, type Manifest } from '../apply/manifest.js';
+import { merge3 } from '../apply/merge3.js';
+import { lstatOrNull, resolveInside } from '../apply/safe-path.js';
+import type { Plan, PlanEntry } from './plan-types.js';
+import type { LayerName, Tree } from './tree.js';
+
+export type ConflictPolicy = 'fail' | 'keep' | 'overwrite';
+
+export interface PlanOptions {
+  onConflict: ConflictPolicy;
+  /** Layers rendered this run; stale manifest files are only looked for in these. */
+  layers: readonly LayerName[];
+  /** upgrade: files the user deleted stay deleted, and merge conflicts are written with markers. */
+  mode: 'init' | 'upgrade';
+}
+
+/**
+ * Tree x disk x manifest -> one entry per path. Reads the target, writes
+ * nothing. Every path is checked for containment here, so a plan that was
+ * built can be applied without leaving the target.
+ */
+export async function buildPlan(root: string, tree: Tree, manifest: Manifest | null, opts: PlanOptions): Promise<Plan> {
+  const entries: PlanEntry[] = [];
+  for (const [path, file] of tree.entries()) {
+    const before = readTarget(root, path);
+    const recorded = manifest?.files[path];
+    const entry: PlanEntry = {
+      path,
+      kind: 'create',
+      layer: file.layer,
+      before,
+      after: file.content,
+      generated: file.content,
+      executable: file.executable,
+      reason: null,
+    };
+    if (before === null) {
+      if (recorded && opts.mode === 'upgrade') Object.assign(entry, { kind: 'deleted-by-user', after: null, reason: 'you deleted it; it stays deleted' });
+    } else if (before === file.content) {
+      entry.kind = 'unchanged';
+    } else if (recorded && blobId(before) === recorded.blob) {
+      entry.kind = 'update';
+    } else if (recorded) {
+      await planMerge(root, entry, before, file.content, recorded.blob, opts);
+    } else {
+      entry.kind = 'conflict';
+      entry.reason = 'a file that create-devops-stack did not generate is in the way';
+      applyPolicy(entry, opts.onConflict);
+    }
+    entries.push(entry);
+  }
+  for (const [path, recorded] of Object.entries(manifest?.files ?? {})) {
+    if (tree.has(path) || !opts.layers.includes(recorded.layer)) continue;
+    const before = readTarget(root, path);
+    if (before === null) continue;
+    const untouched = blobId(before) === recorded.blob;
+    entries.push({
+      path,
+      kind: untouched ? 'delete' : 'orphan',
+      layer: recorded.layer,
+      before,
+      after: untouched ? null : before,
+      generated: null,
+      executable: false,
+      reason: untouched ? 'no longer generated' : 'no longer generated, but you edited it: kept',
+    });
+  }
+  entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { root, entries, layers: opts.layers };
+}
+
+async function planMerge(root: string, entry: PlanEntry, ours: string, theirs: string, blob: string, opts: PlanOptions): Promise<void> {
+  const base = readTarget(root, basePath(blob));
+  const merged = base === null ? null : await merge3(ours, base, theirs, entry.path);
+  if (merged === null) {
+    entry.kind = 'conflict';
+    entry.reason = base === null ? 'you edited it and the previous version is missing from .devops-stack/base' : 'you edited it and git is not installed to merge';
+    applyPolicy(entry, opts.onConflict);
+  } else if (merged.conflicts === 0) {
+    entry.kind = merged.content === ours ? 'unchanged' : 'merge';
+    entry.after = merged.content;
+    entry.reason = 'your edits are kept and merged with the new template';
+  } else {
+    entry.kind = 'conflict';
+    entry.reason = `your edits conflict with the new template (${merged.conflicts} conflict${merged.conflicts > 1 ? 's' : ''})`;
+    if (opts.mode === 'upgrade' && opts.onConflict === 'fail') entry.after = merged.content;
+    else applyPolicy(entry, opts.onConflict);
+  }
+}
+
+function applyPolicy(entry: PlanEntry, policy: ConflictPolicy): void {
+  if (policy === 'keep') Object.assign(entry, { kind: 'keep', after: entry.before });
+  else if (policy === 'overwrite') entry.kind = 'update';
+}
+
+/** The file's text, or null when absent. Refuses symlinks and paths leaving the root. */
+function readTarget(root: string, rel: string): string | null {
+  const abs = resolveInside(root, rel);
+  if (lstatOrNull(abs) === null) return null;
+  return readFileSync(abs, 'utf8');
+}

@@ -1,0 +1,48 @@
+import type { LayerName } from './tree.js';
+
+/**
+ * What happens to one path:
+ * - create: new file; update: replaces a file we generated and nobody edited;
+ * - merge: the user edited our file, and the new render merged cleanly into it;
+ * - conflict: a file we did not generate is in the way, or a merge conflicted;
+ * - keep: a conflict resolved by keeping the user's file (--on-conflict keep);
+ * - delete: we generated it before, it is untouched, and we no longer generate it;
+ * - orphan: we no longer generate it, but the user edited it: kept, reported;
+ * - deleted-by-user: we generated it before, the user deleted it: stays deleted;
+ * - unchanged: already as rendered.
+ */
+export type PlanKind =
+  | 'create'
+  | 'update'
+  | 'merge'
+  | 'conflict'
+  | 'keep'
+  | 'delete'
+  | 'orphan'
+  | 'deleted-by-user'
+  | 'unchanged';
+
+export interface PlanEntry {
+  path: string;
+  kind: PlanKind;
+  layer: LayerName;
+  /** What is on disk now (null: nothing). */
+  before: string | null;
+  /** What will be on disk after apply (null: nothing / left as is). */
+  after: string | null;
+  /** What this run rendered (the next merge base); null for deletions. */
+  generated: string | null;
+  executable: boolean;
+  /** Why, for conflicts and other non-obvious kinds. */
+  reason: string | null;
+}
+
+export interface Plan {
+  root: string;
+  entries: PlanEntry[];
+  /** Layers this run rendered: manifest entries of other layers are carried over untouched. */
+  layers: readonly LayerName[];
+}
+
+/** Kinds that change something on disk when applied. */
+export const WRITING_KINDS: ReadonlySet<PlanKind> = new Set(['create', 'update', 'merge', 'delete']);

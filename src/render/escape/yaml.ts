@@ -1,0 +1,13 @@
+/**
+ * A YAML scalar for any string: plain when it is unambiguous, else double-quoted
+ * (JSON string syntax is valid YAML). Never lets a value start a comment, an
+ * anchor, a flow collection or turn into a bool/number/null.
+ */
+const PLAIN = /^[A-Za-z0-9_./][A-Za-z0-9_./@:+-]*$/;
+const RESERVED = /^(true|false|yes|no|on|off|y|n|null|~|-?\d[\d_.eE+-]*|0x[0-9a-fA-F]+|0o[0-7]+|\.inf|\.nan)$/i;
+
+export function yamlScalar(value: string | number | boolean): string {
+  if (typeof value !== 'string') return String(value);
+  if (PLAIN.test(value) && !RESERVED.test(value) && !value.includes(': ') && !value.endsWith(':')) return value;
+  return JSON.stringify(value);
+}

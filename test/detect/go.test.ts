@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { detectGo } from '../../src/detect/go.js';
+import { parseGoMod, parseGoWorkUses } from '../../src/detect/go-mod.js';
+import { detectRepoOnDisk } from '../../src/detect/index.js';
+import { filesFromMap } from '../../src/detect/repo-files.js';
+import { fixture } from './helpers.js';
+
+const MAIN = 'package main\n\nimport "net/http"\n\nfunc main() { http.ListenAndServe(":8080", nil) }\n';
+const detect = (files: Record<string, string>, dir = '.') => {
+  const facts = detectGo(filesFromMap(files), dir);
+  if (facts === null) throw new Error('expected a go module');
+  return facts;
+};
+
+describe('parseGoMod', () => {
+  it('reads module, go, toolchain and both require forms', () => {
+    const mod = parseGoMod(
+      'module example.com/svc // comment\n\ngo 1.22\ntoolchain go1.23.2\n\nrequire github.com/a/b v1.0.0\nrequire (\n\tgithub.com/c/d v2.0.0 // indirect\n\n\tgithub.com/e/f v0.1.0\n)\n',
+    );
+    expect(mod).toEqual({
+      module: 'example.com/svc',
+      go: '1.22',
+      toolchain: '1.23.2',
+      requires: ['github.com/a/b', 'github.com/c/d', 'github.com/e/f'],
+    });
+  });
+
+  it('reads go.work use directives', () => {
+    expect(parseGoWorkUses('go 1.23\n\nuse (\n\t./svc/a\n\t./svc/b // b\n)\nuse ./tools\n')).toEqual(['./svc/a', './svc/b', './tools']);
+  });
+});
+
+describe('detectGo', () => {
+  it('returns null without go.mod', () => {
+    expect(detectGo(filesFromMap({ 'main.go': MAIN }), '.')).toBeNull();
+  });
+
+  it('keeps the go directive as written, and lets toolchain win', () => {
+    expect(detect({ 'go.mod': 'module m\n\ngo 1.23\n', 'main.go': MAIN }).runtimeVersion).toBe('1.23');
+    expect(detect({ 'go.mod': 'module m\n\ngo 1.23.4\n', 'main.go': MAIN }).runtimeVersion).toBe('1.23.4');
+    const f = detect({ 'go.mod': 'module m\n\ngo 1.23.4\ntoolchain go1.24.1\n', 'main.go': MAIN });
+    expect(f.runtimeVersion).toBe('1.24.1');
+    expect(f.runtimeVersionSource).toBe('go.mod toolchain');
+  });
+
+  it('builds the root when main.go is package main', () => {
+    const f = detect({ 'go.mod': 'module github.com/acme/api\n', 'main.go': MAIN });
+    expect(f.go?.mainPackage).toBe('.');
+    expect(f.startCommand).toBe('./api');
+  });
+
+  it('prefers cmd/<module name>, then server, then api, else the first command', () => {
+    const files = (names: string[], module = 'github.com/acme/billing') =>
+      Object.fromEntries([['go.mod', `module ${module}\n`], ...names.map((n) => [`cmd/${n}/main.go`, MAIN])]);
+    expect(detect(files(['api', 'billing', 'server'])).go?.mainPackage).toBe('./cmd/billing');
+    expect(detect(files(['api', 'server', 'worker'])).go?.mainPackage).toBe('./cmd/server');
+    expect(detect(files(['api', 'worker'])).go?.mainPackage).toBe('./cmd/api');
+    expect(detect(files(['migrate', 'worker'])).go?.mainPackage).toBe('./cmd/migrate');
+    // A /vN suffix is not the module's name.
+    expect(detect(files(['billing', 'server'], 'github.com/acme/billing/v2')).go?.mainPackage).toBe('./cmd/billing');
+  });
+
+  it('ignores cmd folders that are not package main', () => {
+    const f = detect({ 'go.mod': 'module m\n', 'cmd/lib/lib.go': 'package lib\n', 'cmd/tool/main.go': MAIN });
+    expect(f.go?.mainPackage).toBe('./cmd/tool');
+  });
+
+  it('needs cgo for a known C-linking module or an import "C"', () => {
+    expect(detect({ 'go.mod': 'module m\nrequire github.com/confluentinc/confluent-kafka-go/v2 v2.5.0\n', 'main.go': MAIN }).go?.cgo).toBe(true);
+    expect(detect({ 'go.mod': 'module m\n', 'main.go': MAIN, 'native/lib.go': 'package native\n\n// #include <stdio.h>\nimport "C"\n' }).go?.cgo).toBe(true);
+    expect(detect({ 'go.mod': 'module m\nrequire github.com/jackc/pgx/v5 v5.7.0\n', 'main.go': MAIN }).go?.cgo).toBe(false);
+  });
+
+  it.each([
+    ['github.com/gin-gonic/gin', 'gin'],
+    ['github.com/labstack/echo/v4', 'echo'],
+    ['github.com/go-chi/chi/v5', 'chi'],
+    ['github.com/gofiber/fiber/v2', 'fiber'],
+    ['github.com/gorilla/mux', 'gorilla/mux'],
+  ])('detects %s as %s', (module, name) => {
+    expect(detect({ 'go.mod': `module m\nrequire ${module} v1.0.0\n`, 'main.go': MAIN }).framework).toBe(name);
+  });
+
+  it('falls back to net/http when the source imports it', () => {
+    expect(detect({ 'go.mod': 'module m\n', 'main.go': MAIN }).framework).toBe('net/http');
+  });
+
+  it('reads the port from a PORT fallback before any literal address', () => {
+    const code = 'package main\nfunc main() {\n\tport := getEnv("PORT", "9000")\n\t_ = ":8080"\n}\n';
+    expect(detect({ 'go.mod': 'module m\n', 'main.go': code }).port).toBe(9000);
+    expect(detect({ 'go.mod': 'module m\n', 'main.go': MAIN }).port).toBe(8080);
+  });
+
+  it('finds Go 1.22 method patterns as health routes', () => {
+    const code = `${MAIN}\nfunc routes(mux *http.ServeMux) { mux.HandleFunc("GET /readyz", h); mux.HandleFunc("GET /livez", h) }\n`;
+    expect(detect({ 'go.mod': 'module m\n', 'main.go': code }).healthPath).toBe('/livez');
+  });
+
+  it('lints with golangci-lint only when configured', () => {
+    expect(detect({ 'go.mod': 'module m\n', 'main.go': MAIN }).lintCommand).toBeNull();
+    expect(detect({ 'go.mod': 'module m\n', 'main.go': MAIN, '.golangci.yaml': '' }).lintCommand).toBe('golangci-lint run');
+  });
+
+  it('reports metrics libraries', () => {
+    expect(detect({ 'go.mod': 'module m\nrequire go.opentelemetry.io/otel v1.31.0\n', 'main.go': MAIN }).metricsLibrary).toBe('opentelemetry');
+  });
+});
+
+describe('go fixture on disk', () => {
+  it('module with cmd/server, a cgo dependency and a chi router', () => {
+    const f = detectRepoOnDisk(fixture('go-cgo'));
+    expect(f.language).toBe('go');
+    expect(f.go).toEqual({ module: 'github.com/acme/orders', mainPackage: './cmd/server', cgo: true });
+    expect(f.runtimeVersion).toBe('1.24.1');
+    expect(f.framework).toBe('chi');
+    expect(f.port).toBe(8081);
+    expect(f.portSource).toBe('cmd/server/main.go');
+    expect(f.healthPath).toBe('/healthz');
+    expect(f.metricsLibrary).toBe('client_golang');
+    expect(f.buildCommand).toBe('go build ./...');
+    expect(f.testCommand).toBe('go test ./...');
+    expect(f.lintCommand).toBe('golangci-lint run');
+    expect(f.lockfile).toBe('go.sum');
+    expect(f.notes.join('\n')).toMatch(/several commands \(cmd\/migrate, cmd\/server\): building cmd\/server/);
+    expect(f.notes.join('\n')).toMatch(/cgo needed: go.mod requires github.com\/mattn\/go-sqlite3/);
+  });
+});

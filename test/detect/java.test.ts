@@ -1,0 +1,187 @@
+import { describe, expect, it } from 'vitest';
+import { detectRepoOnDisk } from '../../src/detect/index.js';
+import { detectJava, isJavaApp } from '../../src/detect/java.js';
+import { javaMajor } from '../../src/detect/java-build.js';
+import { filesFromMap } from '../../src/detect/repo-files.js';
+import { fixture } from './helpers.js';
+
+const POM = (body = '') =>
+  `<project><parent><artifactId>spring-boot-starter-parent</artifactId></parent>${body}<dependencies></dependencies></project>`;
+const GRADLE = "plugins { id 'java'\n id 'org.springframework.boot' version '3.3.4' }\n";
+const detect = (files: Record<string, string>, dir = '.') => {
+  const facts = detectJava(filesFromMap(files), dir);
+  if (facts === null) throw new Error('expected a java app');
+  return facts;
+};
+
+describe('detectJava build tool', () => {
+  it('returns null without a build file', () => {
+    expect(detectJava(filesFromMap({ 'App.java': '' }), '.')).toBeNull();
+  });
+
+  it('Maven with wrapper', () => {
+    const f = detect({ 'pom.xml': POM(), mvnw: '' });
+    expect(f.java?.buildTool).toBe('maven');
+    expect(f.java?.wrapper).toBe(true);
+    expect(f.java?.artifactGlob).toBe('target/*.jar');
+    expect(f.buildCommand).toBe('./mvnw -B -DskipTests package');
+    expect(f.testCommand).toBe('./mvnw -B verify');
+  });
+
+  it('Gradle without wrapper uses gradle and says so', () => {
+    const f = detect({ 'build.gradle': GRADLE });
+    expect(f.java?.buildTool).toBe('gradle');
+    expect(f.java?.wrapper).toBe(false);
+    expect(f.java?.gradleKotlinDsl).toBe(false);
+    expect(f.java?.artifactGlob).toBe('build/libs/*.jar');
+    expect(f.buildCommand).toBe('gradle assemble');
+    expect(f.testCommand).toBe('gradle build');
+    expect(f.notes.join('\n')).toMatch(/no gradlew wrapper/);
+  });
+
+  it('with both build files, the one with a wrapper wins', () => {
+    const f = detect({ 'pom.xml': POM(), 'build.gradle': GRADLE, mvnw: '' });
+    expect(f.java?.buildTool).toBe('maven');
+    expect(f.notes.join('\n')).toMatch(/both pom.xml and build.gradle exist: using Maven because only Maven has a wrapper/);
+  });
+
+  it('with both build files and both (or no) wrappers, settings.gradle decides', () => {
+    expect(detect({ 'pom.xml': POM(), 'build.gradle': GRADLE, 'settings.gradle': '' }).java?.buildTool).toBe('gradle');
+    const f = detect({ 'pom.xml': POM(), 'build.gradle': GRADLE, mvnw: '', gradlew: '' });
+    expect(f.java?.buildTool).toBe('maven');
+    expect(f.notes.join('\n')).toMatch(/there is no settings.gradle/);
+  });
+
+  it('uses a wrapper from the root of a multi-project build', () => {
+    const f = detect({ gradlew: '', 'settings.gradle.kts': '', 'services/api/build.gradle.kts': GRADLE }, 'services/api');
+    expect(f.java?.wrapper).toBe(true);
+    expect(f.java?.gradleKotlinDsl).toBe(true);
+    expect(f.buildCommand).toBe('../../gradlew assemble');
+  });
+
+  it('lints with spotless when the build configures it', () => {
+    expect(detect({ 'build.gradle': `${GRADLE}plugins { id 'com.diffplug.spotless' }`, gradlew: '' }).lintCommand).toBe('./gradlew spotlessCheck');
+    expect(detect({ 'pom.xml': POM(), mvnw: '' }).lintCommand).toBeNull();
+  });
+});
+
+describe('detectJava version', () => {
+  it.each([
+    [POM('<properties><java.version>21</java.version></properties>'), '21', 'pom.xml <java.version>'],
+    [POM('<properties><maven.compiler.release>17</maven.compiler.release></properties>'), '17', 'pom.xml <maven.compiler.release>'],
+    [POM('<plugin><configuration><release>11</release></configuration></plugin>'), '11', 'pom.xml <release>'],
+    [POM('<properties><maven.compiler.source>1.8</maven.compiler.source></properties>'), '8', 'pom.xml <maven.compiler.source>'],
+  ])('reads Maven %#', (pom, version, source) => {
+    const f = detect({ 'pom.xml': pom });
+    expect(f.runtimeVersion).toBe(version);
+    expect(f.runtimeVersionSource).toBe(source);
+  });
+
+  it.each([
+    ['java { toolchain { languageVersion = JavaLanguageVersion.of(21) } }', '21'],
+    ['kotlin { jvmToolchain(17) }', '17'],
+    ['sourceCompatibility = JavaVersion.VERSION_17', '17'],
+    ["sourceCompatibility = '11'", '11'],
+    ['sourceCompatibility = JavaVersion.VERSION_1_8', '8'],
+  ])('reads Gradle %s', (line, version) => {
+    expect(detect({ 'build.gradle': `${GRADLE}${line}\n` }).runtimeVersion).toBe(version);
+  });
+
+  it.each([
+    [{ '.java-version': '21.0.2\n' }, '21', '.java-version'],
+    [{ '.sdkmanrc': '# sdkman\njava=17.0.12-tem\n' }, '17', '.sdkmanrc'],
+    [{ '.tool-versions': 'java temurin-21.0.5+11.0.LTS\n' }, '21', '.tool-versions'],
+  ])('falls back to %j', (extra, version, source) => {
+    const f = detect({ 'pom.xml': POM(), ...extra });
+    expect(f.runtimeVersion).toBe(version);
+    expect(f.runtimeVersionSource).toBe(source);
+  });
+
+  it('normalises Java version strings', () => {
+    expect(javaMajor('1.8')).toBe('8');
+    expect(javaMajor('temurin-17.0.9+9')).toBe('17');
+    expect(javaMajor('none')).toBeNull();
+  });
+});
+
+describe('detectJava Spring Boot', () => {
+  const withActuator = POM('<dependency><artifactId>spring-boot-starter-actuator</artifactId></dependency>');
+
+  it('reads server.port from application.properties, including ${PORT:default}', () => {
+    const f = detect({ 'pom.xml': POM(), 'src/main/resources/application.properties': 'spring.application.name=x\nserver.port=${PORT:8081}\n' });
+    expect(f.port).toBe(8081);
+    expect(f.portSource).toBe('src/main/resources/application.properties');
+  });
+
+  it('defaults to 8080 for Spring Boot, and to nothing for plain Java', () => {
+    expect(detect({ 'pom.xml': POM() }).port).toBe(8080);
+    expect(detect({ 'pom.xml': '<project></project>' }).port).toBeNull();
+    expect(detect({ 'pom.xml': '<project></project>' }).framework).toBeNull();
+  });
+
+  it('reads flat YAML keys too', () => {
+    expect(detect({ 'pom.xml': POM(), 'src/main/resources/application.yaml': 'server.port: 7000\n' }).port).toBe(7000);
+  });
+
+  it('uses a custom actuator base path and warns about a separate management port', () => {
+    const f = detect({
+      'pom.xml': withActuator,
+      'src/main/resources/application.properties': 'management.endpoints.web.base-path=/manage\nmanagement.server.port=9001\n',
+    });
+    expect(f.healthPath).toBe('/manage/health');
+    expect(f.notes.join('\n')).toMatch(/management.server.port is 9001/);
+  });
+
+  it('finds a hand-written health endpoint without actuator', () => {
+    const f = detect({
+      'pom.xml': POM(),
+      'src/main/java/com/acme/Health.java': '@RestController class Health { @GetMapping("/healthz") String ok() { return "ok"; } }',
+    });
+    expect(f.java?.actuator).toBe(false);
+    expect(f.healthPath).toBe('/healthz');
+  });
+
+  it('tells apps from aggregator poms and libraries', () => {
+    expect(isJavaApp(filesFromMap({ 'pom.xml': POM() }), '.')).toBe(true);
+    expect(isJavaApp(filesFromMap({ 'pom.xml': '<project><packaging>pom</packaging></project>' }), '.')).toBe(false);
+    expect(isJavaApp(filesFromMap({ 'pom.xml': '<project></project>', 'src/main/java/a/Lib.java': 'class Lib {}' }), '.')).toBe(false);
+    expect(
+      isJavaApp(filesFromMap({ 'pom.xml': '<project></project>', 'src/main/java/a/Main.java': 'public static void main(String[] a) {}' }), '.'),
+    ).toBe(true);
+  });
+});
+
+describe('java fixtures on disk', () => {
+  it('a repo with both Maven and Gradle picks Gradle (the only wrapper) and explains', () => {
+    const f = detectRepoOnDisk(fixture('maven-and-gradle'));
+    expect(f.language).toBe('java');
+    expect(f.packageManager).toBe('gradle');
+    expect(f.java?.buildTool).toBe('gradle');
+    expect(f.java?.gradleKotlinDsl).toBe(true);
+    expect(f.runtimeVersion).toBe('21');
+    expect(f.runtimeVersionSource).toBe('build.gradle.kts toolchain');
+    expect(f.buildCommand).toBe('./gradlew assemble');
+    expect(f.notes.some((n) => n.startsWith('both pom.xml and build.gradle.kts exist: using Gradle'))).toBe(true);
+  });
+
+  it('Spring Boot with actuator and server.port 9090 in application.yml', () => {
+    const f = detectRepoOnDisk(fixture('spring-actuator'));
+    expect(f.framework).toBe('spring-boot');
+    expect(f.java).toEqual({
+      buildTool: 'maven',
+      wrapper: true,
+      springBoot: true,
+      actuator: true,
+      gradleKotlinDsl: false,
+      artifactGlob: 'target/*.jar',
+    });
+    // The 'local' profile's 7070 must not win over the default document.
+    expect(f.port).toBe(9090);
+    expect(f.healthPath).toBe('/actuator/health');
+    expect(f.notes.join('\n')).toMatch(/\/actuator\/health\/readiness/);
+    expect(f.metricsLibrary).toBe('micrometer-prometheus');
+    expect(f.runtimeVersion).toBe('21');
+    expect(f.existing.workflows).toEqual(['.github/workflows/ci.yml']);
+    expect(f.existing.dependabot).toEqual(['.github/dependabot.yml']);
+  });
+});

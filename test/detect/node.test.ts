@@ -1,0 +1,277 @@
+import { describe, expect, it } from 'vitest';
+import { detectNode } from '../../src/detect/node.js';
+import { nodeScriptFile } from '../../src/detect/node-entry.js';
+import { filesFromMap } from '../../src/detect/repo-files.js';
+
+const pkg = (obj: Record<string, unknown>): string => JSON.stringify(obj);
+const detect = (files: Record<string, string>, dir = '.') => {
+  const facts = detectNode(filesFromMap(files), dir);
+  if (facts === null) throw new Error('expected a node app');
+  return facts;
+};
+
+describe('detectNode package manager', () => {
+  it.each([
+    ['package-lock.json', 'npm'],
+    ['pnpm-lock.yaml', 'pnpm'],
+    ['yarn.lock', 'yarn'],
+    ['bun.lock', 'bun'],
+    ['bun.lockb', 'bun'],
+  ])('%s means %s', (lockfile, pm) => {
+    const f = detect({ 'package.json': '{}', [lockfile]: '' });
+    expect(f.packageManager).toBe(pm);
+    expect(f.lockfile).toBe(lockfile);
+  });
+
+  it('returns null without a package.json', () => {
+    expect(detectNode(filesFromMap({ 'index.js': '' }), '.')).toBeNull();
+  });
+
+  it('lets the packageManager field choose between several lockfiles, and says so', () => {
+    const f = detect({ 'package.json': pkg({ packageManager: 'pnpm@9.1.0' }), 'package-lock.json': '', 'pnpm-lock.yaml': '' });
+    expect(f.packageManager).toBe('pnpm');
+    expect(f.lockfile).toBe('pnpm-lock.yaml');
+    expect(f.notes.join('\n')).toMatch(/several lockfiles/);
+  });
+
+  it('uses the packageManager field when there is no lockfile, and warns installs are not reproducible', () => {
+    const f = detect({ 'package.json': pkg({ packageManager: 'yarn@1.22.22' }) });
+    expect(f.packageManager).toBe('yarn');
+    expect(f.lockfile).toBeNull();
+    expect(f.node?.yarnBerry).toBe(false);
+    expect(f.notes.join('\n')).toMatch(/no lockfile: installs are not reproducible/);
+  });
+
+  it('defaults to npm with no lockfile and no field', () => {
+    const f = detect({ 'package.json': '{}' });
+    expect(f.packageManager).toBe('npm');
+    expect(f.lockfile).toBeNull();
+  });
+
+  it('detects yarn berry from .yarnrc.yml or packageManager yarn@4', () => {
+    expect(detect({ 'package.json': '{}', 'yarn.lock': '', '.yarnrc.yml': '' }).node?.yarnBerry).toBe(true);
+    expect(detect({ 'package.json': pkg({ packageManager: 'yarn@4.5.0' }), 'yarn.lock': '' }).node?.yarnBerry).toBe(true);
+    expect(detect({ 'package.json': '{}', 'yarn.lock': '' }).node?.yarnBerry).toBe(false);
+  });
+
+  it('finds a workspace root lockfile for an app in a subfolder, relative to the app', () => {
+    const f = detect({ 'pnpm-lock.yaml': '', 'package.json': '{}', 'apps/api/package.json': '{}' }, 'apps/api');
+    expect(f.packageManager).toBe('pnpm');
+    expect(f.lockfile).toBe('../../pnpm-lock.yaml');
+  });
+});
+
+describe('detectNode runtime version', () => {
+  it.each([
+    [{ '.nvmrc': 'v22.11.0\n' }, '22.11', '.nvmrc'],
+    [{ '.nvmrc': '20' }, '20', '.nvmrc'],
+    [{ '.nvmrc': 'lts/iron' }, '20', '.nvmrc'],
+    [{ '.node-version': '18.20.4' }, '18.20', '.node-version'],
+    [{ '.tool-versions': 'python 3.12.1\nnodejs 22.11.0\n' }, '22.11', '.tool-versions'],
+  ])('reads %j', (extra, version, source) => {
+    const f = detect({ 'package.json': '{}', ...extra });
+    expect(f.runtimeVersion).toBe(version);
+    expect(f.runtimeVersionSource).toBe(source);
+  });
+
+  it.each([
+    ['>=20.19', '20'],
+    ['^22', '22'],
+    ['22.x', '22'],
+    ['^20.19.0 || >=22.12.0', '22'],
+  ])('takes a usable major from engines.node %s', (range, version) => {
+    const f = detect({ 'package.json': pkg({ engines: { node: range } }) });
+    expect(f.runtimeVersion).toBe(version);
+    expect(f.runtimeVersionSource).toBe('package.json engines.node');
+  });
+
+  it('gives null for lts/* and prefers version files over engines', () => {
+    expect(detect({ 'package.json': '{}', '.nvmrc': 'lts/*' }).runtimeVersion).toBeNull();
+    expect(detect({ 'package.json': pkg({ engines: { node: '>=18' } }), '.nvmrc': '22' }).runtimeVersion).toBe('22');
+  });
+});
+
+describe('detectNode framework, scripts and commands', () => {
+  it('prefers Nest over the Express it runs on', () => {
+    const f = detect({ 'package.json': pkg({ dependencies: { express: '4', '@nestjs/core': '10' } }) });
+    expect(f.framework).toBe('nest');
+  });
+
+  it.each(['fastify', 'express', 'koa', 'hono'])('detects %s', (dep) => {
+    expect(detect({ 'package.json': pkg({ dependencies: { [dep]: '1' } }) }).framework).toBe(dep);
+  });
+
+  it('builds commands for the detected package manager, only for scripts that exist', () => {
+    const f = detect({
+      'package.json': pkg({ scripts: { build: 'tsc', test: 'vitest run', lint: 'eslint .' } }),
+      'pnpm-lock.yaml': '',
+    });
+    expect(f.buildCommand).toBe('pnpm run build');
+    expect(f.testCommand).toBe('pnpm test');
+    expect(f.lintCommand).toBe('pnpm run lint');
+    expect(f.node?.hasLintScript).toBe(true);
+
+    const none = detect({ 'package.json': pkg({ scripts: { test: 'echo "Error: no test specified" && exit 1' } }) });
+    expect(none.buildCommand).toBeNull();
+    expect(none.testCommand).toBeNull();
+    expect(none.lintCommand).toBeNull();
+  });
+
+  it('runs bun tests through the script, not bun’s own runner', () => {
+    expect(detect({ 'package.json': pkg({ scripts: { test: 'jest' } }), 'bun.lockb': '' }).testCommand).toBe('bun run test');
+  });
+
+  it('detects typescript from the dependency or a tsconfig.json', () => {
+    expect(detect({ 'package.json': pkg({ devDependencies: { typescript: '5' } }) }).node?.typescript).toBe(true);
+    expect(detect({ 'package.json': '{}', 'tsconfig.json': '{}' }).node?.typescript).toBe(true);
+    expect(detect({ 'package.json': '{}' }).node?.typescript).toBe(false);
+  });
+
+  it('reports metrics libraries', () => {
+    expect(detect({ 'package.json': pkg({ dependencies: { 'prom-client': '15' } }) }).metricsLibrary).toBe('prom-client');
+    expect(detect({ 'package.json': pkg({ dependencies: { '@opentelemetry/sdk-node': '0.5' } }) }).metricsLibrary).toBe('opentelemetry');
+    expect(detect({ 'package.json': '{}' }).metricsLibrary).toBeNull();
+  });
+
+  it('reads workspaces as an array, an object, or pnpm-workspace.yaml', () => {
+    expect(detect({ 'package.json': pkg({ workspaces: ['apps/*'] }) }).node?.workspaces).toEqual(['apps/*']);
+    expect(detect({ 'package.json': pkg({ workspaces: { packages: ['packages/*'] } }) }).node?.workspaces).toEqual(['packages/*']);
+    expect(detect({ 'package.json': '{}', 'pnpm-workspace.yaml': "packages:\n  - 'libs/*'\n" }).node?.workspaces).toEqual(['libs/*']);
+  });
+
+  it('notes an invalid package.json instead of throwing', () => {
+    const f = detect({ 'package.json': '{ nope' });
+    expect(f.language).toBe('node');
+    expect(f.notes.join('\n')).toMatch(/not valid JSON/);
+  });
+});
+
+describe('detectNode entrypoint', () => {
+  it('uses the file a `node` start script runs, skipping node flags', () => {
+    const f = detect({ 'package.json': pkg({ scripts: { start: 'node --enable-source-maps -r dotenv/config dist/server.js' } }) });
+    expect(f.node?.entrypoint).toBe('dist/server.js');
+    expect(f.startCommand).toBe('node dist/server.js');
+  });
+
+  it('adds .js to an extensionless start script target (Nest start:prod)', () => {
+    const f = detect({
+      'package.json': pkg({ scripts: { start: 'nest start', 'start:prod': 'node dist/main', build: 'nest build' }, dependencies: { '@nestjs/core': '10' } }),
+      'tsconfig.json': '{ "compilerOptions": { "outDir": "./dist" } }',
+    });
+    expect(f.node?.entrypoint).toBe('dist/main.js');
+    expect(f.node?.buildOutputDir).toBe('dist');
+  });
+
+  it('uses package.json main', () => {
+    expect(detect({ 'package.json': pkg({ main: 'lib/app.js' }) }).node?.entrypoint).toBe('lib/app.js');
+  });
+
+  it('maps src/index.ts to the tsconfig outDir (JSONC with comments and trailing commas)', () => {
+    const f = detect({
+      'package.json': pkg({ scripts: { build: 'tsc', dev: 'tsx watch src/index.ts' }, devDependencies: { typescript: '5' } }),
+      'tsconfig.json': '{\n  // build\n  "compilerOptions": { "outDir": "build", "rootDir": "src", },\n}',
+      'src/index.ts': 'app.listen(process.env.PORT ?? 8080)',
+    });
+    expect(f.node?.entrypoint).toBe('build/index.js');
+    expect(f.node?.buildOutputDir).toBe('build');
+    expect(f.port).toBe(8080);
+    expect(f.portSource).toBe('src/index.ts');
+  });
+
+  it('maps a ts-node start script through outDir', () => {
+    const f = detect({
+      'package.json': pkg({ scripts: { start: 'ts-node src/server.ts' } }),
+      'tsconfig.json': '{ "compilerOptions": { "outDir": "dist" } }',
+    });
+    expect(f.node?.entrypoint).toBe('dist/server.js');
+  });
+
+  it('falls back to an existing server.js, then index.js with a note', () => {
+    expect(detect({ 'package.json': '{}', 'server.js': '', 'index.js': '' }).node?.entrypoint).toBe('server.js');
+    const f = detect({ 'package.json': '{}' });
+    expect(f.node?.entrypoint).toBe('index.js');
+    expect(f.notes.join('\n')).toMatch(/no entrypoint found/);
+  });
+
+  it('parses node commands in scripts', () => {
+    expect(nodeScriptFile('NODE_ENV=production node --import ./otel.js dist/a.js')).toBe('dist/a.js');
+    expect(nodeScriptFile('npm run build && node ./out/index.mjs')).toBe('out/index.mjs');
+    expect(nodeScriptFile('next start')).toBeNull();
+  });
+});
+
+describe('detectNode Next.js', () => {
+  const next = (config: string) => ({
+    'package.json': pkg({ scripts: { build: 'next build', start: 'next start' }, dependencies: { next: '15' } }),
+    'next.config.ts': config,
+  });
+
+  it('detects output standalone and runs the standalone server', () => {
+    const f = detect(next("const config = { output: 'standalone' };\nexport default config;"));
+    expect(f.node?.nextStandalone).toBe(true);
+    expect(f.node?.entrypoint).toBe('server.js');
+    expect(f.node?.buildOutputDir).toBe('.next');
+    expect(f.port).toBe(3000);
+  });
+
+  it('runs the next binary without standalone, and says how to shrink the image', () => {
+    const f = detect(next('export default {};'));
+    expect(f.node?.nextStandalone).toBe(false);
+    expect(f.startCommand).toBe('node node_modules/next/dist/bin/next start');
+    expect(f.notes.join('\n')).toMatch(/standalone/);
+  });
+
+  it('takes the port from next start -p', () => {
+    const f = detect({ 'package.json': pkg({ scripts: { start: 'next start -p 4000' }, dependencies: { next: '15' } }) });
+    expect(f.port).toBe(4000);
+  });
+});
+
+describe('detectNode port and health path', () => {
+  const app = (src: Record<string, string>) =>
+    detect({ 'package.json': pkg({ main: 'src/server.js', dependencies: { express: '4' } }), ...src });
+
+  it.each([
+    ['const port = process.env.PORT || 3001;', 3001],
+    ["const port = Number(process.env.PORT ?? '3002');", 3002],
+    ['app.listen(3003, () => {});', 3003],
+    ["await app.listen({ host: '0.0.0.0', port: 3004 });", 3004],
+  ])('reads the port from %s', (code, port) => {
+    const f = app({ 'src/server.js': code });
+    expect(f.port).toBe(port);
+    expect(f.portSource).toBe('src/server.js');
+    expect(f.notes.some((n) => n.startsWith(`port ${port} from src/server.js`))).toBe(true);
+  });
+
+  it('has no port when nothing declares one', () => {
+    const f = app({ 'src/server.js': 'app.listen(port)' });
+    expect(f.port).toBeNull();
+    expect(f.portSource).toBeNull();
+  });
+
+  it('ignores ports in test files', () => {
+    expect(app({ 'src/server.js': '', 'src/server.test.js': 'app.listen(9999)' }).port).toBeNull();
+  });
+
+  it('prefers /healthz over /health over /livez, wherever they are defined', () => {
+    const f = app({
+      'src/server.js': "app.get('/livez', ok); app.get('/health', ok);",
+      'src/routes/probes.js': 'router.get("/healthz", ok)',
+    });
+    expect(f.healthPath).toBe('/healthz');
+    expect(f.notes).toContain('health path /healthz from src/routes/probes.js');
+  });
+
+  it('finds a Nest health controller', () => {
+    const f = detect({
+      'package.json': pkg({ dependencies: { '@nestjs/core': '10' } }),
+      'src/health.controller.ts': "@Controller('health')\nexport class HealthController { @Get() check() {} }",
+    });
+    expect(f.healthPath).toBe('/health');
+  });
+
+  it('finds Next.js route handlers', () => {
+    const f = detect({ 'package.json': pkg({ dependencies: { next: '15' } }), 'src/app/api/health/route.ts': '' });
+    expect(f.healthPath).toBe('/api/health');
+  });
+});

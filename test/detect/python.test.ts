@@ -1,0 +1,225 @@
+import { describe, expect, it } from 'vitest';
+import { detectRepoOnDisk } from '../../src/detect/index.js';
+import { detectPython } from '../../src/detect/python.js';
+import { filesFromMap } from '../../src/detect/repo-files.js';
+import { fixture } from './helpers.js';
+
+const detect = (files: Record<string, string>, dir = '.') => {
+  const facts = detectPython(filesFromMap(files), dir);
+  if (facts === null) throw new Error('expected a python app');
+  return facts;
+};
+const FASTAPI_MAIN = 'from fastapi import FastAPI\napp = FastAPI()\n';
+
+describe('detectPython installers and lockfiles', () => {
+  it('returns null without a Python manifest', () => {
+    expect(detectPython(filesFromMap({ 'main.py': FASTAPI_MAIN }), '.')).toBeNull();
+  });
+
+  it('uv.lock → uv', () => {
+    const f = detect({ 'pyproject.toml': '[project]\nname = "x"\ndependencies = ["fastapi"]\n', 'uv.lock': '' });
+    expect(f.packageManager).toBe('uv');
+    expect(f.lockfile).toBe('uv.lock');
+    expect(f.python?.dependencyFile).toBe('uv.lock');
+  });
+
+  it('uses the uv workspace root lockfile for a member', () => {
+    const f = detect({ 'uv.lock': '', 'pyproject.toml': '', 'services/api/pyproject.toml': '[project]\nname = "api"\n' }, 'services/api');
+    expect(f.packageManager).toBe('uv');
+    expect(f.lockfile).toBe('../../uv.lock');
+  });
+
+  it('poetry.lock or [tool.poetry] → poetry, noting a missing lock', () => {
+    const toml = '[tool.poetry]\nname = "x"\n\n[tool.poetry.dependencies]\npython = "^3.11"\nflask = "^3"\n\n[tool.poetry.group.dev.dependencies]\npytest = "^8"\n';
+    const locked = detect({ 'pyproject.toml': toml, 'poetry.lock': '' });
+    expect(locked.packageManager).toBe('poetry');
+    expect(locked.lockfile).toBe('poetry.lock');
+    expect(locked.framework).toBe('flask');
+    expect(locked.testCommand).toBe('poetry run pytest');
+    expect(locked.runtimeVersion).toBe('3.11');
+    expect(locked.runtimeVersionSource).toBe('pyproject.toml tool.poetry.dependencies.python');
+
+    const unlocked = detect({ 'pyproject.toml': toml });
+    expect(unlocked.packageManager).toBe('poetry');
+    expect(unlocked.lockfile).toBeNull();
+    expect(unlocked.notes.join('\n')).toMatch(/no poetry.lock/);
+  });
+
+  it('Pipfile.lock → pipenv, reading Pipfile packages', () => {
+    const f = detect({ Pipfile: '[packages]\nDjango = "*"\n\n[dev-packages]\npytest = "*"\n', 'Pipfile.lock': '{}', 'manage.py': '' });
+    expect(f.packageManager).toBe('pipenv');
+    expect(f.lockfile).toBe('Pipfile.lock');
+    expect(f.framework).toBe('django');
+    expect(f.testCommand).toBe('pipenv run pytest');
+  });
+
+  it('requirements.txt with --hash pins counts as a lockfile', () => {
+    const f = detect({ 'requirements.txt': 'fastapi==0.115.0 \\\n    --hash=sha256:abc\n' });
+    expect(f.packageManager).toBe('pip');
+    expect(f.python?.hashPinned).toBe(true);
+    expect(f.lockfile).toBe('requirements.txt');
+  });
+
+  it('a bare pyproject installs from ranges: no lockfile, installable when it has a build system', () => {
+    const f = detect({
+      'pyproject.toml': '[project]\nname = "svc"\nrequires-python = ">=3.12,<3.14"\ndependencies = ["fastapi"]\n\n[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n',
+      'src/svc/main.py': FASTAPI_MAIN,
+    });
+    expect(f.packageManager).toBe('pip');
+    expect(f.lockfile).toBeNull();
+    expect(f.python?.dependencyFile).toBe('pyproject.toml');
+    expect(f.python?.installable).toBe(true);
+    expect(f.python?.appModule).toBe('svc.main:app');
+    expect(f.runtimeVersion).toBe('3.12');
+    expect(f.runtimeVersionSource).toBe('pyproject.toml requires-python');
+    expect(f.notes.join('\n')).toMatch(/no lockfile/);
+  });
+
+  it('follows -r includes in requirements files', () => {
+    const f = detect({ 'requirements.txt': '-r requirements/base.txt\n', 'requirements/base.txt': 'flask==3.0\n', 'app.py': 'app = Flask(__name__)' });
+    expect(f.framework).toBe('flask');
+  });
+});
+
+describe('detectPython versions', () => {
+  it.each([
+    [{ '.python-version': '3.12.4\n' }, '3.12', '.python-version'],
+    [{ '.tool-versions': 'nodejs 22\npython 3.11.9\n' }, '3.11', '.tool-versions'],
+    [{ 'runtime.txt': 'python-3.10.14' }, '3.10', 'runtime.txt'],
+  ])('reads %j', (extra, version, source) => {
+    const f = detect({ 'requirements.txt': 'flask\n', ...extra });
+    expect(f.runtimeVersion).toBe(version);
+    expect(f.runtimeVersionSource).toBe(source);
+  });
+
+  it('is null when nothing declares it', () => {
+    expect(detect({ 'requirements.txt': 'flask\n' }).runtimeVersion).toBeNull();
+  });
+});
+
+describe('detectPython framework, server and target', () => {
+  it('FastAPI in main.py at the root → uvicorn main:app', () => {
+    const f = detect({ 'requirements.txt': 'fastapi\nuvicorn\n', 'main.py': FASTAPI_MAIN });
+    expect(f.framework).toBe('fastapi');
+    expect(f.python?.server).toBe('uvicorn');
+    expect(f.python?.appModule).toBe('main:app');
+    expect(f.startCommand).toBe('uvicorn main:app --host 0.0.0.0 --port 8000');
+  });
+
+  it('finds a typed, differently named FastAPI object', () => {
+    const f = detect({ 'requirements.txt': 'fastapi\n', 'service/server.py': 'import fastapi\napi: fastapi.FastAPI = fastapi.FastAPI()\n' });
+    expect(f.python?.appModule).toBe('service.server:api');
+  });
+
+  it('Flask → gunicorn module:app', () => {
+    const f = detect({ 'requirements.txt': 'flask\ngunicorn\n', 'web/app.py': 'from flask import Flask\napp = Flask(__name__)\n' });
+    expect(f.python?.server).toBe('gunicorn');
+    expect(f.python?.appModule).toBe('web.app:app');
+    expect(f.startCommand).toBe('gunicorn --bind 0.0.0.0:8000 web.app:app');
+  });
+
+  it('a Flask factory is called by gunicorn', () => {
+    const f = detect({
+      'requirements.txt': 'flask\n',
+      'myapp/__init__.py': 'from flask import Flask\n\ndef create_app():\n    app = Flask(__name__)\n    return app\n',
+    });
+    expect(f.python?.appModule).toBe('myapp:create_app()');
+  });
+
+  it('Django → gunicorn <project>.wsgi:application, from manage.py when wsgi.py is missing', () => {
+    const f = detect({
+      'requirements.txt': 'django\n',
+      'manage.py': "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings.production')",
+    });
+    expect(f.python?.appModule).toBe('config.wsgi:application');
+    expect(f.testCommand).toBe('python manage.py test');
+  });
+
+  it('guesses a target with a note when no app object is found', () => {
+    const f = detect({ 'requirements.txt': 'fastapi\n' });
+    expect(f.python?.appModule).toBe('main:app');
+    expect(f.notes.join('\n')).toMatch(/is a guess/);
+  });
+
+  it('detects ports from uvicorn.run, gunicorn.conf.py and PORT defaults', () => {
+    expect(detect({ 'requirements.txt': 'fastapi\n', 'main.py': `${FASTAPI_MAIN}uvicorn.run(app, host="0.0.0.0", port=8080)\n` }).port).toBe(8080);
+    const gunicorn = detect({ 'requirements.txt': 'flask\n', 'app.py': 'app = Flask(__name__)', 'gunicorn.conf.py': 'bind = "0.0.0.0:9000"\n' });
+    expect(gunicorn.port).toBe(9000);
+    expect(gunicorn.startCommand).toBe('gunicorn --bind 0.0.0.0:9000 app:app');
+    expect(detect({ 'requirements.txt': 'flask\n', 'app.py': 'port = int(os.environ.get("PORT", "5050"))' }).port).toBe(5050);
+  });
+
+  it('finds health routes from decorators and Django urls, preferring /healthz', () => {
+    const f = detect({
+      'requirements.txt': 'fastapi\n',
+      'main.py': `${FASTAPI_MAIN}@app.get("/health")\ndef h(): ...\n`,
+      'routers/probes.py': "@router.get('/healthz')\ndef z(): ...\n",
+    });
+    expect(f.healthPath).toBe('/healthz');
+    const flask = detect({ 'requirements.txt': 'flask\n', 'app.py': "app = Flask(__name__)\n@app.route('/ping')\ndef p(): ...\n" });
+    expect(flask.healthPath).toBe('/ping');
+  });
+
+  it('uses ruff for lint only when it is configured', () => {
+    expect(detect({ 'requirements.txt': 'flask\nruff\n' }).lintCommand).toBe('ruff check .');
+    expect(detect({ 'requirements.txt': 'flask\n' }).lintCommand).toBeNull();
+  });
+
+  it('runs pytest when a tests/ folder exists even without the dependency', () => {
+    expect(detect({ 'requirements.txt': 'flask\n', 'tests/': '' }).testCommand).toBe('pytest');
+  });
+
+  it('reports prometheus-client and opentelemetry', () => {
+    expect(detect({ 'requirements.txt': 'flask\nprometheus_client\n' }).metricsLibrary).toBe('prometheus-client');
+    expect(detect({ 'requirements.txt': 'flask\nopentelemetry-sdk\n' }).metricsLibrary).toBe('opentelemetry');
+  });
+});
+
+describe('python fixtures on disk', () => {
+  it('uv project with FastAPI in app/main.py', () => {
+    const f = detectRepoOnDisk(fixture('uv-fastapi'));
+    expect(f.language).toBe('python');
+    expect(f.framework).toBe('fastapi');
+    expect(f.packageManager).toBe('uv');
+    expect(f.lockfile).toBe('uv.lock');
+    expect(f.python?.appModule).toBe('app.main:app');
+    expect(f.python?.server).toBe('uvicorn');
+    expect(f.runtimeVersion).toBe('3.12');
+    expect(f.port).toBe(8000);
+    // The test file asks for /health; only the app's own route counts.
+    expect(f.healthPath).toBe('/healthz');
+    expect(f.testCommand).toBe('uv run pytest');
+    expect(f.lintCommand).toBe('uv run ruff check .');
+    expect(f.metricsLibrary).toBe('prometheus-fastapi-instrumentator');
+  });
+
+  it('Django project with hash-pinned requirements', () => {
+    const f = detectRepoOnDisk(fixture('django'));
+    expect(f.framework).toBe('django');
+    expect(f.python).toEqual({
+      server: 'gunicorn',
+      appModule: 'mysite.wsgi:application',
+      dependencyFile: 'requirements.txt',
+      hashPinned: true,
+      installable: false,
+    });
+    expect(f.lockfile).toBe('requirements.txt');
+    expect(f.healthPath).toBe('/healthz/');
+    expect(f.runtimeVersion).toBe('3.13');
+    expect(f.metricsLibrary).toBe('django-prometheus');
+  });
+
+  it('lockfile-less Flask app with plain requirements.txt', () => {
+    const f = detectRepoOnDisk(fixture('python-requirements'));
+    expect(f.framework).toBe('flask');
+    expect(f.packageManager).toBe('pip');
+    expect(f.lockfile).toBeNull();
+    expect(f.python?.hashPinned).toBe(false);
+    expect(f.python?.appModule).toBe('app:app');
+    expect(f.port).toBe(5000);
+    expect(f.healthPath).toBe('/health');
+    expect(f.runtimeVersion).toBe('3.11');
+    expect(f.runtimeVersionSource).toBe('runtime.txt');
+    expect(f.notes.join('\n')).toMatch(/no lockfile/);
+  });
+});
