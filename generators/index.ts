@@ -1,10 +1,13 @@
 import type { NodePlopAPI } from 'node-plop';
 import { dockerLayer } from './docker.js';
+import { infraLayer } from './infra.js';
+import { monitoringLayer } from './monitoring.js';
+import { pipelineLayer } from './pipeline.js';
 import type { LayerGenerator, RenderAction } from './layer.js';
 import type { Stack } from '../src/stack/types.js';
 
 /** Every layer, in the order their files are planned and listed. */
-export const LAYERS: readonly LayerGenerator[] = [dockerLayer];
+export const LAYERS: readonly LayerGenerator[] = [dockerLayer, pipelineLayer, infraLayer, monitoringLayer];
 
 /**
  * The plopfile: one generator per layer, plus `stack` composing them all.

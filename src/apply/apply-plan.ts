@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, realpathSync, renameSync, rmdirSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { Plan, PlanEntry } from '../plan/plan-types.js';
+import { changingEntries, type Plan, type PlanEntry } from '../plan/plan-types.js';
 import { blobId } from './blob-id.js';
 import { BASE_DIR, MANIFEST_PATH, MANIFEST_VERSION, basePath, serializeManifest, type Manifest } from './manifest.js';
 import { lstatOrNull, resolveInside } from './safe-path.js';
@@ -19,11 +19,8 @@ export interface ApplyResult {
   deleted: string[];
 }
 
-/** Entries whose `after` goes to disk: everything that changes the file, conflicts included (upgrade markers). */
 function opsForEntries(entries: readonly PlanEntry[]): FileOp[] {
-  return entries
-    .filter((e) => e.after !== e.before && e.kind !== 'keep' && e.kind !== 'orphan' && e.kind !== 'deleted-by-user')
-    .map((e) => ({ path: e.path, content: e.after, mode: e.executable ? 0o755 : 0o644 }));
+  return changingEntries(entries).map((e) => ({ path: e.path, content: e.after, mode: e.executable ? 0o755 : 0o644 }));
 }
 
 /** The manifest after this plan: other layers' entries kept, this run's rendered files recorded. */

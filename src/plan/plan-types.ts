@@ -44,5 +44,7 @@ export interface Plan {
   layers: readonly LayerName[];
 }
 
-/** Kinds that change something on disk when applied. */
-export const WRITING_KINDS: ReadonlySet<PlanKind> = new Set(['create', 'update', 'merge', 'delete']);
+/** Entries whose `after` goes to disk (a write or a deletion); conflicts included when they carry markers. */
+export function changingEntries(entries: readonly PlanEntry[]): PlanEntry[] {
+  return entries.filter((e) => e.after !== e.before && e.kind !== 'keep' && e.kind !== 'orphan' && e.kind !== 'deleted-by-user');
+}

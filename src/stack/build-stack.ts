@@ -3,6 +3,10 @@ import type { RepoFacts } from '../detect/types.js';
 import { TOOL_NAME, TOOL_VERSION } from '../package-root.js';
 import { buildDockerStack } from './docker.js';
 import { buildEnvironments } from './environments.js';
+import { buildInfraStack } from './infra.js';
+import { buildMonitoringStack } from './monitoring.js';
+import { buildNames } from './naming.js';
+import { buildPipelineStack } from './pipeline.js';
 import { buildRepo } from './repo.js';
 import type { Stack, StackSwitches } from './types.js';
 
@@ -54,6 +58,10 @@ export function buildStack(answers: Answers, facts: RepoFacts, generated: Readon
     },
     repo: buildRepo(facts.git),
     environments: buildEnvironments(answers.environments),
+    names: buildNames(answers),
     docker: buildDockerStack(answers, facts, generated),
+    pipeline: buildPipelineStack(answers, facts),
+    infra: buildInfraStack(answers, facts),
+    monitoring: buildMonitoringStack(answers, facts),
   });
 }

@@ -1,5 +1,9 @@
 import type { Answers } from '../answers/options.js';
 import type { DockerStack } from './docker.js';
+import type { InfraStack } from './infra.js';
+import type { MonitoringStack } from './monitoring.js';
+import type { CloudNames } from './naming.js';
+import type { PipelineStack } from './pipeline.js';
 
 /** One deployment environment, in promotion order. */
 export interface EnvironmentStack {
@@ -72,5 +76,10 @@ export interface Stack {
   service: ServiceStack;
   repo: RepoStack;
   environments: EnvironmentStack[];
+  /** Resource names shared by every layer. */
+  names: CloudNames;
   docker: DockerStack;
+  pipeline: PipelineStack;
+  infra: InfraStack;
+  monitoring: MonitoringStack;
 }

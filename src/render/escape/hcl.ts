@@ -5,5 +5,5 @@
 export function hclString(value: string | number | boolean): string {
   if (typeof value !== 'string') return String(value);
   const json = JSON.stringify(value);
-  return json.replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
+  return json.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
 }

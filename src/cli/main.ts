@@ -1,0 +1,139 @@
+#!/usr/bin/env node
+import { Command, CommanderError, Option } from 'commander';
+import { CancelledError, isUserError } from '../errors.js';
+import { TOOL_NAME, TOOL_VERSION } from '../package-root.js';
+import { addOptionFlags, optionFlags } from './flags.js';
+import { createOutput, type Output } from './output.js';
+
+/**
+ * Entry point: argv -> command. The only place that sets the exit code or
+ * prints a stack trace (with --verbose). Heavy modules (plop, templates,
+ * prompts) are imported inside the commands, so --help stays fast.
+ */
+const LAYER_NAMES = ['docker', 'pipeline', 'infra', 'monitoring'] as const;
+
+interface CommonFlags {
+  yes?: boolean;
+  answers?: string;
+  dryRun?: boolean;
+  json?: boolean;
+  color?: boolean;
+  onConflict?: 'fail' | 'keep' | 'overwrite';
+  verbose?: boolean;
+  allowDirty?: boolean;
+}
+
+function addGenerateFlags(cmd: Command): Command {
+  cmd
+    .option('-y, --yes', 'write without asking; never prompt (missing answers are detected or defaulted)')
+    .option('--answers <file.json>', 'read answers from a JSON file (schema: schema/answers.schema.json)')
+    .option('--dry-run', 'show the plan and diffs, write nothing')
+    .option('--json', 'print the plan as JSON (implies no prompts)')
+    .addOption(new Option('--on-conflict <policy>', 'when a file we did not generate is in the way').choices(['fail', 'keep', 'overwrite']).default('fail'));
+  return addOptionFlags(cmd);
+}
+
+function output(flags: CommonFlags): Output {
+  return createOutput({ color: flags.color !== false });
+}
+
+async function generate(dir: string, flags: CommonFlags, generator: 'stack' | (typeof LAYER_NAMES)[number], mode: 'init' | 'upgrade'): Promise<number> {
+  const { runGenerate } = await import('./generate.js');
+  const interactive = !flags.yes && !flags.json && process.stdin.isTTY === true && process.stdout.isTTY === true;
+  return runGenerate(
+    {
+      dir,
+      flags: optionFlags(flags as Record<string, unknown>),
+      answersFile: flags.answers,
+      yes: flags.yes === true,
+      dryRun: flags.dryRun === true,
+      json: flags.json === true,
+      onConflict: flags.onConflict ?? 'fail',
+      generator,
+      mode,
+      interactive,
+    },
+    output(flags),
+  );
+}
+
+export function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command(TOOL_NAME)
+    .description('Write a production-grade DevOps stack into an application repository.')
+    .version(TOOL_VERSION, '-v, --version')
+    .option('--no-color', 'no colours (NO_COLOR is honoured too)')
+    .option('--verbose', 'show stack traces on errors')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ writeErr: () => {} });
+
+  addGenerateFlags(
+    program
+      .command('init', { isDefault: true })
+      .description('detect the app, ask, and write the whole stack (the default command)')
+      .argument('[dir]', 'target repository', '.'),
+  ).action(async (dir: string, _o, cmd: Command) => setExit(await generate(dir, cmd.optsWithGlobals(), 'stack', 'init')));
+
+  addGenerateFlags(
+    program
+      .command('add')
+      .description('add one layer to an existing repository; never overwrites your files')
+      .argument('<layer>', LAYER_NAMES.join(' | '))
+      .argument('[dir]', 'target repository', '.'),
+  ).action(async (layer: string, dir: string, _o, cmd: Command) => {
+    const { UserError } = await import('../errors.js');
+    if (!(LAYER_NAMES as readonly string[]).includes(layer)) throw new UserError(`add: unknown layer '${layer}' (choose ${LAYER_NAMES.join(', ')})`);
+    setExit(await generate(dir, cmd.optsWithGlobals(), layer as (typeof LAYER_NAMES)[number], 'init'));
+  });
+
+  addGenerateFlags(
+    program
+      .command('upgrade')
+      .description('re-render with the stored answers; merges your edits, marks conflicts')
+      .argument('[dir]', 'target repository', '.'),
+  ).action(async (dir: string, _o, cmd: Command) => setExit(await generate(dir, cmd.optsWithGlobals(), 'stack', 'upgrade')));
+
+  program
+    .command('detect')
+    .description('print what was detected in the repository')
+    .argument('[dir]', 'target repository', '.')
+    .option('--json', 'print RepoFacts as JSON')
+    .option('--service-dir <path>', 'the service directory inside a monorepo')
+    .action(async (dir: string, _o, cmd: Command) => {
+      const { runDetect } = await import('./commands/detect.js');
+      setExit(runDetect(dir, cmd.optsWithGlobals(), output(cmd.optsWithGlobals())));
+    });
+  return program;
+}
+
+/** Runs the CLI; resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  let code = 0;
+  const program = buildProgram((c) => (code = c));
+  const verbose = argv.includes('--verbose');
+  const err = (msg: string) => process.stderr.write(`${TOOL_NAME}: ${msg}\n`);
+  try {
+    await program.parseAsync(argv);
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      err(e.message.replace(/^error: /, ''));
+      return 1;
+    }
+    if (e instanceof CancelledError) {
+      err(e.message);
+      return 130;
+    }
+    if (isUserError(e)) {
+      err(e.message);
+      if (verbose) process.stderr.write(`${e.stack ?? ''}\n`);
+      return e.exitCode;
+    }
+    err(`internal error: ${(e as Error).message ?? String(e)} (rerun with --verbose and report it)`);
+    if (verbose) process.stderr.write(`${(e as Error).stack ?? ''}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv);

@@ -1,0 +1,79 @@
+import type { Answers } from '../answers/options.js';
+
+/**
+ * Canonical names of every cloud resource, computed once. The pipeline, the
+ * IaC and the monitoring layer all read these (never copy strings), so the
+ * workflow deploys the service the IaC creates with the role it trusts.
+ * Per-environment names take the environment as a suffix.
+ */
+export interface CloudNames {
+  /** Image repository name inside the registry (ECR repo / AR repo image / ACR repo). */
+  imageRepository: string;
+  /** Prometheus job / `service` label value. */
+  metricsJob: string;
+  perEnv: Record<string, EnvNames>;
+  aws: {
+    /** ECR repository name. */
+    ecrRepository: string;
+    /** Name of the GitHub OIDC deploy role per environment is in perEnv; this is the image-push role. */
+    pushRoleName: string;
+  };
+  gcp: {
+    /** Artifact Registry repository id. */
+    artifactRepository: string;
+    workloadIdentityPool: string;
+    workloadIdentityProvider: string;
+    deployServiceAccountId: string;
+  };
+  azure: {
+    /** ACR names are globally unique, 5-50 alphanumerics: service name without dashes + 'acr'. */
+    acrName: string;
+    sharedResourceGroup: string;
+  };
+}
+
+export interface EnvNames {
+  /** `<service>-<env>`: ECS service, Cloud Run service, Container App. */
+  service: string;
+  /** ECS cluster / Container Apps environment. */
+  cluster: string;
+  /** GitHub OIDC deploy role (AWS) / service account id (GCP) / managed identity (Azure). */
+  deployIdentity: string;
+  /** Runtime identity: ECS task role / Cloud Run service account id / Container App identity. */
+  runtimeIdentity: string;
+  /** Azure resource group for the environment. */
+  resourceGroup: string;
+  /** CloudWatch / Log Analytics log group or workspace. */
+  logGroup: string;
+}
+
+const clip = (s: string, max: number) => s.slice(0, max).replace(/-+$/, '');
+
+export function buildNames(a: Pick<Answers, 'serviceName' | 'environments'>): CloudNames {
+  const svc = a.serviceName;
+  const perEnv: Record<string, EnvNames> = {};
+  for (const env of a.environments) {
+    perEnv[env] = {
+      service: `${svc}-${env}`,
+      cluster: `${svc}-${env}`,
+      // GCP service account ids are 6-30 characters.
+      deployIdentity: clip(`${svc}-deploy-${env}`, 30),
+      runtimeIdentity: clip(`${svc}-run-${env}`, 30),
+      resourceGroup: `rg-${svc}-${env}`,
+      logGroup: `/ecs/${svc}-${env}`,
+    };
+  }
+  return {
+    imageRepository: svc,
+    metricsJob: svc,
+    perEnv,
+    aws: { ecrRepository: svc, pushRoleName: `${svc}-github-push` },
+    gcp: {
+      artifactRepository: svc,
+      workloadIdentityPool: clip(`${svc}-github`, 32),
+      workloadIdentityProvider: 'github',
+      deployServiceAccountId: clip(`${svc}-push`, 30),
+    },
+    azure: { acrName: `${svc.replace(/-/g, '')}acr`.slice(0, 50), sharedResourceGroup: `rg-${svc}-shared` },
+  };
+}

@@ -1,0 +1,97 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { answersJsonSchema } from '../../src/answers/json-schema.js';
+import { validateAnswersObject } from '../../src/answers/from-file.js';
+import { resolveAnswers, suggestServiceName, type AskFn } from '../../src/answers/resolve.js';
+import { detectRepo, filesFromMap } from '../../src/detect/index.js';
+import { UserError } from '../../src/errors.js';
+
+const nodeApp = detectRepo(
+  filesFromMap({
+    'package.json': JSON.stringify({ name: 'shop-api', scripts: { start: 'node server.js' }, dependencies: { express: '4.21.2' } }),
+    'package-lock.json': '{"lockfileVersion":3}',
+    'server.js': "const app = require('express')(); app.get('/healthz', (q, r) => r.send('ok')); app.listen(process.env.PORT || 4000);",
+  }),
+  { dirName: 'Shop_API' },
+);
+
+const resolve = (flags = {}, file = {}, ask: AskFn | null = null, facts = nodeApp) =>
+  resolveAnswers({ flags, file, fileLabel: '--answers a.json', facts, ask });
+
+describe('resolveAnswers', () => {
+  it('uses detection, then defaults, and says where each value came from', async () => {
+    const { answers, sources } = await resolve();
+    expect(answers).toMatchObject({ language: 'node', port: 4000, healthPath: '/healthz', cloud: 'aws', runtime: 'ecs-fargate', environments: ['staging', 'production'] });
+    expect(sources.language).toBe('detected');
+    expect(sources.port).toBe('detected');
+    expect(sources.cloud).toBe('default');
+  });
+
+  it('flags beat the answers file, which beats detection', async () => {
+    const { answers, sources } = await resolve({ cloud: 'gcp' }, { cloud: 'azure', port: 9000 });
+    expect(answers.cloud).toBe('gcp');
+    expect(answers.port).toBe(9000);
+    expect(sources.port).toBe('file');
+  });
+
+  it('derives the runtime and region from the cloud', async () => {
+    const { answers } = await resolve({ cloud: 'gcp' });
+    expect(answers.runtime).toBe('cloud-run');
+    expect(answers.region).toBe('us-central1');
+  });
+
+  it('refuses a runtime the cloud does not offer, naming the flags', async () => {
+    await expect(resolve({ cloud: 'gcp', runtime: 'ecs-fargate' })).rejects.toThrow(/--runtime: 'ecs-fargate' is not one of cloud-run/);
+  });
+
+  it('refuses managed Prometheus without IaC, and falls back when it was only a default', async () => {
+    await expect(resolve({ iac: 'none', monitoring: 'managed-prometheus' })).rejects.toThrow(/--monitoring/);
+    const { answers } = await resolve({ iac: 'none' });
+    expect(answers.monitoring).toBe('prometheus');
+  });
+
+  it('refuses duplicate environments', async () => {
+    await expect(resolve({ environments: ['staging', 'staging'] })).rejects.toThrow(UserError);
+  });
+
+  it('asks only the questions not answered, offering the valid choices and the detected default', async () => {
+    const asked: Array<[string, unknown, boolean, readonly string[] | null]> = [];
+    const ask: AskFn = async (name, _spec, def, detected, choices) => {
+      asked.push([name, def, detected, choices]);
+      return name === 'cloud' ? 'azure' : def;
+    };
+    const { answers } = await resolve({ strategy: 'canary' }, {}, ask);
+    expect(asked.map((a) => a[0])).not.toContain('strategy');
+    expect(asked.find((a) => a[0] === 'language')).toEqual(['language', 'node', true, ['node', 'python', 'go', 'java']]);
+    expect(asked.find((a) => a[0] === 'runtime')?.[3]).toEqual(['container-apps']);
+    expect(answers.runtime).toBe('container-apps');
+  });
+
+  it('explains an unsupported language instead of guessing', async () => {
+    const rust = detectRepo(filesFromMap({ 'Cargo.toml': '[package]\nname = "x"\n' }), { dirName: 'x' });
+    await expect(resolve({}, {}, null, rust)).rejects.toThrow(/rust app/);
+  });
+
+  it('suggests a valid service name from odd directory names', () => {
+    expect(suggestServiceName({ appDir: '.', git: { owner: null, repo: null, remote: null, defaultBranch: null }, dirName: 'Shop_API' })).toBe('shop-api');
+    expect(suggestServiceName({ appDir: 'services/42', git: { owner: null, repo: null, remote: null, defaultBranch: null }, dirName: 'x' })).toMatch(/^[a-z][a-z0-9-]{1,26}[a-z0-9]$/);
+  });
+});
+
+describe('answers file schema', () => {
+  it('the shipped schema is the one derived from the option table (run `npm run schema`)', () => {
+    const shipped = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'schema', 'answers.schema.json'), 'utf8'));
+    expect(shipped).toEqual(answersJsonSchema());
+  });
+
+  it('names the key and the allowed values on a bad choice', () => {
+    expect(() => validateAnswersObject({ cloud: 'ibm' }, 'a.json')).toThrow(/a.json: cloud must be equal to one of the allowed values \(aws, gcp, azure\)/);
+  });
+
+  it('rejects unknown keys and wrong types', () => {
+    expect(() => validateAnswersObject({ clowd: 'aws' }, 'a.json')).toThrow(/clowd/);
+    expect(() => validateAnswersObject({ port: '80' }, 'a.json')).toThrow(/port must be integer/);
+    expect(() => validateAnswersObject([], 'a.json')).toThrow(/must be object/);
+  });
+});

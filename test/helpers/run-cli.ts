@@ -1,0 +1,22 @@
+import { join } from 'node:path';
+import { execa } from 'execa';
+
+/** The built CLI (npm test builds first). */
+export const CLI = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
+
+export interface CliResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built binary without a TTY (as CI and scripts do). */
+export async function runCli(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+  const r = await execa(process.execPath, [CLI, ...args], {
+    reject: false,
+    cwd: opts.cwd,
+    env: { NO_COLOR: '1', ...opts.env },
+    stdin: 'ignore',
+  });
+  return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr) };
+}
