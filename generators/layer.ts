@@ -14,6 +14,11 @@ export interface RenderAction {
   /** Destination relative to the target root, e.g. 'services/api/Dockerfile'. */
   path: string;
   executable?: boolean;
+  /**
+   * Extra template context for this action only, merged over the Stack (e.g.
+   * the runbook of one alert when one template renders a file per alert).
+   */
+  data?: Readonly<Record<string, unknown>>;
 }
 
 /** A layer of the stack, registered with plop as a generator of the same name. */

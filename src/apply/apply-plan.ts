@@ -1,18 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, realpathSync, renameSync, rmdirSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import type { Answers } from '../answers/options.js';
+import { readdirSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import { changingEntries, type Plan, type PlanEntry } from '../plan/plan-types.js';
 import { blobId } from './blob-id.js';
 import { BASE_DIR, MANIFEST_PATH, MANIFEST_VERSION, basePath, serializeManifest, type Manifest } from './manifest.js';
-import { lstatOrNull, resolveInside } from './safe-path.js';
-import type { Answers } from '../answers/options.js';
-
-/** One file operation of an apply: write `content`, or delete when null. */
-interface FileOp {
-  path: string;
-  content: string | null;
-  mode: number;
-}
+import { lstatOrNull } from './safe-path.js';
+import { Transaction, type FileOp } from './transaction.js';
 
 export interface ApplyResult {
   written: string[];
@@ -68,77 +61,6 @@ export function applyPlan(plan: Plan, manifest: Manifest): ApplyResult {
   };
 }
 
-const tmpName = (abs: string, tag: string): string => join(dirname(abs), `.${basename(abs)}.devops-stack-${tag}-${randomBytes(4).toString('hex')}`);
-
-/** Staged writes inside the target, made visible by rename, undoable until finish(). */
-class Transaction {
-  readonly #staged: Array<{ abs: string; tmp: string | null }> = [];
-  readonly #createdDirs: string[] = [];
-  readonly #done: Array<{ abs: string; backup: string | null; wrote: boolean }> = [];
-
-  readonly root: string;
-
-  constructor(root: string) {
-    // Real path, so the parent-cleanup walk compares like with like.
-    this.root = realpathSync(root);
-  }
-
-  stage(op: FileOp): void {
-    const abs = resolveInside(this.root, op.path);
-    if (op.content === null) {
-      this.#staged.push({ abs, tmp: null });
-      return;
-    }
-    this.#mkdirs(dirname(abs));
-    const tmp = tmpName(abs, 'new');
-    const fd = openSync(tmp, 'wx', op.mode);
-    try {
-      writeSync(fd, op.content);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    this.#staged.push({ abs, tmp });
-  }
-
-  commit(): void {
-    for (const { abs, tmp } of this.#staged) {
-      const exists = lstatOrNull(abs) !== null;
-      const backup = exists ? tmpName(abs, 'old') : null;
-      if (backup) renameSync(abs, backup);
-      this.#done.push({ abs, backup, wrote: false });
-      if (tmp) {
-        renameSync(tmp, abs);
-        this.#done[this.#done.length - 1]!.wrote = true;
-      }
-    }
-  }
-
-  rollback(): void {
-    for (const { abs, backup, wrote } of this.#done.reverse()) {
-      if (wrote) tryUnlink(abs);
-      if (backup) renameSync(backup, abs);
-    }
-    for (const { tmp } of this.#staged) if (tmp) tryUnlink(tmp);
-    for (const dir of this.#createdDirs.reverse()) tryRmdir(dir);
-  }
-
-  /** Drops the originals kept for rollback; the new state is final. */
-  finish(): void {
-    for (const { backup } of this.#done) if (backup) tryUnlink(backup);
-    for (const { abs } of this.#done.filter((d) => !d.wrote)) removeEmptyParents(this.root, dirname(abs));
-  }
-
-  #mkdirs(dir: string): void {
-    const missing: string[] = [];
-    for (let d = dir; lstatOrNull(d) === null; d = dirname(d)) missing.unshift(d);
-    for (const d of missing) {
-      mkdirSync(d);
-      this.#createdDirs.push(d);
-    }
-  }
-}
-
 /** Removes base copies no manifest entry refers to any more. */
 function collectGarbage(root: string, manifest: Manifest): void {
   const keep = new Set(Object.values(manifest.files).map((f) => f.blob));
@@ -152,25 +74,10 @@ function collectGarbage(root: string, manifest: Manifest): void {
   for (const name of names) if (/^[0-9a-f]{40}$/.test(name) && !keep.has(name)) tryUnlink(join(dir, name));
 }
 
-function removeEmptyParents(root: string, dir: string): void {
-  for (let d = dir; d.startsWith(root) && d !== root; d = dirname(d)) {
-    if (!tryRmdir(d)) return;
-  }
-}
-
 function tryUnlink(path: string): void {
   try {
     unlinkSync(path);
   } catch {
     /* already gone */
-  }
-}
-
-function tryRmdir(path: string): boolean {
-  try {
-    rmdirSync(path);
-    return true;
-  } catch {
-    return false;
   }
 }

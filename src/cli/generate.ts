@@ -4,6 +4,8 @@ import { readAnswersFile } from '../answers/from-file.js';
 import { OPTIONS, type Answers, type OptionName } from '../answers/options.js';
 import { resolveAnswers, type AnswerSource } from '../answers/resolve.js';
 import { applyPlan, nextManifest } from '../apply/apply-plan.js';
+import { dirtyPaths } from '../apply/git-dirty.js';
+import { recoverInterrupted } from '../apply/transaction.js';
 import { MANIFEST_PATH, readManifest, serializeManifest, type Manifest } from '../apply/manifest.js';
 import { detectRepoOnDisk } from '../detect/index.js';
 import type { RepoFacts } from '../detect/types.js';
@@ -30,6 +32,8 @@ export interface GenerateOptions {
   mode: 'init' | 'upgrade';
   /** A TTY is attached and --yes was not given: prompts and confirmation are allowed. */
   interactive: boolean;
+  /** upgrade: run even when generated files have uncommitted changes. */
+  allowDirty: boolean;
 }
 
 /** Exit codes: 0 done, 2 the user must act (conflicts, or changes pending without --yes). */
@@ -57,7 +61,9 @@ export function targetDir(dir: string): string {
  */
 export async function runGenerate(opts: GenerateOptions, out: Output): Promise<ExitCode> {
   const root = targetDir(opts.dir);
+  if (!opts.dryRun && recoverInterrupted(root)) out.err('An earlier run was interrupted while writing; its changes were undone.');
   const manifest = readManifest(root);
+  if (opts.mode === 'upgrade') await guardUpgrade(root, manifest, opts);
   const fileAnswers: Partial<Answers> = opts.answersFile ? readAnswersFile(opts.answersFile) : (manifest?.answers ?? {});
   const fileLabel = opts.answersFile ? `--answers ${opts.answersFile}` : MANIFEST_PATH;
   const serviceDir = (opts.flags.serviceDir ?? fileAnswers.serviceDir) as string | undefined;
@@ -116,6 +122,15 @@ async function decideAndApply(plan: Plan, manifest: Manifest | null, next: Manif
     return 2;
   }
   return 0;
+}
+
+async function guardUpgrade(root: string, manifest: Manifest | null, opts: GenerateOptions): Promise<void> {
+  if (manifest === null) throw new UserError(`no ${MANIFEST_PATH} here: run \`${TOOL_NAME}\` (init) first`);
+  if (opts.allowDirty || opts.dryRun) return;
+  const dirty = await dirtyPaths(root, [MANIFEST_PATH, ...Object.keys(manifest.files)]);
+  if (dirty.length > 0) {
+    throw new UserError(`generated files have uncommitted changes (${dirty.join(', ')}); commit or stash them first, or pass --allow-dirty`);
+  }
 }
 
 const SOURCE_LABEL: Record<AnswerSource, string> = { flag: 'flag', file: 'answers', prompt: 'answered', detected: 'detected', default: 'default' };

@@ -52,6 +52,7 @@ async function generate(dir: string, flags: CommonFlags, generator: 'stack' | (t
       generator,
       mode,
       interactive,
+      allowDirty: flags.allowDirty === true,
     },
     output(flags),
   );
@@ -90,7 +91,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     program
       .command('upgrade')
       .description('re-render with the stored answers; merges your edits, marks conflicts')
-      .argument('[dir]', 'target repository', '.'),
+      .argument('[dir]', 'target repository', '.')
+      .option('--allow-dirty', 'run even when generated files have uncommitted changes'),
   ).action(async (dir: string, _o, cmd: Command) => setExit(await generate(dir, cmd.optsWithGlobals(), 'stack', 'upgrade')));
 
   program
@@ -102,6 +104,15 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .action(async (dir: string, _o, cmd: Command) => {
       const { runDetect } = await import('./commands/detect.js');
       setExit(runDetect(dir, cmd.optsWithGlobals(), output(cmd.optsWithGlobals())));
+    });
+  program
+    .command('check')
+    .description('validate the generated files and report drift (exit 0 clean, 1 errors, 2 drift only)')
+    .argument('[dir]', 'target repository', '.')
+    .option('--json', 'print findings and drift as JSON')
+    .action(async (dir: string, _o, cmd: Command) => {
+      const { runCheck } = await import('./commands/check.js');
+      setExit(await runCheck(dir, cmd.optsWithGlobals(), output(cmd.optsWithGlobals())));
     });
   return program;
 }

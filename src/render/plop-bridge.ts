@@ -24,7 +24,9 @@ export async function renderStack(stack: Stack, generator: LayerName, templatesD
   plop.setActionType('render', (data, config) => {
     const action = config as unknown as TaggedAction;
     const source = readTemplate(templatesDir, action.template, sources);
-    const content = renderTemplate(env, source, (data as { stack: Stack }).stack, action.template);
+    const stackData = (data as { stack: Stack }).stack;
+    const context = action.data === undefined ? stackData : { ...stackData, ...action.data };
+    const content = renderTemplate(env, source, context, action.template);
     tree.write(action.path, content, action.layer, action.executable === true);
     return action.path;
   });

@@ -60,7 +60,7 @@ export function buildStack(answers: Answers, facts: RepoFacts, generated: Readon
     environments: buildEnvironments(answers.environments),
     names: buildNames(answers),
     docker: buildDockerStack(answers, facts, generated),
-    pipeline: buildPipelineStack(answers, facts),
+    pipeline: buildPipelineStack(answers, facts, generated),
     infra: buildInfraStack(answers, facts),
     monitoring: buildMonitoringStack(answers, facts),
   });

@@ -77,3 +77,16 @@ export function buildNames(a: Pick<Answers, 'serviceName' | 'environments'>): Cl
     azure: { acrName: `${svc.replace(/-/g, '')}acr`.slice(0, 50), sharedResourceGroup: `rg-${svc}-shared` },
   };
 }
+
+/**
+ * Where the monitoring layer writes its rules, read by the infra layer too
+ * (managed Prometheus deploys the same file). One definition for both.
+ */
+export function monitoringPaths(service: string): { rules: string; tests: string; managedAlerts: string } {
+  return {
+    rules: `monitoring/prometheus/rules/${service}.rules.yml`,
+    tests: `monitoring/prometheus/tests/${service}.test.yml`,
+    // Cloud Run has no rule evaluator for recording rules: these alerts carry them inlined.
+    managedAlerts: `monitoring/prometheus/managed/${service}.alerts.yml`,
+  };
+}

@@ -1,7 +1,9 @@
 /**
- * The PromQL the canary gate evaluates, defined once. The monitoring layer's
- * recording rules and alerts use the same metric names and error definition,
- * and the pipeline substitutes the revision being promoted for REVISION_PLACEHOLDER.
+ * The PromQL the canary gate evaluates and the monitoring layer's rules use,
+ * defined once. The recording rules, the alerts, the dashboard and the gate all
+ * build their expressions from the functions here, so "error" and "slow" mean
+ * the same thing everywhere. The pipeline substitutes the revision being
+ * promoted for REVISION_PLACEHOLDER.
  */
 export const REVISION_PLACEHOLDER = '__REVISION__';
 
@@ -10,12 +12,22 @@ export interface MetricNames {
   requestsTotal: string;
   /** Latency histogram bucket series, e.g. http_request_duration_seconds_bucket. */
   durationBucket: string;
+  /** The histogram's observation counter (bucket name with _count), for the latency SLI. */
+  durationCount: string;
   /** Label carrying the HTTP status code, e.g. code or status. */
   codeLabel: string;
-  /** Label the scrape config sets to the service name. */
+  /** Label carrying the route template (for per-route dashboard panels), e.g. route, uri, handler. */
+  routeLabel: string;
+  /** Label the scrape config / collector sets to the service name. */
   serviceLabel: string;
   /** Label the scrape/collector sets to the running revision (task definition revision, Cloud Run revision, ACA revision). */
   revisionLabel: string;
+  /** Which instrumentation these names come from, e.g. 'Spring Boot Micrometer'. */
+  source: string;
+  /** Key of the library (RepoFacts.metricsLibrary value), or 'contract' for the default names. */
+  library: string;
+  /** True when no metrics library was detected and this is the contract the app must implement. */
+  contract: boolean;
 }
 
 export interface CanaryGate {
@@ -32,23 +44,124 @@ export interface CanaryGate {
   window: string;
 }
 
+/** The default instrumentation contract (Prometheus naming conventions). */
 export const DEFAULT_METRICS: MetricNames = {
   requestsTotal: 'http_requests_total',
   durationBucket: 'http_request_duration_seconds_bucket',
+  durationCount: 'http_request_duration_seconds_count',
   codeLabel: 'code',
+  routeLabel: 'route',
   serviceLabel: 'service',
   revisionLabel: 'revision',
+  source: 'the default contract',
+  library: 'contract',
+  contract: true,
 };
 
+/** The one error definition: server errors (5xx; also matches grouped codes like "5xx"). */
+export const SERVER_ERROR_REGEX = '5..';
+
+/** `{a="x",b=~"y"}` from label matchers; empty matchers give `{}`-free selectors. */
+export function selector(metric: string, matchers: readonly string[]): string {
+  return matchers.length === 0 ? metric : `${metric}{${matchers.join(',')}}`;
+}
+
+const byClause = (by: readonly string[]): string => (by.length === 0 ? '' : ` by (${by.join(', ')})`);
+
+/** Requests per second over `window`, summed by `by`. */
+export function requestRateExpr(m: MetricNames, matchers: readonly string[], window: string, by: readonly string[]): string {
+  return `sum${byClause(by)} (rate(${selector(m.requestsTotal, matchers)}[${window}]))`;
+}
+
+/** Ratio of 5xx responses to all responses over `window`: the availability SLI and the gate's error ratio. */
+export function errorRatioExpr(m: MetricNames, matchers: readonly string[], window: string, by: readonly string[]): string {
+  const errors = [...matchers, `${m.codeLabel}=~"${SERVER_ERROR_REGEX}"`];
+  return `${requestRateExpr(m, errors, window, by)} / ${requestRateExpr(m, matchers, window, by)}`;
+}
+
+/** Ratio of requests slower than `thresholdLe` (a histogram bucket edge) over `window`: the latency SLI. */
+export function slowRatioExpr(m: MetricNames, matchers: readonly string[], window: string, by: readonly string[], thresholdLe: string): string {
+  const fast = `sum${byClause(by)} (rate(${selector(m.durationBucket, [...matchers, `le="${thresholdLe}"`])}[${window}]))`;
+  const all = `sum${byClause(by)} (rate(${selector(m.durationCount, matchers)}[${window}]))`;
+  return `1 - (${fast} / ${all})`;
+}
+
+/** p-quantile latency in seconds over `window`; `le` is always kept in the aggregation. */
+export function latencyQuantileExpr(m: MetricNames, matchers: readonly string[], window: string, by: readonly string[], q = 0.99): string {
+  return `histogram_quantile(${q}, sum by (${['le', ...by].join(', ')}) (rate(${selector(m.durationBucket, matchers)}[${window}])))`;
+}
+
+/** The gate's checks for one revision, from the same expressions as the rules. */
 export function buildCanaryGate(service: string, m: MetricNames, slo: number, latencySeconds = 0.5, window = '5m'): CanaryGate {
-  const sel = `${m.serviceLabel}="${service}",${m.revisionLabel}="${REVISION_PLACEHOLDER}"`;
+  const sel = [`${m.serviceLabel}="${service}"`, `${m.revisionLabel}="${REVISION_PLACEHOLDER}"`];
   return {
-    errorRatioQuery: `sum(rate(${m.requestsTotal}{${sel},${m.codeLabel}=~"5.."}[${window}])) / sum(rate(${m.requestsTotal}{${sel}}[${window}]))`,
-    latencyP99Query: `histogram_quantile(0.99, sum by (le) (rate(${m.durationBucket}{${sel}}[${window}])))`,
-    requestCountQuery: `sum(increase(${m.requestsTotal}{${sel}}[${window}]))`,
+    errorRatioQuery: errorRatioExpr(m, sel, window, []),
+    latencyP99Query: latencyQuantileExpr(m, sel, window, []),
+    requestCountQuery: `sum(increase(${selector(m.requestsTotal, sel)}[${window}]))`,
     maxErrorRatio: Number((1 - slo / 100).toFixed(6)),
     maxLatencySeconds: latencySeconds,
     minRequests: 100,
     window,
   };
+}
+
+const named = (library: string, base: string, code: string, route: string, source: string, requestsTotal = `${base}_count`): MetricNames => ({
+  library,
+  requestsTotal,
+  durationBucket: `${base}_bucket`,
+  durationCount: `${base}_count`,
+  codeLabel: code,
+  routeLabel: route,
+  serviceLabel: 'service',
+  revisionLabel: 'revision',
+  source,
+  contract: false,
+});
+
+/**
+ * Metric names per metrics library, as the library writes them by default.
+ * Keys are RepoFacts.metricsLibrary values.
+ */
+const LIBRARY_METRICS: Readonly<Record<string, MetricNames>> = {
+  'micrometer-prometheus': named('micrometer-prometheus', 'http_server_requests_seconds', 'status', 'uri', 'Spring Boot Micrometer (micrometer-registry-prometheus)'),
+  // express-prom-bundle, the usual HTTP layer over prom-client.
+  'prom-client': named('prom-client', 'http_request_duration_seconds', 'status_code', 'path', 'prom-client with express-prom-bundle conventions'),
+  'prometheus-fastapi-instrumentator': named('prometheus-fastapi-instrumentator', 'http_request_duration_seconds', 'status', 'handler', 'prometheus-fastapi-instrumentator', 'http_requests_total'),
+  'prometheus-flask-exporter': named('prometheus-flask-exporter', 'flask_http_request_duration_seconds', 'status', 'path', 'prometheus-flask-exporter', 'flask_http_request_total'),
+  'starlette-exporter': named('starlette-exporter', 'starlette_request_duration_seconds', 'status_code', 'path', 'starlette-exporter', 'starlette_requests_total'),
+  // promhttp.InstrumentHandlerCounter / InstrumentHandlerDuration with the names from the client_golang examples.
+  client_golang: named('client_golang', 'http_request_duration_seconds', 'code', 'handler', 'prometheus/client_golang promhttp', 'http_requests_total'),
+  // OpenTelemetry HTTP semantic conventions (http.server.request.duration, seconds) exported to Prometheus.
+  opentelemetry: named('opentelemetry', 'http_server_request_duration_seconds', 'http_response_status_code', 'http_route', 'OpenTelemetry HTTP semantic conventions'),
+};
+
+/**
+ * The request counter and latency histogram the app exposes, from the detected
+ * metrics library; the default contract when none is detected. A Spring Boot
+ * app without the Prometheus registry gets Micrometer's names (adding
+ * micrometer-registry-prometheus is the one step it needs).
+ */
+export function metricNamesFor(facts: { metricsLibrary: string | null; framework: string | null; language: string | null }): MetricNames {
+  const lib = facts.metricsLibrary === null ? undefined : LIBRARY_METRICS[facts.metricsLibrary];
+  if (lib) return lib;
+  const suggested = suggestedLibrary(facts);
+  const names = suggested === null ? undefined : LIBRARY_METRICS[suggested];
+  // The names the library we tell the user to add will write, so detection agrees after they add it.
+  return names ? { ...names, contract: true } : DEFAULT_METRICS;
+}
+
+/** The library the docs tell the user to add when none is detected, or null (default contract, hand-written). */
+function suggestedLibrary(facts: { framework: string | null; language: string | null }): string | null {
+  if (facts.language === 'java') return 'micrometer-prometheus';
+  if (facts.language === 'go') return 'client_golang';
+  if (facts.language === 'node') return 'prom-client';
+  if (facts.language === 'python' && facts.framework === 'fastapi') return 'prometheus-fastapi-instrumentator';
+  if (facts.language === 'python' && facts.framework === 'flask') return 'prometheus-flask-exporter';
+  if (facts.language === 'python' && facts.framework === 'starlette') return 'starlette-exporter';
+  return null;
+}
+
+/** Where the app serves its metrics. */
+export function metricsPathFor(m: MetricNames): string {
+  return m.requestsTotal.startsWith('http_server_requests_seconds') ? '/actuator/prometheus' : '/metrics';
 }

@@ -14,7 +14,7 @@ export interface CliResult {
 export async function runCli(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
   const r = await execa(process.execPath, [CLI, ...args], {
     reject: false,
-    cwd: opts.cwd,
+    ...(opts.cwd === undefined ? {} : { cwd: opts.cwd }),
     env: { NO_COLOR: '1', ...opts.env },
     stdin: 'ignore',
   });

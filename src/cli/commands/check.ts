@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+
+import { blobId } from '../../apply/blob-id.js';
+import { MANIFEST_PATH, readManifest } from '../../apply/manifest.js';
+import { lstatOrNull, resolveInside } from '../../apply/safe-path.js';
+import { checkFiles } from '../../check/check-files.js';
+import type { Finding } from '../../check/types.js';
+import { detectGit } from '../../detect/git-remote.js';
+import { filesFromDisk } from '../../detect/repo-files.js';
+import { UserError } from '../../errors.js';
+import { targetDir } from '../generate.js';
+import type { Output } from '../output.js';
+
+export interface Drift {
+  path: string;
+  state: 'edited' | 'deleted';
+}
+
+/**
+ * `check [dir]`: validates the generated files as they are now, and reports
+ * drift from what was generated. Exit 0 clean, 1 errors, 2 drift only.
+ */
+export async function runCheck(dir: string, flags: { json?: boolean }, out: Output): Promise<number> {
+  const root = targetDir(dir);
+  const manifest = readManifest(root);
+  if (manifest === null) throw new UserError(`no ${MANIFEST_PATH} in ${dir}: nothing generated to check`);
+  const files = new Map<string, string>();
+  const drift: Drift[] = [];
+  for (const [path, entry] of Object.entries(manifest.files)) {
+    const abs = resolveInside(root, path);
+    if (lstatOrNull(abs) === null) {
+      drift.push({ path, state: 'deleted' });
+      continue;
+    }
+    const content = readFileSync(abs, 'utf8');
+    files.set(path, content);
+    if (blobId(content) !== entry.blob) drift.push({ path, state: 'edited' });
+  }
+  const findings = await checkFiles(files, { language: manifest.answers.language });
+  if (detectGit(filesFromDisk(root)).owner === null) {
+    findings.push({ path: MANIFEST_PATH, line: null, rule: 'stack/placeholder', message: 'no GitHub remote: OIDC subjects and runbook links use OWNER/REPO; add the remote (git remote add origin ...) and run upgrade', severity: 'warning' });
+  }
+  for (const [path, content] of files) {
+    if (/^<{7} /m.test(content)) findings.push({ path, line: null, rule: 'stack/conflict-markers', message: 'unresolved merge conflict markers', severity: 'error' });
+  }
+  const errors = findings.filter((f) => f.severity === 'error');
+  if (flags.json) out.out(JSON.stringify({ root, findings, drift }, null, 2));
+  else report(findings, drift, out);
+  return errors.length > 0 ? 1 : drift.length > 0 ? 2 : 0;
+}
+
+function report(findings: Finding[], drift: Drift[], out: Output): void {
+  for (const f of findings) {
+    const where = f.line === null ? f.path : `${f.path}:${f.line}`;
+    out.out(`${out.color(f.severity === 'error' ? 'red' : 'yellow', f.severity.padEnd(7))} ${where}  ${f.message} ${out.color('dim', `[${f.rule}]`)}`);
+  }
+  for (const d of drift) out.out(`${out.color('cyan', 'drift  ')} ${d.path}  ${d.state} since generated`);
+  const errors = findings.filter((f) => f.severity === 'error').length;
+  out.out(`${errors} error(s), ${findings.length - errors} warning(s), ${drift.length} drifted file(s)`);
+}
+

@@ -1,0 +1,197 @@
+import { posix } from 'node:path';
+import type { NodeFacts } from '../detect/types.js';
+import {
+  USERS,
+  assertSafe,
+  bindMount,
+  cacheMount,
+  healthUrl,
+  missingFacts,
+  type CopySpec,
+  type DockerContext,
+  type KeyValue,
+  type LanguageSpec,
+  type NodeSpec,
+} from './docker.js';
+import { BUN, NODE, TOOLS, chooseLine } from './versions.js';
+
+type NodePm = NodeSpec['pm'];
+
+/** Where each package manager keeps its download cache when it runs as root in the image. */
+const CACHE_DIRS: Readonly<Record<NodePm | 'berry', string>> = {
+  npm: '/root/.npm',
+  pnpm: '/root/.local/share/pnpm/store',
+  yarn: '/usr/local/share/.cache/yarn',
+  berry: '/root/.yarn/berry/cache',
+  bun: '/root/.bun/install/cache',
+};
+
+/** Files an install may read besides package.json and the lockfile (kept by the manifests stage). */
+const INSTALL_CONFIG = ['.npmrc', '.yarnrc', '.yarnrc.yml', 'pnpm-workspace.yaml', '.pnpmfile.cjs', 'bunfig.toml'];
+/** Directories an install may read: yarn's pinned release and plugins, patch-package/pnpm patches. */
+const INSTALL_DIRS = ['./.yarn/releases/*', './.yarn/plugins/*', './.yarn/patches/*', './patches/*'];
+
+/** Install commands: all dependencies (build stage) and production only (deps stage). */
+export function nodeInstallCommands(pm: NodePm, locked: boolean, yarnBerry: boolean): { all: string[]; prod: string[] } {
+  switch (pm) {
+    case 'npm':
+      return locked
+        ? { all: ['npm', 'ci'], prod: ['npm', 'ci', '--omit=dev'] }
+        : { all: ['npm', 'install'], prod: ['npm', 'install', '--omit=dev'] };
+    case 'pnpm':
+      return locked
+        ? { all: ['pnpm', 'install', '--frozen-lockfile'], prod: ['pnpm', 'install', '--frozen-lockfile', '--prod'] }
+        : { all: ['pnpm', 'install'], prod: ['pnpm', 'install', '--prod'] };
+    case 'yarn':
+      if (yarnBerry) {
+        // Yarn 2+ has no --production install; `workspaces focus` is its production install (built into Yarn 4).
+        return {
+          all: locked ? ['yarn', 'install', '--immutable'] : ['yarn', 'install'],
+          prod: ['yarn', 'workspaces', 'focus', '--all', '--production'],
+        };
+      }
+      return locked
+        ? { all: ['yarn', 'install', '--frozen-lockfile'], prod: ['yarn', 'install', '--frozen-lockfile', '--production'] }
+        : { all: ['yarn', 'install'], prod: ['yarn', 'install', '--production'] };
+    case 'bun':
+      return locked
+        ? { all: ['bun', 'install', '--frozen-lockfile'], prod: ['bun', 'install', '--frozen-lockfile', '--production'] }
+        : { all: ['bun', 'install'], prod: ['bun', 'install', '--production'] };
+  }
+}
+
+function asNodePm(pm: string | null): NodePm {
+  return pm === 'pnpm' || pm === 'yarn' || pm === 'bun' ? pm : 'npm';
+}
+
+/** `<appPath>/<rel>` inside /app, for runtime COPY paths. */
+function inApp(appPath: string, rel: string): string {
+  return posix.join('/app', appPath, rel);
+}
+
+/**
+ * What the runtime stage copies, by app shape:
+ * - Next.js standalone: the traced server, static assets and public/ only;
+ * - TypeScript with an output dir (single app): package.json + the output + production node_modules;
+ * - otherwise the source tree (the build stage's, when something was built) + production node_modules.
+ */
+function runtimeCopies(node: NodeFacts, appPath: string, buildStage: boolean): { copies: CopySpec[]; dropBuildModules: boolean } {
+  if (node.nextStandalone) {
+    return {
+      dropBuildModules: false,
+      copies: [
+        // The standalone folder mirrors the tracing root, so a workspace member's server.js sits under its path.
+        { from: 'build', paths: [inApp(appPath, '.next/standalone'), '/app/'] },
+        { from: 'build', paths: [inApp(appPath, '.next/static'), inApp(appPath, '.next/static')] },
+        { from: 'build', paths: [inApp(appPath, 'public'), inApp(appPath, 'public')] },
+      ],
+    };
+  }
+  const workspace = appPath !== '';
+  const deps: CopySpec = workspace
+    ? { from: 'deps', paths: ['/app/', '/app/'] }
+    : { from: 'deps', paths: ['/app/node_modules', '/app/node_modules'] };
+  const out = node.buildOutputDir;
+  if (buildStage && !workspace && node.typescript && out !== null && !out.startsWith('.')) {
+    return {
+      dropBuildModules: false,
+      copies: [
+        deps,
+        { from: null, paths: ['package.json', '/app/package.json'] },
+        { from: 'build', paths: [inApp('', out), inApp('', out)] },
+      ],
+    };
+  }
+  if (buildStage) return { dropBuildModules: true, copies: [deps, { from: 'build', paths: ['/app/', '/app/'] }] };
+  return { dropBuildModules: false, copies: [deps, { from: null, paths: ['.', '/app/'] }] };
+}
+
+function nodeNotes(ctx: DockerContext, node: NodeFacts, pm: NodePm, locked: boolean, copies: CopySpec[]): string[] {
+  const notes: string[] = [];
+  if (!locked) {
+    notes.push(`no lockfile: the image installs with \`${pm} install\`, so builds are not reproducible; commit the lockfile and regenerate`);
+  }
+  if (node.yarnBerry) {
+    notes.push('Yarn 2+: installs use the node-modules linker; production dependencies come from `yarn workspaces focus` (built into Yarn 4, a plugin in Yarn 3)');
+  }
+  if (copies.some((c) => c.from === null && c.paths[0] === 'package.json')) {
+    notes.push(`the image ships ${node.buildOutputDir ?? 'dist'}/, package.json and production node_modules: add COPY lines for other files the app reads at runtime`);
+  }
+  if (ctx.appPath !== '') {
+    notes.push('the image carries the workspace (every member\'s source and production dependencies); `pnpm deploy` or `turbo prune` can slim it');
+    if (node.nextStandalone) notes.push("Next.js in a workspace: set outputFileTracingRoot to the workspace root so .next/standalone has the member's path");
+  }
+  if (node.nextStandalone) {
+    notes.push('Next.js writes .next/cache at runtime (ISR, images): give it a writable volume before making the root filesystem read-only');
+  }
+  return notes;
+}
+
+/** Node.js (npm, pnpm, yarn classic and berry, bun) image spec. */
+export function buildNodeSpec(ctx: DockerContext): LanguageSpec {
+  const { facts, answers, appPath } = ctx;
+  const node = facts.node ?? missingFacts('node', ctx.serviceDir);
+  const pm = asNodePm(facts.packageManager);
+  const bun = pm === 'bun';
+  const locked = facts.lockfile !== null;
+  const lockName = facts.lockfile === null ? null : posix.basename(facts.lockfile);
+  const { all, prod } = nodeInstallCommands(pm, locked, node.yarnBerry);
+  const manifestsStage = appPath !== '' || node.yarnBerry;
+
+  let images = BUN;
+  if (!bun) {
+    const line = chooseLine(NODE, facts.runtimeVersion, 'Node.js');
+    images = line.images;
+    if (line.note) ctx.notes.push(line.note);
+  }
+
+  const buildStage = node.hasBuildScript;
+  const { copies, dropBuildModules } = runtimeCopies(node, appPath, buildStage);
+  const next = facts.framework === 'next';
+  const entry = node.entrypoint;
+  const bin = bun ? 'bun' : 'node';
+  const cmd = next && !node.nextStandalone ? [bin, entry, 'start'] : [bin, entry];
+
+  const env: KeyValue[] = [{ name: 'NODE_ENV', value: 'production' }];
+  if (next) env.push({ name: 'NEXT_TELEMETRY_DISABLED', value: '1' });
+  // Next's standalone server binds to $HOSTNAME, which Docker sets to the container id.
+  if (node.nextStandalone) env.push({ name: 'HOSTNAME', value: '0.0.0.0' });
+
+  const url = healthUrl(answers.port, answers.healthPath);
+  const spec: NodeSpec = {
+    pm,
+    bun,
+    corepack: pm === 'pnpm' || pm === 'yarn',
+    yarnBerry: node.yarnBerry,
+    next,
+    nextStandalone: node.nextStandalone,
+    manifestsStage,
+    manifestNames: ['package.json', ...(lockName ? [assertSafe(lockName, 'lockfile')] : []), ...INSTALL_CONFIG],
+    manifestDirs: INSTALL_DIRS,
+    bindMounts: manifestsStage ? [] : ['package.json', ...(lockName ? [lockName] : [])].map(bindMount),
+    cacheMount: cacheMount(node.yarnBerry ? CACHE_DIRS.berry : CACHE_DIRS[pm]),
+    installProd: prod,
+    installAll: all,
+    depsStage: !node.nextStandalone,
+    buildStage,
+    buildCmd: [pm, 'run', 'build'],
+    dropBuildModules,
+    copies,
+  };
+  ctx.notes.push(...nodeNotes(ctx, node, pm, locked, copies));
+
+  return {
+    images,
+    user: USERS.image1000,
+    env,
+    tiniApt: `tini=${TOOLS.tiniApt}`,
+    // tini as PID 1 forwards SIGTERM and reaps zombies even when the app installs no handler.
+    entrypoint: ['/usr/bin/tini', '--'],
+    cmd,
+    healthcheckCmd: [bin, '-e', `fetch('${url}').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`],
+    startPeriod: '20s',
+    // Native addons are per-architecture, so a second platform would rebuild them under emulation.
+    platforms: ['linux/amd64'],
+    node: spec,
+  };
+}

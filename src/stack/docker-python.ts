@@ -1,0 +1,187 @@
+import type { PythonFacts } from '../detect/types.js';
+import {
+  USERS,
+  bindMount,
+  cacheMount,
+  healthUrl,
+  missingFacts,
+  type DockerContext,
+  type KeyValue,
+  type LanguageSpec,
+  type PythonSpec,
+} from './docker.js';
+import { PYTHON, TOOLS, chooseLine } from './versions.js';
+
+type PythonPm = PythonSpec['pm'];
+
+/** The installer-specific part of the build stage. */
+type Install = Pick<PythonSpec, 'toolInstall' | 'toolCacheMount' | 'createVenv' | 'buildEnv' | 'cacheMounts' | 'bindMounts' | 'installDeps' | 'installProject' | 'unlocked'>;
+
+const PIP_CACHE = '/root/.cache/pip';
+
+function asPythonPm(pm: string | null): PythonPm {
+  return pm === 'uv' || pm === 'poetry' || pm === 'pipenv' ? pm : 'pip';
+}
+
+/**
+ * Install steps per installer. Dependencies install from the lockfile before
+ * the source is copied (cached until the lockfile changes); the project
+ * itself, when installable, after it.
+ */
+export function pythonInstall(pm: PythonPm, py: PythonFacts, locked: boolean, workspace: boolean): Install {
+  switch (pm) {
+    case 'uv':
+      return {
+        toolInstall: null,
+        toolCacheMount: cacheMount(PIP_CACHE),
+        createVenv: false,
+        buildEnv: [
+          { name: 'UV_COMPILE_BYTECODE', value: '1' },
+          // The cache is a mount on another filesystem: hard links would fail, so copy.
+          { name: 'UV_LINK_MODE', value: 'copy' },
+          // Use the image's interpreter, never a downloaded one (it must match the runtime image).
+          { name: 'UV_PYTHON_DOWNLOADS', value: 'never' },
+          { name: 'UV_PYTHON', value: '/usr/local/bin/python' },
+          { name: 'UV_PROJECT_ENVIRONMENT', value: '/app/.venv' },
+        ],
+        cacheMounts: [cacheMount('/root/.cache/uv')],
+        bindMounts: workspace ? [] : ['uv.lock', 'pyproject.toml'].map(bindMount),
+        installDeps: ['uv', 'sync', '--locked', '--no-dev', workspace ? '--no-install-workspace' : '--no-install-project'],
+        installProject: workspace || py.installable ? ['uv', 'sync', '--locked', '--no-dev', '--no-editable'] : null,
+        unlocked: false,
+      };
+    case 'poetry':
+      return {
+        toolInstall: ['pip', 'install', `poetry==${TOOLS.poetry}`],
+        toolCacheMount: cacheMount(PIP_CACHE),
+        createVenv: false,
+        buildEnv: [
+          { name: 'POETRY_VIRTUALENVS_IN_PROJECT', value: 'true' },
+          { name: 'POETRY_NO_INTERACTION', value: '1' },
+          { name: 'POETRY_CACHE_DIR', value: '/root/.cache/pypoetry' },
+        ],
+        cacheMounts: [cacheMount(PIP_CACHE), cacheMount('/root/.cache/pypoetry')],
+        bindMounts: (locked ? ['pyproject.toml', 'poetry.lock'] : ['pyproject.toml']).map(bindMount),
+        installDeps: ['poetry', 'install', '--only', 'main', '--no-root'],
+        installProject: py.installable ? ['poetry', 'install', '--only', 'main'] : null,
+        unlocked: !locked,
+      };
+    case 'pipenv':
+      return {
+        toolInstall: ['pip', 'install', `pipenv==${TOOLS.pipenv}`],
+        toolCacheMount: cacheMount(PIP_CACHE),
+        createVenv: false,
+        buildEnv: [{ name: 'PIPENV_VENV_IN_PROJECT', value: '1' }],
+        cacheMounts: [cacheMount(PIP_CACHE), cacheMount('/root/.cache/pipenv')],
+        bindMounts: (locked ? ['Pipfile', 'Pipfile.lock'] : ['Pipfile']).map(bindMount),
+        // `pipenv sync` installs exactly Pipfile.lock's default packages, hashes checked.
+        installDeps: locked ? ['pipenv', 'sync'] : ['pipenv', 'install'],
+        installProject: null,
+        unlocked: !locked,
+      };
+    case 'pip': {
+      const requirements = py.dependencyFile === 'requirements.txt';
+      return {
+        toolInstall: null,
+        toolCacheMount: cacheMount(PIP_CACHE),
+        createVenv: true,
+        buildEnv: [{ name: 'PIP_DISABLE_PIP_VERSION_CHECK', value: '1' }],
+        cacheMounts: [cacheMount(PIP_CACHE)],
+        bindMounts: requirements ? [bindMount('requirements.txt')] : [],
+        installDeps: requirements
+          ? py.hashPinned
+            ? ['pip', 'install', '--require-hashes', '-r', 'requirements.txt']
+            : ['pip', 'install', '-r', 'requirements.txt']
+          : null,
+        installProject: requirements ? (py.installable ? ['pip', 'install', '--no-deps', '.'] : null) : ['pip', 'install', '.'],
+        unlocked: !py.hashPinned,
+      };
+    }
+  }
+}
+
+/** The production server command: uvicorn for ASGI apps, gunicorn (threads, or uvicorn workers for ASGI) for the rest. */
+export function pythonCommand(py: PythonFacts, startCommand: string | null, port: number, graceSeconds: number): string[] {
+  const app = py.appModule;
+  if (py.server === 'uvicorn') {
+    const factory = /\s--factory\b/.test(startCommand ?? '') ? ['--factory'] : [];
+    // Behind the platform's load balancer: trust its X-Forwarded-* so URLs keep https.
+    return ['uvicorn', app, ...factory, '--host', '0.0.0.0', '--port', String(port), '--proxy-headers', '--forwarded-allow-ips', '*'];
+  }
+  const asgi = /(^|\.)asgi:/.test(py.appModule);
+  return [
+    'gunicorn',
+    '--bind',
+    `0.0.0.0:${port}`,
+    // Heartbeat files in memory: works with a read-only root filesystem.
+    '--worker-tmp-dir',
+    '/dev/shm',
+    '--graceful-timeout',
+    String(graceSeconds),
+    '--access-logfile',
+    '-',
+    ...(asgi ? ['--worker-class', 'uvicorn.workers.UvicornWorker'] : ['--threads', '4']),
+    app,
+  ];
+}
+
+/** Python (uv, poetry, pipenv, pip) image spec. */
+export function buildPythonSpec(ctx: DockerContext): LanguageSpec {
+  const { facts, answers, appPath } = ctx;
+  const py = facts.python ?? missingFacts('python', ctx.serviceDir);
+  const pm = asPythonPm(facts.packageManager);
+  const workspace = appPath !== '';
+  const locked = facts.lockfile !== null;
+  const line = chooseLine(PYTHON, facts.runtimeVersion, 'Python');
+  if (line.note) ctx.notes.push(line.note);
+
+  const install = pythonInstall(pm, py, locked, workspace);
+  // Platforms stop the container this long after SIGTERM: Cloud Run 10 s, ECS and Container Apps 30 s.
+  const grace = answers.runtime === 'cloud-run' ? 8 : 25;
+  const cmd = pythonCommand(py, facts.startCommand, answers.port, grace);
+
+  if (install.unlocked) {
+    ctx.notes.push(
+      pm === 'pip' && py.dependencyFile === 'requirements.txt'
+        ? 'requirements.txt has no --hash pins: the image installs without hash checking; generate it with `pip-compile --generate-hashes` (or use uv)'
+        : `no lockfile: the image resolves dependencies from ${py.dependencyFile} at build time, so builds are not reproducible`,
+    );
+  }
+  if (pm === 'pip' && py.dependencyFile === 'requirements.txt') {
+    ctx.notes.push('requirements.txt is bind-mounted alone: if it includes other files (-r, -c), copy them before the install');
+  }
+  ctx.notes.push(`the image runs ${py.server}: it must be a runtime dependency, not a dev one`);
+  if (py.server === 'gunicorn' && /(^|\.)asgi:/.test(py.appModule)) {
+    ctx.notes.push('ASGI under gunicorn uses uvicorn.workers.UvicornWorker: uvicorn must be installed');
+  }
+  if (workspace) ctx.notes.push('uv workspace: the image syncs the member from the workspace root lockfile');
+
+  const env: KeyValue[] = [
+    { name: 'PYTHONUNBUFFERED', value: '1' },
+    { name: 'PYTHONDONTWRITEBYTECODE', value: '1' },
+  ];
+  if (py.server === 'gunicorn') env.push({ name: 'WEB_CONCURRENCY', value: '2' });
+  const url = healthUrl(answers.port, answers.healthPath);
+
+  return {
+    images: line.images,
+    user: USERS.created,
+    env,
+    tiniApt: null,
+    entrypoint: null,
+    cmd,
+    // urlopen raises on connection errors and non-2xx answers, so the exit code is the verdict.
+    healthcheckCmd: ['python', '-c', `import urllib.request; urllib.request.urlopen('${url}', timeout=3)`],
+    startPeriod: '20s',
+    platforms: ['linux/amd64'],
+    python: {
+      pm,
+      uv: pm === 'uv',
+      uvImage: pm === 'uv' ? TOOLS.uvImage : null,
+      ...install,
+      manifestsStage: workspace,
+      manifestNames: ['pyproject.toml', 'uv.lock'],
+      django: facts.framework === 'django',
+    },
+  };
+}

@@ -1,0 +1,191 @@
+import { createHash } from 'node:crypto';
+import type { Answers } from '../answers/options.js';
+import type { RepoFacts } from '../detect/types.js';
+import { buildNames, monitoringPaths, type EnvNames } from './naming.js';
+import { ACTION_PINS, usesLine } from './pins.js';
+
+/**
+ * Provider and CLI versions, pinned in one place (STYLE.md habit 11). Roots
+ * use `~>` on the provider minor; modules only a lower bound. Versions exist
+ * as of late 2025: hashicorp/aws 6.25, hashicorp/google 7.x, hashicorp/azurerm 4.55.
+ */
+export const INFRA_VERSIONS = {
+  terraform: { required: '>= 1.11, < 2.0', ci: '1.13.3' },
+  opentofu: { required: '>= 1.10, < 2.0', ci: '1.10.6' },
+  providers: {
+    aws: { source: 'hashicorp/aws', root: '~> 6.25', module: '>= 6.25' },
+    gcp: { source: 'hashicorp/google', root: '~> 7.10', module: '>= 7.0' },
+    azure: { source: 'hashicorp/azurerm', root: '~> 4.55', module: '>= 4.55' },
+  },
+} as const;
+
+
+/** A GitHub variable only the infra workflow reads (the pipeline's are in stack.pipeline.variables). */
+export interface InfraVariable {
+  name: string;
+  description: string;
+  perEnvironment: boolean;
+  /** The bootstrap output that supplies it. */
+  bootstrapOutput: string;
+}
+
+/** Per-environment settings, rendered into the env roots' settings map. */
+export interface InfraEnv {
+  name: string;
+  isProduction: boolean;
+  isFirst: boolean;
+  /** Environment applied before this one (its apply job must pass first), or null. */
+  previous: string | null;
+  /** Directory of the environment's root module, relative to the repo root. */
+  dir: string;
+  /** Backend key / prefix of this environment's state (one state per env). */
+  stateKey: string;
+  /** ECS desired count / min replicas: production keeps >= 2 tasks across AZs (ECS) or 1 warm instance. */
+  minInstances: number;
+  maxInstances: number;
+  logRetentionDays: number;
+  /** One NAT gateway per AZ in production; a single shared one elsewhere (cost). */
+  natPerAz: boolean;
+  /** Shared resource names of this environment (from naming.ts, never re-derived). */
+  names: EnvNames;
+}
+
+/** Values the infra layer's templates read. Owned by the infra layer. */
+export interface InfraStack {
+  /** 'terraform' | 'tofu': the CLI used in docs and workflows. */
+  cli: 'terraform' | 'tofu';
+  /** Human name of the tool, for docs. */
+  toolName: string;
+  requiredVersion: string;
+  /** Version installed in CI by setup-terraform / setup-opentofu. */
+  ciVersion: string;
+  /** `uses:` text of the setup action of the chosen CLI. */
+  setupUses: string;
+  /** GitHub variables of the infra workflow's identities (plan and apply). */
+  variables: InfraVariable[];
+  provider: { name: 'aws' | 'google' | 'azurerm'; source: string; rootConstraint: string; moduleConstraint: string };
+  /** Cloud region from the answers. */
+  region: string;
+  /** State storage name (S3/GCS bucket or Azure storage account); globally unique, derived from the repo slug. */
+  stateStore: string;
+  /** Azure: resource group holding the state storage account. */
+  stateResourceGroup: string;
+  /** Azure: blob container holding the states. */
+  stateContainer: string;
+  envs: InfraEnv[];
+  /** Names of the environments, for variable validations. */
+  envNames: string[];
+  /** Alert rules written by the monitoring layer, relative to the repo root. */
+  rulesPath: string;
+  /** The same path as seen from an env root (infra/envs/<env>). */
+  rulesPathFromEnvRoot: string;
+  /**
+   * Names of the CI identities the bootstrap creates: the read-only plan
+   * identity and one Terraform identity per environment (GCP service account
+   * ids are 6-30 characters, so they are clipped here, once).
+   */
+  ciIdentities: { plan: string; terraform: Record<string, string> };
+  /** ECS: seconds a new task may fail load balancer health checks while starting (JVMs start slowly). */
+  healthCheckGraceSeconds: number;
+  /** Backend setting that takes the per-environment state path at init: `-backend-config="<arg>=..."`. */
+  backendKeyArg: 'key' | 'prefix';
+  /** `sub` claims of the deploy identities, per environment name. */
+  oidcSubjects: Record<string, string>;
+  /** `sub` claim of the image-push identity (builds on the default branch). */
+  pushSubject: string;
+}
+
+/** Identities of the infra workflow, per cloud: a read-only plan identity and one apply identity per environment. */
+function infraVariables(cloud: Answers['cloud']): InfraVariable[] {
+  const v = (name: string, description: string, perEnvironment: boolean, bootstrapOutput: string): InfraVariable => ({ name, description, perEnvironment, bootstrapOutput });
+  switch (cloud) {
+    case 'aws':
+      return [
+        v('AWS_PLAN_ROLE_ARN', 'Read-only role of pull request plans', false, 'plan_role_arn'),
+        v('AWS_TERRAFORM_ROLE_ARN', 'Role that applies this environment', true, 'terraform_role_arns["<env>"]'),
+      ];
+    case 'gcp':
+      return [
+        v('GCP_PLAN_SERVICE_ACCOUNT', 'Read-only service account of pull request plans', false, 'plan_service_account'),
+        v('GCP_TERRAFORM_SERVICE_ACCOUNT', 'Service account that applies this environment', true, 'terraform_service_accounts["<env>"]'),
+      ];
+    case 'azure':
+      return [
+        v('AZURE_PLAN_CLIENT_ID', 'Read-only identity of pull request plans', false, 'plan_client_id'),
+        v('AZURE_TERRAFORM_CLIENT_ID', 'Identity that applies this environment', true, 'terraform_client_ids["<env>"]'),
+      ];
+  }
+}
+
+const clip = (s: string, max: number) => s.slice(0, max).replace(/-+$/, '');
+
+/** Short stable hash: makes globally unique names reproducible for the same repo. */
+const shortHash = (s: string): string => createHash('sha256').update(s).digest('hex').slice(0, 6);
+
+const missing = (env: string): never => {
+  throw new Error(`no resource names for environment ${env}`);
+};
+
+/** Answers + facts -> InfraStack. Pure; computed even with --iac none (templates are then not rendered). */
+export function buildInfraStack(answers: Answers, facts: RepoFacts): InfraStack {
+  const svc = answers.serviceName;
+  const slug = `${facts.git.owner ?? 'OWNER'}/${facts.git.repo ?? 'REPO'}`;
+  const branch = facts.git.defaultBranch ?? 'main';
+  const tofu = answers.iac === 'opentofu';
+  const versions = tofu ? INFRA_VERSIONS.opentofu : INFRA_VERSIONS.terraform;
+  const p = INFRA_VERSIONS.providers[answers.cloud];
+  const hash = shortHash(`${slug}/${svc}`);
+  const last = answers.environments.length - 1;
+  const names = buildNames(answers);
+  const envs = answers.environments.map((name, i): InfraEnv => {
+    const prod = i === last;
+    return {
+      name,
+      isProduction: prod,
+      isFirst: i === 0,
+      previous: i === 0 ? null : (answers.environments[i - 1] ?? null),
+      dir: `infra/envs/${name}`,
+      stateKey: answers.cloud === 'aws' ? `${svc}/${name}/terraform.tfstate` : answers.cloud === 'gcp' ? `${svc}/${name}` : `${svc}/${name}.tfstate`,
+      // ECS keeps >= 2 tasks across AZs in production; Cloud Run / ACA keep one warm and scale to zero elsewhere.
+      minInstances: answers.cloud === 'aws' ? (prod ? 2 : 1) : prod ? 1 : 0,
+      maxInstances: prod ? 10 : 3,
+      logRetentionDays: prod ? 90 : 30,
+      natPerAz: prod,
+      names: names.perEnv[name] ?? missing(name),
+    };
+  });
+  // Cloud Run has no recording-rule evaluator, so GCP deploys the alerts with the rules inlined.
+  const paths = monitoringPaths(svc);
+  const rulesPath = answers.cloud === 'gcp' ? paths.managedAlerts : paths.rules;
+  return {
+    cli: tofu ? 'tofu' : 'terraform',
+    toolName: tofu ? 'OpenTofu' : 'Terraform',
+    requiredVersion: versions.required,
+    ciVersion: versions.ci,
+    setupUses: usesLine(tofu ? ACTION_PINS.setupOpentofu : ACTION_PINS.setupTerraform),
+    variables: infraVariables(answers.cloud),
+    provider: {
+      name: answers.cloud === 'aws' ? 'aws' : answers.cloud === 'gcp' ? 'google' : 'azurerm',
+      source: p.source,
+      rootConstraint: p.root,
+      moduleConstraint: p.module,
+    },
+    region: answers.region,
+    // S3/GCS: 3-63 chars; Azure storage accounts: 3-24 lowercase alphanumerics.
+    stateStore: answers.cloud === 'azure' ? `${svc.replace(/-/g, '').slice(0, 11)}tfstate${hash}` : `${svc}-tfstate-${hash}`,
+    stateResourceGroup: `rg-${svc}-tfstate`,
+    stateContainer: 'tfstate',
+    envs,
+    envNames: [...answers.environments],
+    ciIdentities: {
+      plan: clip(`${svc}-tf-plan`, 30),
+      terraform: Object.fromEntries(answers.environments.map((e) => [e, clip(`${svc}-tf-${e}`, 30)])),
+    },
+    healthCheckGraceSeconds: answers.language === 'java' ? 180 : 60,
+    backendKeyArg: answers.cloud === 'gcp' ? 'prefix' : 'key',
+    rulesPath,
+    rulesPathFromEnvRoot: `../../../${rulesPath}`,
+    oidcSubjects: Object.fromEntries(answers.environments.map((e) => [e, `repo:${slug}:environment:${e}`])),
+    pushSubject: `repo:${slug}:ref:refs/heads/${branch}`,
+  };
+}

@@ -1,0 +1,646 @@
+import type { Answers } from '../answers/options.js';
+import type { RepoFacts } from '../detect/types.js';
+import { buildNames, monitoringPaths } from './naming.js';
+import {
+  buildCanaryGate,
+  errorRatioExpr,
+  latencyQuantileExpr,
+  metricNamesFor,
+  metricsPathFor,
+  requestRateExpr,
+  slowRatioExpr,
+  type CanaryGate,
+  type MetricNames,
+} from './promql.js';
+import { buildRepo } from './repo.js';
+import { buildRunbooks, type Runbook } from './runbooks.js';
+
+/** Alert severity: one scheme across the project; Alertmanager routes on it. */
+export type Severity = 'page' | 'ticket';
+
+/** A label or annotation, as a list entry so templates keep a stable order. */
+export interface NameValue {
+  name: string;
+  value: string;
+}
+
+export type AlertKind =
+  | 'error-ratio' | 'latency-p99' | 'traffic-drop'
+  | 'availability-burn' | 'latency-burn'
+  | 'target-down' | 'metrics-absent' | 'watchdog';
+
+/** One alerting rule. The rules file, the runbooks and the rule tests all iterate `MonitoringStack.alerts`. */
+export interface MonitoringAlert {
+  name: string;
+  kind: AlertKind;
+  severity: Severity;
+  expr: string;
+  /**
+   * `expr` with the recording rules' expressions inlined and the SLO objective
+   * as a number: for evaluators that run alerts without the recording rules
+   * (Cloud Monitoring PromQL alert policies for Cloud Run).
+   */
+  inlineExpr: string;
+  for: string;
+  /** Every static label of the rule: severity, service, and slo for burn-rate alerts. */
+  labels: NameValue[];
+  summary: string;
+  description: string;
+  /** summary, description, runbook_url: exactly what the rule file writes. */
+  annotations: NameValue[];
+  /** docs/runbooks/<AlertName>.md, relative to the repository root. */
+  runbookPath: string;
+  runbookUrl: string;
+}
+
+export interface RecordingRule {
+  record: string;
+  expr: string;
+  labels: NameValue[];
+}
+
+/** A series of a promtool unit test, in promtool's expanding notation. */
+export interface TestSeries {
+  series: string;
+  values: string;
+}
+
+/** One promtool test group: one alert evaluated once, expected to fire (expAlerts non-empty) or not. */
+export interface RuleTestCase {
+  /** What the case proves (a YAML comment). */
+  title: string;
+  interval: string;
+  series: TestSeries[];
+  evalTime: string;
+  alertname: string;
+  expAlerts: Array<{ labels: NameValue[]; annotations: NameValue[] }>;
+}
+
+export interface SloStack {
+  /** Availability objective from --slo, as a ratio (0.999). Written once, as a recording rule. */
+  availability: number;
+  availabilityPercent: number;
+  /** Share of requests that must be faster than latencyThresholdSeconds. */
+  latency: number;
+  latencyPercent: number;
+  latencyThresholdSeconds: number;
+  /** The histogram bucket edge (`le` value) at the threshold. */
+  latencyThresholdLe: string;
+  /** Windows the SLI ratios are recorded for. */
+  windows: string[];
+}
+
+/** A panel of the Grafana dashboard: title, unit and the PromQL targets. */
+export interface DashboardPanel {
+  id: number;
+  title: string;
+  unit: string;
+  type: 'timeseries' | 'stat';
+  targets: Array<{ expr: string; legend: string; refId: string }>;
+  /** Grid position, computed here so the template holds no arithmetic. */
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  /** JSON: comma between panels. */
+  last: boolean;
+}
+
+/** Values the monitoring layer's templates read; `gate` and `metrics` are also read by the pipeline. */
+export interface MonitoringStack {
+  metrics: MetricNames;
+  /** null with --monitoring none: the pipeline gates on smoke tests and health checks only. */
+  gate: CanaryGate | null;
+  /** Where the app serves metrics: /metrics, or /actuator/prometheus for Spring Boot. */
+  metricsPath: string;
+  /** The Prometheus job name and the `service` label value. */
+  job: string;
+  /** Label values in the rule tests (the production-like environment). */
+  testEnv: string;
+  /** evaluation_interval of the promtool test file. */
+  testEvaluationInterval: string;
+  slo: SloStack;
+  recordingRules: RecordingRule[];
+  alerts: MonitoringAlert[];
+  ruleTests: RuleTestCase[];
+  runbooks: Runbook[];
+  /** Paths of the generated files, relative to the target root. */
+  files: {
+    rules: string;
+    tests: string;
+    /** GCP managed Prometheus: alerts with the recording rules inlined (nothing evaluates them on Cloud Run). */
+    managedAlerts: string;
+    /** rule_files entry of the test file, relative to the test file. */
+    rulesFromTests: string;
+    dashboard: string;
+  };
+  dashboard: {
+    uid: string;
+    title: string;
+    /** JSON has no comments: the generated-file header goes here. */
+    description: string;
+    tags: string[];
+    /** Link from the dashboard to the runbooks folder. */
+    runbooksUrl: string;
+    /** The env variable's query (Grafana label_values, not PromQL). */
+    envQuery: string;
+    panels: DashboardPanel[];
+  };
+  /** host:port of the service for the local scrape job (docker compose). */
+  localTarget: string;
+  alertmanager: { chatChannel: string };
+  /** Rule group names in the rules file. */
+  groups: { recording: string; alerts: string };
+}
+
+/** promtool evaluation_interval of the rule tests; eval times are multiples of it. */
+export const TEST_EVAL_MINUTES = 10;
+/** Environment label of the test series that must not fire. */
+const CALM_ENV = 'calm';
+const SLI_WINDOWS = ['5m', '30m', '1h', '2h', '6h', '1d', '3d'];
+/** Latency SLO: this share of requests faster than the gate's latency bound. */
+const LATENCY_OBJECTIVE = 0.99;
+const LATENCY_THRESHOLD_SECONDS = 0.5;
+const ERROR_RATIO_FALLBACK = 0.05;
+
+/** The SRE workbook's multi-window, multi-burn-rate table (30-day SLO). */
+const BURN_RATES = [
+  { suffix: 'Fast', factor: 14.4, long: '1h', short: '5m', severity: 'page', spent: '2%', interval: '1m', stepMinutes: 1 },
+  { suffix: 'Medium', factor: 6, long: '6h', short: '30m', severity: 'page', spent: '5%', interval: '1m', stepMinutes: 1 },
+  { suffix: 'Slow', factor: 1, long: '3d', short: '6h', severity: 'ticket', spent: '10%', interval: '30m', stepMinutes: 30 },
+] as const;
+
+// Prometheus template snippets, kept as data: Handlebars never re-parses values.
+const P = {
+  env: '{{ $labels.env }}',
+  instance: '{{ $labels.instance }}',
+  pct: '{{ $value | humanizePercentage }}',
+  dur: '{{ $value | humanizeDuration }}',
+  num: '{{ $value | humanize }}',
+};
+
+const minutes = (w: string): number => {
+  const n = Number(w.slice(0, -1));
+  return w.endsWith('d') ? n * 1440 : w.endsWith('h') ? n * 60 : n;
+};
+
+/** Go's %.4g, which Prometheus' humanize* template functions use. */
+export function formatG4(x: number): string {
+  if (x === 0) return '0';
+  const [mant = '0', expStr = '0'] = x.toExponential(3).split('e');
+  const exp = Number(expStr);
+  if (exp < -4 || exp >= 4) return `${mant.replace(/\.?0+$/, '')}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+  return x.toFixed(Math.max(0, 3 - exp)).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+}
+
+const humanizePercentage = (v: number): string => `${formatG4(v * 100)}%`;
+function humanizeDuration(v: number): string {
+  if (v >= 1 || v === 0) return `${formatG4(v)}s`;
+  let scaled = v;
+  let prefix = '';
+  for (const p of ['m', 'u', 'n']) {
+    if (scaled >= 1) break;
+    prefix = p;
+    scaled *= 1000;
+  }
+  return `${formatG4(scaled)}${prefix}s`;
+}
+
+/** Fills the Prometheus templating of an annotation the way Prometheus would, for exp_annotations. */
+function expand(text: string, labels: Record<string, string>, value: string): string {
+  return text
+    .replace(/\{\{ \$labels\.(\w+) \}\}/g, (_m, n: string) => labels[n] ?? '')
+    .replace(/\{\{ \$value \| humanize\w* \}\}/g, value);
+}
+
+/** A counter in promtool notation: starts at 0 and grows by `perStep` for `steps` steps per segment. */
+function counter(segments: ReadonlyArray<readonly [perStep: number, steps: number]>): string {
+  const parts = ['0'];
+  let last = 0;
+  for (const [perStep, steps] of segments) {
+    if (steps <= 0) continue;
+    parts.push(`${num(last + perStep)}+${num(perStep)}x${steps - 1}`);
+    last += perStep * steps;
+  }
+  return parts.join(' ');
+}
+const num = (v: number): string => String(Number(v.toFixed(6)));
+
+/**
+ * Answers + RepoFacts -> the monitoring layer's values: metric names matching
+ * the app, the canary gate, recording rules, alerts, their promtool tests,
+ * runbooks and dashboard panels. Pure.
+ */
+export function buildMonitoringStack(answers: Answers, facts: RepoFacts): MonitoringStack {
+  const metrics = metricNamesFor(facts);
+  const names = buildNames(answers);
+  const repo = buildRepo(facts.git);
+  const service = answers.serviceName;
+  const job = names.metricsJob;
+  const testEnv = answers.environments[answers.environments.length - 1] ?? 'production';
+  const slo: SloStack = {
+    availability: Number((answers.slo / 100).toFixed(6)),
+    availabilityPercent: answers.slo,
+    latency: LATENCY_OBJECTIVE,
+    latencyPercent: LATENCY_OBJECTIVE * 100,
+    latencyThresholdSeconds: LATENCY_THRESHOLD_SECONDS,
+    latencyThresholdLe: String(LATENCY_THRESHOLD_SECONDS),
+    windows: SLI_WINDOWS,
+  };
+  const files = {
+    ...monitoringPaths(service),
+    rulesFromTests: `../rules/${service}.rules.yml`,
+    dashboard: `monitoring/grafana/dashboards/${service}.json`,
+  };
+  const testEvaluationInterval = `${TEST_EVAL_MINUTES}m`;
+  const localTarget = `${service}:${answers.port}`;
+  const alertmanager = { chatChannel: `#${service}-alerts` };
+  const groups = { recording: `${job}.recording`, alerts: `${job}.alerts` };
+  const dashboard = {
+    uid: `${service}-red-slo`.slice(0, 40),
+    title: `${service}: RED and SLO`,
+    description: `Generated by create-devops-stack from the rules in ${files.rules}. You may edit it: \`npx create-devops-stack@latest upgrade\` merges your edits. Panels read the same recording rules the alerts use.`,
+    tags: ['create-devops-stack', service, 'slo'],
+    runbooksUrl: `${repo.url}/tree/${repo.defaultBranch}/docs/runbooks`,
+    envQuery: `label_values(${RECORD.rate('5m')}{${metrics.serviceLabel}="${service}"}, env)`,
+    panels: [] as DashboardPanel[],
+  };
+  if (answers.monitoring === 'none') {
+    return { metrics, gate: null, metricsPath: metricsPathFor(metrics), job, testEnv, testEvaluationInterval, slo, recordingRules: [], alerts: [], ruleTests: [], runbooks: [], files, dashboard, groups, localTarget, alertmanager };
+  }
+
+  const ctx: RuleContext = { m: metrics, service, job, env: testEnv, slo };
+  const recordingRules = buildRecordingRules(ctx);
+  const specs = buildAlertSpecs(ctx, recordedRefs(ctx));
+  const inline = buildAlertSpecs(ctx, inlineRefs(ctx));
+  const alerts = specs.map((s, i) => toAlert(s, inline[i]!.expr, service, repo));
+  const ruleTests = specs.flatMap((s, i) => s.tests(alerts[i]!));
+  const runbooks = buildRunbooks({ answers, names, repo, alerts, slo, metrics, rulesPath: files.rules, dashboardPath: files.dashboard, recordingRules });
+  dashboard.panels = buildPanels(ctx);
+  return {
+    metrics,
+    gate: buildCanaryGate(service, metrics, answers.slo, LATENCY_THRESHOLD_SECONDS),
+    metricsPath: metricsPathFor(metrics),
+    job,
+    testEnv,
+    testEvaluationInterval,
+    slo,
+    recordingRules,
+    alerts,
+    ruleTests,
+    runbooks,
+    files,
+    dashboard,
+    groups,
+    localTarget,
+    alertmanager,
+  };
+}
+
+interface RuleContext {
+  m: MetricNames;
+  service: string;
+  job: string;
+  env: string;
+  slo: SloStack;
+}
+
+/** Recording-rule names (`level:metric:operations`), shared by alerts, runbooks and the dashboard. */
+export const RECORD = {
+  rate: (w: string) => `service:http_requests:rate${w}`,
+  errorRatio: (w: string) => `service:sli_error:ratio_rate${w}`,
+  slowRatio: (w: string) => `service:sli_latency_slow:ratio_rate${w}`,
+  p99: 'service:http_request_duration_seconds:p99_5m',
+  objective: 'service:slo_objective:ratio',
+} as const;
+
+function buildRecordingRules(c: RuleContext): RecordingRule[] {
+  const sel = [`${c.m.serviceLabel}="${c.service}"`];
+  const by = [c.m.serviceLabel, 'env'];
+  const svc = [{ name: c.m.serviceLabel, value: c.service }];
+  return [
+    { record: RECORD.objective, expr: `vector(${c.slo.availability})`, labels: [...svc, { name: 'slo', value: 'availability' }] },
+    { record: RECORD.objective, expr: `vector(${c.slo.latency})`, labels: [...svc, { name: 'slo', value: 'latency' }] },
+    ...['5m', '1h'].map((w) => ({ record: RECORD.rate(w), expr: requestRateExpr(c.m, sel, w, by), labels: [] })),
+    ...SLI_WINDOWS.map((w) => ({ record: RECORD.errorRatio(w), expr: errorRatioExpr(c.m, sel, w, by), labels: [] })),
+    ...SLI_WINDOWS.map((w) => ({ record: RECORD.slowRatio(w), expr: slowRatioExpr(c.m, sel, w, by, c.slo.latencyThresholdLe), labels: [] })),
+    { record: RECORD.p99, expr: latencyQuantileExpr(c.m, sel, '5m', by), labels: [] },
+  ];
+}
+
+interface AlertSpec {
+  name: string;
+  kind: AlertKind;
+  severity: Severity;
+  expr: string;
+  for: string;
+  extraLabels: NameValue[];
+  summary: string;
+  description: string;
+  tests: (alert: MonitoringAlert) => RuleTestCase[];
+}
+
+function toAlert(s: AlertSpec, inlineExpr: string, service: string, repo: { url: string; defaultBranch: string }): MonitoringAlert {
+  const runbookPath = `docs/runbooks/${s.name}.md`;
+  const runbookUrl = `${repo.url}/blob/${repo.defaultBranch}/${runbookPath}`;
+  return {
+    name: s.name,
+    kind: s.kind,
+    severity: s.severity,
+    expr: s.expr,
+    inlineExpr,
+    for: s.for,
+    labels: [{ name: 'severity', value: s.severity }, { name: 'service', value: service }, ...s.extraLabels],
+    summary: s.summary,
+    description: s.description,
+    annotations: [
+      { name: 'summary', value: s.summary },
+      { name: 'description', value: s.description },
+      { name: 'runbook_url', value: runbookUrl },
+    ],
+    runbookPath,
+    runbookUrl,
+  };
+}
+
+/** Expected alert of a firing test: the series labels, the rule labels and the annotations as Prometheus fills them. */
+function expected(alert: MonitoringAlert, seriesLabels: Record<string, string>, value: string): RuleTestCase['expAlerts'][number] {
+  const labels = new Map<string, string>(Object.entries(seriesLabels));
+  for (const l of alert.labels) labels.set(l.name, l.value);
+  return {
+    labels: [...labels].map(([name, v]) => ({ name, value: v })).sort((a, b) => a.name.localeCompare(b.name)),
+    annotations: alert.annotations.map((a) => ({ name: a.name, value: expand(a.value, seriesLabels, value) })),
+  };
+}
+
+const labelSet = (metric: string, labels: Record<string, string>): string =>
+  `${metric}{${Object.entries(labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}}`;
+
+/** Request counters (ok + 5xx) for a sequence of [requests per step, error ratio, steps] segments. */
+function requestSeries(c: RuleContext, segments: ReadonlyArray<readonly [number, number, number]>, env = c.env): TestSeries[] {
+  const base = { [c.m.serviceLabel]: c.service, env };
+  return [
+    { series: labelSet(c.m.requestsTotal, { ...base, [c.m.codeLabel]: '200' }), values: counter(segments.map(([n, r, s]) => [n * (1 - r), s] as const)) },
+    { series: labelSet(c.m.requestsTotal, { ...base, [c.m.codeLabel]: '500' }), values: counter(segments.map(([n, r, s]) => [n * r, s] as const)) },
+  ];
+}
+
+/** Histogram series at the latency threshold for [requests per step, slow ratio, steps] segments. */
+function latencySeries(c: RuleContext, segments: ReadonlyArray<readonly [number, number, number]>, env = c.env): TestSeries[] {
+  const base = { [c.m.serviceLabel]: c.service, env };
+  return [
+    { series: labelSet(c.m.durationBucket, { ...base, le: c.slo.latencyThresholdLe }), values: counter(segments.map(([n, r, s]) => [n * (1 - r), s] as const)) },
+    { series: labelSet(c.m.durationCount, base), values: counter(segments.map(([n, , s]) => [n, s] as const)) },
+  ];
+}
+
+/** Full histogram with every observation in one bucket: below or above the threshold. */
+function histogramSeries(c: RuleContext, slow: boolean, steps: number): TestSeries[] {
+  const base = { [c.m.serviceLabel]: c.service, env: c.env };
+  const edges = ['0.25', c.slo.latencyThresholdLe, '1', '+Inf'];
+  return edges.map((le, i) => ({
+    series: labelSet(c.m.durationBucket, { ...base, le }),
+    // fast: everything in the bucket ending at the threshold; slow: in the next one.
+    values: counter([[i >= (slow ? 2 : 1) ? 60 : 0, steps]]),
+  }));
+}
+
+/**
+ * How alert expressions reach the SLIs: through the recording rules (the rules
+ * file), or with the recording rules' expressions inlined, for evaluators that
+ * run alerts without recording rules (Cloud Monitoring PromQL policies).
+ */
+interface Refs {
+  rate: (w: string) => string;
+  errorRatio: (w: string) => string;
+  slowRatio: (w: string) => string;
+  p99: string;
+  objective: (sli: 'availability' | 'latency') => string;
+  /** Vector matching between an SLI and its objective. */
+  join: string;
+}
+
+function recordedRefs(c: RuleContext): Refs {
+  const sel = `{${c.m.serviceLabel}="${c.service}"}`;
+  return {
+    rate: (w) => `${RECORD.rate(w)}${sel}`,
+    errorRatio: (w) => `${RECORD.errorRatio(w)}${sel}`,
+    slowRatio: (w) => `${RECORD.slowRatio(w)}${sel}`,
+    p99: `${RECORD.p99}${sel}`,
+    objective: (sli) => `${RECORD.objective}{slo="${sli}"}`,
+    join: ` on (${c.m.serviceLabel}) group_left ()`,
+  };
+}
+
+function inlineRefs(c: RuleContext): Refs {
+  const sel = [`${c.m.serviceLabel}="${c.service}"`];
+  const by = [c.m.serviceLabel, 'env'];
+  return {
+    rate: (w) => `(${requestRateExpr(c.m, sel, w, by)})`,
+    errorRatio: (w) => `(${errorRatioExpr(c.m, sel, w, by)})`,
+    slowRatio: (w) => `(${slowRatioExpr(c.m, sel, w, by, c.slo.latencyThresholdLe)})`,
+    p99: `(${latencyQuantileExpr(c.m, sel, '5m', by)})`,
+    objective: (sli) => String(sli === 'availability' ? c.slo.availability : c.slo.latency),
+    join: '',
+  };
+}
+
+function buildAlertSpecs(c: RuleContext, r: Refs): AlertSpec[] {
+  const s = c.service;
+  const aggLabels = { [c.m.serviceLabel]: s, env: c.env };
+  const never = (title: string, alertname: string, interval: string, series: TestSeries[], evalTime: string): RuleTestCase =>
+    ({ title, interval, series, evalTime, alertname, expAlerts: [] });
+
+  const specs: AlertSpec[] = [
+    {
+      name: 'HighErrorRatio',
+      kind: 'error-ratio',
+      severity: 'ticket',
+      expr: `${r.errorRatio('5m')} > ${ERROR_RATIO_FALLBACK}`,
+      for: '10m',
+      extraLabels: [],
+      summary: `${s} (${P.env}) answers more than ${ERROR_RATIO_FALLBACK * 100}% of requests with 5xx`,
+      description: `${P.pct} of ${s} requests in ${P.env} failed with a 5xx status over the last 5 minutes (threshold ${ERROR_RATIO_FALLBACK * 100}%, for 10 minutes).`,
+      tests: (a) => [
+        { title: 'fires: 10% errors for 20 minutes', interval: '1m', series: requestSeries(c, [[100, 0.1, 25]]), evalTime: '20m', alertname: a.name, expAlerts: [expected(a, aggLabels, humanizePercentage(0.1))] },
+        never('does not fire: 1% errors', a.name, '1m', requestSeries(c, [[100, 0.01, 25]]), '20m'),
+      ],
+    },
+    {
+      name: 'HighLatencyP99',
+      kind: 'latency-p99',
+      severity: 'ticket',
+      expr: `${r.p99} > ${c.slo.latencyThresholdSeconds}`,
+      for: '10m',
+      extraLabels: [],
+      summary: `${s} (${P.env}) p99 latency is above ${c.slo.latencyThresholdSeconds}s`,
+      description: `The 99th percentile latency of ${s} in ${P.env} is ${P.dur} over the last 5 minutes (target ${c.slo.latencyThresholdSeconds}s, for 10 minutes).`,
+      // Everything in (threshold, 1]: p99 = 0.5 + 0.5 * 0.99 = 0.995s.
+      tests: (a) => [
+        { title: 'fires: every request between 0.5s and 1s', interval: '1m', series: histogramSeries(c, true, 25), evalTime: '20m', alertname: a.name, expAlerts: [expected(a, aggLabels, humanizeDuration(c.slo.latencyThresholdSeconds + (1 - c.slo.latencyThresholdSeconds) * 0.99))] },
+        never('does not fire: every request under the threshold', a.name, '1m', histogramSeries(c, false, 25), '20m'),
+      ],
+    },
+    {
+      name: 'TrafficDrop',
+      kind: 'traffic-drop',
+      severity: 'ticket',
+      // Only for a service with steady traffic (> 1 req/s over the last hour).
+      expr: `${r.rate('5m')} < 0.2 * ${r.rate('1h')} and ${r.rate('1h')} > 1`,
+      for: '10m',
+      extraLabels: [],
+      summary: `${s} (${P.env}) traffic dropped below 20% of its last-hour average`,
+      description: `${s} in ${P.env} receives ${P.num} requests/s over the last 5 minutes, less than 20% of its average over the last hour. Clients may not reach it (DNS, load balancer, upstream outage).`,
+      tests: (a) => [
+        { title: 'fires: 10 req/s for an hour, then nothing', interval: '1m', series: requestSeries(c, [[600, 0, 60], [0, 0, 25]]), evalTime: '80m', alertname: a.name, expAlerts: [expected(a, aggLabels, '0')] },
+        never('does not fire: steady traffic', a.name, '1m', requestSeries(c, [[600, 0, 85]]), '80m'),
+      ],
+    },
+    ...BURN_RATES.map((b) => burnSpec(c, r, 'availability', b)),
+    ...BURN_RATES.map((b) => burnSpec(c, r, 'latency', b)),
+    {
+      name: 'TargetDown',
+      kind: 'target-down',
+      severity: 'page',
+      expr: `up{job="${c.job}"} == 0`,
+      for: '5m',
+      extraLabels: [],
+      summary: `${s}: Prometheus cannot scrape ${P.instance}`,
+      description: `The ${c.job} target ${P.instance} has been down for 5 minutes: the instance is not running, not healthy, or not serving its metrics.`,
+      tests: (a) => {
+        const labels = { job: c.job, instance: `${s}:8080` };
+        return [
+          { title: 'fires: the target is down for 15 minutes', interval: '1m', series: [{ series: labelSet('up', labels), values: '1x5 0x20' }], evalTime: '20m', alertname: a.name, expAlerts: [expected(a, labels, '0')] },
+          never('does not fire: the target is up', a.name, '1m', [{ series: labelSet('up', labels), values: '1x25' }], '20m'),
+        ];
+      },
+    },
+    {
+      name: 'MetricsAbsent',
+      kind: 'metrics-absent',
+      severity: 'page',
+      expr: `absent(up{job="${c.job}"})`,
+      for: '10m',
+      extraLabels: [],
+      summary: `${s}: no metrics at all`,
+      description: `Prometheus has had no ${c.job} target for 10 minutes, so every other alert of ${s} is blind. The service, its collector or the scrape configuration is gone.`,
+      tests: (a) => [
+        { title: 'fires: no target of the job for 15 minutes', interval: '1m', series: [{ series: labelSet('up', { job: 'other', instance: 'other:9090' }), values: '1x30' }], evalTime: '20m', alertname: a.name, expAlerts: [expected(a, { job: c.job }, '1')] },
+        never('does not fire: the target reports', a.name, '1m', [{ series: labelSet('up', { job: c.job, instance: `${s}:8080` }), values: '1x30' }], '20m'),
+      ],
+    },
+    {
+      name: 'Watchdog',
+      kind: 'watchdog',
+      severity: 'ticket',
+      expr: 'vector(1)',
+      for: '1m',
+      extraLabels: [],
+      summary: `${s}: the alerting pipeline is alive (always firing)`,
+      description: 'This alert always fires. Alertmanager sends it to a dead man\'s switch; if the heartbeat stops, Prometheus or Alertmanager is down.',
+      tests: (a) => [
+        { title: 'fires: always, once `for` has passed', interval: '1m', series: [{ series: labelSet('up', { job: c.job, instance: `${s}:8080` }), values: '1x30' }], evalTime: '20m', alertname: a.name, expAlerts: [expected(a, {}, '1')] },
+        never('does not fire before `for` has passed', a.name, '1m', [{ series: labelSet('up', { job: c.job, instance: `${s}:8080` }), values: '1x30' }], '0m'),
+      ],
+    },
+  ];
+  return specs;
+}
+
+/** A multi-window burn-rate alert and its tests (full long window fires; a hot short window alone does not). */
+function burnSpec(c: RuleContext, r: Refs, sli: 'availability' | 'latency', b: (typeof BURN_RATES)[number]): AlertSpec {
+  const s = c.service;
+  const rec = sli === 'availability' ? r.errorRatio : r.slowRatio;
+  const objective = sli === 'availability' ? c.slo.availability : c.slo.latency;
+  const budget = `(${b.factor} * (1 - ${r.objective(sli)}))`;
+  const cond = (w: string) => `${rec(w)} >${r.join} ${budget}`;
+  const name = `${sli === 'availability' ? 'ErrorBudget' : 'LatencyBudget'}Burn${b.suffix}`;
+  const what = sli === 'availability' ? 'error budget (5xx responses)' : `latency budget (requests slower than ${c.slo.latencyThresholdSeconds}s)`;
+  const percent = sli === 'availability' ? c.slo.availabilityPercent : c.slo.latency * 100;
+
+  // Test traffic: a ratio 1.5x over the threshold (capped below 100%), in env c.env for the
+  // whole long window (must fire), and in env CALM_ENV only for the short window plus a margin
+  // (must not fire: the long window stays under the threshold). One group keeps promtool fast.
+  const threshold = b.factor * (1 - objective);
+  const hot = Math.min(threshold * 1.5, (threshold + 1) / 2);
+  const margin = Math.max(TEST_EVAL_MINUTES, b.stepMinutes);
+  const burstSteps = (minutes(b.short) + margin) / b.stepMinutes;
+  const totalSteps = (minutes(b.long) + margin) / b.stepMinutes;
+  const series = sli === 'availability' ? requestSeries : latencySeries;
+  const perStep = 1000 * b.stepMinutes;
+  const aggLabels = { [c.m.serviceLabel]: s, env: c.env };
+
+  return {
+    name,
+    kind: sli === 'availability' ? 'availability-burn' : 'latency-burn',
+    severity: b.severity,
+    expr: `${cond(b.long)} and ${cond(b.short)}`,
+    // The windows already smooth the signal; a long `for` would only delay the page.
+    for: '2m',
+    extraLabels: [{ name: 'slo', value: sli }],
+    summary: `${s} (${P.env}) burns its ${sli} SLO ${what} ${b.factor}x too fast`,
+    description: `${P.pct} of ${s} requests in ${P.env} were bad over the last ${b.long} (and still over the last ${b.short}): ${b.factor}x the rate a ${percent}% SLO allows. At this rate ${b.spent} of the 30-day budget is gone in ${b.long}.`,
+    tests: (a) => [{
+      title: `${c.env}: ${formatG4(hot * 100)}% bad requests for the full ${b.long} window fires; ${CALM_ENV}: only the last ${b.short} hot, must not fire`,
+      interval: b.interval,
+      series: [
+        ...series(c, [[perStep, hot, totalSteps + 1]]),
+        ...series(c, [[perStep, 0, totalSteps - burstSteps], [perStep, Math.min(1, threshold * 1.5), burstSteps + 1]], CALM_ENV),
+      ],
+      evalTime: `${totalSteps * b.stepMinutes}m`,
+      alertname: a.name,
+      // A burn rate the SLO cannot express (threshold >= 100% bad) can never fire.
+      expAlerts: threshold < 1 ? [expected(a, aggLabels, humanizePercentage(hot))] : [],
+    }],
+  };
+}
+
+/** RED and SLO panels; the same recording rules the alerts use. */
+function buildPanels(c: RuleContext): DashboardPanel[] {
+  const sel = `{${c.m.serviceLabel}="${c.service}", env=~"$env"}`;
+  const raw = [`${c.m.serviceLabel}="${c.service}"`, 'env=~"$env"'];
+  const budget = (sli: 'availability' | 'latency', rec: (w: string) => string) =>
+    `1 - (${rec('3d')}${sel} / on (${c.m.serviceLabel}) group_left () (1 - ${RECORD.objective}{slo="${sli}"}))`;
+  const burn = (sli: 'availability' | 'latency', rec: (w: string) => string, w: string) =>
+    `${rec(w)}${sel} / on (${c.m.serviceLabel}) group_left () (1 - ${RECORD.objective}{slo="${sli}"})`;
+  const specs: Array<Omit<DashboardPanel, 'id' | 'x' | 'y' | 'last' | 'targets'> & { targets: Array<[string, string]> }> = [
+    { title: 'Request rate (req/s)', unit: 'reqps', type: 'timeseries', w: 8, h: 8, targets: [[`${RECORD.rate('5m')}${sel}`, '{{env}}']] },
+    { title: 'Error ratio (5xx)', unit: 'percentunit', type: 'timeseries', w: 8, h: 8, targets: [[`${RECORD.errorRatio('5m')}${sel}`, '{{env}}']] },
+    { title: 'Latency p99 (s)', unit: 's', type: 'timeseries', w: 8, h: 8, targets: [[`${RECORD.p99}${sel}`, '{{env}}']] },
+    {
+      title: 'Latency per route p50 / p90 / p99', unit: 's', type: 'timeseries', w: 24, h: 8,
+      targets: [0.5, 0.9, 0.99].map((q) => [latencyQuantileExpr(c.m, raw, '5m', [c.m.routeLabel], q), `p${q * 100} {{${c.m.routeLabel}}}`]),
+    },
+    { title: 'Availability error budget remaining (3d)', unit: 'percentunit', type: 'stat', w: 6, h: 6, targets: [[budget('availability', RECORD.errorRatio), '{{env}}']] },
+    { title: 'Latency budget remaining (3d)', unit: 'percentunit', type: 'stat', w: 6, h: 6, targets: [[budget('latency', RECORD.slowRatio), '{{env}}']] },
+    {
+      title: 'Availability burn rate (1h / 6h)', unit: 'none', type: 'timeseries', w: 6, h: 6,
+      targets: [['1h', '1h {{env}}'], ['6h', '6h {{env}}']].map(([w, l]) => [burn('availability', RECORD.errorRatio, w!), l!]),
+    },
+    {
+      title: 'Latency burn rate (1h / 6h)', unit: 'none', type: 'timeseries', w: 6, h: 6,
+      targets: [['1h', '1h {{env}}'], ['6h', '6h {{env}}']].map(([w, l]) => [burn('latency', RECORD.slowRatio, w!), l!]),
+    },
+  ];
+  let x = 0;
+  let y = 0;
+  let rowH = 0;
+  return specs.map((p, i) => {
+    if (x + p.w > 24) {
+      x = 0;
+      y += rowH;
+      rowH = 0;
+    }
+    const panel: DashboardPanel = {
+      ...p,
+      id: i + 1,
+      x,
+      y,
+      last: i === specs.length - 1,
+      targets: p.targets.map(([expr, legend], j) => ({ expr, legend, refId: String.fromCharCode(65 + j) })),
+    };
+    x += p.w;
+    rowH = Math.max(rowH, p.h);
+    return panel;
+  });
+}

@@ -1,0 +1,520 @@
+import type { Answers } from '../answers/options.js';
+import type { PackageManager, RepoFacts } from '../detect/types.js';
+import { buildMonitoringStack } from './monitoring.js';
+import { buildNames } from './naming.js';
+import type { CanaryGate } from './promql.js';
+import { buildUses, TRIVY_VERSION, type PinKey } from './pins.js';
+
+/** A GitHub Actions variable (`vars.NAME`) the generated workflows read. */
+export interface PipelineVariable {
+  name: string;
+  description: string;
+  /** Set on each GitHub environment (one value per environment) rather than once on the repository. */
+  perEnvironment: boolean;
+  /** The IaC output that supplies the value when the infra layer is generated, or null (set by hand). */
+  infraOutput: string | null;
+}
+
+/** One `with:` entry of a step, rendered through the `yaml` helper. */
+export interface StepInput {
+  key: string;
+  value: string;
+}
+
+/** A named shell step (`run:` is a single line, passed through the `yaml` helper). */
+export interface RunStep {
+  name: string;
+  run: string;
+}
+
+/** How CI sets up and exercises the service's language. */
+export interface LanguagePipeline {
+  /** Commands run before the setup action (e.g. corepack, pipx install poetry). */
+  preSetup: RunStep[];
+  setupUses: string;
+  setupWith: StepInput[];
+  /** Extra cache for tools the setup action does not cache (uv), or null. */
+  extraCache: { path: string; key: string } | null;
+  install: RunStep[];
+  lint: RunStep[];
+  test: RunStep[];
+  /** Dependency audit for the ecosystem; empty when Trivy's fs scan is the audit (Java). */
+  audit: RunStep[];
+  /** CodeQL language id and build mode. */
+  codeql: { language: string; buildMode: string };
+}
+
+/** One CI stage job (lint, test, audit): setup, then `steps`. */
+export interface CiJob {
+  id: string;
+  name: string;
+  needs: string | null;
+  timeout: number;
+  /** Set up the language toolchain and install dependencies first. */
+  setup: boolean;
+  steps: RunStep[];
+  /** Also run Trivy's filesystem scan and its misconfiguration scan (Dockerfile, IaC) to code scanning. */
+  trivy: boolean;
+}
+
+/** Per-environment values of the deploy workflow, in promotion order. */
+export interface PipelineEnvironment {
+  name: string;
+  /** Job ids: `deploy-<env>` and, for non-production environments, `test-<env>`. */
+  deployJob: string;
+  testJob: string;
+  /** Jobs this deploy waits for: CI (for the image) and the previous environment's tests. */
+  needs: string[];
+  /** The environment promoted before this one, or null for the first. */
+  previous: string | null;
+  /** Expression for the deployed URL, read by this environment's test job. */
+  urlExpr: string;
+  isProduction: boolean;
+  isLast: boolean;
+  /** Cloud service / ECS service / Container App name. */
+  service: string;
+  /** ECS cluster (AWS) or Container Apps resource group (Azure). */
+  cluster: string;
+  resourceGroup: string;
+  concurrencyGroup: string;
+}
+
+/** File names (inside .github/workflows/) of the generated workflows. */
+export interface WorkflowFiles {
+  ci: string;
+  deploy: string;
+  rollback: string;
+  build: string;
+}
+
+/** Values the pipeline layer's templates read. Owned by the pipeline layer. */
+export interface PipelineStack {
+  /** `uses:` text per pinned action: `owner/repo@<sha> # vX.Y.Z`. */
+  uses: Record<PinKey, string>;
+  trivyVersion: string;
+  files: WorkflowFiles;
+  lang: LanguagePipeline;
+  /** lint -> test -> audit, in order. */
+  ciJobs: CiJob[];
+  /** go.mod path (CodeQL's Go autobuild sets Go up from it). */
+  goModFile: string;
+  /** Buildx GHA cache scope (one per image). Dockerfile and context come from `stack.docker`. */
+  image: { cacheScope: string };
+  /**
+   * Registry host (GCP: for docker login) and the image name as a shell word
+   * fragment using $REGISTRY (AWS: the ECR login output) or $PROJECT (GCP).
+   */
+  registry: { host: string; image: string; imageFromVars: string };
+  /** Regex (bash ERE) a revision input of rollback.yml must match for this runtime. */
+  revisionPattern: string;
+  /** Prefix of every environment's deploy concurrency group (+ environment name). */
+  concurrencyPrefix: string;
+  /** Every GitHub variable the workflows read; DEPLOY docs and the infra layer list them. */
+  variables: PipelineVariable[];
+  /** `vars.NAME` expressions for the templates (`{{gh pipeline.vars.pushRole}}`). */
+  vars: Record<string, string>;
+  environments: PipelineEnvironment[];
+  /** Name of the first environment (integration tests), and the production environment. */
+  productionEnvironment: string;
+  /** Canary traffic steps in percent (last is 100). */
+  canarySteps: number[];
+  /** Seconds each canary step bakes before the gate is evaluated. */
+  bakeSeconds: number;
+  /** Dependabot ecosystem for the language (npm, pip, uv, gomod, maven, gradle). */
+  dependabotEcosystem: string;
+  /** The service directory as Dependabot writes it ('/' or '/services/api'). */
+  dependabotDir: string;
+  /** Scripts directory inside the repository. */
+  scriptsDir: string;
+  /** The runtime's deploy script in scriptsDir (deploy | shift | promote | rollback | wait). */
+  deployScript: string;
+  /** Runtime uses a tagged/labelled candidate URL and traffic weights (Cloud Run, Container Apps). */
+  trafficSplit: boolean;
+  /** Canary traffic percentages before 100 (empty unless canary on a traffic-split runtime). */
+  canaryShifts: number[];
+  /** ECS: deployment configuration JSON merged over the service's (strategy, circuit breaker). */
+  ecsDeploymentConfiguration: string;
+  /** ECS container whose image is replaced (the infra layer names it after the service). */
+  container: string;
+  /** Metric gate wiring, or null with --monitoring none (the gate is then smoke tests + health checks). */
+  gate: PipelineGate | null;
+  /** gcloud version setup-gcloud installs (pinned for reproducible deploys). */
+  gcloudVersion: string;
+}
+
+/** How the canary gate reaches the Prometheus query API. */
+export interface PipelineGate {
+  auth: 'none' | 'aws-sigv4' | 'google' | 'azure';
+  /** `env:` entries of the gate step (queries, thresholds, endpoint). */
+  env: StepInput[];
+}
+
+const WORKFLOW_DIR = '.github/workflows';
+
+/**
+ * Our workflow names, or a `devops-stack-` prefixed one when the repository
+ * already has a workflow of that name that we did not generate. `generated`
+ * (from the manifest) keeps whichever name an earlier run chose.
+ */
+export function workflowFiles(existing: readonly string[], generated: ReadonlySet<string> = new Set()): WorkflowFiles {
+  const taken = new Set(existing.filter((p) => !generated.has(p)).map((p) => p.toLowerCase()));
+  const pick = (name: string): string => {
+    if (generated.has(`${WORKFLOW_DIR}/${name}`)) return name;
+    if (generated.has(`${WORKFLOW_DIR}/devops-stack-${name}`)) return `devops-stack-${name}`;
+    return taken.has(`${WORKFLOW_DIR}/${name}`) || taken.has(`${WORKFLOW_DIR}/${name.replace(/\.yml$/, '.yaml')}`) ? `devops-stack-${name}` : name;
+  };
+  return { ci: pick('ci.yml'), deploy: pick('deploy.yml'), rollback: pick('rollback.yml'), build: pick('_build.yml') };
+}
+
+const run = (name: string, cmd: string): RunStep => ({ name, run: cmd });
+
+/** First word of runtimeVersionSource, when it is a file the setup action can read. */
+function versionFile(facts: RepoFacts, allowed: readonly string[]): string | null {
+  const file = facts.runtimeVersionSource?.split(' ')[0] ?? null;
+  if (!file) return null;
+  const base = file.split('/').pop() ?? '';
+  return allowed.includes(base) ? file : null;
+}
+
+function versionInput(facts: RepoFacts, files: readonly string[], key: string, fallback: string): StepInput {
+  const file = versionFile(facts, files);
+  return file ? { key: `${key}-version-file`, value: file } : { key: `${key}-version`, value: facts.runtimeVersion ?? fallback };
+}
+
+function nodePipeline(facts: RepoFacts, dirPrefix: string): LanguagePipeline {
+  const pm: PackageManager = facts.packageManager ?? 'npm';
+  const berry = facts.node?.yarnBerry === true;
+  // Without a lockfile there is nothing to key a cache on, and `npm ci` refuses to run.
+  const lock = facts.lockfile ? `${dirPrefix}${facts.lockfile}` : null;
+  const exec = pm === 'npm' ? 'npm' : pm;
+  const install: Record<string, string> = {
+    npm: lock ? 'npm ci' : 'npm install',
+    pnpm: 'pnpm install --frozen-lockfile',
+    yarn: berry ? 'yarn install --immutable' : 'yarn install --frozen-lockfile',
+    bun: 'bun install --frozen-lockfile',
+  };
+  const audit: Record<string, string> = {
+    npm: 'npm audit --omit=dev --audit-level=high',
+    pnpm: 'pnpm audit --prod --audit-level high',
+    yarn: berry ? 'yarn npm audit --environment production --severity high' : 'yarn audit --groups dependencies --level high',
+    bun: 'bun audit --audit-level=high',
+  };
+  const lint = facts.lintCommand ?? (facts.node?.hasLintScript ? `${exec} run lint` : facts.node?.typescript ? `${exec === 'npm' ? 'npx' : `${exec} exec`} tsc --noEmit` : null);
+  // setup-node's cache runs `pnpm store path` / `yarn cache dir`, so the package manager must exist first.
+  const preSetup = pm === 'pnpm' || pm === 'yarn' ? [run('Enable corepack (pnpm/yarn at the version package.json pins)', 'corepack enable')] : [];
+  if (pm === 'bun') preSetup.push(run('Install bun', 'npm install --global bun@1'));
+  const setupWith = [versionInput(facts, ['.nvmrc', '.node-version', '.tool-versions', 'package.json'], 'node', '22')];
+  if (pm !== 'bun' && lock) setupWith.push({ key: 'cache', value: pm }, { key: 'cache-dependency-path', value: lock });
+  return {
+    preSetup,
+    setupUses: 'setupNode',
+    setupWith,
+    extraCache: null,
+    install: [run('Install dependencies', install[pm] ?? 'npm ci')],
+    lint: [lint ? run('Lint', lint) : run('Check syntax (add a lint script to run your linter here)', `node --check ${facts.node?.entrypoint ?? 'index.js'}`)],
+    test: [run('Test', facts.testCommand ?? `${exec} test`)],
+    audit: [run('Audit dependencies', audit[pm] ?? audit['npm']!)],
+    codeql: { language: 'javascript-typescript', buildMode: 'none' },
+  };
+}
+
+const PIP_AUDIT = 'pip-audit==2.9.0';
+const UV = 'uv==0.8.0';
+const POETRY = 'poetry==2.1.3';
+
+function pythonPipeline(facts: RepoFacts, dirPrefix: string): LanguagePipeline {
+  const pm = facts.packageManager ?? 'pip';
+  const version = versionInput(facts, ['.python-version', 'pyproject.toml', '.tool-versions'], 'python', '3.12');
+  const depFile = facts.python?.dependencyFile ?? 'requirements.txt';
+  const testCmd = (prefix: string) => facts.testCommand ?? `${prefix}python -m pytest`;
+  const codeql = { language: 'python', buildMode: 'none' };
+  const lintCmd = facts.lintCommand;
+  if (pm === 'uv') {
+    return {
+      preSetup: [],
+      setupUses: 'setupPython',
+      setupWith: [version],
+      extraCache: { path: '~/.cache/uv', key: `uv-\${{ runner.os }}-\${{ hashFiles('${dirPrefix}uv.lock') }}` },
+      install: [run('Install uv', `python -m pip install ${UV}`), run('Install dependencies', 'uv sync --locked')],
+      lint: [run('Lint', lintCmd ?? 'uv run python -m compileall -q .')],
+      test: [run('Test', facts.testCommand ?? 'uv run python -m pytest')],
+      audit: [
+        run('Export locked requirements', 'uv export --locked --no-dev --no-hashes --format requirements-txt --output-file "$RUNNER_TEMP/requirements.txt"'),
+        run('Audit dependencies', `uvx ${PIP_AUDIT.replace('==', '@')} --strict -r "$RUNNER_TEMP/requirements.txt"`),
+      ],
+      codeql,
+    };
+  }
+  if (pm === 'poetry') {
+    return {
+      preSetup: [run('Install poetry (setup-python caches its virtualenvs)', `pipx install ${POETRY}`)],
+      setupUses: 'setupPython',
+      setupWith: [version, { key: 'cache', value: 'poetry' }, { key: 'cache-dependency-path', value: `${dirPrefix}poetry.lock` }],
+      extraCache: null,
+      install: [run('Install dependencies', 'poetry install --no-interaction')],
+      lint: [run('Lint', lintCmd ?? 'poetry run python -m compileall -q .')],
+      test: [run('Test', testCmd('poetry run '))],
+      audit: [run('Audit dependencies', `poetry run pip install ${PIP_AUDIT} && poetry run pip-audit --strict`)],
+      codeql,
+    };
+  }
+  const requirements = depFile.endsWith('.txt') ? depFile : null;
+  return {
+    preSetup: [],
+    setupUses: 'setupPython',
+    setupWith: [version, { key: 'cache', value: 'pip' }, { key: 'cache-dependency-path', value: `${dirPrefix}${depFile}` }],
+    extraCache: null,
+    install: [run('Install dependencies', requirements ? `python -m pip install -r ${requirements}` : 'python -m pip install .')],
+    lint: [run('Lint', lintCmd ?? 'python -m compileall -q .')],
+    test: [run('Test', testCmd(''))],
+    audit: [
+      run('Install pip-audit', `python -m pip install ${PIP_AUDIT}`),
+      run('Audit dependencies', requirements ? `pip-audit --strict -r ${requirements}` : 'pip-audit --strict'),
+    ],
+    codeql,
+  };
+}
+
+function goPipeline(facts: RepoFacts, dirPrefix: string): LanguagePipeline {
+  return {
+    preSetup: [],
+    setupUses: 'setupGo',
+    setupWith: [
+      { key: 'go-version-file', value: `${dirPrefix}go.mod` },
+      { key: 'cache-dependency-path', value: `${dirPrefix}go.sum` },
+    ],
+    extraCache: null,
+    install: [run('Download modules', 'go mod download')],
+    lint: facts.lintCommand
+      ? [run('Lint', facts.lintCommand)]
+      : [run('Check formatting', 'test -z "$(gofmt -l .)"'), run('Vet', 'go vet ./...')],
+    test: [run('Test', facts.testCommand ?? 'go test -race ./...')],
+    audit: [run('Audit dependencies (govulncheck)', 'go run golang.org/x/vuln/cmd/govulncheck@v1.1.4 ./...')],
+    // Go has no build-mode none; autobuild compiles the module.
+    codeql: { language: 'go', buildMode: 'autobuild' },
+  };
+}
+
+function javaPipeline(facts: RepoFacts): LanguagePipeline {
+  const gradle = (facts.java?.buildTool ?? (facts.packageManager === 'gradle' ? 'gradle' : 'maven')) === 'gradle';
+  const wrapper = facts.java?.wrapper === true;
+  const tool = gradle ? (wrapper ? './gradlew' : 'gradle') : wrapper ? './mvnw' : 'mvn';
+  const flags = gradle ? '--no-daemon' : '--batch-mode --no-transfer-progress';
+  return {
+    preSetup: [],
+    setupUses: 'setupJava',
+    setupWith: [
+      { key: 'distribution', value: 'temurin' },
+      versionInput(facts, ['.java-version', '.tool-versions', '.sdkmanrc'], 'java', '21'),
+      { key: 'cache', value: gradle ? 'gradle' : 'maven' },
+    ],
+    extraCache: null,
+    install: [run('Resolve dependencies', gradle ? `${tool} ${flags} dependencies` : `${tool} ${flags} dependency:go-offline`)],
+    lint: [run('Lint', facts.lintCommand ?? (gradle ? `${tool} ${flags} check -x test` : `${tool} ${flags} validate`))],
+    test: [run('Test', facts.testCommand ?? (gradle ? `${tool} ${flags} test` : `${tool} ${flags} verify`))],
+    // Trivy's filesystem scan reads pom.xml / Gradle lockfiles; OWASP dependency-check needs an NVD API key.
+    audit: [],
+    codeql: { language: 'java-kotlin', buildMode: 'none' },
+  };
+}
+
+function languagePipeline(answers: Answers, facts: RepoFacts, dirPrefix: string): LanguagePipeline {
+  switch (answers.language) {
+    case 'node':
+      return nodePipeline(facts, dirPrefix);
+    case 'python':
+      return pythonPipeline(facts, dirPrefix);
+    case 'go':
+      return goPipeline(facts, dirPrefix);
+    case 'java':
+      return javaPipeline(facts);
+  }
+}
+
+function dependabotEcosystem(answers: Answers, facts: RepoFacts): string {
+  switch (answers.language) {
+    case 'node':
+      return 'npm';
+    case 'python':
+      return facts.packageManager === 'uv' ? 'uv' : 'pip';
+    case 'go':
+      return 'gomod';
+    case 'java':
+      return (facts.java?.buildTool ?? facts.packageManager) === 'gradle' ? 'gradle' : 'maven';
+  }
+}
+
+/** `(infra output \`x\`)` at the end of a description names the IaC output that supplies the value. */
+const v = (name: string, description: string, perEnvironment: boolean): PipelineVariable => {
+  const m = /\(infra output `([a-z0-9_]+)`\)$/.exec(description);
+  return { name, description, perEnvironment, infraOutput: m?.[1] ?? null };
+};
+
+/** The variables of one cloud (+ monitoring) choice; names are defined here once. */
+export function pipelineVariables(answers: Pick<Answers, 'cloud' | 'monitoring'>): PipelineVariable[] {
+  const list: PipelineVariable[] = [];
+  if (answers.cloud === 'aws') {
+    list.push(
+      v('AWS_PUSH_ROLE_ARN', 'IAM role the build job assumes by OIDC to push to ECR (infra output `github_push_role_arn`)', false),
+      v('AWS_DEPLOY_ROLE_ARN', 'IAM role the deploy job of this environment assumes by OIDC (infra output `github_deploy_role_arn`)', true),
+      v('AWS_ACCOUNT_ID', 'AWS account id; credentials for any other account are refused', false),
+    );
+    if (answers.monitoring === 'managed-prometheus') {
+      list.push(v('AMP_WORKSPACE_ID', 'Amazon Managed Prometheus workspace id queried by the canary gate (infra output `amp_workspace_id`)', true));
+    }
+  } else if (answers.cloud === 'gcp') {
+    list.push(
+      v('GCP_PROJECT_ID', 'Google Cloud project id (registry and services)', false),
+      v('GCP_WORKLOAD_IDENTITY_PROVIDER', 'Full resource name of the workload identity provider (infra output `workload_identity_provider`)', false),
+      v('GCP_PUSH_SERVICE_ACCOUNT', 'Service account email the build job impersonates to push images (infra output `push_service_account`)', false),
+      v('GCP_DEPLOY_SERVICE_ACCOUNT', 'Service account email the deploy job of this environment impersonates (infra output `deploy_service_account`)', true),
+    );
+  } else {
+    list.push(
+      v('AZURE_TENANT_ID', 'Entra tenant id', false),
+      v('AZURE_SUBSCRIPTION_ID', 'Subscription id', false),
+      v('AZURE_PUSH_CLIENT_ID', 'Client id of the managed identity the build job uses to push to ACR (infra output `push_client_id`)', false),
+      v('AZURE_CLIENT_ID', 'Client id of the managed identity the deploy job of this environment uses (infra output `deploy_client_id`)', true),
+    );
+    if (answers.monitoring === 'managed-prometheus') {
+      list.push(v('AZURE_PROMETHEUS_QUERY_ENDPOINT', 'Query endpoint of the Azure Monitor workspace (infra output `prometheus_query_endpoint`)', true));
+    }
+  }
+  if (answers.monitoring === 'prometheus') {
+    list.push(v('PROMETHEUS_URL', 'Base URL of the self-hosted Prometheus the canary gate queries (reachable from GitHub runners)', true));
+  }
+  list.push(v('ATTESTATIONS', 'Set to `true` to attest images of a private repository (needs GitHub Enterprise Cloud); public repositories always attest', false));
+  list.push(v('SERVICE_URL', 'Public URL of the service in this environment, for smoke and integration tests (infra output `service_url`)', true));
+  return list;
+}
+
+function registryOf(answers: Answers, names: ReturnType<typeof buildNames>): PipelineStack['registry'] {
+  switch (answers.cloud) {
+    case 'aws': {
+      const repo = names.aws.ecrRepository;
+      return { host: '$REGISTRY', image: `$REGISTRY/${repo}`, imageFromVars: `$AWS_ACCOUNT_ID.dkr.ecr.${answers.region}.amazonaws.com/${repo}` };
+    }
+    case 'gcp': {
+      const host = `${answers.region}-docker.pkg.dev`;
+      const image = `${host}/$PROJECT/${names.gcp.artifactRepository}/${names.imageRepository}`;
+      return { host, image, imageFromVars: image };
+    }
+    case 'azure': {
+      const host = `${names.azure.acrName}.azurecr.io`;
+      return { host, image: `${host}/${names.imageRepository}`, imageFromVars: `${host}/${names.imageRepository}` };
+    }
+  }
+}
+
+/** ECS deployment configuration per strategy: ECS itself shifts traffic, bakes and rolls back. */
+function ecsDeploymentConfiguration(strategy: Answers['strategy'], bakeMinutes: number): string {
+  const breaker = { deploymentCircuitBreaker: { enable: true, rollback: true } };
+  switch (strategy) {
+    case 'rolling':
+      return JSON.stringify({ strategy: 'ROLLING', minimumHealthyPercent: 100, maximumPercent: 200, ...breaker });
+    case 'blue-green':
+      return JSON.stringify({ strategy: 'BLUE_GREEN', bakeTimeInMinutes: bakeMinutes, ...breaker });
+    case 'canary':
+      return JSON.stringify({
+        strategy: 'CANARY',
+        bakeTimeInMinutes: bakeMinutes,
+        // Twice the workflow's bake, so its metric gate judges the canary while it still holds 10 %.
+        canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: bakeMinutes * 2 },
+        ...breaker,
+      });
+  }
+}
+
+function gateOf(answers: Answers, gate: CanaryGate | null): PipelineGate | null {
+  if (!gate) return null;
+  let auth: PipelineGate['auth'] = 'none';
+  let url = '${{ vars.PROMETHEUS_URL }}/api/v1/query';
+  if (answers.monitoring === 'managed-prometheus') {
+    if (answers.cloud === 'aws') {
+      auth = 'aws-sigv4';
+      url = `https://aps-workspaces.${answers.region}.amazonaws.com/workspaces/\${{ vars.AMP_WORKSPACE_ID }}/api/v1/query`;
+    } else if (answers.cloud === 'gcp') {
+      auth = 'google';
+      url = 'https://monitoring.googleapis.com/v1/projects/${{ vars.GCP_PROJECT_ID }}/location/global/prometheus/api/v1/query';
+    } else {
+      auth = 'azure';
+      url = '${{ vars.AZURE_PROMETHEUS_QUERY_ENDPOINT }}/api/v1/query';
+    }
+  }
+  return {
+    auth,
+    env: [
+      { key: 'PROM_QUERY_URL', value: url },
+      { key: 'PROM_AUTH', value: auth },
+      { key: 'ERROR_QUERY', value: gate.errorRatioQuery },
+      { key: 'LATENCY_QUERY', value: gate.latencyP99Query },
+      { key: 'COUNT_QUERY', value: gate.requestCountQuery },
+      { key: 'MAX_ERROR_RATIO', value: String(gate.maxErrorRatio) },
+      { key: 'MAX_LATENCY_SECONDS', value: String(gate.maxLatencySeconds) },
+      { key: 'MIN_REQUESTS', value: String(gate.minRequests) },
+    ],
+  };
+}
+
+/** Answers + RepoFacts -> what the pipeline templates read. Pure. */
+export function buildPipelineStack(answers: Answers, facts: RepoFacts, generated: ReadonlySet<string> = new Set()): PipelineStack {
+  const dir = answers.serviceDir === '.' ? '.' : answers.serviceDir.replace(/\/+$/, '');
+  const dirPrefix = dir === '.' ? '' : `${dir}/`;
+  const names = buildNames(answers);
+  const variables = pipelineVariables(answers);
+  const vars = Object.fromEntries(variables.map((x) => [x.name, `vars.${x.name}`]));
+  const envs = answers.environments;
+  const environments = envs.map((name, i): PipelineEnvironment => {
+    const n = names.perEnv[name]!;
+    const prev = i === 0 ? null : envs[i - 1]!;
+    return {
+      name,
+      deployJob: `deploy-${name}`,
+      testJob: `test-${name}`,
+      needs: prev === null ? ['ci'] : ['ci', `test-${prev}`],
+      previous: prev,
+      urlExpr: `needs.deploy-${name}.outputs.url`,
+      isProduction: i === envs.length - 1,
+      isLast: i === envs.length - 1,
+      service: n.service,
+      cluster: answers.cloud === 'azure' ? n.resourceGroup : n.cluster,
+      resourceGroup: n.resourceGroup,
+      concurrencyGroup: `deploy-${answers.serviceName}-${name}`, // = concurrencyPrefix + name
+    };
+  });
+  const lang = languagePipeline(answers, facts, dirPrefix);
+  const ciJobs: CiJob[] = [
+    { id: 'lint', name: 'Lint', needs: null, timeout: 15, setup: true, steps: lang.lint, trivy: false },
+    { id: 'test', name: 'Test', needs: 'lint', timeout: 20, setup: true, steps: lang.test, trivy: false },
+    { id: 'audit', name: 'Security / dependency audit', needs: 'test', timeout: 15, setup: lang.audit.length > 0, steps: lang.audit, trivy: true },
+  ];
+  return {
+    uses: buildUses(),
+    trivyVersion: TRIVY_VERSION,
+    files: workflowFiles(facts.existing.workflows, generated),
+    lang,
+    ciJobs,
+    goModFile: `${dirPrefix}go.mod`,
+    image: { cacheScope: answers.serviceName },
+    registry: registryOf(answers, names),
+    revisionPattern:
+      answers.cloud === 'aws' ? '^(arn:aws:ecs:[a-z0-9-]+:[0-9]{12}:task-definition/)?[A-Za-z0-9_-]{1,255}:[0-9]{1,6}$' : '^[a-z][a-z0-9-]{0,62}$',
+    concurrencyPrefix: `deploy-${answers.serviceName}-`,
+    variables,
+    vars,
+    environments,
+    productionEnvironment: envs[envs.length - 1]!,
+    canarySteps: [10, 50, 100],
+    bakeSeconds: 300,
+    dependabotEcosystem: dependabotEcosystem(answers, facts),
+    dependabotDir: dir === '.' ? '/' : `/${dir}`,
+    scriptsDir: '.github/scripts',
+    deployScript: `deploy-${answers.runtime}.sh`,
+    trafficSplit: answers.cloud !== 'aws',
+    canaryShifts: answers.strategy === 'canary' && answers.cloud !== 'aws' ? [10, 50] : [],
+    ecsDeploymentConfiguration: ecsDeploymentConfiguration(answers.strategy, 5),
+    container: answers.serviceName,
+    gate: gateOf(answers, buildMonitoringStack(answers, facts).gate),
+    gcloudVersion: '568.0.0',
+  };
+}

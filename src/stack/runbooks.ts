@@ -1,0 +1,207 @@
+import type { Answers } from '../answers/options.js';
+import type { MonitoringAlert, NameValue, RecordingRule, SloStack } from './monitoring.js';
+import type { CloudNames } from './naming.js';
+import { errorRatioExpr, latencyQuantileExpr, requestRateExpr, selector, SERVER_ERROR_REGEX, type MetricNames } from './promql.js';
+
+/** A titled snippet (PromQL or a shell command) a runbook shows in a code block. */
+export interface Snippet {
+  title: string;
+  code: string;
+}
+
+/** Everything `templates/monitoring/runbook.md.hbs` writes for one alert. */
+export interface Runbook {
+  alert: string;
+  path: string;
+  severity: string;
+  expr: string;
+  for: string;
+  meaning: string;
+  impact: string;
+  queries: Snippet[];
+  commands: Snippet[];
+  /** Rollback first (when a deploy can be the cause), then the other steps. */
+  rollback: Snippet[];
+  mitigation: string[];
+  /** The scale-out command, shown after the mitigation steps (null: not applicable). */
+  scale: Snippet | null;
+  escalation: string;
+  /** Markdown links, relative to the runbook. */
+  related: NameValue[];
+}
+
+export interface RunbookInput {
+  answers: Answers;
+  names: CloudNames;
+  repo: { url: string; defaultBranch: string };
+  alerts: MonitoringAlert[];
+  slo: SloStack;
+  metrics: MetricNames;
+  rulesPath: string;
+  dashboardPath: string;
+  recordingRules: RecordingRule[];
+}
+
+/** Runtime CLI commands with the production environment's resource names. */
+function runtimeCommands(a: Answers, names: CloudNames) {
+  const env = a.environments[a.environments.length - 1] ?? 'production';
+  const n = names.perEnv[env];
+  const svc = n?.service ?? `${a.serviceName}-${env}`;
+  const cluster = n?.cluster ?? svc;
+  const rg = n?.resourceGroup ?? `rg-${svc}`;
+  const logGroup = n?.logGroup ?? `/ecs/${svc}`;
+  const r = a.region;
+  const gh = { title: 'Roll back through the pipeline (records who and why in the Actions log)', code: `gh workflow run rollback.yml -f environment=${env} -f target=<digest-or-revision>` };
+  if (a.cloud === 'aws') {
+    return {
+      env,
+      status: [
+        { title: 'Deployments and recent events of the service', code: `aws ecs describe-services --cluster ${cluster} --services ${svc} --region ${r} --query 'services[0].{deployments:deployments,events:events[:10]}'` },
+        { title: 'Running tasks and why stopped ones stopped', code: `aws ecs list-tasks --cluster ${cluster} --service-name ${svc} --desired-status STOPPED --region ${r}\naws ecs describe-tasks --cluster ${cluster} --region ${r} --tasks <task-arn> --query 'tasks[].{status:lastStatus,reason:stoppedReason,health:healthStatus}'` },
+        { title: 'Application logs of the last 30 minutes', code: `aws logs tail ${logGroup} --since 30m --region ${r}` },
+      ],
+      rollback: [
+        gh,
+        a.strategy === 'rolling'
+          ? { title: 'Or directly: pin the previous task definition revision', code: `aws ecs list-task-definitions --family-prefix ${svc} --sort DESC --max-items 3 --region ${r}\naws ecs update-service --cluster ${cluster} --service ${svc} --task-definition ${svc}:<previous-revision> --region ${r}` }
+          : { title: `Or directly: roll back the in-progress ${a.strategy} deployment`, code: `aws ecs list-service-deployments --cluster ${cluster} --service ${svc} --status IN_PROGRESS --region ${r}\naws ecs stop-service-deployment --service-deployment-arn <arn> --stop-type ROLLBACK --region ${r}` },
+      ],
+      scale: { title: 'Add capacity', code: `aws ecs update-service --cluster ${cluster} --service ${svc} --desired-count <n> --region ${r}` },
+    };
+  }
+  if (a.cloud === 'gcp') {
+    return {
+      env,
+      status: [
+        { title: 'Revisions and where traffic goes', code: `gcloud run revisions list --service ${svc} --region ${r}\ngcloud run services describe ${svc} --region ${r} --format 'yaml(status.traffic,status.conditions)'` },
+        { title: 'Error logs of the last 30 minutes', code: `gcloud logging read 'resource.type="cloud_run_revision" AND resource.labels.service_name="${svc}" AND severity>=ERROR' --freshness=30m --limit=50` },
+      ],
+      rollback: [
+        gh,
+        { title: 'Or directly: send all traffic to the previous revision', code: `gcloud run services update-traffic ${svc} --region ${r} --to-revisions <previous-revision>=100` },
+      ],
+      scale: { title: 'Keep warm instances (cold starts, bursts)', code: `gcloud run services update ${svc} --region ${r} --min-instances <n>` },
+    };
+  }
+  return {
+    env,
+    status: [
+      { title: 'Revisions, their health and traffic weights', code: `az containerapp revision list --name ${svc} --resource-group ${rg} -o table\naz containerapp ingress traffic show --name ${svc} --resource-group ${rg}` },
+      { title: 'Application logs', code: `az containerapp logs show --name ${svc} --resource-group ${rg} --tail 100` },
+    ],
+    rollback: [
+      gh,
+      a.strategy === 'rolling'
+        ? { title: 'Or directly: run the previous image again', code: `az containerapp update --name ${svc} --resource-group ${rg} --image ${names.azure.acrName}.azurecr.io/${names.imageRepository}@<previous-digest>` }
+        : { title: 'Or directly: send all traffic to the previous revision', code: `az containerapp ingress traffic set --name ${svc} --resource-group ${rg} --revision-weight <previous-revision>=100` },
+    ],
+    scale: { title: 'Add capacity', code: `az containerapp update --name ${svc} --resource-group ${rg} --min-replicas <n>` },
+  };
+}
+
+/** One runbook per alert, in the alerts' order. Pure. */
+export function buildRunbooks(input: RunbookInput): Runbook[] {
+  const { answers: a, metrics: m, slo } = input;
+  const rt = runtimeCommands(a, input.names);
+  const service = a.serviceName;
+  const sel = [`${m.serviceLabel}="${service}"`];
+  const errorsBy = (label: string) => `topk(5, ${requestRateExpr(m, [...sel, `${m.codeLabel}=~"${SERVER_ERROR_REGEX}"`], '5m', [label])})`;
+  const perRevision: Snippet = { title: 'Error ratio per revision (did a deploy cause it?)', code: errorRatioExpr(m, sel, '5m', [m.revisionLabel]) };
+  const windows = (prefix: string) => input.recordingRules.filter((r) => r.record.startsWith(prefix)).map((r) => `${r.record}{${m.serviceLabel}="${service}"}`);
+  const dashboardLink = { name: 'Grafana dashboard', value: `../../${input.dashboardPath}` };
+  const rulesLink = { name: 'Alerting rules', value: `../../${input.rulesPath}` };
+  const deployStep = `If a deploy happened shortly before the alert, roll back first and diagnose after (commands above). Deploys: \`gh run list --workflow deploy.yml --limit 5\`.`;
+
+  return input.alerts.map((alert) => {
+    const base = { alert: alert.name, path: alert.runbookPath, severity: alert.severity, expr: alert.expr, for: alert.for };
+    const siblings = input.alerts
+      .filter((o) => o.name !== alert.name && o.kind === alert.kind)
+      .map((o) => ({ name: o.name, value: `./${o.name}.md` }));
+    const related = [dashboardLink, rulesLink, ...siblings];
+    const escalation = alert.severity === 'page'
+      ? `Pages the on-call engineer. Acknowledge within 5 minutes; if it is not mitigated within 30 minutes, bring in the ${service} owners and open an incident.`
+      : `A ticket: handle it within business hours. If it keeps firing for more than a day, or turns into a page, raise it with the ${service} owners.`;
+    const common = { ...base, related, escalation, rollback: rt.rollback };
+
+    switch (alert.kind) {
+      case 'error-ratio':
+      case 'availability-burn':
+        return {
+          ...common,
+          meaning: alert.kind === 'error-ratio'
+            ? `More than 5% of the requests to ${service} returned a 5xx status over 5 minutes, for 10 minutes.`
+            : `${service} fails requests (5xx) fast enough to exhaust the ${slo.availabilityPercent}% availability SLO's error budget early: the ratio is above the burn-rate threshold over both the long and the short window.`,
+          impact: `Users get errors. Each failed request spends the ${slo.availabilityPercent}% availability SLO's 30-day error budget.`,
+          queries: [
+            { title: 'Error ratio per SLI window', code: windows('service:sli_error:').join('\n') },
+            { title: 'Routes with the most 5xx', code: errorsBy(m.routeLabel) },
+            perRevision,
+          ],
+          commands: rt.status,
+          mitigation: [deployStep, 'If one dependency fails (database, upstream API), fail over or disable the feature that uses it.', 'If instances are overloaded (CPU, memory, connection pools), add capacity (below).'],
+          scale: rt.scale,
+        };
+      case 'latency-p99':
+      case 'latency-burn':
+        return {
+          ...common,
+          meaning: alert.kind === 'latency-p99'
+            ? `The 99th percentile latency of ${service} is above ${slo.latencyThresholdSeconds}s over 5 minutes, for 10 minutes.`
+            : `More than the allowed share of ${service} requests take longer than ${slo.latencyThresholdSeconds}s (SLO: ${slo.latencyPercent}% faster), over both the long and the short window.`,
+          impact: `Users wait; clients may time out and retry, adding load. Slow requests spend the latency SLO's budget.`,
+          queries: [
+            { title: 'Slow-request ratio per SLI window', code: windows('service:sli_latency_slow:').join('\n') },
+            { title: 'p99 latency per route', code: latencyQuantileExpr(m, sel, '5m', [m.routeLabel]) },
+            { title: 'p99 latency per revision', code: latencyQuantileExpr(m, sel, '5m', [m.revisionLabel]) },
+          ],
+          commands: rt.status,
+          mitigation: [deployStep, 'Check slow dependencies (database queries, upstream APIs) in the logs and traces.', 'If instances are saturated, add capacity (below).'],
+          scale: rt.scale,
+        };
+      case 'traffic-drop':
+        return {
+          ...common,
+          meaning: `${service} receives less than 20% of the requests per second it averaged over the last hour, for 10 minutes.`,
+          impact: 'Clients may not reach the service at all (DNS, load balancer, certificate, upstream outage), or a client stopped calling it.',
+          queries: [
+            { title: 'Request rate now and an hour ago', code: `service:http_requests:rate5m{${m.serviceLabel}="${service}"}\nservice:http_requests:rate5m{${m.serviceLabel}="${service}"} offset 1h` },
+            { title: 'Requests per route', code: requestRateExpr(m, sel, '5m', [m.routeLabel]) },
+          ],
+          commands: rt.status,
+          mitigation: ['Call the public endpoint yourself; check DNS, the load balancer / ingress and TLS certificates.', deployStep],
+          scale: rt.scale,
+        };
+      case 'target-down':
+      case 'metrics-absent':
+        return {
+          ...common,
+          meaning: alert.kind === 'target-down'
+            ? `Prometheus could not scrape an instance of job ${input.names.metricsJob} for 5 minutes.`
+            : `There is no ${input.names.metricsJob} target at all for 10 minutes: every other alert of ${service} is blind.`,
+          impact: 'The instance may be down (users affected if it was the last one), or only its metrics are missing.',
+          queries: [
+            { title: 'Targets of the job', code: `up{job="${input.names.metricsJob}"}` },
+            { title: 'Are requests still being recorded?', code: `sum(rate(${selector(m.requestsTotal, sel)}[5m]))` },
+          ],
+          commands: rt.status,
+          mitigation: [
+            'If the service is down: check the last deploy and roll back (commands above).',
+            `If only metrics are missing: check that the app serves them and that the collector or scrape config reaches the service.`,
+          ],
+          scale: rt.scale,
+        };
+      case 'watchdog':
+        return {
+          ...common,
+          rollback: [],
+          meaning: 'Always firing, by design. Alertmanager routes it to a dead man\'s switch (heartbeat) receiver.',
+          impact: 'None while it fires. When the heartbeat service reports it missing, Prometheus or Alertmanager is down and no alert can reach anyone.',
+          queries: [{ title: 'Is the rule evaluated?', code: 'ALERTS{alertname="Watchdog"}' }],
+          commands: [{ title: 'Check the Alertmanager configuration', code: 'amtool check-config monitoring/alertmanager/alertmanager.yml' }],
+          mitigation: ['Do not silence it. If the heartbeat stopped, restore Prometheus and Alertmanager first.'],
+          scale: null,
+          escalation: 'The Watchdog itself is never handled; the heartbeat monitor pages the on-call engineer when it stops arriving.',
+        };
+    }
+  });
+}

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { checkWorkflow, securityFindings } from '../../src/check/workflow.js';
+import { ACTION_PINS, usesLine } from '../../src/stack/pins.js';
+
+const CHECKOUT = usesLine(ACTION_PINS.checkout);
+
+/** A workflow that passes every rule; each test breaks one thing. */
+function workflow(over: { top?: string; job?: string; steps?: string } = {}): string {
+  return `name: t
+on: push
+${over.top ?? 'permissions: {}'}
+jobs:
+  a:
+    runs-on: ubuntu-latest
+${over.job ?? '    timeout-minutes: 5'}
+    permissions:
+      contents: read
+    steps:
+${over.steps ?? `      - uses: ${CHECKOUT}
+        with:
+          persist-credentials: false
+      - run: echo ok`}
+`;
+}
+
+const errors = async (content: string) => (await checkWorkflow('.github/workflows/t.yml', content)).filter((f) => f.severity === 'error');
+const rules = (content: string) => securityFindings('t.yml', content).filter((f) => f.severity === 'error').map((f) => f.rule);
+
+describe('checkWorkflow', () => {
+  it('accepts a workflow that follows every rule', async () => {
+    expect(await errors(workflow())).toEqual([]);
+  });
+
+  it('reports actionlint findings', async () => {
+    const f = await errors(workflow({ steps: '      - run: echo ${{ github.nope.x }}' }));
+    expect(f.some((x) => x.rule.startsWith('actionlint/'))).toBe(true);
+  });
+
+  it("reports GitHub's parser errors", async () => {
+    const f = await errors(workflow({ job: '    timeout-minutes: 5\n    bogus-key: 1' }));
+    expect(f.some((x) => x.rule === 'workflow-parser')).toBe(true);
+  });
+
+  it('requires uses: pinned to a SHA from the pin table with a version comment', () => {
+    expect(rules(workflow({ steps: '      - uses: actions/checkout@v7\n        with:\n          persist-credentials: false' }))).toContain('pin/sha');
+    expect(rules(workflow({ steps: `      - uses: ${ACTION_PINS.checkout.action}@${ACTION_PINS.checkout.sha}\n        with:\n          persist-credentials: false` }))).toContain('pin/version-comment');
+    expect(rules(workflow({ steps: `      - uses: actions/checkout@${'a'.repeat(40)} # v7.0.1\n        with:\n          persist-credentials: false` }))).toContain('pin/unknown-sha');
+    expect(rules(workflow({ steps: `      - uses: evil/action@${'b'.repeat(40)} # v1.0.0` }))).toContain('pin/unknown-action');
+  });
+
+  it('requires top-level permissions that are not write-all', () => {
+    expect(rules(workflow({ top: '' }))).toContain('permissions/top-level');
+    expect(rules(workflow({ top: 'permissions: write-all' }))).toContain('permissions/top-level');
+  });
+
+  it('requires timeout-minutes on every job', () => {
+    expect(rules(workflow({ job: '' }))).toContain('job/timeout');
+  });
+
+  it('requires persist-credentials: false on checkout', () => {
+    expect(rules(workflow({ steps: `      - uses: ${CHECKOUT}` }))).toContain('checkout/persist-credentials');
+  });
+
+  it('refuses untrusted expressions inside run:', () => {
+    for (const expr of ['github.event.pull_request.title', 'inputs.revision', 'github.head_ref']) {
+      expect(rules(workflow({ steps: `      - run: echo "\${{ ${expr} }}"` }))).toContain('run/untrusted-expression');
+    }
+    expect(rules(workflow({ steps: '      - run: echo "${{ github.sha }}"' }))).not.toContain('run/untrusted-expression');
+  });
+
+  it('catches template leftovers', () => {
+    expect(rules(workflow({ steps: '      - run: echo ${{ }}' }))).toContain('template/empty-expression');
+    expect(rules(workflow({ steps: '      - run: echo {{ stack.name }}' }))).toContain('template/leftover');
+  });
+});

@@ -1,0 +1,129 @@
+import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkDockerfile } from '../../src/check/dockerfile.js';
+import { checkDockerignore } from '../../src/check/dockerignore.js';
+import { runCli } from '../helpers/run-cli.js';
+import { exampleCopy, snapshotDir, testdir } from '../helpers/testdir.js';
+
+const EXAMPLES = [
+  ['node-express', 'node'],
+  ['python-fastapi', 'python'],
+  ['go-http', 'go'],
+  ['java-spring', 'java'],
+] as const;
+
+describe.each(EXAMPLES)('init on examples/%s', (example, language) => {
+  it('--yes writes a Dockerfile that passes every checklist rule, and a second run is a no-op', async () => {
+    const dir = exampleCopy(example);
+    const first = await runCli([dir, '--yes']);
+    expect(first.exitCode, first.stderr).toBe(0);
+    expect(first.stderr).toContain(`language: ${language} (detected)`);
+    const dockerfile = readFileSync(join(dir, 'Dockerfile'), 'utf8');
+    expect(checkDockerfile('Dockerfile', dockerfile, { language }).filter((f) => f.severity === 'error')).toEqual([]);
+    expect(checkDockerignore('.dockerignore', readFileSync(join(dir, '.dockerignore'), 'utf8'), language).filter((f) => f.severity === 'error')).toEqual([]);
+    const manifest = JSON.parse(readFileSync(join(dir, '.devops-stack.json'), 'utf8'));
+    expect(manifest.answers.language).toBe(language);
+    expect(Object.keys(manifest.files)).toContain('Dockerfile');
+
+    const before = snapshotDir(dir);
+    const second = await runCli([dir, '--yes']);
+    expect(second.exitCode).toBe(0);
+    expect(second.stderr).toContain('nothing was written');
+    expect(snapshotDir(dir)).toEqual(before);
+  });
+});
+
+describe('init safety', () => {
+  it('--dry-run prints the plan with diffs and writes nothing', async () => {
+    const dir = exampleCopy('node-express');
+    const before = snapshotDir(dir);
+    const r = await runCli([dir, '--dry-run']);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(/CREATE\s+Dockerfile/);
+    expect(r.stdout).toContain('+++ b/Dockerfile');
+    expect(snapshotDir(dir)).toEqual(before);
+  });
+
+  it('--json prints the plan as JSON', async () => {
+    const dir = exampleCopy('node-express');
+    const r = await runCli([dir, '--json', '--dry-run']);
+    const plan = JSON.parse(r.stdout);
+    expect(plan.entries.find((e: { path: string }) => e.path === 'Dockerfile')).toMatchObject({ kind: 'create', layer: 'docker' });
+  });
+
+  it('without a TTY and without --yes it shows the plan, writes nothing and exits 2', async () => {
+    const dir = exampleCopy('node-express');
+    const before = snapshotDir(dir);
+    const r = await runCli([dir]);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('--yes');
+    expect(snapshotDir(dir)).toEqual(before);
+  });
+
+  it('a user file in the way is a conflict: nothing written, exit 2; --on-conflict keep writes the rest', async () => {
+    const dir = exampleCopy('node-express');
+    writeFileSync(join(dir, '.dockerignore'), 'node_modules\n');
+    const before = snapshotDir(dir);
+    const r = await runCli([dir, '--yes']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('.dockerignore');
+    expect(snapshotDir(dir)).toEqual(before);
+    const keep = await runCli([dir, '--yes', '--on-conflict', 'keep']);
+    expect(keep.exitCode).toBe(0);
+    expect(readFileSync(join(dir, '.dockerignore'), 'utf8')).toBe('node_modules\n');
+    expect(existsSync(join(dir, 'Dockerfile'))).toBe(true);
+  });
+
+  it('keeps a repository\'s own Dockerfile and does not generate one', async () => {
+    const dir = exampleCopy('node-express');
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM node:22.21-bookworm-slim\n');
+    const r = await runCli([dir, '--yes']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toBe('FROM node:22.21-bookworm-slim\n');
+  });
+
+  const badInputs: Array<[string, (dir: string) => string[], RegExp]> = [
+    ['an unknown flag', (d) => [d, '--yes', '--clowd', 'aws'], /unknown option '--clowd'/],
+    ['an unknown choice', (d) => [d, '--yes', '--cloud', 'ibm'], /--cloud: 'ibm' is not one of aws, gcp, azure/],
+    ['a bad port', (d) => [d, '--yes', '--port', '99999'], /--port/],
+    ['a runtime of another cloud', (d) => [d, '--yes', '--cloud', 'gcp', '--runtime', 'ecs-fargate'], /--runtime/],
+    ['a missing answers file', (d) => [d, '--yes', '--answers', join(d, 'nope.json')], /cannot read it/],
+    ['a malformed answers file', (d) => (writeFileSync(join(d, '..', 'bad.json'), '{ nope'), [d, '--yes', '--answers', join(d, '..', 'bad.json')]), /not valid JSON/],
+    ['a schema-invalid answers file', (d) => (writeFileSync(join(d, '..', 'inv.json'), '{"strategy":"yolo"}'), [d, '--yes', '--answers', join(d, '..', 'inv.json')]), /strategy must be equal to one of the allowed values/],
+    ['a target that is a file', (d) => [join(d, 'package.json'), '--yes'], /is not a directory/],
+    ['a missing target', (d) => [join(d, 'missing'), '--yes'], /no such directory/],
+    ['a symlink pointing outside', (d) => (symlinkSync(testdir(), join(d, '.dockerignore')), [d, '--yes']), /symlink/],
+  ];
+  it.each(badInputs)('%s: one-line error, non-zero exit, directory unchanged', async (_name, args, message) => {
+    const dir = exampleCopy('node-express');
+    const argv = args(dir);
+    const before = snapshotDir(dir);
+    const r = await runCli(argv);
+    expect(r.exitCode).not.toBe(0);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trim().split('\n').filter((l) => l.startsWith('create-devops-stack:'))).toHaveLength(1);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(snapshotDir(dir)).toEqual(before);
+  });
+});
+
+describe('detect --json', () => {
+  it('reports the documented keys for a repository it has never seen', async () => {
+    const dir = testdir({
+      'services/billing/pyproject.toml': '[project]\nname = "billing"\nrequires-python = ">=3.12"\ndependencies = ["fastapi", "uvicorn"]\n',
+      'services/billing/uv.lock': 'version = 1\n',
+      'services/billing/app/main.py': 'from fastapi import FastAPI\napp = FastAPI()\n@app.get("/health")\ndef h():\n    return {}\n',
+      '.git/config': '[remote "origin"]\n\turl = git@github.com:acme/platform.git\n',
+      '.git/HEAD': 'ref: refs/heads/trunk\n',
+    });
+    const r = await runCli(['detect', dir, '--json']);
+    expect(r.exitCode).toBe(0);
+    const facts = JSON.parse(r.stdout);
+    for (const key of ['language', 'framework', 'packageManager', 'runtimeVersion', 'buildCommand', 'testCommand', 'startCommand', 'port', 'healthPath', 'appDir', 'services', 'existing']) {
+      expect(facts).toHaveProperty(key);
+    }
+    expect(facts).toMatchObject({ language: 'python', framework: 'fastapi', packageManager: 'uv', runtimeVersion: '3.12', appDir: 'services/billing', healthPath: '/health' });
+    expect(facts.git).toMatchObject({ owner: 'acme', repo: 'platform', defaultBranch: 'trunk' });
+  });
+});

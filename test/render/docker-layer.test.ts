@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import type { Answers } from '../../src/answers/options.js';
+import { checkDockerfile } from '../../src/check/dockerfile.js';
+import { checkDockerignore, decidingRule, parseDockerignore } from '../../src/check/dockerignore.js';
+import { renderStack } from '../../src/render/plop-bridge.js';
+import { buildStack } from '../../src/stack/build-stack.js';
+import { makeAnswers, makeFacts, type FactsOverrides } from '../helpers/facts.js';
+
+interface Variant {
+  name: string;
+  answers: Partial<Answers>;
+  facts: FactsOverrides;
+}
+
+const TS = { typescript: true, hasBuildScript: true, buildOutputDir: 'dist', entrypoint: 'dist/server.js' };
+const NEXT = { typescript: true, hasBuildScript: true, buildOutputDir: '.next', nextStandalone: true, entrypoint: 'server.js' };
+
+/** Several fact shapes per language, across the three runtimes. */
+const VARIANTS: Variant[] = [
+  { name: 'node npm', answers: {}, facts: {} },
+  { name: 'node npm, no lockfile', answers: {}, facts: { lockfile: null } },
+  { name: 'node TypeScript', answers: { cloud: 'gcp', runtime: 'cloud-run' }, facts: { node: TS } },
+  { name: 'node pnpm', answers: {}, facts: { packageManager: 'pnpm', lockfile: 'pnpm-lock.yaml', runtimeVersion: '20' } },
+  { name: 'node yarn classic with a JS build', answers: {}, facts: { packageManager: 'yarn', lockfile: 'yarn.lock', node: { hasBuildScript: true, buildOutputDir: 'build', entrypoint: 'build/index.js' } } },
+  { name: 'node Next.js standalone, yarn berry', answers: {}, facts: { framework: 'next', packageManager: 'yarn', lockfile: 'yarn.lock', node: { ...NEXT, yarnBerry: true } } },
+  { name: 'node Next.js without standalone', answers: { cloud: 'azure', runtime: 'container-apps' }, facts: { framework: 'next', node: { ...NEXT, nextStandalone: false, entrypoint: 'node_modules/next/dist/bin/next' } } },
+  { name: 'node bun', answers: {}, facts: { packageManager: 'bun', lockfile: 'bun.lock', runtimeVersion: null } },
+  {
+    name: 'node pnpm workspace member',
+    answers: { serviceDir: 'services/api' },
+    facts: { appDir: 'services/api', packageManager: 'pnpm', lockfile: '../../pnpm-lock.yaml', node: TS },
+  },
+  { name: 'python uv FastAPI', answers: { language: 'python' }, facts: { language: 'python' } },
+  { name: 'python uv installable, Cloud Run', answers: { language: 'python', cloud: 'gcp', runtime: 'cloud-run' }, facts: { language: 'python', runtimeVersion: '3.13', python: { installable: true } } },
+  { name: 'python poetry', answers: { language: 'python' }, facts: { language: 'python', packageManager: 'poetry', lockfile: 'poetry.lock', python: { dependencyFile: 'poetry.lock' } } },
+  { name: 'python pipenv', answers: { language: 'python' }, facts: { language: 'python', packageManager: 'pipenv', lockfile: 'Pipfile.lock', python: { dependencyFile: 'Pipfile.lock' } } },
+  {
+    name: 'python Django, hashed requirements',
+    answers: { language: 'python' },
+    facts: { language: 'python', framework: 'django', packageManager: 'pip', lockfile: 'requirements.txt', runtimeVersion: '3.11', python: { server: 'gunicorn', appModule: 'mysite.wsgi:application', dependencyFile: 'requirements.txt', hashPinned: true } },
+  },
+  {
+    name: 'python Flask, loose requirements',
+    answers: { language: 'python', port: 5000 },
+    facts: { language: 'python', framework: 'flask', packageManager: 'pip', lockfile: null, python: { server: 'gunicorn', appModule: 'app:app', dependencyFile: 'requirements.txt' } },
+  },
+  {
+    name: 'python uv workspace member',
+    answers: { language: 'python', serviceDir: 'apps/api' },
+    facts: { language: 'python', appDir: 'apps/api', lockfile: '../../uv.lock' },
+  },
+  { name: 'go static', answers: { language: 'go' }, facts: { language: 'go' } },
+  { name: 'go cgo, Azure', answers: { language: 'go', cloud: 'azure', runtime: 'container-apps' }, facts: { language: 'go', runtimeVersion: '1.25.1', go: { cgo: true, mainPackage: '.' } } },
+  { name: 'go without go.sum', answers: { language: 'go' }, facts: { language: 'go', lockfile: null, runtimeVersion: '1.23' } },
+  { name: 'java maven wrapper Spring Boot', answers: { language: 'java' }, facts: { language: 'java' } },
+  { name: 'java maven image, plain jar', answers: { language: 'java' }, facts: { language: 'java', runtimeVersion: '17', java: { wrapper: false, springBoot: false } } },
+  { name: 'java gradle kotlin wrapper', answers: { language: 'java' }, facts: { language: 'java', packageManager: 'gradle', java: { buildTool: 'gradle', gradleKotlinDsl: true, artifactGlob: 'build/libs/*.jar' } } },
+  { name: 'java gradle groovy, Java 25, no wrapper', answers: { language: 'java' }, facts: { language: 'java', runtimeVersion: '25', packageManager: 'gradle', java: { buildTool: 'gradle', wrapper: false, artifactGlob: 'build/libs/*.jar' } } },
+];
+
+async function render(variant: Variant) {
+  const answers = makeAnswers(variant.answers);
+  const facts = makeFacts({ language: answers.language, ...variant.facts });
+  const stack = buildStack(answers, facts);
+  const tree = await renderStack(stack, 'docker');
+  const dockerfile = tree.read(stack.docker.dockerfilePath)?.content;
+  const dockerignore = tree.read(stack.docker.dockerignorePath)?.content;
+  if (dockerfile === undefined || dockerignore === undefined) throw new Error(`missing output: ${tree.paths().join(', ')}`);
+  return { answers, facts, stack, tree, dockerfile, dockerignore };
+}
+
+describe.each(VARIANTS)('docker layer: $name', (variant) => {
+  it('renders a Dockerfile and ignore file that pass every checklist rule', async () => {
+    const { answers, dockerfile, dockerignore } = await render(variant);
+    const errors = [
+      ...checkDockerfile('Dockerfile', dockerfile, { language: answers.language }),
+      ...checkDockerignore('.dockerignore', dockerignore, answers.language),
+    ].filter((f) => f.severity === 'error');
+    expect(errors).toEqual([]);
+  });
+
+  it('leaves no template syntax behind and is deterministic', async () => {
+    const first = await render(variant);
+    const second = await render(variant);
+    for (const [path, file] of first.tree.entries()) {
+      expect(file.content, path).not.toMatch(/\{\{|\}\}/);
+      expect(second.tree.read(path)?.content, path).toBe(file.content);
+    }
+    expect(second.tree.paths()).toEqual(first.tree.paths());
+  });
+
+  it('starts with the syntax directive and the generated-by header', async () => {
+    const { dockerfile, dockerignore } = await render(variant);
+    const lines = dockerfile.split('\n');
+    expect(lines[0]).toBe('# syntax=docker/dockerfile:1');
+    expect(lines[1]).toMatch(/^# Generated by create-devops-stack/);
+    expect(dockerignore.split('\n')[0]).toMatch(/^# Generated by create-devops-stack/);
+  });
+
+  it('keeps the lockfile it installs from in the build context', async () => {
+    const { facts, stack, dockerignore } = await render(variant);
+    const rules = parseDockerignore(dockerignore);
+    const lockfile = facts.lockfile;
+    if (lockfile === null) return;
+    const inContext = stack.docker.file?.appPath ? lockfile.replace(/^(\.\.\/)+/, '') : lockfile;
+    const rule = decidingRule(rules, inContext);
+    expect(rule === null || rule.negated, `${inContext} excluded by ${rule?.text ?? ''}`).toBe(true);
+  });
+});
+
+describe('docker layer output details', () => {
+  it('writes HEALTHCHECK only for ECS', async () => {
+    const ecs = await render({ name: '', answers: {}, facts: {} });
+    expect(ecs.dockerfile).toMatch(/^HEALTHCHECK .*\n {4}CMD \["node", "-e", /m);
+    const run = await render({ name: '', answers: { cloud: 'gcp', runtime: 'cloud-run' }, facts: {} });
+    expect(run.dockerfile).not.toMatch(/^HEALTHCHECK/m);
+  });
+
+  it('escapes label values and keeps exec-form commands as JSON', async () => {
+    const { dockerfile } = await render({ name: '', answers: { language: 'python' }, facts: { language: 'python' } });
+    expect(dockerfile).toMatch(/^ {6}org\.opencontainers\.image\.source="https:\/\/github\.com\/acme\/api"$/m);
+    expect(dockerfile).toMatch(/^CMD \["uvicorn", "app\.main:app", "--host", "0\.0\.0\.0", "--port", "8000"/m);
+    expect(dockerfile).toContain('PATH="/app/.venv/bin:$PATH"');
+  });
+
+  it('quotes build flags that need it as shell words', async () => {
+    const { dockerfile } = await render({ name: '', answers: { language: 'go' }, facts: { language: 'go' } });
+    expect(dockerfile).toContain("go build -trimpath '-ldflags=-s -w' -o /out/server ./cmd/server");
+    expect(dockerfile).toMatch(/^FROM --platform=\$BUILDPLATFORM golang:1\.24\.9-bookworm AS build$/m);
+  });
+
+  it('writes a workspace member Dockerfile with a Dockerfile-specific ignore file', async () => {
+    const { tree } = await render(VARIANTS.find((v) => v.name === 'node pnpm workspace member') as Variant);
+    expect(tree.paths()).toEqual(['services/api/Dockerfile', 'services/api/Dockerfile.dockerignore']);
+  });
+
+  it('writes nothing when the repository brings its own Dockerfile', async () => {
+    const stack = buildStack(makeAnswers(), makeFacts({ existing: { dockerfile: ['Dockerfile'] } }));
+    expect((await renderStack(stack, 'docker')).size).toBe(0);
+  });
+});

@@ -1,0 +1,201 @@
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CLOUDS, LANGUAGES, RUNTIMES_BY_CLOUD, type Answers } from '../../src/answers/options.js';
+import { checkPromql, checkRulesFile, dashboardExprs } from '../../src/check/promql.js';
+import { hasBinary, runPromtool } from '../../src/check/promtool.js';
+import { checkRunbookLinks } from '../../src/check/runbook-links.js';
+import { renderStack } from '../../src/render/plop-bridge.js';
+import type { Tree } from '../../src/plan/tree.js';
+import type { Stack } from '../../src/stack/types.js';
+import { makeAnswers, makeFacts } from '../helpers/facts.js';
+import type { RepoFacts } from '../../src/detect/types.js';
+import { buildEnvironments } from '../../src/stack/environments.js';
+import { buildMonitoringStack } from '../../src/stack/monitoring.js';
+import { buildNames } from '../../src/stack/naming.js';
+import { buildRepo } from '../../src/stack/repo.js';
+
+/**
+ * A Stack with only what the monitoring layer's templates read (the other
+ * layers' parts are left out), so these tests exercise this layer alone.
+ */
+function monitoringStack(answers: Answers, facts: RepoFacts): Stack {
+  const a = answers;
+  return {
+    tool: { name: 'create-devops-stack', version: '0.0.0', regenerateCommand: 'npx create-devops-stack@latest upgrade' },
+    answers: a,
+    is: {
+      node: a.language === 'node', python: a.language === 'python', go: a.language === 'go', java: a.language === 'java',
+      aws: a.cloud === 'aws', gcp: a.cloud === 'gcp', azure: a.cloud === 'azure',
+      iac: a.iac !== 'none', terraform: a.iac === 'terraform', opentofu: a.iac === 'opentofu',
+      rolling: a.strategy === 'rolling', blueGreen: a.strategy === 'blue-green', canary: a.strategy === 'canary',
+      monitoring: a.monitoring !== 'none', prometheus: a.monitoring === 'prometheus', managedPrometheus: a.monitoring === 'managed-prometheus',
+    },
+    service: { name: a.serviceName, dir: '.', dirPrefix: '', port: a.port, healthPath: a.healthPath },
+    repo: buildRepo(facts.git),
+    environments: buildEnvironments(a.environments),
+    names: buildNames(a),
+    docker: {} as Stack['docker'],
+    pipeline: {} as Stack['pipeline'],
+    infra: {} as Stack['infra'],
+    monitoring: buildMonitoringStack(a, facts),
+  };
+}
+
+const MONITORING = ['prometheus', 'managed-prometheus'] as const;
+
+interface Rendered {
+  label: string;
+  stack: Stack;
+  tree: Tree;
+}
+
+function stackFor(language: Answers['language'], cloud: Answers['cloud'], monitoring: Answers['monitoring'], strategy: Answers['strategy'] = 'rolling'): Stack {
+  const runtime = RUNTIMES_BY_CLOUD[cloud][0]!;
+  return monitoringStack(makeAnswers({ language, cloud, runtime, monitoring, strategy }), makeFacts({ language }));
+}
+
+const content = (tree: Tree, path: string): string => {
+  const f = tree.read(path);
+  if (!f) throw new Error(`${path} not rendered`);
+  return f.content;
+};
+
+describe('monitoring layer: every language x cloud x monitoring', () => {
+  const rendered: Rendered[] = [];
+  let tools = { promtool: false, amtool: false };
+
+  beforeAll(async () => {
+    tools = { promtool: await hasBinary('promtool'), amtool: await hasBinary('amtool') };
+    for (const language of LANGUAGES) {
+      for (const cloud of CLOUDS) {
+        for (const monitoring of MONITORING) {
+          const stack = stackFor(language, cloud, monitoring);
+          rendered.push({ label: `${language}/${cloud}/${monitoring}`, stack, tree: await renderStack(stack, 'monitoring') });
+        }
+      }
+      // No metrics library detected: the suggested library's names, or the default contract (Django).
+      const facts = makeFacts({ language, metricsLibrary: null, ...(language === 'python' ? { framework: 'django' } : {}) });
+      const stack = monitoringStack(makeAnswers({ language }), facts);
+      rendered.push({ label: `${language}/no-metrics-library`, stack, tree: await renderStack(stack, 'monitoring') });
+    }
+  });
+
+  it('writes the rules, tests and one runbook per alert', () => {
+    for (const { label, stack, tree } of rendered) {
+      const m = stack.monitoring;
+      expect(tree.has(m.files.rules), label).toBe(true);
+      expect(tree.has(m.files.tests), label).toBe(true);
+      expect(m.alerts.length).toBeGreaterThanOrEqual(12);
+      for (const a of m.alerts) expect(tree.has(a.runbookPath), `${label} ${a.name}`).toBe(true);
+      expect(tree.has('monitoring/alertmanager/alertmanager.yml'), label).toBe(stack.is.prometheus);
+    }
+  });
+
+  it('every rules file parses, every alert is complete and every expression parses (lezer-promql)', () => {
+    for (const { label, stack, tree } of rendered) {
+      expect(checkRulesFile(stack.monitoring.files.rules, content(tree, stack.monitoring.files.rules)), label).toEqual([]);
+    }
+  });
+
+  it('every runbook_url resolves to a runbook in the same tree', () => {
+    for (const { label, stack, tree } of rendered) {
+      expect(checkRunbookLinks(stack.monitoring.files.rules, content(tree, stack.monitoring.files.rules), tree), label).toEqual([]);
+    }
+  });
+
+  it('every rendered YAML file is valid YAML and no Handlebars braces leak outside Prometheus templating', () => {
+    for (const { label, tree } of rendered) {
+      for (const [path, file] of tree.entries()) {
+        if (/\.ya?ml$/.test(path)) expect(() => parseYaml(file.content), `${label} ${path}`).not.toThrow();
+        if (path.endsWith('.json')) expect(() => JSON.parse(file.content) as unknown, `${label} ${path}`).not.toThrow();
+        // Prometheus/Alertmanager templating is `{{ $x }}` / `{{ .X }}` / `{{ range`...; Grafana legends `{{label}}`.
+        expect(file.content, `${label} ${path}`).not.toMatch(/\{\{\s*\}\}|\{\{[#/>!]/);
+      }
+    }
+  });
+
+  it('every dashboard target parses (lezer-promql)', () => {
+    for (const { label, stack, tree } of rendered) {
+      if (!tree.has(stack.monitoring.files.dashboard)) continue;
+      const exprs = dashboardExprs(content(tree, stack.monitoring.files.dashboard));
+      expect(exprs.length, label).toBeGreaterThan(0);
+      for (const e of exprs) expect(checkPromql(e), `${label}: ${e}`).toBeNull();
+    }
+  });
+
+  it('promtool check rules + test rules and amtool check-config pass (once per distinct content)', async () => {
+    if (!tools.promtool) console.warn('promtool not on PATH: skipping promtool assertions');
+    if (!tools.amtool) console.warn('amtool not on PATH: skipping amtool assertions');
+    const seen = new Set<string>();
+    const runs: Array<Promise<{ label: string; findings: Awaited<ReturnType<typeof runPromtool>> }>> = [];
+    // promtool test rules is the slow part: run it once per distinct rules + tests content,
+    // and the config checks once per distinct config content.
+    const schedule = (label: string, files: Record<string, string>, input: Parameters<typeof runPromtool>[1]): void => {
+      const key = JSON.stringify(files);
+      if (seen.has(key)) return;
+      seen.add(key);
+      runs.push(runPromtool(files, input).then((findings) => ({ label, findings })));
+    };
+    for (const { label, stack, tree } of rendered) {
+      const m = stack.monitoring;
+      if (tools.promtool) {
+        schedule(label, { [m.files.rules]: content(tree, m.files.rules), [m.files.tests]: content(tree, m.files.tests) }, { rules: [m.files.rules], tests: [m.files.tests], alertmanager: [] });
+      }
+      const am = 'monitoring/alertmanager/alertmanager.yml';
+      const prom = 'monitoring/prometheus/prometheus.yml';
+      const configs: Record<string, string> = {};
+      if (tools.amtool && tree.has(am)) configs[am] = content(tree, am);
+      if (tools.promtool && tree.has(prom)) configs[prom] = content(tree, prom);
+      if (Object.keys(configs).length > 0) {
+        schedule(label, configs, { rules: [], tests: [], alertmanager: am in configs ? [am] : [], prometheus: prom in configs ? [prom] : [] });
+      }
+    }
+    // The inlined alert expressions (for evaluators without recording rules) must behave the same:
+    // swap them into the rules file and run the same unit tests.
+    for (const { label, stack, tree } of rendered.filter((r) => tools.promtool && r.stack.is.gcp && r.stack.answers.language === 'java')) {
+      const m = stack.monitoring;
+      const doc = parseYaml(content(tree, m.files.rules)) as { groups: Array<{ rules: Array<{ alert?: string; expr: string }> }> };
+      for (const g of doc.groups) for (const r of g.rules) if (r.alert) r.expr = m.alerts.find((a) => a.name === r.alert)!.inlineExpr;
+      schedule(`${label} (inlined)`, { [m.files.rules]: stringifyYaml(doc), [m.files.tests]: content(tree, m.files.tests) }, { rules: [m.files.rules], tests: [m.files.tests], alertmanager: [] });
+    }
+    for (const { label, findings } of await Promise.all(runs)) expect(findings, label).toEqual([]);
+  }, 300_000);
+
+  it('renders the same bytes twice', async () => {
+    const stack = stackFor('go', 'gcp', 'prometheus');
+    const a = await renderStack(stack, 'monitoring');
+    const b = await renderStack(stack, 'monitoring');
+    expect(a.entries()).toEqual(b.entries());
+  });
+});
+
+describe('monitoring layer: runbooks', () => {
+  it('put the runtime CLI and the rollback for runtime + strategy first', async () => {
+    const cases = [
+      ['aws', 'rolling', 'aws ecs describe-services', 'aws ecs update-service'],
+      ['aws', 'canary', 'aws ecs describe-services', 'aws ecs stop-service-deployment'],
+      ['gcp', 'blue-green', 'gcloud run revisions list', 'gcloud run services update-traffic'],
+      ['azure', 'canary', 'az containerapp revision list', 'az containerapp ingress traffic set'],
+      ['azure', 'rolling', 'az containerapp revision list', 'az containerapp update'],
+    ] as const;
+    for (const [cloud, strategy, diagnose, rollback] of cases) {
+      const stack = stackFor('node', cloud, 'prometheus', strategy);
+      const tree = await renderStack(stack, 'monitoring');
+      const md = content(tree, 'docs/runbooks/ErrorBudgetBurnFast.md');
+      expect(md).toContain(diagnose);
+      expect(md).toContain('gh workflow run rollback.yml -f environment=production -f target=<digest-or-revision>');
+      expect(md).toContain(rollback);
+      expect(md.indexOf('gh workflow run rollback.yml')).toBeLessThan(md.indexOf('- If one dependency fails'));
+      for (const h of ['## Meaning', '## Impact', '## Diagnosis', '## Mitigation', '## Escalation', '## Related']) expect(md).toContain(h);
+      expect(md.startsWith('<!--')).toBe(true);
+    }
+  });
+});
+
+describe('monitoring layer: --monitoring none', () => {
+  it('writes nothing and gives the pipeline no gate', async () => {
+    const stack = stackFor('node', 'aws', 'none');
+    expect(stack.monitoring.gate).toBeNull();
+    expect((await renderStack(stack, 'monitoring')).size).toBe(0);
+  });
+});

@@ -1,0 +1,75 @@
+import type { Answers, Cloud, Language, Runtime } from '../../src/answers/options.js';
+import type { PackageManager, RepoFacts } from '../../src/detect/types.js';
+
+/** Answers for pipeline tests; runtime follows the cloud. */
+export function pipelineAnswers(over: Partial<Answers> & { language: Language; cloud: Cloud }): Answers {
+  const runtime: Runtime = over.cloud === 'aws' ? 'ecs-fargate' : over.cloud === 'gcp' ? 'cloud-run' : 'container-apps';
+  return {
+    runtime,
+    iac: 'terraform',
+    environments: ['staging', 'production'],
+    strategy: 'rolling',
+    monitoring: 'prometheus',
+    ci: 'github-actions',
+    serviceName: 'orders-api',
+    region: over.cloud === 'aws' ? 'us-east-1' : over.cloud === 'gcp' ? 'us-central1' : 'eastus',
+    port: 8080,
+    healthPath: '/healthz',
+    serviceDir: '.',
+    slo: 99.9,
+    ...over,
+  };
+}
+
+const BY_PM: Record<string, { language: Language; lockfile: string | null; version: string; source: string | null; test: string | null }> = {
+  npm: { language: 'node', lockfile: 'package-lock.json', version: '22', source: '.nvmrc', test: 'npm test' },
+  pnpm: { language: 'node', lockfile: 'pnpm-lock.yaml', version: '22', source: 'package.json engines.node', test: 'pnpm test' },
+  yarn: { language: 'node', lockfile: 'yarn.lock', version: '20', source: null, test: 'yarn test' },
+  uv: { language: 'python', lockfile: 'uv.lock', version: '3.12', source: '.python-version', test: 'uv run pytest' },
+  poetry: { language: 'python', lockfile: 'poetry.lock', version: '3.11', source: 'pyproject.toml requires-python', test: null },
+  pip: { language: 'python', lockfile: null, version: '3.12', source: null, test: 'pytest' },
+  go: { language: 'go', lockfile: 'go.sum', version: '1.23', source: 'go.mod go', test: null },
+  maven: { language: 'java', lockfile: null, version: '21', source: 'pom.xml java.version', test: null },
+  gradle: { language: 'java', lockfile: null, version: '17', source: null, test: null },
+};
+
+/** RepoFacts of a small app using `pm`; `workflows` are existing workflow files. */
+export function pipelineFacts(pm: PackageManager, workflows: string[] = []): RepoFacts {
+  const d = BY_PM[pm]!;
+  return {
+    language: d.language,
+    otherLanguage: null,
+    framework: null,
+    packageManager: pm,
+    lockfile: d.lockfile,
+    runtimeVersion: d.version,
+    runtimeVersionSource: d.source,
+    buildCommand: null,
+    testCommand: d.test,
+    lintCommand: pm === 'npm' ? 'npm run lint' : null,
+    startCommand: null,
+    port: 8080,
+    portSource: null,
+    healthPath: '/healthz',
+    metricsLibrary: null,
+    appDir: '.',
+    services: [{ name: 'orders-api', dir: '.', language: d.language }],
+    existing: { dockerfile: [], dockerignore: [], compose: [], workflows, terraform: [], prometheus: [], dependabot: [] },
+    git: { remote: 'git@github.com:acme/orders-api.git', owner: 'acme', repo: 'orders-api', defaultBranch: 'main' },
+    dirName: 'orders-api',
+    node: d.language === 'node'
+      ? { typescript: pm === 'pnpm', hasBuildScript: false, buildOutputDir: null, entrypoint: 'server.js', nextStandalone: false, workspaces: [], hasLintScript: pm === 'npm', yarnBerry: false }
+      : null,
+    python: d.language === 'python'
+      ? { server: 'uvicorn', appModule: 'app.main:app', dependencyFile: d.lockfile ?? 'requirements.txt', hashPinned: false, installable: false }
+      : null,
+    go: d.language === 'go' ? { module: 'example.com/orders', mainPackage: './cmd/server', cgo: false } : null,
+    java: d.language === 'java'
+      ? { buildTool: pm === 'gradle' ? 'gradle' : 'maven', wrapper: pm === 'maven', springBoot: true, actuator: true, gradleKotlinDsl: false, artifactGlob: 'target/*.jar' }
+      : null,
+    notes: [],
+  };
+}
+
+/** One package manager per language variant the pipeline distinguishes. */
+export const PIPELINE_PMS: readonly PackageManager[] = ['npm', 'pnpm', 'yarn', 'uv', 'poetry', 'pip', 'go', 'maven', 'gradle'];

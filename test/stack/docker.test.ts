@@ -1,0 +1,308 @@
+import { describe, expect, it } from 'vitest';
+import { buildDockerStack, type DockerfileSpec } from '../../src/stack/docker.js';
+import { nodeInstallCommands } from '../../src/stack/docker-node.js';
+import { pythonCommand } from '../../src/stack/docker-python.js';
+import { GO, JAVA, NODE, PYTHON, chooseLine } from '../../src/stack/versions.js';
+import { PYTHON_DEFAULTS, makeAnswers, makeFacts, type FactsOverrides } from '../helpers/facts.js';
+import type { Answers } from '../../src/answers/options.js';
+
+function fileFor(answers: Partial<Answers>, facts: FactsOverrides): DockerfileSpec {
+  const file = buildDockerStack(makeAnswers(answers), makeFacts(facts), new Set()).file;
+  if (file === null) throw new Error('expected a generated Dockerfile');
+  return file;
+}
+
+describe('versions', () => {
+  it('every pinned tag is an explicit version, never latest or a bare major', () => {
+    const images = [
+      ...Object.values(NODE.lines).flatMap((l) => [l.build, l.runtime]),
+      ...Object.values(PYTHON.lines).flatMap((l) => [l.build, l.runtime]),
+      ...Object.values(GO.lines).map((l) => l.build),
+      ...Object.values(JAVA.lines).flatMap((l) => [l.build, l.runtime, l.maven, l.gradle]),
+    ];
+    for (const image of images) {
+      const tag = image.slice(image.lastIndexOf(':') + 1);
+      expect(tag, image).not.toBe('latest');
+      expect(tag, image).not.toMatch(/^\d+(-|$)/);
+    }
+  });
+
+  it('maps a declared version onto the line it belongs to', () => {
+    expect(chooseLine(NODE, '22.11.0', 'Node.js')).toMatchObject({ line: '22', note: null });
+    expect(chooseLine(NODE, '22', 'Node.js').images.build).toBe('node:22.21-bookworm-slim');
+    expect(chooseLine(PYTHON, '3.13', 'Python').images.runtime).toBe('python:3.13.9-slim-bookworm');
+    expect(chooseLine(GO, '1.24.1', 'Go').line).toBe('1.24');
+    expect(chooseLine(JAVA, '17', 'Java').images.runtime).toBe('eclipse-temurin:17.0.16_8-jre-noble');
+  });
+
+  it('uses the default line when nothing is declared, and says so', () => {
+    const choice = chooseLine(NODE, null, 'Node.js');
+    expect(choice.line).toBe('22');
+    expect(choice.note).toMatch(/no Node.js version declared/);
+  });
+
+  it('moves an unpinned old version up to the next line and a too-new one down to the newest', () => {
+    expect(chooseLine(NODE, '18', 'Node.js')).toMatchObject({ line: '20' });
+    expect(chooseLine(PYTHON, '3.10', 'Python').note).toMatch(/using Python 3.11/);
+    expect(chooseLine(GO, '1.26', 'Go')).toMatchObject({ line: '1.25' });
+    expect(chooseLine(JAVA, '11', 'Java')).toMatchObject({ line: '17' });
+  });
+});
+
+describe('buildDockerStack: the user Dockerfile and failures', () => {
+  it('keeps a Dockerfile the user wrote at the service dir, and builds it', () => {
+    const stack = buildDockerStack(makeAnswers(), makeFacts({ existing: { dockerfile: ['Dockerfile'] } }), new Set());
+    expect(stack).toMatchObject({ userDockerfile: true, dockerfilePath: 'Dockerfile', contextDir: '.', file: null });
+  });
+
+  it('treats a Dockerfile it generated before as its own', () => {
+    const stack = buildDockerStack(makeAnswers(), makeFacts({ existing: { dockerfile: ['Dockerfile'] } }), new Set(['Dockerfile']));
+    expect(stack.userDockerfile).toBe(false);
+    expect(stack.file?.language).toBe('node');
+  });
+
+  it('fails with a clear error when the repository has no app of that language', () => {
+    expect(() => buildDockerStack(makeAnswers(), makeFacts({ language: null }), new Set())).toThrow(/no node app was detected in \./);
+    expect(() => buildDockerStack(makeAnswers({ language: 'go' }), makeFacts({ language: 'python' }), new Set())).toThrow(/found python/);
+  });
+
+  it('writes paths relative to the repository root for a service in a subdirectory', () => {
+    const stack = buildDockerStack(makeAnswers({ serviceDir: 'services/api' }), makeFacts({ appDir: 'services/api' }), new Set());
+    expect(stack).toMatchObject({ dockerfilePath: 'services/api/Dockerfile', contextDir: 'services/api', dockerignorePath: 'services/api/.dockerignore' });
+  });
+
+  it('builds a workspace member from the workspace root that holds the lockfile', () => {
+    const stack = buildDockerStack(
+      makeAnswers({ serviceDir: 'services/api' }),
+      makeFacts({ appDir: 'services/api', packageManager: 'pnpm', lockfile: '../../pnpm-lock.yaml' }),
+      new Set(),
+    );
+    expect(stack).toMatchObject({ contextDir: '.', dockerignorePath: 'services/api/Dockerfile.dockerignore' });
+    expect(stack.file).toMatchObject({ appPath: 'services/api', workdir: '/app/services/api' });
+    expect(stack.file?.node?.manifestsStage).toBe(true);
+  });
+
+  it('adds the source label only when the GitHub repository is known', () => {
+    const known = fileFor({}, {});
+    expect(known.labels).toContainEqual({ name: 'org.opencontainers.image.source', value: 'https://github.com/acme/api' });
+    const unknown = fileFor({}, { git: { owner: null, repo: null } });
+    expect(unknown.labels.map((l) => l.name)).not.toContain('org.opencontainers.image.source');
+    expect(unknown.labels).toContainEqual({ name: 'org.opencontainers.image.title', value: 'api' });
+  });
+
+  it('exposes the answered port and sets PORT to it', () => {
+    const file = fileFor({ port: 9090 }, {});
+    expect(file.port).toBe(9090);
+    expect(file.env).toContainEqual({ name: 'PORT', value: '9090' });
+  });
+});
+
+describe('buildDockerStack: HEALTHCHECK', () => {
+  it('is written for ECS when the image can run it', () => {
+    expect(fileFor({ runtime: 'ecs-fargate' }, {}).healthcheck?.cmd[0]).toBe('node');
+  });
+
+  it('is left out for Cloud Run and Container Apps, which ignore it', () => {
+    expect(fileFor({ cloud: 'gcp', runtime: 'cloud-run' }, {}).healthcheck).toBeNull();
+    expect(fileFor({ cloud: 'azure', runtime: 'container-apps' }, {}).healthcheck).toBeNull();
+  });
+
+  it('is never added to distroless (Go) or JRE (Java) images', () => {
+    expect(fileFor({ language: 'go' }, { language: 'go' }).healthcheck).toBeNull();
+    expect(fileFor({ language: 'java' }, { language: 'java' }).healthcheck).toBeNull();
+  });
+
+  it('fetches the answered health path on the answered port', () => {
+    const cmd = fileFor({ language: 'python', port: 8001, healthPath: '/livez' }, { language: 'python' }).healthcheck?.cmd ?? [];
+    expect(cmd.join(' ')).toContain("'http://127.0.0.1:8001/livez'");
+  });
+});
+
+describe('node', () => {
+  it('installs from the lockfile with each package manager', () => {
+    expect(nodeInstallCommands('npm', true, false)).toEqual({ all: ['npm', 'ci'], prod: ['npm', 'ci', '--omit=dev'] });
+    expect(nodeInstallCommands('pnpm', true, false).prod).toEqual(['pnpm', 'install', '--frozen-lockfile', '--prod']);
+    expect(nodeInstallCommands('yarn', true, false).all).toEqual(['yarn', 'install', '--frozen-lockfile']);
+    expect(nodeInstallCommands('yarn', true, true).all).toEqual(['yarn', 'install', '--immutable']);
+    expect(nodeInstallCommands('yarn', true, true).prod).toEqual(['yarn', 'workspaces', 'focus', '--all', '--production']);
+    expect(nodeInstallCommands('bun', true, false).all).toEqual(['bun', 'install', '--frozen-lockfile']);
+  });
+
+  it('falls back to npm install without a lockfile, and notes it', () => {
+    const stack = buildDockerStack(makeAnswers(), makeFacts({ lockfile: null }), new Set());
+    expect(stack.file?.node?.installProd).toEqual(['npm', 'install', '--omit=dev']);
+    expect(stack.file?.node?.bindMounts).toEqual(['--mount=type=bind,source=package.json,target=package.json']);
+    expect(stack.notes.join('\n')).toMatch(/no lockfile/);
+  });
+
+  it('bind-mounts package.json and the lockfile, and caches the package manager store', () => {
+    const node = fileFor({}, { packageManager: 'pnpm', lockfile: 'pnpm-lock.yaml' }).node;
+    expect(node?.bindMounts).toEqual([
+      '--mount=type=bind,source=package.json,target=package.json',
+      '--mount=type=bind,source=pnpm-lock.yaml,target=pnpm-lock.yaml',
+    ]);
+    expect(node?.cacheMount).toBe('--mount=type=cache,target=/root/.local/share/pnpm/store');
+    expect(node?.corepack).toBe(true);
+  });
+
+  it('picks the node image from the declared version', () => {
+    expect(fileFor({}, { runtimeVersion: '20.11.1' }).images.runtime).toBe('node:20.19-bookworm-slim');
+    expect(fileFor({}, { runtimeVersion: '24' }).images.build).toBe('node:24.11-bookworm-slim');
+    expect(fileFor({}, { runtimeVersion: null }).images.build).toBe('node:22.21-bookworm-slim');
+  });
+
+  it('builds TypeScript in a build stage and ships only package.json, the output dir and production modules', () => {
+    const node = fileFor({}, {
+      node: { typescript: true, hasBuildScript: true, buildOutputDir: 'dist', entrypoint: 'dist/server.js' },
+    }).node;
+    expect(node?.buildStage).toBe(true);
+    expect(node?.buildCmd).toEqual(['npm', 'run', 'build']);
+    expect(node?.copies).toEqual([
+      { from: 'deps', paths: ['/app/node_modules', '/app/node_modules'] },
+      { from: null, paths: ['package.json', '/app/package.json'] },
+      { from: 'build', paths: ['/app/dist', '/app/dist'] },
+    ]);
+    expect(fileFor({}, { node: { typescript: true, hasBuildScript: true, buildOutputDir: 'dist', entrypoint: 'dist/server.js' } }).cmd)
+      .toEqual(['node', 'dist/server.js']);
+  });
+
+  it('ships the Next.js standalone server, static assets and public/, without a deps stage', () => {
+    const file = fileFor({}, {
+      framework: 'next',
+      node: { typescript: true, hasBuildScript: true, buildOutputDir: '.next', nextStandalone: true, entrypoint: 'server.js' },
+    });
+    expect(file.node?.depsStage).toBe(false);
+    expect(file.node?.copies.map((c) => c.paths[0])).toEqual(['/app/.next/standalone', '/app/.next/static', '/app/public']);
+    expect(file.cmd).toEqual(['node', 'server.js']);
+    expect(file.env).toContainEqual({ name: 'HOSTNAME', value: '0.0.0.0' });
+  });
+
+  it('runs under tini as the numeric node user, in production mode', () => {
+    const file = fileFor({}, {});
+    expect(file.entrypoint).toEqual(['/usr/bin/tini', '--']);
+    expect(file.tiniApt).toMatch(/^tini=\d/);
+    expect(file.user.chown).toBe('1000:1000');
+    expect(file.env).toContainEqual({ name: 'NODE_ENV', value: 'production' });
+  });
+
+  it('uses the pinned bun image and bun commands for bun projects', () => {
+    const file = fileFor({}, { packageManager: 'bun', lockfile: 'bun.lock' });
+    expect(file.images.build).toMatch(/^oven\/bun:\d+\.\d+\.\d+-slim$/);
+    expect(file.cmd?.[0]).toBe('bun');
+    expect(file.node?.installProd).toEqual(['bun', 'install', '--frozen-lockfile', '--production']);
+  });
+});
+
+describe('python', () => {
+  it('installs from the lockfile with each installer', () => {
+    expect(fileFor({ language: 'python' }, { language: 'python' }).python?.installDeps)
+      .toEqual(['uv', 'sync', '--locked', '--no-dev', '--no-install-project']);
+    expect(fileFor({ language: 'python' }, { language: 'python', packageManager: 'poetry', lockfile: 'poetry.lock' }).python?.installDeps)
+      .toEqual(['poetry', 'install', '--only', 'main', '--no-root']);
+    expect(fileFor({ language: 'python' }, { language: 'python', packageManager: 'pipenv', lockfile: 'Pipfile.lock' }).python?.installDeps)
+      .toEqual(['pipenv', 'sync']);
+  });
+
+  it('verifies hashes only when requirements.txt has them, and says so when it does not', () => {
+    const pinned = buildDockerStack(makeAnswers({ language: 'python' }), makeFacts({
+      language: 'python', packageManager: 'pip', lockfile: 'requirements.txt',
+      python: { dependencyFile: 'requirements.txt', hashPinned: true },
+    }), new Set());
+    expect(pinned.file?.python?.installDeps).toEqual(['pip', 'install', '--require-hashes', '-r', 'requirements.txt']);
+    const loose = buildDockerStack(makeAnswers({ language: 'python' }), makeFacts({
+      language: 'python', packageManager: 'pip', lockfile: null,
+      python: { dependencyFile: 'requirements.txt', hashPinned: false },
+    }), new Set());
+    expect(loose.file?.python?.installDeps).toEqual(['pip', 'install', '-r', 'requirements.txt']);
+    expect(loose.file?.python?.unlocked).toBe(true);
+    expect(loose.notes.join('\n')).toMatch(/no --hash pins/);
+  });
+
+  it('installs the project itself only when it is installable', () => {
+    expect(fileFor({ language: 'python' }, { language: 'python' }).python?.installProject).toBeNull();
+    expect(fileFor({ language: 'python' }, { language: 'python', python: { installable: true } }).python?.installProject)
+      .toEqual(['uv', 'sync', '--locked', '--no-dev', '--no-editable']);
+  });
+
+  it('runs uvicorn for ASGI apps, gunicorn threads for WSGI, and uvicorn workers only for ASGI under gunicorn', () => {
+    expect(pythonCommand(PYTHON_DEFAULTS, null, 8000, 25).slice(0, 6)).toEqual(['uvicorn', 'app.main:app', '--host', '0.0.0.0', '--port', '8000']);
+    const flask = pythonCommand({ ...PYTHON_DEFAULTS, server: 'gunicorn', appModule: 'app:app' }, null, 5000, 25);
+    expect(flask[0]).toBe('gunicorn');
+    expect(flask).toContain('--threads');
+    expect(flask).not.toContain('uvicorn.workers.UvicornWorker');
+    const asgi = pythonCommand({ ...PYTHON_DEFAULTS, server: 'gunicorn', appModule: 'mysite.asgi:application' }, null, 8000, 25);
+    expect(asgi).toContain('uvicorn.workers.UvicornWorker');
+    expect(pythonCommand(PYTHON_DEFAULTS, 'uvicorn app:create_app --factory', 8000, 25)).toContain('--factory');
+  });
+
+  it('stops gunicorn before the platform kills it', () => {
+    const django = { language: 'python' as const, framework: 'django', python: { server: 'gunicorn' as const, appModule: 'mysite.wsgi:application' } };
+    const cloudRun = fileFor({ language: 'python', cloud: 'gcp', runtime: 'cloud-run' }, django).cmd ?? [];
+    expect(cloudRun[cloudRun.indexOf('--graceful-timeout') + 1]).toBe('8');
+    const ecs = fileFor({ language: 'python' }, django).cmd ?? [];
+    expect(ecs[ecs.indexOf('--graceful-timeout') + 1]).toBe('25');
+  });
+
+  it('sets the Python runtime environment and a created numeric user', () => {
+    const file = fileFor({ language: 'python' }, { language: 'python' });
+    expect(file.env).toEqual(expect.arrayContaining([
+      { name: 'PYTHONUNBUFFERED', value: '1' },
+      { name: 'PYTHONDONTWRITEBYTECODE', value: '1' },
+    ]));
+    expect(file.user).toEqual({ uid: 10001, gid: 10001, chown: '10001:10001', create: true });
+    expect(file.python?.buildEnv).toContainEqual({ name: 'UV_LINK_MODE', value: 'copy' });
+    expect(file.python?.uvImage).toMatch(/^ghcr\.io\/astral-sh\/uv:\d+\.\d+\.\d+$/);
+  });
+});
+
+describe('go', () => {
+  it('builds a static, trimmed binary cross-compiled onto distroless/static', () => {
+    const file = fileFor({ language: 'go' }, { language: 'go' });
+    expect(file.go?.build).toEqual(['go', 'build', '-trimpath', '-ldflags=-s -w', '-o', '/out/server', './cmd/server']);
+    expect(file.go?.crossCompile).toBe(true);
+    expect(file.images.runtime).toBe('gcr.io/distroless/static-debian12:nonroot');
+    expect(file.user.chown).toBe('65532:65532');
+    expect(file.entrypoint).toEqual(['/app/server']);
+  });
+
+  it('uses distroless/base and a native build for cgo', () => {
+    const stack = buildDockerStack(makeAnswers({ language: 'go' }), makeFacts({ language: 'go', go: { cgo: true } }), new Set());
+    expect(stack.file?.images.runtime).toBe(GO.cgoRuntime);
+    expect(stack.file?.go?.crossCompile).toBe(false);
+    expect(stack.platforms).toEqual(['linux/amd64']);
+  });
+
+  it('picks the toolchain from go.mod and warns when it asks for a newer patch than the image', () => {
+    expect(fileFor({ language: 'go' }, { language: 'go', runtimeVersion: '1.23' }).images.build).toBe('golang:1.23.12-bookworm');
+    const stack = buildDockerStack(makeAnswers({ language: 'go' }), makeFacts({ language: 'go', runtimeVersion: '1.25.99' }), new Set());
+    expect(stack.notes.join('\n')).toMatch(/asks for Go 1\.25\.99/);
+  });
+});
+
+describe('java', () => {
+  it('uses the wrapper when present, else the pinned Maven or Gradle image', () => {
+    const wrapped = fileFor({ language: 'java' }, { language: 'java' });
+    expect(wrapped.images.build).toBe('eclipse-temurin:21.0.8_9-jdk-noble');
+    expect(wrapped.java?.package[0]).toBe('./mvnw');
+    const maven = fileFor({ language: 'java' }, { language: 'java', java: { wrapper: false } });
+    expect(maven.images.build).toBe('maven:3.9.11-eclipse-temurin-21-noble');
+    expect(maven.java?.package[0]).toBe('mvn');
+    const gradle = fileFor({ language: 'java' }, { language: 'java', runtimeVersion: '17', java: { buildTool: 'gradle', wrapper: false, artifactGlob: 'build/libs/*.jar' } });
+    expect(gradle.images.build).toBe('gradle:8.14.3-jdk17');
+    expect(gradle.java?.artifactDir).toBe('build/libs');
+  });
+
+  it('runs Spring Boot from its extracted layers and plain jars with java -jar, on a JRE', () => {
+    const boot = fileFor({ language: 'java' }, { language: 'java' });
+    expect(boot.entrypoint).toEqual(['java', 'org.springframework.boot.loader.launch.JarLauncher']);
+    expect(boot.images.runtime).toMatch(/-jre-/);
+    const plain = fileFor({ language: 'java' }, { language: 'java', java: { springBoot: false } });
+    expect(plain.entrypoint).toEqual(['java', '-jar', '/app/app.jar']);
+  });
+
+  it('sizes the heap from the container limit', () => {
+    const env = fileFor({ language: 'java' }, { language: 'java' }).env;
+    expect(env.find((e) => e.name === 'JAVA_TOOL_OPTIONS')?.value).toContain('-XX:MaxRAMPercentage=75');
+    expect(env.map((e) => e.value).join(' ')).not.toMatch(/-Xmx/);
+  });
+});

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { buildMonitoringStack, formatG4 } from '../../src/stack/monitoring.js';
+import { buildCanaryGate, DEFAULT_METRICS, metricNamesFor, REVISION_PLACEHOLDER } from '../../src/stack/promql.js';
+import { checkPromql } from '../../src/check/promql.js';
+import { makeAnswers, makeFacts } from '../helpers/facts.js';
+
+describe('metric names from the detected library', () => {
+  it.each([
+    ['java', 'micrometer-prometheus', null, 'http_server_requests_seconds_count', 'status', false],
+    ['node', 'prom-client', 'express', 'http_request_duration_seconds_count', 'status_code', false],
+    ['python', 'prometheus-fastapi-instrumentator', 'fastapi', 'http_requests_total', 'status', false],
+    ['go', 'client_golang', 'net/http', 'http_requests_total', 'code', false],
+    ['node', 'opentelemetry', null, 'http_server_request_duration_seconds_count', 'http_response_status_code', false],
+    // Nothing detected: the names of the library the docs tell the user to add.
+    ['node', null, 'express', 'http_request_duration_seconds_count', 'status_code', true],
+    ['java', null, 'spring-boot', 'http_server_requests_seconds_count', 'status', true],
+    ['go', null, 'net/http', 'http_requests_total', 'code', true],
+    ['python', null, 'flask', 'flask_http_request_total', 'status', true],
+    ['python', null, 'django', 'http_requests_total', 'code', true],
+  ] as const)('%s %s / %s -> %s{%s}', (language, metricsLibrary, framework, requests, code, contract) => {
+    const m = metricNamesFor({ language, metricsLibrary, framework });
+    expect(m.requestsTotal).toBe(requests);
+    expect(m.codeLabel).toBe(code);
+    expect(m.contract).toBe(contract);
+    expect(m.durationBucket.endsWith('_bucket')).toBe(true);
+  });
+
+  it('falls back to the default contract', () => {
+    expect(metricNamesFor({ language: 'python', metricsLibrary: 'something-else', framework: 'django' })).toBe(DEFAULT_METRICS);
+  });
+});
+
+describe('buildMonitoringStack', () => {
+  const stack = buildMonitoringStack(makeAnswers({ language: 'java' }), makeFacts({ language: 'java' }));
+
+  it('gate and rules share the metric names and the error definition', () => {
+    const gate = stack.gate!;
+    expect(gate.errorRatioQuery).toContain('http_server_requests_seconds_count');
+    expect(gate.errorRatioQuery).toContain(`revision="${REVISION_PLACEHOLDER}"`);
+    const rule = stack.recordingRules.find((r) => r.record === 'service:sli_error:ratio_rate5m')!;
+    // Same expression, different selector and aggregation.
+    const normalize = (e: string) => e.replace(/,revision="__REVISION__"/g, '').replace(/ by \([^)]*\)/g, '');
+    expect(normalize(rule.expr)).toBe(normalize(gate.errorRatioQuery));
+    expect(gate.maxErrorRatio).toBe(0.001);
+  });
+
+  it('keeps buildCanaryGate compatible for the pipeline', () => {
+    const gate = buildCanaryGate('api', DEFAULT_METRICS, 99.5);
+    expect(gate.maxErrorRatio).toBe(0.005);
+    for (const q of [gate.errorRatioQuery, gate.latencyP99Query, gate.requestCountQuery]) expect(checkPromql(q)).toBeNull();
+  });
+
+  it('writes the SLO objective once', () => {
+    const objectives = stack.recordingRules.filter((r) => r.record === 'service:slo_objective:ratio');
+    expect(objectives.map((r) => r.expr)).toEqual(['vector(0.999)', 'vector(0.99)']);
+    for (const a of stack.alerts) expect(a.expr).not.toMatch(/0\.001|0\.999/);
+  });
+
+  it('records the SLI for every burn-rate window', () => {
+    for (const w of ['5m', '30m', '1h', '2h', '6h', '1d', '3d']) {
+      expect(stack.recordingRules.some((r) => r.record === `service:sli_error:ratio_rate${w}`)).toBe(true);
+      expect(stack.recordingRules.some((r) => r.record === `service:sli_latency_slow:ratio_rate${w}`)).toBe(true);
+    }
+  });
+
+  it('every alert is complete, links its runbook and has a firing and a non-firing test', () => {
+    expect(stack.alerts.map((a) => a.name)).toEqual(expect.arrayContaining([
+      'HighErrorRatio', 'HighLatencyP99', 'TrafficDrop', 'ErrorBudgetBurnFast', 'ErrorBudgetBurnMedium', 'ErrorBudgetBurnSlow',
+      'LatencyBudgetBurnFast', 'LatencyBudgetBurnMedium', 'LatencyBudgetBurnSlow', 'TargetDown', 'MetricsAbsent', 'Watchdog',
+    ]));
+    for (const a of stack.alerts) {
+      expect(a.for).toMatch(/^\d+m$/);
+      expect(['page', 'ticket']).toContain(a.severity);
+      expect(a.labels.find((l) => l.name === 'service')?.value).toBe('api');
+      expect(a.runbookUrl).toBe(`https://github.com/acme/api/blob/main/docs/runbooks/${a.name}.md`);
+      expect(checkPromql(a.expr)).toBeNull();
+      // The inlined form reads no recording rule (Cloud Monitoring evaluates no recording rules).
+      expect(checkPromql(a.inlineExpr), a.name).toBeNull();
+      expect(a.inlineExpr).not.toMatch(/service:[a-z_]+:/);
+      const tests = stack.ruleTests.filter((t) => t.alertname === a.name);
+      expect(tests.some((t) => t.expAlerts.length > 0), a.name).toBe(true);
+      // Burn-rate alerts prove "must not fire" with a second series set in the same group.
+      const negative = tests.some((t) => t.expAlerts.length === 0) || tests.some((t) => t.series.some((s) => s.series.includes('env="calm"')));
+      expect(negative, a.name).toBe(true);
+    }
+    expect(stack.runbooks.map((r) => r.alert)).toEqual(stack.alerts.map((a) => a.name));
+  });
+
+  it('pages on the fast and medium burn, tickets on the slow one', () => {
+    const sev = Object.fromEntries(stack.alerts.map((a) => [a.name, a.severity]));
+    expect([sev.ErrorBudgetBurnFast, sev.ErrorBudgetBurnMedium, sev.ErrorBudgetBurnSlow]).toEqual(['page', 'page', 'ticket']);
+  });
+
+  it('--monitoring none: no gate, no alerts', () => {
+    const none = buildMonitoringStack(makeAnswers({ monitoring: 'none' }), makeFacts());
+    expect(none.gate).toBeNull();
+    expect(none.alerts).toEqual([]);
+  });
+
+  it('formats values like Go %.4g', () => {
+    expect(formatG4(2.16)).toBe('2.16');
+    expect(formatG4(995.0000000001)).toBe('995');
+    expect(formatG4(0.0216)).toBe('0.0216');
+    expect(formatG4(0.15000000000000002)).toBe('0.15');
+    expect(formatG4(123456)).toBe('1.235e+05');
+  });
+});

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { buildPipelineStack, pipelineVariables, workflowFiles } from '../../src/stack/pipeline.js';
+import { ACTION_PINS, buildUses } from '../../src/stack/pins.js';
+import { pipelineAnswers, pipelineFacts } from '../render/pipeline-fixtures.js';
+
+describe('action pins', () => {
+  it('are full SHAs with an exact version', () => {
+    for (const pin of Object.values(ACTION_PINS)) {
+      expect(pin.sha).toMatch(/^[0-9a-f]{40}$/);
+      expect(pin.version).toMatch(/^v\d+\.\d+\.\d+$/);
+    }
+  });
+
+  it('are written as owner/repo@sha # version', () => {
+    expect(buildUses().checkout).toBe('actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1');
+    expect(buildUses().codeqlInit).toMatch(/^github\/codeql-action\/init@8aad20d1/);
+  });
+});
+
+describe('workflowFiles', () => {
+  it('uses the plain names when they are free', () => {
+    expect(workflowFiles([])).toEqual({ ci: 'ci.yml', deploy: 'deploy.yml', rollback: 'rollback.yml', build: '_build.yml' });
+  });
+
+  it("never takes a name the user's workflows already use (.yml or .yaml)", () => {
+    const files = workflowFiles(['.github/workflows/ci.yml', '.github/workflows/deploy.yaml']);
+    expect(files.ci).toBe('devops-stack-ci.yml');
+    expect(files.deploy).toBe('devops-stack-deploy.yml');
+    expect(files.rollback).toBe('rollback.yml');
+  });
+});
+
+describe('buildPipelineStack', () => {
+  it('uses the detected package manager, version file and lockfile', () => {
+    const p = buildPipelineStack(pipelineAnswers({ language: 'node', cloud: 'aws' }), pipelineFacts('pnpm'));
+    expect(p.lang.setupWith).toContainEqual({ key: 'node-version-file', value: 'package.json' });
+    expect(p.lang.setupWith).toContainEqual({ key: 'cache', value: 'pnpm' });
+    expect(p.lang.install[0]?.run).toBe('pnpm install --frozen-lockfile');
+    expect(p.lang.preSetup.map((s) => s.run)).toEqual(['corepack enable']);
+  });
+
+  it('falls back to an explicit version when no version file is known', () => {
+    const p = buildPipelineStack(pipelineAnswers({ language: 'node', cloud: 'aws' }), pipelineFacts('yarn'));
+    expect(p.lang.setupWith).toContainEqual({ key: 'node-version', value: '20' });
+  });
+
+  it('prefixes paths with the service directory', () => {
+    const p = buildPipelineStack(pipelineAnswers({ language: 'go', cloud: 'gcp', serviceDir: 'services/api' }), pipelineFacts('go'));
+    expect(p.lang.setupWith).toContainEqual({ key: 'go-version-file', value: 'services/api/go.mod' });
+    expect(p.image).toEqual({ cacheScope: 'orders-api' });
+    expect(p.dependabotDir).toBe('/services/api');
+  });
+
+  it('orders environments and chains them through integration tests', () => {
+    const p = buildPipelineStack(pipelineAnswers({ language: 'go', cloud: 'aws', environments: ['dev', 'staging', 'prod'] }), pipelineFacts('go'));
+    expect(p.environments.map((e) => e.needs)).toEqual([['ci'], ['ci', 'test-dev'], ['ci', 'test-staging']]);
+    expect(p.environments.map((e) => e.isProduction)).toEqual([false, false, true]);
+    expect(p.productionEnvironment).toBe('prod');
+  });
+
+  it('gates canaries on the monitoring PromQL, or not at all with monitoring none', () => {
+    const gated = buildPipelineStack(pipelineAnswers({ language: 'go', cloud: 'gcp', strategy: 'canary' }), pipelineFacts('go'));
+    expect(gated.canaryShifts).toEqual([10, 50]);
+    expect(gated.gate?.env.find((e) => e.key === 'ERROR_QUERY')?.value).toContain('__REVISION__');
+    const none = buildPipelineStack(pipelineAnswers({ language: 'go', cloud: 'gcp', strategy: 'canary', monitoring: 'none' }), pipelineFacts('go'));
+    expect(none.gate).toBeNull();
+  });
+
+  it('uses ECS native strategies on AWS', () => {
+    for (const [strategy, native] of [['rolling', 'ROLLING'], ['blue-green', 'BLUE_GREEN'], ['canary', 'CANARY']] as const) {
+      const p = buildPipelineStack(pipelineAnswers({ language: 'go', cloud: 'aws', strategy }), pipelineFacts('go'));
+      const config = JSON.parse(p.ecsDeploymentConfiguration) as { strategy: string; deploymentCircuitBreaker: unknown };
+      expect(config.strategy).toBe(native);
+      expect(config.deploymentCircuitBreaker).toEqual({ enable: true, rollback: true });
+    }
+  });
+
+  it('maps the ecosystem for dependabot', () => {
+    expect(buildPipelineStack(pipelineAnswers({ language: 'python', cloud: 'aws' }), pipelineFacts('uv')).dependabotEcosystem).toBe('uv');
+    expect(buildPipelineStack(pipelineAnswers({ language: 'java', cloud: 'aws' }), pipelineFacts('gradle')).dependabotEcosystem).toBe('gradle');
+  });
+});
+
+describe('pipelineVariables', () => {
+  it('defines OIDC identifiers only, per environment where the identity differs', () => {
+    const aws = pipelineVariables({ cloud: 'aws', monitoring: 'managed-prometheus' });
+    expect(aws.map((v) => v.name)).toEqual(['AWS_PUSH_ROLE_ARN', 'AWS_DEPLOY_ROLE_ARN', 'AWS_ACCOUNT_ID', 'AMP_WORKSPACE_ID', 'ATTESTATIONS', 'SERVICE_URL']);
+    expect(aws.find((v) => v.name === 'AWS_DEPLOY_ROLE_ARN')).toMatchObject({ perEnvironment: true, infraOutput: 'github_deploy_role_arn' });
+    expect(aws.find((v) => v.name === 'AWS_ACCOUNT_ID')?.infraOutput).toBeNull();
+    for (const cloud of ['aws', 'gcp', 'azure'] as const) {
+      const names = pipelineVariables({ cloud, monitoring: 'prometheus' }).map((v) => v.name);
+      expect(names).toContain('PROMETHEUS_URL');
+      expect(names.some((n) => /SECRET|ACCESS_KEY|CREDENTIALS/.test(n))).toBe(false);
+    }
+  });
+});
