@@ -27,6 +27,11 @@ export async function checkFiles(files: ReadonlyMap<string, string>, opts: { lan
   const paths = [...files.keys()].sort();
   for (const p of paths) {
     const content = files.get(p)!;
+    // Unresolved merge markers make most files unparseable: report that alone.
+    if (/^<{7} /m.test(content)) {
+      findings.push({ path: p, line: null, rule: 'stack/conflict-markers', message: 'unresolved merge conflict markers', severity: 'error' });
+      continue;
+    }
     if (p === 'Dockerfile' || p.endsWith('/Dockerfile')) findings.push(...checkDockerfile(p, content, { language: opts.language }));
     if (p.endsWith('.dockerignore')) findings.push(...checkDockerignore(p, content, opts.language));
     if (isRules(p)) {
@@ -34,11 +39,17 @@ export async function checkFiles(files: ReadonlyMap<string, string>, opts: { lan
       findings.push(...checkRunbookLinks(p, content, { has: (x) => files.has(x) }));
     }
   }
-  const workflows = paths.filter(isWorkflow).map((p) => [p, files.get(p)!] as [string, string]);
+  const clean = (p: string) => !/^<{7} /m.test(files.get(p)!);
+  const workflows = paths.filter(isWorkflow).filter(clean).map((p) => [p, files.get(p)!] as [string, string]);
   if (workflows.length > 0) findings.push(...(await checkWorkflowsIsolated(workflows)));
-  const tf = new Map(paths.filter((p) => p.endsWith('.tf')).map((p) => [p, files.get(p)!]));
+  const tf = new Map(paths.filter((p) => p.endsWith('.tf') && clean(p)).map((p) => [p, files.get(p)!]));
   if (tf.size > 0) findings.push(...(await checkHcl(tf)));
-  const prom = { rules: paths.filter(isRules), tests: paths.filter(isRuleTest), alertmanager: paths.filter(isAlertmanager), prometheus: paths.filter(isPrometheusConfig) };
+  const prom = {
+    rules: paths.filter(isRules).filter(clean),
+    tests: paths.filter(isRuleTest).filter(clean),
+    alertmanager: paths.filter(isAlertmanager).filter(clean),
+    prometheus: paths.filter(isPrometheusConfig).filter(clean),
+  };
   if (prom.rules.length + prom.alertmanager.length > 0) findings.push(...(await runPromtool(files, prom)));
   return findings;
 }

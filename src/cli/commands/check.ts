@@ -40,9 +40,6 @@ export async function runCheck(dir: string, flags: { json?: boolean }, out: Outp
   if (detectGit(filesFromDisk(root)).owner === null) {
     findings.push({ path: MANIFEST_PATH, line: null, rule: 'stack/placeholder', message: 'no GitHub remote: OIDC subjects and runbook links use OWNER/REPO; add the remote (git remote add origin ...) and run upgrade', severity: 'warning' });
   }
-  for (const [path, content] of files) {
-    if (/^<{7} /m.test(content)) findings.push({ path, line: null, rule: 'stack/conflict-markers', message: 'unresolved merge conflict markers', severity: 'error' });
-  }
   const errors = findings.filter((f) => f.severity === 'error');
   if (flags.json) out.out(JSON.stringify({ root, findings, drift }, null, 2));
   else report(findings, drift, out);

@@ -1,0 +1,151 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/run-cli.js';
+import { exampleCopy, snapshotDir } from '../helpers/testdir.js';
+
+async function git(dir: string, ...args: string[]) {
+  return execa('git', args, { cwd: dir, env: { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
+}
+
+/** A git repo holding examples/<name> with the stack generated and committed. */
+async function generatedRepo(name: string, flags: string[] = []): Promise<string> {
+  const dir = exampleCopy(name);
+  await git(dir, 'init', '-q', '-b', 'main');
+  await git(dir, 'remote', 'add', 'origin', 'https://github.com/acme/shop.git');
+  const r = await runCli([dir, '--yes', ...flags]);
+  expect(r.exitCode, r.stderr).toBe(0);
+  await git(dir, 'add', '-A');
+  await git(dir, 'commit', '-qm', 'stack');
+  return dir;
+}
+
+describe('upgrade', () => {
+  it('keeps user edits while reconfiguring the stack (upgrade --strategy canary)', async () => {
+    const dir = await generatedRepo('node-express');
+    const deploy = join(dir, '.github/workflows/deploy.yml');
+    const dockerfile = join(dir, 'Dockerfile');
+    writeFileSync(deploy, `${readFileSync(deploy, 'utf8')}# team note: ask #platform before changing this\n`);
+    writeFileSync(dockerfile, readFileSync(dockerfile, 'utf8').replace('# syntax=docker/dockerfile:1\n', '# syntax=docker/dockerfile:1\n# edited by us\n'));
+    await git(dir, 'commit', '-qam', 'edits');
+    const r = await runCli(['upgrade', dir, '--yes', '--strategy', 'canary']);
+    expect(r.exitCode, r.stderr + r.stdout).toBe(0);
+    expect(r.stdout).toMatch(/MERGE\s+\.github\/workflows\/deploy\.yml/);
+    const after = readFileSync(deploy, 'utf8');
+    expect(after).toContain('# team note: ask #platform before changing this');
+    expect(after).toMatch(/canary/i);
+    expect(readFileSync(dockerfile, 'utf8')).toContain('# edited by us');
+    expect(JSON.parse(readFileSync(join(dir, '.devops-stack.json'), 'utf8')).answers.strategy).toBe('canary');
+    // The stored answers now say canary: a plain upgrade is a no-op.
+    await git(dir, 'add', '-A');
+    await git(dir, 'commit', '-qm', 'upgraded');
+    const again = await runCli(['upgrade', dir, '--yes']);
+    expect(again.exitCode).toBe(0);
+    expect(again.stderr).toContain('nothing was written');
+  });
+
+  it('marks conflicting edits like git, exits 2, and check reports the markers', async () => {
+    const dir = await generatedRepo('node-express');
+    const rules = join(dir, 'monitoring/prometheus/rules/shop.rules.yml');
+    // The user tightens the objective by hand; upgrade --slo changes the same line.
+    writeFileSync(rules, readFileSync(rules, 'utf8').replace('expr: "vector(0.999)"', 'expr: "vector(0.9995)"'));
+    writeFileSync(join(dir, 'Dockerfile'), `${readFileSync(join(dir, 'Dockerfile'), 'utf8')}# far from any change\n`);
+    await git(dir, 'commit', '-qam', 'edit');
+    const r = await runCli(['upgrade', dir, '--yes', '--slo', '99.5']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stdout).toMatch(/CONFLICT\s+monitoring\/prometheus\/rules\/shop\.rules\.yml/);
+    expect(r.stderr).toContain('conflict markers');
+    const merged = readFileSync(rules, 'utf8');
+    expect(merged).toContain('<<<<<<< monitoring/prometheus/rules/shop.rules.yml (yours)');
+    expect(merged).toContain('vector(0.9995)');
+    expect(merged).toContain('vector(0.995)');
+    expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toContain('# far from any change');
+    const check = await runCli(['check', dir]);
+    expect(check.exitCode).toBe(1);
+    expect(check.stdout).toMatch(/unresolved merge conflict markers/);
+  });
+
+  it('removes files no longer generated unless edited, and keeps user deletions', async () => {
+    const dir = await generatedRepo('node-express');
+    rmSync(join(dir, 'docs/runbooks/Watchdog.md'));
+    writeFileSync(join(dir, 'monitoring/alertmanager/alertmanager.yml'), '# mine now\n');
+    await git(dir, 'commit', '-qam', 'changes');
+    const r = await runCli(['upgrade', dir, '--yes', '--monitoring', 'none']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(existsSync(join(dir, 'monitoring/prometheus/rules/node-express.rules.yml'))).toBe(false);
+    expect(readFileSync(join(dir, 'monitoring/alertmanager/alertmanager.yml'), 'utf8')).toBe('# mine now\n');
+    expect(r.stdout).toMatch(/ORPHAN\s+monitoring\/alertmanager\/alertmanager\.yml/);
+  });
+
+  it('refuses to run over uncommitted changes to generated files unless --allow-dirty', async () => {
+    const dir = await generatedRepo('node-express');
+    writeFileSync(join(dir, 'Dockerfile'), `${readFileSync(join(dir, 'Dockerfile'), 'utf8')}# wip\n`);
+    const before = snapshotDir(dir);
+    const r = await runCli(['upgrade', dir, '--yes']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(/uncommitted changes \(Dockerfile\).*--allow-dirty/);
+    expect(snapshotDir(dir)).toEqual(before);
+    expect((await runCli(['upgrade', dir, '--yes', '--allow-dirty'])).exitCode).toBe(0);
+  });
+
+  it('works in a shallow clone and outside git (the merge base is in .devops-stack/base)', async () => {
+    const origin = await generatedRepo('node-express');
+    const clone = join(origin, '..', 'shallow');
+    await execa('git', ['clone', '-q', '--depth', '1', `file://${origin}`, clone]);
+    writeFileSync(join(clone, 'Dockerfile'), readFileSync(join(clone, 'Dockerfile'), 'utf8').replace('# syntax=docker/dockerfile:1\n', '# syntax=docker/dockerfile:1\n# edited\n'));
+    const r = await runCli(['upgrade', clone, '--yes', '--allow-dirty', '--port', '4000']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const dockerfile = readFileSync(join(clone, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toContain('# edited');
+    expect(dockerfile).toContain('4000');
+    rmSync(join(clone, '.git'), { recursive: true });
+    writeFileSync(join(clone, 'Dockerfile'), dockerfile.replace('# edited\n', '# edited twice\n'));
+    const outside = await runCli(['upgrade', clone, '--yes', '--port', '4100']);
+    expect(outside.exitCode, outside.stderr).toBe(0);
+    expect(readFileSync(join(clone, 'Dockerfile'), 'utf8')).toContain('# edited twice');
+  });
+});
+
+describe('add', () => {
+  it('adds the pipeline to a repo with its own Dockerfile and workflows without touching them', async () => {
+    const dir = exampleCopy('node-express');
+    mkdirSync(join(dir, '.github/workflows'), { recursive: true });
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM node:22.21-bookworm-slim\nUSER 1000\nCMD ["node", "src/server.js"]\n');
+    writeFileSync(join(dir, '.github/workflows/ci.yml'), 'name: mine\non: push\njobs: {}\n');
+    writeFileSync(join(dir, '.github/workflows/deploy.yml'), 'name: mine too\non: push\njobs: {}\n');
+    const before = snapshotDir(dir);
+    const r = await runCli(['add', 'pipeline', dir, '--yes']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const after = snapshotDir(dir);
+    for (const p of ['Dockerfile', '.github/workflows/ci.yml', '.github/workflows/deploy.yml']) expect(after[p]).toBe(before[p]);
+    expect(existsSync(join(dir, '.github/workflows/devops-stack-ci.yml'))).toBe(true);
+    expect(existsSync(join(dir, '.github/workflows/devops-stack-deploy.yml'))).toBe(true);
+    // Only the pipeline layer was written.
+    expect(existsSync(join(dir, 'infra'))).toBe(false);
+    const manifest = JSON.parse(readFileSync(join(dir, '.devops-stack.json'), 'utf8'));
+    expect(new Set(Object.values(manifest.files).map((f) => (f as { layer: string }).layer))).toEqual(new Set(['pipeline']));
+  });
+
+  it('refuses an unknown layer', async () => {
+    const r = await runCli(['add', 'kubernetes', exampleCopy('node-express'), '--yes']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(/unknown layer 'kubernetes'/);
+  });
+});
+
+describe('check', () => {
+  it('is clean on a fresh stack, reports drift with exit 2 and errors with exit 1', async () => {
+    const dir = await generatedRepo('go-http', ['--cloud', 'gcp']);
+    const clean = await runCli(['check', dir, '--json']);
+    const report = JSON.parse(clean.stdout);
+    expect(report.findings.filter((f: { severity: string }) => f.severity === 'error')).toEqual([]);
+    expect(clean.exitCode).toBe(0);
+    writeFileSync(join(dir, 'docs/deploy/pipeline.md'), 'my notes\n');
+    expect((await runCli(['check', dir])).exitCode).toBe(2);
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM golang:latest\nCMD go run .\n');
+    const bad = await runCli(['check', dir]);
+    expect(bad.exitCode).toBe(1);
+    expect(bad.stdout).toMatch(/error\s+Dockerfile/);
+  });
+});
