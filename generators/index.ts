@@ -31,6 +31,10 @@ export default function registerGenerators(plop: NodePlopAPI): void {
   plop.setGenerator('stack', {
     description: 'The whole DevOps stack: every layer the answers enable',
     prompts: [],
-    actions: (data) => LAYERS.flatMap((l) => layerActions(l, stackOf(data))),
+    actions: (data) => [
+      ...LAYERS.flatMap((l) => layerActions(l, stackOf(data))),
+      // The index of the layers' docs belongs to the whole stack.
+      { type: 'render', template: 'stack/DEPLOY.md.hbs', path: 'DEPLOY.md', layer: 'stack' },
+    ],
   });
 }

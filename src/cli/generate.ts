@@ -39,7 +39,7 @@ export interface GenerateOptions {
 /** Exit codes: 0 done, 2 the user must act (conflicts, or changes pending without --yes). */
 export type ExitCode = 0 | 1 | 2;
 
-const ALL_LAYERS: readonly LayerName[] = ['docker', 'pipeline', 'infra', 'monitoring'];
+const ALL_LAYERS: readonly LayerName[] = ['docker', 'pipeline', 'infra', 'monitoring', 'stack'];
 
 /** The target directory, which must exist and be a directory. */
 export function targetDir(dir: string): string {
