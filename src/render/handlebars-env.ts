@@ -70,9 +70,17 @@ export const COMPILE_OPTIONS = { strict: true, noEscape: true } as const;
 
 /** Render a template source against the Stack (or a test context). */
 export function renderTemplate(env: TemplateEnv, source: string, context: object, name = 'template'): string {
-  try {
-    return env.compile(source, COMPILE_OPTIONS)(context);
-  } catch (e) {
-    throw new Error(`rendering ${name}: ${(e as Error).message}`);
-  }
+  return compileTemplate(env, source, name)(context);
+}
+
+/** Compiles once; the returned function renders any context, naming the template in errors. */
+export function compileTemplate(env: TemplateEnv, source: string, name = 'template'): (context: object) => string {
+  const template = env.compile(source, COMPILE_OPTIONS);
+  return (context) => {
+    try {
+      return template(context);
+    } catch (e) {
+      throw new Error(`rendering ${name}: ${(e as Error).message}`);
+    }
+  };
 }

@@ -6,7 +6,7 @@ import type { RenderAction } from '../../generators/layer.js';
 import { TEMPLATES_DIR } from '../package-root.js';
 import { Tree, type LayerName } from '../plan/tree.js';
 import type { Stack } from '../stack/types.js';
-import { createTemplateEnv, renderTemplate, type TemplateEnv } from './handlebars-env.js';
+import { compileTemplate, createTemplateEnv, type TemplateEnv } from './handlebars-env.js';
 
 type TaggedAction = RenderAction & { layer: LayerName };
 
@@ -17,16 +17,13 @@ type TaggedAction = RenderAction & { layer: LayerName };
  */
 export async function renderStack(stack: Stack, generator: LayerName, templatesDir = TEMPLATES_DIR): Promise<Tree> {
   const tree = new Tree();
-  const env = createTemplateEnv();
-  const sources = new Map<string, string>();
   const plop = await nodePlop('', { destBasePath: '/nonexistent', force: false });
   registerGenerators(plop);
   plop.setActionType('render', (data, config) => {
     const action = config as unknown as TaggedAction;
-    const source = readTemplate(templatesDir, action.template, sources);
     const stackData = (data as { stack: Stack }).stack;
     const context = action.data === undefined ? stackData : { ...stackData, ...action.data };
-    const content = renderTemplate(env, source, context, action.template);
+    const content = compiledTemplate(templatesDir, action.template)(context);
     tree.write(action.path, content, action.layer, action.executable === true);
     return action.path;
   });
@@ -38,13 +35,20 @@ export async function renderStack(stack: Stack, generator: LayerName, templatesD
   return tree;
 }
 
-function readTemplate(dir: string, name: string, cache: Map<string, string>): string {
-  let source = cache.get(name);
-  if (source === undefined) {
-    source = readFileSync(join(dir, name), 'utf8');
-    cache.set(name, source);
+let env: TemplateEnv | undefined;
+/** Templates are files of the installed package: compile each once per process. */
+const compiled = new Map<string, (context: object) => string>();
+
+function compiledTemplate(dir: string, name: string): (context: object) => string {
+  const key = `${dir}\0${name}`;
+  let fn = compiled.get(key);
+  if (fn === undefined) {
+    const source = readFileSync(join(dir, name), 'utf8');
+    const templateEnv = (env ??= createTemplateEnv());
+    fn = compileTemplate(templateEnv, source, name);
+    compiled.set(key, fn);
   }
-  return source;
+  return fn;
 }
 
 export type { TemplateEnv };
