@@ -1,4 +1,3 @@
-import { execa } from 'execa';
 
 /**
  * Generated files with uncommitted changes (git status), or [] outside git.
@@ -7,6 +6,7 @@ import { execa } from 'execa';
  */
 export async function dirtyPaths(root: string, paths: readonly string[]): Promise<string[]> {
   if (paths.length === 0) return [];
+  const { execa } = await import('execa');
   const r = await execa('git', ['status', '--porcelain=v1', '-z', '--untracked-files=no', '--', ...paths], { cwd: root, reject: false });
   if (r.exitCode !== 0) return []; // not a repository, or no git: nothing to protect with
   return String(r.stdout)

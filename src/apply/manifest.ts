@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { validateAnswersObject } from '../answers/from-file.js';
+import { validateStoredAnswers } from '../answers/validate-object.js';
 import type { Answers } from '../answers/options.js';
 import { UserError } from '../errors.js';
 import { normalizeTreePath, type LayerName } from '../plan/tree.js';
@@ -28,7 +28,8 @@ export interface Manifest {
   manifestVersion: number;
   tool: string;
   version: string;
-  answers: Answers;
+  /** Partial when read from an older version: options added since take their defaults. */
+  answers: Partial<Answers>;
   files: Record<string, ManifestEntry>;
 }
 
@@ -75,7 +76,7 @@ export function parseManifest(data: unknown): Manifest {
   if (d['manifestVersion'] > MANIFEST_VERSION) {
     throw new UserError(`${MANIFEST_PATH} was written by a newer create-devops-stack (manifest v${String(d['manifestVersion'])}); run npx create-devops-stack@latest`);
   }
-  const answers = validateAnswersObject(d['answers'], MANIFEST_PATH) as Answers;
+  const answers = validateStoredAnswers(d['answers'], MANIFEST_PATH);
   const files: Record<string, ManifestEntry> = {};
   const rawFiles = d['files'];
   if (typeof rawFiles !== 'object' || rawFiles === null) return bad('files is missing');

@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
 
 export interface MergeResult {
   content: string;
@@ -14,6 +13,8 @@ export interface MergeResult {
  * come back with git-style markers. Returns null when git is not installed.
  */
 export async function merge3(ours: string, base: string, theirs: string, path: string): Promise<MergeResult | null> {
+  // Loaded on first merge only: most runs never merge.
+  const { execa } = await import('execa');
   const dir = mkdtempSync(join(tmpdir(), 'devops-stack-merge-'));
   try {
     const files = { ours: join(dir, 'ours'), base: join(dir, 'base'), theirs: join(dir, 'theirs') };

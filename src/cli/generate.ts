@@ -1,6 +1,5 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { readAnswersFile } from '../answers/from-file.js';
 import { OPTIONS, type Answers, type OptionName } from '../answers/options.js';
 import { resolveAnswers, type AnswerSource } from '../answers/resolve.js';
 import { applyPlan, nextManifest } from '../apply/apply-plan.js';
@@ -64,7 +63,10 @@ export async function runGenerate(opts: GenerateOptions, out: Output): Promise<E
   if (!opts.dryRun && recoverInterrupted(root)) out.err('An earlier run was interrupted while writing; its changes were undone.');
   const manifest = readManifest(root);
   if (opts.mode === 'upgrade') await guardUpgrade(root, manifest, opts);
-  const fileAnswers: Partial<Answers> = opts.answersFile ? readAnswersFile(opts.answersFile) : (manifest?.answers ?? {});
+  // The JSON Schema validator is only loaded for an --answers file.
+  const fileAnswers: Partial<Answers> = opts.answersFile
+    ? (await import('../answers/from-file.js')).readAnswersFile(opts.answersFile)
+    : (manifest?.answers ?? {});
   const fileLabel = opts.answersFile ? `--answers ${opts.answersFile}` : MANIFEST_PATH;
   const serviceDir = (opts.flags.serviceDir ?? fileAnswers.serviceDir) as string | undefined;
   const facts = detectRepoOnDisk(root, serviceDir === undefined ? {} : { serviceDir });

@@ -24,14 +24,19 @@ export interface WalkOptions {
  * Source files under `dir`, breadth-first (shallow files first, then by name),
  * so the likely entry files are seen before deep ones when the cap is hit.
  */
+/** Entries a walk may look at, matching or not: a repo with 20 000 data files must not slow detection down. */
+export const MAX_WALK_ENTRIES = 4000;
+
 export function walkFiles(files: RepoFiles, dir: string, opts: WalkOptions): string[] {
   const skip = new Set([...SKIP_DIRS, ...(opts.skip ?? [])]);
   const out: string[] = [];
+  let visited = 0;
   let level = [dir];
   for (let depth = 0; depth <= opts.maxDepth && level.length > 0; depth++) {
     const next: string[] = [];
     for (const d of level) {
       for (const name of files.list(d)) {
+        if (++visited > MAX_WALK_ENTRIES) return out;
         const path = joinPath(d, name);
         if (files.isDirectory(path)) {
           if (!skip.has(name) && !name.startsWith('.')) next.push(path);

@@ -36,7 +36,7 @@ export async function runCheck(dir: string, flags: { json?: boolean }, out: Outp
     files.set(path, content);
     if (blobId(content) !== entry.blob) drift.push({ path, state: 'edited' });
   }
-  const findings = await checkFiles(files, { language: manifest.answers.language });
+  const findings = await checkFiles(files, { language: manifest.answers.language ?? 'node' });
   if (detectGit(filesFromDisk(root)).owner === null) {
     findings.push({ path: MANIFEST_PATH, line: null, rule: 'stack/placeholder', message: 'no GitHub remote: OIDC subjects and runbook links use OWNER/REPO; add the remote (git remote add origin ...) and run upgrade', severity: 'warning' });
   }
