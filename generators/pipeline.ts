@@ -2,10 +2,10 @@ import type { LayerGenerator, RenderAction } from './layer.js';
 
 const DIR = 'pipeline/github-actions';
 
-/** GitHub Actions CI, deploy and rollback workflows, their scripts, Dependabot and the pipeline docs. */
+/** GitHub Actions CI, deploy, rollback and weekly upgrade workflows, their scripts, Dependabot and the pipeline docs. */
 export const pipelineLayer: LayerGenerator = {
   name: 'pipeline',
-  description: 'GitHub Actions CI, staged deploys, rollback and Dependabot',
+  description: 'GitHub Actions CI, staged deploys, rollback, weekly stack upgrades and Dependabot',
   options: ['language', 'cloud', 'runtime', 'environments', 'strategy', 'monitoring', 'ci', 'serviceDir', 'region', 'healthPath'],
   enabled: (stack) => stack.answers.ci === 'github-actions',
   actions: (stack) => {
@@ -26,6 +26,8 @@ export const pipelineLayer: LayerGenerator = {
       wf('_build.yml', f.build),
       wf('deploy.yml', f.deploy),
       wf('rollback.yml', f.rollback),
+      // Already prefixed: a workflow of this exact name is one we wrote (the plan refuses to clobber any other).
+      wf('devops-stack-upgrade.yml', 'devops-stack-upgrade.yml'),
       script(stack.pipeline.deployScript),
       script('smoke-test.sh'),
       script('integration-test.sh'),
