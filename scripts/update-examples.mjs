@@ -1,12 +1,13 @@
 // npm run examples: regenerate examples/<app>/expected/ — the stack generated
 // for each sample app, committed so reviewers can read the output and a test
 // can fail when templates change it without this being rerun.
-import { cpSync, mkdtempSync, readdirSync, rmSync, existsSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { EXAMPLE_ANSWERS } from './example-answers.mjs';
+import { listFiles } from './list-files.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const cli = join(root, 'dist', 'src', 'cli', 'main.js');
@@ -30,9 +31,3 @@ for (const [example, flags] of Object.entries(EXAMPLE_ANSWERS)) {
   console.log(`examples/${example}/expected: ${listFiles(expected).length} files`);
 }
 
-function listFiles(dir, base = dir) {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? listFiles(join(dir, e.name), base) : [relative(base, join(dir, e.name))],
-  ).sort();
-}

@@ -1,11 +1,11 @@
 import type { Answers } from '../answers/options.js';
-import { readdirSync, unlinkSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { changingEntries, type Plan, type PlanEntry } from '../plan/plan-types.js';
 import { blobId } from './blob-id.js';
 import { BASE_DIR, MANIFEST_PATH, MANIFEST_VERSION, basePath, serializeManifest, type Manifest } from './manifest.js';
 import { lstatOrNull } from './safe-path.js';
-import { Transaction, type FileOp } from './transaction.js';
+import { Transaction, tryUnlink, type FileOp } from './transaction.js';
 
 export interface ApplyResult {
   written: string[];
@@ -40,7 +40,11 @@ export function applyPlan(plan: Plan, manifest: Manifest): ApplyResult {
   const ops = opsForEntries(plan.entries);
   // Merge bases for the next upgrade, content-addressed and never rewritten.
   const bases = new Map<string, string>();
-  for (const e of plan.entries) if (e.generated !== null && e.kind !== 'keep') bases.set(basePath(blobId(e.generated)), e.generated);
+  // Named by the manifest's own blob ids, so every entry's base is the file it names.
+  for (const e of plan.entries) {
+    const recorded = manifest.files[e.path];
+    if (e.generated !== null && recorded) bases.set(basePath(recorded.blob), e.generated);
+  }
   for (const [path, content] of bases) {
     if (lstatOrNull(join(plan.root, path)) === null) ops.push({ path, content, mode: 0o644 });
   }
@@ -72,12 +76,4 @@ function collectGarbage(root: string, manifest: Manifest): void {
     return;
   }
   for (const name of names) if (/^[0-9a-f]{40}$/.test(name) && !keep.has(name)) tryUnlink(join(dir, name));
-}
-
-function tryUnlink(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch {
-    /* already gone */
-  }
 }

@@ -1,4 +1,4 @@
-import { lstatSync, realpathSync } from 'node:fs';
+import { lstatSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { UserError } from '../errors.js';
 
@@ -36,4 +36,11 @@ export function lstatOrNull(path: string): ReturnType<typeof lstatSync> | null {
   } catch {
     return null;
   }
+}
+
+/** A file's text inside the target, or null when absent; refuses symlinks and paths leaving the root. */
+export function readInside(root: string, rel: string): string | null {
+  const abs = resolveInside(root, rel);
+  if (lstatOrNull(abs) === null) return null;
+  return readFileSync(abs, 'utf8');
 }

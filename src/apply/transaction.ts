@@ -163,7 +163,8 @@ function removeEmptyParents(root: string, dir: string): void {
   }
 }
 
-function tryUnlink(path: string): void {
+/** Removes a file if it is there. */
+export function tryUnlink(path: string): void {
   try {
     unlinkSync(path);
   } catch {

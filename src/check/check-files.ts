@@ -25,10 +25,11 @@ const isPrometheusConfig = (p: string) => /^monitoring\/prometheus\/prometheus\.
 export async function checkFiles(files: ReadonlyMap<string, string>, opts: { language: Language }): Promise<Finding[]> {
   const findings: Finding[] = [];
   const paths = [...files.keys()].sort();
+  const clean = (p: string) => !hasConflictMarkers(files.get(p)!);
   for (const p of paths) {
     const content = files.get(p)!;
     // Unresolved merge markers make most files unparseable: report that alone.
-    if (/^<{7} /m.test(content)) {
+    if (!clean(p)) {
       findings.push({ path: p, line: null, rule: 'stack/conflict-markers', message: 'unresolved merge conflict markers', severity: 'error' });
       continue;
     }
@@ -39,7 +40,6 @@ export async function checkFiles(files: ReadonlyMap<string, string>, opts: { lan
       findings.push(...checkRunbookLinks(p, content, { has: (x) => files.has(x) }));
     }
   }
-  const clean = (p: string) => !/^<{7} /m.test(files.get(p)!);
   const workflows = paths.filter(isWorkflow).filter(clean).map((p) => [p, files.get(p)!] as [string, string]);
   if (workflows.length > 0) findings.push(...(await checkWorkflowsIsolated(workflows)));
   const tf = new Map(paths.filter((p) => p.endsWith('.tf') && clean(p)).map((p) => [p, files.get(p)!]));
@@ -52,6 +52,11 @@ export async function checkFiles(files: ReadonlyMap<string, string>, opts: { lan
   };
   if (prom.rules.length + prom.alertmanager.length > 0) findings.push(...(await runPromtool(files, prom)));
   return findings;
+}
+
+/** git-style markers left by a conflicting merge (`<<<<<<< path (yours)`). */
+function hasConflictMarkers(content: string): boolean {
+  return /^<{7} /m.test(content);
 }
 
 /** checkWorkflow in a worker thread (see workflow-worker.ts for why). */

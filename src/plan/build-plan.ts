@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { blobId } from '../apply/blob-id.js';
 import { basePath, type Manifest } from '../apply/manifest.js';
 import { merge3 } from '../apply/merge3.js';
-import { lstatOrNull, resolveInside } from '../apply/safe-path.js';
+import { readInside as readTarget } from '../apply/safe-path.js';
 import type { Plan, PlanEntry } from './plan-types.js';
 import type { LayerName, Tree } from './tree.js';
 
@@ -93,11 +92,4 @@ async function planMerge(root: string, entry: PlanEntry, ours: string, theirs: s
 function applyPolicy(entry: PlanEntry, policy: ConflictPolicy): void {
   if (policy === 'keep') Object.assign(entry, { kind: 'keep', after: entry.before });
   else if (policy === 'overwrite') entry.kind = 'update';
-}
-
-/** The file's text, or null when absent. Refuses symlinks and paths leaving the root. */
-function readTarget(root: string, rel: string): string | null {
-  const abs = resolveInside(root, rel);
-  if (lstatOrNull(abs) === null) return null;
-  return readFileSync(abs, 'utf8');
 }

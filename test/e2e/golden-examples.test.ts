@@ -1,17 +1,14 @@
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM module shared with scripts/update-examples.mjs
 import { EXAMPLE_ANSWERS } from '../../scripts/example-answers.mjs';
+// @ts-expect-error plain ESM module shared with scripts/update-examples.mjs
+import { listFiles as listAny } from '../../scripts/list-files.mjs';
 import { runCli } from '../helpers/run-cli.js';
 import { EXAMPLES_DIR, exampleCopy } from '../helpers/testdir.js';
 
-function listFiles(dir: string, base = dir): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) => (e.isDirectory() ? listFiles(join(dir, e.name), base) : [relative(base, join(dir, e.name))]))
-    .sort();
-}
+const listFiles = listAny as (dir: string) => string[];
 
 describe.each(Object.entries(EXAMPLE_ANSWERS as Record<string, string[]>))('golden stack for examples/%s', (example, flags) => {
   it('matches what the templates generate today (npm run examples regenerates it)', async () => {

@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 
 import { blobId } from '../../apply/blob-id.js';
 import { MANIFEST_PATH, readManifest } from '../../apply/manifest.js';
-import { lstatOrNull, resolveInside } from '../../apply/safe-path.js';
+import { readInside } from '../../apply/safe-path.js';
 import { checkFiles } from '../../check/check-files.js';
 import type { Finding } from '../../check/types.js';
 import { detectGit } from '../../detect/git-remote.js';
@@ -27,12 +26,11 @@ export async function runCheck(dir: string, flags: { json?: boolean }, out: Outp
   const files = new Map<string, string>();
   const drift: Drift[] = [];
   for (const [path, entry] of Object.entries(manifest.files)) {
-    const abs = resolveInside(root, path);
-    if (lstatOrNull(abs) === null) {
+    const content = readInside(root, path);
+    if (content === null) {
       drift.push({ path, state: 'deleted' });
       continue;
     }
-    const content = readFileSync(abs, 'utf8');
     files.set(path, content);
     if (blobId(content) !== entry.blob) drift.push({ path, state: 'edited' });
   }
