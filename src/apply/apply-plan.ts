@@ -5,7 +5,7 @@ import { changingEntries, type Plan, type PlanEntry } from '../plan/plan-types.j
 import { blobId } from './blob-id.js';
 import { BASE_DIR, MANIFEST_PATH, MANIFEST_VERSION, basePath, serializeManifest, type Manifest } from './manifest.js';
 import { lstatOrNull } from './safe-path.js';
-import { Transaction, tryUnlink, type FileOp } from './transaction.js';
+import { Transaction, type FileOp } from './transaction.js';
 
 export interface ApplyResult {
   written: string[];
@@ -48,6 +48,8 @@ export function applyPlan(plan: Plan, manifest: Manifest): ApplyResult {
   for (const [path, content] of bases) {
     if (lstatOrNull(join(plan.root, path)) === null) ops.push({ path, content, mode: 0o644 });
   }
+  // Base copies no entry refers to any more go in the same transaction: a crash never leaves half of them.
+  for (const path of garbage(plan.root, manifest)) ops.push({ path, content: null, mode: 0o644 });
   ops.push({ path: MANIFEST_PATH, content: serializeManifest(manifest), mode: 0o644 });
   const tx = new Transaction(plan.root);
   try {
@@ -58,22 +60,20 @@ export function applyPlan(plan: Plan, manifest: Manifest): ApplyResult {
     throw e;
   }
   tx.finish();
-  collectGarbage(plan.root, manifest);
   return {
     written: ops.filter((o) => o.content !== null && o.path !== MANIFEST_PATH && !o.path.startsWith(`${BASE_DIR}/`)).map((o) => o.path),
-    deleted: ops.filter((o) => o.content === null).map((o) => o.path),
+    deleted: ops.filter((o) => o.content === null && !o.path.startsWith(`${BASE_DIR}/`)).map((o) => o.path),
   };
 }
 
-/** Removes base copies no manifest entry refers to any more. */
-function collectGarbage(root: string, manifest: Manifest): void {
+/** Base copies no manifest entry refers to any more. */
+function garbage(root: string, manifest: Manifest): string[] {
   const keep = new Set(Object.values(manifest.files).map((f) => f.blob));
-  const dir = join(root, BASE_DIR);
   let names: string[] = [];
   try {
-    names = readdirSync(dir);
+    names = readdirSync(join(root, BASE_DIR));
   } catch {
-    return;
+    return [];
   }
-  for (const name of names) if (/^[0-9a-f]{40}$/.test(name) && !keep.has(name)) tryUnlink(join(dir, name));
+  return names.filter((name) => /^[0-9a-f]{40}$/.test(name) && !keep.has(name)).map((name) => `${BASE_DIR}/${name}`);
 }

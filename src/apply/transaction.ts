@@ -3,8 +3,14 @@ import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, realpathSync, 
 import { basename, dirname, join, relative } from 'node:path';
 import { lstatOrNull, resolveInside } from './safe-path.js';
 
-/** Written before the first rename, deleted once every rename is done (the commit point). */
+/**
+ * Written before anything else (staging included) and renamed to
+ * COMMITTED_PATH once every rename is done (the commit point): a crash before
+ * it is undone, a crash after it is completed.
+ */
 export const JOURNAL_PATH = '.devops-stack/journal.json';
+/** The journal after the commit point: only the originals kept aside remain to be dropped. */
+export const COMMITTED_PATH = '.devops-stack/journal.committed.json';
 
 /** One file operation: write `content` at `path`, or delete it when content is null. */
 export interface FileOp {
@@ -31,20 +37,25 @@ interface JournalEntry {
 const tmpName = (rel: string, tag: string): string => join(dirname(rel), `.${basename(rel)}.devops-stack-${tag}-${randomBytes(4).toString('hex')}`);
 
 /**
- * Staged writes inside the target, made visible by rename. Until the journal
- * is removed, a failure (or, via recoverInterrupted, a crash) restores the
- * target exactly; after it, the new state is final.
+ * Staged writes inside the target, made visible by rename. The journal,
+ * listing every temp file, backup and folder this transaction may create, is
+ * on disk before any of them: until the commit point a failure (or, via
+ * recoverInterrupted, a crash) restores the target exactly; after it, the new
+ * state is final.
  */
 export class Transaction {
   readonly root: string;
   readonly #entries: JournalEntry[] = [];
-  readonly #createdDirs: string[] = [];
-  #renamed = 0;
+  readonly #contents = new Map<JournalEntry, { content: string; mode: number }>();
+  /** Folders to create (shallowest first), none of which exist yet. */
+  readonly #dirs: string[] = [];
+  #journaled = false;
 
   constructor(root: string) {
     this.root = realpathSync(root);
   }
 
+  /** Records one operation; nothing is written before commit(). */
   stage(op: FileOp): void {
     const abs = resolveInside(this.root, op.path);
     const rel = relative(this.root, abs);
@@ -53,47 +64,60 @@ export class Transaction {
       this.#entries.push({ path: rel, tmp: null, backup });
       return;
     }
-    this.#mkdirs(dirname(abs));
-    const tmp = tmpName(rel, 'new');
-    writeDurable(join(this.root, tmp), op.content, op.mode);
-    this.#entries.push({ path: rel, tmp, backup });
+    this.#planDirs(dirname(abs));
+    const entry: JournalEntry = { path: rel, tmp: tmpName(rel, 'new'), backup };
+    this.#entries.push(entry);
+    this.#contents.set(entry, { content: op.content, mode: op.mode });
   }
 
   commit(): void {
-    this.#mkdirs(dirname(join(this.root, JOURNAL_PATH)));
-    const dirs = this.#createdDirs.map((d) => relative(this.root, d));
-    writeDurable(join(this.root, JOURNAL_PATH), `${JSON.stringify({ entries: this.#entries, dirs } satisfies Journal, null, 1)}\n`, 0o644, true);
+    const journalDir = dirname(join(this.root, JOURNAL_PATH));
+    this.#planDirs(journalDir);
+    // The journal's own folder first: the journal lists it, so undo removes it too.
+    const own = this.#dirs.filter((d) => journalDir === d || journalDir.startsWith(`${d}/`));
+    for (const d of own) mkdirSync(d);
+    const journal: Journal = { entries: this.#entries, dirs: this.#dirs.map((d) => relative(this.root, d)) };
+    writeDurable(join(this.root, JOURNAL_PATH), `${JSON.stringify(journal, null, 1)}\n`, 0o644, true);
+    this.#journaled = true;
+    for (const d of this.#dirs) if (!own.includes(d)) mkdirSync(d);
+    for (const e of this.#entries) {
+      const staged = this.#contents.get(e);
+      if (e.tmp && staged) writeDurable(join(this.root, e.tmp), staged.content, staged.mode);
+    }
     for (const e of this.#entries) {
       const abs = join(this.root, e.path);
       if (e.backup) renameSync(abs, join(this.root, e.backup));
       if (e.tmp) renameSync(join(this.root, e.tmp), abs);
-      this.#renamed++;
     }
-    unlinkSync(join(this.root, JOURNAL_PATH));
+    renameSync(join(this.root, JOURNAL_PATH), join(this.root, COMMITTED_PATH));
   }
 
   rollback(): void {
-    undo(this.root, this.#entries);
+    if (this.#journaled) undo(this.root, this.#entries);
     tryUnlink(join(this.root, JOURNAL_PATH));
-    for (const dir of this.#createdDirs.reverse()) tryRmdir(dir);
+    for (const dir of [...this.#dirs].reverse()) tryRmdir(dir);
   }
 
-  /** Drops the originals kept for rollback, and folders left empty by deletions. */
+  /** Drops the originals kept for rollback, and folders left empty by deletions; then the journal. */
   finish(): void {
-    for (const e of this.#entries) {
-      if (e.backup) tryUnlink(join(this.root, e.backup));
-      if (!e.tmp) removeEmptyParents(this.root, dirname(join(this.root, e.path)));
-    }
+    complete(this.root, this.#entries);
   }
 
-  #mkdirs(dir: string): void {
+  /** Notes the missing folders above `dir`, shallowest first, without creating them. */
+  #planDirs(dir: string): void {
     const missing: string[] = [];
-    for (let d = dir; lstatOrNull(d) === null; d = dirname(d)) missing.unshift(d);
-    for (const d of missing) {
-      mkdirSync(d);
-      this.#createdDirs.push(d);
-    }
+    for (let d = dir; lstatOrNull(d) === null && !this.#dirs.includes(d); d = dirname(d)) missing.unshift(d);
+    this.#dirs.push(...missing);
   }
+}
+
+/** After the commit point: removes the backups and the folders deletions emptied, then the journal. */
+function complete(root: string, entries: readonly JournalEntry[]): void {
+  for (const e of entries) {
+    if (e.backup) tryUnlink(join(root, e.backup));
+    if (!e.tmp) removeEmptyParents(root, dirname(join(root, e.path)));
+  }
+  tryUnlink(join(root, COMMITTED_PATH));
 }
 
 /** Restores each entry's original: remove what was renamed in, put the backup back, drop staged files. */
@@ -111,31 +135,48 @@ function undo(root: string, entries: readonly JournalEntry[]): void {
 
 /**
  * After a killed apply: if a journal is left, put every file back as it was
- * before that apply. Called at the start of every command that writes.
- * Returns true when something was recovered.
+ * before that apply; if the apply had passed its commit point, finish it.
+ * Called at the start of every command that writes. Returns true when
+ * changes were undone.
  */
 export function recoverInterrupted(root: string): boolean {
-  const journal = join(root, JOURNAL_PATH);
-  let text: string;
-  try {
-    text = readFileSync(journal, 'utf8');
-  } catch {
+  const real = realpathSync(root);
+  const committed = readJournal(real, COMMITTED_PATH);
+  if (committed !== null) {
+    complete(real, committed.entries);
     return false;
   }
-  let journalData: Journal = { entries: [], dirs: [] };
+  const journal = readJournal(real, JOURNAL_PATH);
+  if (journal === null) {
+    // Killed between creating the journal's folder and writing the journal.
+    tryRmdir(dirname(join(real, JOURNAL_PATH)));
+    return false;
+  }
+  undo(real, journal.entries);
+  unlinkSync(join(real, JOURNAL_PATH));
+  // Deepest first; a folder the user has put something in since is not empty and stays.
+  for (const d of [...journal.dirs].reverse()) tryRmdir(join(real, d));
+  tryRmdir(dirname(join(real, JOURNAL_PATH)));
+  return true;
+}
+
+/** A journal's safe entries, or null when there is none. One cut short was written before anything else happened: empty. */
+function readJournal(real: string, rel: string): Journal | null {
+  let text: string;
+  try {
+    text = readFileSync(join(real, rel), 'utf8');
+  } catch {
+    return null;
+  }
+  let data: Journal = { entries: [], dirs: [] };
   try {
     const parsed = JSON.parse(text) as Partial<Journal>;
-    journalData = { entries: (parsed.entries ?? []).filter(isSafeEntry), dirs: (parsed.dirs ?? []).filter((d) => isSafeRelative(d)) };
+    data = { entries: (parsed.entries ?? []).filter(isSafeEntry), dirs: (parsed.dirs ?? []).filter((d) => isSafeRelative(d)) };
   } catch {
-    // A journal cut short was never acted on: the renames start after it is complete and synced.
+    // Cut short: nothing was staged or renamed yet (all of that comes after it is complete and synced).
   }
-  const real = realpathSync(root);
-  for (const e of journalData.entries) for (const p of [e.path, e.tmp, e.backup]) if (p) resolveInside(real, p);
-  undo(real, journalData.entries);
-  unlinkSync(journal);
-  // Deepest first; a folder the user has put something in since is not empty and stays.
-  for (const d of [...journalData.dirs].reverse()) tryRmdir(join(real, d));
-  return true;
+  for (const e of data.entries) for (const p of [e.path, e.tmp, e.backup]) if (p) resolveInside(real, p);
+  return data;
 }
 
 function isSafeRelative(v: unknown): v is string {

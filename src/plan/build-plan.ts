@@ -46,7 +46,10 @@ export async function buildPlan(root: string, tree: Tree, manifest: Manifest | n
     } else {
       entry.kind = 'conflict';
       entry.reason = 'a file that create-devops-stack did not generate is in the way';
-      applyPolicy(entry, opts.onConflict);
+      // upgrade writes conflicts: never over a file of the user's (e.g. an orphan
+      // we generate again), but with markers around both versions (empty base).
+      if (opts.mode === 'upgrade' && opts.onConflict === 'fail') entry.after = (await merge3(before, '', file.content, path))?.content ?? before;
+      else applyPolicy(entry, opts.onConflict);
     }
     entries.push(entry);
   }

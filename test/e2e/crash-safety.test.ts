@@ -3,6 +3,7 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { recoverInterrupted } from '../../src/apply/transaction.js';
 import { runCli } from '../helpers/run-cli.js';
+import { leftovers } from '../helpers/stack-fixture.js';
 import { exampleCopy, snapshotDir } from '../helpers/testdir.js';
 
 const CRASH = join(import.meta.dirname, '..', 'helpers', 'crash-apply.mjs');
@@ -11,7 +12,6 @@ async function crashAt(n: number, args: string[]) {
   return execa(process.execPath, [CRASH, String(n), ...args], { reject: false, env: { NO_COLOR: '1', COUNT_RENAMES: '1' } });
 }
 
-const leftovers = (snap: Record<string, string>) => Object.keys(snap).filter((p) => /devops-stack-(new|old)-|journal\.json/.test(p));
 
 describe('crash safety', () => {
   it('a kill after any rename of an apply leaves the target recoverable to exactly its previous state', async () => {
