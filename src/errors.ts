@@ -21,6 +21,15 @@ export class CancelledError extends Error {
   }
 }
 
+/*
+ * By name rather than instanceof: the published bundle evaluates the commands
+ * apart from main.ts (scripts/bundle.mjs), so each side has its own copy of
+ * these classes.
+ */
 export function isUserError(e: unknown): e is UserError {
-  return e instanceof UserError;
+  return e instanceof Error && e.name === 'UserError';
+}
+
+export function isCancelled(e: unknown): e is CancelledError {
+  return e instanceof Error && e.name === 'CancelledError';
 }

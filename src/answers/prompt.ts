@@ -1,4 +1,6 @@
-import { confirm, input, select } from '@inquirer/prompts';
+import confirm from '@inquirer/confirm';
+import input from '@inquirer/input';
+import select from '@inquirer/select';
 import { CancelledError } from '../errors.js';
 import type { AskFn } from './resolve.js';
 import { parseFlagValue, valueError } from './validate-value.js';
@@ -33,7 +35,7 @@ async function cancellable<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (e) {
-    // @inquirer/prompts throws ExitPromptError on Ctrl-C.
+    // @inquirer prompts throw ExitPromptError on Ctrl-C.
     if (e instanceof Error && e.name === 'ExitPromptError') throw new CancelledError();
     throw e;
   }

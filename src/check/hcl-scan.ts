@@ -2,7 +2,7 @@
  * A small line scanner for HCL source: tells, per line, where code is (as
  * opposed to strings and comments), the net bracket change, and the first
  * `=` attribute assignment. Enough to check `terraform fmt` layout without
- * terraform; the real parse is @cdktf/hcl2json's job.
+ * terraform; the real parse is tree-sitter's (hcl-parse.ts).
  */
 export interface ScannedLine {
   text: string;

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../package-root.js';
 import { checkHclFormat } from './hcl-format.js';
 import { parseHcl, type HclJson } from './hcl-parse.js';
+import { HclSyntaxError } from './hcl-tree-sitter.js';
 import { checkReferences, collectDecls, type ModuleDecls } from './hcl-refs.js';
 import { checkSchema, loadProviderSchemas, type ProviderSchema } from './hcl-schema.js';
 import type { Finding } from './types.js';
@@ -19,7 +20,7 @@ const dirOf = (p: string) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) :
 
 /**
  * Validates a set of .tf files (path relative to the target root -> content):
- * each parses with the real HCL parser, is in `terraform fmt` form, every
+ * each parses (tree-sitter-hcl, with hclsyntax's layout rules), is in `terraform fmt` form, every
  * reference resolves within its module directory (and module calls match the
  * called module's variables and outputs), and every resource/data source/
  * provider block fits the provider schema. Other paths are ignored.
@@ -33,7 +34,7 @@ export async function checkHcl(files: ReadonlyMap<string, string>, schemas: Read
     try {
       json = await parseHcl(path, source);
     } catch (e) {
-      findings.push({ path, line: null, rule: 'hcl/parse', message: String((e as Error).message ?? e).split('\n')[0] ?? 'parse error', severity: 'error' });
+      findings.push({ path, line: e instanceof HclSyntaxError ? e.line : null, rule: 'hcl/parse', message: String((e as Error).message ?? e).split('\n')[0] ?? 'parse error', severity: 'error' });
       continue;
     }
     findings.push(...checkHclFormat(path, source), ...checkSchema(path, json, schemas));

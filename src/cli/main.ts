@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 import { Command, CommanderError, Option } from 'commander';
-import { CancelledError, isUserError } from '../errors.js';
+import { isCancelled, isUserError, UserError } from '../errors.js';
 import { TOOL_NAME, TOOL_VERSION } from '../package-root.js';
 import { addOptionFlags, optionFlags } from './flags.js';
+import { loadCommands } from './load-commands.js';
 import { createOutput, type Output } from './output.js';
 
 /**
@@ -38,7 +39,7 @@ function output(flags: CommonFlags): Output {
 }
 
 async function generate(dir: string, flags: CommonFlags, generator: 'stack' | (typeof LAYER_NAMES)[number], mode: 'init' | 'upgrade'): Promise<number> {
-  const { runGenerate } = await import('./generate.js');
+  const { runGenerate } = await loadCommands();
   const interactive = !flags.yes && !flags.json && process.stdin.isTTY === true && process.stdout.isTTY === true;
   return runGenerate(
     {
@@ -82,7 +83,6 @@ export function buildProgram(setExit: (code: number) => void): Command {
       .argument('<layer>', LAYER_NAMES.join(' | '))
       .argument('[dir]', 'target repository', '.'),
   ).action(async (layer: string, dir: string, _o, cmd: Command) => {
-    const { UserError } = await import('../errors.js');
     if (!(LAYER_NAMES as readonly string[]).includes(layer)) throw new UserError(`add: unknown layer '${layer}' (choose ${LAYER_NAMES.join(', ')})`);
     setExit(await generate(dir, cmd.optsWithGlobals(), layer as (typeof LAYER_NAMES)[number], 'init'));
   });
@@ -102,7 +102,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--json', 'print RepoFacts as JSON')
     .option('--service-dir <path>', 'the service directory inside a monorepo')
     .action(async (dir: string, _o, cmd: Command) => {
-      const { runDetect } = await import('./commands/detect.js');
+      const { runDetect } = await loadCommands();
       setExit(runDetect(dir, cmd.optsWithGlobals(), output(cmd.optsWithGlobals())));
     });
   program
@@ -111,7 +111,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .argument('[dir]', 'target repository', '.')
     .option('--json', 'print findings and drift as JSON')
     .action(async (dir: string, _o, cmd: Command) => {
-      const { runCheck } = await import('./commands/check.js');
+      const { runCheck } = await loadCommands();
       setExit(await runCheck(dir, cmd.optsWithGlobals(), output(cmd.optsWithGlobals())));
     });
   return program;
@@ -132,7 +132,7 @@ export async function main(argv: string[]): Promise<number> {
       err(e.message.replace(/^error: /, ''));
       return 1;
     }
-    if (e instanceof CancelledError) {
+    if (isCancelled(e)) {
       err(e.message);
       return 130;
     }

@@ -75,7 +75,20 @@ export function renderTemplate(env: TemplateEnv, source: string, context: object
 
 /** Compiles once; the returned function renders any context, naming the template in errors. */
 export function compileTemplate(env: TemplateEnv, source: string, name = 'template'): (context: object) => string {
-  const template = env.compile(source, COMPILE_OPTIONS);
+  return namedTemplate(env.compile(source, COMPILE_OPTIONS), name);
+}
+
+/**
+ * The same from the source of a spec made by `Handlebars.precompile(source,
+ * COMPILE_OPTIONS)` at build time: evaluated here the way Handlebars.compile
+ * evaluates the code it generates.
+ */
+export function templateFromSpec(env: TemplateEnv, specSource: string, name: string): (context: object) => string {
+  const spec = new Function(`return ${specSource};`)() as Parameters<TemplateEnv['template']>[0];
+  return namedTemplate(env.template(spec), name);
+}
+
+function namedTemplate(template: (context: object) => string, name: string): (context: object) => string {
   return (context) => {
     try {
       return template(context);

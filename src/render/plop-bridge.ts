@@ -6,7 +6,8 @@ import type { RenderAction } from '../../generators/layer.js';
 import { TEMPLATES_DIR } from '../package-root.js';
 import { Tree, type LayerName } from '../plan/tree.js';
 import type { Stack } from '../stack/types.js';
-import { compileTemplate, createTemplateEnv, type TemplateEnv } from './handlebars-env.js';
+import { compileTemplate, createTemplateEnv, templateFromSpec, type TemplateEnv } from './handlebars-env.js';
+import { PRECOMPILED } from './precompiled-templates.js';
 
 type TaggedAction = RenderAction & { layer: LayerName };
 
@@ -43,9 +44,9 @@ function compiledTemplate(dir: string, name: string): (context: object) => strin
   const key = `${dir}\0${name}`;
   let fn = compiled.get(key);
   if (fn === undefined) {
-    const source = readFileSync(join(dir, name), 'utf8');
     const templateEnv = (env ??= createTemplateEnv());
-    fn = compileTemplate(templateEnv, source, name);
+    const spec = dir === TEMPLATES_DIR ? PRECOMPILED[name] : undefined;
+    fn = spec !== undefined ? templateFromSpec(templateEnv, spec, name) : compileTemplate(templateEnv, readFileSync(join(dir, name), 'utf8'), name);
     compiled.set(key, fn);
   }
   return fn;
