@@ -1,4 +1,4 @@
-// npm run bench: how fast the built CLI (dist/) is, compared with starting
+// npm run bench: how fast the published CLI (dist/create-devops-stack.mjs) is, compared with starting
 // Node itself. A report, not a gate: it exits 0 whatever the numbers, and 1
 // only when a measured command itself fails.
 //
@@ -30,7 +30,8 @@ import { cpus } from 'node:os';
 import { freshApp, generatedApp, tempDir } from './bench-fixtures.mjs';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
-const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
+// The published entry point (package.json bin): the single-file bundle.
+const CLI = join(ROOT, 'dist', 'create-devops-stack.mjs');
 const EXAMPLE = join(ROOT, 'examples', 'node-express');
 const GNU_TIME = '/usr/bin/time';
 const BIG_REPO_FILES = 20_000;

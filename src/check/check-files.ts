@@ -1,7 +1,4 @@
-import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import type { Language } from '../answers/options.js';
-import { PACKAGE_ROOT } from '../package-root.js';
 import { checkDockerfile } from './dockerfile.js';
 import { checkDockerignore } from './dockerignore.js';
 import { checkHcl } from './hcl.js';
@@ -9,6 +6,7 @@ import { checkRulesFile } from './promql.js';
 import { runPromtool } from './promtool.js';
 import { checkRunbookLinks } from './runbook-links.js';
 import type { Finding } from './types.js';
+import { checkWorkflow } from './workflow.js';
 
 const isWorkflow = (p: string) => /^\.github\/workflows\/[^/]+\.ya?ml$/.test(p);
 const isRules = (p: string) => /^monitoring\/prometheus\/(rules|managed)\/[^/]+\.ya?ml$/.test(p);
@@ -41,7 +39,7 @@ export async function checkFiles(files: ReadonlyMap<string, string>, opts: { lan
     }
   }
   const workflows = paths.filter(isWorkflow).filter(clean).map((p) => [p, files.get(p)!] as [string, string]);
-  if (workflows.length > 0) findings.push(...(await checkWorkflowsIsolated(workflows)));
+  for (const [p, content] of workflows) findings.push(...(await checkWorkflow(p, content)));
   const tf = new Map(paths.filter((p) => p.endsWith('.tf') && clean(p)).map((p) => [p, files.get(p)!]));
   if (tf.size > 0) findings.push(...(await checkHcl(tf)));
   const prom = {
@@ -57,15 +55,4 @@ export async function checkFiles(files: ReadonlyMap<string, string>, opts: { lan
 /** git-style markers left by a conflicting merge (`<<<<<<< path (yours)`). */
 function hasConflictMarkers(content: string): boolean {
   return /^<{7} /m.test(content);
-}
-
-/** checkWorkflow in a worker thread (see workflow-worker.ts for why). */
-function checkWorkflowsIsolated(workflows: Array<[string, string]>): Promise<Finding[]> {
-  // The worker is always the compiled file: `npm test` builds before testing.
-  const worker = new Worker(join(PACKAGE_ROOT, 'dist', 'src', 'check', 'workflow-worker.js'), { workerData: workflows });
-  return new Promise((resolve, reject) => {
-    worker.once('message', (f: Finding[]) => resolve(f));
-    worker.once('error', reject);
-    worker.once('exit', (code) => code !== 0 && reject(new Error(`workflow checker exited with ${code}`)));
-  });
 }

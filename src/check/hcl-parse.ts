@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Language, Parser, type Node } from 'web-tree-sitter';
 import { cstToJson, HclSyntaxError, kids } from './hcl-tree-sitter.js';
 import { wasmFile } from './wasm-assets.js';
@@ -12,7 +13,8 @@ const hclParser = () =>
   (parser ??= (async () => {
     await Parser.init({ locateFile: () => wasmFile('tree-sitter.wasm') });
     const p = new Parser();
-    p.setLanguage(await Language.load(wasmFile('tree-sitter-hcl.wasm')));
+    // Bytes, not a path: web-tree-sitter would read a path with import(), which the bundle's lazily compiled code lacks.
+    p.setLanguage(await Language.load(readFileSync(wasmFile('tree-sitter-hcl.wasm'))));
     return p;
   })());
 

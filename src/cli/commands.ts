@@ -1,8 +1,6 @@
 /**
- * Everything main.ts runs after parsing arguments: the commands and, through
- * them, detection, templates, plan, apply and the validators. Loaded through
- * load-commands.ts, so `--help` and argument errors never load it.
+ * What main.ts runs after parsing arguments, except `check` (see
+ * load-commands.ts): detection, answers, templates, plan and apply.
  */
 export { runGenerate } from './generate.js';
 export { runDetect } from './commands/detect.js';
-export { runCheck } from './commands/check.js';

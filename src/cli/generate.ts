@@ -1,5 +1,3 @@
-import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { OPTIONS, type Answers, type OptionName } from '../answers/options.js';
 import { resolveAnswers, type AnswerSource } from '../answers/resolve.js';
 import { applyPlan, nextManifest } from '../apply/apply-plan.js';
@@ -16,6 +14,7 @@ import type { LayerName } from '../plan/tree.js';
 import { renderStack } from '../render/plop-bridge.js';
 import { buildStack } from '../stack/build-stack.js';
 import type { Output } from './output.js';
+import { targetDir } from './target-dir.js';
 import { planJson, renderPlan } from './render-plan.js';
 
 export interface GenerateOptions {
@@ -39,19 +38,6 @@ export interface GenerateOptions {
 export type ExitCode = 0 | 1 | 2;
 
 const ALL_LAYERS: readonly LayerName[] = ['docker', 'pipeline', 'infra', 'monitoring', 'stack'];
-
-/** The target directory, which must exist and be a directory. */
-export function targetDir(dir: string): string {
-  const root = resolve(dir);
-  let isDir = false;
-  try {
-    isDir = statSync(root).isDirectory();
-  } catch {
-    throw new UserError(`${dir}: no such directory`);
-  }
-  if (!isDir) throw new UserError(`${dir} is not a directory`);
-  return root;
-}
 
 /**
  * init / add / upgrade share this path: answers -> detect -> Stack -> Tree ->

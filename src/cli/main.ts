@@ -3,7 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { isCancelled, isUserError, UserError } from '../errors.js';
 import { TOOL_NAME, TOOL_VERSION } from '../package-root.js';
 import { addOptionFlags, optionFlags } from './flags.js';
-import { loadCommands } from './load-commands.js';
+import { loadCheck, loadCommands } from './load-commands.js';
 import { createOutput, type Output } from './output.js';
 
 /**
@@ -111,7 +111,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .argument('[dir]', 'target repository', '.')
     .option('--json', 'print findings and drift as JSON')
     .action(async (dir: string, _o, cmd: Command) => {
-      const { runCheck } = await loadCommands();
+      const { runCheck } = await loadCheck();
       setExit(await runCheck(dir, cmd.optsWithGlobals(), output(cmd.optsWithGlobals())));
     });
   return program;

@@ -7,7 +7,7 @@ import { TEMPLATES_DIR } from '../package-root.js';
 import { Tree, type LayerName } from '../plan/tree.js';
 import type { Stack } from '../stack/types.js';
 import { compileTemplate, createTemplateEnv, templateFromSpec, type TemplateEnv } from './handlebars-env.js';
-import { PRECOMPILED } from './precompiled-templates.js';
+import { precompiledSpec } from './precompiled-templates.js';
 
 type TaggedAction = RenderAction & { layer: LayerName };
 
@@ -45,7 +45,7 @@ function compiledTemplate(dir: string, name: string): (context: object) => strin
   let fn = compiled.get(key);
   if (fn === undefined) {
     const templateEnv = (env ??= createTemplateEnv());
-    const spec = dir === TEMPLATES_DIR ? PRECOMPILED[name] : undefined;
+    const spec = dir === TEMPLATES_DIR ? precompiledSpec(name) : undefined;
     fn = spec !== undefined ? templateFromSpec(templateEnv, spec, name) : compileTemplate(templateEnv, readFileSync(join(dir, name), 'utf8'), name);
     compiled.set(key, fn);
   }

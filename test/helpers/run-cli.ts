@@ -10,9 +10,9 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the built binary without a TTY (as CI and scripts do). */
-export async function runCli(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
-  const r = await execa(process.execPath, [CLI, ...args], {
+/** Runs the built CLI (or `opts.cli`, e.g. an installed bundle) without a TTY, as CI and scripts do. */
+export async function runCli(args: string[], opts: { cwd?: string; env?: Record<string, string>; cli?: string } = {}): Promise<CliResult> {
+  const r = await execa(process.execPath, [opts.cli ?? CLI, ...args], {
     reject: false,
     ...(opts.cwd === undefined ? {} : { cwd: opts.cwd }),
     env: { NO_COLOR: '1', ...opts.env },

@@ -7,7 +7,7 @@ import type { Finding } from '../../check/types.js';
 import { detectGit } from '../../detect/git-remote.js';
 import { filesFromDisk } from '../../detect/repo-files.js';
 import { UserError } from '../../errors.js';
-import { targetDir } from '../generate.js';
+import { targetDir } from '../target-dir.js';
 import type { Output } from '../output.js';
 
 export interface Drift {

@@ -1,5 +1,5 @@
 import { detectRepoOnDisk } from '../../detect/index.js';
-import { targetDir } from '../generate.js';
+import { targetDir } from '../target-dir.js';
 import type { Output } from '../output.js';
 
 /** `detect [dir]`: RepoFacts as JSON (--json) or a short human summary. */
