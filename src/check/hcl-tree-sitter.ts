@@ -24,19 +24,45 @@ export const kids = (n: Node): Node[] => n.children.filter((c): c is Node => c !
 const isObj = (v: Json | undefined): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 const line = (n: Node) => n.startPosition.row + 1;
 
+/**
+ * A template as hclsyntax tokenizes it: literals (one per heredoc line),
+ * interpolations and directive markers, in source order. Strip markers and
+ * `<<-` flushing work on this flat list, before directives nest.
+ */
+type Tok =
+  | { kind: 'lit'; text: string }
+  | { kind: 'interp'; expr: Node | undefined }
+  | { kind: 'if'; cond: Node }
+  | { kind: 'for'; key: string | undefined; value: string; coll: Node }
+  | { kind: 'else' | 'endif' | 'endfor'; at: Node };
+
+/** Template parts after nesting: what hclsyntax's TemplateExpr holds. */
 type Part =
   | { kind: 'lit'; text: string }
-  | { kind: 'interp'; expr: Node | undefined; stripL: boolean; stripR: boolean }
-  | { kind: 'if'; cond: Node; then: Part[]; else: Part[]; stripL: boolean; stripR: boolean }
-  | { kind: 'for'; key: string | undefined; value: string; coll: Node; body: Part[]; stripL: boolean; stripR: boolean };
+  | { kind: 'interp'; expr: Node | undefined }
+  | { kind: 'if'; cond: Node; then: Part[]; else: Part[] }
+  | { kind: 'for'; key: string | undefined; value: string; coll: Node; body: Part[] };
 
-/** Backslash escapes of quoted strings; `$${` and `%%{` stay as written, as hcl2json left them. */
-function unescape(raw: string): string {
-  return raw.replace(/\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)/g, (_, e: string) => {
-    if (e.length > 1) return String.fromCodePoint(parseInt(e.slice(1), 16));
-    return ({ n: '\n', r: '\r', t: '\t', '"': '"', '\\': '\\' } as Record<string, string>)[e] ?? `\\${e}`;
+const ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', '"': '"', '\\': '\\' };
+
+/**
+ * A template literal's value: `$${` and `%%{` always, backslash escapes in
+ * quoted strings (hclsyntax's ParseStringLiteralToken). `line` places an
+ * escape of a character UTF-8 cannot encode.
+ */
+function unescape(raw: string, quoted: boolean, line: () => number): string {
+  const pattern = quoted ? /\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)|([$%])\2\{/g : /()([$%])\2\{/g;
+  return raw.replace(pattern, (all, e: string | undefined, intro: string | undefined) => {
+    if (intro) return `${intro}{`;
+    if (!e || e.length === 1) return (e && ESCAPES[e]) ?? all;
+    const code = parseInt(e.slice(1), 16);
+    if (code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) throw new HclSyntaxError(line(), `\\${e} is no character UTF-8 can encode`);
+    return String.fromCodePoint(code);
   });
 }
+
+/** hcl2json re-escapes template introducers in literal text, so they do not read as interpolations. */
+const escapeLiteral = (s: string) => s.replace(/([$%])\{/g, '$1$1{');
 
 /** `~` right after the opener strips before; `~` right before the closer strips after. */
 function strips(n: Node): { stripL: boolean; stripR: boolean } {
@@ -44,66 +70,146 @@ function strips(n: Node): { stripL: boolean; stripR: boolean } {
   return { stripL: c[1]?.type === 'strip_marker', stripR: c.length > 2 && c[c.length - 2]?.type === 'strip_marker' };
 }
 
+/**
+ * `<<-` heredocs drop the smallest indentation of the lines (hclsyntax's
+ * flushHeredocTemplateParts), counted on the tokens after stripping: a
+ * whitespace-only line does not count, a line that starts with an
+ * interpolation or directive counts as 0, and a line whose start a strip
+ * marker glued to the previous line is not a line start at all.
+ */
+function flush(toks: Tok[]): void {
+  let min = Infinity;
+  let lineStart = true;
+  const adjust: Array<Extract<Tok, { kind: 'lit' }>> = [];
+  for (const t of toks) {
+    if (lineStart) {
+      const indent = t.kind === 'lit' ? t.text.length - t.text.trimStart().length : 0;
+      if (t.kind !== 'lit') min = 0;
+      else if (indent < t.text.length || !t.text.endsWith('\n')) {
+        min = Math.min(min, indent);
+        adjust.push(t);
+      }
+    }
+    lineStart = t.kind === 'lit' && t.text.endsWith('\n');
+  }
+  for (const t of adjust) t.text = t.text.slice(min);
+}
+
+/** Nests directive tokens into if/for parts; consecutive literals become one (hclsyntax's templateParser). */
+function nest(toks: Tok[], template: Node): Part[] {
+  let i = 0;
+  const isEnd = (t: Tok): t is Extract<Tok, { at: Node }> => t.kind === 'else' || t.kind === 'endif' || t.kind === 'endfor';
+  const expect = (kind: 'endif' | 'endfor') => {
+    const t = toks[i++];
+    if (t?.kind !== kind) throw new HclSyntaxError(line(t && isEnd(t) ? t.at : template), `expected %{${kind}} in the template`);
+  };
+  /** Parts up to the next else/endif/endfor or the end. */
+  const parts = (): Part[] => {
+    const out: Part[] = [];
+    for (let t = toks[i]; t !== undefined && !isEnd(t); t = toks[i]) {
+      i++;
+      const last = out[out.length - 1];
+      if (t.kind === 'lit' && last?.kind === 'lit') last.text += t.text;
+      else if (t.kind === 'lit' || t.kind === 'interp') out.push({ ...t });
+      else if (t.kind === 'for') {
+        const body = parts();
+        expect('endfor');
+        out.push({ ...t, body });
+      } else {
+        const then = parts();
+        let otherwise: Part[] = [];
+        if (toks[i]?.kind === 'else') {
+          i++;
+          otherwise = parts();
+        }
+        expect('endif');
+        out.push({ kind: 'if', cond: t.cond, then, else: otherwise });
+      }
+    }
+    return out;
+  };
+  const out = parts();
+  const stray = toks[i];
+  if (stray && isEnd(stray)) throw new HclSyntaxError(line(stray.at), `unexpected %{${stray.kind}} in the template`);
+  return out;
+}
+
 export function cstToJson(root: Node, source: string): Obj {
   const wrap = (n: Node): string => '${' + source.slice(n.startIndex, n.endIndex) + '}';
   const text = (n: Node) => source.slice(n.startIndex, n.endIndex);
 
-  /** Template parts between two offsets of a template node's children. */
-  function partsIn(nodes: Node[], from: number, to: number, quoted: boolean): Part[] {
-    const out: Part[] = [];
-    let at = from;
-    const lit = (end: number) => {
-      if (end > at) out.push({ kind: 'lit', text: quoted ? unescape(source.slice(at, end)) : source.slice(at, end) });
-    };
-    for (const n of nodes) {
-      if (n.startIndex < from || n.endIndex > to) continue;
-      if (n.type === 'template_interpolation') {
-        lit(n.startIndex);
-        out.push({ kind: 'interp', expr: kids(n).find((c) => c.type === 'expression'), ...strips(n) });
-        at = n.endIndex;
-      } else if (n.type === 'template_directive') {
-        lit(n.startIndex);
-        out.push(directive(kids(n)[0]!, quoted));
-        at = n.endIndex;
-      }
-    }
-    lit(to);
-    return applyStrips(out);
-  }
-
-  function directive(d: Node, quoted: boolean): Part {
-    const c = kids(d);
-    const first = c[0]!;
-    const last = c[c.length - 1]!;
-    const outer = { stripL: strips(first).stripL, stripR: strips(last).stripR };
-    if (d.type === 'template_for') {
-      const ids = kids(first).filter((k) => k.type === 'identifier').map(text);
-      const body = partsIn(c, first.endIndex, last.startIndex, quoted);
-      trimEdges(body, strips(first).stripR, strips(last).stripL);
-      const coll = kids(first).find((k) => k.type === 'expression')!;
-      return { kind: 'for', key: ids.length > 1 ? ids[0] : undefined, value: ids[ids.length - 1]!, coll, body, ...outer };
-    }
-    const elseIntro = c.find((k) => k.type === 'template_else_intro');
-    const then = partsIn(c, first.endIndex, elseIntro?.startIndex ?? last.startIndex, quoted);
-    const otherwise = elseIntro ? partsIn(c, elseIntro.endIndex, last.startIndex, quoted) : [];
-    trimEdges(then, strips(first).stripR, elseIntro ? strips(elseIntro).stripL : strips(last).stripL);
-    if (elseIntro) trimEdges(otherwise, strips(elseIntro).stripR, strips(last).stripL);
-    return { kind: 'if', cond: kids(first).find((k) => k.type === 'expression')!, then, else: otherwise, ...outer };
-  }
-
-  function template(t: Node): Part[] {
+  /** A quoted or heredoc template's tokens, with strip markers applied (hclsyntax's parseTemplateParts). */
+  function tokens(t: Node): Tok[] {
     const c = kids(t);
-    if (t.type !== 'heredoc_template') return partsIn(c, c[0]!.endIndex, c[c.length - 1]!.startIndex, true);
-    const [open, close] = c.filter((k) => k.type === 'heredoc_identifier');
-    const from = source.indexOf('\n', open!.endIndex) + 1;
-    const to = source.lastIndexOf('\n', close!.startIndex - 1) + 1;
-    const parts = partsIn(c, from, Math.max(from, to), false);
-    return text(c[0]!) === '<<-' ? flush(parts) : parts;
+    const heredoc = t.type === 'heredoc_template';
+    let at = c[0]!.endIndex;
+    let end = c[c.length - 1]!.startIndex;
+    if (heredoc) {
+      const [open, close] = c.filter((k) => k.type === 'heredoc_identifier');
+      at = source.indexOf('\n', open!.endIndex) + 1;
+      end = Math.max(at, source.lastIndexOf('\n', close!.startIndex - 1) + 1);
+    }
+    const out: Tok[] = [];
+    let trimNext = false;
+    const literal = (upTo: number) => {
+      if (upTo <= at) return;
+      // A heredoc is scanned a line at a time, so a strip marker reaches one line only.
+      for (const raw of heredoc ? source.slice(at, upTo).split(/(?<=\n)/) : [source.slice(at, upTo)]) {
+        const value = unescape(raw, !heredoc, () => line(t));
+        out.push({ kind: 'lit', text: trimNext ? value.trimStart() : value });
+        trimNext = false;
+      }
+    };
+    const marker = (n: Node, tok: Tok) => {
+      literal(n.startIndex);
+      const { stripL, stripR } = strips(n);
+      const prev = out[out.length - 1];
+      if (stripL && prev?.kind === 'lit') prev.text = prev.text.trimEnd();
+      out.push(tok);
+      trimNext = stripR;
+      at = n.endIndex;
+    };
+    const visit = (n: Node) => {
+      for (const k of kids(n)) {
+        const e = kids(k).find((x) => x.type === 'expression');
+        switch (k.type) {
+          case 'template_directive':
+          case 'template_for':
+          case 'template_if':
+            visit(k);
+            break;
+          case 'template_interpolation':
+            marker(k, { kind: 'interp', expr: e });
+            break;
+          case 'template_if_intro':
+            marker(k, { kind: 'if', cond: e! });
+            break;
+          case 'template_for_start': {
+            const ids = kids(k).filter((x) => x.type === 'identifier').map(text);
+            marker(k, { kind: 'for', key: ids.length > 1 ? ids[0] : undefined, value: ids[ids.length - 1]!, coll: e! });
+            break;
+          }
+          case 'template_else_intro':
+            marker(k, { kind: 'else', at: k });
+            break;
+          case 'template_if_end':
+            marker(k, { kind: 'endif', at: k });
+            break;
+          case 'template_for_end':
+            marker(k, { kind: 'endfor', at: k });
+            break;
+        }
+      }
+    };
+    visit(t);
+    literal(end);
+    if (heredoc && text(c[0]!) === '<<-') flush(out);
+    return out;
   }
 
   /** A template as hcl2json wrote it: a lone interpolation is its expression's value. */
   function templateValue(t: Node, asString: boolean): Json {
-    const parts = template(t);
+    const parts = nest(tokens(t), t);
     const only = parts[0];
     if (parts.length === 1 && only?.kind === 'interp' && only.expr) return asString ? stringPart(only.expr) : expr(only.expr);
     return joinParts(parts);
@@ -114,7 +220,7 @@ export function cstToJson(root: Node, source: string): Obj {
   function partString(p: Part): string {
     switch (p.kind) {
       case 'lit':
-        return p.text;
+        return escapeLiteral(p.text);
       case 'interp':
         return p.expr ? stringPart(p.expr) : '';
       case 'if': {
@@ -131,8 +237,9 @@ export function cstToJson(root: Node, source: string): Obj {
     const c = kids(e);
     const only = c.length === 1 ? c[0]! : undefined;
     if (only?.type === 'literal_value') {
+      // cty's conversion to string, except that a null reads "null".
       const v = literal(only);
-      return v === null ? '' : String(v);
+      return v === null ? 'null' : typeof v === 'string' ? v : String(v);
     }
     if (only?.type === 'template_expr') {
       const v = templateValue(kids(only)[0]!, true);
@@ -151,7 +258,7 @@ export function cstToJson(root: Node, source: string): Obj {
     if (v.type === 'numeric_lit') return Number(text(v));
     if (v.type === 'bool_lit') return text(v) === 'true';
     if (v.type === 'null_lit') return null;
-    return joinParts(template(v));
+    return joinParts(nest(tokens(v), v));
   }
 
   /** An attribute value, tuple element or object value (hcl2json's convertExpression). */
@@ -185,15 +292,21 @@ export function cstToJson(root: Node, source: string): Obj {
     }
   }
 
-  /** Object keys: a bare traversal is written as is, anything else like a template part. */
+  /**
+   * Object keys: a traversal (a name, then attributes and indexes by literal
+   * keys: `a.b`, `a["b"]`, `a.0`) is written as is, anything else like a template part.
+   */
   function key(k: Node): string {
     const c = kids(k);
-    if (c[0]?.type === 'variable_expr' && c.slice(1).every((x) => x.type === 'get_attr')) return text(k);
+    const literalStep = (x: Node) =>
+      x.type === 'get_attr' || (x.type === 'index' && kids(kids(x)[0]!).every((i) => i.type !== 'expression' || kids(i)[0]?.type === 'literal_value'));
+    if (c[0]?.type === 'variable_expr' && c.slice(1).every(literalStep)) return text(k);
     return stringPart(k);
   }
 
+  /** A block label: its decoded value, without hcl2json's re-escaping. */
   function label(l: Node): string {
-    return l.type === 'identifier' ? text(l) : joinParts(template(l));
+    return l.type === 'identifier' ? text(l) : tokens(l).map((t) => (t.kind === 'lit' ? t.text : '')).join('');
   }
 
   function body(b: Node | undefined): Obj {
@@ -235,68 +348,4 @@ function sortKeys(v: Json): Json {
   const out: Obj = {};
   for (const k of Object.keys(v).sort()) out[k] = sortKeys(v[k]!);
   return out;
-}
-
-/** Strip markers (`${~ x ~}`) trim the whitespace of the neighbouring literals. */
-function applyStrips(parts: Part[]): Part[] {
-  parts.forEach((p, i) => {
-    if (p.kind === 'lit') return;
-    const before = parts[i - 1];
-    const after = parts[i + 1];
-    if (p.stripL && before?.kind === 'lit') before.text = before.text.trimEnd();
-    if (p.stripR && after?.kind === 'lit') after.text = after.text.trimStart();
-  });
-  return parts;
-}
-
-function trimEdges(parts: Part[], start: boolean, end: boolean): void {
-  const first = parts[0];
-  const last = parts[parts.length - 1];
-  if (start && first?.kind === 'lit') first.text = first.text.trimStart();
-  if (end && last?.kind === 'lit') last.text = last.text.trimEnd();
-}
-
-/**
- * `<<-` heredocs drop the smallest indentation of their lines (hclsyntax's
- * flushHeredocTemplateParts): whitespace-only lines do not count, a line that
- * starts with an interpolation counts as 0.
- */
-function flush(parts: Part[]): Part[] {
-  // Visits each line start of the literals: (part, line index, text, counts?).
-  const lineStarts = (visit: (p: Extract<Part, { kind: 'lit' }>, lines: string[], i: number) => void, onExpr: (atLineStart: boolean) => void) => {
-    let lineStart = true;
-    for (const p of parts) {
-      if (p.kind !== 'lit') {
-        onExpr(lineStart);
-        lineStart = false;
-        continue;
-      }
-      const lines = p.text.split('\n');
-      lines.forEach((l, i) => {
-        const ended = i < lines.length - 1;
-        if ((i > 0 || lineStart) && (ended ? l.trim() !== '' : l !== '')) visit(p, lines, i);
-      });
-      lineStart = p.text.endsWith('\n');
-    }
-  };
-  let min = Infinity;
-  const indent = (l: string) => l.length - l.trimStart().length;
-  lineStarts(
-    (_p, lines, i) => (min = Math.min(min, indent(lines[i]!))),
-    (atStart) => {
-      if (atStart) min = 0;
-    },
-  );
-  if (!Number.isFinite(min) || min === 0) return parts;
-  const edits = new Map<Extract<Part, { kind: 'lit' }>, string[]>();
-  lineStarts(
-    (p, lines, i) => {
-      const l = edits.get(p) ?? lines;
-      l[i] = l[i]!.slice(min);
-      edits.set(p, l);
-    },
-    () => undefined,
-  );
-  for (const [p, lines] of edits) p.text = lines.join('\n');
-  return parts;
 }

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as hcl2json } from '@cdktf/hcl2json';
 import { describe, expect, it } from 'vitest';
@@ -25,21 +25,16 @@ async function generatedTf(): Promise<Map<string, string>> {
   };
   for (const example of readdirSync(EXAMPLES_DIR)) {
     const expected = join(EXAMPLES_DIR, example, 'expected');
-    let paths: string[];
-    try {
-      paths = readdirSync(expected, { recursive: true, encoding: 'utf8' });
-    } catch {
-      continue;
-    }
-    for (const p of paths) if (p.endsWith('.tf')) add(`examples/${example}/expected/${p}`, readFileSync(join(expected, p), 'utf8'));
+    if (!existsSync(expected)) continue;
+    for (const p of readdirSync(expected, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.tf'))) add(`examples/${example}/expected/${p}`, readFileSync(join(expected, p), 'utf8'));
   }
   let i = 0;
   const renders = CLOUDS.flatMap((cloud) =>
     IAC_TOOLS.filter((iac) => iac !== 'none').flatMap((iac) =>
       STRATEGIES.map((strategy) => {
-        // Monitoring rotates, so each choice meets each cloud.
-        const monitoring = MONITORING[i++ % MONITORING.length]!;
-        const environments = i % 4 === 0 ? ['prod'] : ['dev', 'staging', 'production'];
+        // Monitoring and the environment list rotate, so each choice meets each cloud.
+        const monitoring = MONITORING[i % MONITORING.length]!;
+        const environments = i++ % 4 === 0 ? ['prod'] : ['dev', 'staging', 'production'];
         const answers = makeAnswers({ cloud, runtime: RUNTIMES_BY_CLOUD[cloud][0]!, iac, strategy, monitoring, environments });
         return renderStack(buildStack(answers, makeFacts()), 'infra').then((tree) => ({ name: `${cloud} ${iac} ${strategy} ${monitoring}`, tree }));
       }),
@@ -86,6 +81,25 @@ b = <<-EOT
   - \${x}
   %{~ endfor }
   EOT
+`,
+  'strip markers in heredocs reach one line': `a = <<EOT
+x
+  \${~ y}
+  z \${x ~}
+  w
+EOT
+b = <<-EOT
+    %{ for x in l ~}
+      item \${x}
+    %{ endfor ~}
+    tail
+  EOT
+c = <<-EOT
+    a
+  %{~ if c }
+      b
+  %{ endif }
+EOT
 `,
   'heredoc as a function argument and in a tuple': `a = trimspace(<<EOF
   body
@@ -437,6 +451,130 @@ b "l1" "l3" {
 b "l4" "l2" {
 }
 `,
+  'line breaks inside brackets': `a = f(1,
+  2)
+b = [for x in y :
+  x]
+c = { for k, v in m :
+  k => v }
+d = "\${1 +
+  2}"
+e = "%{ if x
+}y%{ endif }"
+f = var.x[
+  0
+]
+g = f(
+)
+h = 1 + /* a block comment
+  over lines */ 2
+i = {
+  a = 1,
+
+  b = 2
+}
+`,
+  'escaped introducers in labels and keys': `resource "a$\${b}" "c%%{d}" {
+}
+k = { "x$\${y}" = 1 }
+u = "\\\\u0024{x} \\u0024{y} \\u0025{z}"
+`,
+  'provider functions and unicode names': `é = 1
+a = provider::aws::arn_parse(var.arn)
+`,
+  'object keys that are traversals': `a = {
+  -1 = 6
+  a.0 = 1
+  b["c"] = 2
+  d.e.f = 3
+  g[0] = 4
+  h[x] = 5
+  f(x) = 7
+  !true = 8
+}
+`,
+  'expressions in template directives': `a = "%{ if f(x) }y%{ endif }"
+b = "%{ for x in (l) }\${x}%{ endfor }"
+c = "%{ for x in f(l) }\${x}%{ endfor }"
+d = "\${x ? f(y) : (z)}"
+e = "%{ if x }%{ else }%{ endif }"
+f = "%{ for x in l }%{ endfor }"
+`,
+  'strip markers in quoted strings': `a = "  \${~ x} "
+b = "\${x ~}   "
+c = "\${~ x ~}"
+d = "a %{~ for x in l ~} b %{~ endfor ~} c"
+e = " \${1 ~} "
+`,
+  'heredoc indentation': `a = <<-EOT
+    \${x}
+  y
+    EOT
+b = <<-EOT
+  x
+ 
+  y
+  EOT
+c = <<-EOT
+		tab
+	  mixed
+	EOT
+d = <<EOT
+  %{~ if x ~}
+  y
+  %{~ endif ~}
+EOT
+e = <<EOT
+  indented close
+  EOT
+`,
+  'comments in collections and calls': `a = [
+  # only a comment
+]
+b = {
+  // only a comment
+}
+c = f(
+  # c
+  1, # c
+  2 /* c */
+)
+d = x /* c */ ? /* c */ 1 : 2
+`,
+  'module code: calls over objects, type constraints, heredoc argument': `locals {
+  tags = merge(var.tags, {
+    Name = "\${var.name}-\${terraform.workspace}"
+  })
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect   = "Allow"
+      Resource = ["\${aws_s3_bucket.b.arn}/*"]
+    }]
+  })
+}
+variable "x" {
+  type = object({
+    a = string
+    b = optional(number, 1)
+    c = list(object({ d = bool }))
+  })
+  validation {
+    condition     = var.x == null || can(regex("^[a-z]+$", var.x.a))
+    error_message = "Must be lowercase: \${jsonencode(var.x)}."
+  }
+}
+resource "x" "y" {
+  user_data = base64encode(<<-EOT
+    #!/bin/bash
+    echo "\${var.msg}" > /tmp/x
+    %{ for p in var.ports ~}
+    open \${p}
+    %{ endfor ~}
+  EOT
+  )
+}
+`,
   'keywords as values': `a = [null, true, false]
 b = { true = 1, null = 2 }
 c = var.true
@@ -478,6 +616,80 @@ const INVALID: Record<string, string> = {
   'number as a label': 'resource 1 {\n}\n',
   'else without if': 'a = "%{ else }"\n',
   'endfor closing an if': 'a = "%{ if x }y%{ endfor }"\n',
+  'newline after an operator': 'a = 1 +\n  2\n',
+  'operator on the next line': 'a = 1\n  + 2\n',
+  'conditional over lines': 'a = var.x ?\n  1 : 2\n',
+  'attribute access on the next line': 'a = var.x\n  .y\n',
+  'index on the next line': 'a = var.l\n  [0]\n',
+  'negation over lines': 'a = -\n  1\n',
+  'newline in a nested argument': 'b {\n  a = 1 +\n  2\n}\n',
+  'newline inside an object value': 'a = {\n  b = 1 +\n  2\n}\n',
+  'newline inside an object key': 'a = {\n  b\n  = 1\n}\n',
+  'comma on its own line in an object': 'a = {\n  b = 1\n  , c = 2\n}\n',
+  'line comment inside an expression': 'a = 1 + # c\n  2\n',
+  'name on its own line': 'a\n= 1\n',
+  'unclosed tuple': 'a = [\n  1,\n',
+  'unclosed call': 'a = f(\n  1,\n',
+  'unclosed tuple in a block': 'x {\n  a = [1,\n}\n',
+  'unclosed object in a block': 'x {\n  a = {\n}\ny = 1\n',
+  'string over lines': 'a = "abc\nb = 1\n',
+  'empty interpolation': 'a = "${}"\n',
+  'unknown directive': 'a = "%{ foo }"\n',
+  'stray quote': 'a = "a"b"\n',
+  'name starting with a digit': '1a = 2\n',
+  'block without a body': 'resource "a" "b"\n',
+  'text after the heredoc marker': 'a = <<EOF x\nEOF\n',
+  'chained legacy index': 'a = var.x.0.1\n',
+  'tuple items without commas over lines': 'a = [\n  1\n  2\n]\n',
+  'invalid hex escape': 'a = "\\x"\n',
+  'escape of a code point past Unicode': 'a = "\\U00110000"\n',
+  'escape of a lone surrogate': 'a = "\\uD800"\n',
+  'short unicode escape': 'a = "\\u00"\n',
+  'namespaced attribute name': 'a::b = 1\n',
+  'namespaced name without a call': 'a = x::y\n',
+  'quoted string over lines': 'a = "abc\ndef"\n',
+  'directive body over lines in a quoted string': 'a = "%{ if x }a\nb%{ endif }"\n',
+  'label over lines': 'resource "a\nb" "c" {\n}\n',
+  'comment after a heredoc marker': 'a = <<EOF # c\nx\nEOF\n',
+  'grouping in a tuple for': 'a = [for x in l : x...]\n',
+  'object for without a key': 'a = {for x in l : x}\n',
+  'tuple for with a key': 'a = [for x in l : x => x]\n',
+  'conditional without false branch': 'a = x ? 1\n',
+  'for directive without endfor': 'a = "%{ for x in l }"\n',
+  'two else directives': 'a = "%{ if x }%{ else }%{ else }%{ endif }"\n',
+  'second equals': 'a = b = c\n',
+  semicolon: 'a = 1;\n',
+  'double equals as assignment': 'a == 1\n',
+  'quoted argument name': '"a" = 1\n',
+  'extra closing brace after a block': 'a {\n  b = 1\n}}\n',
+  'extra closing bracket': 'a = [1, 2]]\n',
+  'unterminated block comment': 'a = 1 /* unterminated\n',
+  'single quotes': "a = 'single'\n",
+  'exponent without digits': 'a = 1e\n',
+  'binary number': 'a = 0b101\n',
+  'digit separator': 'a = 1_000\n',
+  'number ending in a dot': 'a = 1.\n',
+  'number starting with a dot': 'a = .5\n',
+  'object item without a value': 'a = { b = 1, c }\n',
+  'empty call argument': 'a = f(1,,2)\n',
+  'expansion before the last argument': 'a = f(x..., y)\n',
+  'leading comma in an object': 'a = {, b = 1}\n',
+  'lone comma in a tuple': 'a = [,]\n',
+  'call arguments on the next line': 'a = f\n  (1)\n',
+  // hcl2json's conversion fails here (no line), not hclsyntax.
+  'block with and without labels': 'a {\n}\na "x" {\n}\n',
+};
+
+/**
+ * Valid HCL that parseHcl rejects: tree-sitter-hcl ignores newlines, so in an
+ * object without commas an item whose key starts with "-" or "(" reads as the
+ * previous value going on (`4 - 1`, `c (d)`), and the rest is an ERROR.
+ * Matching it would mean re-parsing with guessed separators; such keys are
+ * rare, and the failure is loud (a parse error), never a wrong reading.
+ */
+const KNOWN_GAPS: Record<string, string> = {
+  'negative number key on the line after a number': 'a = {\n  b = 1\n  -1 = 5\n}\n',
+  'parenthesized key on the line after a bare name': 'a = {\n  b = c\n  (d) = 1\n}\n',
 };
 
 /** hcl2json's verdict: its JSON, or the 1-based line of its first diagnostic. */
@@ -494,11 +706,11 @@ async function reference(path: string, source: string): Promise<{ json: unknown 
 describe('tree-sitter HCL parser agrees with hclsyntax (@cdktf/hcl2json)', () => {
   it('on every .tf file we generate', async () => {
     const files = await generatedTf();
-    expect(files.size).toBeGreaterThan(40);
+    expect(files.size).toBeGreaterThan(80);
     for (const [path, source] of files) {
       const real = await reference(path, source);
       expect.soft('json' in real ? null : real, path).toBeNull();
-      if ('json' in real) expect.soft(await parseHcl(path, source), path).toEqual(real.json);
+      if ('json' in real) expect.soft(await parseHcl(path, source).catch(String), path).toEqual(real.json);
     }
   });
 
@@ -521,6 +733,14 @@ describe('tree-sitter HCL parser agrees with hclsyntax (@cdktf/hcl2json)', () =>
       expect.soft('json' in real ? real.json : null, `${name}: hcl2json accepts it`).toBeNull();
       expect.soft(ours, `${name}: parseHcl accepts it`).toBeInstanceOf(HclSyntaxError);
       if (ours instanceof HclSyntaxError && 'line' in real && real.line !== null) expect.soft(`line ${ours.line}`, `${name}: ${real.message} / ${ours.message}`).toBe(`line ${real.line}`);
+    }
+  });
+
+  it('except for the known gaps, where parseHcl rejects valid HCL', async () => {
+    for (const [name, source] of Object.entries(KNOWN_GAPS)) {
+      expect.soft('json' in (await reference('snippet.tf', source)), `${name}: hcl2json accepts it`).toBe(true);
+      // If this fails, the gap is closed: move the snippet to VALID.
+      await expect.soft(parseHcl('snippet.tf', source), name).rejects.toBeInstanceOf(HclSyntaxError);
     }
   });
 });
