@@ -10,8 +10,11 @@
 //   - Templates are precompiled (Handlebars.precompile, with the options every
 //     template uses) into dist/templates.json, so a run never starts the
 //     compiler; a template's spec is evaluated when it is first rendered.
+//   - Static imports listed in LAZY_FUNCTIONS (yaml for detection: most repos
+//     have no YAML it reads) become stand-ins that load the module as a chunk,
+//     synchronously, on the first call.
 //   - What node-plop imports for features we never use is left out: inquirer
-//     (plop's prompts), tinyglobby (addMany), and the Handlebars compiler
+//     (plop's prompts), tinyglobby (addMany), resolve (load), and the Handlebars compiler
 //     (every template is precompiled, so the runtime build is enough).
 //   - The tree-sitter WASM files the HCL check loads are copied to dist/wasm/.
 // Usage: node scripts/bundle.mjs [--metafile=<path>] [--no-minify]   (npm run build runs it after tsc;
@@ -32,6 +35,8 @@ const WASM = [
   ['web-tree-sitter', 'tree-sitter.wasm'],
   ['@tree-sitter-grammars/tree-sitter-hcl', 'tree-sitter-hcl.wasm'],
 ];
+// Importers (path pattern) -> module -> the functions they import from it, made lazy.
+const LAZY_FUNCTIONS = [{ importer: /[\\/]src[\\/]detect[\\/]/, module: 'yaml', functions: ['parse', 'parseAllDocuments'] }];
 // Must match COMPILE_OPTIONS in src/render/handlebars-env.ts (a test runs the
 // packed bundle and compares its output with the goldens).
 const COMPILE_OPTIONS = { strict: true, noEscape: true };
@@ -85,6 +90,19 @@ function lazyChunksPlugin(chunks) {
         return { path: r.path, namespace: 'lazy-chunk' };
       });
       b.onLoad({ filter: /.*/, namespace: 'lazy-chunk' }, (args) => ({ loader: 'js', contents: `module.exports = ${LOAD_CHUNK}(${JSON.stringify(chunks.get(args.path))});` }));
+      // A static import of LAZY_FUNCTIONS: functions that load the module's chunk when first called.
+      b.onResolve({ filter: /.*/ }, async (args) => {
+        const lazy = LAZY_FUNCTIONS.find((l) => l.module === args.path && l.importer.test(args.importer));
+        if (args.kind !== 'import-statement' || lazy === undefined) return undefined;
+        const r = await b.resolve(args.path, { resolveDir: args.resolveDir, importer: args.importer, kind: 'dynamic-import', pluginData: 'lazy-chunks' });
+        if (r.errors.length > 0) return { errors: r.errors };
+        if (!chunks.has(r.path)) chunks.set(r.path, String(chunks.size));
+        return { path: r.path, namespace: 'lazy-functions', pluginData: lazy.functions };
+      });
+      b.onLoad({ filter: /.*/, namespace: 'lazy-functions' }, (args) => ({
+        loader: 'js',
+        contents: args.pluginData.map((f) => `export function ${f}(...args) { return ${LOAD_CHUNK}(${JSON.stringify(chunks.get(args.path))}).${f}(...args); }`).join('\n'),
+      }));
     },
   };
 }
@@ -140,6 +158,7 @@ const shared = {
   alias: {
     inquirer: join(STUBS, 'inquirer.mjs'),
     tinyglobby: join(STUBS, 'tinyglobby.mjs'),
+    resolve: join(STUBS, 'resolve.mjs'),
     handlebars: 'handlebars/runtime',
   },
   logLevel: 'warning',

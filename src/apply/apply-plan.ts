@@ -36,7 +36,7 @@ export function nextManifest(plan: Plan, previous: Manifest | null, answers: Ans
  * destination, (3) all are renamed into place, originals kept aside until the
  * end, manifest last. Any failure rolls back what was done.
  */
-export function applyPlan(plan: Plan, manifest: Manifest): ApplyResult {
+export async function applyPlan(plan: Plan, manifest: Manifest): Promise<ApplyResult> {
   const ops = opsForEntries(plan.entries);
   // Merge bases for the next upgrade, content-addressed and never rewritten.
   const bases = new Map<string, string>();
@@ -54,7 +54,7 @@ export function applyPlan(plan: Plan, manifest: Manifest): ApplyResult {
   const tx = new Transaction(plan.root);
   try {
     for (const op of ops) tx.stage(op);
-    tx.commit();
+    await tx.commit();
   } catch (e) {
     tx.rollback();
     throw e;

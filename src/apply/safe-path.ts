@@ -9,7 +9,8 @@ import { UserError } from '../errors.js';
  * replace the user's link; writing through it could leave the target).
  */
 export function resolveInside(root: string, rel: string): string {
-  const realRoot = realpathSync(root);
+  // realpath(3) in one call: the JS realpathSync lstats every component of the path.
+  const realRoot = realpathSync.native(root);
   const abs = join(realRoot, rel);
   if (!isWithin(realRoot, abs)) throw new UserError(`${rel}: path leaves the target directory`);
   const st = lstatOrNull(abs);
@@ -17,7 +18,7 @@ export function resolveInside(root: string, rel: string): string {
   if (st?.isDirectory()) throw new UserError(`${rel} is a directory, but a file is to be written there`);
   let dir = dirname(abs);
   while (lstatOrNull(dir) === null) dir = dirname(dir);
-  const realDir = realpathSync(dir);
+  const realDir = realpathSync.native(dir);
   if (!isWithin(realRoot, realDir) && realDir !== realRoot) {
     throw new UserError(`${rel}: ${relative(realRoot, dir)} is a symlink that leads outside the target directory`);
   }
@@ -32,7 +33,8 @@ export function isWithin(root: string, path: string): boolean {
 
 export function lstatOrNull(path: string): ReturnType<typeof lstatSync> | null {
   try {
-    return lstatSync(path);
+    // No exception for a missing path: most paths we ask about do not exist yet.
+    return lstatSync(path, { throwIfNoEntry: false }) ?? null;
   } catch {
     return null;
   }

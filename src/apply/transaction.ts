@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmdirSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsync, fsyncSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmdirSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
+import { promisify } from 'node:util';
 import { lstatOrNull, resolveInside } from './safe-path.js';
 
 /**
@@ -70,19 +71,30 @@ export class Transaction {
     this.#contents.set(entry, { content: op.content, mode: op.mode });
   }
 
-  commit(): void {
+  async commit(): Promise<void> {
     const journalDir = dirname(join(this.root, JOURNAL_PATH));
     this.#planDirs(journalDir);
     // The journal's own folder first: the journal lists it, so undo removes it too.
     const own = this.#dirs.filter((d) => journalDir === d || journalDir.startsWith(`${d}/`));
     for (const d of own) mkdirSync(d);
     const journal: Journal = { entries: this.#entries, dirs: this.#dirs.map((d) => relative(this.root, d)) };
-    writeDurable(join(this.root, JOURNAL_PATH), `${JSON.stringify(journal, null, 1)}\n`, 0o644, true);
+    writeDurable(join(this.root, JOURNAL_PATH), `${JSON.stringify(journal, null, 1)}\n`, 0o644);
     this.#journaled = true;
     for (const d of this.#dirs) if (!own.includes(d)) mkdirSync(d);
-    for (const e of this.#entries) {
-      const staged = this.#contents.get(e);
-      if (e.tmp && staged) writeDurable(join(this.root, e.tmp), staged.content, staged.mode);
+    // Every staged file is written, then all are synced at once (the thread
+    // pool runs several fsyncs side by side), and only then renamed into place.
+    const fds: number[] = [];
+    try {
+      for (const e of this.#entries) {
+        const staged = this.#contents.get(e);
+        if (!e.tmp || !staged) continue;
+        const fd = openSync(join(this.root, e.tmp), 'wx', staged.mode);
+        fds.push(fd);
+        writeSync(fd, staged.content);
+      }
+      await Promise.all(fds.map((fd) => fsyncAsync(fd)));
+    } finally {
+      for (const fd of fds) closeSync(fd);
     }
     for (const e of this.#entries) {
       const abs = join(this.root, e.path);
@@ -188,8 +200,10 @@ function isSafeEntry(e: unknown): e is JournalEntry {
   return typeof e === 'object' && e !== null && typeof (e as JournalEntry).path === 'string' && ok((e as JournalEntry).path) && ok((e as JournalEntry).tmp) && ok((e as JournalEntry).backup);
 }
 
-function writeDurable(abs: string, content: string, mode: number, replace = false): void {
-  const fd = openSync(abs, replace ? 'w' : 'wx', mode);
+const fsyncAsync = promisify(fsync);
+
+function writeDurable(abs: string, content: string, mode: number): void {
+  const fd = openSync(abs, 'w', mode);
   try {
     writeSync(fd, content);
     fsyncSync(fd);

@@ -6,6 +6,7 @@ import { HclSyntaxError } from './hcl-tree-sitter.js';
 import { checkReferences, collectDecls, type ModuleDecls } from './hcl-refs.js';
 import { checkSchema, loadProviderSchemas, type ProviderSchema } from './hcl-schema.js';
 import type { Finding } from './types.js';
+import { byCodeUnit } from '../compare.js';
 
 export { checkHclFormat } from './hcl-format.js';
 export { checkSchema, loadProviderSchemas, type ProviderSchema } from './hcl-schema.js';
@@ -28,7 +29,7 @@ const dirOf = (p: string) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) :
 export async function checkHcl(files: ReadonlyMap<string, string>, schemas: ReadonlyMap<string, ProviderSchema> = defaultSchemas()): Promise<Finding[]> {
   const findings: Finding[] = [];
   const parsed = new Map<string, Array<{ path: string; json: HclJson }>>();
-  for (const [path, source] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [path, source] of [...files].sort(([a], [b]) => byCodeUnit(a, b))) {
     if (!path.endsWith('.tf')) continue;
     let json: HclJson;
     try {

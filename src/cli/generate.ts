@@ -101,7 +101,7 @@ async function decideAndApply(plan: Plan, manifest: Manifest | null, next: Manif
       return 0;
     }
   }
-  const result = applyPlan(plan, next);
+  const result = await applyPlan(plan, next);
   if (!opts.json) {
     out.err(`Wrote ${result.written.length} file(s)${result.deleted.length ? `, deleted ${result.deleted.length}` : ''} in ${plan.root} (manifest: ${MANIFEST_PATH}).`);
   }

@@ -1,5 +1,6 @@
 import { joinPath, relativePath } from './paths.js';
 import type { RepoFiles } from './types.js';
+import { byCodeUnit } from '../compare.js';
 
 /** The server and the object it serves, e.g. uvicorn + 'app.main:app'. */
 export interface PythonTarget {
@@ -44,7 +45,7 @@ export function findAppObject(
 ): PythonTarget | null {
   const assign = new RegExp(`^(\\w+)\\s*(?::\\s*[\\w.]+\\s*)?=\\s*(?:\\w+\\.)?(?:${cls}\\(|create_app\\(|make_app\\()`, 'm');
   const factory = /^(?:async\s+)?def\s+(create_app|make_app|get_app)\s*\(/m;
-  const ranked = [...pyFiles].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  const ranked = [...pyFiles].sort((a, b) => rank(a) - rank(b) || byCodeUnit(a, b));
   for (const pattern of [assign, factory]) {
     for (const file of ranked) {
       const text = files.read(file) ?? '';
@@ -72,7 +73,7 @@ function rank(file: string): number {
 export function findDjangoTarget(files: RepoFiles, dir: string, pyFiles: readonly string[]): PythonTarget | null {
   const wsgi = pyFiles
     .filter((f) => f.endsWith('/wsgi.py') || f === 'wsgi.py')
-    .sort((a, b) => a.split('/').length - b.split('/').length || a.localeCompare(b))
+    .sort((a, b) => a.split('/').length - b.split('/').length || byCodeUnit(a, b))
     .find((f) => (files.read(f) ?? '').includes('get_wsgi_application'));
   if (wsgi) return { server: 'gunicorn', appModule: `${moduleName(dir, wsgi)}:application`, factory: false, file: wsgi };
   const manage = joinPath(dir, 'manage.py');

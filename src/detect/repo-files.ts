@@ -15,6 +15,9 @@ export function filesFromDisk(root: string): RepoFiles {
   const base = resolve(root);
   const stats = new Map<string, Stats | null>();
   const texts = new Map<string, string | undefined>();
+  // What list() learnt from directory entries: walks ask isDirectory() of
+  // thousands of entries, and this answers without one lstat each.
+  const listedDirs = new Map<string, boolean>();
 
   // lstat every segment: a symlinked parent directory must not be followed either.
   const stat = (rel: string): Stats | null => {
@@ -61,15 +64,18 @@ export function filesFromDisk(root: string): RepoFiles {
       return texts.get(rel);
     },
     exists: (path) => statOf(path) !== null,
-    isDirectory: (path) => statOf(path)?.[1].isDirectory() ?? false,
+    isDirectory(path) {
+      const rel = normalizePath(path);
+      if (rel === null) return false;
+      return listedDirs.get(rel) ?? stat(rel)?.isDirectory() ?? false;
+    },
     list(dir) {
       const found = statOf(dir);
       if (!found || !found[1].isDirectory()) return [];
       try {
-        return readdirSync(join(base, found[0]), { withFileTypes: true })
-          .filter((e) => !e.isSymbolicLink())
-          .map((e) => e.name)
-          .sort();
+        const entries = readdirSync(join(base, found[0]), { withFileTypes: true }).filter((e) => !e.isSymbolicLink());
+        for (const e of entries) listedDirs.set(found[0] === '.' ? e.name : `${found[0]}/${e.name}`, e.isDirectory());
+        return entries.map((e) => e.name).sort();
       } catch {
         return [];
       }
@@ -77,9 +83,10 @@ export function filesFromDisk(root: string): RepoFiles {
   };
 }
 
+// throwIfNoEntry: a missing path is the common answer, and an exception per miss is slow.
 function safeLstat(path: string): Stats | null {
   try {
-    return lstatSync(path);
+    return lstatSync(path, { throwIfNoEntry: false }) ?? null;
   } catch {
     return null;
   }
@@ -87,7 +94,7 @@ function safeLstat(path: string): Stats | null {
 
 function safeStat(path: string): Stats | null {
   try {
-    return statSync(path);
+    return statSync(path, { throwIfNoEntry: false }) ?? null;
   } catch {
     return null;
   }

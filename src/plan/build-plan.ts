@@ -4,6 +4,7 @@ import { merge3 } from '../apply/merge3.js';
 import { readInside as readTarget } from '../apply/safe-path.js';
 import type { Plan, PlanEntry } from './plan-types.js';
 import type { LayerName, Tree } from './tree.js';
+import { byCodeUnit } from '../compare.js';
 
 export type ConflictPolicy = 'fail' | 'keep' | 'overwrite';
 
@@ -69,7 +70,7 @@ export async function buildPlan(root: string, tree: Tree, manifest: Manifest | n
       reason: untouched ? 'no longer generated' : 'no longer generated, but you edited it: kept',
     });
   }
-  entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  entries.sort((a, b) => byCodeUnit(a.path, b.path));
   return { root, entries, layers: opts.layers };
 }
 

@@ -14,6 +14,7 @@ import {
 } from './promql.js';
 import { buildRepo } from './repo.js';
 import { buildRunbooks, type Runbook } from './runbooks.js';
+import { byCodeUnit } from '../compare.js';
 
 /** Alert severity: one scheme across the project; Alertmanager routes on it. */
 export type Severity = 'page' | 'ticket';
@@ -368,7 +369,7 @@ function expected(alert: MonitoringAlert, seriesLabels: Record<string, string>, 
   const labels = new Map<string, string>(Object.entries(seriesLabels));
   for (const l of alert.labels) labels.set(l.name, l.value);
   return {
-    labels: [...labels].map(([name, v]) => ({ name, value: v })).sort((a, b) => a.name.localeCompare(b.name)),
+    labels: [...labels].map(([name, v]) => ({ name, value: v })).sort((a, b) => byCodeUnit(a.name, b.name)),
     annotations: alert.annotations.map((a) => ({ name: a.name, value: expand(a.value, seriesLabels, value) })),
   };
 }

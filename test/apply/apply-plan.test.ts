@@ -28,7 +28,7 @@ function tree(files: Record<string, string>): Tree {
 async function generate(root: string, files: Record<string, string>, opts = INIT) {
   const previous = readManifest(root);
   const plan = await buildPlan(root, tree(files), previous, opts);
-  applyPlan(plan, nextManifest(plan, previous, answers, tool));
+  await applyPlan(plan, nextManifest(plan, previous, answers, tool));
   return plan;
 }
 
@@ -66,11 +66,11 @@ describe('plan and apply', () => {
     const plan = await buildPlan(root, tree({ Dockerfile: 'FROM ours\n' }), null, INIT);
     expect(plan.entries[0]).toMatchObject({ kind: 'conflict', before: 'FROM mine\n' });
     const keep = await buildPlan(root, tree({ Dockerfile: 'FROM ours\n', 'x.txt': 'x' }), null, { ...INIT, onConflict: 'keep' });
-    applyPlan(keep, nextManifest(keep, null, answers, tool));
+    await applyPlan(keep, nextManifest(keep, null, answers, tool));
     expect(readFileSync(join(root, 'Dockerfile'), 'utf8')).toBe('FROM mine\n');
     expect(readManifest(root)!.files['Dockerfile']).toBeUndefined();
     const over = await buildPlan(root, tree({ Dockerfile: 'FROM ours\n' }), readManifest(root), { ...INIT, onConflict: 'overwrite' });
-    applyPlan(over, nextManifest(over, readManifest(root), answers, tool));
+    await applyPlan(over, nextManifest(over, readManifest(root), answers, tool));
     expect(readFileSync(join(root, 'Dockerfile'), 'utf8')).toBe('FROM ours\n');
   });
 
@@ -142,7 +142,7 @@ describe('plan and apply', () => {
     mkdirSync(join(root, MANIFEST_PATH));
     writeFileSync(join(root, MANIFEST_PATH, 'blocker'), '');
     const snapshotBlocked = snapshotDir(root);
-    expect(() => applyPlan(plan, nextManifest(plan, null, answers, tool))).toThrow();
+    await expect(applyPlan(plan, nextManifest(plan, null, answers, tool))).rejects.toThrow();
     expect(snapshotDir(root)).toEqual(snapshotBlocked);
     expect(before['a.txt']).toBe(snapshotBlocked['a.txt']);
   });
