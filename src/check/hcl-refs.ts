@@ -82,7 +82,13 @@ const PROVIDER_PREFIX = /^(aws|google|azurerm|azuread|random|time|tls|null)_/;
  * directory); and every module call's arguments must be variables of the
  * module, with all required ones set.
  */
-export function checkReferences(decls: ModuleDecls, byDir: ReadonlyMap<string, ModuleDecls>): Finding[] {
+/**
+ * Reference errors of one module directory. Directories in `incomplete` had a
+ * file that did not parse: what they declare is partly unknown, so nothing is
+ * reported against their declarations (the parse error says what is wrong).
+ */
+export function checkReferences(decls: ModuleDecls, byDir: ReadonlyMap<string, ModuleDecls>, incomplete: ReadonlySet<string> = new Set()): Finding[] {
+  if (incomplete.has(decls.dir)) return [];
   const findings: Finding[] = [];
   const add = (path: string, rule: string, message: string) => findings.push({ path, line: null, rule, message, severity: 'error' });
   for (const { file, text } of decls.expressions) {
@@ -98,7 +104,7 @@ export function checkReferences(decls: ModuleDecls, byDir: ReadonlyMap<string, M
         if (!call) add(file, 'hcl/undefined-module', `module.${second} is not declared in ${decls.dir}`);
         else if (third !== undefined) {
           const target = byDir.get(resolveDir(decls.dir, call.source));
-          if (target && !target.outputs.has(third)) add(file, 'hcl/undefined-output', `module.${second}.${third}: ${target.dir} has no output "${third}"`);
+          if (target && !incomplete.has(target.dir) && !target.outputs.has(third)) add(file, 'hcl/undefined-output', `module.${second}.${third}: ${target.dir} has no output "${third}"`);
         }
       }
     }
@@ -109,6 +115,7 @@ export function checkReferences(decls: ModuleDecls, byDir: ReadonlyMap<string, M
       add(call.file, 'hcl/module-source', `module "${name}": source ${call.source} is not a generated module directory`);
       continue;
     }
+    if (incomplete.has(target.dir)) continue;
     for (const arg of call.args) if (!target.variables.has(arg)) add(call.file, 'hcl/module-input', `module "${name}": ${target.dir} has no variable "${arg}"`);
     for (const [v, { required }] of target.variables) if (required && !call.args.includes(v)) add(call.file, 'hcl/module-input', `module "${name}": required variable "${v}" of ${target.dir} is not set`);
   }

@@ -29,6 +29,7 @@ const dirOf = (p: string) => (p.includes('/') ? p.slice(0, p.lastIndexOf('/')) :
 export async function checkHcl(files: ReadonlyMap<string, string>, schemas: ReadonlyMap<string, ProviderSchema> = defaultSchemas()): Promise<Finding[]> {
   const findings: Finding[] = [];
   const parsed = new Map<string, Array<{ path: string; json: HclJson }>>();
+  const unparsed = new Set<string>();
   for (const [path, source] of [...files].sort(([a], [b]) => byCodeUnit(a, b))) {
     if (!path.endsWith('.tf')) continue;
     let json: HclJson;
@@ -36,6 +37,7 @@ export async function checkHcl(files: ReadonlyMap<string, string>, schemas: Read
       json = await parseHcl(path, source);
     } catch (e) {
       findings.push({ path, line: e instanceof HclSyntaxError ? e.line : null, rule: 'hcl/parse', message: String((e as Error).message ?? e).split('\n')[0] ?? 'parse error', severity: 'error' });
+      unparsed.add(dirOf(path));
       continue;
     }
     findings.push(...checkHclFormat(path, source), ...checkSchema(path, json, schemas));
@@ -44,6 +46,7 @@ export async function checkHcl(files: ReadonlyMap<string, string>, schemas: Read
   }
   const byDir = new Map<string, ModuleDecls>();
   for (const [dir, list] of parsed) byDir.set(dir, collectDecls(dir, list));
-  for (const decls of byDir.values()) findings.push(...checkReferences(decls, byDir));
+  for (const dir of unparsed) if (!byDir.has(dir)) byDir.set(dir, collectDecls(dir, []));
+  for (const decls of byDir.values()) findings.push(...checkReferences(decls, byDir, unparsed));
   return findings;
 }

@@ -57,6 +57,17 @@ describe('checkHcl', () => {
     expect(rules(await checkHcl(new Map([['a/main.tf', 'resource "aws_s3_bucket" "x" {\n  bucket = \n}\n']])))).toEqual(['hcl/parse']);
   });
 
+  it('reports only the parse error when a module file does not parse, not what that file declared as missing', async () => {
+    const files = tree(GOOD_ROOT);
+    // The module's variables live in a file that no longer parses: its resources' var.name, and the
+    // root's module inputs and outputs, must not be reported as undeclared on top of the parse error.
+    files.set('infra/modules/bucket/main.tf', GOOD_MODULE.slice(GOOD_MODULE.indexOf('resource ')));
+    files.set('infra/modules/bucket/variables.tf', `${GOOD_MODULE.slice(0, GOOD_MODULE.indexOf('resource '))}variable "broken" {\n`);
+    expect(rules(await checkHcl(files))).toEqual(['hcl/parse']);
+    files.delete('infra/modules/bucket/main.tf');
+    expect(rules(await checkHcl(files))).toEqual(['hcl/parse']);
+  });
+
   it('reports references that do not resolve', async () => {
     const root = GOOD_ROOT.replace('name = local.name', 'name = local.nope').replace('module.bucket.arn', 'module.bucket.id');
     const found = await checkHcl(tree(root));

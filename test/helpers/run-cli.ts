@@ -3,6 +3,8 @@ import { execa } from 'execa';
 
 /** The built CLI (npm test builds first). */
 export const CLI = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
+/** The published single-file bundle (package.json bin), built by the same step. */
+export const BUNDLE = join(import.meta.dirname, '..', '..', 'dist', 'create-devops-stack.mjs');
 
 export interface CliResult {
   exitCode: number;
