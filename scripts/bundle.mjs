@@ -24,6 +24,8 @@ import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import Handlebars from 'handlebars';
+// The options every template is compiled with (tsc has built dist/src before this runs).
+import { COMPILE_OPTIONS } from '../dist/src/render/handlebars-env.js';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const DIST = join(ROOT, 'dist');
@@ -37,9 +39,6 @@ const WASM = [
 ];
 // Importers (path pattern) -> module -> the functions they import from it, made lazy.
 const LAZY_FUNCTIONS = [{ importer: /[\\/]src[\\/]detect[\\/]/, module: 'yaml', functions: ['parse', 'parseAllDocuments'] }];
-// Must match COMPILE_OPTIONS in src/render/handlebars-env.ts (a test runs the
-// packed bundle and compares its output with the goldens).
-const COMPILE_OPTIONS = { strict: true, noEscape: true };
 // Names the chunks' code gets from the loader: main's import.meta.url, and the loader itself.
 const META_URL = '__cdsImportMetaUrl';
 const LOAD_CHUNK = '__cdsLoadChunk';
@@ -81,12 +80,18 @@ function lazyChunksPlugin(chunks) {
   return {
     name: 'lazy-chunks',
     setup(b) {
+      /** Resolves an import as esbuild would, and queues it as a chunk unless it is external. */
+      const queue = async (args) => {
+        const r = await b.resolve(args.path, { resolveDir: args.resolveDir, importer: args.importer, kind: 'dynamic-import', pluginData: 'lazy-chunks' });
+        if (r.errors.length === 0 && !r.external && !chunks.has(r.path)) chunks.set(r.path, String(chunks.size));
+        return r;
+      };
       b.onResolve({ filter: /.*/ }, async (args) => {
         if (args.kind !== 'dynamic-import' || args.pluginData === 'lazy-chunks') return undefined;
-        const r = await b.resolve(args.path, { resolveDir: args.resolveDir, importer: args.importer, kind: 'dynamic-import', pluginData: 'lazy-chunks' });
+        const r = await queue(args);
+        if (r.errors.length > 0) return { errors: r.errors };
         // Node built-ins and the runtime dependency stay real imports (web-tree-sitter's, never run: see below).
-        if (r.errors.length > 0 || r.external) return r.errors.length > 0 ? { errors: r.errors } : { path: r.path, external: true };
-        if (!chunks.has(r.path)) chunks.set(r.path, String(chunks.size));
+        if (r.external) return { path: r.path, external: true };
         return { path: r.path, namespace: 'lazy-chunk' };
       });
       b.onLoad({ filter: /.*/, namespace: 'lazy-chunk' }, (args) => ({ loader: 'js', contents: `module.exports = ${LOAD_CHUNK}(${JSON.stringify(chunks.get(args.path))});` }));
@@ -94,9 +99,8 @@ function lazyChunksPlugin(chunks) {
       b.onResolve({ filter: /.*/ }, async (args) => {
         const lazy = LAZY_FUNCTIONS.find((l) => l.module === args.path && l.importer.test(args.importer));
         if (args.kind !== 'import-statement' || lazy === undefined) return undefined;
-        const r = await b.resolve(args.path, { resolveDir: args.resolveDir, importer: args.importer, kind: 'dynamic-import', pluginData: 'lazy-chunks' });
+        const r = await queue(args);
         if (r.errors.length > 0) return { errors: r.errors };
-        if (!chunks.has(r.path)) chunks.set(r.path, String(chunks.size));
         return { path: r.path, namespace: 'lazy-functions', pluginData: lazy.functions };
       });
       b.onLoad({ filter: /.*/, namespace: 'lazy-functions' }, (args) => ({
@@ -133,6 +137,8 @@ function ${LOAD_CHUNK}(id) {
     const source = JSON.parse(__cdsSelf.slice(at, __cdsSelf.indexOf('\\n', at)));
     const wrapper = __cdsRunInThisContext('(function (exports, require, module, __filename, __dirname, ${META_URL}, ${LOAD_CHUNK}) {' + source + '\\n})', { filename: filename + ' [chunk ' + id + ']' });
     const module = { exports: {} };
+    // Registered before it runs, so a chunk that loads this one again gets it (as CommonJS does);
+    // again after, as the chunk replaces module.exports.
     __cdsLoaded[id] = module.exports;
     wrapper(module.exports, require, module, filename, __cdsDirname(filename), import.meta.url, ${LOAD_CHUNK});
     __cdsLoaded[id] = module.exports;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Language, Parser, type Node } from 'web-tree-sitter';
-import { cstToJson, HclSyntaxError, kids } from './hcl-tree-sitter.js';
+import { cstToJson, HclSyntaxError, kids, startLine } from './hcl-tree-sitter.js';
 import { wasmFile } from './wasm-assets.js';
 
 /** hcl2json's JSON form of one file: blocks are arrays of bodies, expressions are "${...}" strings. */
@@ -44,14 +44,13 @@ export async function parseHcl(_path: string, source: string): Promise<HclJson> 
 const withPlainExponents = (source: string) =>
   source.replace(/(?<![\w.])(\d+)([eE][-+]?)(?=\d)/g, (_, digits: string, exp: string) => digits + '0'.repeat(exp.length));
 
-const row = (n: Node) => n.startPosition.row + 1;
 const endRow = (n: Node) => n.endPosition.row + 1;
 const show = (s: string) => JSON.stringify(s.length > 20 ? `${s.slice(0, 20)}...` : s);
 
 /** The first syntax error in source order, or null. */
 function syntaxError(root: Node, source: string): HclSyntaxError | null {
   const found: Array<{ at: number; error: HclSyntaxError }> = [];
-  const add: Add = (n, message, line = row(n)) => found.push({ at: n.startIndex, error: new HclSyntaxError(line, message) });
+  const add: Add = (n, message, line = startLine(n)) => found.push({ at: n.startIndex, error: new HclSyntaxError(line, message) });
   const text = (n: Node) => source.slice(n.startIndex, n.endIndex);
   const stack: Node[] = [root];
   while (stack.length > 0) {
@@ -73,7 +72,7 @@ function syntaxError(root: Node, source: string): HclSyntaxError | null {
     } else if (n.type === 'config_file' && kids(n)[0]?.type === 'object') add(n, 'an argument or block definition is required here');
     else if (n.type === 'body') bodyLayout(n, source, add);
     else if (n.type === 'block') blockLayout(n, add);
-    else if (n.type === 'attribute' && row(n) !== endRow(n)) lineBreaks(n, source, add);
+    else if (n.type === 'attribute' && startLine(n) !== endRow(n)) lineBreaks(n, source, add);
     else if (n.type === 'template_interpolation' && !kids(n).some((c) => c.type === 'expression')) add(n, 'an interpolation needs an expression');
     else if (n.type === 'heredoc_template' && !/^\r?\n/.test(source.slice(kids(n)[1]?.endIndex ?? 0))) add(n, 'a heredoc marker must end its line');
     else if (n.type === 'quoted_template' || n.type === 'string_lit') {
@@ -84,7 +83,7 @@ function syntaxError(root: Node, source: string): HclSyntaxError | null {
       const c = kids(n);
       c.forEach((el, i) => {
         const prev = c[i - 1];
-        if (el.type === 'object_elem' && prev?.type === 'object_elem' && endRow(prev) === row(el)) add(el, 'expected a comma or newline between object attributes');
+        if (el.type === 'object_elem' && prev?.type === 'object_elem' && endRow(prev) === startLine(el)) add(el, 'expected a comma or newline between object attributes');
       });
     } else if (n.type === 'identifier' && n.parent?.type !== 'function_call' && text(n).includes('::')) add(n, `"::" belongs only in a function name: ${show(text(n))}`);
     else if (n.type === 'legacy_index' && /^\.\d/.test(source.slice(n.endIndex))) add(n, 'legacy indexes cannot be chained (write [0][1])');
@@ -136,12 +135,12 @@ function missing(n: Node, source: string, add: Add): void {
   const owner = n.parent?.type === 'block_end' || n.parent?.type === 'object_end' ? n.parent.parent : n.parent;
   if (n.type === '}' && owner) {
     const open = kids(owner).find((c) => c.type === 'block_start' || c.type === 'object_start') ?? owner;
-    add(owner, 'unclosed "{": no closing brace before the end of the block or file', row(open));
+    add(owner, 'unclosed "{": no closing brace before the end of the block or file', startLine(open));
   } else if (n.type === 'quoted_template_end' && owner) add(owner, 'unterminated string');
   else {
     // Where hclsyntax notices: at the newline after the last token, unless newlines are insignificant there.
     const prev = leafBefore(n);
-    add(n, `missing ${n.type}`, prev && breakNotAllowed(prev, n, source) && !complete(prev) ? endRow(prev) : row(n));
+    add(n, `missing ${n.type}`, prev && breakNotAllowed(prev, n, source) && !complete(prev) ? endRow(prev) : startLine(n));
   }
 }
 
@@ -212,10 +211,10 @@ function lineBreaks(attribute: Node, source: string, add: Add): void {
   for (let i = 1; i < leaves.length; i++) {
     const prev = leaves[i - 1]!;
     const next = leaves[i]!;
-    if (row(next) === endRow(prev) || !breakNotAllowed(prev, next, source)) continue;
+    if (startLine(next) === endRow(prev) || !breakNotAllowed(prev, next, source)) continue;
     const text = show(source.slice(next.startIndex, next.endIndex));
     // After an argument's name the newline leaves a name alone, an error on its line.
-    if (complete(prev) && !inObjectKey(prev) && prev.id !== kids(attribute)[0]?.id) add(next, `a newline ends the argument before ${text}; break lines only inside brackets`, row(next));
+    if (complete(prev) && !inObjectKey(prev) && prev.id !== kids(attribute)[0]?.id) add(next, `a newline ends the argument before ${text}; break lines only inside brackets`, startLine(next));
     else add(prev, `the expression goes on after a newline (${text}); break lines only inside brackets`, endRow(prev));
     return;
   }
@@ -233,12 +232,12 @@ function bodyLayout(body: Node, source: string, add: Add): void {
   const seen = new Map<string, number>();
   items.forEach((item, i) => {
     const prev = items[i - 1];
-    if (prev && row(item) === endRow(prev)) add(item, `expected a newline before ${show(source.slice(item.startIndex, item.startIndex + 20).split(/\s/)[0] ?? '')}`);
+    if (prev && startLine(item) === endRow(prev)) add(item, `expected a newline before ${show(source.slice(item.startIndex, item.startIndex + 20).split(/\s/)[0] ?? '')}`);
     if (item.type !== 'attribute') return;
     const name = source.slice(kids(item)[0]!.startIndex, kids(item)[0]!.endIndex);
     const first = seen.get(name);
     if (first !== undefined) add(item, `argument "${name}" was already set at line ${first}`);
-    else seen.set(name, row(item));
+    else seen.set(name, startLine(item));
   });
 }
 
@@ -248,14 +247,14 @@ function blockLayout(block: Node, add: Add): void {
   const open = c.find((x) => x.type === 'block_start');
   const close = c.find((x) => x.type === 'block_end');
   if (!open || !close) return;
-  if (c.some((x) => x.endIndex <= open.startIndex && endRow(x) !== row(open))) add(block, 'a block\'s type, labels and "{" must be on one line');
+  if (c.some((x) => x.endIndex <= open.startIndex && endRow(x) !== startLine(open))) add(block, 'a block\'s type, labels and "{" must be on one line');
   const items = kids(c.find((x) => x.type === 'body') ?? block).filter((x) => x.type === 'attribute' || x.type === 'block');
   const first = items[0];
   const last = items[items.length - 1];
   if (!first || !last) return;
-  if (row(first) === row(open)) {
-    if (items.length > 1 || first.type !== 'attribute' || endRow(first) !== row(close)) add(first, 'a single-line block can hold only one argument');
-  } else if (endRow(last) === row(close) && !close.isMissing && close.endIndex > close.startIndex) add(close, 'expected a newline before "}"');
+  if (startLine(first) === startLine(open)) {
+    if (items.length > 1 || first.type !== 'attribute' || endRow(first) !== startLine(close)) add(first, 'a single-line block can hold only one argument');
+  } else if (endRow(last) === startLine(close) && !close.isMissing && close.endIndex > close.startIndex) add(close, 'expected a newline before "}"');
 }
 
 /** `{type: {name: [body]}}` (resource, data) -> [type, name, body][]. */

@@ -22,7 +22,8 @@ export class HclSyntaxError extends Error {
 /** Children without comments (extras can appear anywhere). */
 export const kids = (n: Node): Node[] => n.children.filter((c): c is Node => c !== null && c.type !== 'comment');
 const isObj = (v: Json | undefined): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
-const line = (n: Node) => n.startPosition.row + 1;
+/** The 1-based line a node starts on. */
+export const startLine = (n: Node) => n.startPosition.row + 1;
 
 /**
  * A template as hclsyntax tokenizes it: literals (one per heredoc line),
@@ -101,7 +102,7 @@ function nest(toks: Tok[], template: Node): Part[] {
   const isEnd = (t: Tok): t is Extract<Tok, { at: Node }> => t.kind === 'else' || t.kind === 'endif' || t.kind === 'endfor';
   const expect = (kind: 'endif' | 'endfor') => {
     const t = toks[i++];
-    if (t?.kind !== kind) throw new HclSyntaxError(line(t && isEnd(t) ? t.at : template), `expected %{${kind}} in the template`);
+    if (t?.kind !== kind) throw new HclSyntaxError(startLine(t && isEnd(t) ? t.at : template), `expected %{${kind}} in the template`);
   };
   /** Parts up to the next else/endif/endfor or the end. */
   const parts = (): Part[] => {
@@ -130,7 +131,7 @@ function nest(toks: Tok[], template: Node): Part[] {
   };
   const out = parts();
   const stray = toks[i];
-  if (stray && isEnd(stray)) throw new HclSyntaxError(line(stray.at), `unexpected %{${stray.kind}} in the template`);
+  if (stray && isEnd(stray)) throw new HclSyntaxError(startLine(stray.at), `unexpected %{${stray.kind}} in the template`);
   return out;
 }
 
@@ -155,7 +156,7 @@ export function cstToJson(root: Node, source: string): Obj {
       if (upTo <= at) return;
       // A heredoc is scanned a line at a time, so a strip marker reaches one line only.
       for (const raw of heredoc ? source.slice(at, upTo).split(/(?<=\n)/) : [source.slice(at, upTo)]) {
-        const value = unescape(raw, !heredoc, () => line(t));
+        const value = unescape(raw, !heredoc, () => startLine(t));
         out.push({ kind: 'lit', text: trimNext ? value.trimStart() : value });
         trimNext = false;
       }
@@ -327,14 +328,14 @@ export function cstToJson(root: Node, source: string): Obj {
       const existing = target[name];
       if (existing === undefined) target = target[name] = {};
       else if (isObj(existing)) target = existing;
-      else throw new HclSyntaxError(line(blk), `block "${name}" is used both with and without labels`);
+      else throw new HclSyntaxError(startLine(blk), `block "${name}" is used both with and without labels`);
       name = l;
     }
     const value = body(c.find((x) => x.type === 'body'));
     const existing = target[name];
     if (existing === undefined) target[name] = [value];
     else if (Array.isArray(existing)) existing.push(value);
-    else throw new HclSyntaxError(line(blk), `block "${name}" is used both with and without labels`);
+    else throw new HclSyntaxError(startLine(blk), `block "${name}" is used both with and without labels`);
   }
 
   const top = kids(root)[0];

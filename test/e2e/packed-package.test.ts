@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -30,7 +30,7 @@ beforeAll(async () => {
   const packed = await execa('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: PACKAGE_ROOT });
   pack = (JSON.parse(packed.stdout) as PackInfo[])[0]!;
   const app = join(work, 'app');
-  await execa('mkdir', [app]);
+  mkdirSync(app);
   writeFileSync(join(app, 'package.json'), '{ "name": "app", "private": true }\n');
   await execa('npm', ['install', '--offline', '--no-audit', '--no-fund', join(work, pack.filename)], { cwd: app });
   installedCli = join(app, 'node_modules', '.bin', 'create-devops-stack');
