@@ -1,4 +1,4 @@
-// npm run bench: how fast the published CLI (dist/create-devops-stack.mjs) is, compared with starting
+// npm run bench: how fast the published CLI (dist/create-devops-stack.cjs) is, compared with starting
 // Node itself. A report, not a gate: it exits 0 whatever the numbers, and 1
 // only when a measured command itself fails.
 //
@@ -12,6 +12,7 @@
 //   upgrade-big    the same on a repo with 20 000 unrelated committed files:
 //                  upgrade must not get slower as the repo grows (detection
 //                  walks, git status)
+// Every run starts on a settled disk (see settleDisk).
 // Targets (issue 8): full-stack ≤ 2.5× floor, --help ≤ 1.5×, dry-run ≤ 2.5×,
 // upgrade-big ≤ 1.1× upgrade-bare, peak RSS ≤ 120 MB for every command.
 // Time is the median wall clock of spawnSync; peak RSS is the largest maxRSS
@@ -31,7 +32,7 @@ import { freshApp, generatedApp, tempDir } from './bench-fixtures.mjs';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 // The published entry point (package.json bin): the single-file bundle.
-const CLI = join(ROOT, 'dist', 'create-devops-stack.mjs');
+const CLI = join(ROOT, 'dist', 'create-devops-stack.cjs');
 const EXAMPLE = join(ROOT, 'examples', 'node-express');
 const GNU_TIME = '/usr/bin/time';
 const BIG_REPO_FILES = 20_000;
@@ -79,9 +80,20 @@ function defineCases({ fresh, bare, big }) {
 
 const SPAWN_OPTS = { env: { ...process.env, NO_COLOR: '1' }, stdio: 'ignore' };
 
+/**
+ * Waits for the disk to finish writing what earlier steps left in the page
+ * cache (fixtures, the previous command's files), untimed: otherwise that
+ * writeback slows the file creations of whichever command runs next. What a
+ * command writes and syncs itself is still timed, as it is its own cost.
+ */
+function settleDisk() {
+  spawnSync('sync', [], { stdio: 'ignore' });
+}
+
 /** One timed run; peak RSS in KB when GNU time is available, else null. */
 function runOnce(name, argv, rssFile) {
   const useTime = existsSync(GNU_TIME);
+  settleDisk();
   const [cmd, args] = useTime ? [GNU_TIME, ['-f', '%M', '-o', rssFile, process.execPath, ...argv]] : [process.execPath, argv];
   const start = performance.now();
   const r = spawnSync(cmd, args, SPAWN_OPTS);

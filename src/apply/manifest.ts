@@ -6,23 +6,21 @@ import { UserError } from '../errors.js';
 import { normalizeTreePath, type LayerName } from '../plan/tree.js';
 
 export const MANIFEST_PATH = '.devops-stack.json';
-/** Where the content we generated last time (the merge base) is kept, by blob id. */
-export const BASE_DIR = '.devops-stack/base';
 export const MANIFEST_VERSION = 1;
 
 const LAYER_NAMES: readonly LayerName[] = ['docker', 'pipeline', 'infra', 'monitoring', 'stack'];
 
 export interface ManifestEntry {
   layer: LayerName;
-  /** Git blob id of what we generated; the file's base is `${BASE_DIR}/${blob}`. */
+  /** Git blob id of what we generated; its content (the merge base) is in the base store (base-store.ts). */
   blob: string;
 }
 
 /**
  * `.devops-stack.json`: which tool version generated what, with which answers.
  * `upgrade` re-renders from `answers` and finds each file's merge base from
- * `files[path].blob` in our own store, so it works in shallow clones and
- * outside git.
+ * `files[path].blob` in our own store (base-store.ts), so it works in
+ * shallow clones and outside git.
  */
 export interface Manifest {
   manifestVersion: number;
@@ -31,10 +29,6 @@ export interface Manifest {
   /** Partial when read from an older version: options added since take their defaults. */
   answers: Partial<Answers>;
   files: Record<string, ManifestEntry>;
-}
-
-export function basePath(blob: string): string {
-  return `${BASE_DIR}/${blob}`;
 }
 
 /** Stable JSON: sorted file keys, two-space indent, trailing newline. */

@@ -1,37 +1,63 @@
-import { lstatSync, readFileSync, realpathSync } from 'node:fs';
+import { lstatSync, readFileSync, realpathSync, type Stats } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { UserError } from '../errors.js';
 
 /**
- * Resolves `rel` inside `root` and proves the write stays inside it: every
- * existing ancestor, followed through symlinks, must still be under the real
- * root, and the destination itself must not be a symlink (a rename would
- * replace the user's link; writing through it could leave the target).
+ * Resolves paths inside one target and proves each write stays inside it:
+ * every existing ancestor, followed through symlinks, must still be under the
+ * real root, and the destination itself must not be a symlink (a rename would
+ * replace the user's link; writing through it could leave the target). The
+ * verdict on each folder is kept, as a plan or a transaction checks many
+ * files in a few folders; make a new one for each plan or transaction.
  */
-export function resolveInside(root: string, rel: string): string {
-  // realpath(3) in one call: the JS realpathSync lstats every component of the path.
-  const realRoot = realpathSync.native(root);
-  const abs = join(realRoot, rel);
-  if (!isWithin(realRoot, abs)) throw new UserError(`${rel}: path leaves the target directory`);
-  const st = lstatOrNull(abs);
-  if (st?.isSymbolicLink()) throw new UserError(`${rel} is a symlink; refusing to replace it (move it away or use a regular file)`);
-  if (st?.isDirectory()) throw new UserError(`${rel} is a directory, but a file is to be written there`);
-  let dir = dirname(abs);
-  while (lstatOrNull(dir) === null) dir = dirname(dir);
-  const realDir = realpathSync.native(dir);
-  if (!isWithin(realRoot, realDir) && realDir !== realRoot) {
-    throw new UserError(`${rel}: ${relative(realRoot, dir)} is a symlink that leads outside the target directory`);
+export class TargetPaths {
+  readonly realRoot: string;
+  /** Folder (absolute) -> why writing in it is refused, or null when it is safe. */
+  readonly #folders = new Map<string, string | null>();
+
+  constructor(root: string) {
+    // realpath(3) in one call: the JS realpathSync lstats every component of the path.
+    this.realRoot = realpathSync.native(root);
   }
-  const parentStat = lstatOrNull(realDir);
-  if (parentStat && !parentStat.isDirectory()) throw new UserError(`${rel}: ${relative(realRoot, dir)} is a file, not a directory`);
-  return abs;
+
+  /** The absolute path of `rel` and what is there now (null: nothing). */
+  resolve(rel: string): { abs: string; stat: Stats | null } {
+    const abs = join(this.realRoot, rel);
+    if (!isWithin(this.realRoot, abs)) throw new UserError(`${rel}: path leaves the target directory`);
+    const stat = lstatOrNull(abs);
+    if (stat?.isSymbolicLink()) throw new UserError(`${rel} is a symlink; refusing to replace it (move it away or use a regular file)`);
+    if (stat?.isDirectory()) throw new UserError(`${rel} is a directory, but a file is to be written there`);
+    const folder = dirname(abs);
+    let refusal = this.#folders.get(folder);
+    if (refusal === undefined) {
+      refusal = this.#checkFolder(folder);
+      this.#folders.set(folder, refusal);
+    }
+    if (refusal !== null) throw new UserError(`${rel}: ${refusal}`);
+    return { abs, stat };
+  }
+
+  #checkFolder(folder: string): string | null {
+    let dir = folder;
+    while (lstatOrNull(dir) === null) dir = dirname(dir);
+    const realDir = realpathSync.native(dir);
+    if (!isWithin(this.realRoot, realDir) && realDir !== this.realRoot) return `${relative(this.realRoot, dir)} is a symlink that leads outside the target directory`;
+    const st = lstatOrNull(realDir);
+    if (st !== null && !st.isDirectory()) return `${relative(this.realRoot, dir)} is a file, not a directory`;
+    return null;
+  }
+}
+
+/** One path: TargetPaths.resolve without the kept verdicts. */
+export function resolveInside(root: string, rel: string): string {
+  return new TargetPaths(root).resolve(rel).abs;
 }
 
 export function isWithin(root: string, path: string): boolean {
   return path === root || path.startsWith(root.endsWith(sep) ? root : root + sep);
 }
 
-export function lstatOrNull(path: string): ReturnType<typeof lstatSync> | null {
+export function lstatOrNull(path: string): Stats | null {
   try {
     // No exception for a missing path: most paths we ask about do not exist yet.
     return lstatSync(path, { throwIfNoEntry: false }) ?? null;
@@ -41,8 +67,7 @@ export function lstatOrNull(path: string): ReturnType<typeof lstatSync> | null {
 }
 
 /** A file's text inside the target, or null when absent; refuses symlinks and paths leaving the root. */
-export function readInside(root: string, rel: string): string | null {
-  const abs = resolveInside(root, rel);
-  if (lstatOrNull(abs) === null) return null;
-  return readFileSync(abs, 'utf8');
+export function readInside(root: string | TargetPaths, rel: string): string | null {
+  const { abs, stat } = (typeof root === 'string' ? new TargetPaths(root) : root).resolve(rel);
+  return stat === null ? null : readFileSync(abs, 'utf8');
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, fsync, fsyncSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmdirSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
-import { lstatOrNull, resolveInside } from './safe-path.js';
+import { lstatOrNull, resolveInside, TargetPaths } from './safe-path.js';
 
 /**
  * Written before anything else (staging included) and renamed to
@@ -35,7 +35,6 @@ interface JournalEntry {
   backup: string | null;
 }
 
-const tmpName = (rel: string, tag: string): string => join(dirname(rel), `.${basename(rel)}.devops-stack-${tag}-${randomBytes(4).toString('hex')}`);
 
 /**
  * Staged writes inside the target, made visible by rename. The journal,
@@ -46,6 +45,10 @@ const tmpName = (rel: string, tag: string): string => join(dirname(rel), `.${bas
  */
 export class Transaction {
   readonly root: string;
+  readonly #paths: TargetPaths;
+  /** Makes this transaction's temp names its own: no clash with a file there or a crashed run's leftovers. */
+  readonly #tag = randomBytes(4).toString('hex');
+  #count = 0;
   readonly #entries: JournalEntry[] = [];
   readonly #contents = new Map<JournalEntry, { content: string; mode: number }>();
   /** Folders to create (shallowest first), none of which exist yet. */
@@ -53,20 +56,21 @@ export class Transaction {
   #journaled = false;
 
   constructor(root: string) {
-    this.root = realpathSync(root);
+    this.#paths = new TargetPaths(root);
+    this.root = this.#paths.realRoot;
   }
 
   /** Records one operation; nothing is written before commit(). */
   stage(op: FileOp): void {
-    const abs = resolveInside(this.root, op.path);
+    const { abs, stat } = this.#paths.resolve(op.path);
     const rel = relative(this.root, abs);
-    const backup = lstatOrNull(abs) === null ? null : tmpName(rel, 'old');
+    const backup = stat === null ? null : this.#tmpName(rel, 'old');
     if (op.content === null) {
       this.#entries.push({ path: rel, tmp: null, backup });
       return;
     }
     this.#planDirs(dirname(abs));
-    const entry: JournalEntry = { path: rel, tmp: tmpName(rel, 'new'), backup };
+    const entry: JournalEntry = { path: rel, tmp: this.#tmpName(rel, 'new'), backup };
     this.#entries.push(entry);
     this.#contents.set(entry, { content: op.content, mode: op.mode });
   }
@@ -113,6 +117,10 @@ export class Transaction {
   /** Drops the originals kept for rollback, and folders left empty by deletions; then the journal. */
   finish(): void {
     complete(this.root, this.#entries);
+  }
+
+  #tmpName(rel: string, kind: 'new' | 'old'): string {
+    return join(dirname(rel), `.${basename(rel)}.devops-stack-${kind}-${this.#tag}-${this.#count++}`);
   }
 
   /** Notes the missing folders above `dir`, shallowest first, without creating them. */

@@ -1,7 +1,8 @@
 import { blobId } from '../apply/blob-id.js';
-import { basePath, type Manifest } from '../apply/manifest.js';
+import { BASES_PATH, BaseStore } from '../apply/base-store.js';
+import type { Manifest } from '../apply/manifest.js';
 import { merge3 } from '../apply/merge3.js';
-import { readInside as readTarget } from '../apply/safe-path.js';
+import { readInside, TargetPaths } from '../apply/safe-path.js';
 import type { Plan, PlanEntry } from './plan-types.js';
 import type { LayerName, Tree } from './tree.js';
 import { byCodeUnit } from '../compare.js';
@@ -23,8 +24,10 @@ export interface PlanOptions {
  */
 export async function buildPlan(root: string, tree: Tree, manifest: Manifest | null, opts: PlanOptions): Promise<Plan> {
   const entries: PlanEntry[] = [];
+  const target = new TargetPaths(root);
+  const bases = new BaseStore(target);
   for (const [path, file] of tree.entries()) {
-    const before = readTarget(root, path);
+    const before = readInside(target, path);
     const recorded = manifest?.files[path];
     const entry: PlanEntry = {
       path,
@@ -43,7 +46,7 @@ export async function buildPlan(root: string, tree: Tree, manifest: Manifest | n
     } else if (recorded && blobId(before) === recorded.blob) {
       entry.kind = 'update';
     } else if (recorded) {
-      await planMerge(root, entry, before, file.content, recorded.blob, opts);
+      await planMerge(bases, entry, before, file.content, recorded.blob, opts);
     } else {
       entry.kind = 'conflict';
       entry.reason = 'a file that create-devops-stack did not generate is in the way';
@@ -56,7 +59,7 @@ export async function buildPlan(root: string, tree: Tree, manifest: Manifest | n
   }
   for (const [path, recorded] of Object.entries(manifest?.files ?? {})) {
     if (tree.has(path) || !opts.layers.includes(recorded.layer)) continue;
-    const before = readTarget(root, path);
+    const before = readInside(target, path);
     if (before === null) continue;
     const untouched = blobId(before) === recorded.blob;
     entries.push({
@@ -74,12 +77,12 @@ export async function buildPlan(root: string, tree: Tree, manifest: Manifest | n
   return { root, entries, layers: opts.layers };
 }
 
-async function planMerge(root: string, entry: PlanEntry, ours: string, theirs: string, blob: string, opts: PlanOptions): Promise<void> {
-  const base = readTarget(root, basePath(blob));
+async function planMerge(bases: BaseStore, entry: PlanEntry, ours: string, theirs: string, blob: string, opts: PlanOptions): Promise<void> {
+  const base = bases.get(blob);
   const merged = base === null ? null : await merge3(ours, base, theirs, entry.path);
   if (merged === null) {
     entry.kind = 'conflict';
-    entry.reason = base === null ? 'you edited it and the previous version is missing from .devops-stack/base' : 'you edited it and git is not installed to merge';
+    entry.reason = base === null ? `you edited it and the previous version is missing from ${BASES_PATH}` : 'you edited it and git is not installed to merge';
     applyPolicy(entry, opts.onConflict);
   } else if (merged.conflicts === 0) {
     entry.kind = merged.content === ours ? 'unchanged' : 'merge';

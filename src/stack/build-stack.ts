@@ -45,6 +45,7 @@ function deepFreeze<T>(value: T): T {
  */
 export function buildStack(answers: Answers, facts: RepoFacts, generated: ReadonlySet<string> = new Set()): Stack {
   const dir = answers.serviceDir === '.' ? '.' : answers.serviceDir.replace(/\/+$/, '');
+  const monitoring = buildMonitoringStack(answers, facts);
   return deepFreeze({
     tool: { name: TOOL_NAME, version: TOOL_VERSION, regenerateCommand: `npx ${TOOL_NAME}@latest upgrade` },
     answers: { ...answers, environments: [...answers.environments] },
@@ -60,8 +61,8 @@ export function buildStack(answers: Answers, facts: RepoFacts, generated: Readon
     environments: buildEnvironments(answers.environments),
     names: buildNames(answers),
     docker: buildDockerStack(answers, facts, generated),
-    pipeline: buildPipelineStack(answers, facts, generated),
+    pipeline: buildPipelineStack(answers, facts, generated, monitoring),
     infra: buildInfraStack(answers, facts),
-    monitoring: buildMonitoringStack(answers, facts),
+    monitoring,
   });
 }

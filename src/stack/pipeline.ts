@@ -1,6 +1,6 @@
 import type { Answers } from '../answers/options.js';
 import type { PackageManager, RepoFacts } from '../detect/types.js';
-import { buildMonitoringStack } from './monitoring.js';
+import { buildMonitoringStack, type MonitoringStack } from './monitoring.js';
 import { buildNames } from './naming.js';
 import type { CanaryGate } from './promql.js';
 import { buildUses, TRIVY_VERSION, type PinKey } from './pins.js';
@@ -457,7 +457,13 @@ function gateOf(answers: Answers, gate: CanaryGate | null): PipelineGate | null 
 }
 
 /** Answers + RepoFacts -> what the pipeline templates read. Pure. */
-export function buildPipelineStack(answers: Answers, facts: RepoFacts, generated: ReadonlySet<string> = new Set()): PipelineStack {
+/** `monitoring`: the monitoring layer's values when the caller has them already (its canary gate is the pipeline's). */
+export function buildPipelineStack(
+  answers: Answers,
+  facts: RepoFacts,
+  generated: ReadonlySet<string> = new Set(),
+  monitoring: MonitoringStack = buildMonitoringStack(answers, facts),
+): PipelineStack {
   const dir = answers.serviceDir === '.' ? '.' : answers.serviceDir.replace(/\/+$/, '');
   const dirPrefix = dir === '.' ? '' : `${dir}/`;
   const names = buildNames(answers);
@@ -514,7 +520,7 @@ export function buildPipelineStack(answers: Answers, facts: RepoFacts, generated
     canaryShifts: answers.strategy === 'canary' && answers.cloud !== 'aws' ? [10, 50] : [],
     ecsDeploymentConfiguration: ecsDeploymentConfiguration(answers.strategy, 5),
     container: answers.serviceName,
-    gate: gateOf(answers, buildMonitoringStack(answers, facts).gate),
+    gate: gateOf(answers, monitoring.gate),
     gcloudVersion: '568.0.0',
   };
 }

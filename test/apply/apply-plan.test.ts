@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Answers } from '../../src/answers/options.js';
 import { applyPlan, nextManifest } from '../../src/apply/apply-plan.js';
+import { BASES_PATH, BaseStore, parseBases } from '../../src/apply/base-store.js';
 import { blobId } from '../../src/apply/blob-id.js';
 import { MANIFEST_PATH, readManifest } from '../../src/apply/manifest.js';
+import { TargetPaths } from '../../src/apply/safe-path.js';
 import { buildPlan, type PlanOptions } from '../../src/plan/build-plan.js';
 import { Tree } from '../../src/plan/tree.js';
 import { snapshotDir, testdir } from '../helpers/testdir.js';
@@ -42,7 +44,7 @@ describe('plan and apply', () => {
     expect(readFileSync(join(root, 'Dockerfile'), 'utf8')).toBe('FROM x\n');
     const manifest = readManifest(root)!;
     expect(manifest.files['Dockerfile']).toEqual({ layer: 'docker', blob: blobId('FROM x\n') });
-    expect(readFileSync(join(root, '.devops-stack/base', blobId('FROM x\n')), 'utf8')).toBe('FROM x\n');
+    expect(new BaseStore(new TargetPaths(root)).get(blobId('FROM x\n'))).toBe('FROM x\n');
     const before = snapshotDir(root);
     const again = await generate(root, { Dockerfile: 'FROM x\n', '.github/workflows/ci.yml': 'on: push\n' });
     expect(new Set(again.entries.map((e) => e.kind))).toEqual(new Set(['unchanged']));
@@ -111,8 +113,8 @@ describe('plan and apply', () => {
     expect(existsSync(join(root, 'sub'))).toBe(false);
     expect(readFileSync(join(root, 'edited.txt'), 'utf8')).toBe('e + mine\n');
     expect(existsSync(join(root, 'gone.txt'))).toBe(false);
-    // Bases no longer referenced are collected.
-    expect(readdirSync(join(root, '.devops-stack/base'))).toEqual([blobId('g2\n')]);
+    // Bases no longer referenced are dropped from the store.
+    expect(parseBases(readFileSync(join(root, BASES_PATH))).map((r) => [r.path, r.blob])).toEqual([['gone.txt', blobId('g2\n')]]);
   });
 
   it('refuses to write through a symlink that leaves the target, and writes nothing', async () => {

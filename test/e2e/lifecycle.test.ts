@@ -89,7 +89,7 @@ describe('upgrade', () => {
     expect((await runCli(['upgrade', dir, '--yes', '--allow-dirty'])).exitCode).toBe(0);
   });
 
-  it('works in a shallow clone and outside git (the merge base is in .devops-stack/base)', async () => {
+  it('works in a shallow clone and outside git (the merge base is in .devops-stack/bases)', async () => {
     const origin = await generatedRepo('node-express');
     const clone = join(origin, '..', 'shallow');
     await execa('git', ['clone', '-q', '--depth', '1', `file://${origin}`, clone]);

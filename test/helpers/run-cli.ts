@@ -4,7 +4,7 @@ import { execa } from 'execa';
 /** The built CLI (npm test builds first). */
 export const CLI = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
 /** The published single-file bundle (package.json bin), built by the same step. */
-export const BUNDLE = join(import.meta.dirname, '..', '..', 'dist', 'create-devops-stack.mjs');
+export const BUNDLE = join(import.meta.dirname, '..', '..', 'dist', 'create-devops-stack.cjs');
 
 export interface CliResult {
   exitCode: number;

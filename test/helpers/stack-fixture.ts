@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, expect } from 'vitest';
 import { blobId } from '../../src/apply/blob-id.js';
-import { BASE_DIR, readManifest, type Manifest } from '../../src/apply/manifest.js';
+import { BASES_PATH, LEGACY_BASE_DIR, parseBases } from '../../src/apply/base-store.js';
+import { readManifest, type Manifest } from '../../src/apply/manifest.js';
 import { runCli } from './run-cli.js';
 import { EXAMPLES_DIR, snapshotDir } from './testdir.js';
 
@@ -124,7 +125,8 @@ export interface StackState {
 
 /**
  * Proves the manifest is consistent with the files (every entry's merge base
- * is stored under its blob id, no unreferenced bases, no apply leftovers),
+ * is in the base store under its path and blob id, nothing else is, no legacy
+ * per-file bases, no apply leftovers),
  * and returns the drift `check` would report. Much faster than `check`,
  * which also runs actionlint, HCL and promtool validation.
  */
@@ -133,10 +135,13 @@ export function inspectStack(dir: string): StackState {
   if (manifest === null) throw new Error(`${dir}: no manifest`);
   const drift: StackState['drift'] = [];
   const markers: string[] = [];
+  const storeFile = join(dir, BASES_PATH);
+  const bases = existsSync(storeFile) ? parseBases(readFileSync(storeFile)) : [];
+  expect(
+    bases.map((r) => `${r.path} ${r.blob}`),
+    'merge bases = manifest entries',
+  ).toEqual(Object.entries(manifest.files).map(([path, f]) => `${path} ${f.blob}`));
   for (const [path, entry] of Object.entries(manifest.files)) {
-    const base = join(dir, BASE_DIR, entry.blob);
-    expect(existsSync(base), `merge base of ${path}`).toBe(true);
-    expect(blobId(readFileSync(base, 'utf8')), `merge base of ${path}`).toBe(entry.blob);
     const abs = join(dir, path);
     if (!existsSync(abs)) {
       drift.push({ path, state: 'deleted' });
@@ -146,8 +151,7 @@ export function inspectStack(dir: string): StackState {
     if (blobId(content) !== entry.blob) drift.push({ path, state: 'edited' });
     if (/^<{7} /m.test(content)) markers.push(path);
   }
-  const stored = existsSync(join(dir, BASE_DIR)) ? readdirSync(join(dir, BASE_DIR)).sort() : [];
-  expect(stored, 'merge bases = manifest blobs').toEqual([...new Set(Object.values(manifest.files).map((f) => f.blob))].sort());
+  expect(existsSync(join(dir, LEGACY_BASE_DIR)), 'no legacy per-file bases').toBe(false);
   expect(leftovers(treeSnapshot(dir))).toEqual([]);
   return { manifest, drift, markers, checkExit: markers.length > 0 ? 1 : drift.length > 0 ? 2 : 0 };
 }
