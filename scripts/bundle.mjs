@@ -51,13 +51,34 @@ function templateFiles(dir) {
 }
 
 /**
- * Template path -> spec source, for dist/templates.json. Each spec is
- * minified (a third smaller): V8 compiles every template a run renders, so
- * its size is start-up time.
+ * Template path -> spec source, for dist/templates.json. V8 compiles every
+ * template a run renders, so spec size is start-up time: each is minified,
+ * and leanSpec drops what the runtime does not need, 40% smaller in all.
  */
 function precompileTemplates() {
   const minified = (spec) => transformSync(`spec=${spec}`, { minify: true, loader: 'js', target: shared.target }).code.replace(/^spec=/, '').replace(/;\n$/, '');
-  return Object.fromEntries(templateFiles(TEMPLATES).map((name) => [name, minified(Handlebars.precompile(readFileSync(join(TEMPLATES, name), 'utf8'), COMPILE_OPTIONS))]));
+  return Object.fromEntries(
+    templateFiles(TEMPLATES).map((name) => [name, leanSpec(name, minified(Handlebars.precompile(readFileSync(join(TEMPLATES, name), 'utf8'), COMPILE_OPTIONS)))]),
+  );
+}
+
+const LOC = String.raw`\{start:\{line:\d+,column:\d+\},end:\{line:\d+,column:\d+\}\}`;
+/**
+ * Drops from a minified spec (1) the source location of every helper call and
+ * strict lookup, which only adds a line number to the message when a template
+ * breaks (tests render from the sources, where it stays), and (2) each
+ * program's fallback for `container.lookupProperty`, which runtimes before
+ * Handlebars 4.6 lacked. Fails the build if a location is left, i.e. if the
+ * compiler's output no longer looks as expected.
+ */
+function leanSpec(name, spec) {
+  const lean = spec
+    .replace(new RegExp(`,loc:${LOC}`, 'g'), '')
+    .replace(new RegExp(`,${LOC}\\)`, 'g'), ')')
+    .replace(/(\w+=\w+\.lookupProperty)\|\|function\((\w+),(\w+)\)\{if\(Object\.prototype\.hasOwnProperty\.call\(\2,\3\)\)return \2\[\3\]\}/g, '$1');
+  if (new RegExp(LOC).test(lean)) throw new Error(`${name}: a source location is left in its spec; update leanSpec for this Handlebars version`);
+  new Function(`return ${lean};`); // still JavaScript
+  return lean;
 }
 
 /** Replaces src/render/precompiled-templates.ts: specs from dist/templates.json, read on first use. */

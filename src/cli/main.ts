@@ -6,6 +6,12 @@ import { addOptionFlags, optionFlags } from './flags.js';
 import { loadCheck, loadCommands } from './load-commands.js';
 import { createOutput, type Output } from './output.js';
 
+// Applying a plan syncs every file it wrote at once (apply/transaction.ts).
+// libuv's pool runs 4 at a time by default, each waiting for its own journal
+// commit; a larger pool lets the filesystem sync them in fewer commits. Read
+// when the pool starts, on the first asynchronous file operation: after this.
+process.env['UV_THREADPOOL_SIZE'] ??= '32';
+
 /**
  * Entry point: argv -> command. The only place that sets the exit code or
  * prints a stack trace (with --verbose). Heavy modules (plop, templates,

@@ -3,11 +3,16 @@
  * never start with './' so they can be compared as plain strings.
  */
 
+/** Anything normalizePath would change or refuse: backslashes, '//', a leading or trailing '/', '.' or '..' segments, a drive letter. */
+const NEEDS_NORMALIZING = /\\|\/\/|^\/|\/$|(?:^|\/)\.{1,2}(?:\/|$)|^[A-Za-z]:/;
+
 /**
  * Normalises a repository-relative path: drops '.', '' and trailing slashes and
  * resolves '..'. Returns null when the path is absolute or climbs above the root.
  */
 export function normalizePath(path: string): string | null {
+  // Most paths are normal already (built from directory listings): no splitting.
+  if (path !== '' && !NEEDS_NORMALIZING.test(path)) return path;
   if (path.startsWith('/') || /^[A-Za-z]:[\\/]/.test(path)) return null;
   const out: string[] = [];
   for (const part of path.replace(/\\/g, '/').split('/')) {

@@ -31,13 +31,14 @@ export function walkFiles(files: RepoFiles, dir: string, opts: WalkOptions): str
   const skip = new Set([...SKIP_DIRS, ...(opts.skip ?? [])]);
   const out: string[] = [];
   let visited = 0;
-  let level = [dir];
+  let level = [joinPath(dir)];
   for (let depth = 0; depth <= opts.maxDepth && level.length > 0; depth++) {
     const next: string[] = [];
     for (const d of level) {
       for (const name of files.list(d)) {
         if (++visited > MAX_WALK_ENTRIES) return out;
-        const path = joinPath(d, name);
+        // A listed name is one plain segment: no normalizing needed.
+        const path = d === '.' ? name : `${d}/${name}`;
         if (files.isDirectory(path)) {
           if (!skip.has(name) && !name.startsWith('.')) next.push(path);
         } else if (opts.exts.some((e) => name.endsWith(e))) {

@@ -110,6 +110,16 @@ describe('paths', () => {
     expect(normalizePath('')).toBe('.');
     expect(normalizePath('../x')).toBeNull();
     expect(joinPath('.', 'a', 'b')).toBe('a/b');
+    // Paths that are normal already come back as they are; every other shape is rewritten or refused.
+    for (const p of ['a', 'a/b.c', '.github/workflows', '...', 'a/..b', 'a./b', 'c:d']) expect(normalizePath(p)).toBe(p);
+    expect(normalizePath('a/./b')).toBe('a/b');
+    expect(normalizePath('a/.')).toBe('a');
+    expect(normalizePath('a/..')).toBe('.');
+    expect(normalizePath('a\\b')).toBe('a/b');
+    expect(normalizePath('a/b/')).toBe('a/b');
+    expect(normalizePath('/etc')).toBeNull();
+    expect(normalizePath('C:/x')).toBeNull();
+    expect(normalizePath('C:\\x')).toBeNull();
   });
 
   it('computes relative paths between directories', () => {
