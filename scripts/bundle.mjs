@@ -13,6 +13,8 @@
 //   - Static imports listed in LAZY_FUNCTIONS (yaml for detection: most repos
 //     have no YAML it reads) become stand-ins that load the module as a chunk,
 //     synchronously, on the first call.
+//   - Built-ins in LAZY_BUILTINS, which dependencies load for features we never
+//     use, are required on first use only.
 //   - What node-plop imports for features we never use is left out: inquirer
 //     (plop's prompts), tinyglobby (addMany), resolve (load), and the Handlebars compiler
 //     (every template is precompiled, so the runtime build is enough).
@@ -39,6 +41,14 @@ const WASM = [
 ];
 // Importers (path pattern) -> module -> the functions they import from it, made lazy.
 const LAZY_FUNCTIONS = [{ importer: /[\\/]src[\\/]detect[\\/]/, module: 'yaml', functions: ['parse', 'parseAllDocuments'] }];
+// Node built-ins that dependencies load up front for features we never use,
+// loaded on first use instead: commander's child_process (external
+// subcommands; ~5 ms on every run) and node-plop's fs/promises (its own file
+// actions; we render in memory).
+const LAZY_BUILTINS = [
+  { importer: /[\\/]node_modules[\\/]commander[\\/]/, module: 'node:child_process' },
+  { importer: /[\\/]node_modules[\\/]node-plop[\\/]/, module: 'node:fs/promises' },
+];
 // Names the chunks' code gets from the loader: main's import.meta.url, and the loader itself.
 const META_URL = '__cdsImportMetaUrl';
 const LOAD_CHUNK = '__cdsLoadChunk';
@@ -80,6 +90,28 @@ function leanSpec(name, spec) {
   new Function(`return ${lean};`); // still JavaScript
   return lean;
 }
+
+/** LAZY_BUILTINS: the module is an object that requires the built-in when one of its properties is first read. */
+const lazyBuiltinsPlugin = {
+  name: 'lazy-builtins',
+  setup(b) {
+    b.onResolve({ filter: /^node:/ }, (args) => {
+      const lazy = LAZY_BUILTINS.find((l) => l.module === args.path && l.importer.test(args.importer));
+      return lazy ? { path: lazy.module, namespace: 'lazy-builtin' } : undefined;
+    });
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
+      loader: 'js',
+      contents: `let real;
+const load = () => (real ??= require(${JSON.stringify(args.path)}));
+module.exports = new Proxy({}, {
+  get: (_, key) => load()[key],
+  has: (_, key) => key in load(),
+  ownKeys: () => Reflect.ownKeys(load()),
+  getOwnPropertyDescriptor: (_, key) => ({ ...Reflect.getOwnPropertyDescriptor(load(), key), configurable: true }),
+});`,
+    }));
+  },
+};
 
 /** Replaces src/render/precompiled-templates.ts: specs from dist/templates.json, read on first use. */
 const precompiledPlugin = {
@@ -215,7 +247,7 @@ const shared = {
 };
 
 const chunks = new Map();
-const plugins = [lazyChunksPlugin(chunks), precompiledPlugin];
+const plugins = [lazyChunksPlugin(chunks), lazyBuiltinsPlugin, precompiledPlugin];
 
 // 1. main.ts (argument parsing, --help), as code; it queues the first chunks.
 // CommonJS, not ESM: Node starts a CommonJS entry point measurably faster.
