@@ -42,12 +42,12 @@ const WASM = [
 // Importers (path pattern) -> module -> the functions they import from it, made lazy.
 const LAZY_FUNCTIONS = [{ importer: /[\\/]src[\\/]detect[\\/]/, module: 'yaml', functions: ['parse', 'parseAllDocuments'] }];
 // Node built-ins that dependencies load up front for features we never use,
-// loaded on first use instead: commander's child_process (external
-// subcommands; ~5 ms on every run) and node-plop's fs/promises (its own file
-// actions; we render in memory).
+// replaced by the functions they call, which require the built-in on first
+// call: commander's child_process (external subcommands; ~5 ms on every run)
+// and node-plop's fs/promises (its own file actions; we render in memory).
 const LAZY_BUILTINS = [
-  { importer: /[\\/]node_modules[\\/]commander[\\/]/, module: 'node:child_process' },
-  { importer: /[\\/]node_modules[\\/]node-plop[\\/]/, module: 'node:fs/promises' },
+  { importer: /[\\/]node_modules[\\/]commander[\\/]/, module: 'node:child_process', functions: ['spawn'] },
+  { importer: /[\\/]node_modules[\\/]node-plop[\\/]/, module: 'node:fs/promises', functions: ['rm'] },
 ];
 // Names the chunks' code gets from the loader: main's import.meta.url, and the loader itself.
 const META_URL = '__cdsImportMetaUrl';
@@ -91,24 +91,17 @@ function leanSpec(name, spec) {
   return lean;
 }
 
-/** LAZY_BUILTINS: the module is an object that requires the built-in when one of its properties is first read. */
+/** LAZY_BUILTINS: a module of the listed functions, each requiring the built-in when called. */
 const lazyBuiltinsPlugin = {
   name: 'lazy-builtins',
   setup(b) {
     b.onResolve({ filter: /^node:/ }, (args) => {
       const lazy = LAZY_BUILTINS.find((l) => l.module === args.path && l.importer.test(args.importer));
-      return lazy ? { path: lazy.module, namespace: 'lazy-builtin' } : undefined;
+      return lazy ? { path: lazy.module, namespace: 'lazy-builtin', pluginData: lazy.functions } : undefined;
     });
     b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
       loader: 'js',
-      contents: `let real;
-const load = () => (real ??= require(${JSON.stringify(args.path)}));
-module.exports = new Proxy({}, {
-  get: (_, key) => load()[key],
-  has: (_, key) => key in load(),
-  ownKeys: () => Reflect.ownKeys(load()),
-  getOwnPropertyDescriptor: (_, key) => ({ ...Reflect.getOwnPropertyDescriptor(load(), key), configurable: true }),
-});`,
+      contents: args.pluginData.map((f) => `export function ${f}(...args) { return require(${JSON.stringify(args.path)}).${f}(...args); }`).join('\n'),
     }));
   },
 };
