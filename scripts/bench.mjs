@@ -12,7 +12,8 @@
 //   upgrade-big    the same on a repo with 20 000 unrelated committed files:
 //                  upgrade must not get slower as the repo grows (detection
 //                  walks, git status)
-// Every run starts on a settled disk (see settleDisk).
+// Every run starts on a settled disk (see settleDisk), in the same environment
+// minus NOT_MEASURED (see SPAWN_OPTS).
 // Targets (issue 8): full-stack ≤ 2.5× floor, --help ≤ 1.5×, dry-run ≤ 2.5×,
 // upgrade-big ≤ 1.1× upgrade-bare, peak RSS ≤ 120 MB for every command.
 // Time is the median wall clock of spawnSync; peak RSS is the largest maxRSS
@@ -80,7 +81,19 @@ function defineCases({ fresh, bare, big }) {
 
 // ---------------------------------------------------------------- measuring
 
-const SPAWN_OPTS = { env: { ...process.env, NO_COLOR: '1' }, stdio: 'ignore' };
+/**
+ * Every command runs in the same environment, minus what would move the floor
+ * rather than measure the CLI. Node reads NODE_EXTRA_CA_CERTS at start-up:
+ * with a system CA bundle, that is ~60 ms of certificate parsing, which
+ * overlaps the CLI's own start-up and hides it. Neither `node -e ''` nor
+ * the CLI opens a TLS connection. NODE_OPTIONS could add flags to one side only.
+ */
+const NOT_MEASURED = ['NODE_EXTRA_CA_CERTS', 'NODE_OPTIONS'];
+const removedEnv = NOT_MEASURED.filter((name) => process.env[name] !== undefined);
+const SPAWN_OPTS = {
+  env: Object.fromEntries(Object.entries({ ...process.env, NO_COLOR: '1' }).filter(([name]) => !NOT_MEASURED.includes(name))),
+  stdio: 'ignore',
+};
 
 /**
  * Waits for the disk to finish writing what earlier steps left in the page
@@ -204,6 +217,7 @@ function printTable(rows) {
 
 function environment(reps) {
   return {
+    unset: removedEnv,
     node: process.version,
     cpu: cpus()[0]?.model ?? 'unknown',
     cpus: cpus().length,
@@ -230,7 +244,8 @@ function main() {
     const env = environment(opts.reps);
     if (opts.json) console.log(JSON.stringify({ environment: env, results: rows }, null, 2));
     else {
-      console.log(`node ${env.node}, ${env.cpus}× ${env.cpu}; median of ${env.reps} runs after ${env.warmups} warm-up; RSS via ${env.rssFrom}\n`);
+      console.log(`node ${env.node}, ${env.cpus}× ${env.cpu}; median of ${env.reps} runs after ${env.warmups} warm-up; RSS via ${env.rssFrom}`);
+      console.log(env.unset.length ? `unset for every command (see NOT_MEASURED): ${env.unset.join(', ')}\n` : '');
       printTable(rows);
     }
     return 0;

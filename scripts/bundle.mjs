@@ -3,10 +3,10 @@
 // package's one runtime dependency, loaded only by `check`), plus its data:
 // dist/templates.json and dist/wasm/.
 //   - Every dynamic import() in the code is a lazy chunk: the imported module
-//     and all it needs, built on its own and carried in the file as a string
-//     compiled on first use. V8 scans a string much faster than it parses
-//     code, so `--help` pays for argument parsing only, `init --yes` neither
-//     for the validators nor for prompts, git or the answers-file schema.
+//     and all it needs, built on its own and carried in the file compressed,
+//     in a comment, compiled on first use. So `--help` pays for argument
+//     parsing only, `init --yes` neither for the validators nor for prompts,
+//     git or the answers-file schema.
 //   - Templates are precompiled (Handlebars.precompile, with the options every
 //     template uses) into dist/templates.json, so a run never starts the
 //     compiler; a template's spec is evaluated when it is first rendered.
@@ -22,6 +22,7 @@
 // Usage: node scripts/bundle.mjs [--metafile=<path>] [--no-minify]   (npm run build runs it after tsc;
 // --no-minify keeps names, for reading CPU profiles)
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { brotliCompressSync, constants as zlib } from 'node:zlib';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, transformSync } from 'esbuild';
@@ -164,11 +165,11 @@ function lazyChunksPlugin(chunks) {
 
 /**
  * The top of the bundle: the loader of the lazy chunks. Their sources are
- * appended to the file as `//@chunk <id> <JSON string>` comment lines
- * (chunkTail): V8 skims a comment faster than it scans a string literal, so
- * commands that never load a chunk do not pay for it. `index` gives each
- * chunk's JSON string as [bytes from the end of the file, length], so the
- * loader reads back only the chunk it needs (the file is ASCII: bytes are characters).
+ * appended to the file as `//@chunk <id> <base64>` comment lines (chunkTail),
+ * Brotli-compressed: Node reads, and V8 scans, the whole file on every run, so
+ * chunk bytes cost even commands that never load them (`--help` loads none).
+ * `index` gives each chunk's base64 as [bytes from the end of the file,
+ * length], so the loader reads back only the chunk it needs.
  */
 function loaderBanner(index) {
   return `const __cdsFs = require('node:fs');
@@ -181,9 +182,9 @@ function __cdsReadChunk(id) {
   const [fromEnd, length] = __cdsChunks[id];
   const fd = __cdsFs.openSync(__filename, 'r');
   try {
-    const bytes = Buffer.alloc(length);
-    __cdsFs.readSync(fd, bytes, 0, length, __cdsFs.fstatSync(fd).size - fromEnd);
-    return JSON.parse(bytes.toString('latin1'));
+    const base64 = Buffer.alloc(length);
+    __cdsFs.readSync(fd, base64, 0, length, __cdsFs.fstatSync(fd).size - fromEnd);
+    return require('node:zlib').brotliDecompressSync(Buffer.from(base64.toString('latin1'), 'base64')).toString('utf8');
   } finally {
     __cdsFs.closeSync(fd);
   }
@@ -202,21 +203,17 @@ function ${LOAD_CHUNK}(id) {
 }`;
 }
 
-/**
- * The comment lines that end the file, one per chunk, and where each chunk's
- * JSON string sits counted from the end. Every non-ASCII character is escaped
- * (U+2028/2029 would end a comment; the loader reads bytes as Latin-1).
- */
+/** The comment lines that end the file, one per chunk, and where each chunk's base64 sits counted from the end. */
 function chunkTail(sources) {
-  const asciiJson = (source) => JSON.stringify(source).replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  const lines = Object.entries(sources).map(([id, source]) => ({ id, prefix: `//@chunk ${id} `, json: asciiJson(source) }));
-  const tail = lines.map((l) => `${l.prefix}${l.json}\n`).join('');
+  const brotli = { params: { [zlib.BROTLI_PARAM_QUALITY]: 9 } };
+  const lines = Object.entries(sources).map(([id, source]) => ({ id, prefix: `//@chunk ${id} `, data: brotliCompressSync(source, brotli).toString('base64') }));
+  const tail = lines.map((l) => `${l.prefix}${l.data}\n`).join('');
   const index = {};
   let at = 0;
   for (const l of lines) {
     at += l.prefix.length;
-    index[l.id] = [tail.length - at, l.json.length];
-    at += l.json.length + 1;
+    index[l.id] = [tail.length - at, l.data.length];
+    at += l.data.length + 1;
   }
   return { tail, index };
 }
