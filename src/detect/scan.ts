@@ -25,7 +25,7 @@ export interface WalkOptions {
  * so the likely entry files are seen before deep ones when the cap is hit.
  */
 /** Entries a walk may look at, matching or not: a repo with 20 000 data files must not slow detection down. */
-export const MAX_WALK_ENTRIES = 4000;
+export const MAX_WALK_ENTRIES = 2000;
 
 export function walkFiles(files: RepoFiles, dir: string, opts: WalkOptions): string[] {
   const skip = new Set([...SKIP_DIRS, ...(opts.skip ?? [])]);
