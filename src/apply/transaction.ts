@@ -220,9 +220,15 @@ function writeDurable(abs: string, content: string, mode: number): void {
   }
 }
 
+/** Removes `dir` and its ancestors below `root` while they are empty. */
 function removeEmptyParents(root: string, dir: string): void {
   for (let d = dir; d.startsWith(root) && d !== root; d = dirname(d)) {
-    if (!tryRmdir(d)) return;
+    try {
+      rmdirSync(d);
+    } catch (e) {
+      // Already gone: a run killed after removing it, before its parent. Go on up.
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return;
+    }
   }
 }
 
