@@ -1,6 +1,7 @@
-import { lstatSync, readFileSync, realpathSync, type Stats } from 'node:fs';
+import { readFileSync, realpathSync, type Stats } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { UserError } from '../errors.js';
+import { lstatOrNull } from '../stat-or-null.js';
 
 /**
  * Resolves paths inside one target and proves each write stays inside it:
@@ -55,15 +56,6 @@ export function resolveInside(root: string, rel: string): string {
 
 export function isWithin(root: string, path: string): boolean {
   return path === root || path.startsWith(root.endsWith(sep) ? root : root + sep);
-}
-
-export function lstatOrNull(path: string): Stats | null {
-  try {
-    // No exception for a missing path: most paths we ask about do not exist yet.
-    return lstatSync(path, { throwIfNoEntry: false }) ?? null;
-  } catch {
-    return null;
-  }
 }
 
 /** A file's text inside the target, or null when absent; refuses symlinks and paths leaving the root. */

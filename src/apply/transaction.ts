@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, fsync, fsyncSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmdirSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
-import { lstatOrNull, resolveInside, TargetPaths } from './safe-path.js';
+import { lstatOrNull } from '../stat-or-null.js';
+import { resolveInside, TargetPaths } from './safe-path.js';
 
 /**
  * Written before anything else (staging included) and renamed to

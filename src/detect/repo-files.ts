@@ -1,5 +1,6 @@
-import { lstatSync, readdirSync, readFileSync, statSync, type Stats } from 'node:fs';
+import { readdirSync, readFileSync, type Stats } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { lstatOrNull, statOrNull } from '../stat-or-null.js';
 import { normalizePath } from './paths.js';
 import type { RepoFiles } from './types.js';
 
@@ -26,13 +27,13 @@ export function filesFromDisk(root: string): RepoFiles {
     let result: Stats | null = null;
     if (rel === '.') {
       // The root itself may be a symlink the user chose to pass; only links inside it are refused.
-      result = safeStat(base);
+      result = statOrNull(base);
     } else {
       const i = rel.lastIndexOf('/');
       const parent = i < 0 ? '.' : rel.slice(0, i);
       const p = stat(parent);
       if (p?.isDirectory()) {
-        const s = safeLstat(join(base, rel));
+        const s = lstatOrNull(join(base, rel));
         result = s && !s.isSymbolicLink() ? s : null;
       }
     }
@@ -81,23 +82,6 @@ export function filesFromDisk(root: string): RepoFiles {
       }
     },
   };
-}
-
-// throwIfNoEntry: a missing path is the common answer, and an exception per miss is slow.
-function safeLstat(path: string): Stats | null {
-  try {
-    return lstatSync(path, { throwIfNoEntry: false }) ?? null;
-  } catch {
-    return null;
-  }
-}
-
-function safeStat(path: string): Stats | null {
-  try {
-    return statSync(path, { throwIfNoEntry: false }) ?? null;
-  } catch {
-    return null;
-  }
 }
 
 /**
