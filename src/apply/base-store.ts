@@ -55,9 +55,11 @@ export function parseBases(bytes: Buffer): BaseRecord[] {
   return records;
 }
 
-/** The bases stored in a target, read on first use; refuses symlinks like every read of the target. */
+/** The bases stored in a target, read once on first use; refuses symlinks like every read of the target. */
 export class BaseStore {
   readonly #paths: TargetPaths;
+  /** The store file's bytes (null: there is none), once read. */
+  #bytes: Buffer | null | undefined;
   #bases: Map<string, string> | undefined;
 
   constructor(paths: TargetPaths) {
@@ -66,19 +68,22 @@ export class BaseStore {
 
   /** What we generated with this blob id, or null when it is not stored. */
   get(blob: string): string | null {
-    this.#bases ??= this.#load();
+    const bytes = this.#read();
+    this.#bases ??= new Map(bytes === null ? [] : parseBases(bytes).map((r) => [r.blob, r.content]));
     return this.#bases.get(blob) ?? (BLOB.test(blob) ? this.#legacy(blob) : null);
   }
 
-  /** The store file's text as it is now, or null. */
+  /** The store file's text, or null when there is none. */
   current(): string | null {
-    const { abs, stat } = this.#paths.resolve(BASES_PATH);
-    return stat === null ? null : readFileSync(abs, 'utf8');
+    return this.#read()?.toString('utf8') ?? null;
   }
 
-  #load(): Map<string, string> {
-    const { abs, stat } = this.#paths.resolve(BASES_PATH);
-    return new Map(stat === null ? [] : parseBases(readFileSync(abs)).map((r) => [r.blob, r.content]));
+  #read(): Buffer | null {
+    if (this.#bytes === undefined) {
+      const { abs, stat } = this.#paths.resolve(BASES_PATH);
+      this.#bytes = stat === null ? null : readFileSync(abs);
+    }
+    return this.#bytes;
   }
 
   #legacy(blob: string): string | null {
