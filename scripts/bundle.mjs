@@ -94,6 +94,9 @@ function leanSpec(name, spec) {
   return lean;
 }
 
+/** A module exporting `functions`, each calling its namesake on what `target` (an expression) evaluates to at the call. */
+const forwarders = (functions, target) => functions.map((f) => `export function ${f}(...args) { return ${target}.${f}(...args); }`).join('\n');
+
 /** LAZY_BUILTINS: a module of the listed functions, each requiring the built-in when called. */
 const lazyBuiltinsPlugin = {
   name: 'lazy-builtins',
@@ -104,7 +107,7 @@ const lazyBuiltinsPlugin = {
     });
     b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
       loader: 'js',
-      contents: args.pluginData.map((f) => `export function ${f}(...args) { return require(${JSON.stringify(args.path)}).${f}(...args); }`).join('\n'),
+      contents: forwarders(args.pluginData, `require(${JSON.stringify(args.path)})`),
     }));
   },
 };
@@ -159,7 +162,7 @@ function lazyChunksPlugin(chunks) {
       });
       b.onLoad({ filter: /.*/, namespace: 'lazy-functions' }, (args) => ({
         loader: 'js',
-        contents: args.pluginData.map((f) => `export function ${f}(...args) { return ${LOAD_CHUNK}(${JSON.stringify(chunks.get(args.path))}).${f}(...args); }`).join('\n'),
+        contents: forwarders(args.pluginData, `${LOAD_CHUNK}(${JSON.stringify(chunks.get(args.path))})`),
       }));
     },
   };
