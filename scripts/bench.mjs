@@ -13,7 +13,9 @@
 //                  upgrade must not get slower as the repo grows (detection
 //                  walks, git status)
 // Every run starts on a settled disk (see settleDisk), in the same environment
-// minus NOT_MEASURED (see SPAWN_OPTS).
+// minus NOT_MEASURED (see SPAWN_OPTS). The CLI runs with the V8 code cache
+// `npm run build` made for this Node (scripts/code-cache.mjs); the report says
+// whether it was used.
 // Targets (issue 8): full-stack ≤ 2.5× floor, --help ≤ 1.5×, dry-run ≤ 2.5×,
 // upgrade-big ≤ 1.1× upgrade-bare, peak RSS ≤ 120 MB for every command.
 // Time is the median wall clock of spawnSync; peak RSS is the largest maxRSS
@@ -24,7 +26,7 @@
 //
 // Flags: --json (results as JSON on stdout), --reps=N (measured rounds, default 9).
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
@@ -134,11 +136,12 @@ function wrapperRssKb(work, argv) {
     wrapper,
     [
       "import { writeFileSync } from 'node:fs';",
-      "import { pathToFileURL } from 'node:url';",
+      "import { createRequire } from 'node:module';",
       'const [out, entry, ...rest] = process.argv.slice(2);',
       "process.on('exit', () => writeFileSync(out, String(process.resourceUsage().maxRSS)));",
       'process.argv = [process.argv[0], entry, ...rest];',
-      "if (entry !== '-') await import(pathToFileURL(entry).href);",
+      // Required, the bundle runs nothing itself: it exports main.
+      "if (entry !== '-') process.exitCode = await createRequire(import.meta.url)(entry).main(process.argv);",
     ].join('\n'),
   );
   const [entry, ...rest] = argv[0] === '-e' ? ['-'] : argv;
@@ -162,6 +165,22 @@ function measure(cases, { reps, work }) {
     for (const c of cases) samples.get(c.name)[0].rssKb = wrapperRssKb(work, c.argv(rounds));
   }
   return samples;
+}
+
+/**
+ * Whether the commands ran with the bundle's V8 code cache (which serves only
+ * the Node version that made it: scripts/code-cache.mjs): the chunks one
+ * dry-run loads, counted by how each was compiled.
+ */
+function codeCacheUse(work, dir) {
+  const out = join(work, 'code-cache-status.json');
+  const script = `const c = require(${JSON.stringify(CLI)});
+c.main([process.execPath, 'cli', ${JSON.stringify(dir)}, '--dry-run']).then(() => require('node:fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify(c.codeCacheStatus())));`;
+  spawnSync(process.execPath, ['-e', script], SPAWN_OPTS);
+  const { file, chunks } = JSON.parse(readFileSync(out, 'utf8'));
+  const counts = {};
+  for (const how of Object.values(chunks)) counts[how] = (counts[how] ?? 0) + 1;
+  return { file: relative(ROOT, file), counts };
 }
 
 // ---------------------------------------------------------------- reporting
@@ -215,8 +234,9 @@ function printTable(rows) {
   console.log([line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n'));
 }
 
-function environment(reps) {
+function environment(reps, codeCache) {
   return {
+    codeCache,
     unset: removedEnv,
     node: process.version,
     cpu: cpus()[0]?.model ?? 'unknown',
@@ -239,12 +259,16 @@ function main() {
   try {
     // Without GNU time, one more fresh app for the extra RSS run of full-stack.
     const rounds = WARMUPS + opts.reps;
-    const cases = defineCases(buildFixtures(work, existsSync(GNU_TIME) ? rounds : rounds + 1));
+    const fixtures = buildFixtures(work, existsSync(GNU_TIME) ? rounds : rounds + 1);
+    const cases = defineCases(fixtures);
     const rows = summarise(cases, measure(cases, { reps: opts.reps, work }));
-    const env = environment(opts.reps);
+    const env = environment(opts.reps, codeCacheUse(work, fixtures.bare));
     if (opts.json) console.log(JSON.stringify({ environment: env, results: rows }, null, 2));
     else {
       console.log(`node ${env.node}, ${env.cpus}× ${env.cpu}; median of ${env.reps} runs after ${env.warmups} warm-up; RSS via ${env.rssFrom}`);
+      const { file, counts } = env.codeCache;
+      const used = Object.entries(counts).map(([how, n]) => `${n} ${how}`).join(', ');
+      console.log(`V8 code cache ${file}: ${counts.cached ? '' : 'NOT USED: '}chunks of a dry-run ${used}`);
       console.log(env.unset.length ? `unset for every command (see NOT_MEASURED): ${env.unset.join(', ')}\n` : '');
       printTable(rows);
     }

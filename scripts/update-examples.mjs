@@ -10,7 +10,7 @@ import { EXAMPLE_ANSWERS } from './example-answers.mjs';
 import { listFiles } from './list-files.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
-const cli = join(root, 'dist', 'src', 'cli', 'main.js');
+const cli = join(root, 'dist', 'src', 'cli', 'bin.js');
 for (const [example, flags] of Object.entries(EXAMPLE_ANSWERS)) {
   const src = join(root, 'examples', example);
   const work = join(mkdtempSync(join(tmpdir(), 'cds-examples-')), example);

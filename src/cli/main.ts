@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { Command, CommanderError, Option } from 'commander';
 import { isCancelled, isUserError, UserError } from '../errors.js';
 import { TOOL_NAME, TOOL_VERSION } from '../package-root.js';
@@ -153,7 +152,3 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-// Not a top-level await: the published bundle is CommonJS (scripts/bundle.mjs).
-void main(process.argv).then((code) => {
-  process.exitCode = code;
-});

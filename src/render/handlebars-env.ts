@@ -92,13 +92,11 @@ export function compileTemplate(env: TemplateEnv, source: string, name = 'templa
   return namedTemplate(env.compile(source, COMPILE_OPTIONS), name);
 }
 
-/**
- * The same from the source of a spec made by `Handlebars.precompile(source,
- * COMPILE_OPTIONS)` at build time: evaluated here the way Handlebars.compile
- * evaluates the code it generates.
- */
-export function templateFromSpec(env: TemplateEnv, specSource: string, name: string): (context: object) => string {
-  const spec = new Function(`return ${specSource};`)() as Parameters<TemplateEnv['template']>[0];
+/** What `Handlebars.precompile(source, COMPILE_OPTIONS)` made at build time, evaluated. */
+export type TemplateSpec = Parameters<TemplateEnv['template']>[0];
+
+/** The same from a spec precompiled at build time (the published bundle's templates). */
+export function templateFromSpec(env: TemplateEnv, spec: TemplateSpec, name: string): (context: object) => string {
   return namedTemplate(env.template(spec), name);
 }
 

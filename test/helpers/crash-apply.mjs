@@ -89,4 +89,4 @@ if (countOps) {
 }
 syncBuiltinESMExports();
 process.argv = [process.argv[0], 'create-devops-stack', ...process.argv.slice(3)];
-await import('../../dist/src/cli/main.js');
+await import('../../dist/src/cli/bin.js');

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 
 /** The built CLI (npm test builds first). */
-export const CLI = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
+export const CLI = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli', 'bin.js');
 /** The published single-file bundle (package.json bin), built by the same step. */
 export const BUNDLE = join(import.meta.dirname, '..', '..', 'dist', 'create-devops-stack.cjs');
 
