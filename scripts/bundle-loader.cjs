@@ -42,22 +42,23 @@ function __cdsReadChunk(id) {
   }
 }
 
-/** The cached code for chunk `id`, if this Node has a cache made from this build. */
-function __cdsCachedData(id) {
-  if (__cdsCache === undefined) {
-    __cdsCache = null;
-    let data;
-    try {
-      data = __cdsFs.readFileSync(__cdsCacheFile);
-    } catch {
-      return undefined; // none for this Node version: compile
-    }
+/** The cache file made from this build for this Node, or null: none, another build's, or unreadable. */
+function __cdsReadCache() {
+  try {
+    const data = __cdsFs.readFileSync(__cdsCacheFile);
     const headerEnd = data.indexOf(10);
-    const header = headerEnd > 0 ? JSON.parse(data.toString('utf8', 0, headerEnd)) : {};
-    if (header.build === __cdsBuild) __cdsCache = { entries: header.entries, data, start: headerEnd + 1 };
+    const header = JSON.parse(data.toString('utf8', 0, headerEnd));
+    return header.build === __cdsBuild && header.entries !== null && typeof header.entries === 'object' ? { entries: header.entries, data, start: headerEnd + 1 } : null;
+  } catch {
+    return null;
   }
+}
+
+/** The cached code for chunk `id`, if there is some (V8 still checks it: see codeCacheStatus). */
+function __cdsCachedData(id) {
+  if (__cdsCache === undefined) __cdsCache = __cdsReadCache();
   const entry = __cdsCache?.entries[id];
-  return entry && __cdsCache.data.subarray(__cdsCache.start + entry[0], __cdsCache.start + entry[0] + entry[1]);
+  return Array.isArray(entry) ? __cdsCache.data.subarray(__cdsCache.start + entry[0], __cdsCache.start + entry[0] + entry[1]) : undefined;
 }
 
 /** Compiles and runs `source` (with the cached code for `id` if there is some), as V8 script `<this file> [id]`. */

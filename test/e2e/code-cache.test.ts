@@ -74,11 +74,12 @@ describe('the bundle code cache', () => {
     expect(new Set(Object.values(status.chunks))).toEqual(new Set(['compiled']));
   });
 
-  it('ignores a cache made from another build', async () => {
-    const cache = builtCache();
-    const h = header(cache);
-    const other = Buffer.concat([Buffer.from(`${JSON.stringify({ ...h, build: 'another-build' })}\n`), cache.subarray(cache.indexOf(10) + 1)]);
-    const status = await goldenRunStatus(bundleCopy(other));
+  it.each([
+    ['made from another build', (cache: Buffer) => Buffer.concat([Buffer.from(`${JSON.stringify({ ...header(cache), build: 'another-build' })}\n`), cache.subarray(cache.indexOf(10) + 1)])],
+    ['cut off before its header ends', (cache: Buffer) => cache.subarray(0, 40)],
+    ['that is empty', () => Buffer.alloc(0)],
+  ])('ignores a cache %s', async (_, make) => {
+    const status = await goldenRunStatus(bundleCopy(make(builtCache())));
     expect(new Set(Object.values(status.chunks))).toEqual(new Set(['compiled']));
   });
 
