@@ -49,13 +49,15 @@ const WASM = [
 ];
 // Importers (path pattern) -> module -> the functions they import from it, made lazy.
 const LAZY_FUNCTIONS = [{ importer: /[\\/]src[\\/]detect[\\/]/, module: 'yaml', functions: ['parse', 'parseAllDocuments'] }];
-// Node built-ins that dependencies load up front for features we never use,
+// Node built-ins loaded up front for what a run rarely or never uses,
 // replaced by the functions they call, which require the built-in on first
-// call: commander's child_process (external subcommands; ~5 ms on every run)
-// and node-plop's fs/promises (its own file actions; we render in memory).
+// call: commander's child_process (external subcommands; ~5 ms on every run),
+// node-plop's fs/promises (its own file actions; we render in memory) and
+// main's tty (only asked when a command could prompt).
 const LAZY_BUILTINS = [
   { importer: /[\\/]node_modules[\\/]commander[\\/]/, module: 'node:child_process', functions: ['spawn'] },
   { importer: /[\\/]node_modules[\\/]node-plop[\\/]/, module: 'node:fs/promises', functions: ['rm'] },
+  { importer: /[\\/]src[\\/]cli[\\/]main\.ts$/, module: 'node:tty', functions: ['isatty'] },
 ];
 // What the chunks' code gets from the loader (scripts/bundle-loader.cjs, its `__cds`):
 // import.meta.url, and its functions.
@@ -117,6 +119,18 @@ const lazyBuiltinsPlugin = {
       loader: 'js',
       contents: forwarders(args.pluginData, `require(${JSON.stringify(args.path)})`),
     }));
+  },
+};
+
+/** Files of dependencies replaced by a stand-in in scripts/bundle-stubs/ (see each stand-in for why). */
+const STUBBED_FILES = [{ importer: /[\\/]node_modules[\\/]node-plop[\\/]/, path: /^(\.\.?\/)+fs-promise-proxy\.js$/, stub: 'node-plop-fs.mjs' }];
+const stubbedFilesPlugin = {
+  name: 'stubbed-files',
+  setup(b) {
+    b.onResolve({ filter: /^\./ }, (args) => {
+      const stubbed = STUBBED_FILES.find((f) => f.path.test(args.path) && f.importer.test(args.importer));
+      return stubbed ? { path: join(STUBS, stubbed.stub) } : undefined;
+    });
   },
 };
 
@@ -228,7 +242,7 @@ const shared = {
 };
 
 const chunks = new Map();
-const plugins = [lazyChunksPlugin(chunks), lazyBuiltinsPlugin, precompiledPlugin];
+const plugins = [lazyChunksPlugin(chunks), lazyBuiltinsPlugin, stubbedFilesPlugin, precompiledPlugin];
 
 const cjsChunk = (entry, options = {}) => build({ ...shared, entryPoints: [entry], format: 'cjs', define: { 'import.meta.url': META_URL }, plugins, ...options });
 

@@ -1,3 +1,4 @@
+import { isatty } from 'node:tty';
 import { Command, CommanderError, Option } from 'commander';
 import { isCancelled, isUserError, UserError } from '../errors.js';
 import { TOOL_NAME, TOOL_VERSION } from '../package-root.js';
@@ -45,7 +46,9 @@ function output(flags: CommonFlags): Output {
 
 async function generate(dir: string, flags: CommonFlags, generator: 'stack' | (typeof LAYER_NAMES)[number], mode: 'init' | 'upgrade'): Promise<number> {
   const { runGenerate } = await loadCommands();
-  const interactive = !flags.yes && !flags.json && process.stdin.isTTY === true && process.stdout.isTTY === true;
+  // isatty(0) rather than process.stdin.isTTY: creating process.stdin (a file
+  // stream when it is not a terminal) loads Node modules that only prompts use.
+  const interactive = !flags.yes && !flags.json && isatty(0) && process.stdout.isTTY === true;
   return runGenerate(
     {
       dir,
