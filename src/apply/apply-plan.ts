@@ -1,7 +1,7 @@
 import type { Answers } from '../answers/options.js';
 import { changingEntries, type Plan, type PlanEntry } from '../plan/plan-types.js';
 import { blobId } from './blob-id.js';
-import { BASES_PATH, BaseStore, legacyBaseFiles, serializeBases, type BaseRecord } from './base-store.js';
+import { BASES_ATTRIBUTES, BASES_ATTRIBUTES_PATH, BASES_PATH, BaseStore, legacyBaseFiles, serializeBases, type BaseRecord } from './base-store.js';
 import { MANIFEST_PATH, MANIFEST_VERSION, serializeManifest, type Manifest } from './manifest.js';
 import { TargetPaths } from './safe-path.js';
 import { Transaction, type FileOp } from './transaction.js';
@@ -39,10 +39,13 @@ export async function applyPlan(plan: Plan, manifest: Manifest): Promise<ApplyRe
   const ops = opsForEntries(plan.entries);
   const written = ops.filter((o) => o.content !== null).map((o) => o.path);
   const deleted = ops.filter((o) => o.content === null).map((o) => o.path);
-  const store = new BaseStore(new TargetPaths(plan.root));
+  const paths = new TargetPaths(plan.root);
+  const store = new BaseStore(paths);
   const bases = serializeBases(baseRecords(plan, manifest, store));
   // In the same transaction as the files: a crash never leaves bases that do not match them.
   if (bases !== store.current()) ops.push({ path: BASES_PATH, content: bases, mode: 0o644 });
+  // Once: afterwards the file is the user's to change.
+  if (paths.resolve(BASES_ATTRIBUTES_PATH).stat === null) ops.push({ path: BASES_ATTRIBUTES_PATH, content: BASES_ATTRIBUTES, mode: 0o644 });
   for (const path of legacyBaseFiles(plan.root)) ops.push({ path, content: null, mode: 0o644 });
   ops.push({ path: MANIFEST_PATH, content: serializeManifest(manifest), mode: 0o644 });
   const tx = new Transaction(plan.root);

@@ -16,6 +16,13 @@ import { TargetPaths } from './safe-path.js';
  * each record ending with a newline, so a diff of it reads like the files'.
  */
 export const BASES_PATH = '.devops-stack/bases';
+/**
+ * Git attributes for the folder of the store: GitHub folds a
+ * linguist-generated file away in pull-request diffs, where every upgrade
+ * would otherwise show the store's changes next to the files' own.
+ */
+export const BASES_ATTRIBUTES_PATH = '.devops-stack/.gitattributes';
+export const BASES_ATTRIBUTES = '# Written by create-devops-stack: the merge bases are generated, folded away in pull-request diffs.\nbases linguist-generated=true\n';
 /** Where earlier versions kept one file per base, named by blob id: still read, removed on the next write. */
 export const LEGACY_BASE_DIR = '.devops-stack/base';
 const TITLE = '# create-devops-stack merge bases: what it generated last time, for `upgrade`. Do not edit.';

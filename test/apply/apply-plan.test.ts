@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Answers } from '../../src/answers/options.js';
 import { applyPlan, nextManifest } from '../../src/apply/apply-plan.js';
-import { BASES_PATH, BaseStore, parseBases } from '../../src/apply/base-store.js';
+import { BASES_ATTRIBUTES_PATH, BASES_PATH, BaseStore, parseBases } from '../../src/apply/base-store.js';
 import { blobId } from '../../src/apply/blob-id.js';
 import { MANIFEST_PATH, readManifest } from '../../src/apply/manifest.js';
 import { TargetPaths } from '../../src/apply/safe-path.js';
@@ -49,6 +49,15 @@ describe('plan and apply', () => {
     const again = await generate(root, { Dockerfile: 'FROM x\n', '.github/workflows/ci.yml': 'on: push\n' });
     expect(new Set(again.entries.map((e) => e.kind))).toEqual(new Set(['unchanged']));
     expect(snapshotDir(root)).toEqual(before);
+  });
+
+  it('marks the merge bases generated for GitHub once, then leaves that file to the user', async () => {
+    const root = testdir();
+    await generate(root, { Dockerfile: 'FROM x\n' });
+    expect(readFileSync(join(root, BASES_ATTRIBUTES_PATH), 'utf8')).toMatch(/^bases linguist-generated=true$/m);
+    writeFileSync(join(root, BASES_ATTRIBUTES_PATH), 'bases -diff\n');
+    await generate(root, { Dockerfile: 'FROM y\n' }, UPGRADE);
+    expect(readFileSync(join(root, BASES_ATTRIBUTES_PATH), 'utf8')).toBe('bases -diff\n');
   });
 
   it('leaves no temp or backup files behind', async () => {
