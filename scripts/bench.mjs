@@ -32,6 +32,7 @@ import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { cpus } from 'node:os';
 import { freshApp, generatedApp, tempDir } from './bench-fixtures.mjs';
+import { runReportingCodeCache } from './code-cache-status.mjs';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 // The published entry point (package.json bin): the single-file bundle.
@@ -172,15 +173,12 @@ function measure(cases, { reps, work }) {
  * the Node version that made it: scripts/code-cache.mjs): the chunks one
  * dry-run loads, counted by how each was compiled.
  */
-function codeCacheUse(work, dir) {
-  const out = join(work, 'code-cache-status.json');
-  const script = `const c = require(${JSON.stringify(CLI)});
-c.main([process.execPath, 'cli', ${JSON.stringify(dir)}, '--dry-run']).then(() => require('node:fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify(c.codeCacheStatus())));`;
-  spawnSync(process.execPath, ['-e', script], SPAWN_OPTS);
-  const { file, chunks } = JSON.parse(readFileSync(out, 'utf8'));
+function codeCacheUse(dir) {
+  const { status, stderr } = runReportingCodeCache(CLI, [dir, '--dry-run'], SPAWN_OPTS.env);
+  if (status === null) throw new CommandFailed(`the code-cache check (a dry-run in ${dir}) failed:\n${stderr}`);
   const counts = {};
-  for (const how of Object.values(chunks)) counts[how] = (counts[how] ?? 0) + 1;
-  return { file: relative(ROOT, file), counts };
+  for (const how of Object.values(status.chunks)) counts[how] = (counts[how] ?? 0) + 1;
+  return { file: relative(ROOT, status.file), counts };
 }
 
 // ---------------------------------------------------------------- reporting
@@ -262,7 +260,7 @@ function main() {
     const fixtures = buildFixtures(work, existsSync(GNU_TIME) ? rounds : rounds + 1);
     const cases = defineCases(fixtures);
     const rows = summarise(cases, measure(cases, { reps: opts.reps, work }));
-    const env = environment(opts.reps, codeCacheUse(work, fixtures.bare));
+    const env = environment(opts.reps, codeCacheUse(fixtures.bare));
     if (opts.json) console.log(JSON.stringify({ environment: env, results: rows }, null, 2));
     else {
       console.log(`node ${env.node}, ${env.cpus}× ${env.cpu}; median of ${env.reps} runs after ${env.warmups} warm-up; RSS via ${env.rssFrom}`);

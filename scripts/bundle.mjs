@@ -18,8 +18,9 @@
 //   - Static imports listed in LAZY_FUNCTIONS (yaml for detection: most repos
 //     have no YAML it reads) become stand-ins that load the module as a chunk,
 //     synchronously, on the first call.
-//   - Built-ins in LAZY_BUILTINS, which dependencies load for features we never
-//     use, are required on first use only.
+//   - Built-ins in LAZY_BUILTINS, loaded up front for what a run rarely or
+//     never uses, are required on first use only; files of dependencies in
+//     STUBBED_FILES are replaced by stand-ins that do the same.
 //   - What node-plop imports for features we never use is left out: inquirer
 //     (plop's prompts), tinyglobby (addMany), resolve (load), and the Handlebars compiler
 //     (every template is precompiled, so the runtime build is enough).

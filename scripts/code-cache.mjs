@@ -20,6 +20,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runReportingCodeCache } from './code-cache-status.mjs';
 import { EXAMPLE_ANSWERS } from './example-answers.mjs';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -59,18 +60,6 @@ async function warmUp() {
   cli.writeCodeCache();
 }
 
-/** In a fresh Node with `env`: codeCacheStatus() after `--version`, i.e. the cache file and how main was compiled. */
-function statusAfterVersion(env) {
-  const script = `const c = require(${JSON.stringify(BIN)});
-c.main([process.execPath, 'cli', '--version']).then(() => process.stderr.write(JSON.stringify(c.codeCacheStatus())));`;
-  const r = spawnSync(process.execPath, ['-e', script], { env, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
-  try {
-    return JSON.parse(r.stderr);
-  } catch {
-    return { file: '?', chunks: {}, error: r.stderr };
-  }
-}
-
 if (process.argv[2] === '--warm-up') {
   await warmUp();
 } else {
@@ -78,9 +67,9 @@ if (process.argv[2] === '--warm-up') {
   delete env.NODE_OPTIONS;
   const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--warm-up'], { env, stdio: 'inherit' });
   if (child.status !== 0) process.exit(child.status ?? 1);
-  const status = statusAfterVersion(env);
-  if (status.chunks['chunk main'] !== 'cached') {
-    console.error(`code-cache: the cache just made is not used: ${JSON.stringify(status)}`);
+  const { status, stderr } = runReportingCodeCache(BIN, ['--version'], env);
+  if (status?.chunks['chunk main'] !== 'cached') {
+    console.error(`code-cache: the cache just made is not used: ${status ? JSON.stringify(status) : stderr}`);
     process.exit(1);
   }
   console.log(`code-cache: ${relative(ROOT, status.file)} for Node ${process.version}`);

@@ -1,7 +1,8 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+// @ts-expect-error plain ESM module shared with scripts/code-cache.mjs and the bench
+import { runReportingCodeCache } from '../../scripts/code-cache-status.mjs';
 import { expectGoldenStack } from '../helpers/golden.js';
 import { BUNDLE, type CliResult } from '../helpers/run-cli.js';
 import { testdir } from '../helpers/testdir.js';
@@ -15,15 +16,11 @@ const CACHE_NAME = `${process.versions.v8}-${process.arch}.bin`;
 
 /** Runs `bin` in a fresh Node (no NODE_OPTIONS: V8 refuses a cache made under other flags) and reports its cache status too. */
 async function runReporting(bin: string, args: string[]): Promise<CliResult & { status: Status }> {
-  const statusFile = join(testdir(), 'status.json');
-  const script = `const c = require(process.env.BIN);
-c.main([process.execPath, process.env.BIN, ...JSON.parse(process.env.ARGS)]).then((code) => {
-  require('node:fs').writeFileSync(process.env.STATUS, JSON.stringify(c.codeCacheStatus()));
-  process.exitCode = code;
-});`;
-  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', BIN: bin, ARGS: JSON.stringify(args), STATUS: statusFile, NODE_OPTIONS: undefined };
-  const r = await execa(process.execPath, ['-e', script], { reject: false, env, extendEnv: false, stdin: 'ignore' });
-  return { exitCode: r.exitCode ?? -1, stdout: String(r.stdout), stderr: String(r.stderr), status: JSON.parse(readFileSync(statusFile, 'utf8')) as Status };
+  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1' };
+  delete env['NODE_OPTIONS'];
+  const r = runReportingCodeCache(bin, args, env) as CliResult & { status: Status | null };
+  if (r.status === null) throw new Error(`no code-cache status (exit ${r.exitCode}):\n${r.stderr}`);
+  return { ...r, status: r.status };
 }
 
 /** Generates examples/node-express with `bin`, expects the golden stack, and returns the cache status of that run. */
