@@ -3,7 +3,8 @@ import type { LayerGenerator, RenderAction } from './layer.js';
 /**
  * Prometheus rules with their promtool tests, one runbook per alert,
  * Alertmanager, Grafana, and the monitoring docs. Runbooks render one shared
- * template per alert, with the alert's runbook passed as per-action data.
+ * template per alert, and test files one per suite, with the alert's runbook
+ * or the suite passed as per-action data.
  * With managed-prometheus the rules file is the source the infra layer
  * deploys; Prometheus and Alertmanager configs are only for self-hosting.
  */
@@ -17,7 +18,7 @@ export const monitoringLayer: LayerGenerator = {
     const render = (template: string, path: string): RenderAction => ({ type: 'render', template: `monitoring/${template}`, path });
     return [
       render('prometheus/rules.yml.hbs', m.files.rules),
-      render('prometheus/tests.yml.hbs', m.files.tests),
+      ...m.ruleTestSuites.map((suite): RenderAction => ({ ...render('prometheus/tests.yml.hbs', suite.path), data: { suite } })),
       render('grafana/dashboard.json.hbs', m.files.dashboard),
       render('grafana/provisioning/dashboards.yml.hbs', `monitoring/grafana/provisioning/dashboards/${stack.service.name}.yml`),
       render('docs/monitoring.md.hbs', 'docs/deploy/monitoring.md'),

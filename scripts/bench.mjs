@@ -6,7 +6,7 @@
 // default), each a fresh `node` process with no TTY (so never a prompt):
 //   floor          node -e ''                   what any Node CLI costs at least
 //   --help         cli --help                   startup + argument parsing only
-//   full-stack     cli <fresh app> --yes        detect, render, write 65 files, their merge bases and the manifest
+//   full-stack     cli <fresh app> --yes        detect, render, write the 66 files, their merge bases and the manifest
 //   dry-run        cli <generated app> --dry-run   the same work, nothing written
 //   upgrade-bare   cli upgrade <generated app> --yes --allow-dirty
 //   upgrade-big    the same on a repo with 20 000 unrelated committed files:

@@ -77,6 +77,16 @@ export interface RuleTestCase {
   expAlerts: Array<{ labels: NameValue[]; annotations: NameValue[] }>;
 }
 
+/** One promtool test file: its cases share one evaluation_interval (promtool has no per-case one). */
+export interface RuleTestSuite {
+  path: string;
+  /** promtool evaluation_interval; every eval time of the file is a multiple of it. */
+  evaluationInterval: string;
+  /** What the file covers, for its header. */
+  about: string;
+  cases: RuleTestCase[];
+}
+
 export interface SloStack {
   /** Availability objective from --slo, as a ratio (0.999). Written once, as a recording rule. */
   availability: number;
@@ -118,17 +128,17 @@ export interface MonitoringStack {
   job: string;
   /** Label values in the rule tests (the production-like environment). */
   testEnv: string;
-  /** evaluation_interval of the promtool test file. */
-  testEvaluationInterval: string;
   slo: SloStack;
   recordingRules: RecordingRule[];
   alerts: MonitoringAlert[];
-  ruleTests: RuleTestCase[];
+  /** The promtool test files with their cases; every alert has a case that fires and one that must not. */
+  ruleTestSuites: RuleTestSuite[];
   runbooks: Runbook[];
   /** Paths of the generated files, relative to the target root. */
   files: {
     rules: string;
-    tests: string;
+    /** Every promtool test file (ruleTestSuites' paths). */
+    tests: string[];
     /** GCP managed Prometheus: alerts with the recording rules inlined (nothing evaluates them on Cloud Run). */
     managedAlerts: string;
     /** rule_files entry of the test file, relative to the test file. */
@@ -154,8 +164,18 @@ export interface MonitoringStack {
   groups: { recording: string; alerts: string };
 }
 
-/** promtool evaluation_interval of the rule tests; eval times are multiples of it. */
-export const TEST_EVAL_MINUTES = 10;
+/**
+ * The promtool test files. promtool evaluates every rule at each
+ * evaluation_interval from 0 to a case's eval_time, and one interval serves a
+ * whole file. The slow burn-rate cases need 3 days of rule time: at the 10m
+ * the other alerts' `for` needs that is ~435 evaluations and seconds of
+ * promtool, so they have a file of their own, evaluated hourly.
+ */
+const TEST_SUITES = {
+  alerts: { evalMinutes: 10, about: 'every alert but the slow burn-rate ones has a case that fires and one that must not' },
+  slowBurn: { evalMinutes: 60, about: 'the slow burn-rate alerts (3-day window), evaluated hourly to keep promtool quick' },
+} as const;
+type TestSuiteId = keyof typeof TEST_SUITES;
 /** Environment label of the test series that must not fire. */
 const CALM_ENV = 'calm';
 const SLI_WINDOWS = ['5m', '30m', '1h', '2h', '6h', '1d', '3d'];
@@ -166,9 +186,9 @@ const ERROR_RATIO_FALLBACK = 0.05;
 
 /** The SRE workbook's multi-window, multi-burn-rate table (30-day SLO). */
 const BURN_RATES = [
-  { suffix: 'Fast', factor: 14.4, long: '1h', short: '5m', severity: 'page', spent: '2%', interval: '1m', stepMinutes: 1 },
-  { suffix: 'Medium', factor: 6, long: '6h', short: '30m', severity: 'page', spent: '5%', interval: '1m', stepMinutes: 1 },
-  { suffix: 'Slow', factor: 1, long: '3d', short: '6h', severity: 'ticket', spent: '10%', interval: '30m', stepMinutes: 30 },
+  { suffix: 'Fast', factor: 14.4, long: '1h', short: '5m', severity: 'page', spent: '2%', interval: '1m', stepMinutes: 1, testSuite: 'alerts' },
+  { suffix: 'Medium', factor: 6, long: '6h', short: '30m', severity: 'page', spent: '5%', interval: '1m', stepMinutes: 1, testSuite: 'alerts' },
+  { suffix: 'Slow', factor: 1, long: '3d', short: '6h', severity: 'ticket', spent: '10%', interval: '30m', stepMinutes: 30, testSuite: 'slowBurn' },
 ] as const;
 
 // Prometheus template snippets, kept as data: Handlebars never re-parses values.
@@ -248,12 +268,15 @@ export function buildMonitoringStack(answers: Answers, facts: RepoFacts): Monito
     latencyThresholdLe: String(LATENCY_THRESHOLD_SECONDS),
     windows: SLI_WINDOWS,
   };
+  const paths = monitoringPaths(service);
+  const testPaths: Record<TestSuiteId, string> = { alerts: paths.tests, slowBurn: paths.slowBurnTests };
   const files = {
-    ...monitoringPaths(service),
+    rules: paths.rules,
+    tests: Object.values(testPaths),
+    managedAlerts: paths.managedAlerts,
     rulesFromTests: `../rules/${service}.rules.yml`,
     dashboard: `monitoring/grafana/dashboards/${service}.json`,
   };
-  const testEvaluationInterval = `${TEST_EVAL_MINUTES}m`;
   const localTarget = `${service}:${answers.port}`;
   const alertmanager = { chatChannel: `#${service}-alerts` };
   const groups = { recording: `${job}.recording`, alerts: `${job}.alerts` };
@@ -267,7 +290,7 @@ export function buildMonitoringStack(answers: Answers, facts: RepoFacts): Monito
     panels: [] as DashboardPanel[],
   };
   if (answers.monitoring === 'none') {
-    return { metrics, gate: null, metricsPath: metricsPathFor(metrics), job, testEnv, testEvaluationInterval, slo, recordingRules: [], alerts: [], ruleTests: [], runbooks: [], files, dashboard, groups, localTarget, alertmanager };
+    return { metrics, gate: null, metricsPath: metricsPathFor(metrics), job, testEnv, slo, recordingRules: [], alerts: [], ruleTestSuites: [], runbooks: [], files, dashboard, groups, localTarget, alertmanager };
   }
 
   const ctx: RuleContext = { m: metrics, service, job, env: testEnv, slo };
@@ -275,7 +298,12 @@ export function buildMonitoringStack(answers: Answers, facts: RepoFacts): Monito
   const specs = buildAlertSpecs(ctx, recordedRefs(ctx));
   const inline = buildAlertSpecs(ctx, inlineRefs(ctx));
   const alerts = specs.map((s, i) => toAlert(s, inline[i]!.expr, service, repo));
-  const ruleTests = specs.flatMap((s, i) => s.tests(alerts[i]!));
+  const ruleTestSuites = (Object.keys(TEST_SUITES) as TestSuiteId[]).map((id): RuleTestSuite => ({
+    path: testPaths[id],
+    evaluationInterval: `${TEST_SUITES[id].evalMinutes}m`,
+    about: TEST_SUITES[id].about,
+    cases: specs.flatMap((s, i) => ((s.testSuite ?? 'alerts') === id ? s.tests(alerts[i]!) : [])),
+  }));
   const runbooks = buildRunbooks({ answers, names, repo, alerts, slo, metrics, rulesPath: files.rules, dashboardPath: files.dashboard, recordingRules });
   dashboard.panels = buildPanels(ctx);
   return {
@@ -284,11 +312,10 @@ export function buildMonitoringStack(answers: Answers, facts: RepoFacts): Monito
     metricsPath: metricsPathFor(metrics),
     job,
     testEnv,
-    testEvaluationInterval,
     slo,
     recordingRules,
     alerts,
-    ruleTests,
+    ruleTestSuites,
     runbooks,
     files,
     dashboard,
@@ -339,6 +366,8 @@ interface AlertSpec {
   summary: string;
   description: string;
   tests: (alert: MonitoringAlert) => RuleTestCase[];
+  /** The test file of its cases; 'alerts' when not set. */
+  testSuite?: TestSuiteId;
 }
 
 function toAlert(s: AlertSpec, inlineExpr: string, service: string, repo: { url: string; defaultBranch: string }): MonitoringAlert {
@@ -564,7 +593,7 @@ function burnSpec(c: RuleContext, r: Refs, sli: 'availability' | 'latency', b: (
   // (must not fire: the long window stays under the threshold). One group keeps promtool fast.
   const threshold = b.factor * (1 - objective);
   const hot = Math.min(threshold * 1.5, (threshold + 1) / 2);
-  const margin = Math.max(TEST_EVAL_MINUTES, b.stepMinutes);
+  const margin = Math.max(TEST_SUITES[b.testSuite].evalMinutes, b.stepMinutes);
   const burstSteps = (minutes(b.short) + margin) / b.stepMinutes;
   const totalSteps = (minutes(b.long) + margin) / b.stepMinutes;
   const series = sli === 'availability' ? requestSeries : latencySeries;
@@ -579,6 +608,7 @@ function burnSpec(c: RuleContext, r: Refs, sli: 'availability' | 'latency', b: (
     // The windows already smooth the signal; a long `for` would only delay the page.
     for: '2m',
     extraLabels: [{ name: 'slo', value: sli }],
+    testSuite: b.testSuite,
     summary: `${s} (${P.env}) burns its ${sli} SLO ${what} ${b.factor}x too fast`,
     description: `${P.pct} of ${s} requests in ${P.env} were bad over the last ${b.long} (and still over the last ${b.short}): ${b.factor}x the rate a ${percent}% SLO allows. At this rate ${b.spent} of the 30-day budget is gone in ${b.long}.`,
     tests: (a) => [{

@@ -82,10 +82,12 @@ export function buildNames(a: Pick<Answers, 'serviceName' | 'environments'>): Cl
  * Where the monitoring layer writes its rules, read by the infra layer too
  * (managed Prometheus deploys the same file). One definition for both.
  */
-export function monitoringPaths(service: string): { rules: string; tests: string; managedAlerts: string } {
+export function monitoringPaths(service: string): { rules: string; tests: string; slowBurnTests: string; managedAlerts: string } {
   return {
     rules: `monitoring/prometheus/rules/${service}.rules.yml`,
     tests: `monitoring/prometheus/tests/${service}.test.yml`,
+    // The 3-day burn-rate cases, evaluated hourly: see TEST_SUITES in monitoring.ts.
+    slowBurnTests: `monitoring/prometheus/tests/${service}.slow-burn.test.yml`,
     // Cloud Run has no rule evaluator for recording rules: these alerts carry them inlined.
     managedAlerts: `monitoring/prometheus/managed/${service}.alerts.yml`,
   };

@@ -59,6 +59,8 @@ const content = (tree: Tree, path: string): string => {
   if (!f) throw new Error(`${path} not rendered`);
   return f.content;
 };
+/** The promtool test files, by path, for runPromtool. */
+const testFiles = (paths: string[], tree: Tree): Record<string, string> => Object.fromEntries(paths.map((p) => [p, content(tree, p)]));
 
 describe('monitoring layer: every language x cloud x monitoring', () => {
   const rendered: Rendered[] = [];
@@ -84,7 +86,7 @@ describe('monitoring layer: every language x cloud x monitoring', () => {
     for (const { label, stack, tree } of rendered) {
       const m = stack.monitoring;
       expect(tree.has(m.files.rules), label).toBe(true);
-      expect(tree.has(m.files.tests), label).toBe(true);
+      for (const path of m.files.tests) expect(tree.has(path), `${label} ${path}`).toBe(true);
       expect(m.alerts.length).toBeGreaterThanOrEqual(12);
       for (const a of m.alerts) expect(tree.has(a.runbookPath), `${label} ${a.name}`).toBe(true);
       expect(tree.has('monitoring/alertmanager/alertmanager.yml'), label).toBe(stack.is.prometheus);
@@ -139,7 +141,7 @@ describe('monitoring layer: every language x cloud x monitoring', () => {
     for (const { label, stack, tree } of rendered) {
       const m = stack.monitoring;
       if (tools.promtool) {
-        schedule(label, { [m.files.rules]: content(tree, m.files.rules), [m.files.tests]: content(tree, m.files.tests) }, { rules: [m.files.rules], tests: [m.files.tests], alertmanager: [] });
+        schedule(label, { [m.files.rules]: content(tree, m.files.rules), ...testFiles(m.files.tests, tree) }, { rules: [m.files.rules], tests: m.files.tests, alertmanager: [] });
       }
       const am = 'monitoring/alertmanager/alertmanager.yml';
       const prom = 'monitoring/prometheus/prometheus.yml';
@@ -156,7 +158,7 @@ describe('monitoring layer: every language x cloud x monitoring', () => {
       const m = stack.monitoring;
       const doc = parseYaml(content(tree, m.files.rules)) as { groups: Array<{ rules: Array<{ alert?: string; expr: string }> }> };
       for (const g of doc.groups) for (const r of g.rules) if (r.alert) r.expr = m.alerts.find((a) => a.name === r.alert)!.inlineExpr;
-      schedule(`${label} (inlined)`, { [m.files.rules]: stringifyYaml(doc), [m.files.tests]: content(tree, m.files.tests) }, { rules: [m.files.rules], tests: [m.files.tests], alertmanager: [] });
+      schedule(`${label} (inlined)`, { [m.files.rules]: stringifyYaml(doc), ...testFiles(m.files.tests, tree) }, { rules: [m.files.rules], tests: m.files.tests, alertmanager: [] });
     }
     for (const { label, findings } of await Promise.all(runs)) expect(findings, label).toEqual([]);
   }, 300_000);

@@ -77,13 +77,28 @@ describe('buildMonitoringStack', () => {
       // The inlined form reads no recording rule (Cloud Monitoring evaluates no recording rules).
       expect(checkPromql(a.inlineExpr), a.name).toBeNull();
       expect(a.inlineExpr).not.toMatch(/service:[a-z_]+:/);
-      const tests = stack.ruleTests.filter((t) => t.alertname === a.name);
+      const tests = stack.ruleTestSuites.flatMap((suite) => suite.cases).filter((t) => t.alertname === a.name);
       expect(tests.some((t) => t.expAlerts.length > 0), a.name).toBe(true);
       // Burn-rate alerts prove "must not fire" with a second series set in the same group.
       const negative = tests.some((t) => t.expAlerts.length === 0) || tests.some((t) => t.series.some((s) => s.series.includes('env="calm"')));
       expect(negative, a.name).toBe(true);
     }
     expect(stack.runbooks.map((r) => r.alert)).toEqual(stack.alerts.map((a) => a.name));
+  });
+
+  it('every test case is in exactly one file, and evaluated at a multiple of that file\'s evaluation interval', () => {
+    const minutes = (d: string) => Number(/^(\d+)m$/.exec(d)?.[1] ?? NaN);
+    const cases = stack.ruleTestSuites.flatMap((suite) => suite.cases);
+    expect(new Set(cases).size).toBe(cases.length);
+    expect(stack.files.tests).toEqual(stack.ruleTestSuites.map((suite) => suite.path));
+    for (const suite of stack.ruleTestSuites) {
+      expect(suite.cases.length, suite.path).toBeGreaterThan(0);
+      for (const c of suite.cases) expect(minutes(c.evalTime) % minutes(suite.evaluationInterval), `${c.alertname} in ${suite.path}`).toBe(0);
+    }
+    // The 3-day windows are evaluated hourly, in a file of their own: everything else stays at 10m.
+    const slow = stack.ruleTestSuites.find((suite) => suite.path.endsWith('.slow-burn.test.yml'));
+    expect(slow?.evaluationInterval).toBe('60m');
+    expect(slow?.cases.map((c) => c.alertname).sort()).toEqual(['ErrorBudgetBurnSlow', 'LatencyBudgetBurnSlow']);
   });
 
   it('pages on the fast and medium burn, tickets on the slow one', () => {
