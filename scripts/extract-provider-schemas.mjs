@@ -15,6 +15,15 @@
  *   for p in aws google azurerm; do mkdir -p $p && tar -xzf cdktf-provider-$p-*.tgz -C $p package/.jsii; done
  *   node scripts/extract-provider-schemas.mjs /tmp/prov
  * Re-run after adding a resource type to templates/infra.
+ *
+ * @cdktf/provider-google 16.12.1 is the last release (CDKTF has ended) and
+ * describes google 6.50, while the templates pin ~> 7.10. The 7.0.0 upgrade
+ * guide (terraform-provider-google, website/docs/guides/version_7_upgrade)
+ * was checked against every google_* type the templates use: none of its
+ * removals or type changes applies (public_repository defaults concern remote
+ * Artifact Registry repositories only; retention_period and
+ * google_project_service are not used). What this schema cannot catch is an
+ * argument added in 7.x: the templates use none.
  */
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
