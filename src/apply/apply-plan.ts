@@ -1,5 +1,6 @@
 import type { Answers } from '../answers/options.js';
 import { changingEntries, type Plan, type PlanEntry } from '../plan/plan-types.js';
+import { describeSystemError, UserError } from '../errors.js';
 import { blobId } from './blob-id.js';
 import { BASES_ATTRIBUTES, BASES_ATTRIBUTES_PATH, BASES_PATH, BaseStore, legacyBaseFiles, serializeBases, type BaseRecord } from './base-store.js';
 import { MANIFEST_PATH, MANIFEST_VERSION, serializeManifest, type Manifest } from './manifest.js';
@@ -54,7 +55,9 @@ export async function applyPlan(plan: Plan, manifest: Manifest): Promise<ApplyRe
     await tx.commit();
   } catch (e) {
     tx.rollback();
-    throw e;
+    // Rolled back: say so, for what the user can fix (permissions, a full disk).
+    const system = describeSystemError(e);
+    throw system === null ? e : new UserError(`cannot write in ${plan.root}: ${system}; nothing was changed`);
   }
   tx.finish();
   return { written, deleted };

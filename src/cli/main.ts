@@ -1,6 +1,6 @@
 import { isatty } from 'node:tty';
 import { Command, CommanderError, Option } from 'commander';
-import { isCancelled, isUserError, UserError } from '../errors.js';
+import { describeSystemError, isCancelled, isUserError, UserError } from '../errors.js';
 import { TOOL_NAME, TOOL_VERSION } from '../package-root.js';
 import { addOptionFlags, optionFlags } from './flags.js';
 import { loadCheck, loadCommands } from './load-commands.js';
@@ -148,6 +148,12 @@ export async function main(argv: string[]): Promise<number> {
       err(e.message);
       if (verbose) process.stderr.write(`${e.stack ?? ''}\n`);
       return e.exitCode;
+    }
+    const system = describeSystemError(e);
+    if (system !== null) {
+      err(system);
+      if (verbose) process.stderr.write(`${(e as Error).stack ?? ''}\n`);
+      return 1;
     }
     err(`internal error: ${(e as Error).message ?? String(e)} (rerun with --verbose and report it)`);
     if (verbose) process.stderr.write(`${(e as Error).stack ?? ''}\n`);
