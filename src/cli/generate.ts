@@ -13,6 +13,7 @@ import { changingEntries, type Plan } from '../plan/plan-types.js';
 import type { LayerName } from '../plan/tree.js';
 import { renderStack } from '../render/plop-bridge.js';
 import { buildStack } from '../stack/build-stack.js';
+import type { Stack } from '../stack/types.js';
 import type { Output } from './output.js';
 import { targetDir } from './target-dir.js';
 import { planJson, renderPlan } from './render-plan.js';
@@ -61,12 +62,14 @@ export async function runGenerate(opts: GenerateOptions, out: Output): Promise<E
   if (!opts.json) reportAnswers(answers, sources, facts, out);
 
   const stack = buildStack(answers, facts, new Set(Object.keys(manifest?.files ?? {})));
+  const notes = stackNotes(stack, opts.generator);
+  if (!opts.json) for (const note of notes) out.err(out.color('dim', `note: ${note}`));
   const tree = await renderStack(stack, opts.generator);
   const layers = opts.generator === 'stack' ? ALL_LAYERS : [opts.generator];
   const plan = await buildPlan(root, tree, manifest, { onConflict: opts.onConflict, layers, mode: opts.mode });
   const next = nextManifest(plan, manifest, answers, { name: TOOL_NAME, version: TOOL_VERSION });
 
-  if (opts.json) out.out(JSON.stringify({ answers, ...planJson(plan) }, null, 2));
+  if (opts.json) out.out(JSON.stringify({ answers, notes: [...facts.notes, ...notes], ...planJson(plan) }, null, 2));
   else renderPlan(plan, out, { diffs: opts.dryRun });
   if (opts.dryRun) {
     if (!opts.json) out.err(out.color('dim', 'dry run: nothing was written'));
@@ -119,6 +122,15 @@ async function guardUpgrade(root: string, manifest: Manifest | null, opts: Gener
   if (dirty.length > 0) {
     throw new UserError(`generated files have uncommitted changes (${dirty.join(', ')}); commit or stash them first, or pass --allow-dirty`);
   }
+}
+
+/**
+ * What the user should know about what is generated: the assumptions of the
+ * Dockerfile (a missing lockfile, files the image leaves out...) or that their
+ * own Dockerfile is kept. For the layers that write or build it.
+ */
+function stackNotes(stack: Stack, generator: LayerName): string[] {
+  return generator === 'stack' || generator === 'docker' || generator === 'pipeline' ? stack.docker.notes : [];
 }
 
 const SOURCE_LABEL: Record<AnswerSource, string> = { flag: 'flag', file: 'answers', prompt: 'answered', detected: 'detected', default: 'default' };

@@ -55,7 +55,11 @@ export function detectJavaBuild(files: RepoFiles, dir: string): JavaBuild | null
   const buildFile = tool === 'maven' ? pom : (gradleFile ?? '');
   const wrapper = tool === 'maven' ? mvnw : gradlew;
   if (wrapper === null) {
-    notes.push(`no ${tool === 'maven' ? 'mvnw' : 'gradlew'} wrapper: the build uses whatever ${tool} version the image has`);
+    notes.push(
+      tool === 'maven'
+        ? 'no mvnw wrapper: the image builds with the Maven of its pinned Maven image; add one with `mvn wrapper:wrapper` and commit it'
+        : 'no gradlew wrapper: the image builds with the Gradle of its pinned Gradle image; add one with `gradle wrapper` and commit it',
+    );
   }
   return {
     tool,

@@ -25,9 +25,7 @@ export function buildJavaSpec(ctx: DockerContext): LanguageSpec {
   const tool = maven ? (java.wrapper ? './mvnw' : 'mvn') : java.wrapper ? './gradlew' : 'gradle';
   const artifactDir = assertSafe(posix.dirname(java.artifactGlob), 'artifact directory');
 
-  if (!java.wrapper) {
-    ctx.notes.push(`no ${maven ? 'mvnw' : 'gradlew'} wrapper: the build uses the ${maven ? 'Maven' : 'Gradle'} version of ${build}`);
-  }
+  // A missing wrapper is detection's note (src/detect/java-build.ts), printed with these.
   ctx.notes.push(
     maven
       ? 'the dependency layer copies pom.xml only: a multi-module build must also copy each module\'s pom.xml'

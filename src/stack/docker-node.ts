@@ -107,10 +107,8 @@ function runtimeCopies(node: NodeFacts, appPath: string, buildStage: boolean): {
 }
 
 function nodeNotes(ctx: DockerContext, node: NodeFacts, pm: NodePm, locked: boolean, copies: CopySpec[]): string[] {
+  // A missing lockfile is detection's note (src/detect/node-pm.ts), printed with these.
   const notes: string[] = [];
-  if (!locked) {
-    notes.push(`no lockfile: the image installs with \`${pm} install\`, so builds are not reproducible; commit the lockfile and regenerate`);
-  }
   if (node.yarnBerry) {
     notes.push('Yarn 2+: installs use the node-modules linker; production dependencies come from `yarn workspaces focus` (built into Yarn 4, a plugin in Yarn 3)');
   }

@@ -140,13 +140,7 @@ export function buildPythonSpec(ctx: DockerContext): LanguageSpec {
   const grace = answers.runtime === 'cloud-run' ? 8 : 25;
   const cmd = pythonCommand(py, facts.startCommand, answers.port, grace);
 
-  if (install.unlocked) {
-    ctx.notes.push(
-      pm === 'pip' && py.dependencyFile === 'requirements.txt'
-        ? 'requirements.txt has no --hash pins: the image installs without hash checking; generate it with `pip-compile --generate-hashes` (or use uv)'
-        : `no lockfile: the image resolves dependencies from ${py.dependencyFile} at build time, so builds are not reproducible`,
-    );
-  }
+  // A missing lockfile or hash pins are detection's notes (src/detect/python-deps.ts), printed with these.
   if (pm === 'pip' && py.dependencyFile === 'requirements.txt') {
     ctx.notes.push('requirements.txt is bind-mounted alone: if it includes other files (-r, -c), copy them before the install');
   }

@@ -52,6 +52,27 @@ describe('init safety', () => {
     expect(plan.entries.find((e: { path: string }) => e.path === 'Dockerfile')).toMatchObject({ kind: 'create', layer: 'docker' });
   });
 
+  it('says what the generated Dockerfile assumes, each note once, and lists the notes in --json', async () => {
+    const dir = exampleCopy('python-fastapi');
+    const r = await runCli([dir, '--dry-run']);
+    const notes = r.stderr.split('\n').filter((l) => l.startsWith('note: '));
+    // From detection (requirements.txt without hashes) and from the Dockerfile (the server it runs).
+    expect(notes.some((n) => n.includes('--hash pins'))).toBe(true);
+    expect(notes.some((n) => n.includes('the image runs uvicorn'))).toBe(true);
+    expect(notes.filter((n) => n.includes('--hash pins'))).toHaveLength(1);
+    expect(new Set(notes).size).toBe(notes.length);
+    const json = JSON.parse((await runCli([dir, '--json', '--dry-run'])).stdout) as { notes: string[] };
+    expect(json.notes).toEqual(notes.map((n) => n.slice('note: '.length)));
+  });
+
+  it('tells the user their own Dockerfile is kept and built by the pipeline', async () => {
+    const dir = exampleCopy('go-http');
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM scratch\n');
+    const r = await runCli([dir, '--dry-run']);
+    expect(r.stderr).toContain('note: keeping your Dockerfile: the pipeline builds it with context .');
+    expect(r.stdout).not.toMatch(/CREATE\s+Dockerfile/);
+  });
+
   it('without a TTY and without --yes it shows the plan, writes nothing and exits 2', async () => {
     const dir = exampleCopy('node-express');
     const before = snapshotDir(dir);
