@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsync, fsyncSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmdirSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmdirSync, unlinkSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
+import { UserError } from '../errors.js';
 import { lstatOrNull } from '../stat-or-null.js';
 import { resolveInside, TargetPaths } from './safe-path.js';
 
@@ -25,7 +27,21 @@ export interface FileOp {
 interface Journal {
   entries: JournalEntry[];
   dirs: string[];
+  /** The run writing it: a journal whose run is still going is not a crash to recover from. */
+  owner?: JournalOwner;
 }
+
+interface JournalOwner {
+  pid: number;
+  host: string;
+}
+
+/**
+ * A journal younger than this whose process is still running belongs to a
+ * run in progress. An apply takes seconds at most; after that a live pid is
+ * taken to be a reused one, so a crash is never stuck unrecovered.
+ */
+const LIVE_JOURNAL_MS = 5 * 60_000;
 
 /** What the journal records per path (relative to the root), enough to undo it after a crash. */
 interface JournalEntry {
@@ -54,7 +70,11 @@ export class Transaction {
   readonly #contents = new Map<JournalEntry, { content: string; mode: number }>();
   /** Folders to create (shallowest first), none of which exist yet. */
   readonly #dirs: string[] = [];
+  /** Those this run has created so far: rollback removes these only. */
+  readonly #createdDirs: string[] = [];
   #journaled = false;
+  /** This run created the journal file (so rollback may remove it). */
+  #journalCreated = false;
 
   constructor(root: string) {
     this.#paths = new TargetPaths(root);
@@ -81,11 +101,19 @@ export class Transaction {
     this.#planDirs(journalDir);
     // The journal's own folder first: the journal lists it, so undo removes it too.
     const own = this.#dirs.filter((d) => journalDir === d || journalDir.startsWith(`${d}/`));
-    for (const d of own) mkdirSync(d);
-    const journal: Journal = { entries: this.#entries, dirs: this.#dirs.map((d) => relative(this.root, d)) };
-    writeDurable(join(this.root, JOURNAL_PATH), `${JSON.stringify(journal, null, 1)}\n`, 0o644);
+    try {
+      for (const d of own) this.#mkdir(d);
+      const journal: Journal = { entries: this.#entries, dirs: this.#dirs.map((d) => relative(this.root, d)), owner: { pid: process.pid, host: hostname() } };
+      // Exclusive: the journal is also the lock that keeps two runs from writing here at once.
+      const fd = openSync(join(this.root, JOURNAL_PATH), 'wx', 0o644);
+      this.#journalCreated = true;
+      writeDurable(fd, `${JSON.stringify(journal, null, 1)}\n`);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw anotherRun(this.root);
+      throw e;
+    }
     this.#journaled = true;
-    for (const d of this.#dirs) if (!own.includes(d)) mkdirSync(d);
+    for (const d of this.#dirs) if (!own.includes(d)) this.#mkdir(d);
     // Every staged file is written, then all are synced at once (the thread
     // pool runs several fsyncs side by side), and only then renamed into place.
     const fds: number[] = [];
@@ -111,13 +139,18 @@ export class Transaction {
 
   rollback(): void {
     if (this.#journaled) undo(this.root, this.#entries);
-    tryUnlink(join(this.root, JOURNAL_PATH));
-    for (const dir of [...this.#dirs].reverse()) tryRmdir(dir);
+    if (this.#journalCreated) tryUnlink(join(this.root, JOURNAL_PATH));
+    for (const dir of [...this.#createdDirs].reverse()) tryRmdir(dir);
   }
 
   /** Drops the originals kept for rollback, and folders left empty by deletions; then the journal. */
   finish(): void {
     complete(this.root, this.#entries);
+  }
+
+  #mkdir(dir: string): void {
+    mkdirSync(dir);
+    this.#createdDirs.push(dir);
   }
 
   #tmpName(rel: string, kind: 'new' | 'old'): string {
@@ -162,6 +195,7 @@ function undo(root: string, entries: readonly JournalEntry[]): void {
  */
 export function recoverInterrupted(root: string): boolean {
   const real = realpathSync(root);
+  for (const rel of [JOURNAL_PATH, COMMITTED_PATH]) if (isInProgress(real, rel)) throw anotherRun(real);
   const committed = readJournal(real, COMMITTED_PATH);
   if (committed !== null) {
     complete(real, committed.entries);
@@ -179,6 +213,34 @@ export function recoverInterrupted(root: string): boolean {
   for (const d of [...journal.dirs].reverse()) tryRmdir(join(real, d));
   tryRmdir(dirname(join(real, JOURNAL_PATH)));
   return true;
+}
+
+function anotherRun(root: string): UserError {
+  return new UserError(`another run is writing in ${root} (${JOURNAL_PATH}); run again once it has finished`);
+}
+
+/** Whether the journal at `rel` is being written by a run still going on this machine (see LIVE_JOURNAL_MS). */
+function isInProgress(real: string, rel: string): boolean {
+  let owner: JournalOwner | undefined;
+  let mtimeMs: number;
+  try {
+    mtimeMs = lstatSync(join(real, rel)).mtimeMs;
+    owner = (JSON.parse(readFileSync(join(real, rel), 'utf8')) as Journal).owner;
+  } catch {
+    return false;
+  }
+  if (typeof owner?.pid !== 'number' || owner.host !== hostname() || owner.pid === process.pid) return false;
+  return Date.now() - mtimeMs < LIVE_JOURNAL_MS && isRunning(owner.pid);
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it exists, as another user's process.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** A journal's safe entries, or null when there is none. One cut short was written before anything else happened: empty. */
@@ -211,8 +273,7 @@ function isSafeEntry(e: unknown): e is JournalEntry {
 
 const fsyncAsync = promisify(fsync);
 
-function writeDurable(abs: string, content: string, mode: number): void {
-  const fd = openSync(abs, 'w', mode);
+function writeDurable(fd: number, content: string): void {
   try {
     writeSync(fd, content);
     fsyncSync(fd);

@@ -1,8 +1,11 @@
-import { existsSync, mkdirSync, readdirSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { COMMITTED_PATH, recoverInterrupted, Transaction } from '../../src/apply/transaction.js';
-import { testdir } from '../helpers/testdir.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { COMMITTED_PATH, JOURNAL_PATH, recoverInterrupted, Transaction } from '../../src/apply/transaction.js';
+import { isUserError } from '../../src/errors.js';
+import { snapshotDir, testdir } from '../helpers/testdir.js';
 
 describe('Transaction', () => {
   it('finishing a committed deletion after a kill removes the folders it emptied, even one whose child was already removed', async () => {
@@ -20,5 +23,65 @@ describe('Transaction', () => {
     expect(recoverInterrupted(root)).toBe(false);
     expect(existsSync(join(root, 'infra'))).toBe(false);
     expect(existsSync(join(root, COMMITTED_PATH))).toBe(false);
+  });
+});
+
+describe('two runs in one target', () => {
+  // A process that is still running, and one that has ended, to own a journal.
+  const live = spawn('sleep', ['60'], { stdio: 'ignore' });
+  afterAll(() => live.kill());
+  const deadPid = spawnSync('true').pid!;
+
+  /** A target where a run (`pid`) has staged a.txt and written its journal, and nothing more. */
+  function midApply(pid: number): string {
+    const root = testdir({ 'a.txt': 'old\n' });
+    mkdirSync(join(root, '.devops-stack'));
+    writeFileSync(join(root, '.a.txt.devops-stack-new-0000-0'), 'new\n');
+    const journal = { entries: [{ path: 'a.txt', tmp: '.a.txt.devops-stack-new-0000-0', backup: '.a.txt.devops-stack-old-0000-1' }], dirs: [], owner: { pid, host: hostname() } };
+    writeFileSync(join(root, JOURNAL_PATH), JSON.stringify(journal));
+    return root;
+  }
+
+  const failure = (f: () => unknown): unknown => {
+    try {
+      f();
+    } catch (e) {
+      return e;
+    }
+    return null;
+  };
+
+  it('recovery leaves alone a journal whose run is still going, and says so', () => {
+    const root = midApply(live.pid!);
+    const before = snapshotDir(root);
+    const err = failure(() => recoverInterrupted(root));
+    expect(isUserError(err), String(err)).toBe(true);
+    expect((err as Error).message).toMatch(/^another run is writing in .+ \(\.devops-stack\/journal\.json\); run again once it has finished$/);
+    expect(snapshotDir(root)).toEqual(before);
+  });
+
+  it('recovers a journal whose process has ended, or one too old to be a run in progress', () => {
+    const dead = midApply(deadPid);
+    expect(recoverInterrupted(dead)).toBe(true);
+    expect(snapshotDir(dead)).toEqual({ 'a.txt': expect.any(String) });
+    expect(readFileSync(join(dead, 'a.txt'), 'utf8')).toBe('old\n');
+
+    // A live pid on a journal an hour old is a reused pid, not the run that wrote it.
+    const stale = midApply(live.pid!);
+    const anHourAgo = new Date(Date.now() - 3_600_000);
+    utimesSync(join(stale, JOURNAL_PATH), anHourAgo, anHourAgo);
+    expect(recoverInterrupted(stale)).toBe(true);
+    expect(readFileSync(join(stale, 'a.txt'), 'utf8')).toBe('old\n');
+  });
+
+  it('a run that finds another one writing stops before writing anything, and leaves the other\'s journal', async () => {
+    const root = midApply(live.pid!);
+    const before = snapshotDir(root);
+    const tx = new Transaction(root);
+    tx.stage({ path: 'docs/b.md', content: 'b\n', mode: 0o644 });
+    const err = await tx.commit().then(() => null, (e: unknown) => e);
+    expect(isUserError(err), String(err)).toBe(true);
+    tx.rollback();
+    expect(snapshotDir(root)).toEqual(before);
   });
 });
