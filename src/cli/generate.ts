@@ -10,7 +10,7 @@ import { UserError } from '../errors.js';
 import { TOOL_NAME, TOOL_VERSION } from '../package-root.js';
 import { buildPlan, type ConflictPolicy } from '../plan/build-plan.js';
 import { changingEntries, type Plan } from '../plan/plan-types.js';
-import type { LayerName } from '../plan/tree.js';
+import { Tree, type LayerName } from '../plan/tree.js';
 import { renderStack } from '../render/plop-bridge.js';
 import { buildStack } from '../stack/build-stack.js';
 import type { Stack } from '../stack/types.js';
@@ -62,10 +62,13 @@ export async function runGenerate(opts: GenerateOptions, out: Output): Promise<E
   if (!opts.json) reportAnswers(answers, sources, facts, out);
 
   const stack = buildStack(answers, facts, new Set(Object.keys(manifest?.files ?? {})));
-  const notes = stackNotes(stack, opts.generator);
+  const layers = layersToRender(opts, manifest);
+  const notes = stackNotes(stack, layers);
+  if (layers.length < ALL_LAYERS.length && opts.generator === 'stack' && !opts.json) {
+    out.err(out.color('dim', `note: upgrading the layers generated so far (${layers.join(', ')}); run \`${TOOL_NAME}\` without a command for the whole stack`));
+  }
   if (!opts.json) for (const note of notes) out.err(out.color('dim', `note: ${note}`));
-  const tree = await renderStack(stack, opts.generator);
-  const layers = opts.generator === 'stack' ? ALL_LAYERS : [opts.generator];
+  const tree = await renderLayers(stack, layers);
   const plan = await buildPlan(root, tree, manifest, { onConflict: opts.onConflict, layers, mode: opts.mode });
   const next = nextManifest(plan, manifest, answers, { name: TOOL_NAME, version: TOOL_VERSION });
 
@@ -129,8 +132,32 @@ async function guardUpgrade(root: string, manifest: Manifest | null, opts: Gener
  * Dockerfile (a missing lockfile, files the image leaves out...) or that their
  * own Dockerfile is kept. For the layers that write or build it.
  */
-function stackNotes(stack: Stack, generator: LayerName): string[] {
-  return generator === 'stack' || generator === 'docker' || generator === 'pipeline' ? stack.docker.notes : [];
+function stackNotes(stack: Stack, layers: readonly LayerName[]): string[] {
+  return layers.includes('docker') || layers.includes('pipeline') ? stack.docker.notes : [];
+}
+
+/**
+ * `add`: its layer. init: every layer. upgrade: the layers the manifest
+ * records, so a repository that only ran `add pipeline` gets its pipeline
+ * upgraded, not a Terraform tree it never asked for.
+ */
+function layersToRender(opts: GenerateOptions, manifest: Manifest | null): readonly LayerName[] {
+  if (opts.generator !== 'stack') return [opts.generator];
+  if (opts.mode !== 'upgrade' || manifest === null) return ALL_LAYERS;
+  const recorded = new Set(Object.values(manifest.files).map((f) => f.layer));
+  // 'stack' (DEPLOY.md) is written by the whole-stack generator only: the stack was generated whole.
+  return recorded.has('stack') || recorded.size === 0 ? ALL_LAYERS : ALL_LAYERS.filter((l) => recorded.has(l));
+}
+
+/** The whole stack in one pass, or the given layers merged into one tree. */
+async function renderLayers(stack: Stack, layers: readonly LayerName[]): Promise<Tree> {
+  if (layers.length === ALL_LAYERS.length) return renderStack(stack, 'stack');
+  if (layers.length === 1) return renderStack(stack, layers[0]!);
+  const tree = new Tree();
+  for (const layer of layers) {
+    for (const [path, file] of (await renderStack(stack, layer)).entries()) tree.write(path, file.content, file.layer, file.executable);
+  }
+  return tree;
 }
 
 const SOURCE_LABEL: Record<AnswerSource, string> = { flag: 'flag', file: 'answers', prompt: 'answered', detected: 'detected', default: 'default' };

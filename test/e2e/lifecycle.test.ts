@@ -127,6 +127,26 @@ describe('add', () => {
     expect(new Set(Object.values(manifest.files).map((f) => (f as { layer: string }).layer))).toEqual(new Set(['pipeline']));
   });
 
+  it('upgrade keeps to the layers that were added; a plain run then adds the rest', async () => {
+    const dir = exampleCopy('python-fastapi');
+    for (const layer of ['monitoring', 'pipeline']) expect((await runCli(['add', layer, dir, '--yes'])).exitCode).toBe(0);
+    const layers = () => new Set(Object.values(JSON.parse(readFileSync(join(dir, '.devops-stack.json'), 'utf8')).files).map((f) => (f as { layer: string }).layer));
+    const up = await runCli(['upgrade', dir, '--yes', '--allow-dirty', '--strategy', 'canary']);
+    expect(up.exitCode, up.stderr).toBe(0);
+    expect(up.stderr).toContain('note: upgrading the layers generated so far (pipeline, monitoring)');
+    // The new answer reaches the layers there are, and no other layer appears.
+    expect(readFileSync(join(dir, '.github/workflows/deploy.yml'), 'utf8')).toMatch(/canary/i);
+    expect(existsSync(join(dir, 'infra'))).toBe(false);
+    expect(existsSync(join(dir, 'Dockerfile'))).toBe(false);
+    expect(layers()).toEqual(new Set(['pipeline', 'monitoring']));
+    // Without a command: the whole stack, after which upgrade renders all of it.
+    expect((await runCli([dir, '--yes'])).exitCode).toBe(0);
+    expect(layers()).toEqual(new Set(['docker', 'pipeline', 'infra', 'monitoring', 'stack']));
+    const again = await runCli(['upgrade', dir, '--yes', '--allow-dirty']);
+    expect(again.stderr).not.toContain('upgrading the layers generated so far');
+    expect(again.stderr).toContain('nothing was written');
+  });
+
   it('refuses an unknown layer', async () => {
     const r = await runCli(['add', 'kubernetes', exampleCopy('node-express'), '--yes']);
     expect(r.exitCode).toBe(1);
