@@ -24,6 +24,14 @@ export async function checkFiles(files: ReadonlyMap<string, string>, opts: { lan
   const findings: Finding[] = [];
   const paths = [...files.keys()].sort();
   const clean = (p: string) => !hasConflictMarkers(files.get(p)!);
+  const prom = {
+    rules: paths.filter(isRules).filter(clean),
+    tests: paths.filter(isRuleTest).filter(clean),
+    alertmanager: paths.filter(isAlertmanager).filter(clean),
+    prometheus: paths.filter(isPrometheusConfig).filter(clean),
+  };
+  // promtool and amtool are processes of their own: they run while the checks below do.
+  const promtool = prom.rules.length + prom.alertmanager.length > 0 ? runPromtool(files, prom) : Promise.resolve([]);
   for (const p of paths) {
     const content = files.get(p)!;
     // Unresolved merge markers make most files unparseable: report that alone.
@@ -42,13 +50,7 @@ export async function checkFiles(files: ReadonlyMap<string, string>, opts: { lan
   for (const [p, content] of workflows) findings.push(...(await checkWorkflow(p, content)));
   const tf = new Map(paths.filter((p) => p.endsWith('.tf') && clean(p)).map((p) => [p, files.get(p)!]));
   if (tf.size > 0) findings.push(...(await checkHcl(tf)));
-  const prom = {
-    rules: paths.filter(isRules).filter(clean),
-    tests: paths.filter(isRuleTest).filter(clean),
-    alertmanager: paths.filter(isAlertmanager).filter(clean),
-    prometheus: paths.filter(isPrometheusConfig).filter(clean),
-  };
-  if (prom.rules.length + prom.alertmanager.length > 0) findings.push(...(await runPromtool(files, prom)));
+  findings.push(...(await promtool));
   return findings;
 }
 

