@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmdirSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsync, fsyncSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmdirSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
@@ -195,18 +195,19 @@ function undo(root: string, entries: readonly JournalEntry[]): void {
  */
 export function recoverInterrupted(root: string): boolean {
   const real = realpathSync(root);
-  for (const rel of [JOURNAL_PATH, COMMITTED_PATH]) if (isInProgress(real, rel)) throw anotherRun(real);
-  const committed = readJournal(real, COMMITTED_PATH);
-  if (committed !== null) {
-    complete(real, committed.entries);
+  const committedFile = readJournalFile(real, COMMITTED_PATH);
+  const journalFile = readJournalFile(real, JOURNAL_PATH);
+  if ([committedFile, journalFile].some((f) => f !== null && isInProgress(f))) throw anotherRun(real);
+  if (committedFile !== null) {
+    complete(real, safeJournal(real, committedFile).entries);
     return false;
   }
-  const journal = readJournal(real, JOURNAL_PATH);
-  if (journal === null) {
+  if (journalFile === null) {
     // Killed between creating the journal's folder and writing the journal.
     tryRmdir(dirname(join(real, JOURNAL_PATH)));
     return false;
   }
+  const journal = safeJournal(real, journalFile);
   undo(real, journal.entries);
   unlinkSync(join(real, JOURNAL_PATH));
   // Deepest first; a folder the user has put something in since is not empty and stays.
@@ -219,16 +220,9 @@ function anotherRun(root: string): UserError {
   return new UserError(`another run is writing in ${root} (${JOURNAL_PATH}); run again once it has finished`);
 }
 
-/** Whether the journal at `rel` is being written by a run still going on this machine (see LIVE_JOURNAL_MS). */
-function isInProgress(real: string, rel: string): boolean {
-  let owner: JournalOwner | undefined;
-  let mtimeMs: number;
-  try {
-    mtimeMs = lstatSync(join(real, rel)).mtimeMs;
-    owner = (JSON.parse(readFileSync(join(real, rel), 'utf8')) as Journal).owner;
-  } catch {
-    return false;
-  }
+/** Whether a journal is being written by a run still going on this machine (see LIVE_JOURNAL_MS). */
+function isInProgress({ parsed, mtimeMs }: JournalFile): boolean {
+  const owner = parsed?.owner;
   if (typeof owner?.pid !== 'number' || owner.host !== hostname() || owner.pid === process.pid) return false;
   return Date.now() - mtimeMs < LIVE_JOURNAL_MS && isRunning(owner.pid);
 }
@@ -243,20 +237,38 @@ function isRunning(pid: number): boolean {
   }
 }
 
-/** A journal's safe entries, or null when there is none. One cut short was written before anything else happened: empty. */
-function readJournal(real: string, rel: string): Journal | null {
+/** A journal as read: its JSON (null when cut short) and when it was last written. */
+interface JournalFile {
+  parsed: Partial<Journal> | null;
+  mtimeMs: number;
+}
+
+/** The journal at `rel`, or null when there is none. */
+function readJournalFile(real: string, rel: string): JournalFile | null {
+  const abs = join(real, rel);
+  const stat = lstatOrNull(abs);
   let text: string;
   try {
-    text = readFileSync(join(real, rel), 'utf8');
+    text = readFileSync(abs, 'utf8');
   } catch {
     return null;
   }
-  let data: Journal = { entries: [], dirs: [] };
+  let parsed: Partial<Journal> | null = null;
   try {
-    const parsed = JSON.parse(text) as Partial<Journal>;
-    data = { entries: (parsed.entries ?? []).filter(isSafeEntry), dirs: (parsed.dirs ?? []).filter((d) => isSafeRelative(d)) };
+    parsed = JSON.parse(text) as Partial<Journal>;
   } catch {
     // Cut short: nothing was staged or renamed yet (all of that comes after it is complete and synced).
+  }
+  return { parsed, mtimeMs: stat?.mtimeMs ?? 0 };
+}
+
+/** A journal's safe entries; one cut short was written before anything else happened: empty. */
+function safeJournal(real: string, { parsed }: JournalFile): Journal {
+  let data: Journal = { entries: [], dirs: [] };
+  try {
+    if (parsed !== null) data = { entries: (parsed.entries ?? []).filter(isSafeEntry), dirs: (parsed.dirs ?? []).filter((d) => isSafeRelative(d)) };
+  } catch {
+    // Not a journal's shape: treated as one cut short.
   }
   for (const e of data.entries) for (const p of [e.path, e.tmp, e.backup]) if (p) resolveInside(real, p);
   return data;

@@ -149,13 +149,8 @@ export async function main(argv: string[]): Promise<number> {
       if (verbose) process.stderr.write(`${e.stack ?? ''}\n`);
       return e.exitCode;
     }
-    const system = describeSystemError(e);
-    if (system !== null) {
-      err(system);
-      if (verbose) process.stderr.write(`${(e as Error).stack ?? ''}\n`);
-      return 1;
-    }
-    err(`internal error: ${(e as Error).message ?? String(e)} (rerun with --verbose and report it)`);
+    // The machine's errors (permissions, a full disk) are the user's to fix; anything else is a bug.
+    err(describeSystemError(e) ?? `internal error: ${(e as Error).message ?? String(e)} (rerun with --verbose and report it)`);
     if (verbose) process.stderr.write(`${(e as Error).stack ?? ''}\n`);
     return 1;
   }

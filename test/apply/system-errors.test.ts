@@ -1,12 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Answers } from '../../src/answers/options.js';
 import { applyPlan, nextManifest } from '../../src/apply/apply-plan.js';
 import { readManifest } from '../../src/apply/manifest.js';
 import { describeSystemError, isUserError } from '../../src/errors.js';
 import { buildPlan } from '../../src/plan/build-plan.js';
 import { Tree } from '../../src/plan/tree.js';
+import { makeAnswers } from '../helpers/facts.js';
 import { snapshotDir, testdir } from '../helpers/testdir.js';
 
 // The machines the tests run on are root, where permissions never fail: the
@@ -27,11 +27,7 @@ afterEach(() => {
   failOn.part = null;
 });
 
-const answers: Answers = {
-  language: 'node', cloud: 'aws', runtime: 'ecs-fargate', iac: 'terraform', environments: ['staging', 'production'],
-  strategy: 'rolling', monitoring: 'prometheus', ci: 'github-actions', serviceName: 'shop', region: 'us-east-1',
-  port: 3000, healthPath: '/healthz', serviceDir: '.', slo: 99.9,
-};
+const answers = makeAnswers();
 const tool = { name: 'create-devops-stack', version: '0.0.0-test' };
 
 async function generate(root: string, files: Record<string, string>): Promise<void> {
