@@ -5,7 +5,7 @@ import { scanHcl } from './hcl-scan.js';
  * Checks that a .tf file is in the layout `terraform fmt` / `tofu fmt` writes:
  * 2-space indentation by bracket nesting (hclwrite's indent stack), `=` of
  * consecutive single-line attributes aligned one column after the longest
- * name, one space after `=`, no tabs, no trailing whitespace, one final newline.
+ * name, one space after `=`, a space after `,` and around `:`, no tabs, no trailing whitespace, one final newline.
  */
 export function checkHclFormat(path: string, source: string): Finding[] {
   const findings: Finding[] = [];
@@ -54,6 +54,7 @@ export function checkHclFormat(path: string, source: string): Finding[] {
     const actual = l.text.length - trimmed.length;
     if (actual !== expected) add(n, `indent is ${actual} spaces, expected ${expected}`);
     for (const col of l.doubleSpaces) add(n, `extra spaces at column ${col + 1}`);
+    for (const col of l.tightPunctuation) add(n, `"${l.text[col]}" at column ${col + 1} needs a space ${l.text[col] === ',' ? 'after it' : 'either side'}`);
     const single = l.assign > 0 && l.assignNet === 0 && !l.commentOnly;
     if (single) {
       const lead = l.text.slice(0, l.assign).trimEnd().length;

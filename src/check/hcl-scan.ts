@@ -16,6 +16,8 @@ export interface ScannedLine {
   commentOnly: boolean;
   /** Columns of runs of 2+ spaces inside code (not indentation, strings or comments). */
   doubleSpaces: number[];
+  /** Columns of `,` followed by code with no space, and of `:` without a space either side (fmt writes `[a, b]`, `{ a : b }`). */
+  tightPunctuation: number[];
 }
 
 type Mode = 'code' | 'string' | 'interp';
@@ -30,6 +32,7 @@ export function scanHcl(source: string): ScannedLine[] {
     let assign = -1;
     let netAtAssign = 0;
     const doubleSpaces: number[] = [];
+    const tightPunctuation: number[] = [];
     let codeSeen = false;
     let commentOnly = false;
     for (let i = 0; i < text.length; i++) {
@@ -60,6 +63,8 @@ export function scanHcl(source: string): ScannedLine[] {
         continue;
       }
       codeSeen = true;
+      if (c === ',' && i + 1 < text.length && text[i + 1] !== ' ') tightPunctuation.push(i);
+      else if (c === ':' && (text[i - 1] !== ' ' || (i + 1 < text.length && text[i + 1] !== ' '))) tightPunctuation.push(i);
       if (c === '"') stack.push('string');
       else if (c === '{' || c === '[' || c === '(') net++;
       else if (c === '}' || c === ']' || c === ')') {
@@ -75,7 +80,7 @@ export function scanHcl(source: string): ScannedLine[] {
         }
       }
     }
-    out.push({ text, netBrackets: net, assign, assignNet: net - netAtAssign, commentOnly, doubleSpaces });
+    out.push({ text, netBrackets: net, assign, assignNet: net - netAtAssign, commentOnly, doubleSpaces, tightPunctuation });
   }
   return out;
 }

@@ -20,13 +20,15 @@ export function detectJava(files: RepoFiles, dir: string): AppFacts | null {
   const notes = [...build.notes];
   const text = build.text;
   const springBoot = SPRING_BOOT.test(text);
+  const bootVersion = springBoot ? springBootVersion(text) : null;
   const actuator = ACTUATOR.test(text);
   const framework = springBoot ? 'spring-boot' : /io\.quarkus/.test(text) ? 'quarkus' : /io\.micronaut/.test(text) ? 'micronaut' : null;
   if (framework === 'quarkus') notes.push('Quarkus builds target/quarkus-app/, not a single jar: check the generated Dockerfile');
 
   const version = javaVersion(files, dir, build);
   const { port, portSource } = javaPort(files, dir, framework, notes);
-  const healthPath = javaHealth(files, dir, actuator, notes);
+  const healthPath = javaHealth(files, dir, actuator ? { probes: springBoot && bootHasProbes(bootVersion) } : null, notes);
+  if (springBoot) notes.push(bootVersion ? `Spring Boot ${bootVersion}` : 'Spring Boot version not stated in the build file: the image assumes 3.3 or later');
   const commands = javaCommands(build);
 
   const metricsLibrary = PROMETHEUS_REGISTRY.test(text) ? 'micrometer-prometheus' : /opentelemetry/.test(text) ? 'opentelemetry' : null;
@@ -56,6 +58,7 @@ export function detectJava(files: RepoFiles, dir: string): AppFacts | null {
       buildTool: build.tool,
       wrapper: build.wrapper !== null,
       springBoot,
+      springBootVersion: bootVersion,
       actuator,
       gradleKotlinDsl: build.kotlinDsl,
       artifactGlob,
@@ -95,14 +98,44 @@ function javaPort(
   return { port: null, portSource: null };
 }
 
-/** Actuator's health endpoint (under management.endpoints.web.base-path), else a health route in source. */
-function javaHealth(files: RepoFiles, dir: string, actuator: boolean, notes: string[]): string | null {
+/** Spring Boot's version as written in the parent POM, the BOM import or the Gradle plugin; null behind a property or catalog. */
+export function springBootVersion(buildText: string): string | null {
+  const m =
+    /<artifactId>\s*spring-boot-(?:starter-parent|dependencies)\s*<\/artifactId>\s*<version>\s*(\d[\w.-]*)\s*<\/version>/.exec(buildText) ??
+    /id\s*\(?\s*['"]org\.springframework\.boot['"]\s*\)?\s*version\s*\(?\s*['"](\d[\w.-]*)['"]/.exec(buildText) ??
+    /spring-boot-(?:gradle-plugin|dependencies):(\d[\w.-]*)/.exec(buildText);
+  return m?.[1] ?? null;
+}
+
+/** Major and minor of a version string ('3.2.5' -> [3, 2]), or null. */
+export function majorMinor(version: string | null): [number, number] | null {
+  const m = version === null ? null : /^(\d+)\.(\d+)/.exec(version);
+  return m ? [Number(m[1]), Number(m[2])] : null;
+}
+
+/** Actuator's liveness and readiness groups exist from Boot 2.3 (an unknown version is taken to be recent). */
+export function bootHasProbes(version: string | null): boolean {
+  const v = majorMinor(version);
+  return v === null || v[0] > 2 || (v[0] === 2 && v[1] >= 3);
+}
+
+/**
+ * Actuator's liveness group (under management.endpoints.web.base-path): it
+ * checks the app itself, never a database, so a dependency outage does not get
+ * every instance replaced. Without probe groups (Boot < 2.3), the aggregate
+ * health. Else a health route in source.
+ */
+function javaHealth(files: RepoFiles, dir: string, actuator: { probes: boolean } | null, notes: string[]): string | null {
   if (actuator) {
     const base = readAppConfig(files, dir, 'management.endpoints.web.base-path')?.value.replace(/\/$/, '') ?? '/actuator';
-    notes.push(`health path ${base}/health from Spring Boot Actuator (readiness probe: ${base}/health/readiness)`);
+    if (actuator.probes) {
+      notes.push(`health path ${base}/health/liveness from Spring Boot Actuator (the image enables its probe groups; readiness: ${base}/health/readiness)`);
+    } else {
+      notes.push(`health path ${base}/health from Spring Boot Actuator`);
+    }
     const mgmtPort = readAppConfig(files, dir, 'management.server.port');
     if (mgmtPort) notes.push(`management.server.port is ${mgmtPort.value} in ${mgmtPort.file}: the health check must use that port`);
-    return `${base}/health`;
+    return actuator.probes ? `${base}/health/liveness` : `${base}/health`;
   }
   const sources = walkFiles(files, joinPath(dir, 'src/main'), { exts: ['.java', '.kt'], maxDepth: 10, maxFiles: 400 });
   const health = pickHealthPath(findRoutes(files, sources, /"(\/[a-z0-9/]+)"/g));

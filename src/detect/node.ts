@@ -69,9 +69,12 @@ export function detectNode(files: RepoFiles, dir: string): AppFacts | null {
   const testScriptValue = scripts.test;
   const hasTest = testScriptValue !== undefined && !/no test specified/.test(testScriptValue);
   const depNames = Object.keys(deps);
-  const metricsLibrary = 'prom-client' in deps
-    ? 'prom-client'
-    : depNames.some((d) => d.startsWith('@opentelemetry/')) ? 'opentelemetry' : null;
+  // The HTTP middleware names the metrics; prom-client alone means the app writes its own.
+  const metricsLibrary = 'express-prom-bundle' in deps
+    ? 'express-prom-bundle'
+    : 'prom-client' in deps
+      ? 'prom-client'
+      : depNames.some((d) => d.startsWith('@opentelemetry/')) ? 'opentelemetry' : null;
 
   return {
     language: 'node',

@@ -17,8 +17,12 @@ export interface PythonProject {
   dependencyFile: string;
   hashPinned: boolean;
   installable: boolean;
+  /** The test/dev requirements file CI installs besides requirements.txt, or null. */
+  devRequirements: string | null;
   notes: string[];
 }
+
+const DEV_REQUIREMENTS = ['requirements-dev.txt', 'requirements_dev.txt', 'dev-requirements.txt', 'requirements-test.txt'];
 
 const MANIFESTS = ['pyproject.toml', 'requirements.txt', 'Pipfile', 'setup.py', 'setup.cfg', 'uv.lock', 'poetry.lock', 'manage.py'];
 const EXTRA_REQUIREMENTS = ['requirements-dev.txt', 'requirements_dev.txt', 'dev-requirements.txt', 'requirements-test.txt', 'requirements.in'];
@@ -73,7 +77,8 @@ export function readPythonProject(files: RepoFiles, dir: string): PythonProject 
   const poetryTable = tomlTable(pyproject, 'tool', 'poetry');
 
   const uvLock = findUp(files, dir, 'uv.lock');
-  const base = { deps, pyproject, hashPinned, installable, notes };
+  const devRequirements = DEV_REQUIREMENTS.find((f) => files.exists(at(f))) ?? null;
+  const base = { deps, pyproject, hashPinned, installable, devRequirements, notes };
   if (uvLock !== null) {
     if (parentDir(uvLock) !== dir) notes.push(`lockfile ${uvLock} is shared with the uv workspace`);
     return { ...base, pm: 'uv', lockfile: relativePath(dir, uvLock), dependencyFile: 'uv.lock' };

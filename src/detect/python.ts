@@ -92,6 +92,7 @@ export function detectPython(files: RepoFiles, dir: string): AppFacts | null {
       dependencyFile: project.dependencyFile,
       hashPinned: project.hashPinned,
       installable: project.installable,
+      devRequirements: project.devRequirements,
     },
     go: null,
     java: null,

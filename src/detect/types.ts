@@ -68,6 +68,8 @@ export interface PythonFacts {
   hashPinned: boolean;
   /** The project itself is an installable package (pyproject with [project] + build-system). */
   installable: boolean;
+  /** requirements-dev.txt or the like: what the tests need besides the app (CI installs it), or null. */
+  devRequirements: string | null;
 }
 
 export interface GoFacts {
@@ -83,6 +85,8 @@ export interface JavaFacts {
   /** ./mvnw or ./gradlew is present (and should be used). */
   wrapper: boolean;
   springBoot: boolean;
+  /** Spring Boot's version when the build states it literally (parent POM, BOM, Gradle plugin), else null. */
+  springBootVersion: string | null;
   actuator: boolean;
   /** Gradle build script flavour. */
   gradleKotlinDsl: boolean;
@@ -122,7 +126,7 @@ export interface RepoFacts {
   port: number | null;
   portSource: string | null;
   healthPath: string | null;
-  /** Metrics library in use (prom-client, micrometer-prometheus, prometheus-client, client_golang, opentelemetry...), or null. */
+  /** Metrics library in use (express-prom-bundle, prom-client, micrometer-prometheus, client_golang, opentelemetry...), or null. */
   metricsLibrary: string | null;
   /** Service directory relative to the root ('.' when the app is at the root). */
   appDir: string;

@@ -1,6 +1,6 @@
 import Handlebars from 'handlebars';
 import { dockerfileExec, dockerfileQuoted } from './escape/dockerfile.js';
-import { hclString } from './escape/hcl.js';
+import { hclString, hclValue } from './escape/hcl.js';
 import { shellWord } from './escape/shell.js';
 import { yamlScalar } from './escape/yaml.js';
 
@@ -27,6 +27,8 @@ const HELPERS: Readonly<Record<string, Handlebars.HelperDelegate>> = {
   yaml: (v: unknown) => yamlScalar(scalar(v, 'yaml')),
   shell: (v: unknown) => shellWord(str(v, 'shell')),
   hcl: (v: unknown) => hclString(scalar(v, 'hcl')),
+  // `{{hclValue list}}` / `{{hclValue map 2}}`: a list or map in fmt's layout (2: the attribute's indent).
+  hclValue: (v: unknown, indent: unknown) => hclValue(v, typeof indent === 'number' ? indent : 0),
   json: (v: unknown) => JSON.stringify(v),
   dockerExec: (v: unknown) => {
     if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) throw new Error('{{dockerExec}} needs a string array');

@@ -2,15 +2,37 @@ import { posix } from 'node:path';
 import {
   USERS,
   assertSafe,
+  drainSeconds,
   missingFacts,
   type DockerContext,
   type KeyValue,
   type LanguageSpec,
 } from './docker.js';
+import { bootHasProbes, majorMinor } from '../detect/java.js';
 import { JAVA, chooseLine } from './versions.js';
 
-/** Spring Boot's launcher class for an extracted (--launcher) layered jar, Boot 3.2+. */
-const JAR_LAUNCHER = 'org.springframework.boot.loader.launch.JarLauncher';
+/** How a Spring Boot jar is split into image layers, and the class that launches the result. */
+interface BootLayout {
+  /** Command that extracts the layers to /app/extracted, or null: the image runs the jar as is. */
+  extract: string[] | null;
+  entrypoint: string[];
+}
+
+const EXTRACTED = '/app/extracted';
+
+/**
+ * Per Spring Boot version: 3.3 added `-Djarmode=tools` (layertools before,
+ * from 2.3), 3.2 moved the launcher to ...loader.launch. An unknown version
+ * (set in a property or a catalog) is taken to be current.
+ */
+export function bootLayout(version: string | null): BootLayout {
+  const v = majorMinor(version) ?? [99, 0];
+  const at = (major: number, minor: number) => v[0] > major || (v[0] === major && v[1] >= minor);
+  const launcher = at(3, 2) ? 'org.springframework.boot.loader.launch.JarLauncher' : 'org.springframework.boot.loader.JarLauncher';
+  if (at(3, 3)) return { extract: ['java', '-Djarmode=tools', '-jar', '/app/app.jar', 'extract', '--layers', '--launcher', '--destination', EXTRACTED], entrypoint: ['java', launcher] };
+  if (at(2, 3)) return { extract: ['java', '-Djarmode=layertools', '-jar', '/app/app.jar', 'extract', '--destination', EXTRACTED], entrypoint: ['java', launcher] };
+  return { extract: null, entrypoint: ['java', '-jar', '/app/app.jar'] };
+}
 
 /** Java image spec: JDK (or Maven/Gradle image) to build, JRE to run, layered for Spring Boot. */
 export function buildJavaSpec(ctx: DockerContext): LanguageSpec {
@@ -31,9 +53,8 @@ export function buildJavaSpec(ctx: DockerContext): LanguageSpec {
       ? 'the dependency layer copies pom.xml only: a multi-module build must also copy each module\'s pom.xml'
       : 'the dependency layer copies the root build files only: a multi-project build must also copy each project\'s build file',
   );
-  if (java.springBoot) {
-    ctx.notes.push('layered jar extraction uses -Djarmode=tools (Spring Boot 3.3+); for older Boot use -Djarmode=layertools and its launcher class');
-  } else {
+  const layout = java.springBoot ? bootLayout(java.springBootVersion) : null;
+  if (!layout?.extract) {
     ctx.notes.push('the image runs `java -jar app.jar`: the build must produce one runnable (fat) jar with a Main-Class');
   }
 
@@ -41,7 +62,14 @@ export function buildJavaSpec(ctx: DockerContext): LanguageSpec {
     // Heap from the container's memory limit, never a fixed -Xmx; die on OOM so the platform restarts the task.
     { name: 'JAVA_TOOL_OPTIONS', value: '-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError' },
   ];
-  if (java.springBoot) env.push({ name: 'SERVER_PORT', value: String(answers.port) });
+  if (java.springBoot) {
+    env.push({ name: 'SERVER_PORT', value: String(answers.port) });
+    // Finish in-flight requests on SIGTERM, within the platform's stop timeout.
+    env.push({ name: 'SERVER_SHUTDOWN', value: 'graceful' });
+    env.push({ name: 'SPRING_LIFECYCLE_TIMEOUT_PER_SHUTDOWN_PHASE', value: `${drainSeconds(answers.runtime)}s` });
+    // Actuator's liveness/readiness groups are on by default only on Kubernetes; the health checks use them.
+    if (java.actuator && bootHasProbes(java.springBootVersion)) env.push({ name: 'MANAGEMENT_ENDPOINT_HEALTH_PROBES_ENABLED', value: 'true' });
+  }
 
   return {
     images: { build, runtime: line.images.runtime },
@@ -49,7 +77,7 @@ export function buildJavaSpec(ctx: DockerContext): LanguageSpec {
     env,
     tiniApt: null,
     // The JVM handles SIGTERM and runs shutdown hooks (Spring's graceful shutdown) itself.
-    entrypoint: java.springBoot ? ['java', JAR_LAUNCHER] : ['java', '-jar', '/app/app.jar'],
+    entrypoint: layout?.entrypoint ?? ['java', '-jar', '/app/app.jar'],
     cmd: null,
     // The JRE image has no curl, and a JVM per probe is too heavy: the load balancer checks health.
     healthcheckCmd: null,
@@ -62,6 +90,7 @@ export function buildJavaSpec(ctx: DockerContext): LanguageSpec {
       wrapper: java.wrapper,
       gradleKotlinDsl: java.gradleKotlinDsl,
       springBoot: java.springBoot,
+      extractLayers: layout?.extract ?? null,
       cacheTarget: maven ? '/root/.m2' : '/root/.gradle',
       resolve: maven ? [tool, '-B', '-ntp', 'dependency:go-offline'] : [tool, '--no-daemon', 'dependencies'],
       package: maven

@@ -184,7 +184,9 @@ export function buildNodeSpec(ctx: DockerContext): LanguageSpec {
     env,
     tiniApt: `tini=${TOOLS.tiniApt}`,
     // tini as PID 1 forwards SIGTERM and reaps zombies even when the app installs no handler.
-    entrypoint: ['/usr/bin/tini', '--'],
+    // -s: where the platform runs its own init as PID 1 (ECS initProcessEnabled), tini
+    // reaps as a subreaper instead of printing a non-JSON warning at every start.
+    entrypoint: ['/usr/bin/tini', '-s', '--'],
     cmd,
     healthcheckCmd: [bin, '-e', `fetch('${url}').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`],
     startPeriod: '20s',

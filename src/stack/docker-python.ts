@@ -3,6 +3,7 @@ import {
   USERS,
   bindMount,
   cacheMount,
+  drainSeconds,
   healthUrl,
   missingFacts,
   type DockerContext,
@@ -106,7 +107,8 @@ export function pythonCommand(py: PythonFacts, startCommand: string | null, port
   if (py.server === 'uvicorn') {
     const factory = /\s--factory\b/.test(startCommand ?? '') ? ['--factory'] : [];
     // Behind the platform's load balancer: trust its X-Forwarded-* so URLs keep https.
-    return ['uvicorn', app, ...factory, '--host', '0.0.0.0', '--port', String(port), '--proxy-headers', '--forwarded-allow-ips', '*'];
+    // The grace bound keeps draining shorter than the platform's stop timeout (uvicorn >= 0.24).
+    return ['uvicorn', app, ...factory, '--host', '0.0.0.0', '--port', String(port), '--proxy-headers', '--forwarded-allow-ips', '*', '--timeout-graceful-shutdown', String(graceSeconds)];
   }
   const asgi = /(^|\.)asgi:/.test(py.appModule);
   return [
@@ -136,8 +138,7 @@ export function buildPythonSpec(ctx: DockerContext): LanguageSpec {
   if (line.note) ctx.notes.push(line.note);
 
   const install = pythonInstall(pm, py, locked, workspace);
-  // Platforms stop the container this long after SIGTERM: Cloud Run 10 s, ECS and Container Apps 30 s.
-  const grace = answers.runtime === 'cloud-run' ? 8 : 25;
+  const grace = drainSeconds(answers.runtime);
   const cmd = pythonCommand(py, facts.startCommand, answers.port, grace);
 
   // A missing lockfile or hash pins are detection's notes (src/detect/python-deps.ts), printed with these.

@@ -115,6 +115,8 @@ export interface JavaSpec {
   wrapper: boolean;
   gradleKotlinDsl: boolean;
   springBoot: boolean;
+  /** Command extracting Spring Boot's layers to /app/extracted (its syntax depends on the Boot version), or null: the jar runs as is. */
+  extractLayers: string[] | null;
   cacheTarget: string;
   resolve: string[];
   package: string[];
@@ -217,6 +219,11 @@ export function assertSafe(value: string, what: string): string {
  * is checked here too (not only by the answers schema) because it is written
  * into a quoted string of JavaScript or Python code.
  */
+/** Seconds the app may drain after SIGTERM: under the platform's stop timeout (Cloud Run 10 s; ECS and Container Apps 30 s). */
+export function drainSeconds(runtime: string): number {
+  return runtime === 'cloud-run' ? 8 : 25;
+}
+
 export function healthUrl(port: number, path: string): string {
   if (!/^\/[A-Za-z0-9._~/-]*$/.test(path)) throw new UserError(`health path ${JSON.stringify(path)} must be a plain URL path such as /healthz`);
   return `http://127.0.0.1:${port}${path}`;

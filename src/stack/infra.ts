@@ -79,6 +79,8 @@ export interface InfraStack {
   rulesPath: string;
   /** The same path as seen from an env root (infra/envs/<env>). */
   rulesPathFromEnvRoot: string;
+  /** Path filter of the infra workflow for that file: a rule change is planned and applied like any infra change. */
+  rulesWatch: string;
   /**
    * Names of the CI identities the bootstrap creates: the read-only plan
    * identity and one Terraform identity per environment (GCP service account
@@ -185,6 +187,7 @@ export function buildInfraStack(answers: Answers, facts: RepoFacts): InfraStack 
     backendKeyArg: answers.cloud === 'gcp' ? 'prefix' : 'key',
     rulesPath,
     rulesPathFromEnvRoot: `../../../${rulesPath}`,
+    rulesWatch: `${rulesPath.slice(0, rulesPath.lastIndexOf('/'))}/**`,
     oidcSubjects: Object.fromEntries(answers.environments.map((e) => [e, `repo:${slug}:environment:${e}`])),
     pushSubject: `repo:${slug}:ref:refs/heads/${branch}`,
   };

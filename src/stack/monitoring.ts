@@ -159,7 +159,12 @@ export interface MonitoringStack {
   };
   /** host:port of the service for the local scrape job (docker compose). */
   localTarget: string;
-  alertmanager: { chatChannel: string };
+  alertmanager: {
+    chatChannel: string;
+    /** Opsgenie heartbeat the Watchdog pings, and its ping URL (the Heartbeat API; no secret in it). */
+    heartbeat: string;
+    heartbeatUrl: string;
+  };
   /** Rule group names in the rules file. */
   groups: { recording: string; alerts: string };
 }
@@ -278,7 +283,8 @@ export function buildMonitoringStack(answers: Answers, facts: RepoFacts): Monito
     dashboard: `monitoring/grafana/dashboards/${service}.json`,
   };
   const localTarget = `${service}:${answers.port}`;
-  const alertmanager = { chatChannel: `#${service}-alerts` };
+  const heartbeat = `${service}-alertmanager`;
+  const alertmanager = { chatChannel: `#${service}-alerts`, heartbeat, heartbeatUrl: `https://api.opsgenie.com/v2/heartbeats/${heartbeat}/ping` };
   const groups = { recording: `${job}.recording`, alerts: `${job}.alerts` };
   const dashboard = {
     uid: `${service}-red-slo`.slice(0, 40),

@@ -134,6 +134,8 @@ export interface PipelineStack {
   canaryShifts: number[];
   /** ECS: deployment configuration JSON merged over the service's (strategy, circuit breaker). */
   ecsDeploymentConfiguration: string;
+  /** ECS bake times (minutes), shared by the deploy workflow and the Terraform service, so neither undoes the other. */
+  ecsBake: EcsBake;
   /** ECS container whose image is replaced (the infra layer names it after the service). */
   container: string;
   /** Metric gate wiring, or null with --monitoring none (the gate is then smoke tests + health checks). */
@@ -259,12 +261,14 @@ function pythonPipeline(facts: RepoFacts, dirPrefix: string): LanguagePipeline {
     };
   }
   const requirements = depFile.endsWith('.txt') ? depFile : null;
+  const dev = facts.python?.devRequirements ?? null;
   return {
     preSetup: [],
     setupUses: 'setupPython',
-    setupWith: [version, { key: 'cache', value: 'pip' }, { key: 'cache-dependency-path', value: `${dirPrefix}${depFile}` }],
+    setupWith: [version, { key: 'cache', value: 'pip' }, { key: 'cache-dependency-path', value: dev ? `${dirPrefix}${depFile}\n${dirPrefix}${dev}` : `${dirPrefix}${depFile}` }],
     extraCache: null,
-    install: [run('Install dependencies', requirements ? `python -m pip install -r ${requirements}` : 'python -m pip install .')],
+    // The tests' own requirements (pytest...) too: they are not in the image's requirements.
+    install: [run('Install dependencies', `${requirements ? `python -m pip install -r ${requirements}` : 'python -m pip install .'}${dev ? ` -r ${dev}` : ''}`)],
     lint: [run('Lint', lintCmd ?? 'python -m compileall -q .')],
     test: [run('Test', testCmd(''))],
     audit: [
@@ -406,20 +410,28 @@ function registryOf(answers: Answers, names: ReturnType<typeof buildNames>): Pip
   }
 }
 
+export interface EcsBake {
+  /** Blue/green and canary: minutes the new revision holds all traffic before the old one is dropped. */
+  minutes: number;
+  /** Canary: minutes at 10 %, twice the bake, so the workflow's metric gate judges the canary while it still holds 10 %. */
+  canaryMinutes: number;
+}
+
+const ECS_BAKE: EcsBake = { minutes: 5, canaryMinutes: 10 };
+
 /** ECS deployment configuration per strategy: ECS itself shifts traffic, bakes and rolls back. */
-function ecsDeploymentConfiguration(strategy: Answers['strategy'], bakeMinutes: number): string {
+function ecsDeploymentConfiguration(strategy: Answers['strategy'], bake: EcsBake): string {
   const breaker = { deploymentCircuitBreaker: { enable: true, rollback: true } };
   switch (strategy) {
     case 'rolling':
       return JSON.stringify({ strategy: 'ROLLING', minimumHealthyPercent: 100, maximumPercent: 200, ...breaker });
     case 'blue-green':
-      return JSON.stringify({ strategy: 'BLUE_GREEN', bakeTimeInMinutes: bakeMinutes, ...breaker });
+      return JSON.stringify({ strategy: 'BLUE_GREEN', bakeTimeInMinutes: bake.minutes, ...breaker });
     case 'canary':
       return JSON.stringify({
         strategy: 'CANARY',
-        bakeTimeInMinutes: bakeMinutes,
-        // Twice the workflow's bake, so its metric gate judges the canary while it still holds 10 %.
-        canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: bakeMinutes * 2 },
+        bakeTimeInMinutes: bake.minutes,
+        canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: bake.canaryMinutes },
         ...breaker,
       });
   }
@@ -518,7 +530,8 @@ export function buildPipelineStack(
     deployScript: `deploy-${answers.runtime}.sh`,
     trafficSplit: answers.cloud !== 'aws',
     canaryShifts: answers.strategy === 'canary' && answers.cloud !== 'aws' ? [10, 50] : [],
-    ecsDeploymentConfiguration: ecsDeploymentConfiguration(answers.strategy, 5),
+    ecsDeploymentConfiguration: ecsDeploymentConfiguration(answers.strategy, ECS_BAKE),
+    ecsBake: ECS_BAKE,
     container: answers.serviceName,
     gate: gateOf(answers, monitoring.gate),
     gcloudVersion: '568.0.0',

@@ -26,7 +26,7 @@ export interface MetricNames {
   source: string;
   /** Key of the library (RepoFacts.metricsLibrary value), or 'contract' for the default names. */
   library: string;
-  /** True when no metrics library was detected and this is the contract the app must implement. */
+  /** True when these are names the app must make sure it exposes: no library was detected, or one that leaves HTTP metrics to the app. */
   contract: boolean;
 }
 
@@ -124,15 +124,22 @@ const named = (library: string, base: string, code: string, route: string, sourc
  */
 const LIBRARY_METRICS: Readonly<Record<string, MetricNames>> = {
   'micrometer-prometheus': named('micrometer-prometheus', 'http_server_requests_seconds', 'status', 'uri', 'Spring Boot Micrometer (micrometer-registry-prometheus)'),
-  // express-prom-bundle, the usual HTTP layer over prom-client.
-  'prom-client': named('prom-client', 'http_request_duration_seconds', 'status_code', 'path', 'prom-client with express-prom-bundle conventions'),
+  // The usual HTTP middleware over prom-client.
+  'express-prom-bundle': named('express-prom-bundle', 'http_request_duration_seconds', 'status_code', 'path', 'express-prom-bundle (over prom-client)'),
   'prometheus-fastapi-instrumentator': named('prometheus-fastapi-instrumentator', 'http_request_duration_seconds', 'status', 'handler', 'prometheus-fastapi-instrumentator', 'http_requests_total'),
   'prometheus-flask-exporter': named('prometheus-flask-exporter', 'flask_http_request_duration_seconds', 'status', 'path', 'prometheus-flask-exporter', 'flask_http_request_total'),
   'starlette-exporter': named('starlette-exporter', 'starlette_request_duration_seconds', 'status_code', 'path', 'starlette-exporter', 'starlette_requests_total'),
-  // promhttp.InstrumentHandlerCounter / InstrumentHandlerDuration with the names from the client_golang examples.
-  client_golang: named('client_golang', 'http_request_duration_seconds', 'code', 'handler', 'prometheus/client_golang promhttp', 'http_requests_total'),
   // OpenTelemetry HTTP semantic conventions (http.server.request.duration, seconds) exported to Prometheus.
   opentelemetry: named('opentelemetry', 'http_server_request_duration_seconds', 'http_response_status_code', 'http_route', 'OpenTelemetry HTTP semantic conventions'),
+};
+
+/**
+ * Client libraries with no HTTP metrics of their own: the app writes them by
+ * hand, so the rules assume the default contract and the docs show how.
+ */
+const CLIENT_ONLY: Readonly<Record<string, string>> = {
+  'prom-client': 'prom-client, HTTP metrics written by the app',
+  client_golang: 'prometheus/client_golang, HTTP metrics written by the app',
 };
 
 /**
@@ -144,7 +151,10 @@ const LIBRARY_METRICS: Readonly<Record<string, MetricNames>> = {
 export function metricNamesFor(facts: { metricsLibrary: string | null; framework: string | null; language: string | null }): MetricNames {
   const lib = facts.metricsLibrary === null ? undefined : LIBRARY_METRICS[facts.metricsLibrary];
   if (lib) return lib;
+  const client = facts.metricsLibrary === null ? undefined : CLIENT_ONLY[facts.metricsLibrary];
+  if (client !== undefined) return { ...DEFAULT_METRICS, library: facts.metricsLibrary!, source: client };
   const suggested = suggestedLibrary(facts);
+  if (suggested !== null && CLIENT_ONLY[suggested] !== undefined) return { ...DEFAULT_METRICS, library: suggested, source: CLIENT_ONLY[suggested]! };
   const names = suggested === null ? undefined : LIBRARY_METRICS[suggested];
   // The names the library we tell the user to add will write, so detection agrees after they add it.
   return names ? { ...names, contract: true } : DEFAULT_METRICS;
@@ -154,7 +164,7 @@ export function metricNamesFor(facts: { metricsLibrary: string | null; framework
 function suggestedLibrary(facts: { framework: string | null; language: string | null }): string | null {
   if (facts.language === 'java') return 'micrometer-prometheus';
   if (facts.language === 'go') return 'client_golang';
-  if (facts.language === 'node') return 'prom-client';
+  if (facts.language === 'node') return 'express-prom-bundle';
   if (facts.language === 'python' && facts.framework === 'fastapi') return 'prometheus-fastapi-instrumentator';
   if (facts.language === 'python' && facts.framework === 'flask') return 'prometheus-flask-exporter';
   if (facts.language === 'python' && facts.framework === 'starlette') return 'starlette-exporter';

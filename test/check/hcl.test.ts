@@ -173,6 +173,13 @@ describe('checkHclFormat', () => {
     expect(fmt('x {\n  a = 1\n}\n\n')).toEqual(['4: file must end with exactly one newline']);
   });
 
+  it('reports a comma with no space after it and a colon without spaces (fmt writes [a, b] and { a : b })', () => {
+    expect(fmt('x {\n  a = ["staging","production"]\n  b = {"k":"v"}\n  c = f(1, 2)\n  d = var.e ? 1 : 2\n  f = ["a:b,c"]\n}\n')).toEqual([
+      '2: "," at column 17 needs a space after it',
+      '3: ":" at column 11 needs a space either side',
+    ]);
+  });
+
   it('ignores "=" and brackets inside strings and comments', () => {
     expect(fmt('x {\n  # a = {\n  a = "b = {"\n  c = "${var.d == "}" ? 1 : 2}"\n}\n')).toEqual([]);
   });

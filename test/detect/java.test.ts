@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { detectRepoOnDisk } from '../../src/detect/index.js';
-import { detectJava, isJavaApp } from '../../src/detect/java.js';
+import { detectJava, isJavaApp, springBootVersion } from '../../src/detect/java.js';
 import { javaMajor } from '../../src/detect/java-build.js';
 import { filesFromMap } from '../../src/detect/repo-files.js';
 import { fixture } from './helpers.js';
@@ -128,8 +128,24 @@ describe('detectJava Spring Boot', () => {
       'pom.xml': withActuator,
       'src/main/resources/application.properties': 'management.endpoints.web.base-path=/manage\nmanagement.server.port=9001\n',
     });
-    expect(f.healthPath).toBe('/manage/health');
+    // The liveness group: no dependency checks, so a database blip does not get every instance replaced.
+    expect(f.healthPath).toBe('/manage/health/liveness');
     expect(f.notes.join('\n')).toMatch(/management.server.port is 9001/);
+  });
+
+  it('uses the aggregate health on Boot < 2.3, which has no probe groups', () => {
+    const old = '<project><parent><artifactId>spring-boot-starter-parent</artifactId><version>2.2.13.RELEASE</version></parent>' +
+      '<dependencies><dependency><artifactId>spring-boot-starter-actuator</artifactId></dependency></dependencies></project>';
+    expect(detect({ 'pom.xml': old }).healthPath).toBe('/actuator/health');
+  });
+
+  it('reads the Spring Boot version from the parent, the BOM or the Gradle plugin, not from a property', () => {
+    expect(springBootVersion('<parent>\n  <groupId>org.springframework.boot</groupId>\n  <artifactId>spring-boot-starter-parent</artifactId>\n  <version>3.2.5</version>\n</parent>')).toBe('3.2.5');
+    expect(springBootVersion('<artifactId>spring-boot-dependencies</artifactId><version>3.4.1</version><type>pom</type>')).toBe('3.4.1');
+    expect(springBootVersion(GRADLE)).toBe('3.3.4');
+    expect(springBootVersion('plugins { id("org.springframework.boot") version "2.7.18" }')).toBe('2.7.18');
+    expect(springBootVersion('<artifactId>spring-boot-starter-parent</artifactId><version>${boot.version}</version>')).toBeNull();
+    expect(detect({ 'build.gradle': GRADLE }).java?.springBootVersion).toBe('3.3.4');
   });
 
   it('finds a hand-written health endpoint without actuator', () => {
@@ -171,13 +187,14 @@ describe('java fixtures on disk', () => {
       buildTool: 'maven',
       wrapper: true,
       springBoot: true,
+      springBootVersion: '3.3.4',
       actuator: true,
       gradleKotlinDsl: false,
       artifactGlob: 'target/*.jar',
     });
     // The 'local' profile's 7070 must not win over the default document.
     expect(f.port).toBe(9090);
-    expect(f.healthPath).toBe('/actuator/health');
+    expect(f.healthPath).toBe('/actuator/health/liveness');
     expect(f.notes.join('\n')).toMatch(/\/actuator\/health\/readiness/);
     expect(f.metricsLibrary).toBe('micrometer-prometheus');
     expect(f.runtimeVersion).toBe('21');

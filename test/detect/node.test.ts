@@ -129,6 +129,7 @@ describe('detectNode framework, scripts and commands', () => {
 
   it('reports metrics libraries', () => {
     expect(detect({ 'package.json': pkg({ dependencies: { 'prom-client': '15' } }) }).metricsLibrary).toBe('prom-client');
+    expect(detect({ 'package.json': pkg({ dependencies: { 'prom-client': '15', 'express-prom-bundle': '8' } }) }).metricsLibrary).toBe('express-prom-bundle');
     expect(detect({ 'package.json': pkg({ dependencies: { '@opentelemetry/sdk-node': '0.5' } }) }).metricsLibrary).toBe('opentelemetry');
     expect(detect({ 'package.json': '{}' }).metricsLibrary).toBeNull();
   });

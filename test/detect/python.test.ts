@@ -23,6 +23,11 @@ describe('detectPython installers and lockfiles', () => {
     expect(f.python?.dependencyFile).toBe('uv.lock');
   });
 
+  it('finds the test requirements CI installs besides requirements.txt', () => {
+    expect(detect({ 'requirements.txt': 'fastapi==0.1\n', 'requirements-dev.txt': '-r requirements.txt\npytest==8\n' }).python?.devRequirements).toBe('requirements-dev.txt');
+    expect(detect({ 'requirements.txt': 'fastapi==0.1\n' }).python?.devRequirements).toBeNull();
+  });
+
   it('uses the uv workspace root lockfile for a member', () => {
     const f = detect({ 'uv.lock': '', 'pyproject.toml': '', 'services/api/pyproject.toml': '[project]\nname = "api"\n' }, 'services/api');
     expect(f.packageManager).toBe('uv');
@@ -202,6 +207,7 @@ describe('python fixtures on disk', () => {
       dependencyFile: 'requirements.txt',
       hashPinned: true,
       installable: false,
+      devRequirements: null,
     });
     expect(f.lockfile).toBe('requirements.txt');
     expect(f.healthPath).toBe('/healthz/');

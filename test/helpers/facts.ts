@@ -40,6 +40,7 @@ export const PYTHON_DEFAULTS: PythonFacts = {
   dependencyFile: 'uv.lock',
   hashPinned: false,
   installable: false,
+  devRequirements: null,
 };
 
 export const GO_DEFAULTS: GoFacts = { module: 'github.com/acme/api', mainPackage: './cmd/server', cgo: false };
@@ -48,6 +49,7 @@ export const JAVA_DEFAULTS: JavaFacts = {
   buildTool: 'maven',
   wrapper: true,
   springBoot: true,
+  springBootVersion: '3.5.0',
   actuator: true,
   gradleKotlinDsl: false,
   artifactGlob: 'target/*.jar',

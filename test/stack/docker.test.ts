@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildDockerStack, type DockerfileSpec } from '../../src/stack/docker.js';
+import { bootLayout } from '../../src/stack/docker-java.js';
 import { nodeInstallCommands } from '../../src/stack/docker-node.js';
 import { pythonCommand } from '../../src/stack/docker-python.js';
 import { GO, JAVA, NODE, PYTHON, chooseLine } from '../../src/stack/versions.js';
@@ -178,7 +179,7 @@ describe('node', () => {
 
   it('runs under tini as the numeric node user, in production mode', () => {
     const file = fileFor({}, {});
-    expect(file.entrypoint).toEqual(['/usr/bin/tini', '--']);
+    expect(file.entrypoint).toEqual(['/usr/bin/tini', '-s', '--']);
     expect(file.tiniApt).toMatch(/^tini=\d/);
     expect(file.user.chown).toBe('1000:1000');
     expect(file.env).toContainEqual({ name: 'NODE_ENV', value: 'production' });
@@ -224,6 +225,8 @@ describe('python', () => {
 
   it('runs uvicorn for ASGI apps, gunicorn threads for WSGI, and uvicorn workers only for ASGI under gunicorn', () => {
     expect(pythonCommand(PYTHON_DEFAULTS, null, 8000, 25).slice(0, 6)).toEqual(['uvicorn', 'app.main:app', '--host', '0.0.0.0', '--port', '8000']);
+    // Draining is bounded below the platform's stop timeout, as gunicorn's --graceful-timeout is.
+    expect(pythonCommand(PYTHON_DEFAULTS, null, 8000, 8).slice(-2)).toEqual(['--timeout-graceful-shutdown', '8']);
     const flask = pythonCommand({ ...PYTHON_DEFAULTS, server: 'gunicorn', appModule: 'app:app' }, null, 5000, 25);
     expect(flask[0]).toBe('gunicorn');
     expect(flask).toContain('--threads');
@@ -302,5 +305,17 @@ describe('java', () => {
     const env = fileFor({ language: 'java' }, { language: 'java' }).env;
     expect(env.find((e) => e.name === 'JAVA_TOOL_OPTIONS')?.value).toContain('-XX:MaxRAMPercentage=75');
     expect(env.map((e) => e.value).join(' ')).not.toMatch(/-Xmx/);
+  });
+});
+
+describe('Spring Boot layers per Boot version', () => {
+  it('uses -Djarmode=tools from 3.3, layertools before, the launch.JarLauncher from 3.2, plain java -jar before 2.3', () => {
+    expect(bootLayout('3.5.0').extract).toContain('-Djarmode=tools');
+    expect(bootLayout(null).extract).toContain('-Djarmode=tools');
+    expect(bootLayout('3.2.5').extract).toContain('-Djarmode=layertools');
+    expect(bootLayout('3.2.5').extract).not.toContain('--launcher');
+    expect(bootLayout('3.2.5').entrypoint).toEqual(['java', 'org.springframework.boot.loader.launch.JarLauncher']);
+    expect(bootLayout('2.7.18').entrypoint).toEqual(['java', 'org.springframework.boot.loader.JarLauncher']);
+    expect(bootLayout('2.2.13.RELEASE')).toEqual({ extract: null, entrypoint: ['java', '-jar', '/app/app.jar'] });
   });
 });

@@ -7,9 +7,11 @@ import { makeAnswers, makeFacts } from '../helpers/facts.js';
 describe('metric names from the detected library', () => {
   it.each([
     ['java', 'micrometer-prometheus', null, 'http_server_requests_seconds_count', 'status', false],
-    ['node', 'prom-client', 'express', 'http_request_duration_seconds_count', 'status_code', false],
+    ['node', 'express-prom-bundle', 'express', 'http_request_duration_seconds_count', 'status_code', false],
+    // Client libraries only: the app writes its HTTP metrics, to the default contract.
+    ['node', 'prom-client', 'express', 'http_requests_total', 'code', true],
+    ['go', 'client_golang', 'net/http', 'http_requests_total', 'code', true],
     ['python', 'prometheus-fastapi-instrumentator', 'fastapi', 'http_requests_total', 'status', false],
-    ['go', 'client_golang', 'net/http', 'http_requests_total', 'code', false],
     ['node', 'opentelemetry', null, 'http_server_request_duration_seconds_count', 'http_response_status_code', false],
     // Nothing detected: the names of the library the docs tell the user to add.
     ['node', null, 'express', 'http_request_duration_seconds_count', 'status_code', true],

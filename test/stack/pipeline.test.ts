@@ -39,6 +39,13 @@ describe('buildPipelineStack', () => {
     expect(p.lang.preSetup.map((s) => s.run)).toEqual(['corepack enable']);
   });
 
+  it('installs the test requirements next to the app requirements with pip', () => {
+    const facts = pipelineFacts('pip');
+    const withDev = { ...facts, python: { ...facts.python!, dependencyFile: 'requirements.txt', devRequirements: 'requirements-dev.txt' } };
+    expect(buildPipelineStack(pipelineAnswers({ language: 'python', cloud: 'aws' }), withDev).lang.install[0]?.run)
+      .toBe('python -m pip install -r requirements.txt -r requirements-dev.txt');
+  });
+
   it('falls back to an explicit version when no version file is known', () => {
     const p = buildPipelineStack(pipelineAnswers({ language: 'node', cloud: 'aws' }), pipelineFacts('yarn'));
     expect(p.lang.setupWith).toContainEqual({ key: 'node-version', value: '20' });

@@ -52,7 +52,7 @@ variable "default_branch" {
 variable "environments" {
   type        = list(string)
   description = "Environments, in promotion order. Each gets its own Terraform identity."
-  default     = ["dev","staging","prod"]
+  default     = ["dev", "staging", "prod"]
 }
 
 variable "state_resource_group" {

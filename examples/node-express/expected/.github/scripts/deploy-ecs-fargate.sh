@@ -6,13 +6,16 @@
 # deployment circuit breaker, native BLUE_GREEN or CANARY with bake times):
 # ECS shifts traffic and rolls back by itself, and no CodeDeploy application,
 # deployment group or AppSpec is needed. Terraform owns the task definition's
-# CPU, memory, roles and environment; this script only swaps the image digest
-# of the running task definition, so the two never fight.
+# CPU, memory, roles and environment; this script takes the newest revision
+# of the task definition's family (Terraform registers one on every change,
+# and the service ignores it) and swaps only the image digest, so the two
+# never fight and a deploy ships Terraform's latest settings.
 #
 # Usage: deploy-ecs-fargate.sh deploy | wait | rollback
 # Environment: CLUSTER, SERVICE, CONTAINER, IMAGE (name@sha256:...),
 # DEPLOYMENT_CONFIGURATION (JSON merged over the service's), WAIT_MINUTES,
-# SERVICE_URL; rollback: TARGET (task definition ARN or family:revision).
+# SERVICE_URL; wait: EXPECTED (task definition that must end up running);
+# rollback: TARGET (task definition ARN or family:revision).
 set -euo pipefail
 
 : "${CLUSTER:?}" "${SERVICE:?}"
@@ -41,9 +44,12 @@ case "${1:-}" in
       exit 1
     fi
     workdir="$(mktemp -d)"
-    aws ecs describe-task-definition --task-definition "$previous" --query taskDefinition --output json > "$workdir/current.json"
+    # arn:...:task-definition/<family>:<revision> -> <family>: its newest ACTIVE revision.
+    family="${previous##*/}"
+    family="${family%:*}"
+    aws ecs describe-task-definition --task-definition "$family" --query taskDefinition --output json > "$workdir/current.json"
     if ! jq -e --arg c "$CONTAINER" 'any(.containerDefinitions[]; .name == $c)' "$workdir/current.json" >/dev/null; then
-      echo "::error::task definition ${previous} has no container named ${CONTAINER}" >&2
+      echo "::error::task definition family ${family} has no container named ${CONTAINER}" >&2
       exit 1
     fi
     jq --arg c "$CONTAINER" --arg img "$IMAGE" '
@@ -63,10 +69,19 @@ case "${1:-}" in
     echo "deployed ${next} (previous ${previous})"
     ;;
   wait)
+    # EXPECTED: the task definition this run deployed. After ECS rolls a
+    # deployment back, the PRIMARY deployment is the rollback to the old one,
+    # and it completes: that is a failed deploy, not a finished one.
     deadline=$(( $(date +%s) + ${WAIT_MINUTES:-30} * 60 ))
     while :; do
-      state="$(describe | jq -r '[.services[0].deployments[] | select(.status == "PRIMARY")][0].rolloutState // "UNKNOWN"')"
-      echo "rollout state: ${state}"
+      primary="$(describe | jq -c '[.services[0].deployments[] | select(.status == "PRIMARY")][0] // {}')"
+      state="$(jq -r '.rolloutState // "UNKNOWN"' <<<"$primary")"
+      running="$(jq -r '.taskDefinition // ""' <<<"$primary")"
+      echo "rollout state: ${state} (${running##*/})"
+      if [ -n "${EXPECTED:-}" ] && [ -n "$running" ] && [ "$running" != "$EXPECTED" ]; then
+        echo "::error::ECS rolled back to ${running##*/} instead of ${EXPECTED##*/} (circuit breaker or alarm)" >&2
+        exit 1
+      fi
       case "$state" in
         COMPLETED) exit 0 ;;
         FAILED) echo "::error::ECS rolled the deployment back (circuit breaker or alarm)" >&2; exit 1 ;;

@@ -42,7 +42,7 @@ variable "default_branch" {
 variable "environments" {
   type        = list(string)
   description = "Environments, in promotion order. Each gets its own state key and Terraform role."
-  default     = ["staging","production"]
+  default     = ["staging", "production"]
 
   validation {
     condition     = length(var.environments) > 0

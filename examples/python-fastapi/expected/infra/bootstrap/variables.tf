@@ -74,7 +74,10 @@ variable "noncurrent_version_retention_days" {
 variable "terraform_service_account_ids" {
   type        = map(string)
   description = "Environment => id of the service account that applies its root."
-  default     = {"staging":"python-fastapi-tf-staging","production":"python-fastapi-tf-production"}
+  default = {
+    "staging"    = "python-fastapi-tf-staging"
+    "production" = "python-fastapi-tf-production"
+  }
 }
 
 variable "terraform_roles" {

@@ -80,7 +80,7 @@ module "service" {
   min_replicas        = local.settings.min_replicas
   max_replicas        = local.settings.max_replicas
   log_retention_days  = local.settings.log_retention_days
-  multiple_revisions  = false
+  multiple_revisions  = true
   zone_redundant      = false
   secrets             = var.secrets
   tags                = local.tags

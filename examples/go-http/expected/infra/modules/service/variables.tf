@@ -97,8 +97,8 @@ variable "log_retention_days" {
 
 variable "multiple_revisions" {
   type        = bool
-  description = "Multiple revision mode: needed to split traffic for blue/green and canary."
-  default     = false
+  description = "Multiple revision mode: the deploy workflow labels revisions and moves traffic between them, for every strategy (rolling too: the new revision gets traffic once healthy)."
+  default     = true
 }
 
 variable "zone_redundant" {

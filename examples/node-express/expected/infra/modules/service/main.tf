@@ -405,10 +405,11 @@ resource "aws_ecs_service" "this" {
     rollback    = true
   }
 
-  # Native ECS canary: 10 % of traffic for 10 minutes, then the rest.
+  # Native ECS canary: 10 % of traffic for 10 minutes, then the rest. The same
+  # values as the deploy workflow's, so an apply never undoes a deploy's.
   deployment_configuration {
     strategy             = "CANARY"
-    bake_time_in_minutes = "10"
+    bake_time_in_minutes = "5"
 
     canary_configuration {
       canary_percent              = 10
