@@ -8,6 +8,10 @@ import { findPort, findRoutes, pickHealthPath, walkFiles, type FoundRoute, type 
 import type { RepoFiles } from './types.js';
 import { firstVersion, plainVersion, rangeLowerBound, toolVersionsEntry } from './versions.js';
 
+
+/** Settings files an install reads (registry, auth, hooks); an .npmrc may hold a token. */
+export const NODE_INSTALL_CONFIG = ['.npmrc', '.yarnrc', '.yarnrc.yml', 'pnpm-workspace.yaml', '.pnpmfile.cjs', 'bunfig.toml'];
+
 /** Web frameworks by package, most specific first (Nest runs on Express, so it comes before it). */
 const FRAMEWORKS: ReadonlyArray<readonly [string, string]> = [
   ['next', 'next'],
@@ -101,6 +105,7 @@ export function detectNode(files: RepoFiles, dir: string): AppFacts | null {
       workspaces: nodeWorkspaces(files, dir, pkg),
       hasLintScript: 'lint' in scripts,
       yarnBerry: pm.yarnBerry,
+      installConfig: NODE_INSTALL_CONFIG.filter((f) => files.exists(joinPath(dir, f))),
     },
     python: null,
     go: null,

@@ -55,6 +55,8 @@ export interface NodeFacts {
   hasLintScript: boolean;
   /** Yarn 2+ (.yarnrc.yml or packageManager yarn@2+): installs use `yarn install --immutable`. */
   yarnBerry: boolean;
+  /** Package-manager settings files in the app dir (.npmrc, .yarnrc...): installs read them, the image must not ship them. */
+  installConfig: string[];
 }
 
 export interface PythonFacts {

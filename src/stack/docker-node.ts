@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { NODE_INSTALL_CONFIG } from '../detect/node.js';
 import type { NodeFacts } from '../detect/types.js';
 import {
   USERS,
@@ -27,7 +28,6 @@ const CACHE_DIRS: Readonly<Record<NodePm | 'berry', string>> = {
 };
 
 /** Files an install may read besides package.json and the lockfile (kept by the manifests stage). */
-const INSTALL_CONFIG = ['.npmrc', '.yarnrc', '.yarnrc.yml', 'pnpm-workspace.yaml', '.pnpmfile.cjs', 'bunfig.toml'];
 /** Directories an install may read: yarn's pinned release and plugins, patch-package/pnpm patches. */
 const INSTALL_DIRS = ['./.yarn/releases/*', './.yarn/plugins/*', './.yarn/patches/*', './patches/*'];
 
@@ -106,6 +106,13 @@ function runtimeCopies(node: NodeFacts, appPath: string, buildStage: boolean): {
   return { dropBuildModules: false, copies: [deps, { from: null, paths: ['.', '/app/'] }] };
 }
 
+/** Whole-folder copies leave the install settings out: an .npmrc may hold a registry token, and the app never reads them. */
+function withoutInstallConfig(r: { copies: CopySpec[]; dropBuildModules: boolean }, installConfig: string[]): { copies: CopySpec[]; dropBuildModules: boolean } {
+  if (installConfig.length === 0) return r;
+  const whole = (c: CopySpec) => c.paths[0] === '.' || c.paths[0] === '/app/';
+  return { ...r, copies: r.copies.map((c) => (whole(c) ? { ...c, exclude: installConfig } : c)) };
+}
+
 function nodeNotes(ctx: DockerContext, node: NodeFacts, pm: NodePm, locked: boolean, copies: CopySpec[]): string[] {
   // A missing lockfile is detection's note (src/detect/node-pm.ts), printed with these.
   const notes: string[] = [];
@@ -144,7 +151,7 @@ export function buildNodeSpec(ctx: DockerContext): LanguageSpec {
   }
 
   const buildStage = node.hasBuildScript;
-  const { copies, dropBuildModules } = runtimeCopies(node, appPath, buildStage);
+  const { copies, dropBuildModules } = withoutInstallConfig(runtimeCopies(node, appPath, buildStage), node.installConfig);
   const next = facts.framework === 'next';
   const entry = node.entrypoint;
   const bin = bun ? 'bun' : 'node';
@@ -164,9 +171,10 @@ export function buildNodeSpec(ctx: DockerContext): LanguageSpec {
     next,
     nextStandalone: node.nextStandalone,
     manifestsStage,
-    manifestNames: ['package.json', ...(lockName ? [assertSafe(lockName, 'lockfile')] : []), ...INSTALL_CONFIG],
+    manifestNames: ['package.json', ...(lockName ? [assertSafe(lockName, 'lockfile')] : []), ...NODE_INSTALL_CONFIG],
     manifestDirs: INSTALL_DIRS,
-    bindMounts: manifestsStage ? [] : ['package.json', ...(lockName ? [lockName] : [])].map(bindMount),
+    // The install reads the package manager's settings (registry, auth) too.
+    bindMounts: manifestsStage ? [] : ['package.json', ...(lockName ? [lockName] : []), ...node.installConfig.map((f) => assertSafe(f, 'install config'))].map(bindMount),
     cacheMount: cacheMount(node.yarnBerry ? CACHE_DIRS.berry : CACHE_DIRS[pm]),
     installProd: prod,
     installAll: all,
@@ -175,6 +183,8 @@ export function buildNodeSpec(ctx: DockerContext): LanguageSpec {
     buildCmd: [pm, 'run', 'build'],
     dropBuildModules,
     copies,
+    // Without a build script the app runs committed files: keep the folder its entrypoint is in.
+    ignoredOutputs: ['dist', 'build'].filter((d) => buildStage || !entry.startsWith(`${d}/`)),
   };
   ctx.notes.push(...nodeNotes(ctx, node, pm, locked, copies));
 

@@ -63,8 +63,9 @@ export function pythonInstall(pm: PythonPm, py: PythonFacts, locked: boolean, wo
         ],
         cacheMounts: [cacheMount(PIP_CACHE), cacheMount('/root/.cache/pypoetry')],
         bindMounts: (locked ? ['pyproject.toml', 'poetry.lock'] : ['pyproject.toml']).map(bindMount),
-        installDeps: ['poetry', 'install', '--only', 'main', '--no-root'],
-        installProject: py.installable ? ['poetry', 'install', '--only', 'main'] : null,
+        // --compile: bytecode at build time (pip and uv do it too), not at every cold start.
+        installDeps: ['poetry', 'install', '--only', 'main', '--no-root', '--compile'],
+        installProject: py.installable ? ['poetry', 'install', '--only', 'main', '--compile'] : null,
         unlocked: !locked,
       };
     case 'pipenv':

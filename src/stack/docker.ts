@@ -19,6 +19,8 @@ export interface CopySpec {
   from: string | null;
   /** [source, destination], rendered as a JSON array with `dockerExec`. */
   paths: [string, string];
+  /** Files left out of a whole-folder copy (COPY --exclude, Dockerfile syntax 1.19+). */
+  exclude?: string[];
 }
 
 export interface HealthcheckSpec {
@@ -70,6 +72,8 @@ export interface NodeSpec {
   dropBuildModules: boolean;
   /** Runtime COPY lines, in order. */
   copies: CopySpec[];
+  /** Build output folders the ignore file leaves out (the image builds its own); not the one a build-less app runs from. */
+  ignoredOutputs: string[];
 }
 
 /** Python (uv, poetry, pipenv, pip) specifics. */

@@ -25,6 +25,7 @@ export const ACTION_PINS = {
   setupJava: { action: 'actions/setup-java', sha: 'b6effb05e454b25005698d916606bdc6ffcbf961', version: 'v5.7.0' },
   cache: { action: 'actions/cache', sha: '27d5ce7f107fe9357f9df03efb73ab90386fccae', version: 'v5.0.5' },
   uploadArtifact: { action: 'actions/upload-artifact', sha: 'bbbca2ddaa5d8feaa63e36b76fdaad77386f024f', version: 'v7.0.0' },
+  downloadArtifact: { action: 'actions/download-artifact', sha: '3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c', version: 'v8.0.1' },
   attest: { action: 'actions/attest', sha: '1e69f48acb82d1966a394da916b4c1698aa569d6', version: 'v4.2.2' },
   dependencyReview: { action: 'actions/dependency-review-action', sha: '2031cfc080254a8a887f58cffee85186f0e49e48', version: 'v4.9.0' },
   setupBuildx: { action: 'docker/setup-buildx-action', sha: '37fe631027851001ddb9b187196cc803df7f5f0e', version: 'v4.3.0' },

@@ -355,15 +355,17 @@ const v = (name: string, description: string, perEnvironment: boolean): Pipeline
 };
 
 /** The variables of one cloud (+ monitoring) choice; names are defined here once. */
-export function pipelineVariables(answers: Pick<Answers, 'cloud' | 'monitoring'>): PipelineVariable[] {
+export function pipelineVariables(answers: Pick<Answers, 'cloud' | 'monitoring' | 'strategy'>): PipelineVariable[] {
   const list: PipelineVariable[] = [];
+  // Only the canary's metric gate queries metrics.
+  const gate = answers.strategy === 'canary';
   if (answers.cloud === 'aws') {
     list.push(
       v('AWS_PUSH_ROLE_ARN', 'IAM role the build job assumes by OIDC to push to ECR (infra output `github_push_role_arn`)', false),
       v('AWS_DEPLOY_ROLE_ARN', 'IAM role the deploy job of this environment assumes by OIDC (infra output `github_deploy_role_arn`)', true),
       v('AWS_ACCOUNT_ID', 'AWS account id; credentials for any other account are refused', false),
     );
-    if (answers.monitoring === 'managed-prometheus') {
+    if (answers.monitoring === 'managed-prometheus' && gate) {
       list.push(v('AMP_WORKSPACE_ID', 'Amazon Managed Prometheus workspace id queried by the canary gate (infra output `amp_workspace_id`)', true));
     }
   } else if (answers.cloud === 'gcp') {
@@ -380,11 +382,11 @@ export function pipelineVariables(answers: Pick<Answers, 'cloud' | 'monitoring'>
       v('AZURE_PUSH_CLIENT_ID', 'Client id of the managed identity the build job uses to push to ACR (infra output `push_client_id`)', false),
       v('AZURE_CLIENT_ID', 'Client id of the managed identity the deploy job of this environment uses (infra output `deploy_client_id`)', true),
     );
-    if (answers.monitoring === 'managed-prometheus') {
+    if (answers.monitoring === 'managed-prometheus' && gate) {
       list.push(v('AZURE_PROMETHEUS_QUERY_ENDPOINT', 'Query endpoint of the Azure Monitor workspace (infra output `prometheus_query_endpoint`)', true));
     }
   }
-  if (answers.monitoring === 'prometheus') {
+  if (answers.monitoring === 'prometheus' && gate) {
     list.push(v('PROMETHEUS_URL', 'Base URL of the self-hosted Prometheus the canary gate queries (reachable from GitHub runners)', true));
   }
   list.push(v('ATTESTATIONS', 'Set to `true` to attest images of a private repository (needs GitHub Enterprise Cloud); public repositories always attest', false));

@@ -130,6 +130,8 @@ describe('detectNode framework, scripts and commands', () => {
   it('reports metrics libraries', () => {
     expect(detect({ 'package.json': pkg({ dependencies: { 'prom-client': '15' } }) }).metricsLibrary).toBe('prom-client');
     expect(detect({ 'package.json': pkg({ dependencies: { 'prom-client': '15', 'express-prom-bundle': '8' } }) }).metricsLibrary).toBe('express-prom-bundle');
+    // The install's own settings, which the image build mounts but never ships.
+    expect(detect({ 'package.json': pkg({}), '.npmrc': 'registry=https://npm.example.com/\n' }).node?.installConfig).toEqual(['.npmrc']);
     expect(detect({ 'package.json': pkg({ dependencies: { '@opentelemetry/sdk-node': '0.5' } }) }).metricsLibrary).toBe('opentelemetry');
     expect(detect({ 'package.json': '{}' }).metricsLibrary).toBeNull();
   });

@@ -32,6 +32,7 @@ export const NODE_DEFAULTS: NodeFacts = {
   workspaces: [],
   hasLintScript: false,
   yarnBerry: false,
+  installConfig: [],
 };
 
 export const PYTHON_DEFAULTS: PythonFacts = {

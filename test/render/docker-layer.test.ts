@@ -134,6 +134,28 @@ describe('docker layer output details', () => {
     expect(tree.paths()).toEqual(['services/api/Dockerfile', 'services/api/Dockerfile.dockerignore']);
   });
 
+  it("reads the project's .npmrc at install and never ships it", async () => {
+    const { dockerfile } = await render({ name: '', answers: {}, facts: { node: { installConfig: ['.npmrc'] } } });
+    expect(dockerfile).toContain('--mount=type=bind,source=.npmrc,target=.npmrc');
+    expect(dockerfile).toMatch(/^COPY --exclude=\.npmrc --chown=1000:1000 \[".", "\/app\/"\]$/m);
+    // Checked by the same rules as every other Dockerfile.
+    expect(checkDockerfile('Dockerfile', dockerfile).filter((f) => f.severity === 'error')).toEqual([]);
+  });
+
+  it('keeps dist/ in the build context when the app runs committed files from it', async () => {
+    const noBuild = await render({ name: '', answers: {}, facts: { node: { entrypoint: 'dist/server.js' } } });
+    expect(parseDockerignore(noBuild.dockerignore).map((r) => r.text)).not.toContain('dist');
+    expect(noBuild.dockerignore).toMatch(/^build$/m);
+    const built = await render({ name: '', answers: {}, facts: { node: TS } });
+    expect(built.dockerignore).toMatch(/^dist$/m);
+  });
+
+  it('declares the image health check in the ECS task definition, which ignores a Dockerfile HEALTHCHECK', async () => {
+    const stack = buildStack(makeAnswers(), makeFacts({}));
+    const main = (await renderStack(stack, 'infra')).read('infra/modules/service/main.tf')?.content ?? '';
+    expect(main).toMatch(/healthCheck = \{\n\s+command\s+= \["CMD", "node", "-e", /);
+  });
+
   it('writes nothing when the repository brings its own Dockerfile', async () => {
     const stack = buildStack(makeAnswers(), makeFacts({ existing: { dockerfile: ['Dockerfile'] } }));
     expect((await renderStack(stack, 'docker')).size).toBe(0);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CLOUDS, IAC_TOOLS, MONITORING, STRATEGIES, type Answers, type Cloud, type IacTool, type Monitoring, type Strategy } from '../../src/answers/options.js';
 import { checkHcl } from '../../src/check/hcl.js';
+import { parseHcl, type HclBody } from '../../src/check/hcl-parse.js';
 import type { Finding } from '../../src/check/types.js';
 import { parse as parseYaml } from 'yaml';
 import type { RepoFacts } from '../../src/detect/types.js';
@@ -24,7 +25,7 @@ export function infraFacts(): RepoFacts {
     existing: { dockerfile: none, dockerignore: none, compose: none, workflows: none, terraform: none, prometheus: none, dependabot: none },
     git: { remote: 'git@github.com:acme/api.git', owner: 'acme', repo: 'api', defaultBranch: 'main' },
     dirName: 'api',
-    node: { typescript: false, hasBuildScript: false, buildOutputDir: null, entrypoint: 'server.js', nextStandalone: false, workspaces: [], hasLintScript: false, yarnBerry: false },
+    node: { typescript: false, hasBuildScript: false, buildOutputDir: null, entrypoint: 'server.js', nextStandalone: false, workspaces: [], hasLintScript: false, yarnBerry: false, installConfig: [] },
     python: null, go: null, java: null, notes: [],
   };
 }
@@ -113,3 +114,128 @@ describe('infra layer environments', () => {
     expect(tree.paths()).toEqual([]);
   });
 });
+
+/** The first body of `resource "type" "name"` (or any labelled1/2 section path) in parsed HCL. */
+function body(json: HclBody, ...path: string[]): HclBody {
+  let v: unknown = json;
+  for (const key of path) {
+    v = (v as HclBody | undefined)?.[key];
+    if (Array.isArray(v)) v = v[0];
+  }
+  expect(v, path.join('.')).toBeTypeOf('object');
+  return v as HclBody;
+}
+
+/** The content of `dynamic "name"` in a body. */
+const dynamicContent = (b: HclBody, name: string) => body(b, 'dynamic', name, 'content');
+
+describe('managed Prometheus delivers its alerts', () => {
+  async function monitoringFiles(cloud: Cloud) {
+    const files = await renderInfra(infraStack(cloud, 'terraform', 'canary', 'managed-prometheus'));
+    const parse = (path: string) => parseHcl(path, files.get(path)!);
+    return {
+      files,
+      module: await parse('infra/modules/monitoring/main.tf'),
+      moduleVariables: await parse('infra/modules/monitoring/variables.tf'),
+      env: await parse('infra/envs/production/main.tf'),
+      envVariables: await parse('infra/envs/production/variables.tf'),
+    };
+  }
+
+  it('the rules file records every series its alerts read (the managed evaluators get both)', async () => {
+    const stack = infraStack('azure', 'terraform', 'canary', 'managed-prometheus');
+    const tree = await renderStack(stack, 'stack');
+    const rules = parseYaml(tree.read(stack.infra.rulesPath)!.content) as { groups: Array<{ rules: Array<{ record?: string; alert?: string; expr: string }> }> };
+    const all = rules.groups.flatMap((g) => g.rules);
+    const recorded = new Set(all.flatMap((r) => (r.record ? [r.record] : [])));
+    const read = new Set(all.flatMap((r) => (r.alert ? [...r.expr.matchAll(/\b[a-z_]+:[a-z0-9_:]+/g)].map((m) => m[0]) : [])));
+    expect(read.size).toBeGreaterThan(0);
+    for (const name of read) expect(recorded, name).toContain(name);
+  });
+
+  it('azure: recording rules deployed, page/ticket severities, action groups wired', async () => {
+    const { module, moduleVariables, env, envVariables } = await monitoringFiles('azure');
+    const locals = body(module, 'locals');
+    expect(locals.recording_rules).toMatch(/can\(rule\.record\)/);
+    expect(locals.alerting_rules).toMatch(/can\(rule\.alert\)/);
+    expect(locals.severities).toEqual({ page: 0, ticket: 3 });
+    // Recording rules in their own group: record + expression, no alert.
+    const recording = dynamicContent(body(module, 'resource', 'azurerm_monitor_alert_prometheus_rule_group', 'recording'), 'rule');
+    expect(body(module, 'resource', 'azurerm_monitor_alert_prometheus_rule_group', 'recording', 'dynamic', 'rule').for_each).toBe('${local.recording_rules}');
+    expect(recording.record).toBe('${rule.value.record}');
+    expect(recording.expression).toBe('${rule.value.expr}');
+    expect(recording).not.toHaveProperty('alert');
+    // Alerts: severity from the page/ticket map, an action to the group of their severity.
+    const alerts = body(module, 'resource', 'azurerm_monitor_alert_prometheus_rule_group', 'alerts');
+    expect(body(alerts, 'dynamic', 'rule').for_each).toBe('${local.alerting_rules}');
+    const alert = dynamicContent(alerts, 'rule');
+    expect(alert.severity).toMatch(/^\$\{lookup\(local\.severities, try\(rule\.value\.labels\.severity, "ticket"\)/);
+    expect(body(alert, 'dynamic', 'action').for_each).toMatch(/labels\.severity, "ticket"\) == "page" \? "page" : "ticket"/);
+    expect(dynamicContent(alert, 'action').action_group_id).toBe('${azurerm_monitor_action_group.alerts[action.value].id}');
+    // One action group per severity, with the email receivers of its variable.
+    const group = body(module, 'resource', 'azurerm_monitor_action_group', 'alerts');
+    expect(group.for_each).toBe('${local.severities}');
+    expect(body(group, 'dynamic', 'email_receiver').for_each).toBe('${each.key == "page" ? var.page_alert_emails : var.ticket_alert_emails}');
+    expect(body(module, 'check', 'pages_reach_someone', 'assert').condition).toContain('var.page_alert_emails');
+    for (const v of ['page_alert_emails', 'ticket_alert_emails']) {
+      expect(body(moduleVariables, 'variable', v).default).toEqual([]);
+      expect(body(envVariables, 'variable', v).default).toEqual([]);
+      expect(body(env, 'module', 'monitoring')[v]).toBe(`\${var.${v}}`);
+    }
+  });
+
+  it('aws: the alert manager routes page, ticket and Watchdog to SNS topics the workspace may publish to', async () => {
+    const { module, moduleVariables, env, envVariables } = await monitoringFiles('aws');
+    const definition = body(module, 'resource', 'aws_prometheus_alert_manager_definition', 'this');
+    expect(definition.workspace_id).toBe('${aws_prometheus_workspace.this.id}');
+    expect(definition.definition).toMatch(/^\$\{yamlencode\(\{\s*alertmanager_config = yamlencode\(local\.alertmanager_config\)/);
+    const config = body(module, 'locals').alertmanager_config as { route: { receiver: string; routes: Array<{ matchers: string[]; receiver: string }> }; receivers: string };
+    expect(config.route.receiver).toBe('ticket');
+    expect(config.route.routes.map((r) => [r.matchers, r.receiver])).toEqual([
+      [['alertname="Watchdog"'], 'heartbeat'],
+      [['severity="page"'], 'page'],
+      [['severity="ticket"'], 'ticket'],
+    ]);
+    // Every receiver is an SNS topic, signed with the region.
+    expect(config.receivers).toMatch(/topic_arn\s+= aws_sns_topic\.alerts\[receiver\]\.arn/);
+    expect(config.receivers).toMatch(/region = data\.aws_region\.current\.region/);
+    expect(body(module, 'locals').receivers).toBe('${toset(["page", "ticket", "heartbeat"])}');
+    expect(body(module, 'resource', 'aws_sns_topic', 'alerts').for_each).toBe('${local.receivers}');
+    expect(body(module, 'resource', 'aws_sns_topic', 'alerts').kms_master_key_id).toBe('${aws_kms_key.alerts.arn}');
+    expect(body(module, 'resource', 'aws_kms_key', 'alerts').policy).toContain('aps.amazonaws.com');
+    const policy = String(body(module, 'resource', 'aws_sns_topic_policy', 'alerts').policy);
+    for (const part of ['aps.amazonaws.com', 'sns:Publish', '"aws:SourceArn" = aws_prometheus_workspace.this.arn', '"aws:SourceAccount" = data.aws_caller_identity.current.account_id']) expect(policy).toContain(part);
+    expect(body(module, 'resource', 'aws_sns_topic_subscription', 'alerts').for_each).toBe('${var.alert_subscriptions}');
+    expect(body(module, 'check', 'pages_reach_someone', 'assert').condition).toContain('var.alert_subscriptions');
+    expect(body(moduleVariables, 'variable', 'alert_subscriptions').default).toEqual({});
+    expect(body(envVariables, 'variable', 'alert_subscriptions').default).toEqual({});
+    expect(body(env, 'module', 'monitoring').alert_subscriptions).toBe('${var.alert_subscriptions}');
+  });
+
+  it('gcp: alert policies notify the channels of their severity and link their runbook', async () => {
+    const { module, moduleVariables, env, envVariables } = await monitoringFiles('gcp');
+    const policy = body(module, 'resource', 'google_monitoring_alert_policy', 'rule');
+    expect(policy.notification_channels).toBe('${each.key == "Watchdog" ? [] : local.pages[each.key] ? var.page_notification_channels : var.ticket_notification_channels}');
+    expect(body(module, 'locals').pages).toContain('try(rule.labels.severity, "ticket") == "page"');
+    expect(policy.severity).toBe('${local.pages[each.key] ? "CRITICAL" : "WARNING"}');
+    const links = body(policy, 'documentation', 'dynamic', 'links');
+    expect(links.for_each).toContain('each.value.annotations.runbook_url');
+    expect(body(links, 'content')).toEqual({ display_name: 'Runbook', url: '${links.value}' });
+    expect(body(module, 'check', 'pages_reach_someone', 'assert').condition).toContain('var.page_notification_channels');
+    expect(moduleVariables.variable).not.toHaveProperty('notification_channels');
+    for (const v of ['page_notification_channels', 'ticket_notification_channels']) {
+      expect(body(moduleVariables, 'variable', v).default).toEqual([]);
+      expect(body(envVariables, 'variable', v).default).toEqual([]);
+      expect(body(env, 'module', 'monitoring')[v]).toBe(`\${var.${v}}`);
+    }
+  });
+
+  it.each(INFRA_CLOUDS)('%s: the monitoring docs say what to fill in', async (cloud) => {
+    const stack = infraStack(cloud, 'terraform', 'canary', 'managed-prometheus');
+    const docs = (await renderStack(stack, 'stack')).read('docs/deploy/monitoring.md')!.content;
+    const variables = { aws: ['alert_subscriptions'], azure: ['page_alert_emails', 'ticket_alert_emails'], gcp: ['page_notification_channels', 'ticket_notification_channels'] }[cloud];
+    for (const v of variables) expect(docs).toContain(v);
+    expect(docs).toContain('What you fill in');
+  });
+});
+

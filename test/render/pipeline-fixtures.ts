@@ -58,7 +58,7 @@ export function pipelineFacts(pm: PackageManager, workflows: string[] = []): Rep
     git: { remote: 'git@github.com:acme/orders-api.git', owner: 'acme', repo: 'orders-api', defaultBranch: 'main' },
     dirName: 'orders-api',
     node: d.language === 'node'
-      ? { typescript: pm === 'pnpm', hasBuildScript: false, buildOutputDir: null, entrypoint: 'server.js', nextStandalone: false, workspaces: [], hasLintScript: pm === 'npm', yarnBerry: false }
+      ? { typescript: pm === 'pnpm', hasBuildScript: false, buildOutputDir: null, entrypoint: 'server.js', nextStandalone: false, workspaces: [], hasLintScript: pm === 'npm', yarnBerry: false, installConfig: [] }
       : null,
     python: d.language === 'python'
       ? { server: 'uvicorn', appModule: 'app.main:app', dependencyFile: d.lockfile ?? 'requirements.txt', hashPinned: false, installable: false, devRequirements: null }

@@ -148,6 +148,21 @@ describe('pipeline layer', () => {
     }
   });
 
+  it('reuses the image an earlier run pushed for the same commit (tags are immutable), and attests only a new push', () => {
+    for (const [content, { path, labels }] of workflows) {
+      if (path !== '.github/workflows/_build.yml') continue;
+      const doc = parseYaml(content) as { jobs: { build: { outputs: Record<string, string>; steps: Array<{ id?: string; name?: string; if?: string }> } } };
+      const steps = doc.jobs.build.steps;
+      const existing = steps.findIndex((st) => st.id === 'existing');
+      const push = steps.findIndex((st) => st.id === 'push');
+      expect(existing, labels[0]).toBeGreaterThan(-1);
+      expect(existing).toBeLessThan(push);
+      expect(steps[push]?.if).toContain("steps.existing.outputs.digest == ''");
+      expect(doc.jobs.build.outputs['digest']).toBe('${{ steps.push.outputs.digest || steps.existing.outputs.digest }}');
+      expect(steps.find((st) => st.name === 'Attest build provenance')?.if).toMatch(/^steps\.push\.outputs\.digest != ''/);
+    }
+  });
+
   it("never overwrites the user's workflows: ours take a prefixed name", async () => {
     const facts = pipelineFacts('go', ['.github/workflows/ci.yml', '.github/workflows/deploy.yml']);
     const tree = await renderStack(buildStack(pipelineAnswers({ language: 'go', cloud: 'aws' }), facts), 'pipeline');

@@ -198,7 +198,7 @@ describe('python', () => {
     expect(fileFor({ language: 'python' }, { language: 'python' }).python?.installDeps)
       .toEqual(['uv', 'sync', '--locked', '--no-dev', '--no-install-project']);
     expect(fileFor({ language: 'python' }, { language: 'python', packageManager: 'poetry', lockfile: 'poetry.lock' }).python?.installDeps)
-      .toEqual(['poetry', 'install', '--only', 'main', '--no-root']);
+      .toEqual(['poetry', 'install', '--only', 'main', '--no-root', '--compile']);
     expect(fileFor({ language: 'python' }, { language: 'python', packageManager: 'pipenv', lockfile: 'Pipfile.lock' }).python?.installDeps)
       .toEqual(['pipenv', 'sync']);
   });

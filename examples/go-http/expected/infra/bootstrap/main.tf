@@ -150,3 +150,13 @@ resource "azurerm_role_assignment" "terraform_state" {
   role_definition_name = "Storage Blob Data Contributor"
   principal_id         = azurerm_user_assigned_identity.ci["terraform-${each.key}"].principal_id
 }
+
+# Whoever applies this bootstrap also moves it to remote state and restores
+# states (docs/deploy/infra.md): shared keys are off, so that is Entra ID data
+# access, which no control-plane role (Owner included) grants. Allow a few
+# minutes after apply before `init -migrate-state`: role assignments propagate.
+resource "azurerm_role_assignment" "admin_state" {
+  scope                = azurerm_storage_container.state.id
+  role_definition_name = "Storage Blob Data Contributor"
+  principal_id         = data.azurerm_client_config.current.object_id
+}

@@ -131,11 +131,12 @@ resource "aws_ecr_lifecycle_policy" "service" {
         action       = { type = "expire" }
       },
       {
-        # Keeps enough history to roll back; running images are never expired
-        # while a task uses them because rollbacks need only the last few.
+        # ECR does not know which images tasks run: keep enough history that the
+        # production image and its rollback target stay among the newest (raise
+        # the count if production lags further behind the default branch).
         rulePriority = 2
-        description  = "Keep the last 30 images"
-        selection    = { tagStatus = "any", countType = "imageCountMoreThan", countNumber = 30 }
+        description  = "Keep the last 100 images"
+        selection    = { tagStatus = "any", countType = "imageCountMoreThan", countNumber = 100 }
         action       = { type = "expire" }
       },
     ]

@@ -176,8 +176,11 @@ resource "google_storage_bucket_iam_member" "terraform_state" {
   role   = "roles/storage.objectUser"
   member = "serviceAccount:${google_service_account.terraform[each.key].email}"
 
+  # Objects under this environment's prefix; and listing (checked on the
+  # bucket, not on objects) when it is limited to that prefix, which `init`
+  # does to find workspaces: without it init fails with 403 on objects.list.
   condition {
     title      = "state-${each.key}"
-    expression = "resource.name.startsWith(\"projects/_/buckets/${google_storage_bucket.state.name}/objects/${var.service}/${each.key}/\")"
+    expression = "(resource.type == \"storage.googleapis.com/Object\" && resource.name.startsWith(\"projects/_/buckets/${google_storage_bucket.state.name}/objects/${var.service}/${each.key}/\")) || (resource.type == \"storage.googleapis.com/Bucket\" && api.getAttribute(\"storage.googleapis.com/objectListPrefix\", \"\").startsWith(\"${var.service}/${each.key}/\"))"
   }
 }

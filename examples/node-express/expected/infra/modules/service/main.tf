@@ -362,6 +362,16 @@ resource "aws_ecs_task_definition" "this" {
     # An init process reaps zombies and forwards signals for graceful shutdown.
     linuxParameters = { initProcessEnabled = true }
     secrets         = [for name, arn in var.secrets : { name = name, valueFrom = arn }]
+    # The image's own check (ECS ignores a Dockerfile HEALTHCHECK unless the
+    # task definition declares it): a wedged process is replaced even while
+    # the load balancer still gets answers from the other tasks.
+    healthCheck = {
+      command     = ["CMD", "node", "-e", "fetch('http://127.0.0.1:3000/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+      interval    = 30
+      timeout     = 5
+      retries     = 3
+      startPeriod = var.health_check_grace
+    }
     logConfiguration = {
       logDriver = "awslogs"
       options = {

@@ -108,3 +108,25 @@ variable "secrets" {
   description = "Environment variable name => Secret Manager secret id and version (pin a number in production). Only references: values never pass through Terraform."
   default     = {}
 }
+
+variable "page_notification_channels" {
+  type        = list(string)
+  description = "Who is paged: Cloud Monitoring notification channels (projects/PROJECT/notificationChannels/ID; create them once per project, e.g. PagerDuty) of severity=\"page\" alerts. Empty: pages reach nobody (plan warns)."
+  default     = []
+
+  validation {
+    condition     = alltrue([for c in var.page_notification_channels : can(regex("^projects/[^/]+/notificationChannels/[^/]+$", c))])
+    error_message = "page_notification_channels must be notification channel ids: projects/PROJECT/notificationChannels/ID."
+  }
+}
+
+variable "ticket_notification_channels" {
+  type        = list(string)
+  description = "Cloud Monitoring notification channels (projects/PROJECT/notificationChannels/ID, e.g. Slack or email) of severity=\"ticket\" alerts."
+  default     = []
+
+  validation {
+    condition     = alltrue([for c in var.ticket_notification_channels : can(regex("^projects/[^/]+/notificationChannels/[^/]+$", c))])
+    error_message = "ticket_notification_channels must be notification channel ids: projects/PROJECT/notificationChannels/ID."
+  }
+}

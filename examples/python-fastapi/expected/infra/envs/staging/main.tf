@@ -69,4 +69,7 @@ module "monitoring" {
   # Alert rules written by the monitoring layer: the same file self-hosted
   # Prometheus would load, so alerts are identical across setups.
   rules_yaml = file("${path.root}/../../../monitoring/prometheus/managed/python-fastapi.alerts.yml")
+  # Who the alert policies notify (see variables.tf).
+  page_notification_channels   = var.page_notification_channels
+  ticket_notification_channels = var.ticket_notification_channels
 }

@@ -7,6 +7,7 @@ locals {
   rules = {
     for rule in flatten([for group in yamldecode(var.rules_yaml).groups : group.rules]) : rule.alert => rule if can(rule.alert)
   }
+  pages = { for name, rule in local.rules : name => try(rule.labels.severity, "ticket") == "page" }
   # Prometheus `for: 5m` -> Cloud Monitoring "300s".
   durations = {
     for name, rule in local.rules : name => try(
@@ -21,10 +22,14 @@ locals {
 resource "google_monitoring_alert_policy" "rule" {
   for_each = local.rules
 
-  display_name          = "${var.name}: ${each.key}"
-  combiner              = "OR"
-  severity              = try(each.value.labels.severity, "ticket") == "page" ? "CRITICAL" : "WARNING"
-  notification_channels = var.notification_channels
+  display_name = "${var.name}: ${each.key}"
+  combiner     = "OR"
+  severity     = local.pages[each.key] ? "CRITICAL" : "WARNING"
+  # Channels by the severity label; anything that is not a page is a ticket.
+  # A policy notifies when its incident opens (and closes), so the
+  # always-firing Watchdog cannot be a heartbeat here: it notifies nobody and
+  # shows in the console that the policies are evaluated.
+  notification_channels = each.key == "Watchdog" ? [] : local.pages[each.key] ? var.page_notification_channels : var.ticket_notification_channels
 
   conditions {
     display_name = each.key
@@ -41,5 +46,22 @@ resource "google_monitoring_alert_policy" "rule" {
   documentation {
     content   = try(each.value.annotations.description, each.value.annotations.summary, each.key)
     mime_type = "text/markdown"
+
+    dynamic "links" {
+      for_each = can(each.value.annotations.runbook_url) ? [each.value.annotations.runbook_url] : []
+
+      content {
+        display_name = "Runbook"
+        url          = links.value
+      }
+    }
+  }
+}
+
+# A warning on every plan while nobody receives the pages.
+check "pages_reach_someone" {
+  assert {
+    condition     = length(var.page_notification_channels) > 0
+    error_message = "Nobody receives the page alerts of ${var.name}: set page_notification_channels to notification channel ids (projects/PROJECT/notificationChannels/ID)."
   }
 }

@@ -15,8 +15,14 @@ variable "rules_yaml" {
   }
 }
 
-variable "notification_channels" {
+variable "page_notification_channels" {
   type        = list(string)
-  description = "Cloud Monitoring notification channel ids the alerts go to."
+  description = "Cloud Monitoring notification channel ids severity=\"page\" alerts go to."
+  default     = []
+}
+
+variable "ticket_notification_channels" {
+  type        = list(string)
+  description = "Cloud Monitoring notification channel ids severity=\"ticket\" alerts go to."
   default     = []
 }
