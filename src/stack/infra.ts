@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Answers } from '../answers/options.js';
 import type { RepoFacts } from '../detect/types.js';
-import { buildNames, monitoringPaths, type EnvNames } from './naming.js';
+import { buildNames, clipUnique, monitoringPaths, type EnvNames } from './naming.js';
 import { ACTION_PINS, usesLine } from './pins.js';
 
 /**
@@ -119,8 +119,6 @@ function infraVariables(cloud: Answers['cloud']): InfraVariable[] {
   }
 }
 
-const clip = (s: string, max: number) => s.slice(0, max).replace(/-+$/, '');
-
 /** Short stable hash: makes globally unique names reproducible for the same repo. */
 const shortHash = (s: string): string => createHash('sha256').update(s).digest('hex').slice(0, 6);
 
@@ -180,8 +178,8 @@ export function buildInfraStack(answers: Answers, facts: RepoFacts): InfraStack 
     envs,
     envNames: [...answers.environments],
     ciIdentities: {
-      plan: clip(`${svc}-tf-plan`, 30),
-      terraform: Object.fromEntries(answers.environments.map((e) => [e, clip(`${svc}-tf-${e}`, 30)])),
+      plan: clipUnique(`${svc}-tf-plan`, 30),
+      terraform: Object.fromEntries(answers.environments.map((e) => [e, clipUnique(`${svc}-tf-${e}`, 30)])),
     },
     healthCheckGraceSeconds: answers.language === 'java' ? 180 : 60,
     backendKeyArg: answers.cloud === 'gcp' ? 'prefix' : 'key',

@@ -636,8 +636,10 @@ function burnSpec(c: RuleContext, r: Refs, sli: 'availability' | 'latency', b: (
 function buildPanels(c: RuleContext): DashboardPanel[] {
   const sel = `{${c.m.serviceLabel}="${c.service}", env=~"$env"}`;
   const raw = [`${c.m.serviceLabel}="${c.service}"`, 'env=~"$env"'];
+  // Budget left over the 30-day SLO period: the period's error ratio as the
+  // mean of the 5m ratios (as Sloth computes it), over the allowed ratio.
   const budget = (sli: 'availability' | 'latency', rec: (w: string) => string) =>
-    `1 - (${rec('3d')}${sel} / on (${c.m.serviceLabel}) group_left () (1 - ${RECORD.objective}{slo="${sli}"}))`;
+    `1 - (avg_over_time(${rec('5m')}${sel}[30d]) / on (${c.m.serviceLabel}) group_left () (1 - ${RECORD.objective}{slo="${sli}"}))`;
   const burn = (sli: 'availability' | 'latency', rec: (w: string) => string, w: string) =>
     `${rec(w)}${sel} / on (${c.m.serviceLabel}) group_left () (1 - ${RECORD.objective}{slo="${sli}"})`;
   const specs: Array<Omit<DashboardPanel, 'id' | 'x' | 'y' | 'last' | 'targets'> & { targets: Array<[string, string]> }> = [
@@ -648,8 +650,8 @@ function buildPanels(c: RuleContext): DashboardPanel[] {
       title: 'Latency per route p50 / p90 / p99', unit: 's', type: 'timeseries', w: 24, h: 8,
       targets: [0.5, 0.9, 0.99].map((q) => [latencyQuantileExpr(c.m, raw, '5m', [c.m.routeLabel], q), `p${q * 100} {{${c.m.routeLabel}}}`]),
     },
-    { title: 'Availability error budget remaining (3d)', unit: 'percentunit', type: 'stat', w: 6, h: 6, targets: [[budget('availability', RECORD.errorRatio), '{{env}}']] },
-    { title: 'Latency budget remaining (3d)', unit: 'percentunit', type: 'stat', w: 6, h: 6, targets: [[budget('latency', RECORD.slowRatio), '{{env}}']] },
+    { title: 'Availability error budget remaining (30d)', unit: 'percentunit', type: 'stat', w: 6, h: 6, targets: [[budget('availability', RECORD.errorRatio), '{{env}}']] },
+    { title: 'Latency budget remaining (30d)', unit: 'percentunit', type: 'stat', w: 6, h: 6, targets: [[budget('latency', RECORD.slowRatio), '{{env}}']] },
     {
       title: 'Availability burn rate (1h / 6h)', unit: 'none', type: 'timeseries', w: 6, h: 6,
       targets: [['1h', '1h {{env}}'], ['6h', '6h {{env}}']].map(([w, l]) => [burn('availability', RECORD.errorRatio, w!), l!]),

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Answers } from '../answers/options.js';
 
 /**
@@ -47,7 +48,17 @@ export interface EnvNames {
   logGroup: string;
 }
 
-const clip = (s: string, max: number) => s.slice(0, max).replace(/-+$/, '');
+/**
+ * `s` if it fits in `max` characters, else a prefix and a hash of the whole:
+ * plain truncation would give two environments of a long service name the
+ * same identity (`...-deploy-staging` and `...-deploy-production` both cut
+ * to `...-deploy`). Never ends in '-'.
+ */
+export function clipUnique(s: string, max: number): string {
+  if (s.length <= max) return s;
+  const hash = createHash('sha256').update(s).digest('hex').slice(0, 6);
+  return `${s.slice(0, max - hash.length - 1).replace(/-+$/, '')}-${hash}`;
+}
 
 export function buildNames(a: Pick<Answers, 'serviceName' | 'environments'>): CloudNames {
   const svc = a.serviceName;
@@ -57,8 +68,8 @@ export function buildNames(a: Pick<Answers, 'serviceName' | 'environments'>): Cl
       service: `${svc}-${env}`,
       cluster: `${svc}-${env}`,
       // GCP service account ids are 6-30 characters.
-      deployIdentity: clip(`${svc}-deploy-${env}`, 30),
-      runtimeIdentity: clip(`${svc}-run-${env}`, 30),
+      deployIdentity: clipUnique(`${svc}-deploy-${env}`, 30),
+      runtimeIdentity: clipUnique(`${svc}-run-${env}`, 30),
       resourceGroup: `rg-${svc}-${env}`,
       logGroup: `/ecs/${svc}-${env}`,
     };
@@ -70,9 +81,9 @@ export function buildNames(a: Pick<Answers, 'serviceName' | 'environments'>): Cl
     aws: { ecrRepository: svc, pushRoleName: `${svc}-github-push` },
     gcp: {
       artifactRepository: svc,
-      workloadIdentityPool: clip(`${svc}-github`, 32),
+      workloadIdentityPool: clipUnique(`${svc}-github`, 32),
       workloadIdentityProvider: 'github',
-      deployServiceAccountId: clip(`${svc}-push`, 30),
+      deployServiceAccountId: clipUnique(`${svc}-push`, 30),
     },
     azure: { acrName: `${svc.replace(/-/g, '')}acr`.slice(0, 50), sharedResourceGroup: `rg-${svc}-shared` },
   };

@@ -1,8 +1,11 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as hcl2json } from '@cdktf/hcl2json';
 import { describe, expect, it } from 'vitest';
 import { CLOUDS, IAC_TOOLS, MONITORING, RUNTIMES_BY_CLOUD, STRATEGIES } from '../../src/answers/options.js';
+import { checkHclFormat } from '../../src/check/hcl-format.js';
 import { parseHcl } from '../../src/check/hcl-parse.js';
 import { HclSyntaxError } from '../../src/check/hcl-tree-sitter.js';
 import { renderStack } from '../../src/render/plop-bridge.js';
@@ -741,6 +744,52 @@ describe('tree-sitter HCL parser agrees with hclsyntax (@cdktf/hcl2json)', () =>
       expect.soft('json' in (await reference('snippet.tf', source)), `${name}: hcl2json accepts it`).toBe(true);
       // If this fails, the gap is closed: move the snippet to VALID.
       await expect.soft(parseHcl('snippet.tf', source), name).rejects.toBeInstanceOf(HclSyntaxError);
+    }
+  });
+});
+
+/** `terraform fmt` itself, where it is installed (no Debian package: CI machines may not have it). */
+const hasTerraform = spawnSync('terraform', ['version'], { stdio: 'ignore' }).status === 0;
+
+describe.skipIf(!hasTerraform)('our fmt check agrees with `terraform fmt`', () => {
+  it('on every .tf file we generate: terraform fmt changes none, and our check flags none', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cds-tf-fmt-'));
+    try {
+      const files = [...(await generatedTf())];
+      files.forEach(([, source], i) => {
+        mkdirSync(join(dir, String(i)));
+        writeFileSync(join(dir, String(i), 'main.tf'), source);
+      });
+      const env = { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', CHECKPOINT_DISABLE: '1' };
+      const r = spawnSync('terraform', ['fmt', '-check', '-recursive', '-list=true', dir], { encoding: 'utf8', env });
+      // It lists the files it would change (as paths relative to the working directory).
+      const changed = r.stdout.split('\n').filter(Boolean).map((f) => files[Number(/(\d+)\/main\.tf$/.exec(f)?.[1])]?.[0] ?? f);
+      expect(changed).toEqual([]);
+      expect(r.status).toBe(0);
+      for (const [path, source] of files) expect.soft(checkHclFormat(path, source), path).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('on what it rewrites: our check flags every file terraform fmt would change', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cds-tf-fmt-'));
+    const samples = {
+      'list without spaces': 'x = ["a","b"]\n',
+      'map with tight colons': 'x = {"a":"b"}\n',
+      'unaligned equals': 'x {\n  a = 1\n  bbb = 2\n}\n',
+      'wrong indent': 'x {\n   a = 1\n}\n',
+    };
+    try {
+      const env = { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', CHECKPOINT_DISABLE: '1' };
+      for (const [name, source] of Object.entries(samples)) {
+        writeFileSync(join(dir, 'main.tf'), source);
+        const r = spawnSync('terraform', ['fmt', '-check', join(dir, 'main.tf')], { env });
+        expect.soft(r.status, `${name}: terraform fmt accepts it`).not.toBe(0);
+        expect.soft(checkHclFormat('main.tf', source).length, `${name}: our check accepts it`).toBeGreaterThan(0);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -69,3 +69,16 @@ describe('buildInfraStack', () => {
     expect(buildInfraStack(answers(), facts()).healthCheckGraceSeconds).toBe(60);
   });
 });
+
+describe('names that must fit a cloud limit', () => {
+  it('stay distinct per environment and valid when a long service name is cut', () => {
+    // 28 characters, the longest service name the answers allow.
+    const names = buildNames({ serviceName: 'customer-billing-apiv2-north', environments: ['staging', 'production'] });
+    const ids = ['staging', 'production'].flatMap((e) => [names.perEnv[e]!.deployIdentity, names.perEnv[e]!.runtimeIdentity]);
+    expect(new Set(ids).size).toBe(4);
+    // GCP service account ids: 6-30 characters, lowercase, starting with a letter, not ending in '-'.
+    for (const id of [...ids, names.gcp.deployServiceAccountId]) expect(id).toMatch(/^[a-z][-a-z0-9]{4,28}[a-z0-9]$/);
+    // Short names are kept as they are.
+    expect(buildNames({ serviceName: 'api', environments: ['prod'] }).perEnv['prod']!.deployIdentity).toBe('api-deploy-prod');
+  });
+});

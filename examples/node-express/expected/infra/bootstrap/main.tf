@@ -255,7 +255,7 @@ resource "aws_iam_role_policy" "terraform_state" {
   role = aws_iam_role.terraform[each.key].id
   policy = jsonencode({
     Version = "2012-10-17"
-    Statement = [
+    Statement = concat([
       {
         Effect   = "Allow"
         Action   = ["s3:ListBucket"]
@@ -266,7 +266,23 @@ resource "aws_iam_role_policy" "terraform_state" {
         Action   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
         Resource = "${aws_s3_bucket.state.arn}/${var.service}/${each.key}/*"
       },
-    ]
+      # The broad managed policies above also allow s3:*: explicit denies
+      # keep this role off the state history, the bucket's own settings and
+      # (below) the other environments' states, so a wrong backend key or a
+      # careless apply cannot touch them. Not a boundary against a role that
+      # can edit IAM: see "Isolating environments" in docs/deploy/infra.md.
+      {
+        Sid      = "StateHistoryAndSettingsStay"
+        Effect   = "Deny"
+        Action   = ["s3:DeleteObjectVersion", "s3:DeleteBucket", "s3:PutBucket*", "s3:PutLifecycleConfiguration", "s3:PutEncryptionConfiguration", "s3:PutReplicationConfiguration"]
+        Resource = [aws_s3_bucket.state.arn, "${aws_s3_bucket.state.arn}/*"]
+      },
+      ], length(var.environments) > 1 ? [{
+        Sid      = "NotOtherEnvironmentsState"
+        Effect   = "Deny"
+        Action   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+        Resource = [for env in var.environments : "${aws_s3_bucket.state.arn}/${var.service}/${env}/*" if env != each.key]
+    }] : [])
   })
 }
 

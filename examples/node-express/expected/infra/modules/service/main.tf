@@ -6,6 +6,10 @@ data "aws_partition" "current" {}
 
 locals {
   https = var.certificate_arn != null
+  # Load balancer and target group names: at most 32 characters with the
+  # "-green" suffix, so a long service name is cut and made unique with a
+  # hash (plain truncation gave blue and green, or two environments, one name).
+  lb_name = length(var.service_name) <= 26 ? var.service_name : "${trimsuffix(substr(var.service_name, 0, 19), "-")}-${substr(sha1(var.service_name), 0, 6)}"
 }
 
 # ---------------------------------------------------------------- logs
@@ -121,7 +125,7 @@ resource "aws_vpc_security_group_egress_rule" "tasks_https" {
 }
 
 resource "aws_lb" "this" {
-  name                       = substr(var.service_name, 0, 32)
+  name                       = local.lb_name
   load_balancer_type         = "application"
   internal                   = false
   security_groups            = [aws_security_group.alb.id]
@@ -133,7 +137,7 @@ resource "aws_lb" "this" {
 # Fast, strict health checks and a short deregistration delay: the defaults
 # (300 s delay) make every deploy slow.
 resource "aws_lb_target_group" "blue" {
-  name                 = substr("${var.service_name}-blue", 0, 32)
+  name                 = "${local.lb_name}-blue"
   port                 = var.container_port
   protocol             = "HTTP"
   target_type          = "ip"
@@ -152,7 +156,7 @@ resource "aws_lb_target_group" "blue" {
 
 # Second target group: ECS native canary moves traffic between the two.
 resource "aws_lb_target_group" "green" {
-  name                 = substr("${var.service_name}-green", 0, 32)
+  name                 = "${local.lb_name}-green"
   port                 = var.container_port
   protocol             = "HTTP"
   target_type          = "ip"

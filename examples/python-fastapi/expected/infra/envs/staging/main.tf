@@ -21,7 +21,7 @@ locals {
       max_instances = 10
       service_name  = "python-fastapi-production"
       runtime_sa_id = "python-fastapi-run-production"
-      deploy_sa_id  = "python-fastapi-deploy-producti"
+      deploy_sa_id  = "python-fastapi-deploy-p-aa35e2"
     }
   }
 }
