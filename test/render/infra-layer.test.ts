@@ -109,6 +109,20 @@ describe('infra layer environments', () => {
     }
   });
 
+  it('applies from the default branch only, and each Terraform identity may grant only the roles its root grants (gcp)', async () => {
+    const files = await renderInfra(infraStack('gcp', 'terraform', 'canary', 'managed-prometheus', ['staging', 'production']));
+    const wf = parseYaml(files.get('.github/workflows/infra.yml')!) as { jobs: Record<string, { if?: string }> };
+    expect(wf.jobs['apply-production']?.if).toContain('github.ref_name == github.event.repository.default_branch');
+    const bootstrap = files.get('infra/bootstrap/main.tf')!;
+    // projectIamAdmin unconditionally would let it grant itself Owner.
+    const grants = [...bootstrap.matchAll(/role\s+= "roles\/resourcemanager\.projectIamAdmin"[\s\S]*?expression = "(.*)"/g)].map((m) => m[1]);
+    expect(grants).toEqual(["api.getAttribute('iam.googleapis.com/modifiedGrantsByRole', []).hasOnly(['roles/monitoring.viewer'])"]);
+    expect(bootstrap).toContain("hasOnly(['roles/secretmanager.secretAccessor'])");
+    // The roles the env roots grant are exactly those.
+    const granted = new Set([...files].filter(([p]) => p.startsWith('infra/modules/')).flatMap(([, c]) => [...c.matchAll(/resource "google_(?:project|secret_manager_secret)_iam_member"[\s\S]*?role\s+= "([^"]+)"/g)].map((m) => m[1])));
+    expect([...granted].sort()).toEqual(['roles/monitoring.viewer', 'roles/secretmanager.secretAccessor']);
+  });
+
   it('is disabled with --iac none', async () => {
     const tree = await renderStack(infraStack('aws', 'none', 'rolling', 'prometheus'), 'infra');
     expect(tree.paths()).toEqual([]);

@@ -23,12 +23,24 @@ traffic() {
   gcloud run services update-traffic "$SERVICE" --region "$REGION" --to-revisions "$1" --quiet >/dev/null
 }
 
+# Once traffic is settled, the deploys' candidate tags (r<run>-<attempt>,
+# rollback-<run>-<attempt>) go: each tag is a URL that keeps serving its
+# revision, rejected candidates included. Tags of your own are kept.
+drop_candidate_tags() {
+  local tags
+  tags="$(describe | jq -r '[.status.traffic[]? | .tag // empty | select(test("^(r|rollback-)[0-9]+-[0-9]+$"))] | join(",")')"
+  if [ -n "$tags" ]; then
+    gcloud run services update-traffic "$SERVICE" --region "$REGION" --remove-tags "$tags" --quiet >/dev/null
+  fi
+}
+
 case "${1:-}" in
   deploy)
     : "${IMAGE:?}" "${TAG:?}"
     previous=""
     if current="$(describe 2>/dev/null)"; then
-      previous="$(jq -r '[.status.traffic[]? | select(.percent == 100)][0].revisionName // ""' <<<"$current")"
+      # What serves most: after an interrupted run traffic may still be split.
+      previous="$(jq -r '[.status.traffic[]? | select((.percent // 0) > 0)] | max_by(.percent) | .revisionName // ""' <<<"$current")"
     fi
     if [ -n "$previous" ]; then
       gcloud run deploy "$SERVICE" --region "$REGION" --image "$IMAGE" --no-traffic --tag "$TAG" --quiet
@@ -55,10 +67,12 @@ case "${1:-}" in
     ;;
   promote)
     traffic "${REVISION:?}=100"
+    drop_candidate_tags
     echo "${REVISION} now serves 100%"
     ;;
   rollback)
     traffic "${TARGET:?TARGET (revision to return to) is not set}=100"
+    drop_candidate_tags
     echo "rolled ${SERVICE} back to ${TARGET}"
     ;;
   *)

@@ -169,6 +169,45 @@ resource "google_project_iam_member" "terraform" {
   member  = "serviceAccount:${google_service_account.terraform[each.value.env].email}"
 }
 
+# The env roots grant two roles themselves: roles/monitoring.viewer on the
+# project (the deploy account reads metrics for the canary gate) and
+# roles/secretmanager.secretAccessor on the service's secrets (the runtime
+# account reads them). Each Terraform identity may grant exactly those, and
+# no other role: IAM Conditions on the roles it may grant.
+resource "google_project_iam_custom_role" "secret_iam" {
+  project     = var.project_id
+  role_id     = "${replace(var.service, "-", "_")}_secret_iam"
+  title       = "IAM of ${var.service}'s secrets"
+  description = "Read and set the IAM policy of Secret Manager secrets, for the Terraform identities of ${var.service}."
+  permissions = ["secretmanager.secrets.getIamPolicy", "secretmanager.secrets.setIamPolicy"]
+}
+
+resource "google_project_iam_member" "terraform_grants_metrics" {
+  for_each = var.terraform_service_account_ids
+
+  project = var.project_id
+  role    = "roles/resourcemanager.projectIamAdmin"
+  member  = "serviceAccount:${google_service_account.terraform[each.key].email}"
+
+  condition {
+    title      = "grants-monitoring-viewer-only"
+    expression = "api.getAttribute('iam.googleapis.com/modifiedGrantsByRole', []).hasOnly(['roles/monitoring.viewer'])"
+  }
+}
+
+resource "google_project_iam_member" "terraform_grants_secrets" {
+  for_each = var.terraform_service_account_ids
+
+  project = var.project_id
+  role    = google_project_iam_custom_role.secret_iam.id
+  member  = "serviceAccount:${google_service_account.terraform[each.key].email}"
+
+  condition {
+    title      = "grants-secret-accessor-only"
+    expression = "api.getAttribute('iam.googleapis.com/modifiedGrantsByRole', []).hasOnly(['roles/secretmanager.secretAccessor'])"
+  }
+}
+
 resource "google_storage_bucket_iam_member" "terraform_state" {
   for_each = var.terraform_service_account_ids
 
