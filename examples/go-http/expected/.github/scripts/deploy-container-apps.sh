@@ -6,7 +6,8 @@
 # (suffix = run number + commit) that gets no traffic and a `candidate` label,
 # is smoke-tested on the label URL, then takes traffic by weight in steps
 # (canary) or at once (blue-green, rolling). The previous revision stays
-# active, so rollback is a weight change. (Not container-apps-deploy-action:
+# active, so rollback is a weight change; older idle revisions are
+# deactivated (they would keep replicas running). (Not container-apps-deploy-action:
 # it has no release tag and still declares the retired node16 runtime.)
 #
 # Usage: deploy-container-apps.sh deploy | shift PERCENT | promote | rollback
@@ -22,11 +23,28 @@ weights() {
   az containerapp ingress traffic set --name "$APP" --resource-group "$RESOURCE_GROUP" --revision-weight "$@" --only-show-errors --output none
 }
 
+# A revision with no traffic keeps its replicas (and its cost) until it is
+# deactivated: once traffic is settled, deactivate every idle revision but
+# the ones named (the serving one, and the one a rollback returns to).
+deactivate_idle() {
+  local name
+  az containerapp revision list --name "$APP" --resource-group "$RESOURCE_GROUP" --output json \
+    | jq -r '.[] | select(.properties.active and ((.properties.trafficWeight // 0) == 0)) | .name' \
+    | while read -r name; do
+        case " $* " in
+          *" ${name} "*) ;;
+          *) az containerapp revision deactivate --name "$APP" --resource-group "$RESOURCE_GROUP" --revision "$name" --only-show-errors --output none || true ;;
+        esac
+      done
+}
+
 case "${1:-}" in
   deploy)
     : "${IMAGE:?}" "${SUFFIX:?}"
+    # What serves most (an interrupted run may have left traffic split; on a
+    # tie, not the last candidate).
     previous="$(az containerapp ingress traffic show --name "$APP" --resource-group "$RESOURCE_GROUP" --output json \
-      | jq -r '[.[] | select(.weight == 100)][0].revisionName // ""')"
+      | jq -r '[.[] | select((.weight // 0) > 0 and .revisionName != null)] | sort_by([.weight, .label != "candidate"]) | last | .revisionName // ""')"
     if [ -z "$previous" ]; then
       previous="$(az containerapp show --name "$APP" --resource-group "$RESOURCE_GROUP" --query properties.latestReadyRevisionName --output tsv)"
     fi
@@ -63,12 +81,14 @@ case "${1:-}" in
     else
       weights "${REVISION:?}=100"
     fi
+    deactivate_idle "$REVISION" "${PREVIOUS:-}"
     echo "${REVISION} now serves 100%"
     ;;
   rollback)
     : "${TARGET:?TARGET (revision to return to) is not set}"
     az containerapp revision activate --name "$APP" --resource-group "$RESOURCE_GROUP" --revision "$TARGET" --only-show-errors --output none || true
     weights "${TARGET}=100"
+    deactivate_idle "$TARGET"
     echo "rolled ${APP} back to ${TARGET}"
     ;;
   *)

@@ -39,8 +39,9 @@ case "${1:-}" in
     : "${IMAGE:?}" "${TAG:?}"
     previous=""
     if current="$(describe 2>/dev/null)"; then
-      # What serves most: after an interrupted run traffic may still be split.
-      previous="$(jq -r '[.status.traffic[]? | select((.percent // 0) > 0)] | max_by(.percent) | .revisionName // ""' <<<"$current")"
+      # What serves most: after an interrupted run traffic may still be split
+      # (on a tie, not a deploy's candidate).
+      previous="$(jq -r '[.status.traffic[]? | select((.percent // 0) > 0)] | sort_by([.percent, ((.tag // "") | test("^(r|rollback-)[0-9]+-[0-9]+$") | not)]) | last | .revisionName // ""' <<<"$current")"
     fi
     if [ -n "$previous" ]; then
       gcloud run deploy "$SERVICE" --region "$REGION" --image "$IMAGE" --no-traffic --tag "$TAG" --quiet
