@@ -123,6 +123,18 @@ describe('infra layer environments', () => {
     expect([...granted].sort()).toEqual(['roles/monitoring.viewer', 'roles/secretmanager.secretAccessor']);
   });
 
+  it.each(['gcp', 'azure'] as const)('%s: environments that scale to zero get no MetricsAbsent alert (idle looks like an outage)', async (cloud) => {
+    const stack = infraStack(cloud, 'terraform', 'canary', 'managed-prometheus', ['staging', 'production']);
+    const files = await renderInfra(stack);
+    const minKey = cloud === 'gcp' ? 'min_instances' : 'min_replicas';
+    for (const env of ['staging', 'production']) expect(files.get(`infra/envs/${env}/main.tf`)).toMatch(new RegExp(`scales_to_zero\\s+= local\\.settings\\.${minKey} == 0`));
+    expect(files.get('infra/envs/staging/main.tf')).toMatch(new RegExp(`${minKey}\\s+= 0\\b`));
+    expect(files.get('infra/modules/monitoring/main.tf')).toContain('skipped');
+    // The name the module skips is an alert the rules define.
+    expect(files.get('infra/modules/monitoring/main.tf')).toContain('["MetricsAbsent"]');
+    expect(stack.monitoring.alerts.map((a) => a.name)).toContain('MetricsAbsent');
+  });
+
   it('is disabled with --iac none', async () => {
     const tree = await renderStack(infraStack('aws', 'none', 'rolling', 'prometheus'), 'infra');
     expect(tree.paths()).toEqual([]);

@@ -72,4 +72,5 @@ module "monitoring" {
   # Who the alert policies notify (see variables.tf).
   page_notification_channels   = var.page_notification_channels
   ticket_notification_channels = var.ticket_notification_channels
+  scales_to_zero               = local.settings.min_instances == 0
 }

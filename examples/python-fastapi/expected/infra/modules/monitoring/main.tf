@@ -4,8 +4,10 @@
 # Run: the same alerting rules become Cloud Monitoring alert policies with
 # PromQL conditions, so alerts are identical to the self-hosted setup.
 locals {
+  # Idle scale-to-zero has no targets, which MetricsAbsent cannot tell from an outage.
+  skipped = var.scales_to_zero ? ["MetricsAbsent"] : []
   rules = {
-    for rule in flatten([for group in yamldecode(var.rules_yaml).groups : group.rules]) : rule.alert => rule if can(rule.alert)
+    for rule in flatten([for group in yamldecode(var.rules_yaml).groups : group.rules]) : rule.alert => rule if can(rule.alert) && !contains(local.skipped, try(rule.alert, ""))
   }
   pages = { for name, rule in local.rules : name => try(rule.labels.severity, "ticket") == "page" }
   # Prometheus `for: 5m` -> Cloud Monitoring "300s".

@@ -26,3 +26,9 @@ variable "ticket_notification_channels" {
   description = "Cloud Monitoring notification channel ids severity=\"ticket\" alerts go to."
   default     = []
 }
+
+variable "scales_to_zero" {
+  type        = bool
+  description = "The service scales to zero when idle: the alert on absent metrics would then page whenever it idles, so it is left out."
+  default     = false
+}
