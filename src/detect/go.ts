@@ -97,7 +97,7 @@ export function detectGo(files: RepoFiles, dir: string): AppFacts | null {
     notes,
     node: null,
     python: null,
-    go: { module: mod.module ?? baseName(dir), mainPackage: main.pkg, cgo: cgo !== null },
+    go: { module: mod.module ?? baseName(dir), mainPackage: main.pkg, cgo: cgo !== null, vendored: files.exists(joinPath(dir, 'vendor/modules.txt')) },
     java: null,
   };
 }

@@ -80,6 +80,8 @@ export interface GoFacts {
   mainPackage: string;
   /** A dependency needs cgo (e.g. mattn/go-sqlite3), so the binary can't be static. */
   cgo: boolean;
+  /** vendor/modules.txt: dependencies are committed, and the build uses them (no downloads). */
+  vendored: boolean;
 }
 
 export interface JavaFacts {

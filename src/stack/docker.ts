@@ -107,7 +107,10 @@ export interface GoSpec {
   /** Build on the builder's platform and cross-compile (static binaries only). */
   crossCompile: boolean;
   bindMounts: string[];
-  download: string[];
+  /** `go mod download`, or null when vendor/ holds the modules (go build then uses it by itself). */
+  download: string[] | null;
+  /** vendor/ is part of the build context (not ignored). */
+  vendored: boolean;
   build: string[];
   /** [path in the build stage, path in the image] of the binary. */
   binaryCopy: [string, string];

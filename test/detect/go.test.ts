@@ -12,6 +12,14 @@ const detect = (files: Record<string, string>, dir = '.') => {
   return facts;
 };
 
+describe('detectGo vendoring', () => {
+  it('knows a vendored module (vendor/modules.txt) from one that downloads', () => {
+    const main = 'package main\nfunc main() {}\n';
+    expect(detect({ 'go.mod': 'module x\n\ngo 1.22\n', 'main.go': main, 'vendor/modules.txt': '# github.com/a/b v1.0.0\n' }).go?.vendored).toBe(true);
+    expect(detect({ 'go.mod': 'module x\n\ngo 1.22\n', 'main.go': main }).go?.vendored).toBe(false);
+  });
+});
+
 describe('parseGoMod', () => {
   it('reads module, go, toolchain and both require forms', () => {
     const mod = parseGoMod(
@@ -110,7 +118,7 @@ describe('go fixture on disk', () => {
   it('module with cmd/server, a cgo dependency and a chi router', () => {
     const f = detectRepoOnDisk(fixture('go-cgo'));
     expect(f.language).toBe('go');
-    expect(f.go).toEqual({ module: 'github.com/acme/orders', mainPackage: './cmd/server', cgo: true });
+    expect(f.go).toEqual({ module: 'github.com/acme/orders', mainPackage: './cmd/server', cgo: true, vendored: false });
     expect(f.runtimeVersion).toBe('1.24.1');
     expect(f.framework).toBe('chi');
     expect(f.port).toBe(8081);

@@ -44,7 +44,7 @@ export const PYTHON_DEFAULTS: PythonFacts = {
   devRequirements: null,
 };
 
-export const GO_DEFAULTS: GoFacts = { module: 'github.com/acme/api', mainPackage: './cmd/server', cgo: false };
+export const GO_DEFAULTS: GoFacts = { module: 'github.com/acme/api', mainPackage: './cmd/server', cgo: false, vendored: false };
 
 export const JAVA_DEFAULTS: JavaFacts = {
   buildTool: 'maven',

@@ -156,6 +156,16 @@ describe('docker layer output details', () => {
     expect(main).toMatch(/healthCheck = \{\n\s+command\s+= \["CMD", "node", "-e", /);
   });
 
+  it('builds a vendored Go module from vendor/: no download step, vendor/ kept in the context', async () => {
+    const { dockerfile, dockerignore } = await render({ name: '', answers: { language: 'go' }, facts: { language: 'go', go: { vendored: true } } });
+    expect(dockerfile).not.toContain('go mod download');
+    expect(parseDockerignore(dockerignore).map((r) => r.text)).not.toContain('vendor/');
+    expect(checkDockerfile('Dockerfile', dockerfile).filter((f) => f.severity === 'error')).toEqual([]);
+    const plain = await render({ name: '', answers: { language: 'go' }, facts: { language: 'go' } });
+    expect(plain.dockerfile).toContain('go mod download');
+    expect(plain.dockerignore).toMatch(/^vendor\/$/m);
+  });
+
   it('writes nothing when the repository brings its own Dockerfile', async () => {
     const stack = buildStack(makeAnswers(), makeFacts({ existing: { dockerfile: ['Dockerfile'] } }));
     expect((await renderStack(stack, 'docker')).size).toBe(0);
