@@ -107,16 +107,17 @@ export function springBootVersion(buildText: string): string | null {
   return m?.[1] ?? null;
 }
 
-/** Major and minor of a version string ('3.2.5' -> [3, 2]), or null. */
-export function majorMinor(version: string | null): [number, number] | null {
+/** Spring Boot `version` is `major.minor` or later; an unknown version (a property, a catalog) is taken to be current. */
+export function bootAtLeast(version: string | null, major: number, minor: number): boolean {
   const m = version === null ? null : /^(\d+)\.(\d+)/.exec(version);
-  return m ? [Number(m[1]), Number(m[2])] : null;
+  if (m === null) return true;
+  const [vMajor, vMinor] = [Number(m[1]), Number(m[2])];
+  return vMajor > major || (vMajor === major && vMinor >= minor);
 }
 
-/** Actuator's liveness and readiness groups exist from Boot 2.3 (an unknown version is taken to be recent). */
+/** Actuator's liveness and readiness groups exist from Boot 2.3. */
 export function bootHasProbes(version: string | null): boolean {
-  const v = majorMinor(version);
-  return v === null || v[0] > 2 || (v[0] === 2 && v[1] >= 3);
+  return bootAtLeast(version, 2, 3);
 }
 
 /**

@@ -8,7 +8,6 @@ import { findPort, findRoutes, pickHealthPath, walkFiles, type FoundRoute, type 
 import type { RepoFiles } from './types.js';
 import { firstVersion, plainVersion, rangeLowerBound, toolVersionsEntry } from './versions.js';
 
-
 /** Settings files an install reads (registry, auth, hooks); an .npmrc may hold a token. */
 export const NODE_INSTALL_CONFIG = ['.npmrc', '.yarnrc', '.yarnrc.yml', 'pnpm-workspace.yaml', '.pnpmfile.cjs', 'bunfig.toml'];
 

@@ -25,7 +25,7 @@ export interface PythonProject {
 const DEV_REQUIREMENTS = ['requirements-dev.txt', 'requirements_dev.txt', 'dev-requirements.txt', 'requirements-test.txt'];
 
 const MANIFESTS = ['pyproject.toml', 'requirements.txt', 'Pipfile', 'setup.py', 'setup.cfg', 'uv.lock', 'poetry.lock', 'manage.py'];
-const EXTRA_REQUIREMENTS = ['requirements-dev.txt', 'requirements_dev.txt', 'dev-requirements.txt', 'requirements-test.txt', 'requirements.in'];
+const EXTRA_REQUIREMENTS = [...DEV_REQUIREMENTS, 'requirements.in'];
 
 /** True when `dir` has a Python manifest. */
 export function hasPythonManifest(files: RepoFiles, dir: string): boolean {

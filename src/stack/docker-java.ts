@@ -8,7 +8,7 @@ import {
   type KeyValue,
   type LanguageSpec,
 } from './docker.js';
-import { bootHasProbes, majorMinor } from '../detect/java.js';
+import { bootAtLeast, bootHasProbes } from '../detect/java.js';
 import { JAVA, chooseLine } from './versions.js';
 
 /** How a Spring Boot jar is split into image layers, and the class that launches the result. */
@@ -26,8 +26,7 @@ const EXTRACTED = '/app/extracted';
  * (set in a property or a catalog) is taken to be current.
  */
 export function bootLayout(version: string | null): BootLayout {
-  const v = majorMinor(version) ?? [99, 0];
-  const at = (major: number, minor: number) => v[0] > major || (v[0] === major && v[1] >= minor);
+  const at = (major: number, minor: number) => bootAtLeast(version, major, minor);
   const launcher = at(3, 2) ? 'org.springframework.boot.loader.launch.JarLauncher' : 'org.springframework.boot.loader.JarLauncher';
   if (at(3, 3)) return { extract: ['java', '-Djarmode=tools', '-jar', '/app/app.jar', 'extract', '--layers', '--launcher', '--destination', EXTRACTED], entrypoint: ['java', launcher] };
   if (at(2, 3)) return { extract: ['java', '-Djarmode=layertools', '-jar', '/app/app.jar', 'extract', '--destination', EXTRACTED], entrypoint: ['java', launcher] };

@@ -69,13 +69,19 @@ function inApp(appPath: string, rel: string): string {
   return posix.join('/app', appPath, rel);
 }
 
+/** The runtime stage's COPY lines, and whether the build stage drops its node_modules first. */
+interface RuntimeCopies {
+  copies: CopySpec[];
+  dropBuildModules: boolean;
+}
+
 /**
  * What the runtime stage copies, by app shape:
  * - Next.js standalone: the traced server, static assets and public/ only;
  * - TypeScript with an output dir (single app): package.json + the output + production node_modules;
  * - otherwise the source tree (the build stage's, when something was built) + production node_modules.
  */
-function runtimeCopies(node: NodeFacts, appPath: string, buildStage: boolean): { copies: CopySpec[]; dropBuildModules: boolean } {
+function runtimeCopies(node: NodeFacts, appPath: string, buildStage: boolean): RuntimeCopies {
   if (node.nextStandalone) {
     return {
       dropBuildModules: false,
@@ -107,7 +113,7 @@ function runtimeCopies(node: NodeFacts, appPath: string, buildStage: boolean): {
 }
 
 /** Whole-folder copies leave the install settings out: an .npmrc may hold a registry token, and the app never reads them. */
-function withoutInstallConfig(r: { copies: CopySpec[]; dropBuildModules: boolean }, installConfig: string[]): { copies: CopySpec[]; dropBuildModules: boolean } {
+function withoutInstallConfig(r: RuntimeCopies, installConfig: string[]): RuntimeCopies {
   if (installConfig.length === 0) return r;
   const whole = (c: CopySpec) => c.paths[0] === '.' || c.paths[0] === '/app/';
   return { ...r, copies: r.copies.map((c) => (whole(c) ? { ...c, exclude: installConfig } : c)) };

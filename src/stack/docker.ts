@@ -221,16 +221,16 @@ export function assertSafe(value: string, what: string): string {
   return value;
 }
 
-/**
- * The URL a health check command fetches from inside the container. The path
- * is checked here too (not only by the answers schema) because it is written
- * into a quoted string of JavaScript or Python code.
- */
 /** Seconds the app may drain after SIGTERM: under the platform's stop timeout (Cloud Run 10 s; ECS and Container Apps 30 s). */
 export function drainSeconds(runtime: string): number {
   return runtime === 'cloud-run' ? 8 : 25;
 }
 
+/**
+ * The URL a health check command fetches from inside the container. The path
+ * is checked here too (not only by the answers schema) because it is written
+ * into a quoted string of JavaScript or Python code.
+ */
 export function healthUrl(port: number, path: string): string {
   if (!/^\/[A-Za-z0-9._~/-]*$/.test(path)) throw new UserError(`health path ${JSON.stringify(path)} must be a plain URL path such as /healthz`);
   return `http://127.0.0.1:${port}${path}`;

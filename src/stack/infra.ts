@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { Answers } from '../answers/options.js';
 import type { RepoFacts } from '../detect/types.js';
-import { buildNames, clipUnique, monitoringPaths, type EnvNames } from './naming.js';
+import { buildNames, clipUnique, monitoringPaths, shortHash, type EnvNames } from './naming.js';
 import { ACTION_PINS, usesLine } from './pins.js';
 
 /**
@@ -118,9 +117,6 @@ function infraVariables(cloud: Answers['cloud']): InfraVariable[] {
       ];
   }
 }
-
-/** Short stable hash: makes globally unique names reproducible for the same repo. */
-const shortHash = (s: string): string => createHash('sha256').update(s).digest('hex').slice(0, 6);
 
 const missing = (env: string): never => {
   throw new Error(`no resource names for environment ${env}`);

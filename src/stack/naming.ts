@@ -48,6 +48,9 @@ export interface EnvNames {
   logGroup: string;
 }
 
+/** Short stable hash: makes names unique and reproducible for the same input. */
+export const shortHash = (s: string): string => createHash('sha256').update(s).digest('hex').slice(0, 6);
+
 /**
  * `s` if it fits in `max` characters, else a prefix and a hash of the whole:
  * plain truncation would give two environments of a long service name the
@@ -56,7 +59,7 @@ export interface EnvNames {
  */
 export function clipUnique(s: string, max: number): string {
   if (s.length <= max) return s;
-  const hash = createHash('sha256').update(s).digest('hex').slice(0, 6);
+  const hash = shortHash(s);
   return `${s.slice(0, max - hash.length - 1).replace(/-+$/, '')}-${hash}`;
 }
 

@@ -149,15 +149,18 @@ const CLIENT_ONLY: Readonly<Record<string, string>> = {
  * micrometer-registry-prometheus is the one step it needs).
  */
 export function metricNamesFor(facts: { metricsLibrary: string | null; framework: string | null; language: string | null }): MetricNames {
-  const lib = facts.metricsLibrary === null ? undefined : LIBRARY_METRICS[facts.metricsLibrary];
-  if (lib) return lib;
-  const client = facts.metricsLibrary === null ? undefined : CLIENT_ONLY[facts.metricsLibrary];
-  if (client !== undefined) return { ...DEFAULT_METRICS, library: facts.metricsLibrary!, source: client };
+  const detected = facts.metricsLibrary === null ? undefined : libraryNames(facts.metricsLibrary);
+  if (detected) return detected;
   const suggested = suggestedLibrary(facts);
-  if (suggested !== null && CLIENT_ONLY[suggested] !== undefined) return { ...DEFAULT_METRICS, library: suggested, source: CLIENT_ONLY[suggested]! };
-  const names = suggested === null ? undefined : LIBRARY_METRICS[suggested];
+  const names = suggested === null ? undefined : libraryNames(suggested);
   // The names the library we tell the user to add will write, so detection agrees after they add it.
   return names ? { ...names, contract: true } : DEFAULT_METRICS;
+}
+
+/** The names `library` writes, or (a client library only) the default contract the app writes with it. */
+function libraryNames(library: string): MetricNames | undefined {
+  const client = CLIENT_ONLY[library];
+  return LIBRARY_METRICS[library] ?? (client === undefined ? undefined : { ...DEFAULT_METRICS, library, source: client });
 }
 
 /** The library the docs tell the user to add when none is detected, or null (default contract, hand-written). */

@@ -750,6 +750,8 @@ describe('tree-sitter HCL parser agrees with hclsyntax (@cdktf/hcl2json)', () =>
 
 /** `terraform fmt` itself, where it is installed (no Debian package: CI machines may not have it). */
 const hasTerraform = spawnSync('terraform', ['version'], { stdio: 'ignore' }).status === 0;
+/** No CLI configuration or version check: nothing but the files under test. */
+const TF_ENV = { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', CHECKPOINT_DISABLE: '1' };
 
 describe.skipIf(!hasTerraform)('our fmt check agrees with `terraform fmt`', () => {
   it('on every .tf file we generate: terraform fmt changes none, and our check flags none', async () => {
@@ -760,8 +762,7 @@ describe.skipIf(!hasTerraform)('our fmt check agrees with `terraform fmt`', () =
         mkdirSync(join(dir, String(i)));
         writeFileSync(join(dir, String(i), 'main.tf'), source);
       });
-      const env = { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', CHECKPOINT_DISABLE: '1' };
-      const r = spawnSync('terraform', ['fmt', '-check', '-recursive', '-list=true', dir], { encoding: 'utf8', env });
+      const r = spawnSync('terraform', ['fmt', '-check', '-recursive', '-list=true', dir], { encoding: 'utf8', env: TF_ENV });
       // It lists the files it would change (as paths relative to the working directory).
       const changed = r.stdout.split('\n').filter(Boolean).map((f) => files[Number(/(\d+)\/main\.tf$/.exec(f)?.[1])]?.[0] ?? f);
       expect(changed).toEqual([]);
@@ -781,10 +782,9 @@ describe.skipIf(!hasTerraform)('our fmt check agrees with `terraform fmt`', () =
       'wrong indent': 'x {\n   a = 1\n}\n',
     };
     try {
-      const env = { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', CHECKPOINT_DISABLE: '1' };
       for (const [name, source] of Object.entries(samples)) {
         writeFileSync(join(dir, 'main.tf'), source);
-        const r = spawnSync('terraform', ['fmt', '-check', join(dir, 'main.tf')], { env });
+        const r = spawnSync('terraform', ['fmt', '-check', join(dir, 'main.tf')], { env: TF_ENV });
         expect.soft(r.status, `${name}: terraform fmt accepts it`).not.toBe(0);
         expect.soft(checkHclFormat('main.tf', source).length, `${name}: our check accepts it`).toBeGreaterThan(0);
       }

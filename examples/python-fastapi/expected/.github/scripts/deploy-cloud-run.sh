@@ -23,12 +23,15 @@ traffic() {
   gcloud run services update-traffic "$SERVICE" --region "$REGION" --to-revisions "$1" --quiet >/dev/null
 }
 
-# Once traffic is settled, the deploys' candidate tags (r<run>-<attempt>,
-# rollback-<run>-<attempt>) go: each tag is a URL that keeps serving its
-# revision, rejected candidates included. Tags of your own are kept.
+# The tags deploys give their candidates (TAG of deploy.yml and rollback.yml:
+# r<run>-<attempt>, rollback-<run>-<attempt>); tags of your own never match.
+CANDIDATE_TAG='^(r|rollback-)[0-9]+-[0-9]+$'
+
+# Once traffic is settled, the candidate tags go: each tag is a URL that keeps
+# serving its revision, rejected candidates included.
 drop_candidate_tags() {
   local tags
-  tags="$(describe | jq -r '[.status.traffic[]? | .tag // empty | select(test("^(r|rollback-)[0-9]+-[0-9]+$"))] | join(",")')"
+  tags="$(describe | jq -r --arg re "$CANDIDATE_TAG" '[.status.traffic[]? | .tag // empty | select(test($re))] | join(",")')"
   if [ -n "$tags" ]; then
     gcloud run services update-traffic "$SERVICE" --region "$REGION" --remove-tags "$tags" --quiet >/dev/null
   fi
@@ -41,7 +44,7 @@ case "${1:-}" in
     if current="$(describe 2>/dev/null)"; then
       # What serves most: after an interrupted run traffic may still be split
       # (on a tie, not a deploy's candidate).
-      previous="$(jq -r '[.status.traffic[]? | select((.percent // 0) > 0)] | sort_by([.percent, ((.tag // "") | test("^(r|rollback-)[0-9]+-[0-9]+$") | not)]) | last | .revisionName // ""' <<<"$current")"
+      previous="$(jq -r --arg re "$CANDIDATE_TAG" '[.status.traffic[]? | select((.percent // 0) > 0)] | sort_by([.percent, ((.tag // "") | test($re) | not)]) | last | .revisionName // ""' <<<"$current")"
     fi
     if [ -n "$previous" ]; then
       gcloud run deploy "$SERVICE" --region "$REGION" --image "$IMAGE" --no-traffic --tag "$TAG" --quiet
