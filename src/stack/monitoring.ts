@@ -13,6 +13,7 @@ import {
   type MetricNames,
 } from './promql.js';
 import { buildRepo } from './repo.js';
+import { buildCollector, type CollectorStack } from './collector.js';
 import { buildRunbooks, type Runbook } from './runbooks.js';
 import { byCodeUnit } from '../compare.js';
 
@@ -124,6 +125,8 @@ export interface MonitoringStack {
   gate: CanaryGate | null;
   /** Where the app serves metrics: /metrics, or /actuator/prometheus for Spring Boot. */
   metricsPath: string;
+  /** The sidecar that scrapes the app and writes its samples out; null with --monitoring none. */
+  collector: CollectorStack | null;
   /** The Prometheus job name and the `service` label value. */
   job: string;
   /** Label values in the rule tests (the production-like environment). */
@@ -296,7 +299,7 @@ export function buildMonitoringStack(answers: Answers, facts: RepoFacts): Monito
     panels: [] as DashboardPanel[],
   };
   if (answers.monitoring === 'none') {
-    return { metrics, gate: null, metricsPath: metricsPathFor(metrics), job, testEnv, slo, recordingRules: [], alerts: [], ruleTestSuites: [], runbooks: [], files, dashboard, groups, localTarget, alertmanager };
+    return { metrics, gate: null, metricsPath: metricsPathFor(metrics), collector: null, job, testEnv, slo, recordingRules: [], alerts: [], ruleTestSuites: [], runbooks: [], files, dashboard, groups, localTarget, alertmanager };
   }
 
   const ctx: RuleContext = { m: metrics, service, job, env: testEnv, slo };
@@ -316,6 +319,7 @@ export function buildMonitoringStack(answers: Answers, facts: RepoFacts): Monito
     metrics,
     gate: buildCanaryGate(service, metrics, answers.slo, LATENCY_THRESHOLD_SECONDS),
     metricsPath: metricsPathFor(metrics),
+    collector: buildCollector(answers),
     job,
     testEnv,
     slo,

@@ -1,6 +1,7 @@
 import type { Answers } from '../answers/options.js';
 import type { MonitoringAlert, NameValue, RecordingRule, SloStack } from './monitoring.js';
 import type { CloudNames } from './naming.js';
+import { COLLECTOR_CONFIG_PATH, COLLECTOR_CONTAINER as COLLECTOR } from './collector.js';
 import { errorRatioExpr, latencyQuantileExpr, requestRateExpr, selector, SERVER_ERROR_REGEX, type MetricNames } from './promql.js';
 
 /** A titled snippet (PromQL or a shell command) a runbook shows in a code block. */
@@ -51,6 +52,8 @@ function runtimeCommands(a: Answers, names: CloudNames) {
   const rg = n?.resourceGroup ?? `rg-${svc}`;
   const logGroup = n?.logGroup ?? `/ecs/${svc}`;
   const r = a.region;
+  // infra/ names the app's container `app` next to the collector sidecar; without it the name is the user's.
+  const app = a.iac === 'none' ? { logs: '', update: '' } : { logs: ' --container app', update: ' --container-name app' };
   const gh = { title: 'Roll back through the pipeline (records who and why in the Actions log)', code: `gh workflow run rollback.yml -f environment=${env} -f target=<digest-or-revision>` };
   if (a.cloud === 'aws') {
     return {
@@ -67,6 +70,7 @@ function runtimeCommands(a: Answers, names: CloudNames) {
           : { title: `Or directly: roll back the in-progress ${a.strategy} deployment`, code: `aws ecs list-service-deployments --cluster ${cluster} --service ${svc} --status IN_PROGRESS --region ${r}\naws ecs stop-service-deployment --service-deployment-arn <arn> --stop-type ROLLBACK --region ${r}` },
       ],
       scale: { title: 'Add capacity', code: `aws ecs update-service --cluster ${cluster} --service ${svc} --desired-count <n> --region ${r}` },
+      collectorLogs: { title: 'Logs of the metrics collector sidecar', code: `aws logs tail ${logGroup} --log-stream-name-prefix ${COLLECTOR} --since 30m --region ${r}` },
     };
   }
   if (a.cloud === 'gcp') {
@@ -81,21 +85,23 @@ function runtimeCommands(a: Answers, names: CloudNames) {
         { title: 'Or directly: send all traffic to the previous revision', code: `gcloud run services update-traffic ${svc} --region ${r} --to-revisions <previous-revision>=100` },
       ],
       scale: { title: 'Keep warm instances (cold starts, bursts)', code: `gcloud run services update ${svc} --region ${r} --min-instances <n>` },
+      collectorLogs: { title: 'Logs of the service, the metrics collector sidecar\'s included (its lines name receivers and exporters)', code: `gcloud run services logs read ${svc} --region ${r} --limit 100` },
     };
   }
   return {
     env,
     status: [
       { title: 'Revisions, their health and traffic weights', code: `az containerapp revision list --name ${svc} --resource-group ${rg} -o table\naz containerapp ingress traffic show --name ${svc} --resource-group ${rg}` },
-      { title: 'Application logs', code: `az containerapp logs show --name ${svc} --resource-group ${rg} --tail 100` },
+      { title: 'Application logs', code: `az containerapp logs show --name ${svc} --resource-group ${rg}${app.logs} --tail 100` },
     ],
     rollback: [
       gh,
       a.strategy === 'rolling'
-        ? { title: 'Or directly: run the previous image again', code: `az containerapp update --name ${svc} --resource-group ${rg} --image ${names.azure.acrName}.azurecr.io/${names.imageRepository}@<previous-digest>` }
+        ? { title: 'Or directly: run the previous image again', code: `az containerapp update --name ${svc} --resource-group ${rg}${app.update} --image ${names.azure.acrName}.azurecr.io/${names.imageRepository}@<previous-digest>` }
         : { title: 'Or directly: send all traffic to the previous revision', code: `az containerapp ingress traffic set --name ${svc} --resource-group ${rg} --revision-weight <previous-revision>=100` },
     ],
     scale: { title: 'Add capacity', code: `az containerapp update --name ${svc} --resource-group ${rg} --min-replicas <n>` },
+    collectorLogs: { title: 'Logs of the metrics collector sidecar', code: `az containerapp logs show --name ${svc} --resource-group ${rg} --container ${COLLECTOR} --tail 100` },
   };
 }
 
@@ -183,10 +189,10 @@ export function buildRunbooks(input: RunbookInput): Runbook[] {
             { title: 'Targets of the job', code: `up{job="${input.names.metricsJob}"}` },
             { title: 'Are requests still being recorded?', code: `sum(rate(${selector(m.requestsTotal, sel)}[5m]))` },
           ],
-          commands: rt.status,
+          commands: [...rt.status, rt.collectorLogs],
           mitigation: [
             'If the service is down: check the last deploy and roll back (commands above).',
-            `If only metrics are missing: check that the app serves them and that the collector or scrape config reaches the service.`,
+            `If only metrics are missing: check that the app serves them, then the collector sidecar's logs (scrape errors, refused writes) and its configuration, ${COLLECTOR_CONFIG_PATH}.`,
           ],
           scale: rt.scale,
         };

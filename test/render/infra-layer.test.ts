@@ -116,11 +116,15 @@ describe('infra layer environments', () => {
     const bootstrap = files.get('infra/bootstrap/main.tf')!;
     // projectIamAdmin unconditionally would let it grant itself Owner.
     const grants = [...bootstrap.matchAll(/role\s+= "roles\/resourcemanager\.projectIamAdmin"[\s\S]*?expression = "(.*)"/g)].map((m) => m[1]);
-    expect(grants).toEqual(["api.getAttribute('iam.googleapis.com/modifiedGrantsByRole', []).hasOnly(['roles/monitoring.viewer'])"]);
+    expect(grants).toEqual(["api.getAttribute('iam.googleapis.com/modifiedGrantsByRole', []).hasOnly(['roles/monitoring.viewer', 'roles/monitoring.metricWriter'])"]);
     expect(bootstrap).toContain("hasOnly(['roles/secretmanager.secretAccessor'])");
-    // The roles the env roots grant are exactly those.
-    const granted = new Set([...files].filter(([p]) => p.startsWith('infra/modules/')).flatMap(([, c]) => [...c.matchAll(/resource "google_(?:project|secret_manager_secret)_iam_member"[\s\S]*?role\s+= "([^"]+)"/g)].map((m) => m[1])));
-    expect([...granted].sort()).toEqual(['roles/monitoring.viewer', 'roles/secretmanager.secretAccessor']);
+    // The roles the env roots grant are exactly those: the deploy account's viewer, the collector's writer, the secrets' accessor.
+    const grantedBy = (kind: string) => new Set([...files].filter(([p]) => p.startsWith('infra/modules/')).flatMap(([, c]) => [...c.matchAll(new RegExp(`resource "google_${kind}_iam_member"[\\s\\S]*?role\\s+= "([^"]+)"`, 'g'))].map((m) => m[1])));
+    expect([...grantedBy('project')].sort()).toEqual(['roles/monitoring.metricWriter', 'roles/monitoring.viewer']);
+    expect([...grantedBy('secret_manager_secret')]).toEqual(['roles/secretmanager.secretAccessor']);
+    // Without managed Prometheus nothing writes metrics: the writer is not grantable.
+    const selfHosted = (await renderInfra(infraStack('gcp', 'terraform', 'canary', 'prometheus'))).get('infra/bootstrap/main.tf')!;
+    expect(selfHosted).toContain("hasOnly(['roles/monitoring.viewer'])");
   });
 
   it.each(['gcp', 'azure'] as const)('%s: environments that scale to zero get no MetricsAbsent alert (idle looks like an outage)', async (cloud) => {
@@ -265,3 +269,70 @@ describe('managed Prometheus delivers its alerts', () => {
   });
 });
 
+
+describe('the metrics collector sidecar', () => {
+  async function serviceFiles(cloud: Cloud, monitoring: Monitoring) {
+    const files = await renderInfra(infraStack(cloud, 'terraform', 'canary', monitoring));
+    const parse = (path: string) => parseHcl(path, files.get(path)!);
+    return { files, module: await parse('infra/modules/service/main.tf'), env: await parse('infra/envs/production/main.tf'), bootstrap: await parse('infra/bootstrap/main.tf') };
+  }
+
+  it('aws: a non-essential container in the task definition; managed: remote-writes to the workspace with the task role', async () => {
+    const { module, env } = await serviceFiles('aws', 'managed-prometheus');
+    expect(body(module, 'resource', 'aws_ecs_task_definition', 'this').container_definitions).toMatch(/^\$\{jsonencode\(concat\(\[\{[\s\S]*\}\], local\.collector_containers\)\)\}$/);
+    const locals = (module.locals as HclBody[]).find((l) => 'collector_containers' in l);
+    const container = String(locals?.collector_containers);
+    for (const part of ['essential              = false', 'command                = ["--config=env:OTEL_CONFIG"]', '"awslogs-stream-prefix" = "otel-collector"']) expect(container).toContain(part);
+    const policy = body(module, 'resource', 'aws_iam_role_policy', 'task_remote_write');
+    expect(policy.role).toBe('${aws_iam_role.task.id}');
+    expect(policy.policy).toMatch(/Action\s+= \["aps:RemoteWrite"\]\s+Resource = var\.collector\.workspace_arn/);
+    const collector = body(env, 'module', 'service').collector as HclBody;
+    expect(collector.remote_write_url).toBe('${module.monitoring.remote_write_url}');
+    expect(collector.workspace_arn).toBe('${module.monitoring.workspace_arn}');
+    expect(collector.config).toBe('${file("${path.root}/../../../monitoring/collector/otel-collector.yaml")}');
+  });
+
+  it('self-hosted Prometheus: a sidecar only once the remote-write URL is set, and no AMP permission', async () => {
+    for (const cloud of INFRA_CLOUDS) {
+      const { module, env } = await serviceFiles(cloud, 'prometheus');
+      expect(String(body(env, 'module', 'service').collector), cloud).toMatch(/^\$\{var\.metrics_remote_write_url == null \? null : \{/);
+      expect(module.resource, cloud).not.toHaveProperty('aws_iam_role_policy.task_remote_write');
+      expect(JSON.stringify(module), cloud).not.toContain('aps:RemoteWrite');
+    }
+  });
+
+  it('gcp managed: a second container after the app, CPU kept between requests, metric writer the bootstrap lets Terraform grant', async () => {
+    const { module, bootstrap } = await serviceFiles('gcp', 'managed-prometheus');
+    const template = body(module, 'resource', 'google_cloud_run_v2_service', 'this', 'template');
+    expect(body(template, 'containers').name).toBe('app');
+    expect(body(template, 'containers', 'resources').cpu_idle).toBe('${var.collector == null}');
+    const sidecar = dynamicContent(template, 'containers');
+    expect(sidecar.depends_on).toEqual(['app']);
+    expect(sidecar.args).toEqual(['--config=env:OTEL_CONFIG']);
+    const writer = body(module, 'resource', 'google_project_iam_member', 'runtime_metric_writer');
+    expect(writer.role).toBe('roles/monitoring.metricWriter');
+    expect(writer.member).toBe('serviceAccount:${google_service_account.runtime.email}');
+    const grants = body(bootstrap, 'resource', 'google_project_iam_member', 'terraform_grants_metrics', 'condition').expression;
+    expect(grants).toContain("hasOnly(['roles/monitoring.viewer', 'roles/monitoring.metricWriter'])");
+  });
+
+  it('azure managed: authenticates as the app identity, which may publish to the workspace rule', async () => {
+    const { module, env, files } = await serviceFiles('azure', 'managed-prometheus');
+    const sidecar = dynamicContent(body(module, 'resource', 'azurerm_container_app', 'this', 'template'), 'container');
+    const env_ = (sidecar.env as HclBody[]).map((e) => [e.name, e.value]);
+    expect(env_).toContainEqual(['AZURE_CLIENT_ID', '${azurerm_user_assigned_identity.runtime.client_id}']);
+    const publisher = body(module, 'resource', 'azurerm_role_assignment', 'metrics_publisher');
+    expect(publisher.role_definition_name).toBe('Monitoring Metrics Publisher');
+    expect(publisher.scope).toBe('${var.collector.data_collection_rule_id}');
+    expect(publisher.principal_id).toBe('${azurerm_user_assigned_identity.runtime.principal_id}');
+    expect((body(env, 'module', 'service').collector as HclBody).data_collection_rule_id).toBe('${module.monitoring.data_collection_rule_id}');
+    expect(files.get('infra/modules/monitoring/outputs.tf')).toContain('/streams/Microsoft-PrometheusMetrics/api/v1/write?api-version=2023-04-24');
+  });
+
+  it('is absent without monitoring', async () => {
+    for (const cloud of INFRA_CLOUDS) {
+      const { files } = await serviceFiles(cloud, 'none');
+      for (const [path, content] of files) expect(content, path).not.toMatch(/collector/i);
+    }
+  });
+});

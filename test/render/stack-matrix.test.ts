@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { CLOUDS, CROSS_RULES, IAC_TOOLS, LANGUAGES, MONITORING, RUNTIMES_BY_CLOUD, STRATEGIES, type Answers } from '../../src/answers/options.js';
+import { checkCollectorConfig } from '../../src/check/otel-collector.js';
 import { checkPromql } from '../../src/check/promql.js';
 import { checkRunbookLinks } from '../../src/check/runbook-links.js';
 import { securityFindings } from '../../src/check/workflow.js';
@@ -10,6 +11,8 @@ import type { Tree } from '../../src/plan/tree.js';
 import { renderStack } from '../../src/render/plop-bridge.js';
 import { REVISION_PLACEHOLDER } from '../../src/stack/promql.js';
 import { buildStack } from '../../src/stack/build-stack.js';
+import { iacSetVars } from '../../src/stack/collector.js';
+import type { Stack } from '../../src/stack/types.js';
 import { EXAMPLES_DIR } from '../helpers/testdir.js';
 
 /**
@@ -85,8 +88,42 @@ function crossLayerProblems(a: Answers, tree: Tree): string[] {
       if (err) problems.push(`canary gate query does not parse: ${err}`);
     }
   }
+  problems.push(...collectorProblems(stack, tree));
   const deploy = tree.read('DEPLOY.md')?.content ?? '';
   for (const m of deploy.matchAll(/\]\(((?:docs)\/[^)#]+\.md)\)/g)) if (!tree.has(m[1]!)) problems.push(`DEPLOY.md links ${m[1]}, which was not generated`);
+  return problems;
+}
+
+/**
+ * The collector config and the IaC that runs it agree: the config is valid,
+ * every \${env:X} it reads is set on the sidecar by the service module or by
+ * the platform, each env root reads the config from where the monitoring
+ * layer wrote it, and every series gets the labels the rules select on.
+ */
+function collectorProblems(stack: Stack, tree: Tree): string[] {
+  const c = stack.monitoring.collector;
+  if (!c) return tree.has('monitoring/collector/otel-collector.yaml') ? ['collector config without monitoring'] : [];
+  const config = tree.read(c.configPath)?.content;
+  if (config === undefined) return [`${c.configPath} was not generated`];
+  const problems = checkCollectorConfig(c.configPath, config).map((f) => `${f.path}:${f.line ?? ''} ${f.message}`);
+  const m = stack.monitoring.metrics;
+  for (const label of [`${m.serviceLabel}:`, 'env:']) if (!config.includes(`                ${label}`)) problems.push(`collector sets no ${label} label`);
+  if (!config.includes(`                ${m.revisionLabel}: `) && !config.includes(`set(attributes["${m.revisionLabel}"]`)) problems.push('collector sets no revision label');
+  const platform = [c.vars.revision, c.vars.replica, c.vars.platformService].filter((x): x is string => x !== null);
+  const read = [...config.matchAll(/\$\{env:(\w+)\}/g)].map((x) => x[1]!);
+  for (const name of read) if (!iacSetVars(c.vars).includes(name) && !platform.includes(name)) problems.push(`collector reads \${env:${name}}, which nothing sets`);
+  if (stack.is.iac) {
+    const module = tree.read('infra/modules/service/main.tf')?.content ?? '';
+    for (const name of iacSetVars(c.vars)) if (read.includes(name) || name === c.vars.config) {
+      if (!module.includes(`"${name}"`)) problems.push(`infra/modules/service/main.tf does not set ${name} on the collector`);
+    }
+    for (const env of stack.infra.envs) {
+      const root = tree.read(`${env.dir}/main.tf`)?.content ?? '';
+      const ref = /file\("\$\{path\.root\}\/([^"]+otel-collector\.yaml)"\)/.exec(root)?.[1];
+      const resolved = ref ? new URL(ref, `file:///${env.dir}/`).pathname.slice(1) : null;
+      if (resolved !== c.configPath) problems.push(`${env.dir}/main.tf reads the collector config from ${resolved ?? 'nowhere'}`);
+    }
+  }
   return problems;
 }
 

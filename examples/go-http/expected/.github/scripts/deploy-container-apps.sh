@@ -50,7 +50,11 @@ case "${1:-}" in
     fi
     # Pin traffic to the serving revision first, so the new one starts at 0 %.
     if [ -n "$previous" ]; then weights "${previous}=100"; fi
-    az containerapp update --name "$APP" --resource-group "$RESOURCE_GROUP" --image "$IMAGE" \
+    # --image needs the container's name once there are two: the app's is the
+    # one that is not the metrics collector sidecar.
+    container="$(az containerapp show --name "$APP" --resource-group "$RESOURCE_GROUP" \
+      --query "properties.template.containers[?name!='otel-collector'] | [0].name" --output tsv)"
+    az containerapp update --name "$APP" --resource-group "$RESOURCE_GROUP" --container-name "$container" --image "$IMAGE" \
       --revision-suffix "$SUFFIX" --only-show-errors --output none
     revision="${APP}--${SUFFIX}"
     az containerapp revision label remove --name "$APP" --resource-group "$RESOURCE_GROUP" --label candidate --only-show-errors --output none 2>/dev/null || true

@@ -92,8 +92,27 @@ case "${1:-}" in
     ;;
   rollback)
     : "${TARGET:?TARGET (task definition to return to) is not set}"
-    update "$TARGET"
-    echo "rolled ${SERVICE} back to ${TARGET}"
+    # A deployment still under way (a failed gate mid-bake, a cancelled run)
+    # cannot change strategy: a new update would queue behind its bake. Stop
+    # it with ROLLBACK instead: ECS returns to the revision that served before
+    # at once. With nothing under way, deploy TARGET. Either way, wait until
+    # TARGET is what runs.
+    active="$(aws ecs list-service-deployments --cluster "$CLUSTER" --service "$SERVICE" --status PENDING IN_PROGRESS \
+      --query 'serviceDeployments[0].serviceDeploymentArn' --output text)"
+    if [ -n "$active" ] && [ "$active" != "None" ]; then
+      aws ecs stop-service-deployment --service-deployment-arn "$active" --stop-type ROLLBACK --output json >/dev/null
+      echo "stopped ${active##*/} with ROLLBACK"
+    else
+      update "$TARGET"
+    fi
+    deadline=$(( $(date +%s) + ${WAIT_MINUTES:-30} * 60 ))
+    # TARGET is an ARN (automatic rollback) or family:revision (manual).
+    until describe | jq -e --arg t "$TARGET" '[.services[0].deployments[] | select(.status == "PRIMARY")][0]
+        | (.taskDefinition == $t or (.taskDefinition | endswith("/" + $t))) and .rolloutState == "COMPLETED"' >/dev/null; do
+      if [ "$(date +%s)" -ge "$deadline" ]; then echo "::error::rollback to ${TARGET##*/} not complete after ${WAIT_MINUTES:-30} minutes" >&2; exit 1; fi
+      sleep 15
+    done
+    echo "rolled ${SERVICE} back to ${TARGET##*/}"
     ;;
   *)
     echo "usage: $0 deploy | wait | rollback" >&2

@@ -169,8 +169,10 @@ resource "google_project_iam_member" "terraform" {
   member  = "serviceAccount:${google_service_account.terraform[each.value.env].email}"
 }
 
-# The env roots grant two roles themselves: roles/monitoring.viewer on the
-# project (the deploy account reads metrics for the canary gate) and
+# The env roots grant three roles themselves: roles/monitoring.viewer on the
+# project (the deploy account reads metrics for the canary gate),
+# roles/monitoring.metricWriter on the project (the runtime account's
+# collector sidecar writes the app's metrics) and
 # roles/secretmanager.secretAccessor on the service's secrets (the runtime
 # account reads them). Each Terraform identity may grant exactly those, and
 # no other role: IAM Conditions on the roles it may grant.
@@ -190,8 +192,8 @@ resource "google_project_iam_member" "terraform_grants_metrics" {
   member  = "serviceAccount:${google_service_account.terraform[each.key].email}"
 
   condition {
-    title      = "grants-monitoring-viewer-only"
-    expression = "api.getAttribute('iam.googleapis.com/modifiedGrantsByRole', []).hasOnly(['roles/monitoring.viewer'])"
+    title      = "grants-monitoring-viewer-writer-only"
+    expression = "api.getAttribute('iam.googleapis.com/modifiedGrantsByRole', []).hasOnly(['roles/monitoring.viewer', 'roles/monitoring.metricWriter'])"
   }
 }
 

@@ -100,3 +100,20 @@ variable "secrets" {
   description = "Environment variable name => Key Vault secret id (versionless for rotation). Only references: values never pass through Terraform. The runtime identity needs Key Vault Secrets User on the vault."
   default     = {}
 }
+
+variable "collector_image" {
+  type        = string
+  description = "Image of the OpenTelemetry Collector sidecar that scrapes the app's metrics (monitoring/collector/otel-collector.yaml)."
+  default     = "ghcr.io/open-telemetry/opentelemetry-collector-releases/opentelemetry-collector-contrib:0.159.0"
+}
+
+variable "metrics_remote_write_url" {
+  type        = string
+  description = "Remote-write endpoint of your Prometheus (https://.../api/v1/write; start Prometheus with --web.enable-remote-write-receiver), reachable from the Container Apps environment. Null: no collector sidecar, and no metrics reach Prometheus. Set it per environment in terraform.tfvars."
+  default     = null
+
+  validation {
+    condition     = var.metrics_remote_write_url == null || can(regex("^https?://", var.metrics_remote_write_url))
+    error_message = "metrics_remote_write_url must be an http(s) URL."
+  }
+}

@@ -84,6 +84,13 @@ module "service" {
   zone_redundant      = false
   secrets             = var.secrets
   tags                = local.tags
+  # Scrapes the app and remote-writes to your Prometheus, once its URL is set.
+  collector = var.metrics_remote_write_url == null ? null : {
+    image            = var.collector_image
+    config           = file("${path.root}/../../../monitoring/collector/otel-collector.yaml")
+    env              = local.environment
+    remote_write_url = var.metrics_remote_write_url
+  }
 }
 
 module "github_oidc" {

@@ -117,3 +117,16 @@ variable "tags" {
   type        = map(string)
   description = "Tags of every resource."
 }
+
+variable "collector" {
+  type = object({
+    image            = string
+    config           = string
+    env              = string
+    remote_write_url = string
+    # Azure Monitor workspace: the app's identity gets Monitoring Metrics Publisher on this rule.
+    data_collection_rule_id = optional(string)
+  })
+  description = "OpenTelemetry Collector sidecar: scrapes the app over localhost and remote-writes the samples. config: the collector's YAML. Null: no sidecar."
+  default     = null
+}

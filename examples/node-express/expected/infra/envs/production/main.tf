@@ -74,6 +74,14 @@ module "service" {
   secrets             = var.secrets
   certificate_arn     = var.certificate_arn
   deletion_protection = local.settings.is_production
+  # Scrapes the app and remote-writes to your Prometheus, once its URL is set.
+  collector = var.metrics_remote_write_url == null ? null : {
+    image            = var.collector_image
+    config           = file("${path.root}/../../../monitoring/collector/otel-collector.yaml")
+    env              = local.environment
+    remote_write_url = var.metrics_remote_write_url
+    workspace_arn    = null
+  }
 }
 
 module "github_oidc" {

@@ -110,3 +110,20 @@ variable "secrets" {
     error_message = "secrets values must be Secrets Manager or SSM parameter ARNs."
   }
 }
+
+variable "collector_image" {
+  type        = string
+  description = "Image of the OpenTelemetry Collector sidecar that scrapes the app's metrics (monitoring/collector/otel-collector.yaml)."
+  default     = "ghcr.io/open-telemetry/opentelemetry-collector-releases/opentelemetry-collector-contrib:0.159.0"
+}
+
+variable "metrics_remote_write_url" {
+  type        = string
+  description = "Remote-write endpoint of your Prometheus (https://.../api/v1/write; start Prometheus with --web.enable-remote-write-receiver), reachable from the private subnets. Null: no collector sidecar, and no metrics reach Prometheus. Set it per environment in terraform.tfvars."
+  default     = null
+
+  validation {
+    condition     = var.metrics_remote_write_url == null || can(regex("^https?://", var.metrics_remote_write_url))
+    error_message = "metrics_remote_write_url must be an http(s) URL."
+  }
+}

@@ -36,8 +36,15 @@ locals {
     {
       Sid      = "UpdateOneService"
       Effect   = "Allow"
-      Action   = ["ecs:UpdateService", "ecs:DescribeServices", "ecs:DescribeServiceDeployments", "ecs:DescribeServiceRevisions", "ecs:ListServiceDeployments"]
+      Action   = ["ecs:UpdateService", "ecs:DescribeServices", "ecs:DescribeServiceRevisions", "ecs:ListServiceDeployments"]
       Resource = local.service_arn
+    },
+    {
+      # Rollback stops an under-way deployment of this service (service-deployment ARNs).
+      Sid      = "RollBackOneService"
+      Effect   = "Allow"
+      Action   = ["ecs:DescribeServiceDeployments", "ecs:StopServiceDeployment"]
+      Resource = "${replace(local.service_arn, ":service/", ":service-deployment/")}/*"
     },
     {
       Sid      = "PassOnlyTheTaskRoles"

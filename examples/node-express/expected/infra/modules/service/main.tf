@@ -351,7 +351,7 @@ resource "aws_ecs_task_definition" "this" {
     name = "tmp"
   }
 
-  container_definitions = jsonencode([{
+  container_definitions = jsonencode(concat([{
     name      = var.container_name
     image     = var.image
     essential = true
@@ -386,7 +386,37 @@ resource "aws_ecs_task_definition" "this" {
         "max-buffer-size"       = "25m"
       }
     }
-  }])
+  }], local.collector_containers))
+}
+
+locals {
+  # The metrics collector (monitoring/collector/otel-collector.yaml). Not essential: a
+  # collector crash must not stop the app (the MetricsAbsent alert notices).
+  # Terraform registers a task definition revision with it; it goes live with
+  # the next deploy, which starts from the family's newest revision.
+  collector_containers = var.collector == null ? [] : [{
+    name                   = "otel-collector"
+    image                  = var.collector.image
+    essential              = false
+    command                = ["--config=env:OTEL_CONFIG"]
+    memory                 = 256
+    readonlyRootFilesystem = true
+    environment = [
+      { name = "DEPLOY_ENV", value = var.collector.env },
+      { name = "OTEL_CONFIG", value = var.collector.config },
+      { name = "REMOTE_WRITE_URL", value = var.collector.remote_write_url },
+    ]
+    logConfiguration = {
+      logDriver = "awslogs"
+      options = {
+        "awslogs-group"         = aws_cloudwatch_log_group.this.name
+        "awslogs-region"        = data.aws_region.current.region
+        "awslogs-stream-prefix" = "otel-collector"
+        "mode"                  = "non-blocking"
+        "max-buffer-size"       = "4m"
+      }
+    }
+  }]
 }
 
 resource "aws_ecs_service" "this" {

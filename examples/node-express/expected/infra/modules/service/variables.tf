@@ -146,6 +146,19 @@ variable "alarm_latency_p99_seconds" {
   default     = 1
 }
 
+variable "collector" {
+  type = object({
+    image            = string
+    config           = string
+    env              = string
+    remote_write_url = string
+    # Amazon Managed Service for Prometheus: the task role may remote-write to it (SigV4).
+    workspace_arn = optional(string)
+  })
+  description = "OpenTelemetry Collector sidecar: scrapes the app over localhost and remote-writes the samples. config: the collector's YAML. Null: no sidecar."
+  default     = null
+}
+
 variable "test_traffic_cidrs" {
   type        = list(string)
   description = "Who may reach the test listener (port 8443) used to verify a new revision before it takes traffic."

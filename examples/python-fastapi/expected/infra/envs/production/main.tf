@@ -47,6 +47,12 @@ module "service" {
   secrets             = var.secrets
   public              = var.public
   deletion_protection = local.settings.is_production
+  # Scrapes the app and writes to Managed Service for Prometheus.
+  collector = {
+    image  = var.collector_image
+    config = file("${path.root}/../../../monitoring/collector/otel-collector.yaml")
+    env    = local.environment
+  }
 }
 
 module "github_oidc" {

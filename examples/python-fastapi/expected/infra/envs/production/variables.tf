@@ -109,6 +109,12 @@ variable "secrets" {
   default     = {}
 }
 
+variable "collector_image" {
+  type        = string
+  description = "Image of the OpenTelemetry Collector sidecar that scrapes the app's metrics (monitoring/collector/otel-collector.yaml)."
+  default     = "ghcr.io/open-telemetry/opentelemetry-collector-releases/opentelemetry-collector-contrib:0.159.0"
+}
+
 variable "page_notification_channels" {
   type        = list(string)
   description = "Who is paged: Cloud Monitoring notification channels (projects/PROJECT/notificationChannels/ID; create them once per project, e.g. PagerDuty) of severity=\"page\" alerts. Empty: pages reach nobody (plan warns)."

@@ -35,6 +35,7 @@ resource "google_cloud_run_v2_service" "this" {
     }
 
     containers {
+      name  = "app"
       image = var.image
 
       ports {
@@ -46,8 +47,10 @@ resource "google_cloud_run_v2_service" "this" {
           cpu    = var.cpu
           memory = var.memory
         }
-        # CPU only while serving requests: cheaper for request-driven services.
-        cpu_idle          = true
+        # CPU only while serving requests (cheaper), unless the collector runs:
+        # it scrapes between requests, and a throttled one delivers late or not
+        # at all, which the alerts would read as an outage.
+        cpu_idle          = var.collector == null
         startup_cpu_boost = true
       }
 
@@ -92,6 +95,38 @@ resource "google_cloud_run_v2_service" "this" {
         }
       }
     }
+
+    # The metrics collector (monitoring/collector/otel-collector.yaml), started once the
+    # app is healthy. gcloud run deploy --image replaces only the app's image
+    # (the container with the port).
+    dynamic "containers" {
+      for_each = var.collector == null ? [] : [var.collector]
+
+      content {
+        name       = "otel-collector"
+        image      = containers.value.image
+        args       = ["--config=env:OTEL_CONFIG"]
+        depends_on = ["app"]
+
+        resources {
+          limits = {
+            cpu    = "1"
+            memory = "256Mi"
+          }
+          cpu_idle = false
+        }
+
+        env {
+          name  = "OTEL_CONFIG"
+          value = containers.value.config
+        }
+
+        env {
+          name  = "DEPLOY_ENV"
+          value = containers.value.env
+        }
+      }
+    }
   }
 
   # The pipeline deploys revisions (image by digest, traffic split, tags);
@@ -108,6 +143,15 @@ resource "google_cloud_run_v2_service" "this" {
   }
 
   depends_on = [google_secret_manager_secret_iam_member.runtime]
+}
+
+# The collector writes the app's metrics to Managed Service for Prometheus.
+resource "google_project_iam_member" "runtime_metric_writer" {
+  count = var.collector == null ? 0 : 1
+
+  project = var.project_id
+  role    = "roles/monitoring.metricWriter"
+  member  = "serviceAccount:${google_service_account.runtime.email}"
 }
 
 resource "google_cloud_run_v2_service_iam_member" "public" {

@@ -90,3 +90,13 @@ variable "deletion_protection" {
   description = "Refuse to delete the service (production)."
   default     = false
 }
+
+variable "collector" {
+  type = object({
+    image  = string
+    config = string
+    env    = string
+  })
+  description = "OpenTelemetry Collector sidecar: scrapes the app over localhost and writes the samples out. config: the collector's YAML. Null: no sidecar."
+  default     = null
+}
