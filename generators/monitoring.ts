@@ -1,3 +1,4 @@
+import { COLLECTOR_CONFIG_PATH } from '../src/stack/collector.js';
 import type { LayerGenerator, RenderAction } from './layer.js';
 
 /**
@@ -8,10 +9,6 @@ import type { LayerGenerator, RenderAction } from './layer.js';
  * With managed-prometheus the rules file is the source the infra layer
  * deploys; Prometheus and Alertmanager configs are only for self-hosting.
  */
-const missingCollector = (): never => {
-  throw new Error('monitoring layer enabled without a collector');
-};
-
 export const monitoringLayer: LayerGenerator = {
   name: 'monitoring',
   description: 'Prometheus RED and SLO burn-rate alerts, promtool tests, runbooks, Alertmanager, Grafana',
@@ -26,7 +23,7 @@ export const monitoringLayer: LayerGenerator = {
       render('grafana/dashboard.json.hbs', m.files.dashboard),
       render('grafana/provisioning/dashboards.yml.hbs', `monitoring/grafana/provisioning/dashboards/${stack.service.name}.yml`),
       render('docs/monitoring.md.hbs', 'docs/deploy/monitoring.md'),
-      render('collector/otel-collector.yaml.hbs', m.collector?.configPath ?? missingCollector()),
+      render('collector/otel-collector.yaml.hbs', COLLECTOR_CONFIG_PATH),
       ...(stack.is.gcp && stack.is.managedPrometheus ? [render('prometheus/managed-alerts.yml.hbs', m.files.managedAlerts)] : []),
       ...(stack.is.prometheus
         ? [

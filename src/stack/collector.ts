@@ -1,4 +1,5 @@
 import type { Answers } from '../answers/options.js';
+import { fromEnvRoot } from './naming.js';
 
 /**
  * The metrics collector: an OpenTelemetry Collector sidecar next to the app.
@@ -49,6 +50,14 @@ export function iacSetVars(v: CollectorVars): string[] {
 
 export interface CollectorStack {
   image: string;
+  /** What the sidecar runs next to, in words ("ECS Fargate tasks"). */
+  replicas: string;
+  /** Where a self-hosted Prometheus's remote-write endpoint must be reachable from, in words. */
+  reach: string;
+  /** The exporter the pipeline writes with. */
+  exporter: 'prometheusremotewrite' | 'googlemanagedprometheus';
+  /** The extension that authenticates the exporter's writes, or null (none needed, or Google's own credentials). */
+  auth: 'sigv4auth' | 'azure_auth' | null;
   /** Name of the sidecar container. */
   container: string;
   /** Container arguments: the config comes from an environment variable. */
@@ -79,28 +88,39 @@ export function buildCollector(answers: Answers): CollectorStack | null {
       : cloud === 'gcp'
         ? 'Google Cloud Managed Service for Prometheus'
         : 'the Azure Monitor workspace (remote write, Entra ID)';
+  const google = cloud === 'gcp' && managed;
   const revisionSource =
     cloud === 'aws'
       ? 'ECS task metadata: family:revision'
       : cloud === 'gcp'
         ? 'K_REVISION, set by Cloud Run'
         : 'CONTAINER_APP_REVISION, set by Container Apps';
+  const vars: CollectorVars = {
+    config: 'OTEL_CONFIG',
+    environment: 'DEPLOY_ENV',
+    remoteWriteUrl: google ? null : 'REMOTE_WRITE_URL',
+    clientId: cloud === 'azure' && managed ? 'AZURE_CLIENT_ID' : null,
+    awsRegion: cloud === 'aws' && managed ? 'AWS_REGION' : null,
+    revision: cloud === 'gcp' ? 'K_REVISION' : cloud === 'azure' ? 'CONTAINER_APP_REVISION' : null,
+    replica: cloud === 'azure' ? 'CONTAINER_APP_REPLICA_NAME' : null,
+    platformService: google ? 'K_SERVICE' : null,
+  };
   return {
     image: COLLECTOR_IMAGE,
+    replicas: cloud === 'aws' ? 'ECS Fargate tasks' : cloud === 'gcp' ? 'Cloud Run instances' : 'Container Apps replicas',
+    reach:
+      cloud === 'aws'
+        ? "from the VPC's private subnets (peering, a transit gateway or PrivateLink)"
+        : cloud === 'gcp'
+          ? 'from Cloud Run (its egress is the internet unless you add a VPC connector)'
+          : 'from the Container Apps environment',
+    exporter: google ? 'googlemanagedprometheus' : 'prometheusremotewrite',
+    auth: !managed ? null : cloud === 'aws' ? 'sigv4auth' : cloud === 'azure' ? 'azure_auth' : null,
     container: COLLECTOR_CONTAINER,
-    args: ['--config=env:OTEL_CONFIG'],
+    args: [`--config=env:${vars.config}`],
     configPath: COLLECTOR_CONFIG_PATH,
-    configPathFromEnvRoot: `../../../${COLLECTOR_CONFIG_PATH}`,
-    vars: {
-      config: 'OTEL_CONFIG',
-      environment: 'DEPLOY_ENV',
-      remoteWriteUrl: cloud === 'gcp' && managed ? null : 'REMOTE_WRITE_URL',
-      clientId: cloud === 'azure' && managed ? 'AZURE_CLIENT_ID' : null,
-      awsRegion: cloud === 'aws' && managed ? 'AWS_REGION' : null,
-      revision: cloud === 'gcp' ? 'K_REVISION' : cloud === 'azure' ? 'CONTAINER_APP_REVISION' : null,
-      replica: cloud === 'azure' ? 'CONTAINER_APP_REPLICA_NAME' : null,
-      platformService: cloud === 'gcp' && managed ? 'K_SERVICE' : null,
-    },
+    configPathFromEnvRoot: fromEnvRoot(COLLECTOR_CONFIG_PATH),
+    vars,
     destination,
     revisionSource,
     scrapeTarget: `localhost:${answers.port}`,

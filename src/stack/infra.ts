@@ -1,6 +1,6 @@
 import type { Answers } from '../answers/options.js';
 import type { RepoFacts } from '../detect/types.js';
-import { buildNames, clipUnique, monitoringPaths, shortHash, type EnvNames } from './naming.js';
+import { buildNames, clipUnique, fromEnvRoot, monitoringPaths, shortHash, type EnvNames } from './naming.js';
 import { ACTION_PINS, usesLine } from './pins.js';
 
 /**
@@ -180,7 +180,7 @@ export function buildInfraStack(answers: Answers, facts: RepoFacts): InfraStack 
     healthCheckGraceSeconds: answers.language === 'java' ? 180 : 60,
     backendKeyArg: answers.cloud === 'gcp' ? 'prefix' : 'key',
     rulesPath,
-    rulesPathFromEnvRoot: `../../../${rulesPath}`,
+    rulesPathFromEnvRoot: fromEnvRoot(rulesPath),
     rulesWatch: `${rulesPath.slice(0, rulesPath.lastIndexOf('/'))}/**`,
     oidcSubjects: Object.fromEntries(answers.environments.map((e) => [e, `repo:${slug}:environment:${e}`])),
     pushSubject: `repo:${slug}:ref:refs/heads/${branch}`,

@@ -92,6 +92,9 @@ export function buildNames(a: Pick<Answers, 'serviceName' | 'environments'>): Cl
   };
 }
 
+/** `path` (relative to the repository root) as Terraform's file() sees it from an env root, infra/envs/<env>. */
+export const fromEnvRoot = (path: string): string => `../../../${path}`;
+
 /**
  * Where the monitoring layer writes its rules, read by the infra layer too
  * (managed Prometheus deploys the same file). One definition for both.

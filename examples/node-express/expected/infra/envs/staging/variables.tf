@@ -119,7 +119,7 @@ variable "collector_image" {
 
 variable "metrics_remote_write_url" {
   type        = string
-  description = "Remote-write endpoint of your Prometheus (https://.../api/v1/write; start Prometheus with --web.enable-remote-write-receiver), reachable from the private subnets. Null: no collector sidecar, and no metrics reach Prometheus. Set it per environment in terraform.tfvars."
+  description = "Remote-write endpoint of your Prometheus (https://.../api/v1/write; start Prometheus with --web.enable-remote-write-receiver), reachable from the VPC's private subnets (peering, a transit gateway or PrivateLink). Null: no collector sidecar, and no metrics reach Prometheus. Set it per environment in terraform.tfvars."
   default     = null
 
   validation {
