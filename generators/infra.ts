@@ -1,5 +1,6 @@
 import type { LayerGenerator, RenderAction } from './layer.js';
 import type { Stack } from '../src/stack/types.js';
+import { TFLINT_CONFIG_PATH } from '../src/stack/infra.js';
 
 /** Files of each shared module, per cloud: templates/infra/<cloud>/modules/<module>/<file>.hbs. */
 const MODULES: Readonly<Record<Stack['answers']['cloud'], readonly string[]>> = {
@@ -29,6 +30,7 @@ export function infraActions(stack: Stack): RenderAction[] {
     for (const file of [...ROOT_FILES, 'providers.tf'])
       actions.push(render(`${base}/env/${file}.hbs`, `${env.dir}/${file}`));
   }
+  actions.push(render('infra/common/tflint.hcl.hbs', TFLINT_CONFIG_PATH));
   actions.push(render('infra/common/infra.yml.hbs', '.github/workflows/infra.yml'));
   actions.push(render('infra/common/infra.md.hbs', 'docs/deploy/infra.md'));
   return actions;

@@ -12,28 +12,72 @@ export interface ModuleDecls {
   modules: Map<string, { source: string; args: string[]; file: string }>;
   /** Expressions with the file they came from. */
   expressions: Array<{ file: string; text: string }>;
+  /** Where each variable, local and data source is declared: `var.x`, `local.y`, `data.t.n` -> file. */
+  declaredIn: Map<string, string>;
+  /** The `var.x`, `local.y` and `data.t.n` that some expression of the directory refers to (the terraform block's too). */
+  used: Set<string>;
+  /** Variables declared without a `type`, with their file. */
+  untyped: Array<{ name: string; file: string }>;
+  /** Providers the directory uses (resource and data source type prefixes, provider blocks) -> a file that uses it. */
+  providersUsed: Map<string, string>;
+  /** required_providers entries: name -> whether they set source and version. */
+  requiredProviders: Map<string, { source: boolean; version: boolean }>;
 }
 
 const MODULE_META = new Set(['source', 'version', 'providers', 'count', 'for_each', 'depends_on']);
 
 /** Collects the declarations of one directory's parsed files. */
 export function collectDecls(dir: string, files: Array<{ path: string; json: HclJson }>): ModuleDecls {
-  const d: ModuleDecls = { dir, variables: new Map(), locals: new Set(), outputs: new Set(), resources: new Set(), data: new Set(), modules: new Map(), expressions: [] };
+  const d: ModuleDecls = { dir, variables: new Map(), locals: new Set(), outputs: new Set(), resources: new Set(), data: new Set(), modules: new Map(), expressions: [], declaredIn: new Map(), used: new Set(), untyped: [], providersUsed: new Map(), requiredProviders: new Map() };
   for (const { path, json } of files) {
-    for (const [name, body] of labelled1(json.variable)) d.variables.set(name, { required: !('default' in body) });
-    for (const body of asArray(json.locals)) for (const k of Object.keys(asObject(body))) d.locals.add(k);
+    for (const [name, body] of labelled1(json.variable)) {
+      d.variables.set(name, { required: !('default' in body) });
+      d.declaredIn.set(`var.${name}`, path);
+      if (!('type' in body)) d.untyped.push({ name, file: path });
+    }
+    for (const [name] of labelled1(json.provider)) if (!d.providersUsed.has(name)) d.providersUsed.set(name, path);
+    for (const [type] of [...labelled2(json.resource), ...labelled2(json.data)]) {
+      const provider = type.slice(0, type.indexOf('_'));
+      if (!d.providersUsed.has(provider)) d.providersUsed.set(provider, path);
+    }
+    for (const block of asArray(json.terraform)) {
+      for (const req of asArray(asObject(block).required_providers)) {
+        for (const [name, spec] of Object.entries(asObject(req))) d.requiredProviders.set(name, { source: 'source' in asObject(spec), version: 'version' in asObject(spec) });
+      }
+    }
+    for (const body of asArray(json.locals)) {
+      for (const k of Object.keys(asObject(body))) {
+        d.locals.add(k);
+        d.declaredIn.set(`local.${k}`, path);
+      }
+    }
     for (const [name] of labelled1(json.output)) d.outputs.add(name);
     for (const [type, name] of labelled2(json.resource)) d.resources.add(`${type}.${name}`);
-    for (const [type, name] of labelled2(json.data)) d.data.add(`${type}.${name}`);
+    for (const [type, name] of labelled2(json.data)) {
+      d.data.add(`${type}.${name}`);
+      d.declaredIn.set(`data.${type}.${name}`, path);
+    }
     for (const [name, body] of labelled1(json.module)) {
       const source = typeof body.source === 'string' ? body.source : '';
       d.modules.set(name, { source, args: Object.keys(body).filter((k) => !MODULE_META.has(k)), file: path });
     }
     // The terraform block holds no references that resolve against the module.
-    const { terraform: _t, ...rest } = json;
+    const { terraform, ...rest } = json;
     for (const text of stringsIn(rest)) if (text.includes('${')) d.expressions.push({ file: path, text });
+    // ...but it can use variables and locals (OpenTofu's state encryption does).
+    for (const text of [...stringsIn(rest), ...stringsIn(terraform)]) if (text.includes('${')) for (const name of namesUsed(text)) d.used.add(name);
   }
   return d;
+}
+
+/** `var.x`, `local.y` and `data.t.n` named in one expression string. */
+function namesUsed(text: string): string[] {
+  const names: string[] = [];
+  for (const m of expressionCode(text).matchAll(/(?<![\w.])(var|local|data)\.([a-z_][a-z0-9_-]*)(?:\.([a-z_][a-z0-9_-]*))?/gi)) {
+    const [, head, second, third] = m as unknown as [string, string, string, string | undefined];
+    names.push(head === 'data' ? `data.${second}.${third ?? ''}` : `${head}.${second}`);
+  }
+  return names;
 }
 
 /** The code inside `${...}` of a string, without string literals nested in it (no references there). */

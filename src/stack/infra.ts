@@ -16,8 +16,24 @@ export const INFRA_VERSIONS = {
     gcp: { source: 'hashicorp/google', root: '~> 7.10', module: '>= 7.0' },
     azure: { source: 'hashicorp/azurerm', root: '~> 4.55', module: '>= 4.55' },
   },
+  /**
+   * tflint, run by the infra workflow: the CLI CI installs, the oldest the
+   * config works with (call_module_type came in 0.54), and each cloud's
+   * ruleset plugin (latest releases as of August 2026, read from their repositories).
+   */
+  tflint: {
+    ci: 'v0.64.0',
+    required: '>= 0.54',
+    rulesets: {
+      aws: { name: 'aws', version: '0.48.0' },
+      gcp: { name: 'google', version: '0.39.0' },
+      azure: { name: 'azurerm', version: '0.32.0' },
+    },
+  },
 } as const;
 
+/** tflint's config, for every directory under infra/ (the infra workflow passes it to `tflint --recursive`). */
+export const TFLINT_CONFIG_PATH = 'infra/.tflint.hcl';
 
 /** A GitHub variable only the infra workflow reads (the pipeline's are in stack.pipeline.variables). */
 export interface InfraVariable {
@@ -60,6 +76,8 @@ export interface InfraStack {
   ciVersion: string;
   /** `uses:` text of the setup action of the chosen CLI. */
   setupUses: string;
+  /** tflint in the infra workflow: its config file, versions and the cloud's ruleset plugin. */
+  tflint: { configPath: string; ciVersion: string; requiredVersion: string; setupUses: string; ruleset: { name: string; version: string; source: string } };
   /** GitHub variables of the infra workflow's identities (plan and apply). */
   variables: InfraVariable[];
   provider: { name: 'aws' | 'google' | 'azurerm'; source: string; rootConstraint: string; moduleConstraint: string };
@@ -159,6 +177,13 @@ export function buildInfraStack(answers: Answers, facts: RepoFacts): InfraStack 
     requiredVersion: versions.required,
     ciVersion: versions.ci,
     setupUses: usesLine(tofu ? ACTION_PINS.setupOpentofu : ACTION_PINS.setupTerraform),
+    tflint: {
+      configPath: TFLINT_CONFIG_PATH,
+      ciVersion: INFRA_VERSIONS.tflint.ci,
+      requiredVersion: INFRA_VERSIONS.tflint.required,
+      setupUses: usesLine(ACTION_PINS.setupTflint),
+      ruleset: { ...INFRA_VERSIONS.tflint.rulesets[answers.cloud], source: `github.com/terraform-linters/tflint-ruleset-${INFRA_VERSIONS.tflint.rulesets[answers.cloud].name}` },
+    },
     variables: infraVariables(answers.cloud),
     provider: {
       name: answers.cloud === 'aws' ? 'aws' : answers.cloud === 'gcp' ? 'google' : 'azurerm',

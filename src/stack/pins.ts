@@ -38,6 +38,9 @@ export const ACTION_PINS = {
   gcpAuth: { action: 'google-github-actions/auth', sha: '7c6bc770dae815cd3e89ee6cdf493a5fab2cc093', version: 'v3.0.0' },
   setupGcloud: { action: 'google-github-actions/setup-gcloud', sha: 'aa5489c8933f4cc7a4f7d45035b3b1440c9c10db', version: 'v3.0.1' },
   azureLogin: { action: 'azure/login', sha: 'f5d393ae46f8fde4be8b75f32e3fc50e654ad0ca', version: 'v3.0.1' },
+  // Not in reference/action-pins.md: read from the action's repository (tag v6.3.0 is a
+  // lightweight tag on this commit; node24, no nested actions). Re-verify like the others.
+  setupTflint: { action: 'terraform-linters/setup-tflint', sha: '6e1e0642c0289bd619021bf6b34e3c08ed1e005a', version: 'v6.3.0' },
   trivy: { action: 'aquasecurity/trivy-action', sha: 'ed142fd0673e97e23eac54620cfb913e5ce36c25', version: 'v0.36.0' },
   codeqlInit: { action: 'github/codeql-action/init', sha: CODEQL_SHA, version: 'v4.36.2' },
   codeqlAnalyze: { action: 'github/codeql-action/analyze', sha: CODEQL_SHA, version: 'v4.36.2' },

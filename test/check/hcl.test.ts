@@ -42,11 +42,22 @@ output "arn" {
 }
 `;
 
-const tree = (root: string, mod = GOOD_MODULE) =>
-  new Map([
-    ['infra/envs/main.tf', root],
-    ['infra/modules/bucket/main.tf', mod],
-  ]);
+const AWS_VERSIONS = `terraform {
+  required_version = ">= 1.11"
+
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = ">= 6.0"
+    }
+  }
+}
+`;
+
+/** A directory's files plus the versions.tf every generated directory has (tflint's terraform_required_providers). */
+const withVersions = (dir: string, files: Record<string, string>) => new Map([...Object.entries(files).map(([f, src]) => [`${dir}/${f}`, src] as [string, string]), [`${dir}/versions.tf`, AWS_VERSIONS]]);
+
+const tree = (root: string, mod = GOOD_MODULE) => new Map([...withVersions('infra/envs', { 'main.tf': root }), ...withVersions('infra/modules/bucket', { 'main.tf': mod })]);
 
 describe('checkHcl', () => {
   it('accepts a valid root and module', async () => {
@@ -71,16 +82,76 @@ describe('checkHcl', () => {
   it('reports references that do not resolve', async () => {
     const root = GOOD_ROOT.replace('name = local.name', 'name = local.nope').replace('module.bucket.arn', 'module.bucket.id');
     const found = await checkHcl(tree(root));
-    expect(rules(found).sort()).toEqual(['hcl/undefined-local', 'hcl/undefined-output']);
+    // local.name is left unused by the change, too.
+    expect(rules(found).sort()).toEqual(['hcl/undefined-local', 'hcl/undefined-output', 'hcl/unused-declaration']);
   });
 
   it('reports undeclared variables, resources, data sources and modules', async () => {
-    const mod = GOOD_MODULE.replace('bucket = var.name', 'bucket = "${var.missing}-${data.aws_region.x.region}"').replace(
+    const mod = GOOD_MODULE.replace('bucket = var.name', 'bucket = "${var.name}${var.missing}-${data.aws_region.x.region}"').replace(
       'value       = aws_s3_bucket.this.arn',
       'value       = [aws_s3_bucket.that.arn, module.other.x]',
     );
     const found = await checkHcl(tree(GOOD_ROOT, mod));
     expect(rules(found).sort()).toEqual(['hcl/undefined-data', 'hcl/undefined-module', 'hcl/undefined-resource', 'hcl/undefined-variable']);
+  });
+
+  it('reports variables, locals and data sources declared but never used (tflint terraform_unused_declarations)', async () => {
+    const mod = `${GOOD_MODULE}
+variable "spare" {
+  type        = string
+  description = "Never read."
+  default     = ""
+}
+
+locals {
+  unused = "x"
+  prefix = var.name
+}
+
+data "aws_region" "current" {}
+
+data "aws_caller_identity" "current" {}
+
+resource "aws_s3_bucket" "logs" {
+  bucket = "\${local.prefix}-logs-\${data.aws_caller_identity.current.account_id}"
+}
+`;
+    const found = await checkHcl(tree(GOOD_ROOT, mod));
+    expect(found.map((f) => f.message).sort()).toEqual([
+      'data.aws_region.current is declared in infra/modules/bucket but never used',
+      'local.unused is declared in infra/modules/bucket but never used',
+      'var.spare is declared in infra/modules/bucket but never used',
+    ]);
+  });
+
+  it('counts a variable used only in the terraform block (OpenTofu state encryption) as used', async () => {
+    const root = `${GOOD_ROOT}
+variable "state_key" {
+  type        = string
+  description = "KMS key for state encryption."
+}
+
+terraform {
+  encryption {
+    key_provider "aws_kms" "state" {
+      kms_key_id = var.state_key
+      key_spec   = "AES_256"
+    }
+  }
+}
+`;
+    expect(rules(await checkHcl(tree(root)))).toEqual([]);
+  });
+
+  it('reports untyped variables and providers without a version in required_providers (tflint recommended preset)', async () => {
+    const files = tree(GOOD_ROOT, GOOD_MODULE.replace('  type        = string\n', ''));
+    files.set('infra/modules/bucket/random.tf', 'resource "random_id" "suffix" {\n  byte_length = 3\n}\n\nresource "terraform_data" "x" {}\n');
+    files.set('infra/modules/bucket/versions.tf', AWS_VERSIONS.replace('      version = ">= 6.0"\n', ''));
+    expect((await checkHcl(files)).filter((f) => f.rule === 'hcl/untyped-variable' || f.rule === 'hcl/required-providers').map((f) => f.message)).toEqual([
+      'variable "name" in infra/modules/bucket has no type',
+      'provider "aws" is used in infra/modules/bucket without a source and version in required_providers',
+      'provider "random" is used in infra/modules/bucket without a source and version in required_providers',
+    ]);
   });
 
   it('reports module inputs the module does not declare and required ones not set', async () => {
@@ -114,7 +185,7 @@ resource "aws_lb_listener" "x" {
 
 resource "aws_made_up" "x" {}
 `;
-    const found = await checkHcl(new Map([['m/main.tf', src]]));
+    const found = await checkHcl(withVersions('m', { 'main.tf': src }));
     expect(found.map((f) => f.message).sort()).toEqual([
       'aws_ecr_repository.x.image_scanning_configuration: required argument "scan_on_push" is missing',
       'aws_ecr_repository.x.image_scanning_configuration: unknown argument or block "scan_on_pusj"',
@@ -142,7 +213,7 @@ resource "aws_security_group" "x" {
   }
 }
 `;
-    expect((await checkHcl(new Map([['m/main.tf', src]]))).map((f) => f.message)).toEqual([
+    expect((await checkHcl(withVersions('m', { 'main.tf': src }))).map((f) => f.message)).toEqual([
       'aws_security_group.x: dynamic "ingres" is not a block of this schema',
     ]);
   });

@@ -7,6 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import type { RepoFacts } from '../../src/detect/types.js';
 import { renderStack } from '../../src/render/plop-bridge.js';
 import { buildStack } from '../../src/stack/build-stack.js';
+import { INFRA_VERSIONS, TFLINT_CONFIG_PATH } from '../../src/stack/infra.js';
 import type { Stack } from '../../src/stack/types.js';
 
 /** Clouds whose infra templates are written (the others come in later slices). */
@@ -333,6 +334,48 @@ describe('the metrics collector sidecar', () => {
     for (const cloud of INFRA_CLOUDS) {
       const { files } = await serviceFiles(cloud, 'none');
       for (const [path, content] of files) expect(content, path).not.toMatch(/collector/i);
+    }
+  });
+});
+
+describe('tflint in the infra workflow', () => {
+  it.each(INFRA_CLOUDS)('%s: the config loads the ruleset of the provider the modules use, and the workflow runs it over infra/', async (cloud) => {
+    const stack = infraStack(cloud, 'terraform', 'rolling', 'prometheus');
+    const files = await renderInfra(stack);
+    const config = await parseHcl(TFLINT_CONFIG_PATH, files.get(TFLINT_CONFIG_PATH)!);
+    expect(body(config, 'plugin', 'terraform')).toEqual({ enabled: true, preset: 'recommended' });
+    // The ruleset is the one of the provider every root and module requires.
+    const provider = stack.infra.provider.name;
+    const ruleset = INFRA_VERSIONS.tflint.rulesets[cloud];
+    expect(ruleset.name).toBe(provider);
+    expect(body(config, 'plugin', provider)).toEqual({ enabled: true, version: ruleset.version, source: `github.com/terraform-linters/tflint-ruleset-${provider}` });
+    const versions = await parseHcl('versions.tf', files.get('infra/modules/service/versions.tf')!);
+    expect(Object.keys(body(versions, 'terraform', 'required_providers'))).toEqual([provider]);
+
+    const steps = (parseYaml(files.get('.github/workflows/infra.yml')!) as { jobs: Record<string, { steps: Array<{ uses?: string; run?: string; with?: Record<string, unknown> }> }> }).jobs.validate!.steps;
+    const setup = steps.findIndex((s) => s.uses?.startsWith('terraform-linters/setup-tflint@'));
+    expect(steps[setup]!.with).toEqual({ tflint_version: INFRA_VERSIONS.tflint.ci });
+    const run = steps[setup + 1]!.run!;
+    // Both commands read the rendered config (by absolute path: --chdir would resolve a relative one per directory).
+    expect(run).toContain(`tflint --init --config="$PWD/${TFLINT_CONFIG_PATH}"`);
+    expect(run).toContain(`tflint --recursive --chdir=infra --config="$PWD/${TFLINT_CONFIG_PATH}"`);
+  });
+
+  it('azure: data-holding resources carry prevent_destroy (the azurerm ruleset checks it by default)', async () => {
+    // azurerm_resources_missing_prevent_destroy's default list (tflint-ruleset-azurerm 0.32.0), the types we could generate.
+    const guarded = /^azurerm_(storage_(account|blob|container|queue|share|table)|key_vault(_\w+)?|cosmosdb_\w+|mssql_\w+|postgresql_\w+|mysql_\w+|servicebus_\w+|eventhub\w*)$/;
+    for (const strategy of STRATEGIES) {
+      for (const monitoring of MONITORING) {
+        const files = await renderInfra(infraStack('azure', 'terraform', strategy, monitoring));
+        for (const [path, source] of files) {
+          if (!path.endsWith('.tf')) continue;
+          const json = await parseHcl(path, source);
+          for (const [type, byName] of Object.entries((json.resource ?? {}) as Record<string, Record<string, HclBody[]>>)) {
+            if (!guarded.test(type)) continue;
+            for (const [name, [b]] of Object.entries(byName)) expect(body(b!, 'lifecycle').prevent_destroy, `${path} ${type}.${name}`).toBe(true);
+          }
+        }
+      }
     }
   });
 });
