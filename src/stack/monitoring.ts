@@ -8,6 +8,7 @@ import {
   metricNamesFor,
   metricsPathFor,
   requestRateExpr,
+  servedTraffic,
   slowRatioExpr,
   type CanaryGate,
   type MetricNames,
@@ -302,7 +303,9 @@ export function buildMonitoringStack(answers: Answers, facts: RepoFacts): Monito
     return { metrics, gate: null, metricsPath: metricsPathFor(metrics), collector: null, job, testEnv, slo, recordingRules: [], alerts: [], ruleTestSuites: [], runbooks: [], files, dashboard, groups, localTarget, alertmanager };
   }
 
-  const ctx: RuleContext = { m: metrics, service, job, env: testEnv, slo };
+  // Health checks and metric scrapes are not user traffic (servedTraffic).
+  const probePaths = [answers.healthPath, metricsPathFor(metrics)];
+  const ctx: RuleContext = { m: metrics, service, job, env: testEnv, slo, traffic: servedTraffic(metrics, service, probePaths), probePath: answers.healthPath };
   const recordingRules = buildRecordingRules(ctx);
   const specs = buildAlertSpecs(ctx, recordedRefs(ctx));
   const inline = buildAlertSpecs(ctx, inlineRefs(ctx));
@@ -313,11 +316,11 @@ export function buildMonitoringStack(answers: Answers, facts: RepoFacts): Monito
     about: TEST_SUITES[id].about,
     cases: specs.flatMap((s, i) => ((s.testSuite ?? 'alerts') === id ? s.tests(alerts[i]!) : [])),
   }));
-  const runbooks = buildRunbooks({ answers, names, repo, alerts, slo, metrics, rulesPath: files.rules, dashboardPath: files.dashboard, recordingRules });
+  const runbooks = buildRunbooks({ answers, names, repo, alerts, slo, metrics, traffic: ctx.traffic, rulesPath: files.rules, dashboardPath: files.dashboard, recordingRules });
   dashboard.panels = buildPanels(ctx);
   return {
     metrics,
-    gate: buildCanaryGate(service, metrics, answers.slo, LATENCY_THRESHOLD_SECONDS),
+    gate: buildCanaryGate(service, metrics, answers.slo, { latencySeconds: LATENCY_THRESHOLD_SECONDS, probePaths }),
     metricsPath: metricsPathFor(metrics),
     collector: buildCollector(answers),
     job,
@@ -341,6 +344,10 @@ interface RuleContext {
   job: string;
   env: string;
   slo: SloStack;
+  /** Matchers of the requests the SLIs count (servedTraffic). */
+  traffic: string[];
+  /** The health check path, for the tests' probe series. */
+  probePath: string;
 }
 
 /** Recording-rule names (`level:metric:operations`), shared by alerts, runbooks and the dashboard. */
@@ -353,7 +360,7 @@ export const RECORD = {
 } as const;
 
 function buildRecordingRules(c: RuleContext): RecordingRule[] {
-  const sel = [`${c.m.serviceLabel}="${c.service}"`];
+  const sel = c.traffic;
   const by = [c.m.serviceLabel, 'env'];
   const svc = [{ name: c.m.serviceLabel, value: c.service }];
   return [
@@ -425,6 +432,11 @@ function requestSeries(c: RuleContext, segments: ReadonlyArray<readonly [number,
   ];
 }
 
+/** Health-check requests (all 200) on the probe path: `perStep` a step for `steps` steps. */
+function probeSeries(c: RuleContext, perStep: number, steps: number): TestSeries {
+  return { series: labelSet(c.m.requestsTotal, { [c.m.serviceLabel]: c.service, env: c.env, [c.m.routeLabel]: c.probePath, [c.m.codeLabel]: '200' }), values: counter([[perStep, steps]]) };
+}
+
 /** Histogram series at the latency threshold for [requests per step, slow ratio, steps] segments. */
 function latencySeries(c: RuleContext, segments: ReadonlyArray<readonly [number, number, number]>, env = c.env): TestSeries[] {
   const base = { [c.m.serviceLabel]: c.service, env };
@@ -473,7 +485,7 @@ function recordedRefs(c: RuleContext): Refs {
 }
 
 function inlineRefs(c: RuleContext): Refs {
-  const sel = [`${c.m.serviceLabel}="${c.service}"`];
+  const sel = c.traffic;
   const by = [c.m.serviceLabel, 'env'];
   return {
     rate: (w) => `(${requestRateExpr(c.m, sel, w, by)})`,
@@ -504,6 +516,8 @@ function buildAlertSpecs(c: RuleContext, r: Refs): AlertSpec[] {
       tests: (a) => [
         { title: 'fires: 10% errors for 20 minutes', interval: '1m', series: requestSeries(c, [[100, 0.1, 25]]), evalTime: '20m', alertname: a.name, expAlerts: [expected(a, aggLabels, humanizePercentage(0.1))] },
         never('does not fire: 1% errors', a.name, '1m', requestSeries(c, [[100, 0.01, 25]]), '20m'),
+        // Without the probe exclusion the ratio would be 10 / 1100 = 0.9%.
+        { title: 'fires: health checks (10x the user traffic, all 200) do not dilute 10% errors', interval: '1m', series: [...requestSeries(c, [[100, 0.1, 25]]), probeSeries(c, 1000, 25)], evalTime: '20m', alertname: a.name, expAlerts: [expected(a, aggLabels, humanizePercentage(0.1))] },
       ],
     },
     {

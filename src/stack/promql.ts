@@ -61,6 +61,20 @@ export const DEFAULT_METRICS: MetricNames = {
 /** The one error definition: server errors (5xx; also matches grouped codes like "5xx"). */
 export const SERVER_ERROR_REGEX = '5..';
 
+/**
+ * Label matchers of the traffic the SLIs, the alerts and the canary gate
+ * count: the service's requests without those to `probePaths` (the
+ * platform's health checks, the collector's scrapes when the library
+ * instruments its own endpoint). Probes are a steady stream of fast 200s:
+ * they dilute error and slow ratios, and at low traffic they alone would
+ * satisfy the gate's minimum request count. Series without a route label
+ * still count (the matcher accepts the empty value).
+ */
+export function servedTraffic(m: MetricNames, service: string, probePaths: readonly string[]): string[] {
+  const paths = [...new Set(probePaths)].map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\\\$&'));
+  return paths.length === 0 ? [`${m.serviceLabel}="${service}"`] : [`${m.serviceLabel}="${service}"`, `${m.routeLabel}!~"${paths.join('|')}"`];
+}
+
 /** `{a="x",b=~"y"}` from label matchers; empty matchers give `{}`-free selectors. */
 export function selector(metric: string, matchers: readonly string[]): string {
   return matchers.length === 0 ? metric : `${metric}{${matchers.join(',')}}`;
@@ -91,9 +105,10 @@ export function latencyQuantileExpr(m: MetricNames, matchers: readonly string[],
   return `histogram_quantile(${q}, sum by (${['le', ...by].join(', ')}) (rate(${selector(m.durationBucket, matchers)}[${window}])))`;
 }
 
-/** The gate's checks for one revision, from the same expressions as the rules. */
-export function buildCanaryGate(service: string, m: MetricNames, slo: number, latencySeconds = 0.5, window = '5m'): CanaryGate {
-  const sel = [`${m.serviceLabel}="${service}"`, `${m.revisionLabel}="${REVISION_PLACEHOLDER}"`];
+/** The gate's checks for one revision, from the same expressions (and traffic: servedTraffic) as the rules. */
+export function buildCanaryGate(service: string, m: MetricNames, slo: number, opts: { latencySeconds?: number; window?: string; probePaths?: readonly string[] } = {}): CanaryGate {
+  const { latencySeconds = 0.5, window = '5m', probePaths = [] } = opts;
+  const sel = [...servedTraffic(m, service, probePaths), `${m.revisionLabel}="${REVISION_PLACEHOLDER}"`];
   return {
     errorRatioQuery: errorRatioExpr(m, sel, window, []),
     latencyP99Query: latencyQuantileExpr(m, sel, window, []),

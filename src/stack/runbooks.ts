@@ -38,6 +38,8 @@ export interface RunbookInput {
   alerts: MonitoringAlert[];
   slo: SloStack;
   metrics: MetricNames;
+  /** Matchers of the requests the SLIs count, so the runbook's queries show what the alert saw. */
+  traffic: string[];
   rulesPath: string;
   dashboardPath: string;
   recordingRules: RecordingRule[];
@@ -110,7 +112,7 @@ export function buildRunbooks(input: RunbookInput): Runbook[] {
   const { answers: a, metrics: m, slo } = input;
   const rt = runtimeCommands(a, input.names);
   const service = a.serviceName;
-  const sel = [`${m.serviceLabel}="${service}"`];
+  const sel = input.traffic;
   const errorsBy = (label: string) => `topk(5, ${requestRateExpr(m, [...sel, `${m.codeLabel}=~"${SERVER_ERROR_REGEX}"`], '5m', [label])})`;
   const perRevision: Snippet = { title: 'Error ratio per revision (did a deploy cause it?)', code: errorRatioExpr(m, sel, '5m', [m.revisionLabel]) };
   const windows = (prefix: string) => input.recordingRules.filter((r) => r.record.startsWith(prefix)).map((r) => `${r.record}{${m.serviceLabel}="${service}"}`);
@@ -187,7 +189,8 @@ export function buildRunbooks(input: RunbookInput): Runbook[] {
           impact: 'The instance may be down (users affected if it was the last one), or only its metrics are missing.',
           queries: [
             { title: 'Targets of the job', code: `up{job="${input.names.metricsJob}"}` },
-            { title: 'Are requests still being recorded?', code: `sum(rate(${selector(m.requestsTotal, sel)}[5m]))` },
+            // Any request, health checks included: is the app still seen at all?
+            { title: 'Are requests still being recorded?', code: `sum(rate(${selector(m.requestsTotal, [`${m.serviceLabel}="${service}"`])}[5m]))` },
           ],
           commands: [...rt.status, rt.collectorLogs],
           mitigation: [

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildMonitoringStack, formatG4 } from '../../src/stack/monitoring.js';
-import { buildCanaryGate, DEFAULT_METRICS, metricNamesFor, REVISION_PLACEHOLDER } from '../../src/stack/promql.js';
+import { buildCanaryGate, DEFAULT_METRICS, metricNamesFor, REVISION_PLACEHOLDER, selector, servedTraffic } from '../../src/stack/promql.js';
 import { checkPromql } from '../../src/check/promql.js';
 import { makeAnswers, makeFacts } from '../helpers/facts.js';
 
@@ -44,6 +44,17 @@ describe('buildMonitoringStack', () => {
     const normalize = (e: string) => e.replace(/,revision="__REVISION__"/g, '').replace(/ by \([^)]*\)/g, '');
     expect(normalize(rule.expr)).toBe(normalize(gate.errorRatioQuery));
     expect(gate.maxErrorRatio).toBe(0.001);
+  });
+
+  it('counts user traffic only: health checks and scrapes are out of the SLIs, the gate and the error runbooks', () => {
+    // Java: Micrometer's uri label, Spring's health and metrics endpoints.
+    const probes = `uri!~"/actuator/health|/actuator/prometheus"`;
+    for (const r of stack.recordingRules.filter((x) => x.record.startsWith('service:sli_') || x.record.startsWith('service:http_'))) expect(r.expr, r.record).toContain(probes);
+    for (const q of [stack.gate!.errorRatioQuery, stack.gate!.latencyP99Query, stack.gate!.requestCountQuery]) expect(q).toContain(probes);
+    const errors = stack.runbooks.find((r) => r.alert === 'HighErrorRatio')!;
+    expect(errors.queries.map((q) => q.code).join('\n')).toContain(probes);
+    expect(servedTraffic(DEFAULT_METRICS, 'api', ['/health.json', '/metrics', '/metrics'])).toEqual(['service="api"', 'route!~"/health\\\\.json|/metrics"']);
+    expect(checkPromql(selector('up', servedTraffic(DEFAULT_METRICS, 'api', ['/health.json'])))).toBeNull();
   });
 
   it('keeps buildCanaryGate compatible for the pipeline', () => {
