@@ -168,6 +168,12 @@ export interface MonitoringStack {
     /** Opsgenie heartbeat the Watchdog pings, and its ping URL (the Heartbeat API; no secret in it). */
     heartbeat: string;
     heartbeatUrl: string;
+    /**
+     * The environment whose pages go to the pager (the last one, production);
+     * pages from the others go to chat. Alerts without an env label (MetricsAbsent:
+     * every environment is blind) page too.
+     */
+    pagingEnv: string;
   };
   /** Rule group names in the rules file. */
   groups: { recording: string; alerts: string };
@@ -288,7 +294,8 @@ export function buildMonitoringStack(answers: Answers, facts: RepoFacts): Monito
   };
   const localTarget = `${service}:${answers.port}`;
   const heartbeat = `${service}-alertmanager`;
-  const alertmanager = { chatChannel: `#${service}-alerts`, heartbeat, heartbeatUrl: `https://api.opsgenie.com/v2/heartbeats/${heartbeat}/ping` };
+  const pagingEnv = answers.environments[answers.environments.length - 1] ?? 'production';
+  const alertmanager = { chatChannel: `#${service}-alerts`, heartbeat, heartbeatUrl: `https://api.opsgenie.com/v2/heartbeats/${heartbeat}/ping`, pagingEnv };
   const groups = { recording: `${job}.recording`, alerts: `${job}.alerts` };
   const dashboard = {
     uid: `${service}-red-slo`.slice(0, 40),
@@ -316,7 +323,7 @@ export function buildMonitoringStack(answers: Answers, facts: RepoFacts): Monito
     about: TEST_SUITES[id].about,
     cases: specs.flatMap((s, i) => ((s.testSuite ?? 'alerts') === id ? s.tests(alerts[i]!) : [])),
   }));
-  const runbooks = buildRunbooks({ answers, names, repo, alerts, slo, metrics, traffic: ctx.traffic, rulesPath: files.rules, dashboardPath: files.dashboard, recordingRules });
+  const runbooks = buildRunbooks({ answers, names, repo, alerts, slo, metrics, traffic: ctx.traffic, pagingEnv, rulesPath: files.rules, dashboardPath: files.dashboard, recordingRules });
   dashboard.panels = buildPanels(ctx);
   return {
     metrics,

@@ -40,6 +40,8 @@ export interface RunbookInput {
   metrics: MetricNames;
   /** Matchers of the requests the SLIs count, so the runbook's queries show what the alert saw. */
   traffic: string[];
+  /** The environment whose pages reach the pager (monitoring.alertmanager.pagingEnv). */
+  pagingEnv: string;
   rulesPath: string;
   dashboardPath: string;
   recordingRules: RecordingRule[];
@@ -127,7 +129,7 @@ export function buildRunbooks(input: RunbookInput): Runbook[] {
       .map((o) => ({ name: o.name, value: `./${o.name}.md` }));
     const related = [dashboardLink, rulesLink, ...siblings];
     const escalation = alert.severity === 'page'
-      ? `Pages the on-call engineer. Acknowledge within 5 minutes; if it is not mitigated within 30 minutes, bring in the ${service} owners and open an incident.`
+      ? `Pages the on-call engineer when it fires in ${input.pagingEnv} (from other environments it goes to chat: handle it within business hours). Acknowledge within 5 minutes; if it is not mitigated within 30 minutes, bring in the ${service} owners and open an incident.`
       : `A ticket: handle it within business hours. If it keeps firing for more than a day, or turns into a page, raise it with the ${service} owners.`;
     const common = { ...base, related, escalation, rollback: rt.rollback };
 

@@ -13,6 +13,10 @@ import { buildEnvironments } from '../../src/stack/environments.js';
 import { buildMonitoringStack } from '../../src/stack/monitoring.js';
 import { buildNames } from '../../src/stack/naming.js';
 import { buildRepo } from '../../src/stack/repo.js';
+import { execa } from 'execa';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /**
  * A Stack with only what the monitoring layer's templates read (the other
@@ -168,6 +172,30 @@ describe('monitoring layer: every language x cloud x monitoring', () => {
     const a = await renderStack(stack, 'monitoring');
     const b = await renderStack(stack, 'monitoring');
     expect(a.entries()).toEqual(b.entries());
+  });
+});
+
+describe('monitoring layer: Alertmanager routing (amtool config routes test)', () => {
+  it('pages only for the last (production) environment and for alerts about every environment; the rest goes to chat', async () => {
+    if (!(await hasBinary('amtool'))) return console.warn('amtool not on PATH: skipping the routing test');
+    for (const environments of [['staging', 'production'], ['dev', 'staging', 'prod']]) {
+      const stack = monitoringStack(makeAnswers({ monitoring: 'prometheus', environments }), makeFacts({ language: 'node' }));
+      const dir = mkdtempSync(join(tmpdir(), 'cds-am-'));
+      try {
+        const file = join(dir, 'alertmanager.yml');
+        writeFileSync(file, content(await renderStack(stack, 'monitoring'), 'monitoring/alertmanager/alertmanager.yml'));
+        const receiver = async (...labels: string[]) => (await execa('amtool', ['config', 'routes', 'test', `--config.file=${file}`, ...labels])).stdout.trim();
+        const prod = environments[environments.length - 1]!;
+        expect(await receiver('alertname=ErrorBudgetBurnFast', 'severity=page', `env=${prod}`)).toBe('pager');
+        for (const env of [...environments.slice(0, -1), 'local']) expect(await receiver('alertname=ErrorBudgetBurnFast', 'severity=page', `env=${env}`), env).toBe('chat');
+        // absent() keeps no env label: every environment is blind.
+        expect(await receiver('alertname=MetricsAbsent', 'severity=page')).toBe('pager');
+        expect(await receiver('alertname=HighErrorRatio', 'severity=ticket', `env=${prod}`)).toBe('chat');
+        expect(await receiver('alertname=Watchdog', 'severity=ticket')).toBe('heartbeat');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
   });
 });
 
