@@ -30,7 +30,7 @@ export interface NameValue {
 export type AlertKind =
   | 'error-ratio' | 'latency-p99' | 'traffic-drop'
   | 'availability-burn' | 'latency-burn'
-  | 'target-down' | 'metrics-absent' | 'watchdog';
+  | 'target-down' | 'service-down' | 'metrics-absent' | 'watchdog';
 
 /** One alerting rule. The rules file, the runbooks and the rule tests all iterate `MonitoringStack.alerts`. */
 export interface MonitoringAlert {
@@ -175,6 +175,12 @@ export interface MonitoringStack {
      */
     pagingEnv: string;
   };
+  /**
+   * Alerts that mean there is no target at all. They mute TrafficDrop (which
+   * adds nothing then), and environments that scale to zero when idle leave
+   * them out (an idle service has no targets either).
+   */
+  noTargetAlerts: string[];
   /** Rule group names in the rules file. */
   groups: { recording: string; alerts: string };
 }
@@ -307,12 +313,12 @@ export function buildMonitoringStack(answers: Answers, facts: RepoFacts): Monito
     panels: [] as DashboardPanel[],
   };
   if (answers.monitoring === 'none') {
-    return { metrics, gate: null, metricsPath: metricsPathFor(metrics), collector: null, job, testEnv, slo, recordingRules: [], alerts: [], ruleTestSuites: [], runbooks: [], files, dashboard, groups, localTarget, alertmanager };
+    return { metrics, gate: null, metricsPath: metricsPathFor(metrics), collector: null, job, testEnv, slo, recordingRules: [], alerts: [], ruleTestSuites: [], runbooks: [], noTargetAlerts: [], files, dashboard, groups, localTarget, alertmanager };
   }
 
   // Health checks and metric scrapes are not user traffic (servedTraffic).
   const probePaths = [answers.healthPath, metricsPathFor(metrics)];
-  const ctx: RuleContext = { m: metrics, service, job, env: testEnv, slo, traffic: servedTraffic(metrics, service, probePaths), probePath: answers.healthPath };
+  const ctx: RuleContext = { m: metrics, service, job, env: testEnv, slo, traffic: servedTraffic(metrics, service, probePaths), probePath: answers.healthPath, pagingEnv };
   const recordingRules = buildRecordingRules(ctx);
   const specs = buildAlertSpecs(ctx, recordedRefs(ctx));
   const inline = buildAlertSpecs(ctx, inlineRefs(ctx));
@@ -337,6 +343,7 @@ export function buildMonitoringStack(answers: Answers, facts: RepoFacts): Monito
     alerts,
     ruleTestSuites,
     runbooks,
+    noTargetAlerts: alerts.filter((a) => a.kind === 'service-down' || a.kind === 'metrics-absent').map((a) => a.name),
     files,
     dashboard,
     groups,
@@ -355,6 +362,8 @@ interface RuleContext {
   traffic: string[];
   /** The health check path, for the tests' probe series. */
   probePath: string;
+  /** The environment that pages (ServiceDown watches it alone). */
+  pagingEnv: string;
 }
 
 /** Recording-rule names (`level:metric:operations`), shared by alerts, runbooks and the dashboard. */
@@ -562,17 +571,41 @@ function buildAlertSpecs(c: RuleContext, r: Refs): AlertSpec[] {
     {
       name: 'TargetDown',
       kind: 'target-down',
-      severity: 'page',
+      // One replica: the platform's health checks replace it; a ticket if it stays. All of them: ServiceDown pages.
+      severity: 'ticket',
       expr: `up{job="${c.job}"} == 0`,
-      for: '5m',
+      for: '15m',
       extraLabels: [],
       summary: `${s}: Prometheus cannot scrape ${P.instance}`,
-      description: `The ${c.job} target ${P.instance} has been down for 5 minutes: the instance is not running, not healthy, or not serving its metrics.`,
+      description: `The ${c.job} target ${P.instance} has not answered scrapes for 15 minutes: the app on that replica is hung, unhealthy but not replaced, or not serving its metrics.`,
       tests: (a) => {
-        const labels = { job: c.job, instance: `${s}:8080` };
+        const labels = { job: c.job, env: c.env, instance: `${s}:8080` };
         return [
-          { title: 'fires: the target is down for 15 minutes', interval: '1m', series: [{ series: labelSet('up', labels), values: '1x5 0x20' }], evalTime: '20m', alertname: a.name, expAlerts: [expected(a, labels, '0')] },
-          never('does not fire: the target is up', a.name, '1m', [{ series: labelSet('up', labels), values: '1x25' }], '20m'),
+          { title: 'fires: the target is down for 25 minutes', interval: '1m', series: [{ series: labelSet('up', labels), values: '1x5 0x30' }], evalTime: '30m', alertname: a.name, expAlerts: [expected(a, labels, '0')] },
+          never('does not fire: the target is down for 10 minutes, then replaced', a.name, '1m', [{ series: labelSet('up', labels), values: '1x5 0x10 1x20' }], '30m'),
+        ];
+      },
+    },
+    {
+      name: 'ServiceDown',
+      kind: 'service-down',
+      severity: 'page',
+      // Targets of the paging environment seen in the last day, none answering now: every replica is
+      // down (up == 0), or gone (stopped tasks take their collector along, so their series vanish).
+      expr: `group by (job, env) (max_over_time(up{job="${c.job}",env="${c.pagingEnv}"}[1d])) unless on (job, env) (up{job="${c.job}",env="${c.pagingEnv}"} == 1)`,
+      for: '5m',
+      extraLabels: [],
+      summary: `${s} (${P.env}): no instance answers`,
+      description: `No ${c.job} target in ${P.env} has answered a scrape for 5 minutes, though there were some in the last day: every instance is down or gone. Clients get errors from the load balancer, which the app's own request metrics cannot show.`,
+      tests: (a) => {
+        const target = (instance: string, env = c.pagingEnv) => labelSet('up', { job: c.job, env, instance });
+        const alertLabels = { job: c.job, env: c.pagingEnv };
+        return [
+          { title: 'fires: every instance is down', interval: '1m', series: [{ series: target('a:8080'), values: '1x10 0x20' }, { series: target('b:8080'), values: '1x10 0x20' }], evalTime: '30m', alertname: a.name, expAlerts: [expected(a, alertLabels, '1')] },
+          // The series end: after the 5-minute lookback nothing answers; pending from the next evaluation, firing at the one after.
+          { title: 'fires: every instance is gone (its series stopped)', interval: '1m', series: [{ series: target('a:8080'), values: '1x10' }], evalTime: '30m', alertname: a.name, expAlerts: [expected(a, alertLabels, '1')] },
+          never('does not fire: one instance of two still answers', a.name, '1m', [{ series: target('a:8080'), values: '1x10 0x20' }, { series: target('b:8080'), values: '1x30' }], '30m'),
+          never('does not fire: another environment loses its instances', a.name, '1m', [{ series: target('a:8080', `not-${c.pagingEnv}`), values: '1x10 0x20' }], '30m'),
         ];
       },
     },

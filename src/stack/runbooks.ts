@@ -186,9 +186,11 @@ export function buildRunbooks(input: RunbookInput): Runbook[] {
         return {
           ...common,
           meaning: alert.kind === 'target-down'
-            ? `Prometheus could not scrape an instance of job ${input.names.metricsJob} for 5 minutes.`
+            ? `Prometheus could not scrape one instance of job ${input.names.metricsJob} for 15 minutes (all of them: ServiceDown).`
             : `There is no ${input.names.metricsJob} target at all for 10 minutes: every other alert of ${service} is blind.`,
-          impact: 'The instance may be down (users affected if it was the last one), or only its metrics are missing.',
+          impact: alert.kind === 'target-down'
+            ? 'Less capacity, and errors for the requests the load balancer still sends to that instance; or only its metrics are missing.'
+            : 'Every alert of the service is blind; the service itself may be down too.',
           queries: [
             { title: 'Targets of the job', code: `up{job="${input.names.metricsJob}"}` },
             // Any request, health checks included: is the app still seen at all?
@@ -198,6 +200,23 @@ export function buildRunbooks(input: RunbookInput): Runbook[] {
           mitigation: [
             'If the service is down: check the last deploy and roll back (commands above).',
             `If only metrics are missing: check that the app serves them, then the collector sidecar's logs (scrape errors, refused writes) and its configuration, ${COLLECTOR_CONFIG_PATH}.`,
+          ],
+          scale: rt.scale,
+        };
+      case 'service-down':
+        return {
+          ...common,
+          meaning: `No ${input.names.metricsJob} target in ${input.pagingEnv} has answered a scrape for 5 minutes, though some did in the last day: every instance is down, crash-looping, or gone.`,
+          impact: `An outage: clients of ${input.pagingEnv} get errors or timeouts from the load balancer. The app's own request metrics stop with it, so the SLO alerts cannot see this.`,
+          queries: [
+            { title: `Targets of the job in ${input.pagingEnv}`, code: `up{job="${input.names.metricsJob}",env="${input.pagingEnv}"}` },
+            { title: 'When each instance last answered (Unix time, within the last day)', code: `max by (instance) (last_over_time(timestamp(up{job="${input.names.metricsJob}",env="${input.pagingEnv}"} == 1)[1d:1m]))` },
+          ],
+          commands: [...rt.status, rt.collectorLogs],
+          mitigation: [
+            deployStep,
+            'Read why instances stop (the status commands above): a crash at start-up (configuration, a secret, a migration), failing health checks, or capacity the platform cannot place.',
+            'If the service was scaled to zero or deleted on purpose, silence the alert for the change window.',
           ],
           scale: rt.scale,
         };

@@ -128,16 +128,16 @@ describe('infra layer environments', () => {
     expect(selfHosted).toContain("hasOnly(['roles/monitoring.viewer'])");
   });
 
-  it.each(['gcp', 'azure'] as const)('%s: environments that scale to zero get no MetricsAbsent alert (idle looks like an outage)', async (cloud) => {
+  it.each(['gcp', 'azure'] as const)('%s: environments that scale to zero get no alert for missing targets (idle looks like an outage)', async (cloud) => {
     const stack = infraStack(cloud, 'terraform', 'canary', 'managed-prometheus', ['staging', 'production']);
     const files = await renderInfra(stack);
     const minKey = cloud === 'gcp' ? 'min_instances' : 'min_replicas';
     for (const env of ['staging', 'production']) expect(files.get(`infra/envs/${env}/main.tf`)).toMatch(new RegExp(`scales_to_zero\\s+= local\\.settings\\.${minKey} == 0`));
     expect(files.get('infra/envs/staging/main.tf')).toMatch(new RegExp(`${minKey}\\s+= 0\\b`));
     expect(files.get('infra/modules/monitoring/main.tf')).toContain('skipped');
-    // The name the module skips is an alert the rules define.
-    expect(files.get('infra/modules/monitoring/main.tf')).toContain('["MetricsAbsent"]');
-    expect(stack.monitoring.alerts.map((a) => a.name)).toContain('MetricsAbsent');
+    // The names the module skips are the rules' alerts for missing targets.
+    expect(files.get('infra/modules/monitoring/main.tf')).toContain('["ServiceDown", "MetricsAbsent"]');
+    expect(stack.monitoring.alerts.filter((a) => a.kind === 'service-down' || a.kind === 'metrics-absent').map((a) => a.name)).toEqual(['ServiceDown', 'MetricsAbsent']);
   });
 
   it('is disabled with --iac none', async () => {

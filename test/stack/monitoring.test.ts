@@ -79,7 +79,7 @@ describe('buildMonitoringStack', () => {
   it('every alert is complete, links its runbook and has a firing and a non-firing test', () => {
     expect(stack.alerts.map((a) => a.name)).toEqual(expect.arrayContaining([
       'HighErrorRatio', 'HighLatencyP99', 'TrafficDrop', 'ErrorBudgetBurnFast', 'ErrorBudgetBurnMedium', 'ErrorBudgetBurnSlow',
-      'LatencyBudgetBurnFast', 'LatencyBudgetBurnMedium', 'LatencyBudgetBurnSlow', 'TargetDown', 'MetricsAbsent', 'Watchdog',
+      'LatencyBudgetBurnFast', 'LatencyBudgetBurnMedium', 'LatencyBudgetBurnSlow', 'TargetDown', 'ServiceDown', 'MetricsAbsent', 'Watchdog',
     ]));
     for (const a of stack.alerts) {
       expect(a.for).toMatch(/^\d+m$/);

@@ -4,8 +4,8 @@
 # Run: the same alerting rules become Cloud Monitoring alert policies with
 # PromQL conditions, so alerts are identical to the self-hosted setup.
 locals {
-  # Idle scale-to-zero has no targets, which MetricsAbsent cannot tell from an outage.
-  skipped = var.scales_to_zero ? ["MetricsAbsent"] : []
+  # Idle scale-to-zero has no targets, which the no-target alerts cannot tell from an outage.
+  skipped = var.scales_to_zero ? ["ServiceDown", "MetricsAbsent"] : []
   rules = {
     for rule in flatten([for group in yamldecode(var.rules_yaml).groups : group.rules]) : rule.alert => rule if can(rule.alert) && !contains(local.skipped, try(rule.alert, ""))
   }
