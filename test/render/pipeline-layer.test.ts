@@ -163,6 +163,25 @@ describe('pipeline layer', () => {
     }
   });
 
+  it('sends the image scan findings to Code scanning, also when the scan fails the build', () => {
+    for (const [content, { path, labels }] of workflows) {
+      if (path !== '.github/workflows/_build.yml') continue;
+      const doc = parseYaml(content) as { jobs: { build: { permissions: Record<string, string>; steps: Array<{ id?: string; name?: string; if?: string; with?: Record<string, string> }> } } };
+      const steps = doc.jobs.build.steps;
+      const scan = steps.findIndex((st) => st.id === 'scan');
+      const sarif = steps.findIndex((st) => st.id === 'scan-sarif');
+      expect(steps[scan]?.with?.['exit-code'], labels[0]).toBe('1');
+      expect(sarif).toBe(scan + 1);
+      // Runs after a failed gate (a status function), never after a failed build (the gate was skipped).
+      expect(steps[sarif]!.if).toBe("${{ !cancelled() && steps.scan.outcome != 'skipped' }}");
+      expect(steps[sarif]!.with).toMatchObject({ format: 'sarif', 'exit-code': '0', 'image-ref': steps[scan]!.with!['image-ref'] });
+      const upload = steps[sarif + 1]!;
+      expect(upload.if).toContain("steps.scan-sarif.outcome == 'success'");
+      expect(upload.with).toEqual({ sarif_file: steps[sarif]!.with!['output'], category: 'trivy-image' });
+      expect(doc.jobs.build.permissions['security-events']).toBe('write');
+    }
+  });
+
   it("never overwrites the user's workflows: ours take a prefixed name", async () => {
     const facts = pipelineFacts('go', ['.github/workflows/ci.yml', '.github/workflows/deploy.yml']);
     const tree = await renderStack(buildStack(pipelineAnswers({ language: 'go', cloud: 'aws' }), facts), 'pipeline');

@@ -5,6 +5,7 @@ import { checkCollectorConfig } from '../../src/check/otel-collector.js';
 import { checkPromql } from '../../src/check/promql.js';
 import { checkRunbookLinks } from '../../src/check/runbook-links.js';
 import { securityFindings } from '../../src/check/workflow.js';
+import { reusableCallFindings } from '../../src/check/workflow-calls.js';
 import { detectRepoOnDisk } from '../../src/detect/index.js';
 import type { RepoFacts } from '../../src/detect/types.js';
 import type { Tree } from '../../src/plan/tree.js';
@@ -88,6 +89,8 @@ function crossLayerProblems(a: Answers, tree: Tree): string[] {
       if (err) problems.push(`canary gate query does not parse: ${err}`);
     }
   }
+  const workflows = new Map(tree.entries().filter(([path]) => path.startsWith('.github/workflows/')).map(([path, f]) => [path, f.content] as [string, string]));
+  for (const f of reusableCallFindings(workflows)) problems.push(`${f.path}: ${f.message}`);
   problems.push(...collectorProblems(stack, tree));
   const deploy = tree.read('DEPLOY.md')?.content ?? '';
   for (const m of deploy.matchAll(/\]\(((?:docs)\/[^)#]+\.md)\)/g)) if (!tree.has(m[1]!)) problems.push(`DEPLOY.md links ${m[1]}, which was not generated`);
