@@ -31,6 +31,9 @@ export interface CollectorVars {
   environment: string;
   /** Remote-write endpoint, or null where the exporter finds its endpoint itself (Google). */
   remoteWriteUrl: string | null;
+  /** Self-hosted Prometheus: the basic-auth user and password of the remote writes (the password from a secret, or empty). */
+  remoteWriteUsername: string | null;
+  remoteWritePassword: string | null;
   /** Azure: client id of the user-assigned identity the collector authenticates as. */
   clientId: string | null;
   /** AWS managed: region of the SigV4 signature. */
@@ -45,7 +48,7 @@ export interface CollectorVars {
 
 /** The variables the IaC must set on the sidecar (the others come from the platform). */
 export function iacSetVars(v: CollectorVars): string[] {
-  return [v.config, v.environment, v.remoteWriteUrl, v.clientId, v.awsRegion].filter((x): x is string => x !== null);
+  return [v.config, v.environment, v.remoteWriteUrl, v.remoteWriteUsername, v.remoteWritePassword, v.clientId, v.awsRegion].filter((x): x is string => x !== null);
 }
 
 export interface CollectorStack {
@@ -56,8 +59,12 @@ export interface CollectorStack {
   reach: string;
   /** The exporter the pipeline writes with. */
   exporter: 'prometheusremotewrite' | 'googlemanagedprometheus';
-  /** The extension that authenticates the exporter's writes, or null (none needed, or Google's own credentials). */
-  auth: 'sigv4auth' | 'azure_auth' | null;
+  /**
+   * The extension that authenticates the exporter's writes, or null (Google's
+   * own credentials). Self-hosted: basic auth, which Prometheus's web config
+   * checks (basic_auth_users) and ignores when it has none.
+   */
+  auth: 'sigv4auth' | 'azure_auth' | 'basicauth' | null;
   /** Name of the sidecar container. */
   container: string;
   /** Container arguments: the config comes from an environment variable. */
@@ -68,6 +75,8 @@ export interface CollectorStack {
   vars: CollectorVars;
   /** Where the samples go, in words, for comments and docs. */
   destination: string;
+  /** Self-hosted: what identifies the secret holding the remote-write password on this cloud, in words. */
+  passwordSecret: string;
   /** How the revision label is set, in words. */
   revisionSource: string;
   scrapeTarget: string;
@@ -99,6 +108,8 @@ export function buildCollector(answers: Answers): CollectorStack | null {
     config: 'OTEL_CONFIG',
     environment: 'DEPLOY_ENV',
     remoteWriteUrl: google ? null : 'REMOTE_WRITE_URL',
+    remoteWriteUsername: managed ? null : 'REMOTE_WRITE_USERNAME',
+    remoteWritePassword: managed ? null : 'REMOTE_WRITE_PASSWORD',
     clientId: cloud === 'azure' && managed ? 'AZURE_CLIENT_ID' : null,
     awsRegion: cloud === 'aws' && managed ? 'AWS_REGION' : null,
     revision: cloud === 'gcp' ? 'K_REVISION' : cloud === 'azure' ? 'CONTAINER_APP_REVISION' : null,
@@ -115,13 +126,19 @@ export function buildCollector(answers: Answers): CollectorStack | null {
           ? 'from Cloud Run (its egress is the internet unless you add a VPC connector)'
           : 'from the Container Apps environment',
     exporter: google ? 'googlemanagedprometheus' : 'prometheusremotewrite',
-    auth: !managed ? null : cloud === 'aws' ? 'sigv4auth' : cloud === 'azure' ? 'azure_auth' : null,
+    auth: !managed ? 'basicauth' : cloud === 'aws' ? 'sigv4auth' : cloud === 'azure' ? 'azure_auth' : null,
     container: COLLECTOR_CONTAINER,
     args: [`--config=env:${vars.config}`],
     configPath: COLLECTOR_CONFIG_PATH,
     configPathFromEnvRoot: fromEnvRoot(COLLECTOR_CONFIG_PATH),
     vars,
     destination,
+    passwordSecret:
+      cloud === 'aws'
+        ? 'ARN of a Secrets Manager secret (the task execution role may read it)'
+        : cloud === 'gcp'
+          ? 'Secret Manager secret (projects/PROJECT/secrets/NAME; the runtime service account may read it)'
+          : 'versionless Key Vault secret id (https://VAULT.vault.azure.net/secrets/NAME; grant the runtime identity Key Vault Secrets User on the vault)',
     revisionSource,
     scrapeTarget: `localhost:${answers.port}`,
     // The same interval as the self-hosted Prometheus: rate() windows in the rules assume it.

@@ -302,6 +302,42 @@ describe('the metrics collector sidecar', () => {
     }
   });
 
+  it('self-hosted Prometheus: basic auth as the service, the password from the secret the environment names (readable by the runtime identity), empty without one', async () => {
+    for (const cloud of INFRA_CLOUDS) {
+      const { module, env, files } = await serviceFiles(cloud, 'prometheus');
+      const collector = String(body(env, 'module', 'service').collector);
+      expect(collector, cloud).toContain('remote_write_username        = var.service');
+      expect(collector, cloud).toContain('remote_write_password_secret = var.metrics_remote_write_password_secret');
+      expect(files.get('infra/envs/production/variables.tf'), cloud).toContain('variable "metrics_remote_write_password_secret"');
+      if (cloud === 'aws') {
+        const locals = (module.locals as HclBody[]).find((l) => 'secret_arns' in l)!;
+        expect(locals.secret_arns).toBe('${concat(values(var.secrets), compact([try(var.collector.remote_write_password_secret, null)]))}');
+        expect(String(body(module, 'resource', 'aws_iam_role_policy', 'execution_secrets').policy)).toContain('Resource = local.secret_arns');
+        const container = String((module.locals as HclBody[]).find((l) => 'collector_containers' in l)!.collector_containers);
+        expect(container).toContain('{ name = "REMOTE_WRITE_PASSWORD", valueFrom = var.collector.remote_write_password_secret }');
+        expect(container).toContain('var.collector.remote_write_password_secret == null ? [{ name = "REMOTE_WRITE_PASSWORD", value = "" }] : []');
+      } else if (cloud === 'gcp') {
+        const grant = body(module, 'resource', 'google_secret_manager_secret_iam_member', 'collector');
+        expect(grant.secret_id).toBe('${var.collector.remote_write_password_secret}');
+        expect(grant.member).toBe('serviceAccount:${google_service_account.runtime.email}');
+        const sidecar = dynamicContent(body(module, 'resource', 'google_cloud_run_v2_service', 'this', 'template'), 'containers');
+        const passwordEnvs = ((sidecar.dynamic as HclBody).env as HclBody[]).map((d) => body(d, 'content'));
+        expect(passwordEnvs.map((e) => e.name)).toEqual(['REMOTE_WRITE_PASSWORD', 'REMOTE_WRITE_PASSWORD']);
+        expect(body(passwordEnvs[1]!, 'value_source', 'secret_key_ref')).toEqual({ secret: '${env.value}', version: 'latest' });
+        expect(body(module, 'resource', 'google_cloud_run_v2_service', 'this').depends_on).toContain('${google_secret_manager_secret_iam_member.collector}');
+      } else {
+        const app = body(module, 'resource', 'azurerm_container_app', 'this');
+        const secrets = ((app.dynamic as HclBody).secret as HclBody[]).map((d) => body(d, 'content'));
+        expect(secrets.map((x) => x.name)).toContain('otel-remote-write-password');
+        const sidecar = dynamicContent(body(app, 'template'), 'container');
+        const password = (sidecar.env as HclBody[]).find((e) => e.name === 'REMOTE_WRITE_PASSWORD')!;
+        expect(password.secret_name).toBe('${container.value.remote_write_password_secret == null ? null : "otel-remote-write-password"}');
+      }
+    }
+    // Managed setups authenticate with the cloud's identity instead.
+    for (const cloud of INFRA_CLOUDS) expect((await serviceFiles(cloud, 'managed-prometheus')).files.get('infra/modules/service/main.tf'), cloud).not.toContain('REMOTE_WRITE_PASSWORD');
+  });
+
   it('gcp managed: a second container after the app, CPU kept between requests, metric writer the bootstrap lets Terraform grant', async () => {
     const { module, bootstrap } = await serviceFiles('gcp', 'managed-prometheus');
     const template = body(module, 'resource', 'google_cloud_run_v2_service', 'this', 'template');

@@ -86,10 +86,12 @@ module "service" {
   tags                = local.tags
   # Scrapes the app and remote-writes to your Prometheus, once its URL is set.
   collector = var.metrics_remote_write_url == null ? null : {
-    image            = var.collector_image
-    config           = file("${path.root}/../../../monitoring/collector/otel-collector.yaml")
-    env              = local.environment
-    remote_write_url = var.metrics_remote_write_url
+    image                        = var.collector_image
+    config                       = file("${path.root}/../../../monitoring/collector/otel-collector.yaml")
+    env                          = local.environment
+    remote_write_url             = var.metrics_remote_write_url
+    remote_write_username        = var.service
+    remote_write_password_secret = var.metrics_remote_write_password_secret
   }
 }
 

@@ -117,3 +117,9 @@ variable "metrics_remote_write_url" {
     error_message = "metrics_remote_write_url must be an http(s) URL."
   }
 }
+
+variable "metrics_remote_write_password_secret" {
+  type        = string
+  description = "Basic-auth password of the remote writes (user: the service name, var.service; list it in your Prometheus's web config basic_auth_users): versionless Key Vault secret id (https://VAULT.vault.azure.net/secrets/NAME; grant the runtime identity Key Vault Secrets User on the vault). Only a reference: the value never passes through Terraform. Null: empty password, for a Prometheus without basic auth on a private network."
+  default     = null
+}

@@ -62,6 +62,17 @@ resource "azurerm_container_app" "this" {
     }
   }
 
+  # The collector's remote-write password, when it has one.
+  dynamic "secret" {
+    for_each = try(var.collector.remote_write_password_secret, null) == null ? [] : [var.collector.remote_write_password_secret]
+
+    content {
+      name                = "otel-remote-write-password"
+      key_vault_secret_id = secret.value
+      identity            = azurerm_user_assigned_identity.runtime.id
+    }
+  }
+
   ingress {
     external_enabled           = true
     target_port                = var.container_port
@@ -143,6 +154,18 @@ resource "azurerm_container_app" "this" {
         env {
           name  = "REMOTE_WRITE_URL"
           value = container.value.remote_write_url
+        }
+
+        env {
+          name  = "REMOTE_WRITE_USERNAME"
+          value = container.value.remote_write_username
+        }
+
+        # Without a secret the password is empty: a Prometheus without basic auth ignores it.
+        env {
+          name        = "REMOTE_WRITE_PASSWORD"
+          value       = container.value.remote_write_password_secret == null ? "" : null
+          secret_name = container.value.remote_write_password_secret == null ? null : "otel-remote-write-password"
         }
       }
     }

@@ -126,6 +126,11 @@ variable "collector" {
     remote_write_url = string
     # Azure Monitor workspace: the app's identity gets Monitoring Metrics Publisher on this rule.
     data_collection_rule_id = optional(string)
+
+    # Your Prometheus: basic-auth user, and the versionless Key Vault secret id
+    # of the password (null: empty password).
+    remote_write_username        = string
+    remote_write_password_secret = optional(string)
   })
   description = "OpenTelemetry Collector sidecar: scrapes the app over localhost and remote-writes the samples. config: the collector's YAML. Null: no sidecar."
   default     = null

@@ -42,8 +42,13 @@ resource "aws_iam_role_policy_attachment" "execution" {
   policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
 }
 
+locals {
+  # The app's secrets and the collector's remote-write password, if any.
+  secret_arns = concat(values(var.secrets), compact([try(var.collector.remote_write_password_secret, null)]))
+}
+
 resource "aws_iam_role_policy" "execution_secrets" {
-  count = length(var.secrets) > 0 ? 1 : 0
+  count = length(local.secret_arns) > 0 ? 1 : 0
 
   name = "read-referenced-secrets"
   role = aws_iam_role.execution.id
@@ -52,7 +57,7 @@ resource "aws_iam_role_policy" "execution_secrets" {
     Statement = [{
       Effect   = "Allow"
       Action   = ["secretsmanager:GetSecretValue", "ssm:GetParameters"]
-      Resource = values(var.secrets)
+      Resource = local.secret_arns
     }]
   })
 }
@@ -401,10 +406,18 @@ locals {
     command                = ["--config=env:OTEL_CONFIG"]
     memory                 = 256
     readonlyRootFilesystem = true
-    environment = [
-      { name = "DEPLOY_ENV", value = var.collector.env },
-      { name = "OTEL_CONFIG", value = var.collector.config },
-      { name = "REMOTE_WRITE_URL", value = var.collector.remote_write_url },
+    environment = concat(
+      [
+        { name = "DEPLOY_ENV", value = var.collector.env },
+        { name = "OTEL_CONFIG", value = var.collector.config },
+        { name = "REMOTE_WRITE_URL", value = var.collector.remote_write_url },
+        { name = "REMOTE_WRITE_USERNAME", value = var.collector.remote_write_username },
+      ],
+      # Without a secret the password is empty: a Prometheus without basic auth ignores it.
+      var.collector.remote_write_password_secret == null ? [{ name = "REMOTE_WRITE_PASSWORD", value = "" }] : [],
+    )
+    secrets = var.collector.remote_write_password_secret == null ? [] : [
+      { name = "REMOTE_WRITE_PASSWORD", valueFrom = var.collector.remote_write_password_secret },
     ]
     logConfiguration = {
       logDriver = "awslogs"

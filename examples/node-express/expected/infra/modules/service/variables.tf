@@ -154,6 +154,11 @@ variable "collector" {
     remote_write_url = string
     # Amazon Managed Service for Prometheus: the task role may remote-write to it (SigV4).
     workspace_arn = optional(string)
+
+    # Your Prometheus: basic-auth user, and the ARN of the Secrets Manager
+    # secret holding the password (null: empty password).
+    remote_write_username        = string
+    remote_write_password_secret = optional(string)
   })
   description = "OpenTelemetry Collector sidecar: scrapes the app over localhost and remote-writes the samples. config: the collector's YAML. Null: no sidecar."
   default     = null
