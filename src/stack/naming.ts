@@ -96,6 +96,14 @@ export function buildNames(a: Pick<Answers, 'serviceName' | 'environments'>): Cl
 export const fromEnvRoot = (path: string): string => `../../../${path}`;
 
 /**
+ * The app's container in the task definition / Cloud Run service / container
+ * app that infra/ writes: on ECS named after the service (the deploy renders
+ * the task definition by that name); on Cloud Run and Container Apps `app`,
+ * next to the collector sidecar (the runbooks' log and update commands name it).
+ */
+export const appContainerName = (a: Pick<Answers, 'cloud' | 'serviceName'>): string => (a.cloud === 'aws' ? a.serviceName : 'app');
+
+/**
  * Where the monitoring layer writes its rules, read by the infra layer too
  * (managed Prometheus deploys the same file). One definition for both.
  */

@@ -1,7 +1,7 @@
 import type { Answers } from '../answers/options.js';
 import type { PackageManager, RepoFacts } from '../detect/types.js';
 import { buildMonitoringStack, type MonitoringStack } from './monitoring.js';
-import { buildNames } from './naming.js';
+import { appContainerName, buildNames } from './naming.js';
 import type { CanaryGate } from './promql.js';
 import { buildUses, TRIVY_VERSION, type PinKey } from './pins.js';
 
@@ -136,7 +136,7 @@ export interface PipelineStack {
   ecsDeploymentConfiguration: string;
   /** ECS bake times (minutes), shared by the deploy workflow and the Terraform service, so neither undoes the other. */
   ecsBake: EcsBake;
-  /** ECS container whose image is replaced (the infra layer names it after the service). */
+  /** The app's container as infra/ names it (naming.ts appContainerName); on ECS, the one whose image the deploy replaces. */
   container: string;
   /** Metric gate wiring, or null with --monitoring none (the gate is then smoke tests + health checks). */
   gate: PipelineGate | null;
@@ -534,7 +534,7 @@ export function buildPipelineStack(
     canaryShifts: answers.strategy === 'canary' && answers.cloud !== 'aws' ? [10, 50] : [],
     ecsDeploymentConfiguration: ecsDeploymentConfiguration(answers.strategy, ECS_BAKE),
     ecsBake: ECS_BAKE,
-    container: answers.serviceName,
+    container: appContainerName(answers),
     gate: gateOf(answers, monitoring.gate),
     gcloudVersion: '568.0.0',
   };

@@ -1,6 +1,6 @@
 import type { Answers } from '../answers/options.js';
 import type { MonitoringAlert, NameValue, RecordingRule, SloStack } from './monitoring.js';
-import type { CloudNames } from './naming.js';
+import { appContainerName, type CloudNames } from './naming.js';
 import { COLLECTOR_CONFIG_PATH, COLLECTOR_CONTAINER as COLLECTOR } from './collector.js';
 import { errorRatioExpr, latencyQuantileExpr, requestRateExpr, selector, SERVER_ERROR_REGEX, type MetricNames } from './promql.js';
 
@@ -56,8 +56,9 @@ function runtimeCommands(a: Answers, names: CloudNames) {
   const rg = n?.resourceGroup ?? `rg-${svc}`;
   const logGroup = n?.logGroup ?? `/ecs/${svc}`;
   const r = a.region;
-  // infra/ names the app's container `app` next to the collector sidecar; without it the name is the user's.
-  const app = a.iac === 'none' ? { logs: '', update: '' } : { logs: ' --container app', update: ' --container-name app' };
+  // infra/ names the app's container next to the collector sidecar; without it the name is the user's.
+  const container = appContainerName(a);
+  const app = a.iac === 'none' ? { logs: '', update: '' } : { logs: ` --container ${container}`, update: ` --container-name ${container}` };
   const gh = { title: 'Roll back through the pipeline (records who and why in the Actions log)', code: `gh workflow run rollback.yml -f environment=${env} -f target=<digest-or-revision>` };
   if (a.cloud === 'aws') {
     return {
