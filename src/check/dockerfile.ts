@@ -60,6 +60,14 @@ function hasCacheMount(i: Instruction, target?: RegExp): boolean {
 /** The words of an exec-form instruction, or null for shell form. */
 function execWords(i: Instruction): string[] | null {
   if (!(i instanceof JSONInstruction)) return null;
+  // The array as written: dockerfile-ast's string values drop the spaces inside
+  // each string ("exec uvicorn" reads as "execuvicorn"), which `sh -c` needs.
+  try {
+    const parsed: unknown = JSON.parse(i.getRawArgumentsContent() ?? '');
+    if (Array.isArray(parsed) && parsed.length > 0 && parsed.every((w) => typeof w === 'string')) return parsed as string[];
+  } catch {
+    // Continuation lines and the like: fall back to the parser's strings.
+  }
   const words = i.getJSONStrings().map((s) => s.getJSONValue());
   return words.length > 0 ? words : null;
 }
@@ -92,6 +100,10 @@ function startWords(stage: Stage): { words: string[]; line: number | null } {
   while (words.length > 0 && /(^|\/)(tini|dumb-init)$/.test(words[0] ?? '')) {
     words.shift();
     while (words[0]?.startsWith('-')) words.shift();
+  }
+  // ["sh", "-c", "exec server ..."]: the shell replaces itself with the server (it reads $PORT first).
+  if (/(^|\/)(ba)?sh$/.test(words[0] ?? '') && words[1] === '-c' && /^exec\s/.test(words[2] ?? '')) {
+    words.splice(0, 3, ...(words[2] ?? '').replace(/^exec\s+/, '').split(/\s+/).map((w) => w.replace(/^'(.*)'$|^"(.*)"$/, '$1$2')));
   }
   const at = cmd ?? ep;
   return { words, line: at ? lineOf(at) : null };

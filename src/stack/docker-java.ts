@@ -62,7 +62,8 @@ export function buildJavaSpec(ctx: DockerContext): LanguageSpec {
     { name: 'JAVA_TOOL_OPTIONS', value: '-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError' },
   ];
   if (java.springBoot) {
-    env.push({ name: 'SERVER_PORT', value: String(answers.port) });
+    // Spring resolves the placeholder when it binds server.port: $PORT when the platform sets one, else the image's.
+    env.push({ name: 'SERVER_PORT', value: `\${PORT:${answers.port}}` });
     // Finish in-flight requests on SIGTERM, within the platform's stop timeout.
     env.push({ name: 'SERVER_SHUTDOWN', value: 'graceful' });
     env.push({ name: 'SPRING_LIFECYCLE_TIMEOUT_PER_SHUTDOWN_PHASE', value: `${drainSeconds(answers.runtime)}s` });

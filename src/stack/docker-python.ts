@@ -12,6 +12,7 @@ import {
   type PythonSpec,
 } from './docker.js';
 import { PYTHON, TOOLS, chooseLine } from './versions.js';
+import { shellWord } from '../render/escape/shell.js';
 
 type PythonPm = PythonSpec['pm'];
 
@@ -102,20 +103,26 @@ export function pythonInstall(pm: PythonPm, py: PythonFacts, locked: boolean, wo
   }
 }
 
-/** The production server command: uvicorn for ASGI apps, gunicorn (threads, or uvicorn workers for ASGI) for the rest. */
+/**
+ * The production server command: uvicorn for ASGI apps, gunicorn (threads, or
+ * uvicorn workers for ASGI) for the rest. Both listen on $PORT (the image sets
+ * it to `port`; a platform may set another): gunicorn binds 0.0.0.0:$PORT by
+ * itself, uvicorn has no such default, so a shell reads it and `exec`s
+ * uvicorn, which then is PID 1 and gets SIGTERM.
+ */
 export function pythonCommand(py: PythonFacts, startCommand: string | null, port: number, graceSeconds: number): string[] {
   const app = py.appModule;
   if (py.server === 'uvicorn') {
     const factory = /\s--factory\b/.test(startCommand ?? '') ? ['--factory'] : [];
     // Behind the platform's load balancer: trust its X-Forwarded-* so URLs keep https.
     // The grace bound keeps draining shorter than the platform's stop timeout (uvicorn >= 0.24).
-    return ['uvicorn', app, ...factory, '--host', '0.0.0.0', '--port', String(port), '--proxy-headers', '--forwarded-allow-ips', '*', '--timeout-graceful-shutdown', String(graceSeconds)];
+    const words = (ws: string[]) => ws.map(shellWord).join(' ');
+    const rest = words(['--proxy-headers', '--forwarded-allow-ips', '*', '--timeout-graceful-shutdown', String(graceSeconds)]);
+    return ['sh', '-c', `exec uvicorn ${words([app, ...factory, '--host', '0.0.0.0'])} --port "\${PORT:-${port}}" ${rest}`];
   }
   const asgi = /(^|\.)asgi:/.test(py.appModule);
   return [
     'gunicorn',
-    '--bind',
-    `0.0.0.0:${port}`,
     // Heartbeat files in memory: works with a read-only root filesystem.
     '--worker-tmp-dir',
     '/dev/shm',

@@ -241,11 +241,18 @@ describe('checkDockerfile: language rules', () => {
     ['["python", "manage.py", "runserver", "0.0.0.0:8000"]', /not a production server/],
     ['["flask", "run", "--host", "0.0.0.0"]', /not a production server/],
     ['["uvicorn", "app:app", "--reload"]', /--reload is for development/],
+    // A shell that does not exec the server stays PID 1 and swallows SIGTERM.
+    ['["sh", "-c", "uvicorn app:app --port $PORT"]', /not a production server/],
+    ['["sh", "-c", "exec uvicorn app:app --reload"]', /--reload is for development/],
   ])('python: rejects CMD %s', (cmd, message) => {
     const found = errors(mutate('python', /CMD \[.*\]/, `CMD ${cmd}`), 'python');
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({ rule: 'dockerfile/python-server' });
     expect(found[0]?.message).toMatch(message);
+  });
+
+  it('python: accepts a shell that reads $PORT and execs the server', () => {
+    expect(errors(mutate('python', /CMD \[.*\]/, `CMD ["sh", "-c", "exec uvicorn app.main:app --host 0.0.0.0 --port \\"\${PORT:-8000}\\" --forwarded-allow-ips '*'"]`), 'python')).toEqual([]);
   });
 
   it('python: accepts python -m gunicorn and warns on unhashed requirements', () => {

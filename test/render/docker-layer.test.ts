@@ -119,7 +119,8 @@ describe('docker layer output details', () => {
   it('escapes label values and keeps exec-form commands as JSON', async () => {
     const { dockerfile } = await render({ name: '', answers: { language: 'python' }, facts: { language: 'python' } });
     expect(dockerfile).toMatch(/^ {6}org\.opencontainers\.image\.source="https:\/\/github\.com\/acme\/api"$/m);
-    expect(dockerfile).toMatch(/^CMD \["uvicorn", "app\.main:app", "--host", "0\.0\.0\.0", "--port", "8000"/m);
+    // JSON-escaped quotes around the $PORT expansion the shell performs.
+    expect(dockerfile).toMatch(/^CMD \["sh", "-c", "exec uvicorn app\.main:app --host 0\.0\.0\.0 --port \\"\$\{PORT:-8000\}\\" /m);
     expect(dockerfile).toContain('PATH="/app/.venv/bin:$PATH"');
   });
 

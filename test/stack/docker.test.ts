@@ -224,16 +224,19 @@ describe('python', () => {
   });
 
   it('runs uvicorn for ASGI apps, gunicorn threads for WSGI, and uvicorn workers only for ASGI under gunicorn', () => {
-    expect(pythonCommand(PYTHON_DEFAULTS, null, 8000, 25).slice(0, 6)).toEqual(['uvicorn', 'app.main:app', '--host', '0.0.0.0', '--port', '8000']);
+    // uvicorn reads no $PORT itself: a shell passes it (the image's port as the default), then becomes uvicorn.
+    expect(pythonCommand(PYTHON_DEFAULTS, null, 8000, 25)).toEqual(['sh', '-c', `exec uvicorn app.main:app --host 0.0.0.0 --port "\${PORT:-8000}" --proxy-headers --forwarded-allow-ips '*' --timeout-graceful-shutdown 25`]);
     // Draining is bounded below the platform's stop timeout, as gunicorn's --graceful-timeout is.
-    expect(pythonCommand(PYTHON_DEFAULTS, null, 8000, 8).slice(-2)).toEqual(['--timeout-graceful-shutdown', '8']);
+    expect(pythonCommand(PYTHON_DEFAULTS, null, 8000, 8)[2]).toMatch(/--timeout-graceful-shutdown 8$/);
     const flask = pythonCommand({ ...PYTHON_DEFAULTS, server: 'gunicorn', appModule: 'app:app' }, null, 5000, 25);
     expect(flask[0]).toBe('gunicorn');
+    // No --bind: gunicorn binds 0.0.0.0:$PORT when PORT is set (the image sets it).
+    expect(flask).not.toContain('--bind');
     expect(flask).toContain('--threads');
     expect(flask).not.toContain('uvicorn.workers.UvicornWorker');
     const asgi = pythonCommand({ ...PYTHON_DEFAULTS, server: 'gunicorn', appModule: 'mysite.asgi:application' }, null, 8000, 25);
     expect(asgi).toContain('uvicorn.workers.UvicornWorker');
-    expect(pythonCommand(PYTHON_DEFAULTS, 'uvicorn app:create_app --factory', 8000, 25)).toContain('--factory');
+    expect(pythonCommand(PYTHON_DEFAULTS, 'uvicorn app:create_app --factory', 8000, 25)[2]).toContain(' app.main:app --factory ');
   });
 
   it('stops gunicorn before the platform kills it', () => {
