@@ -79,6 +79,19 @@ export interface RuleTestCase {
   expAlerts: Array<{ labels: NameValue[]; annotations: NameValue[] }>;
 }
 
+/** One promtool promql_expr_test: what a recording rule records for given input series. */
+export interface RecordingTestCase {
+  /** What the case proves (a YAML comment). */
+  title: string;
+  interval: string;
+  series: TestSeries[];
+  evalTime: string;
+  /** The recorded series to query. */
+  expr: string;
+  /** Expected samples: the series (name and labels) and its value. */
+  expSamples: Array<{ labels: string; value: string }>;
+}
+
 /** One promtool test file: its cases share one evaluation_interval (promtool has no per-case one). */
 export interface RuleTestSuite {
   path: string;
@@ -87,6 +100,8 @@ export interface RuleTestSuite {
   /** What the file covers, for its header. */
   about: string;
   cases: RuleTestCase[];
+  /** Recording-rule cases (the alerts' file only). */
+  recordingCases: RecordingTestCase[];
 }
 
 export interface SloStack {
@@ -328,6 +343,7 @@ export function buildMonitoringStack(answers: Answers, facts: RepoFacts): Monito
     evaluationInterval: `${TEST_SUITES[id].evalMinutes}m`,
     about: TEST_SUITES[id].about,
     cases: specs.flatMap((s, i) => ((s.testSuite ?? 'alerts') === id ? s.tests(alerts[i]!) : [])),
+    recordingCases: id === 'alerts' ? buildRecordingTests(ctx) : [],
   }));
   const runbooks = buildRunbooks({ answers, names, repo, alerts, slo, metrics, traffic: ctx.traffic, pagingEnv, rulesPath: files.rules, dashboardPath: files.dashboard, recordingRules });
   dashboard.panels = buildPanels(ctx);
@@ -445,6 +461,32 @@ function requestSeries(c: RuleContext, segments: ReadonlyArray<readonly [number,
   return [
     { series: labelSet(c.m.requestsTotal, { ...base, [c.m.codeLabel]: '200' }), values: counter(segments.map(([n, r, s]) => [n * (1 - r), s] as const)) },
     { series: labelSet(c.m.requestsTotal, { ...base, [c.m.codeLabel]: '500' }), values: counter(segments.map(([n, r, s]) => [n * r, s] as const)) },
+  ];
+}
+
+/**
+ * What the recording rules the alerts read must record: the SLIs count user
+ * traffic only, per service and env, in the units the thresholds assume.
+ */
+function buildRecordingTests(c: RuleContext): RecordingTestCase[] {
+  const agg = { [c.m.serviceLabel]: c.service, env: c.env };
+  const recorded = (record: string, value: string) => ({ labels: labelSet(record, agg), value });
+  return [
+    {
+      title: 'the error ratio is 5xx over all user requests: health checks (10x the traffic, all 200) do not dilute it',
+      interval: '1m', series: [...requestSeries(c, [[100, 0.25, 20]]), probeSeries(c, 1000, 20)], evalTime: '10m',
+      expr: RECORD.errorRatio('5m'), expSamples: [recorded(RECORD.errorRatio('5m'), '0.25')],
+    },
+    {
+      title: `the slow ratio is the share of requests slower than ${c.slo.latencyThresholdSeconds}s`,
+      interval: '1m', series: latencySeries(c, [[100, 0.25, 20]]), evalTime: '10m',
+      expr: RECORD.slowRatio('5m'), expSamples: [recorded(RECORD.slowRatio('5m'), '0.25')],
+    },
+    {
+      title: 'the request rate is user requests per second',
+      interval: '1m', series: [...requestSeries(c, [[120, 0, 20]]), probeSeries(c, 600, 20)], evalTime: '10m',
+      expr: RECORD.rate('5m'), expSamples: [recorded(RECORD.rate('5m'), '2')],
+    },
   ];
 }
 

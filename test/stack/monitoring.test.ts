@@ -107,7 +107,12 @@ describe('buildMonitoringStack', () => {
     for (const suite of stack.ruleTestSuites) {
       expect(suite.cases.length, suite.path).toBeGreaterThan(0);
       for (const c of suite.cases) expect(minutes(c.evalTime) % minutes(suite.evaluationInterval), `${c.alertname} in ${suite.path}`).toBe(0);
+      for (const c of suite.recordingCases) expect(minutes(c.evalTime) % minutes(suite.evaluationInterval), `${c.expr} in ${suite.path}`).toBe(0);
     }
+    // What the alerts read is tested too: the 5m SLIs and rate, in the alerts' file (promtool runs them).
+    const recorded = stack.ruleTestSuites.flatMap((suite) => suite.recordingCases.map((c) => c.expr));
+    expect(recorded).toEqual(['service:sli_error:ratio_rate5m', 'service:sli_latency_slow:ratio_rate5m', 'service:http_requests:rate5m']);
+    for (const r of recorded) expect(stack.recordingRules.map((x) => x.record)).toContain(r);
     // The 3-day windows are evaluated hourly, in a file of their own: everything else stays at 10m.
     const slow = stack.ruleTestSuites.find((suite) => suite.path.endsWith('.slow-burn.test.yml'));
     expect(slow?.evaluationInterval).toBe('60m');
