@@ -146,7 +146,8 @@ export interface PipelineStack {
 
 /** How the canary gate reaches the Prometheus query API. */
 export interface PipelineGate {
-  auth: 'none' | 'aws-sigv4' | 'google' | 'azure';
+  /** basic: a self-hosted Prometheus, with basic auth when PROMETHEUS_QUERY_USER is set (its web config's basic_auth_users). */
+  auth: 'basic' | 'aws-sigv4' | 'google' | 'azure';
   /** `env:` entries of the gate step (queries, thresholds, endpoint). */
   env: StepInput[];
 }
@@ -354,6 +355,10 @@ const v = (name: string, description: string, perEnvironment: boolean): Pipeline
   return { name, description, perEnvironment, infraOutput: m?.[1] ?? null };
 };
 
+/** Basic auth of the canary gate's queries to a self-hosted Prometheus: a variable and an environment secret. */
+export const PROMETHEUS_QUERY_USER = 'PROMETHEUS_QUERY_USER';
+export const PROMETHEUS_QUERY_PASSWORD = 'PROMETHEUS_QUERY_PASSWORD';
+
 /** The variables of one cloud (+ monitoring) choice; names are defined here once. */
 export function pipelineVariables(answers: Pick<Answers, 'cloud' | 'monitoring' | 'strategy'>): PipelineVariable[] {
   const list: PipelineVariable[] = [];
@@ -388,6 +393,7 @@ export function pipelineVariables(answers: Pick<Answers, 'cloud' | 'monitoring' 
   }
   if (answers.monitoring === 'prometheus' && gate) {
     list.push(v('PROMETHEUS_URL', 'Base URL of the self-hosted Prometheus the canary gate queries (reachable from GitHub runners)', true));
+    list.push(v(PROMETHEUS_QUERY_USER, `User the canary gate queries as when Prometheus requires basic auth (its web config's basic_auth_users), with the environment secret \`${PROMETHEUS_QUERY_PASSWORD}\` as password; unset: no auth`, true));
   }
   list.push(v('ATTESTATIONS', 'Set to `true` to attest images of a private repository (needs GitHub Enterprise Cloud); public repositories always attest', false));
   list.push(v('SERVICE_URL', 'Public URL of the service in this environment, for smoke and integration tests (infra output `service_url`)', true));
@@ -441,7 +447,7 @@ function ecsDeploymentConfiguration(strategy: Answers['strategy'], bake: EcsBake
 
 function gateOf(answers: Answers, gate: CanaryGate | null): PipelineGate | null {
   if (!gate) return null;
-  let auth: PipelineGate['auth'] = 'none';
+  let auth: PipelineGate['auth'] = 'basic';
   let url = '${{ vars.PROMETHEUS_URL }}/api/v1/query';
   if (answers.monitoring === 'managed-prometheus') {
     if (answers.cloud === 'aws') {
@@ -460,6 +466,12 @@ function gateOf(answers: Answers, gate: CanaryGate | null): PipelineGate | null 
     env: [
       { key: 'PROM_QUERY_URL', value: url },
       { key: 'PROM_AUTH', value: auth },
+      ...(auth === 'basic'
+        ? [
+            { key: 'PROM_USER', value: `\${{ vars.${PROMETHEUS_QUERY_USER} }}` },
+            { key: 'PROM_PASSWORD', value: `\${{ secrets.${PROMETHEUS_QUERY_PASSWORD} }}` },
+          ]
+        : []),
       { key: 'ERROR_QUERY', value: gate.errorRatioQuery },
       { key: 'LATENCY_QUERY', value: gate.latencyP99Query },
       { key: 'COUNT_QUERY', value: gate.requestCountQuery },

@@ -58,7 +58,7 @@ function runtimeCommands(a: Answers, names: CloudNames) {
   const r = a.region;
   // infra/ names the app's container next to the collector sidecar; without it the name is the user's.
   const container = appContainerName(a);
-  const app = a.iac === 'none' ? { logs: '', update: '' } : { logs: ` --container ${container}`, update: ` --container-name ${container}` };
+  const appLogs = a.iac === 'none' ? '' : ` --container ${container}`;
   const gh = { title: 'Roll back through the pipeline (records who and why in the Actions log)', code: `gh workflow run rollback.yml -f environment=${env} -f target=<digest-or-revision>` };
   if (a.cloud === 'aws') {
     return {
@@ -97,13 +97,13 @@ function runtimeCommands(a: Answers, names: CloudNames) {
     env,
     status: [
       { title: 'Revisions, their health and traffic weights', code: `az containerapp revision list --name ${svc} --resource-group ${rg} -o table\naz containerapp ingress traffic show --name ${svc} --resource-group ${rg}` },
-      { title: 'Application logs', code: `az containerapp logs show --name ${svc} --resource-group ${rg}${app.logs} --tail 100` },
+      { title: 'Application logs', code: `az containerapp logs show --name ${svc} --resource-group ${rg}${appLogs} --tail 100` },
     ],
     rollback: [
       gh,
-      a.strategy === 'rolling'
-        ? { title: 'Or directly: run the previous image again', code: `az containerapp update --name ${svc} --resource-group ${rg}${app.update} --image ${names.azure.acrName}.azurecr.io/${names.imageRepository}@<previous-digest>` }
-        : { title: 'Or directly: send all traffic to the previous revision', code: `az containerapp ingress traffic set --name ${svc} --resource-group ${rg} --revision-weight <previous-revision>=100` },
+      // Every strategy runs the app in multiple-revision mode (traffic pinned by revision name): a new
+      // revision made with `update --image` would get no traffic, so roll back by weight.
+      { title: 'Or directly: send all traffic to the previous revision', code: `az containerapp ingress traffic set --name ${svc} --resource-group ${rg} --revision-weight <previous-revision>=100` },
     ],
     scale: { title: 'Add capacity', code: `az containerapp update --name ${svc} --resource-group ${rg} --min-replicas <n>` },
     collectorLogs: { title: 'Logs of the metrics collector sidecar', code: `az containerapp logs show --name ${svc} --resource-group ${rg} --container ${COLLECTOR} --tail 100` },

@@ -140,6 +140,8 @@ describe('pipeline layer', () => {
       expect(ecosystems, labels[0]).toContain('github-actions');
       expect(ecosystems).toContain('docker');
       expect(ecosystems).toContain('terraform');
+      // Every Terraform root and module the infra layer writes, the bootstrap included.
+      expect(doc.updates.find((u) => u['package-ecosystem'] === 'terraform')?.['directories']).toEqual(['/infra/bootstrap', '/infra/envs/*', '/infra/modules/*']);
       for (const u of doc.updates) {
         expect(u['cooldown']).toEqual({ 'default-days': 7 });
         expect(u['schedule']).toEqual({ interval: 'weekly' });

@@ -8,7 +8,8 @@
 # in the Stack); __REVISION__ is replaced by the revision being promoted.
 # Too little traffic fails safe: no promotion on noise.
 #
-# Environment: PROM_QUERY_URL (…/api/v1/query), PROM_AUTH (none|aws-sigv4|google|azure),
+# Environment: PROM_QUERY_URL (…/api/v1/query), PROM_AUTH (basic|aws-sigv4|google|azure;
+# basic sends PROM_USER and PROM_PASSWORD when PROM_USER is set, nothing otherwise),
 # REVISION, ERROR_QUERY, LATENCY_QUERY, COUNT_QUERY, MAX_ERROR_RATIO,
 # MAX_LATENCY_SECONDS, MIN_REQUESTS; AWS_REGION and the AWS credentials for aws-sigv4.
 set -euo pipefail
@@ -26,7 +27,7 @@ query() {
       ;;
     google) args+=(--header "Authorization: Bearer $(gcloud auth print-access-token)") ;;
     azure) args+=(--header "Authorization: Bearer $(az account get-access-token --resource https://prometheus.monitor.azure.com --query accessToken --output tsv)") ;;
-    none) ;;
+    basic) if [ -n "${PROM_USER:-}" ]; then args+=(--user "${PROM_USER}:${PROM_PASSWORD:-}"); fi ;;
     *) echo "::error::unknown PROM_AUTH ${PROM_AUTH}" >&2; exit 2 ;;
   esac
   # An empty result means no series: no requests, or no 5xx for the error ratio.

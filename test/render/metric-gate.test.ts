@@ -1,0 +1,68 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { renderStack } from '../../src/render/plop-bridge.js';
+import { buildStack } from '../../src/stack/build-stack.js';
+import { pipelineAnswers, pipelineFacts } from './pipeline-fixtures.js';
+
+/**
+ * The canary gate script, run for real against a stand-in curl that records
+ * its arguments and answers like the Prometheus HTTP API: what it sends
+ * (authentication) and what it decides from the answers.
+ */
+const dir = mkdtempSync(join(tmpdir(), 'metric-gate-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const hasJq = (() => {
+  try {
+    execFileSync('jq', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+async function gateScript(): Promise<{ script: string; env: Record<string, string> }> {
+  const stack = buildStack(pipelineAnswers({ language: 'node', cloud: 'aws', strategy: 'canary', monitoring: 'prometheus' }), pipelineFacts('npm'));
+  const tree = await renderStack(stack, 'pipeline');
+  const script = join(dir, 'metric-gate.sh');
+  writeFileSync(script, tree.read('.github/scripts/metric-gate.sh')!.content);
+  chmodSync(script, 0o755);
+  const env = Object.fromEntries(stack.pipeline.gate!.env.filter((e) => !e.value.includes('${{')).map((e) => [e.key, e.value]));
+  return { script, env };
+}
+
+/** Runs the gate with a curl that logs its arguments and answers `values` (count, error ratio, p99) in query order. */
+function runGate(script: string, env: Record<string, string>, values: [string, string, string]) {
+  const bin = mkdtempSync(join(dir, 'bin-'));
+  const log = join(bin, 'curl.log');
+  writeFileSync(join(bin, 'curl'), `#!/bin/sh\necho "$*" >> "${log}"\nn=$(wc -l < "${log}")\ncase $n in 1) v=${values[0]};; 2) v=${values[1]};; *) v=${values[2]};; esac\nprintf '{"data":{"result":[{"value":[0,"%s"]}]}}' "$v"\n`);
+  chmodSync(join(bin, 'curl'), 0o755);
+  const r = spawnSync('bash', [script], { env: { PATH: `${bin}:${process.env['PATH']}`, PROM_QUERY_URL: 'https://prometheus.example/api/v1/query', REVISION: 'orders-api:7', ...env }, encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, calls: readFileSync(log, 'utf8').trim().split('\n') };
+}
+
+describe.skipIf(!hasJq)('canary gate script (metric-gate.sh)', () => {
+  it('self-hosted: sends basic auth only when a query user is set', async () => {
+    const { script, env } = await gateScript();
+    expect(env['PROM_AUTH']).toBe('basic');
+    const withUser = runGate(script, { ...env, PROM_USER: 'gate', PROM_PASSWORD: 's3cret' }, ['500', '0', '0.1']);
+    expect(withUser.status).toBe(0);
+    for (const call of withUser.calls) expect(call).toContain('--user gate:s3cret');
+    const anonymous = runGate(script, env, ['500', '0', '0.1']);
+    expect(anonymous.status).toBe(0);
+    for (const call of anonymous.calls) expect(call).not.toContain('--user');
+  });
+
+  it('queries the new revision and fails on too little traffic, errors over budget or slow p99', async () => {
+    const { script, env } = await gateScript();
+    const ok = runGate(script, env, ['500', '0', '0.1']);
+    expect(ok.calls.every((c) => c.includes('orders-api:7') && !c.includes('__REVISION__'))).toBe(true);
+    expect(ok.stdout).toContain('gate passed');
+    expect(runGate(script, env, ['20', '0', '0.1'])).toMatchObject({ status: 1 });
+    expect(runGate(script, env, ['500', '0.5', '0.1']).stdout).toContain('error ratio above budget');
+    expect(runGate(script, env, ['500', '0', '9']).stdout).toContain('p99 latency above threshold');
+  });
+});
