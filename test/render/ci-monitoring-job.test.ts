@@ -1,0 +1,59 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { hasBinary } from '../../src/check/promtool.js';
+import { renderStack } from '../../src/render/plop-bridge.js';
+import { buildStack } from '../../src/stack/build-stack.js';
+import { pipelineAnswers, pipelineFacts } from './pipeline-fixtures.js';
+
+/**
+ * The CI job that checks the alert rules, run for real: its steps (all but
+ * the package install) in a checkout of a generated stack, with the promtool
+ * and amtool .ci/run installs. They pass on what we generate, and the runbook
+ * step fails when an alert's runbook is missing.
+ */
+const root = mkdtempSync(join(tmpdir(), 'ci-monitoring-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+type Job = { steps: Array<{ name?: string; run?: string }> };
+
+async function checkout(monitoring: 'prometheus' | 'managed-prometheus', cloud: 'aws' | 'gcp'): Promise<{ dir: string; job: Job }> {
+  const stack = buildStack(pipelineAnswers({ language: 'node', cloud, monitoring }), pipelineFacts('npm'));
+  const tree = await renderStack(stack, 'stack');
+  const dir = mkdtempSync(join(root, `${cloud}-${monitoring}-`));
+  for (const [path, file] of tree.entries()) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), file.content);
+  }
+  const ci = parseYaml(tree.read('.github/workflows/ci.yml')!.content) as { jobs: Record<string, Job & { needs?: string[] }> };
+  expect(ci.jobs['build']!.needs).toContain('monitoring');
+  return { dir, job: ci.jobs['monitoring']! };
+}
+
+const run = (dir: string, script: string) => spawnSync('bash', ['-euo', 'pipefail', '-c', script], { cwd: dir, encoding: 'utf8' });
+
+describe('the CI job that checks the alert rules', async () => {
+  const tools = (await hasBinary('promtool')) && (await hasBinary('amtool'));
+
+  it.skipIf(!tools).each([['prometheus', 'aws'], ['managed-prometheus', 'gcp']] as const)('%s on %s: every check step passes on the generated stack', async (monitoring, cloud) => {
+    const { dir, job } = await checkout(monitoring, cloud);
+    const steps = job.steps.filter((s) => s.run && !s.name?.startsWith('Install'));
+    expect(steps.map((s) => s.name)).toEqual(['Check and unit-test the rules', ...(monitoring === 'prometheus' ? ['Check the Alertmanager configuration'] : []), 'Every alert has its runbook']);
+    for (const step of steps) {
+      const r = run(dir, step.run!);
+      expect(r.status, `${step.name}: ${r.stdout}${r.stderr}`).toBe(0);
+    }
+  });
+
+  it('fails when an alert has no runbook', async () => {
+    const { dir, job } = await checkout('prometheus', 'aws');
+    const step = job.steps.find((s) => s.name === 'Every alert has its runbook')!;
+    rmSync(join(dir, 'docs/runbooks/ServiceDown.md'));
+    const r = run(dir, step.run!);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/::error file=monitoring\/prometheus\/rules\/[^:]+::no runbook at docs\/runbooks\/ServiceDown\.md/);
+  });
+});
