@@ -120,6 +120,16 @@ describe('monitoring layer: every language x cloud x monitoring', () => {
     }
   });
 
+  it('dashboards read recording rules only where something evaluates them (not Cloud Run with managed Prometheus)', () => {
+    for (const { label, stack, tree } of rendered) {
+      const json = content(tree, stack.monitoring.files.dashboard);
+      const exprs = [...dashboardExprs(json), ...[...json.matchAll(/"definition": "([^"\\]*(?:\\.[^"\\]*)*)"/g)].map((m) => JSON.parse(`"${m[1]}"`) as string)];
+      const recorded = exprs.filter((e) => /\bservice:[a-z_]+:[a-z0-9_]+/.test(e));
+      if (stack.is.gcp && stack.is.managedPrometheus) expect(recorded, label).toEqual([]);
+      else expect(recorded.length, label).toBeGreaterThan(0);
+    }
+  });
+
   it('every dashboard target parses (lezer-promql)', () => {
     for (const { label, stack, tree } of rendered) {
       if (!tree.has(stack.monitoring.files.dashboard)) continue;
