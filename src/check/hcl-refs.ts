@@ -35,11 +35,10 @@ export function collectDecls(dir: string, files: Array<{ path: string; json: Hcl
       d.declaredIn.set(`var.${name}`, path);
       if (!('type' in body)) d.untyped.push({ name, file: path });
     }
-    for (const [name] of labelled1(json.provider)) if (!d.providersUsed.has(name)) d.providersUsed.set(name, path);
-    for (const [type] of [...labelled2(json.resource), ...labelled2(json.data)]) {
-      const provider = type.slice(0, type.indexOf('_'));
-      if (!d.providersUsed.has(provider)) d.providersUsed.set(provider, path);
-    }
+    const usesProvider = (name: string) => {
+      if (!d.providersUsed.has(name)) d.providersUsed.set(name, path);
+    };
+    for (const [name] of labelled1(json.provider)) usesProvider(name);
     for (const block of asArray(json.terraform)) {
       for (const req of asArray(asObject(block).required_providers)) {
         for (const [name, spec] of Object.entries(asObject(req))) d.requiredProviders.set(name, { source: 'source' in asObject(spec), version: 'version' in asObject(spec) });
@@ -52,10 +51,15 @@ export function collectDecls(dir: string, files: Array<{ path: string; json: Hcl
       }
     }
     for (const [name] of labelled1(json.output)) d.outputs.add(name);
-    for (const [type, name] of labelled2(json.resource)) d.resources.add(`${type}.${name}`);
+    // A resource or data source type's prefix is its provider (aws_s3_bucket: aws).
+    for (const [type, name] of labelled2(json.resource)) {
+      d.resources.add(`${type}.${name}`);
+      usesProvider(type.slice(0, type.indexOf('_')));
+    }
     for (const [type, name] of labelled2(json.data)) {
       d.data.add(`${type}.${name}`);
       d.declaredIn.set(`data.${type}.${name}`, path);
+      usesProvider(type.slice(0, type.indexOf('_')));
     }
     for (const [name, body] of labelled1(json.module)) {
       const source = typeof body.source === 'string' ? body.source : '';
@@ -63,9 +67,10 @@ export function collectDecls(dir: string, files: Array<{ path: string; json: Hcl
     }
     // The terraform block holds no references that resolve against the module.
     const { terraform, ...rest } = json;
-    for (const text of stringsIn(rest)) if (text.includes('${')) d.expressions.push({ file: path, text });
+    const expressions = stringsIn(rest).filter((text) => text.includes('${'));
+    for (const text of expressions) d.expressions.push({ file: path, text });
     // ...but it can use variables and locals (OpenTofu's state encryption does).
-    for (const text of [...stringsIn(rest), ...stringsIn(terraform)]) if (text.includes('${')) for (const name of namesUsed(text)) d.used.add(name);
+    for (const text of [...expressions, ...stringsIn(terraform).filter((t) => t.includes('${'))]) for (const name of namesUsed(text)) d.used.add(name);
   }
   return d;
 }

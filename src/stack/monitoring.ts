@@ -294,7 +294,9 @@ export function buildMonitoringStack(answers: Answers, facts: RepoFacts): Monito
   const repo = buildRepo(facts.git);
   const service = answers.serviceName;
   const job = names.metricsJob;
-  const testEnv = answers.environments[answers.environments.length - 1] ?? 'production';
+  // The last environment is production: the rule tests label their series with it, and it alone pages.
+  const productionEnv = answers.environments[answers.environments.length - 1] ?? 'production';
+  const testEnv = productionEnv;
   const slo: SloStack = {
     availability: Number((answers.slo / 100).toFixed(6)),
     availabilityPercent: answers.slo,
@@ -315,7 +317,7 @@ export function buildMonitoringStack(answers: Answers, facts: RepoFacts): Monito
   };
   const localTarget = `${service}:${answers.port}`;
   const heartbeat = `${service}-alertmanager`;
-  const pagingEnv = answers.environments[answers.environments.length - 1] ?? 'production';
+  const pagingEnv = productionEnv;
   const alertmanager = { chatChannel: `#${service}-alerts`, heartbeat, heartbeatUrl: `https://api.opsgenie.com/v2/heartbeats/${heartbeat}/ping`, pagingEnv };
   const groups = { recording: `${job}.recording`, alerts: `${job}.alerts` };
   // Cloud Run with Google's managed Prometheus: no rule evaluator, so the alerts and the dashboard inline the recording rules.
@@ -532,8 +534,9 @@ interface Refs {
   join: string;
 }
 
-function recordedRefs(c: RuleContext): Refs {
-  const sel = `{${c.m.serviceLabel}="${c.service}"}`;
+/** The recording rules, selected by service (and `extra` matchers, e.g. the dashboard's env variable). */
+function recordedRefs(c: RuleContext, extra: readonly string[] = []): Refs {
+  const sel = `{${[`${c.m.serviceLabel}="${c.service}"`, ...extra].join(', ')}}`;
   return {
     rate: (w) => `${RECORD.rate(w)}${sel}`,
     errorRatio: (w) => `${RECORD.errorRatio(w)}${sel}`,
@@ -544,8 +547,9 @@ function recordedRefs(c: RuleContext): Refs {
   };
 }
 
-function inlineRefs(c: RuleContext): Refs {
-  const sel = c.traffic;
+/** The recording rules' expressions themselves (no rule evaluator), on user traffic and `extra` matchers. */
+function inlineRefs(c: RuleContext, extra: readonly string[] = []): Refs {
+  const sel = [...c.traffic, ...extra];
   const by = [c.m.serviceLabel, 'env'];
   return {
     rate: (w) => `(${requestRateExpr(c.m, sel, w, by)})`,
@@ -736,41 +740,34 @@ function burnSpec(c: RuleContext, r: Refs, sli: 'availability' | 'latency', b: (
 
 /** RED and SLO panels; the same recording rules the alerts use. */
 function buildPanels(c: RuleContext, inline: boolean): DashboardPanel[] {
-  const sel = `{${c.m.serviceLabel}="${c.service}", env=~"$env"}`;
-  const raw = [`${c.m.serviceLabel}="${c.service}"`, 'env=~"$env"'];
-  // What the panels read: the recording rules, or (no rule evaluator) the same expressions inline.
-  const traffic = [...c.traffic, 'env=~"$env"'];
-  const by = [c.m.serviceLabel, 'env'];
-  const rec = {
-    rate: (w: string) => (inline ? requestRateExpr(c.m, traffic, w, by) : `${RECORD.rate(w)}${sel}`),
-    errorRatio: (w: string) => (inline ? `(${errorRatioExpr(c.m, traffic, w, by)})` : `${RECORD.errorRatio(w)}${sel}`),
-    slowRatio: (w: string) => (inline ? `(${slowRatioExpr(c.m, traffic, w, by, c.slo.latencyThresholdLe)})` : `${RECORD.slowRatio(w)}${sel}`),
-    p99: inline ? latencyQuantileExpr(c.m, traffic, '5m', by) : `${RECORD.p99}${sel}`,
-  };
-  const allowed = (sli: 'availability' | 'latency') =>
-    inline ? String(Number((1 - (sli === 'availability' ? c.slo.availability : c.slo.latency)).toFixed(6))) : `on (${c.m.serviceLabel}) group_left () (1 - ${RECORD.objective}{slo="${sli}"})`;
+  const envVar = ['env=~"$env"'];
+  const raw = [`${c.m.serviceLabel}="${c.service}"`, ...envVar];
+  // What the alerts read: the recording rules, or (no rule evaluator) the same expressions inline.
+  const r = inline ? inlineRefs(c, envVar) : recordedRefs(c, envVar);
+  const overAllowed = (sli: 'availability' | 'latency') => `/${r.join} (1 - ${r.objective(sli)})`;
   // Budget left over the 30-day SLO period: the period's error ratio as the
   // mean of the 5m ratios (as Sloth computes it), over the allowed ratio.
+  // An inline expression needs a subquery to take a range.
   const budget = (sli: 'availability' | 'latency', ratio: (w: string) => string) =>
-    `1 - (avg_over_time(${ratio('5m')}${inline ? '[30d:5m]' : '[30d]'}) / ${allowed(sli)})`;
-  const burn = (sli: 'availability' | 'latency', ratio: (w: string) => string, w: string) => `${ratio(w)} / ${allowed(sli)}`;
+    `1 - (avg_over_time(${ratio('5m')}${inline ? '[30d:5m]' : '[30d]'}) ${overAllowed(sli)})`;
+  const burn = (sli: 'availability' | 'latency', ratio: (w: string) => string, w: string) => `${ratio(w)} ${overAllowed(sli)}`;
   const specs: Array<Omit<DashboardPanel, 'id' | 'x' | 'y' | 'last' | 'targets'> & { targets: Array<[string, string]> }> = [
-    { title: 'Request rate (req/s)', unit: 'reqps', type: 'timeseries', w: 8, h: 8, targets: [[rec.rate('5m'), '{{env}}']] },
-    { title: 'Error ratio (5xx)', unit: 'percentunit', type: 'timeseries', w: 8, h: 8, targets: [[rec.errorRatio('5m'), '{{env}}']] },
-    { title: 'Latency p99 (s)', unit: 's', type: 'timeseries', w: 8, h: 8, targets: [[rec.p99, '{{env}}']] },
+    { title: 'Request rate (req/s)', unit: 'reqps', type: 'timeseries', w: 8, h: 8, targets: [[r.rate('5m'), '{{env}}']] },
+    { title: 'Error ratio (5xx)', unit: 'percentunit', type: 'timeseries', w: 8, h: 8, targets: [[r.errorRatio('5m'), '{{env}}']] },
+    { title: 'Latency p99 (s)', unit: 's', type: 'timeseries', w: 8, h: 8, targets: [[r.p99, '{{env}}']] },
     {
       title: 'Latency per route p50 / p90 / p99', unit: 's', type: 'timeseries', w: 24, h: 8,
       targets: [0.5, 0.9, 0.99].map((q) => [latencyQuantileExpr(c.m, raw, '5m', [c.m.routeLabel], q), `p${q * 100} {{${c.m.routeLabel}}}`]),
     },
-    { title: 'Availability error budget remaining (30d)', unit: 'percentunit', type: 'stat', w: 6, h: 6, targets: [[budget('availability', rec.errorRatio), '{{env}}']] },
-    { title: 'Latency budget remaining (30d)', unit: 'percentunit', type: 'stat', w: 6, h: 6, targets: [[budget('latency', rec.slowRatio), '{{env}}']] },
+    { title: 'Availability error budget remaining (30d)', unit: 'percentunit', type: 'stat', w: 6, h: 6, targets: [[budget('availability', r.errorRatio), '{{env}}']] },
+    { title: 'Latency budget remaining (30d)', unit: 'percentunit', type: 'stat', w: 6, h: 6, targets: [[budget('latency', r.slowRatio), '{{env}}']] },
     {
       title: 'Availability burn rate (1h / 6h)', unit: 'none', type: 'timeseries', w: 6, h: 6,
-      targets: [['1h', '1h {{env}}'], ['6h', '6h {{env}}']].map(([w, l]) => [burn('availability', rec.errorRatio, w!), l!]),
+      targets: [['1h', '1h {{env}}'], ['6h', '6h {{env}}']].map(([w, l]) => [burn('availability', r.errorRatio, w!), l!]),
     },
     {
       title: 'Latency burn rate (1h / 6h)', unit: 'none', type: 'timeseries', w: 6, h: 6,
-      targets: [['1h', '1h {{env}}'], ['6h', '6h {{env}}']].map(([w, l]) => [burn('latency', rec.slowRatio, w!), l!]),
+      targets: [['1h', '1h {{env}}'], ['6h', '6h {{env}}']].map(([w, l]) => [burn('latency', r.slowRatio, w!), l!]),
     },
   ];
   let x = 0;
