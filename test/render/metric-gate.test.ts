@@ -1,8 +1,9 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { hasBinary } from '../../src/check/promtool.js';
 import { renderStack } from '../../src/render/plop-bridge.js';
 import { buildStack } from '../../src/stack/build-stack.js';
 import { pipelineAnswers, pipelineFacts } from './pipeline-fixtures.js';
@@ -15,14 +16,7 @@ import { pipelineAnswers, pipelineFacts } from './pipeline-fixtures.js';
 const dir = mkdtempSync(join(tmpdir(), 'metric-gate-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const hasJq = (() => {
-  try {
-    execFileSync('jq', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasJq = await hasBinary('jq');
 
 async function gateScript(): Promise<{ script: string; env: Record<string, string> }> {
   const stack = buildStack(pipelineAnswers({ language: 'node', cloud: 'aws', strategy: 'canary', monitoring: 'prometheus' }), pipelineFacts('npm'));

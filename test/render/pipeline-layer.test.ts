@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { pipelineLayer } from '../../generators/pipeline.js';
 import { TEMPLATES_DIR } from '../../src/package-root.js';
 import { COMPILE_OPTIONS, createTemplateEnv } from '../../src/render/handlebars-env.js';
+import { hasBinary } from '../../src/check/promtool.js';
 import { renderStack } from '../../src/render/plop-bridge.js';
 import type { Stack } from '../../src/stack/types.js';
 import { buildStack } from '../../src/stack/build-stack.js';
@@ -75,14 +76,7 @@ function collect(map: typeof workflows, path: string, content: string, label: st
   else map.set(content, { path, labels: [label] });
 }
 
-const hasShellcheck = (() => {
-  try {
-    execFileSync('shellcheck', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasShellcheck = await hasBinary('shellcheck');
 
 const tmp = mkdtempSync(join(tmpdir(), 'pipeline-sh-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
