@@ -2,7 +2,7 @@ import type { Answers } from '../answers/options.js';
 import type { RepoFacts } from '../detect/types.js';
 import { buildNames, monitoringPaths } from './naming.js';
 import {
-  buildCanaryGate,
+  buildMetricGate,
   errorRatioExpr,
   latencyQuantileExpr,
   metricNamesFor,
@@ -10,7 +10,7 @@ import {
   requestRateExpr,
   servedTraffic,
   slowRatioExpr,
-  type CanaryGate,
+  type MetricGate,
   type MetricNames,
 } from './promql.js';
 import { buildRepo } from './repo.js';
@@ -138,7 +138,7 @@ export interface DashboardPanel {
 export interface MonitoringStack {
   metrics: MetricNames;
   /** null with --monitoring none: the pipeline gates on smoke tests and health checks only. */
-  gate: CanaryGate | null;
+  gate: MetricGate | null;
   /** Where the app serves metrics: /metrics, or /actuator/prometheus for Spring Boot. */
   metricsPath: string;
   /** The sidecar that scrapes the app and writes its samples out; null with --monitoring none. */
@@ -285,7 +285,7 @@ const num = (v: number): string => String(Number(v.toFixed(6)));
 
 /**
  * Answers + RepoFacts -> the monitoring layer's values: metric names matching
- * the app, the canary gate, recording rules, alerts, their promtool tests,
+ * the app, the metric gate, recording rules, alerts, their promtool tests,
  * runbooks and dashboard panels. Pure.
  */
 export function buildMonitoringStack(answers: Answers, facts: RepoFacts): MonitoringStack {
@@ -353,7 +353,7 @@ export function buildMonitoringStack(answers: Answers, facts: RepoFacts): Monito
   dashboard.panels = buildPanels(ctx, noRuleEvaluator);
   return {
     metrics,
-    gate: buildCanaryGate(service, metrics, answers.slo, { latencySeconds: LATENCY_THRESHOLD_SECONDS, probePaths }),
+    gate: buildMetricGate(service, metrics, answers.slo, { latencySeconds: LATENCY_THRESHOLD_SECONDS, probePaths }),
     metricsPath: metricsPathFor(metrics),
     collector: buildCollector(answers),
     job,

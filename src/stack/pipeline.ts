@@ -2,7 +2,7 @@ import type { Answers } from '../answers/options.js';
 import type { PackageManager, RepoFacts } from '../detect/types.js';
 import { buildMonitoringStack, type MonitoringStack } from './monitoring.js';
 import { appContainerName, buildNames } from './naming.js';
-import type { CanaryGate } from './promql.js';
+import type { MetricGate } from './promql.js';
 import { buildUses, TRIVY_VERSION, type PinKey } from './pins.js';
 
 /** A GitHub Actions variable (`vars.NAME`) the generated workflows read. */
@@ -140,11 +140,24 @@ export interface PipelineStack {
   container: string;
   /** Metric gate wiring, or null with --monitoring none (the gate is then smoke tests + health checks). */
   gate: PipelineGate | null;
+  /**
+   * Rolling and blue-green: the gate judges the new revision once it has all
+   * traffic (canary: at each canary step instead). False without a gate.
+   */
+  postSwitchGate: boolean;
+  /**
+   * Synthetic traffic during a gated bake, in requests per second, so even a
+   * quiet environment gives the gate twice its minimum request count: `full`
+   * when every synthetic request reaches the new revision (its own URL, or
+   * all traffic), `canary` when the load balancer sends it only the canary's
+   * share (ECS). Null without a gate.
+   */
+  syntheticRps: { full: number; canary: number } | null;
   /** gcloud version setup-gcloud installs (pinned for reproducible deploys). */
   gcloudVersion: string;
 }
 
-/** How the canary gate reaches the Prometheus query API. */
+/** How the metric gate reaches the Prometheus query API. */
 export interface PipelineGate {
   /** basic: a self-hosted Prometheus, with basic auth when PROMETHEUS_QUERY_USER is set (its web config's basic_auth_users). */
   auth: 'basic' | 'aws-sigv4' | 'google' | 'azure';
@@ -355,15 +368,19 @@ const v = (name: string, description: string, perEnvironment: boolean): Pipeline
   return { name, description, perEnvironment, infraOutput: m?.[1] ?? null };
 };
 
-/** Basic auth of the canary gate's queries to a self-hosted Prometheus: a variable and an environment secret. */
+/** GitHub variables of the deploy's checks: the path smoke tests and synthetic traffic request, and the synthetic traffic switch. */
+export const BUSINESS_PATH = 'BUSINESS_PATH';
+export const SYNTHETIC_TRAFFIC = 'SYNTHETIC_TRAFFIC';
+
+/** Basic auth of the metric gate's queries to a self-hosted Prometheus: a variable and an environment secret. */
 export const PROMETHEUS_QUERY_USER = 'PROMETHEUS_QUERY_USER';
 export const PROMETHEUS_QUERY_PASSWORD = 'PROMETHEUS_QUERY_PASSWORD';
 
 /** The variables of one cloud (+ monitoring) choice; names are defined here once. */
-export function pipelineVariables(answers: Pick<Answers, 'cloud' | 'monitoring' | 'strategy'>): PipelineVariable[] {
+export function pipelineVariables(answers: Pick<Answers, 'cloud' | 'monitoring'>): PipelineVariable[] {
   const list: PipelineVariable[] = [];
-  // Only the canary's metric gate queries metrics.
-  const gate = answers.strategy === 'canary';
+  // Every strategy's metric gate queries metrics (none without monitoring).
+  const gate = answers.monitoring !== 'none';
   if (answers.cloud === 'aws') {
     list.push(
       v('AWS_PUSH_ROLE_ARN', 'IAM role the build job assumes by OIDC to push to ECR (infra output `github_push_role_arn`)', false),
@@ -371,7 +388,7 @@ export function pipelineVariables(answers: Pick<Answers, 'cloud' | 'monitoring' 
       v('AWS_ACCOUNT_ID', 'AWS account id; credentials for any other account are refused', false),
     );
     if (answers.monitoring === 'managed-prometheus' && gate) {
-      list.push(v('AMP_WORKSPACE_ID', 'Amazon Managed Prometheus workspace id queried by the canary gate (infra output `amp_workspace_id`)', true));
+      list.push(v('AMP_WORKSPACE_ID', 'Amazon Managed Prometheus workspace id queried by the metric gate (infra output `amp_workspace_id`)', true));
     }
   } else if (answers.cloud === 'gcp') {
     list.push(
@@ -392,11 +409,15 @@ export function pipelineVariables(answers: Pick<Answers, 'cloud' | 'monitoring' 
     }
   }
   if (answers.monitoring === 'prometheus' && gate) {
-    list.push(v('PROMETHEUS_URL', 'Base URL of the self-hosted Prometheus the canary gate queries (reachable from GitHub runners)', true));
-    list.push(v(PROMETHEUS_QUERY_USER, `User the canary gate queries as when Prometheus requires basic auth (its web config's basic_auth_users), with the environment secret \`${PROMETHEUS_QUERY_PASSWORD}\` as password; unset: no auth`, true));
+    list.push(v('PROMETHEUS_URL', 'Base URL of the self-hosted Prometheus the metric gate queries (reachable from GitHub runners)', true));
+    list.push(v(PROMETHEUS_QUERY_USER, `User the metric gate queries as when Prometheus requires basic auth (its web config's basic_auth_users), with the environment secret \`${PROMETHEUS_QUERY_PASSWORD}\` as password; unset: no auth`, true));
   }
   list.push(v('ATTESTATIONS', 'Set to `true` to attest images of a private repository (needs GitHub Enterprise Cloud); public repositories always attest', false));
   list.push(v('SERVICE_URL', 'Public URL of the service in this environment, for smoke and integration tests (infra output `service_url`)', true));
+  list.push(v(BUSINESS_PATH, 'A path users request (not the health check), without query string: smoke tests require a 2xx from it, and synthetic traffic during the metric gate\'s bake requests it. Unset: smoke tests only require `/` to answer without a server error, and synthetic traffic requests `/`', false));
+  if (gate) {
+    list.push(v(SYNTHETIC_TRAFFIC, 'Set to `off` in an environment whose real traffic is enough for the metric gate (it needs its minimum request count per bake); synthetic requests also dilute a real error ratio', true));
+  }
   return list;
 }
 
@@ -423,9 +444,16 @@ export interface EcsBake {
   minutes: number;
   /** Canary: minutes at 10 %, twice the bake, so the workflow's metric gate judges the canary while it still holds 10 %. */
   canaryMinutes: number;
+  /** Canary: the share of traffic the canary holds. */
+  canaryPercent: number;
 }
 
-const ECS_BAKE: EcsBake = { minutes: 5, canaryMinutes: 10 };
+/** Seconds a gated step bakes; the gate's window (5m) covers it. */
+const BAKE_SECONDS = 300;
+/** The first canary step's share of traffic (ECS: its only one). */
+const CANARY_PERCENT = 10;
+
+const ECS_BAKE: EcsBake = { minutes: 5, canaryMinutes: 10, canaryPercent: CANARY_PERCENT };
 
 /** ECS deployment configuration per strategy: ECS itself shifts traffic, bakes and rolls back. */
 function ecsDeploymentConfiguration(strategy: Answers['strategy'], bake: EcsBake): string {
@@ -439,13 +467,19 @@ function ecsDeploymentConfiguration(strategy: Answers['strategy'], bake: EcsBake
       return JSON.stringify({
         strategy: 'CANARY',
         bakeTimeInMinutes: bake.minutes,
-        canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: bake.canaryMinutes },
+        canaryConfiguration: { canaryPercent: bake.canaryPercent, canaryBakeTimeInMinutes: bake.canaryMinutes },
         ...breaker,
       });
   }
 }
 
-function gateOf(answers: Answers, gate: CanaryGate | null): PipelineGate | null {
+/** Requests per second that give the new revision twice `minRequests` over the bake, for all traffic and for the canary's share. */
+function syntheticRps(minRequests: number, bakeSeconds: number, canaryPercent: number): { full: number; canary: number } {
+  const rps = (share: number) => Math.ceil((2 * minRequests) / (share * bakeSeconds));
+  return { full: rps(1), canary: rps(canaryPercent / 100) };
+}
+
+function gateOf(answers: Answers, gate: MetricGate | null): PipelineGate | null {
   if (!gate) return null;
   let auth: PipelineGate['auth'] = 'basic';
   let url = '${{ vars.PROMETHEUS_URL }}/api/v1/query';
@@ -483,7 +517,7 @@ function gateOf(answers: Answers, gate: CanaryGate | null): PipelineGate | null 
 }
 
 /** Answers + RepoFacts -> what the pipeline templates read. Pure. */
-/** `monitoring`: the monitoring layer's values when the caller has them already (its canary gate is the pipeline's). */
+/** `monitoring`: the monitoring layer's values when the caller has them already (its metric gate is the pipeline's). */
 export function buildPipelineStack(
   answers: Answers,
   facts: RepoFacts,
@@ -536,18 +570,20 @@ export function buildPipelineStack(
     vars,
     environments,
     productionEnvironment: envs[envs.length - 1]!,
-    canarySteps: [10, 50, 100],
-    bakeSeconds: 300,
+    canarySteps: [CANARY_PERCENT, 50, 100],
+    bakeSeconds: BAKE_SECONDS,
     dependabotEcosystem: dependabotEcosystem(answers, facts),
     dependabotDir: dir === '.' ? '/' : `/${dir}`,
     scriptsDir: '.github/scripts',
     deployScript: `deploy-${answers.runtime}.sh`,
     trafficSplit: answers.cloud !== 'aws',
-    canaryShifts: answers.strategy === 'canary' && answers.cloud !== 'aws' ? [10, 50] : [],
+    canaryShifts: answers.strategy === 'canary' && answers.cloud !== 'aws' ? [CANARY_PERCENT, 50] : [],
     ecsDeploymentConfiguration: ecsDeploymentConfiguration(answers.strategy, ECS_BAKE),
     ecsBake: ECS_BAKE,
     container: appContainerName(answers),
     gate: gateOf(answers, monitoring.gate),
+    postSwitchGate: monitoring.gate !== null && answers.strategy !== 'canary',
+    syntheticRps: monitoring.gate ? syntheticRps(monitoring.gate.minRequests, BAKE_SECONDS, CANARY_PERCENT) : null,
     gcloudVersion: '568.0.0',
   };
 }

@@ -1,5 +1,5 @@
 /**
- * The PromQL the canary gate evaluates and the monitoring layer's rules use,
+ * The PromQL the metric gate evaluates and the monitoring layer's rules use,
  * defined once. The recording rules, the alerts, the dashboard and the gate all
  * build their expressions from the functions here, so "error" and "slow" mean
  * the same thing everywhere. The pipeline substitutes the revision being
@@ -30,7 +30,7 @@ export interface MetricNames {
   contract: boolean;
 }
 
-export interface CanaryGate {
+export interface MetricGate {
   /** Error ratio of the new revision over `window` (5xx / all). */
   errorRatioQuery: string;
   /** p99 latency in seconds of the new revision over `window`. */
@@ -62,7 +62,7 @@ export const DEFAULT_METRICS: MetricNames = {
 export const SERVER_ERROR_REGEX = '5..';
 
 /**
- * Label matchers of the traffic the SLIs, the alerts and the canary gate
+ * Label matchers of the traffic the SLIs, the alerts and the metric gate
  * count: the service's requests without those to `probePaths` (the
  * platform's health checks, the collector's scrapes when the library
  * instruments its own endpoint). Probes are a steady stream of fast 200s:
@@ -106,7 +106,7 @@ export function latencyQuantileExpr(m: MetricNames, matchers: readonly string[],
 }
 
 /** The gate's checks for one revision, from the same expressions (and traffic: servedTraffic) as the rules. */
-export function buildCanaryGate(service: string, m: MetricNames, slo: number, opts: { latencySeconds?: number; window?: string; probePaths?: readonly string[] } = {}): CanaryGate {
+export function buildMetricGate(service: string, m: MetricNames, slo: number, opts: { latencySeconds?: number; window?: string; probePaths?: readonly string[] } = {}): MetricGate {
   const { latencySeconds = 0.5, window = '5m', probePaths = [] } = opts;
   const sel = [...servedTraffic(m, service, probePaths), `${m.revisionLabel}="${REVISION_PLACEHOLDER}"`];
   return {

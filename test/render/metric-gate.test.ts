@@ -9,7 +9,7 @@ import { buildStack } from '../../src/stack/build-stack.js';
 import { pipelineAnswers, pipelineFacts } from './pipeline-fixtures.js';
 
 /**
- * The canary gate script, run for real against a stand-in curl that records
+ * The metric gate script, run for real against a stand-in curl that records
  * its arguments and answers like the Prometheus HTTP API: what it sends
  * (authentication) and what it decides from the answers.
  */
@@ -38,7 +38,7 @@ function runGate(script: string, env: Record<string, string>, values: [string, s
   return { status: r.status, stdout: r.stdout, calls: readFileSync(log, 'utf8').trim().split('\n') };
 }
 
-describe.skipIf(!hasJq)('canary gate script (metric-gate.sh)', () => {
+describe.skipIf(!hasJq)('metric gate script (metric-gate.sh)', () => {
   it('self-hosted: sends basic auth only when a query user is set', async () => {
     const { script, env } = await gateScript();
     expect(env['PROM_AUTH']).toBe('basic');

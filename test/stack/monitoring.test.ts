@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildMonitoringStack, formatG4 } from '../../src/stack/monitoring.js';
-import { buildCanaryGate, DEFAULT_METRICS, metricNamesFor, REVISION_PLACEHOLDER, selector, servedTraffic } from '../../src/stack/promql.js';
+import { buildMetricGate, DEFAULT_METRICS, metricNamesFor, REVISION_PLACEHOLDER, selector, servedTraffic } from '../../src/stack/promql.js';
 import { checkPromql } from '../../src/check/promql.js';
 import { makeAnswers, makeFacts } from '../helpers/facts.js';
 
@@ -57,8 +57,8 @@ describe('buildMonitoringStack', () => {
     expect(checkPromql(selector('up', servedTraffic(DEFAULT_METRICS, 'api', ['/health.json'])))).toBeNull();
   });
 
-  it('keeps buildCanaryGate compatible for the pipeline', () => {
-    const gate = buildCanaryGate('api', DEFAULT_METRICS, 99.5);
+  it('keeps buildMetricGate compatible for the pipeline', () => {
+    const gate = buildMetricGate('api', DEFAULT_METRICS, 99.5);
     expect(gate.maxErrorRatio).toBe(0.005);
     for (const q of [gate.errorRatioQuery, gate.latencyP99Query, gate.requestCountQuery]) expect(checkPromql(q)).toBeNull();
   });

@@ -90,15 +90,16 @@ describe('buildPipelineStack', () => {
 
 describe('pipelineVariables', () => {
   it('defines OIDC identifiers only, per environment where the identity differs', () => {
-    const aws = pipelineVariables({ cloud: 'aws', monitoring: 'managed-prometheus', strategy: 'canary' });
-    expect(aws.map((v) => v.name)).toEqual(['AWS_PUSH_ROLE_ARN', 'AWS_DEPLOY_ROLE_ARN', 'AWS_ACCOUNT_ID', 'AMP_WORKSPACE_ID', 'ATTESTATIONS', 'SERVICE_URL']);
+    const aws = pipelineVariables({ cloud: 'aws', monitoring: 'managed-prometheus' });
+    expect(aws.map((v) => v.name)).toEqual(['AWS_PUSH_ROLE_ARN', 'AWS_DEPLOY_ROLE_ARN', 'AWS_ACCOUNT_ID', 'AMP_WORKSPACE_ID', 'ATTESTATIONS', 'SERVICE_URL', 'BUSINESS_PATH', 'SYNTHETIC_TRAFFIC']);
     expect(aws.find((v) => v.name === 'AWS_DEPLOY_ROLE_ARN')).toMatchObject({ perEnvironment: true, infraOutput: 'github_deploy_role_arn' });
     expect(aws.find((v) => v.name === 'AWS_ACCOUNT_ID')?.infraOutput).toBeNull();
     for (const cloud of ['aws', 'gcp', 'azure'] as const) {
-      const names = pipelineVariables({ cloud, monitoring: 'prometheus', strategy: 'canary' }).map((v) => v.name);
+      const names = pipelineVariables({ cloud, monitoring: 'prometheus' }).map((v) => v.name);
       expect(names).toContain('PROMETHEUS_URL');
-      // Only the canary's gate queries metrics: no variable to set for nothing.
-      expect(pipelineVariables({ cloud, monitoring: 'prometheus', strategy: 'rolling' }).map((v) => v.name)).not.toContain('PROMETHEUS_URL');
+      // Without monitoring nothing queries metrics: no variable to set for nothing.
+      const none = pipelineVariables({ cloud, monitoring: 'none' }).map((v) => v.name);
+      expect(none.filter((n) => /PROMETHEUS|AMP_|SYNTHETIC/.test(n))).toEqual([]);
       expect(names.some((n) => /SECRET|ACCESS_KEY|CREDENTIALS/.test(n))).toBe(false);
     }
   });

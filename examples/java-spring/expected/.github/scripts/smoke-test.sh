@@ -3,8 +3,12 @@
 # regenerates it and merges your edits with the new templates.
 #
 # Smoke test with a bounded retry budget: a new revision needs a few seconds to
-# become routable, but an unbounded loop would hide a broken one.
-# Usage: smoke-test.sh BASE_URL  (HEALTH_PATH, TRIES, DELAY from the environment)
+# become routable, but an unbounded loop would hide a broken one. The health
+# check must answer 2xx, then one request users make: BUSINESS_PATH (a GitHub
+# variable) must answer 2xx too. Unset, `/` is requested and must answer
+# without a server error (many APIs serve nothing at `/`, but a 5xx there
+# means the app is broken).
+# Usage: smoke-test.sh BASE_URL  (HEALTH_PATH, BUSINESS_PATH, TRIES, DELAY from the environment)
 set -euo pipefail
 
 base_url="${1:?usage: smoke-test.sh BASE_URL}"
@@ -12,13 +16,25 @@ health_path="${HEALTH_PATH:-/healthz}"
 tries="${TRIES:-10}"
 delay="${DELAY:-6}"
 
-for attempt in $(seq 1 "$tries"); do
-  if curl --fail --silent --show-error --max-time 5 --output /dev/null "${base_url%/}${health_path}"; then
-    echo "smoke test passed: ${base_url%/}${health_path} (attempt ${attempt})"
-    exit 0
-  fi
-  echo "attempt ${attempt}/${tries} failed; retrying in ${delay}s" >&2
-  sleep "$delay"
-done
-echo "::error::smoke test failed: ${base_url%/}${health_path} never answered 2xx" >&2
-exit 1
+# expect URL PATTERN WHAT: retries until the status matches PATTERN (000: no answer).
+expect() {
+  local url="$1" pattern="$2" what="$3" code attempt
+  for attempt in $(seq 1 "$tries"); do
+    code="$(curl --silent --max-time 5 --output /dev/null --write-out '%{http_code}' "$url" || true)"
+    if [[ "$code" =~ $pattern ]]; then
+      echo "smoke test passed: ${url} answered ${code} (attempt ${attempt})"
+      return 0
+    fi
+    echo "attempt ${attempt}/${tries}: ${url} answered ${code}; retrying in ${delay}s" >&2
+    sleep "$delay"
+  done
+  echo "::error::smoke test failed: ${url} never answered ${what}" >&2
+  return 1
+}
+
+expect "${base_url%/}${health_path}" '^2' '2xx'
+if [ -n "${BUSINESS_PATH:-}" ]; then
+  expect "${base_url%/}${BUSINESS_PATH}" '^2' '2xx'
+else
+  expect "${base_url%/}/" '^[234]' 'without a server error'
+fi

@@ -170,7 +170,7 @@ resource "google_project_iam_member" "terraform" {
 }
 
 # The env roots grant three roles themselves: roles/monitoring.viewer on the
-# project (the deploy account reads metrics for the canary gate),
+# project (the deploy account reads metrics for the metric gate),
 # roles/monitoring.metricWriter on the project (the runtime account's
 # collector sidecar writes the app's metrics) and
 # roles/secretmanager.secretAccessor on the service's secrets (the runtime

@@ -32,7 +32,7 @@ variable "container_app_id" {
 
 variable "monitor_workspace_id" {
   type        = string
-  description = "Azure Monitor workspace the canary gate queries, or null."
+  description = "Azure Monitor workspace the metric gate queries, or null."
   default     = null
 }
 

@@ -42,6 +42,6 @@ variable "runtime_service_account" {
 
 variable "query_metrics" {
   type        = bool
-  description = "Let the deploy account query Managed Prometheus for the canary gate."
+  description = "Let the deploy account query Managed Prometheus for the metric gate."
   default     = false
 }

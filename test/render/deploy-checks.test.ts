@@ -1,0 +1,185 @@
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { CLOUDS, STRATEGIES, type Cloud, type Monitoring, type Strategy } from '../../src/answers/options.js';
+import { hasBinary } from '../../src/check/promtool.js';
+import { renderStack } from '../../src/render/plop-bridge.js';
+import { buildStack } from '../../src/stack/build-stack.js';
+import type { Stack } from '../../src/stack/types.js';
+import { pipelineAnswers, pipelineFacts } from './pipeline-fixtures.js';
+
+/**
+ * What a deploy job checks before the new revision keeps its traffic: the
+ * order of its steps for every cloud and strategy (a metric gate after a bake
+ * with enough synthetic traffic, before the rollback), and the smoke test and
+ * synthetic traffic scripts run for real against a local HTTP server.
+ */
+interface Step {
+  name?: string;
+  if?: string;
+  run?: string;
+  env?: Record<string, string | number>;
+}
+
+async function render(cloud: Cloud, strategy: Strategy, monitoring: Monitoring): Promise<{ stack: Stack; files: Map<string, string> }> {
+  const stack = buildStack(pipelineAnswers({ language: 'node', cloud, strategy, monitoring }), pipelineFacts('npm'));
+  const tree = await renderStack(stack, 'pipeline');
+  const files = new Map<string, string>();
+  for (const path of ['.github/workflows/deploy.yml', '.github/scripts/smoke-test.sh', '.github/scripts/synthetic-traffic.sh']) {
+    const file = tree.read(path);
+    if (file) files.set(path, file.content);
+  }
+  return { stack, files };
+}
+
+function deployJobs(yaml: string): Array<[string, Step[]]> {
+  const doc = parseYaml(yaml) as { jobs: Record<string, { steps?: Step[] }> };
+  return Object.entries(doc.jobs)
+    .filter(([id]) => id.startsWith('deploy-'))
+    .map(([id, job]) => [id, job.steps ?? []]);
+}
+
+const runs = (step: Step, script: string) => step.run?.includes(`/${script}`) === true;
+
+describe('deploy job checks, every cloud and strategy', () => {
+  for (const cloud of CLOUDS)
+    for (const strategy of STRATEGIES) {
+      it(`${cloud}/${strategy}: each metric gate follows a bake with enough synthetic traffic, and a failed gate rolls back`, async () => {
+        const { stack, files } = await render(cloud, strategy, 'prometheus');
+        const p = stack.pipeline;
+        const minRequests = stack.monitoring.gate!.minRequests;
+        for (const [id, steps] of deployJobs(files.get('.github/workflows/deploy.yml')!)) {
+          const gates = steps.flatMap((s, i) => (runs(s, 'metric-gate.sh') ? [i] : []));
+          expect(gates.length, id).toBeGreaterThan(0);
+          for (const g of gates) {
+            expect(steps[g]!.env!['REVISION'], id).toBe('${{ steps.deploy.outputs.revision }}');
+            const bake = steps[g - 1]!;
+            expect(runs(bake, 'synthetic-traffic.sh'), `${id}: step before ${steps[g]!.name}`).toBe(true);
+            expect(bake.run).toContain(`"$URL" ${p.bakeSeconds}`);
+            expect(bake.env!['SYNTHETIC_TRAFFIC']).toBe('${{ vars.SYNTHETIC_TRAFFIC }}');
+            // Synthetic requests reach the new revision directly (its own URL, or all
+            // traffic) except on ECS's canary, where it gets its share of the service URL's.
+            const ecsCanary = cloud === 'aws' && strategy === 'canary';
+            const onCandidate = strategy === 'canary' && p.trafficSplit;
+            expect(bake.env!['URL']).toBe(onCandidate ? '${{ steps.deploy.outputs.candidate_url }}' : '${{ steps.deploy.outputs.service_url }}');
+            const share = ecsCanary ? p.ecsBake.canaryPercent / 100 : 1;
+            expect(Number(bake.env!['TRAFFIC_RPS']) * p.bakeSeconds * share, `${id}: ${bake.name}`).toBeGreaterThanOrEqual(2 * minRequests);
+          }
+          const rollback = steps.findIndex((s) => s.name === 'Roll back');
+          expect(rollback, id).toBeGreaterThan(gates[gates.length - 1]!);
+          expect(steps[rollback]!.if).toContain('failure()');
+          if (strategy !== 'canary') {
+            // Judged on all traffic: after the switch (or ECS's completed rollout) and the smoke test.
+            const switched = steps.findLastIndex((s) => /deploy-[a-z-]+\.sh (promote|wait)$/.test(s.run ?? ''));
+            const smoke = steps.findIndex((s) => s.name === 'Smoke test');
+            expect(switched, id).toBeGreaterThan(-1);
+            expect(gates[0], id).toBeGreaterThan(Math.max(switched, smoke));
+          }
+          const candidateTests = steps.findIndex((s) => runs(s, 'integration-test.sh') && s.env?.['URL'] === '${{ steps.deploy.outputs.candidate_url }}');
+          if (strategy === 'blue-green' && p.trafficSplit) {
+            // Green passes the integration tests before it takes any traffic.
+            expect(candidateTests, id).toBeGreaterThan(-1);
+            expect(candidateTests, id).toBeLessThan(steps.findIndex((s) => s.run?.endsWith(' promote') === true));
+          } else {
+            expect(candidateTests, id).toBe(-1);
+          }
+        }
+      });
+    }
+
+  it('without monitoring there is no metric gate nor synthetic traffic (health checks gate)', async () => {
+    for (const cloud of CLOUDS)
+      for (const strategy of STRATEGIES) {
+        const { files } = await render(cloud, strategy, 'none');
+        expect(files.has('.github/scripts/synthetic-traffic.sh')).toBe(false);
+        for (const [, steps] of deployJobs(files.get('.github/workflows/deploy.yml')!)) {
+          expect(steps.some((s) => runs(s, 'metric-gate.sh') || runs(s, 'synthetic-traffic.sh'))).toBe(false);
+          expect(steps.some((s) => runs(s, 'smoke-test.sh'))).toBe(true);
+        }
+      }
+  });
+});
+
+const hasCurl = await hasBinary('curl');
+
+describe.skipIf(!hasCurl)('smoke test and synthetic traffic scripts, against a local server', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'deploy-checks-'));
+  /** Path -> status the server answers; every request is logged. */
+  let statuses: Record<string, number> = {};
+  const requests: Array<{ url: string; agent: string }> = [];
+  let server: Server;
+  let base = '';
+  let smoke = '';
+  let traffic = '';
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      requests.push({ url: req.url ?? '', agent: req.headers['user-agent'] ?? '' });
+      res.statusCode = statuses[(req.url ?? '').split('?')[0]!] ?? 404;
+      res.end('ok');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const { files } = await render('gcp', 'canary', 'prometheus');
+    smoke = join(dir, 'smoke-test.sh');
+    traffic = join(dir, 'synthetic-traffic.sh');
+    writeFileSync(smoke, files.get('.github/scripts/smoke-test.sh')!);
+    writeFileSync(traffic, files.get('.github/scripts/synthetic-traffic.sh')!);
+    chmodSync(smoke, 0o755);
+    chmodSync(traffic, 0o755);
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const runScript = (script: string, args: string[], env: Record<string, string>) =>
+    execa('bash', [script, ...args], { env: { PATH: process.env['PATH'] ?? '', ...env }, extendEnv: false, reject: false });
+
+  it('smoke test: health must be 2xx; `/` only free of server errors unless BUSINESS_PATH names a path, which must be 2xx', async () => {
+    const env = { HEALTH_PATH: '/healthz', TRIES: '2', DELAY: '0' };
+    statuses = { '/healthz': 200 };
+    expect((await runScript(smoke, [base], env)).exitCode).toBe(0); // `/` answers 404
+    expect((await runScript(smoke, [base], { ...env, BUSINESS_PATH: '/orders' })).exitCode).toBe(1);
+    statuses = { '/healthz': 200, '/orders': 200 };
+    expect((await runScript(smoke, [base], { ...env, BUSINESS_PATH: '/orders' })).exitCode).toBe(0);
+    statuses = { '/healthz': 200, '/': 500 };
+    const broken = await runScript(smoke, [base], env);
+    expect(broken.exitCode).toBe(1);
+    expect(broken.stderr).toContain('::error::smoke test failed');
+    statuses = { '/healthz': 503, '/': 200 };
+    expect((await runScript(smoke, [base], env)).exitCode).toBe(1);
+    expect((await runScript(smoke, ['http://127.0.0.1:1'], env)).exitCode).toBe(1);
+  });
+
+  it('synthetic traffic: TRAFFIC_RPS requests per second to BUSINESS_PATH for the bake, counted by status', async () => {
+    statuses = { '/orders': 200 };
+    requests.length = 0;
+    const started = Date.now();
+    const r = await runScript(traffic, [base, '2'], { BUSINESS_PATH: '/orders', TRAFFIC_RPS: '5' });
+    expect(r.exitCode).toBe(0);
+    // Paced, not a burst: 10 requests at 5/s take about the bake.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1500);
+    expect(requests.length).toBe(10);
+    expect(requests.every((q) => /^\/orders\?synthetic=\d+$/.test(q.url) && q.agent.startsWith('synthetic-traffic'))).toBe(true);
+    expect(r.stdout).toContain('10 requests, 10 2xx/3xx, 0 4xx, 0 5xx, 0 unanswered');
+
+    statuses = { '/': 500 };
+    const failing = await runScript(traffic, [base, '1'], { TRAFFIC_RPS: '4' });
+    expect(failing.exitCode).toBe(0); // the gate judges, not the bake
+    expect(failing.stdout).toMatch(/4 requests, 0 2xx\/3xx, 0 4xx, 4 5xx/);
+  });
+
+  it('synthetic traffic off: the bake only waits', async () => {
+    requests.length = 0;
+    const r = await runScript(traffic, [base, '1'], { SYNTHETIC_TRAFFIC: 'off', TRAFFIC_RPS: '5' });
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain('synthetic traffic off');
+    expect(requests).toEqual([]);
+  });
+});
