@@ -5,7 +5,7 @@ import { detectNodeEntry } from './node-entry.js';
 import { detectNodePm, runScript, testScript } from './node-pm.js';
 import { joinPath } from './paths.js';
 import { findPort, findRoutes, pickHealthPath, walkFiles, type FoundRoute, type PortPattern } from './scan.js';
-import type { RepoFiles } from './types.js';
+import { NODE_TEST_PLUGINS, type NodeTestRunner, type RepoFiles } from './types.js';
 import { firstVersion, plainVersion, rangeLowerBound, toolVersionsEntry } from './versions.js';
 
 /** Settings files an install reads (registry, auth, hooks); an .npmrc may hold a token. */
@@ -105,11 +105,26 @@ export function detectNode(files: RepoFiles, dir: string): AppFacts | null {
       hasLintScript: 'lint' in scripts,
       yarnBerry: pm.yarnBerry,
       installConfig: NODE_INSTALL_CONFIG.filter((f) => files.exists(joinPath(dir, f))),
+      testRunner: hasTest ? testRunnerOf(testScriptValue) : null,
+      testPlugins: NODE_TEST_PLUGINS.filter((p) => p in deps),
     },
     python: null,
     go: null,
     java: null,
   };
+}
+
+// `node [flags] --test [flags]`, `vitest [run] [flags]`, `jest [flags]`: flags only, so more can be appended.
+const FLAGS = String.raw`(?:\s+--?[\w.-]+(?:=\S+)?)*`;
+const TEST_RUNNERS: ReadonlyArray<readonly [NodeTestRunner, RegExp]> = [
+  ['node-test', new RegExp(String.raw`^node${FLAGS}\s+--test${FLAGS}$`)],
+  ['vitest', new RegExp(String.raw`^vitest(?:\s+run)?${FLAGS}$`)],
+  ['jest', new RegExp(String.raw`^jest${FLAGS}$`)],
+];
+
+/** The runner a test script calls with flags only, or null (paths, env prefixes, `&&` chains...). */
+export function testRunnerOf(script: string): NodeTestRunner | null {
+  return TEST_RUNNERS.find(([, re]) => re.test(script.trim()))?.[0] ?? null;
 }
 
 /** Node version: .nvmrc, .node-version, .tool-versions, Volta, then engines.node. */

@@ -93,6 +93,7 @@ export function detectPython(files: RepoFiles, dir: string): AppFacts | null {
       hashPinned: project.hashPinned,
       installable: project.installable,
       devRequirements: project.devRequirements,
+      pytestCov: deps.has('pytest-cov'),
     },
     go: null,
     java: null,

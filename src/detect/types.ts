@@ -57,7 +57,18 @@ export interface NodeFacts {
   yarnBerry: boolean;
   /** Package-manager settings files in the app dir (.npmrc, .yarnrc...): installs read them, the image must not ship them. */
   installConfig: string[];
+  /**
+   * The runner the test script calls with nothing after it but flags (so CI
+   * can add report flags), e.g. `node --test`, `vitest run`, `jest --ci`; else null.
+   */
+  testRunner: NodeTestRunner | null;
+  /** Test report packages among the dependencies (NODE_TEST_PLUGINS), e.g. a vitest coverage provider. */
+  testPlugins: string[];
 }
+
+export type NodeTestRunner = 'node-test' | 'vitest' | 'jest';
+/** Packages that add test reports a runner lacks by itself: coverage for vitest, JUnit XML for jest. */
+export const NODE_TEST_PLUGINS = ['@vitest/coverage-v8', '@vitest/coverage-istanbul', 'jest-junit'] as const;
 
 export interface PythonFacts {
   /** The production server the image runs. */
@@ -72,6 +83,8 @@ export interface PythonFacts {
   installable: boolean;
   /** requirements-dev.txt or the like: what the tests need besides the app (CI installs it), or null. */
   devRequirements: string | null;
+  /** pytest-cov is a dependency: pytest can write a coverage report. */
+  pytestCov: boolean;
 }
 
 export interface GoFacts {

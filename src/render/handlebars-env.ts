@@ -2,7 +2,7 @@ import Handlebars from 'handlebars';
 import { dockerfileExec, dockerfileQuoted } from './escape/dockerfile.js';
 import { hclString, hclValue } from './escape/hcl.js';
 import { shellWord } from './escape/shell.js';
-import { yamlScalar } from './escape/yaml.js';
+import { yamlBlock, yamlScalar } from './escape/yaml.js';
 
 /**
  * Our own Handlebars instance: strict (a missing value throws instead of
@@ -25,6 +25,8 @@ const scalar = (v: unknown, helper: string): string | number | boolean => {
 /** Every helper a template may call; compiling a template that calls any other fails. */
 const HELPERS: Readonly<Record<string, Handlebars.HelperDelegate>> = {
   yaml: (v: unknown) => yamlScalar(scalar(v, 'yaml')),
+  // `{{yamlBlock script 10}}`: a multi-line string as a literal block indented by 10.
+  yamlBlock: (v: unknown, indent: unknown) => yamlBlock(str(v, 'yamlBlock'), typeof indent === 'number' ? indent : 2),
   shell: (v: unknown) => shellWord(str(v, 'shell')),
   hcl: (v: unknown) => hclString(scalar(v, 'hcl')),
   // `{{hclValue list}}` / `{{hclValue map 2}}`: a list or map in fmt's layout (2: the attribute's indent).

@@ -4,6 +4,7 @@ import { buildMonitoringStack, type MonitoringStack } from './monitoring.js';
 import { appContainerName, buildNames } from './naming.js';
 import type { MetricGate } from './promql.js';
 import { buildUses, TRIVY_VERSION, type PinKey } from './pins.js';
+import { testCommand, type TestReport } from './test-reports.js';
 
 /** A GitHub Actions variable (`vars.NAME`) the generated workflows read. */
 export interface PipelineVariable {
@@ -37,7 +38,8 @@ export interface LanguagePipeline {
   extraCache: { path: string; key: string } | null;
   install: RunStep[];
   lint: RunStep[];
-  test: RunStep[];
+  /** The test command, before test-reports.ts adds its report flags. */
+  test: string;
   /** Dependency audit for the ecosystem; empty when Trivy's fs scan is the audit (Java). */
   audit: RunStep[];
   /** CodeQL language id and build mode. */
@@ -53,6 +55,8 @@ export interface CiJob {
   /** Set up the language toolchain and install dependencies first. */
   setup: boolean;
   steps: RunStep[];
+  /** Test reports and coverage the job uploads after its steps (also when they fail), or null. */
+  report: TestReport | null;
   /** Also run Trivy's filesystem scan and its misconfiguration scan (Dockerfile, IaC) to code scanning. */
   trivy: boolean;
 }
@@ -96,6 +100,8 @@ export interface PipelineStack {
   lang: LanguagePipeline;
   /** lint -> test -> audit, in order. */
   ciJobs: CiJob[];
+  /** What the test job uploads (its report), or null when the test command's reports are unknown. */
+  testReport: TestReport | null;
   /** go.mod path (CodeQL's Go autobuild sets Go up from it). */
   goModFile: string;
   /** Buildx GHA cache scope (one per image). Dockerfile and context come from `stack.docker`. */
@@ -228,7 +234,7 @@ function nodePipeline(facts: RepoFacts, dirPrefix: string): LanguagePipeline {
     extraCache: null,
     install: [run('Install dependencies', install[pm] ?? 'npm ci')],
     lint: [lint ? run('Lint', lint) : run('Check syntax (add a lint script to run your linter here)', `node --check ${facts.node?.entrypoint ?? 'index.js'}`)],
-    test: [run('Test', facts.testCommand ?? `${exec} test`)],
+    test: facts.testCommand ?? `${exec} test`,
     audit: [run('Audit dependencies', audit[pm] ?? audit['npm']!)],
     codeql: { language: 'javascript-typescript', buildMode: 'none' },
   };
@@ -253,7 +259,7 @@ function pythonPipeline(facts: RepoFacts, dirPrefix: string): LanguagePipeline {
       extraCache: { path: '~/.cache/uv', key: `uv-\${{ runner.os }}-\${{ hashFiles('${dirPrefix}uv.lock') }}` },
       install: [run('Install uv', `python -m pip install ${UV}`), run('Install dependencies', 'uv sync --locked')],
       lint: [run('Lint', lintCmd ?? 'uv run python -m compileall -q .')],
-      test: [run('Test', facts.testCommand ?? 'uv run python -m pytest')],
+      test: facts.testCommand ?? 'uv run python -m pytest',
       audit: [
         run('Export locked requirements', 'uv export --locked --no-dev --no-hashes --format requirements-txt --output-file "$RUNNER_TEMP/requirements.txt"'),
         run('Audit dependencies', `uvx ${PIP_AUDIT.replace('==', '@')} --strict -r "$RUNNER_TEMP/requirements.txt"`),
@@ -269,7 +275,7 @@ function pythonPipeline(facts: RepoFacts, dirPrefix: string): LanguagePipeline {
       extraCache: null,
       install: [run('Install dependencies', 'poetry install --no-interaction')],
       lint: [run('Lint', lintCmd ?? 'poetry run python -m compileall -q .')],
-      test: [run('Test', testCmd('poetry run '))],
+      test: testCmd('poetry run '),
       audit: [run('Audit dependencies', `poetry run pip install ${PIP_AUDIT} && poetry run pip-audit --strict`)],
       codeql,
     };
@@ -284,7 +290,7 @@ function pythonPipeline(facts: RepoFacts, dirPrefix: string): LanguagePipeline {
     // The tests' own requirements (pytest...) too: they are not in the image's requirements.
     install: [run('Install dependencies', `${requirements ? `python -m pip install -r ${requirements}` : 'python -m pip install .'}${dev ? ` -r ${dev}` : ''}`)],
     lint: [run('Lint', lintCmd ?? 'python -m compileall -q .')],
-    test: [run('Test', testCmd(''))],
+    test: testCmd(''),
     audit: [
       run('Install pip-audit', `python -m pip install ${PIP_AUDIT}`),
       run('Audit dependencies', requirements ? `pip-audit --strict -r ${requirements}` : 'pip-audit --strict'),
@@ -306,7 +312,7 @@ function goPipeline(facts: RepoFacts, dirPrefix: string): LanguagePipeline {
     lint: facts.lintCommand
       ? [run('Lint', facts.lintCommand)]
       : [run('Check formatting', 'test -z "$(gofmt -l .)"'), run('Vet', 'go vet ./...')],
-    test: [run('Test', facts.testCommand ?? 'go test -race ./...')],
+    test: facts.testCommand ?? 'go test -race ./...',
     audit: [run('Audit dependencies (govulncheck)', 'go run golang.org/x/vuln/cmd/govulncheck@v1.1.4 ./...')],
     // Go has no build-mode none; autobuild compiles the module.
     codeql: { language: 'go', buildMode: 'autobuild' },
@@ -329,7 +335,7 @@ function javaPipeline(facts: RepoFacts): LanguagePipeline {
     extraCache: null,
     install: [run('Resolve dependencies', gradle ? `${tool} ${flags} dependencies` : `${tool} ${flags} dependency:go-offline`)],
     lint: [run('Lint', facts.lintCommand ?? (gradle ? `${tool} ${flags} check -x test` : `${tool} ${flags} validate`))],
-    test: [run('Test', facts.testCommand ?? (gradle ? `${tool} ${flags} test` : `${tool} ${flags} verify`))],
+    test: facts.testCommand ?? (gradle ? `${tool} ${flags} test` : `${tool} ${flags} verify`),
     // Trivy's filesystem scan reads pom.xml / Gradle lockfiles; OWASP dependency-check needs an NVD API key.
     audit: [],
     codeql: { language: 'java-kotlin', buildMode: 'none' },
@@ -549,10 +555,11 @@ export function buildPipelineStack(
     };
   });
   const lang = languagePipeline(answers, facts, dirPrefix);
+  const tests = testCommand(answers, facts, lang.test, dirPrefix);
   const ciJobs: CiJob[] = [
-    { id: 'lint', name: 'Lint', needs: null, timeout: 15, setup: true, steps: lang.lint, trivy: false },
-    { id: 'test', name: 'Test', needs: 'lint', timeout: 20, setup: true, steps: lang.test, trivy: false },
-    { id: 'audit', name: 'Security / dependency audit', needs: 'test', timeout: 15, setup: lang.audit.length > 0, steps: lang.audit, trivy: true },
+    { id: 'lint', name: 'Lint', needs: null, timeout: 15, setup: true, steps: lang.lint, report: null, trivy: false },
+    { id: 'test', name: 'Test', needs: 'lint', timeout: 20, setup: true, steps: [run('Test', tests.run)], report: tests.report, trivy: false },
+    { id: 'audit', name: 'Security / dependency audit', needs: 'test', timeout: 15, setup: lang.audit.length > 0, steps: lang.audit, report: null, trivy: true },
   ];
   return {
     uses: buildUses(),
@@ -560,6 +567,7 @@ export function buildPipelineStack(
     files: workflowFiles(facts.existing.workflows, generated),
     lang,
     ciJobs,
+    testReport: tests.report,
     goModFile: `${dirPrefix}go.mod`,
     image: { cacheScope: answers.serviceName },
     registry: registryOf(answers, names),

@@ -121,6 +121,19 @@ describe('detectNode framework, scripts and commands', () => {
     expect(detect({ 'package.json': pkg({ scripts: { test: 'jest' } }), 'bun.lockb': '' }).testCommand).toBe('bun run test');
   });
 
+  it('names the test runner only when the script calls it with flags alone (CI appends report flags)', () => {
+    const runner = (test: string) => detect({ 'package.json': pkg({ scripts: { test } }) }).node?.testRunner;
+    expect(runner('node --test')).toBe('node-test');
+    expect(runner('node --experimental-strip-types --test --test-concurrency=1')).toBe('node-test');
+    expect(runner('vitest run')).toBe('vitest');
+    expect(runner('vitest --run --passWithNoTests')).toBe('vitest');
+    expect(runner('jest --ci')).toBe('jest');
+    // Paths, env prefixes and chains: appended flags would land in the wrong place.
+    for (const test of ['node --test test/', 'vitest run src', 'NODE_ENV=test jest', 'jest && eslint .', 'mocha', 'tsx --test']) expect(runner(test), test).toBeNull();
+    const plugins = detect({ 'package.json': pkg({ scripts: { test: 'vitest run' }, devDependencies: { vitest: '3', '@vitest/coverage-v8': '3', 'jest-junit': '16' } }) });
+    expect(plugins.node?.testPlugins).toEqual(['@vitest/coverage-v8', 'jest-junit']);
+  });
+
   it('detects typescript from the dependency or a tsconfig.json', () => {
     expect(detect({ 'package.json': pkg({ devDependencies: { typescript: '5' } }) }).node?.typescript).toBe(true);
     expect(detect({ 'package.json': '{}', 'tsconfig.json': '{}' }).node?.typescript).toBe(true);

@@ -28,6 +28,11 @@ describe('detectPython installers and lockfiles', () => {
     expect(detect({ 'requirements.txt': 'fastapi==0.1\n' }).python?.devRequirements).toBeNull();
   });
 
+  it('notices pytest-cov among the test requirements (CI then writes a coverage report)', () => {
+    expect(detect({ 'requirements.txt': 'fastapi==0.1\n', 'requirements-dev.txt': 'pytest==8\npytest-cov==6.1.1\n' }).python?.pytestCov).toBe(true);
+    expect(detect({ 'requirements.txt': 'fastapi==0.1\n', 'requirements-dev.txt': 'pytest==8\n' }).python?.pytestCov).toBe(false);
+  });
+
   it('uses the uv workspace root lockfile for a member', () => {
     const f = detect({ 'uv.lock': '', 'pyproject.toml': '', 'services/api/pyproject.toml': '[project]\nname = "api"\n' }, 'services/api');
     expect(f.packageManager).toBe('uv');
@@ -208,6 +213,7 @@ describe('python fixtures on disk', () => {
       hashPinned: true,
       installable: false,
       devRequirements: null,
+      pytestCov: false,
     });
     expect(f.lockfile).toBe('requirements.txt');
     expect(f.healthPath).toBe('/healthz/');

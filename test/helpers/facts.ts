@@ -33,6 +33,8 @@ export const NODE_DEFAULTS: NodeFacts = {
   hasLintScript: false,
   yarnBerry: false,
   installConfig: [],
+  testRunner: null,
+  testPlugins: [],
 };
 
 export const PYTHON_DEFAULTS: PythonFacts = {
@@ -42,6 +44,7 @@ export const PYTHON_DEFAULTS: PythonFacts = {
   hashPinned: false,
   installable: false,
   devRequirements: null,
+  pytestCov: false,
 };
 
 export const GO_DEFAULTS: GoFacts = { module: 'github.com/acme/api', mainPackage: './cmd/server', cgo: false, vendored: false };

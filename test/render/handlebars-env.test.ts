@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createTemplateEnv, renderTemplate } from '../../src/render/handlebars-env.js';
 import { hclString } from '../../src/render/escape/hcl.js';
 import { shellWord } from '../../src/render/escape/shell.js';
-import { yamlScalar } from '../../src/render/escape/yaml.js';
+import { yamlBlock, yamlScalar } from '../../src/render/escape/yaml.js';
 import { dockerfileExec, dockerfileQuoted } from '../../src/render/escape/dockerfile.js';
 import { parse as parseYaml } from 'yaml';
 import { execFileSync } from 'node:child_process';
@@ -43,6 +43,14 @@ describe('escapers', () => {
       expect(parseYaml(`k: ${yamlScalar(s)}`)).toEqual({ k: s });
     }
     expect(yamlScalar('my-service')).toBe('my-service');
+  });
+
+  it('yaml block: scripts read as written and round-trip (single lines stay scalars)', () => {
+    const script = 'mkdir -p "$D"\nnpm test -- \\\n  --a=1 # not a comment\n\necho \'done: ok\'';
+    const block = yamlBlock(script, 4);
+    expect(block.startsWith('|\n    mkdir -p "$D"\n')).toBe(true);
+    expect(parseYaml(`job:\n  run: ${block}\n`)).toEqual({ job: { run: `${script}\n` } });
+    for (const s of ['npm test', 'yes', ' lead\nx', 'a: b']) expect(parseYaml(`k: ${yamlBlock(s, 2)}`)).toEqual({ k: s });
   });
 
   it('shell: hostile strings reach the program unchanged', () => {

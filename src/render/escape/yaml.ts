@@ -11,3 +11,16 @@ export function yamlScalar(value: string | number | boolean): string {
   if (PLAIN.test(value) && !RESERVED.test(value) && !value.includes(': ') && !value.endsWith(':')) return value;
   return JSON.stringify(value);
 }
+
+/**
+ * A YAML value for a possibly multi-line string: a literal block (`|`) whose
+ * lines are indented by `indent` spaces, so a script reads as written; a
+ * single line is yamlScalar's. A first line starting with a space would need
+ * an indentation indicator: such values are quoted instead.
+ */
+export function yamlBlock(value: string, indent: number): string {
+  if (!value.includes('\n') || /^\s/.test(value)) return yamlScalar(value);
+  const pad = ' '.repeat(indent);
+  const lines = value.replace(/\n+$/, '').split('\n');
+  return `|\n${lines.map((l) => (l === '' ? '' : `${pad}${l.replace(/\s+$/, '')}`)).join('\n')}`;
+}

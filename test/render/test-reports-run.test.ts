@@ -1,0 +1,100 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import type { Language } from '../../src/answers/options.js';
+import { hasBinary } from '../../src/check/promtool.js';
+import type { PackageManager } from '../../src/detect/types.js';
+import { renderStack } from '../../src/render/plop-bridge.js';
+import { buildStack } from '../../src/stack/build-stack.js';
+import { pipelineAnswers, pipelineFacts } from './pipeline-fixtures.js';
+
+/**
+ * The CI test job's Test step, run for real in a small project of each
+ * language whose tools are on PATH: it writes the files the upload step
+ * takes, and a failing test still fails the step.
+ */
+const root = mkdtempSync(join(tmpdir(), 'test-reports-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+interface Step { name?: string; run?: string; uses?: string; with?: Record<string, string> }
+
+async function testJob(pm: PackageManager): Promise<{ run: string; upload: Step }> {
+  const facts = pipelineFacts(pm);
+  const stack = buildStack(pipelineAnswers({ language: facts.language as Language, cloud: 'aws' }), facts);
+  const tree = await renderStack(stack, 'pipeline');
+  const doc = parseYaml(tree.read('.github/workflows/ci.yml')!.content) as { jobs: { test: { steps: Step[] } } };
+  const steps = doc.jobs.test.steps;
+  const test = steps.find((s) => s.name === 'Test')!;
+  const upload = steps[steps.indexOf(test) + 1]!;
+  return { run: test.run!, upload };
+}
+
+/** Runs `script` as GitHub's bash shell does (-e, pipefail) in `dir`; the reports land in a fresh RUNNER_TEMP. */
+function runStep(dir: string, script: string): { status: number | null; reports: string; output: string } {
+  const runnerTemp = mkdtempSync(join(root, 'runner-temp-'));
+  const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], { cwd: dir, env: { ...process.env, RUNNER_TEMP: runnerTemp, GOTOOLCHAIN: 'local' }, encoding: 'utf8' });
+  return { status: r.status, reports: join(runnerTemp, 'test-reports'), output: r.stdout + r.stderr };
+}
+
+function project(name: string, files: Record<string, string>): string {
+  const dir = join(root, name);
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(join(dir, path, '..'), { recursive: true });
+    writeFileSync(join(dir, path), content);
+  }
+  return dir;
+}
+
+// `go version`, not --version.
+const hasGo = spawnSync('go', ['version']).status === 0;
+const hasPytest = (await hasBinary('pytest')) && spawnSync('pytest', ['--version']).status === 0;
+
+describe('test reports, written by the generated Test step', () => {
+  it('node:test via npm: JUnit XML and lcov, uploaded from the report directory; a failing test fails the step', async () => {
+    const { run, upload } = await testJob('npm');
+    expect(upload.uses).toMatch(/^actions\/upload-artifact@[0-9a-f]{40}$/);
+    expect(upload.with).toMatchObject({ path: '${{ runner.temp }}/test-reports/\n', 'if-no-files-found': 'error', 'retention-days': 14 });
+    const dir = project('node', {
+      'package.json': JSON.stringify({ name: 'app', private: true, type: 'module', scripts: { test: 'node --test' } }),
+      'add.js': 'export const add = (a, b) => a + b;\n',
+      'add.test.js': "import test from 'node:test';\nimport assert from 'node:assert';\nimport { add } from './add.js';\ntest('adds', () => assert.equal(add(1, 2), 3));\n",
+    });
+    const ok = runStep(dir, run);
+    expect(ok.status, ok.output).toBe(0);
+    expect(readFileSync(join(ok.reports, 'junit.xml'), 'utf8')).toContain('<testcase name="adds"');
+    expect(readFileSync(join(ok.reports, 'lcov.info'), 'utf8')).toContain('SF:');
+    writeFileSync(join(dir, 'add.test.js'), "import test from 'node:test';\nimport assert from 'node:assert';\ntest('adds', () => assert.equal(1, 2));\n");
+    const failed = runStep(dir, run);
+    expect(failed.status).not.toBe(0);
+    expect(readFileSync(join(failed.reports, 'junit.xml'), 'utf8')).toContain('<failure');
+  });
+
+  it.skipIf(!hasGo)('go test: a coverage profile and the log; a failing test fails the step through the tee', async () => {
+    const { run } = await testJob('go');
+    const dir = project('go', {
+      'go.mod': 'module example.com/m\n\ngo 1.21\n',
+      'm.go': 'package m\n\nfunc Add(a, b int) int { return a + b }\n',
+      'm_test.go': 'package m\n\nimport "testing"\n\nfunc TestAdd(t *testing.T) {\n\tif Add(1, 2) != 3 {\n\t\tt.Fatal("bad")\n\t}\n}\n',
+    });
+    const ok = runStep(dir, run);
+    expect(ok.status, ok.output).toBe(0);
+    expect(readFileSync(join(ok.reports, 'coverage.out'), 'utf8')).toMatch(/^mode: /);
+    expect(readFileSync(join(ok.reports, 'go-test.log'), 'utf8')).toContain('coverage:');
+    writeFileSync(join(dir, 'm_test.go'), 'package m\n\nimport "testing"\n\nfunc TestAdd(t *testing.T) { t.Fatal("bad") }\n');
+    expect(runStep(dir, run).status).not.toBe(0);
+  });
+
+  it.skipIf(!hasPytest)('pytest: JUnit XML', async () => {
+    const { run } = await testJob('pip');
+    const dir = project('python', { 'test_add.py': 'def test_adds():\n    assert 1 + 2 == 3\n' });
+    const ok = runStep(dir, run);
+    expect(ok.status, ok.output).toBe(0);
+    expect(readFileSync(join(ok.reports, 'junit.xml'), 'utf8')).toContain('name="test_adds"');
+    writeFileSync(join(dir, 'test_add.py'), 'def test_adds():\n    assert 1 + 2 == 4\n');
+    expect(runStep(dir, run).status).not.toBe(0);
+  });
+});
+
