@@ -1,44 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { CLOUDS, IAC_TOOLS, MONITORING, STRATEGIES, type Answers, type Cloud, type IacTool, type Monitoring, type Strategy } from '../../src/answers/options.js';
+import { CLOUDS, IAC_TOOLS, MONITORING, STRATEGIES, type Cloud, type Monitoring } from '../../src/answers/options.js';
 import { checkHcl } from '../../src/check/hcl.js';
 import { parseHcl, type HclBody } from '../../src/check/hcl-parse.js';
 import type { Finding } from '../../src/check/types.js';
 import { parse as parseYaml } from 'yaml';
-import type { RepoFacts } from '../../src/detect/types.js';
 import { renderStack } from '../../src/render/plop-bridge.js';
-import { buildStack } from '../../src/stack/build-stack.js';
 import { INFRA_VERSIONS, TFLINT_CONFIG_PATH } from '../../src/stack/infra.js';
 import type { Stack } from '../../src/stack/types.js';
+import { infraStack } from './infra-fixtures.js';
 
 /** Clouds whose infra templates are written (the others come in later slices). */
 export const INFRA_CLOUDS: readonly Cloud[] = CLOUDS;
-
-const REGION: Record<Cloud, string> = { aws: 'eu-west-1', gcp: 'europe-west1', azure: 'westeurope' };
-
-/** Minimal facts: a node service with a GitHub remote. */
-export function infraFacts(): RepoFacts {
-  const none: string[] = [];
-  return {
-    language: 'node', otherLanguage: null, framework: null, packageManager: 'npm', lockfile: 'package-lock.json',
-    runtimeVersion: '22', runtimeVersionSource: '.nvmrc', buildCommand: null, testCommand: 'npm test', lintCommand: null,
-    startCommand: 'node server.js', port: 3000, portSource: null, healthPath: '/healthz', metricsLibrary: null, appDir: '.',
-    services: [{ name: 'api', dir: '.', language: 'node' }],
-    existing: { dockerfile: none, dockerignore: none, compose: none, workflows: none, terraform: none, prometheus: none, dependabot: none },
-    git: { remote: 'git@github.com:acme/api.git', owner: 'acme', repo: 'api', defaultBranch: 'main' },
-    dirName: 'api',
-    node: { typescript: false, hasBuildScript: false, buildOutputDir: null, entrypoint: 'server.js', nextStandalone: false, workspaces: [], hasLintScript: false, yarnBerry: false, installConfig: [], testRunner: null, testPlugins: [] },
-    python: null, go: null, java: null, notes: [],
-  };
-}
-
-export function infraStack(cloud: Cloud, iac: IacTool, strategy: Strategy, monitoring: Monitoring, environments = ['staging', 'production']): Stack {
-  const answers: Answers = {
-    language: 'node', cloud, runtime: cloud === 'aws' ? 'ecs-fargate' : cloud === 'gcp' ? 'cloud-run' : 'container-apps',
-    iac, environments, strategy, monitoring, ci: 'github-actions', serviceName: 'orders-api', region: REGION[cloud],
-    port: 3000, healthPath: '/healthz', serviceDir: '.', slo: 0.995,
-  };
-  return buildStack(answers, infraFacts());
-}
 
 const show = (f: Finding[]) => f.map((x) => `${x.path}:${x.line ?? ''} ${x.rule} ${x.message}`).join('\n');
 
@@ -63,6 +35,8 @@ function checkInfraWorkflow(content: string): void {
       if (step.uses?.startsWith('actions/checkout@')) expect(step.with?.['persist-credentials'], id).toBe(false);
       // Only trusted values inside run: expressions go through env.
       if (step.run) expect(step.run, id).not.toContain('${{');
+      // Every init trusts only the committed lock files (modules, which have none, aside).
+      for (const init of step.run?.match(/^.* init .*$/gm) ?? []) expect(init, id).toMatch(/-lockfile=readonly|"\$\{lock\[@\]\}"/);
     }
     // Only jobs that log in to the cloud ask for an OIDC token.
     expect(job.permissions['id-token'] === 'write', id).toBe(/^(plan|apply)-/.test(id));

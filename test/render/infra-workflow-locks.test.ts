@@ -1,0 +1,64 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { renderStack } from '../../src/render/plop-bridge.js';
+import { infraStack } from './infra-fixtures.js';
+
+/**
+ * The infra workflow's provider lock file steps, run for real in a checkout
+ * layout: the check fails, naming each root, while a lock file is missing,
+ * and validate inits roots with -lockfile=readonly (a stand-in CLI records
+ * its arguments) but not modules, which have no lock file.
+ */
+const root = mkdtempSync(join(tmpdir(), 'infra-locks-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+type Step = { name?: string; run?: string };
+
+async function validateSteps(iac: 'terraform' | 'opentofu'): Promise<Step[]> {
+  const tree = await renderStack(infraStack('aws', iac, 'rolling', 'prometheus'), 'infra');
+  const wf = parseYaml(tree.read('.github/workflows/infra.yml')!.content) as { jobs: { validate: { steps: Step[] } } };
+  return wf.jobs.validate.steps;
+}
+
+function checkout(locked: string[]): string {
+  const dir = mkdtempSync(join(root, 'checkout-'));
+  for (const d of ['infra/bootstrap', 'infra/modules/service', 'infra/envs/staging', 'infra/envs/production']) mkdirSync(join(dir, d), { recursive: true });
+  for (const d of locked) writeFileSync(join(dir, d, '.terraform.lock.hcl'), '# lock\n');
+  return dir;
+}
+
+const bash = (dir: string, script: string, path = process.env['PATH'] ?? '') =>
+  spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], { cwd: dir, env: { PATH: path }, encoding: 'utf8' });
+
+describe('infra workflow: provider lock files', () => {
+  it('the check fails while a root has no lock file, and names it', async () => {
+    const check = (await validateSteps('terraform')).find((s) => s.name === 'Provider lock files committed')!;
+    const partial = bash(checkout(['infra/bootstrap', 'infra/envs/staging']), check.run!);
+    expect(partial.status).toBe(1);
+    expect(partial.stdout.trim().split('\n')).toEqual([expect.stringMatching(/^::error::infra\/envs\/production has no \.terraform\.lock\.hcl/)]);
+    expect(bash(checkout(['infra/bootstrap', 'infra/envs/staging', 'infra/envs/production']), check.run!).status).toBe(0);
+  });
+
+  it.each(['terraform', 'opentofu'] as const)('%s validate: roots init read-only against their lock file, modules without one', async (iac) => {
+    const steps = await validateSteps(iac);
+    const validate = steps.find((s) => s.name?.includes('validate ('))!;
+    const cli = iac === 'terraform' ? 'terraform' : 'tofu';
+    const bin = mkdtempSync(join(root, 'bin-'));
+    const log = join(bin, 'calls.log');
+    writeFileSync(join(bin, cli), `#!/bin/sh\necho "$*" >> "${log}"\n`);
+    chmodSync(join(bin, cli), 0o755);
+    const r = bash(checkout(['infra/bootstrap', 'infra/envs/staging', 'infra/envs/production']), validate.run!, `${bin}:${process.env['PATH'] ?? ''}`);
+    expect(r.status, r.stderr).toBe(0);
+    const inits = readFileSync(log, 'utf8').trim().split('\n').filter((l) => l.includes(' init '));
+    expect(inits).toEqual([
+      '-chdir=infra/bootstrap init -backend=false -input=false -lockfile=readonly',
+      '-chdir=infra/modules/service init -backend=false -input=false',
+      '-chdir=infra/envs/production init -backend=false -input=false -lockfile=readonly',
+      '-chdir=infra/envs/staging init -backend=false -input=false -lockfile=readonly',
+    ]);
+  });
+});
