@@ -48,6 +48,7 @@ export interface Answers {
   healthPath: string;
   serviceDir: string;
   slo: number;
+  team: string;
 }
 
 export type OptionName = keyof Answers;
@@ -61,6 +62,8 @@ export interface DefaultContext {
     port: number | null;
     healthPath: string | null;
     appDir: string;
+    /** GitHub owner of the repository (organisation or user), or null. */
+    owner: string | null;
   };
 }
 
@@ -231,9 +234,27 @@ export const OPTIONS = {
     maximum: 99.999,
     default: () => 99.9,
   },
+  team: {
+    kind: 'string',
+    flag: 'team',
+    message: 'Team that owns the service (the team label on every alert)',
+    ask: false,
+    pattern: '^[a-z0-9][a-z0-9_-]{0,62}$',
+    description: 'lowercase letters, digits, dashes and underscores (at most 63), such as payments',
+    maxLength: 63,
+    // The GitHub organisation is the owner until a team is named; else the service itself.
+    default: (c) => teamName(c.detected.owner) ?? c.answers.serviceName ?? 'app',
+    detected: (c) => teamName(c.detected.owner) !== null,
+  },
 } as const satisfies { [K in OptionName]: OptionSpec & OptionBase<Answers[K]> };
 
 export const OPTION_NAMES = Object.keys(OPTIONS) as OptionName[];
+
+/** A GitHub owner as a team label value (lowercase, label-safe), or null. */
+function teamName(owner: string | null): string | null {
+  const name = owner?.toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^[^a-z0-9]+/, '').slice(0, 63) ?? '';
+  return name === '' ? null : name;
+}
 
 /**
  * Rules between options that a single option's spec cannot express.

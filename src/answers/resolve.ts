@@ -56,6 +56,7 @@ function defaultContext(answers: Partial<Answers>, facts: RepoFacts): DefaultCon
       port: facts.port,
       healthPath: facts.healthPath,
       appDir: facts.appDir,
+      owner: facts.git.owner,
     },
   };
 }

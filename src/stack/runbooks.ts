@@ -130,8 +130,8 @@ export function buildRunbooks(input: RunbookInput): Runbook[] {
       .map((o) => ({ name: o.name, value: `./${o.name}.md` }));
     const related = [dashboardLink, rulesLink, ...siblings];
     const escalation = alert.severity === 'page'
-      ? `Pages the on-call engineer when it fires in ${input.pagingEnv} (from other environments it goes to chat: handle it within business hours). Acknowledge within 5 minutes; if it is not mitigated within 30 minutes, bring in the ${service} owners and open an incident.`
-      : `A ticket: handle it within business hours. If it keeps firing for more than a day, or turns into a page, raise it with the ${service} owners.`;
+      ? `Pages the on-call engineer when it fires in ${input.pagingEnv} (from other environments it goes to chat: handle it within business hours). Acknowledge within 5 minutes; if it is not mitigated within 30 minutes, bring in team ${input.answers.team} (the alert's \`team\` label) and open an incident.`
+      : `A ticket: handle it within business hours. If it keeps firing for more than a day, or turns into a page, raise it with team ${input.answers.team} (the alert's \`team\` label).`;
     const common = { ...base, related, escalation, rollback: rt.rollback };
 
     switch (alert.kind) {

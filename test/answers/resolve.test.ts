@@ -51,6 +51,22 @@ describe('resolveAnswers', () => {
     expect(answers.monitoring).toBe('prometheus');
   });
 
+  it('names the team after the GitHub owner, else the service; --team must be a label value', async () => {
+    const withRemote = detectRepo(
+      filesFromMap({
+        'package.json': JSON.stringify({ name: 'shop-api' }),
+        '.git/config': '[remote "origin"]\n\turl = git@github.com:Acme_Corp/shop.git\n',
+      }),
+      { dirName: 'shop' },
+    );
+    const owned = await resolve({}, {}, null, withRemote);
+    expect([owned.answers.team, owned.sources.team]).toEqual(['acme_corp', 'detected']);
+    const { answers, sources } = await resolve();
+    expect([answers.team, sources.team]).toEqual([answers.serviceName, 'default']);
+    expect((await resolve({ team: 'payments' })).answers.team).toBe('payments');
+    await expect(resolve({ team: 'Payments Team' })).rejects.toThrow(/--team/);
+  });
+
   it('refuses duplicate environments', async () => {
     await expect(resolve({ environments: ['staging', 'staging'] })).rejects.toThrow(UserError);
   });

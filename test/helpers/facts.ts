@@ -189,6 +189,7 @@ export function makeAnswers(overrides: Partial<Answers> = {}): Answers {
     healthPath: language === 'java' ? '/actuator/health' : '/healthz',
     serviceDir: '.',
     slo: 99.9,
+    team: 'platform',
     ...overrides,
   };
 }

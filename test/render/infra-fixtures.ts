@@ -25,7 +25,7 @@ export function infraStack(cloud: Cloud, iac: IacTool, strategy: Strategy, monit
   const answers: Answers = {
     language: 'node', cloud, runtime: cloud === 'aws' ? 'ecs-fargate' : cloud === 'gcp' ? 'cloud-run' : 'container-apps',
     iac, environments, strategy, monitoring, ci: 'github-actions', serviceName: 'orders-api', region: REGION[cloud],
-    port: 3000, healthPath: '/healthz', serviceDir: '.', slo: 0.995,
+    port: 3000, healthPath: '/healthz', serviceDir: '.', slo: 0.995, team: 'platform',
   };
   return buildStack(answers, infraFacts());
 }

@@ -130,6 +130,20 @@ describe('monitoring layer: every language x cloud x monitoring', () => {
     }
   });
 
+  it('dashboards select the service and environment through variables, defaulting to this service (checklist 7.8)', () => {
+    for (const { label, stack, tree } of rendered) {
+      if (!tree.has(stack.monitoring.files.dashboard)) continue;
+      const json = content(tree, stack.monitoring.files.dashboard);
+      const vars = (JSON.parse(json) as { templating: { list: Array<{ name: string; current: { value?: string } }> } }).templating.list;
+      expect(vars.map((v) => v.name), label).toEqual(['datasource', 'service', 'env']);
+      expect(vars[1]!.current.value, label).toBe(stack.service.name);
+      for (const e of dashboardExprs(json)) {
+        expect(e, label).toContain(`${stack.monitoring.metrics.serviceLabel}="$service"`);
+        expect(e, label).not.toContain(`"${stack.service.name}"`);
+      }
+    }
+  });
+
   it('every dashboard target parses (lezer-promql)', () => {
     for (const { label, stack, tree } of rendered) {
       if (!tree.has(stack.monitoring.files.dashboard)) continue;

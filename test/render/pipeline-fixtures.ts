@@ -17,6 +17,7 @@ export function pipelineAnswers(over: Partial<Answers> & { language: Language; c
     healthPath: '/healthz',
     serviceDir: '.',
     slo: 99.9,
+    team: 'platform',
     ...over,
   };
 }

@@ -85,6 +85,8 @@ describe('buildMonitoringStack', () => {
       expect(a.for).toMatch(/^\d+m$/);
       expect(['page', 'ticket']).toContain(a.severity);
       expect(a.labels.find((l) => l.name === 'service')?.value).toBe('api');
+      // Checklist 7.5: severity, service and team on every alert.
+      expect(a.labels.find((l) => l.name === 'team')?.value).toBe('platform');
       expect(a.runbookUrl).toBe(`https://github.com/acme/api/blob/main/docs/runbooks/${a.name}.md`);
       expect(checkPromql(a.expr)).toBeNull();
       // The inlined form reads no recording rule (Cloud Monitoring evaluates no recording rules).
