@@ -46,6 +46,7 @@ export interface Answers {
   region: string;
   port: number;
   healthPath: string;
+  readinessPath: string;
   serviceDir: string;
   slo: number;
   team: string;
@@ -61,6 +62,7 @@ export interface DefaultContext {
     serviceName: string;
     port: number | null;
     healthPath: string | null;
+    readinessPath: string | null;
     appDir: string;
     /** GitHub owner of the repository (organisation or user), or null. */
     owner: string | null;
@@ -213,6 +215,18 @@ export const OPTIONS = {
     maxLength: 100,
     default: (c) => c.detected.healthPath ?? '/healthz',
     detected: (c) => c.detected.healthPath !== null,
+  },
+  readinessPath: {
+    kind: 'string',
+    flag: 'readiness-path',
+    message: 'HTTP readiness path (load balancer and readiness probes)',
+    ask: false,
+    pattern: '^/[A-Za-z0-9._~/-]*$',
+    description: 'an absolute URL path such as /readyz',
+    maxLength: 100,
+    // Without a readiness route, the health check decides both.
+    default: (c) => c.detected.readinessPath ?? c.answers.healthPath ?? '/healthz',
+    detected: (c) => c.detected.readinessPath !== null,
   },
   serviceDir: {
     kind: 'string',

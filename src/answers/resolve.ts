@@ -55,6 +55,7 @@ function defaultContext(answers: Partial<Answers>, facts: RepoFacts): DefaultCon
       serviceName: suggestServiceName(facts),
       port: facts.port,
       healthPath: facts.healthPath,
+      readinessPath: facts.readinessPath,
       appDir: facts.appDir,
       owner: facts.git.owner,
     },

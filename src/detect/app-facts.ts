@@ -20,6 +20,8 @@ export interface AppFacts {
   port: number | null;
   portSource: string | null;
   healthPath: string | null;
+  /** Readiness route (can take traffic now), when the app has one besides its health check. */
+  readinessPath: string | null;
   metricsLibrary: string | null;
   notes: string[];
   node: NodeFacts | null;

@@ -1,7 +1,7 @@
 import type { AppFacts } from './app-facts.js';
 import { parseGoMod, type GoMod } from './go-mod.js';
 import { baseName, joinPath, parentDir } from './paths.js';
-import { findPort, findRoutes, pickHealthPath, walkFiles, type PortPattern } from './scan.js';
+import { findPort, findRoutes, pickHealthPath, pickReadinessPath, walkFiles, type PortPattern } from './scan.js';
 import type { RepoFiles } from './types.js';
 import { findUp } from './versions.js';
 
@@ -67,7 +67,8 @@ export function detectGo(files: RepoFiles, dir: string): AppFacts | null {
   const port = findPort(files, ordered, PORT_PATTERNS);
   if (port) notes.push(`port ${port.port} from ${port.file} (${port.what})`);
   else notes.push('no port found in the source');
-  const health = pickHealthPath(findRoutes(files, ordered, /"(?:(?:GET|HEAD) )?(\/[a-z0-9/]+)"/g));
+  const routes = findRoutes(files, ordered, /"(?:(?:GET|HEAD) )?(\/[a-z0-9/]+)"/g);
+  const health = pickHealthPath(routes);
   if (health) notes.push(`health path ${health.path} from ${health.file}`);
 
   const requires = (prefix: string): boolean => mod.requires.some((r) => r === prefix || r.startsWith(`${prefix}/`));
@@ -93,6 +94,7 @@ export function detectGo(files: RepoFiles, dir: string): AppFacts | null {
     port: port?.port ?? null,
     portSource: port?.file ?? null,
     healthPath: health?.path ?? null,
+    readinessPath: pickReadinessPath(routes)?.path ?? null,
     metricsLibrary,
     notes,
     node: null,

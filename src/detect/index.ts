@@ -97,6 +97,7 @@ export function detectRepo(files: RepoFiles, opts: DetectOptions): RepoFacts {
     port: app?.port ?? null,
     portSource: app?.portSource ?? null,
     healthPath: app?.healthPath ?? null,
+    readinessPath: app?.readinessPath ?? null,
     metricsLibrary: app?.metricsLibrary ?? null,
     appDir,
     services,

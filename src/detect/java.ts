@@ -2,7 +2,7 @@ import type { AppFacts } from './app-facts.js';
 import { detectJavaBuild, javaVersion, type JavaBuild } from './java-build.js';
 import { configPort, readAppConfig } from './java-config.js';
 import { joinPath } from './paths.js';
-import { findRoutes, pickHealthPath, walkFiles } from './scan.js';
+import { findRoutes, pickHealthPath, pickReadinessPath, walkFiles } from './scan.js';
 import type { RepoFiles } from './types.js';
 
 const SPRING_BOOT = /spring-boot-starter-parent|spring-boot-maven-plugin|spring-boot-dependencies|org\.springframework\.boot['"]|plugins\.spring\.boot\b|spring-boot-gradle-plugin/;
@@ -27,7 +27,7 @@ export function detectJava(files: RepoFiles, dir: string): AppFacts | null {
 
   const version = javaVersion(files, dir, build);
   const { port, portSource } = javaPort(files, dir, framework, notes);
-  const healthPath = javaHealth(files, dir, actuator ? { probes: springBoot && bootHasProbes(bootVersion) } : null, notes);
+  const { healthPath, readinessPath } = javaHealth(files, dir, actuator ? { probes: springBoot && bootHasProbes(bootVersion) } : null, notes);
   if (springBoot) notes.push(bootVersion ? `Spring Boot ${bootVersion}` : 'Spring Boot version not stated in the build file: the image assumes 3.3 or later');
   const commands = javaCommands(build);
 
@@ -49,6 +49,7 @@ export function detectJava(files: RepoFiles, dir: string): AppFacts | null {
     port,
     portSource,
     healthPath,
+    readinessPath,
     metricsLibrary,
     notes,
     node: null,
@@ -126,7 +127,8 @@ export function bootHasProbes(version: string | null): boolean {
  * every instance replaced. Without probe groups (Boot < 2.3), the aggregate
  * health. Else a health route in source.
  */
-function javaHealth(files: RepoFiles, dir: string, actuator: { probes: boolean } | null, notes: string[]): string | null {
+/** Health (liveness) and readiness paths: Actuator's, or routes in the source. */
+function javaHealth(files: RepoFiles, dir: string, actuator: { probes: boolean } | null, notes: string[]): { healthPath: string | null; readinessPath: string | null } {
   if (actuator) {
     const base = readAppConfig(files, dir, 'management.endpoints.web.base-path')?.value.replace(/\/$/, '') ?? '/actuator';
     if (actuator.probes) {
@@ -136,12 +138,15 @@ function javaHealth(files: RepoFiles, dir: string, actuator: { probes: boolean }
     }
     const mgmtPort = readAppConfig(files, dir, 'management.server.port');
     if (mgmtPort) notes.push(`management.server.port is ${mgmtPort.value} in ${mgmtPort.file}: the health check must use that port`);
-    return actuator.probes ? `${base}/health/liveness` : `${base}/health`;
+    return actuator.probes
+      ? { healthPath: `${base}/health/liveness`, readinessPath: `${base}/health/readiness` }
+      : { healthPath: `${base}/health`, readinessPath: null };
   }
   const sources = walkFiles(files, joinPath(dir, 'src/main'), { exts: ['.java', '.kt'], maxDepth: 10, maxFiles: 400 });
-  const health = pickHealthPath(findRoutes(files, sources, /"(\/[a-z0-9/]+)"/g));
+  const routes = findRoutes(files, sources, /"(\/[a-z0-9/]+)"/g);
+  const health = pickHealthPath(routes);
   if (health) notes.push(`health path ${health.path} from ${health.file}`);
-  return health?.path ?? null;
+  return { healthPath: health?.path ?? null, readinessPath: pickReadinessPath(routes)?.path ?? null };
 }
 
 function javaCommands(b: JavaBuild): Pick<AppFacts, 'buildCommand' | 'testCommand' | 'lintCommand'> {

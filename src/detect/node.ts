@@ -4,7 +4,7 @@ import { isObject, parseJsonObject, stringArray, stringMap, stringProp, type Jso
 import { detectNodeEntry } from './node-entry.js';
 import { detectNodePm, runScript, testScript } from './node-pm.js';
 import { joinPath } from './paths.js';
-import { findPort, findRoutes, pickHealthPath, walkFiles, type FoundRoute, type PortPattern } from './scan.js';
+import { findPort, findRoutes, pickHealthPath, pickReadinessPath, walkFiles, type FoundRoute, type PortPattern } from './scan.js';
 import { NODE_TEST_PLUGINS, type NodeTestRunner, type RepoFiles } from './types.js';
 import { firstVersion, plainVersion, rangeLowerBound, toolVersionsEntry } from './versions.js';
 
@@ -66,8 +66,10 @@ export function detectNode(files: RepoFiles, dir: string): AppFacts | null {
   const version = nodeVersion(files, dir, pkg);
   const port = nodePort(files, dir, ordered, framework, scripts);
   if (port.note) notes.push(port.note);
-  const health = pickHealthPath([...nextRoutes(files, dir), ...findNodeRoutes(files, ordered)]);
+  const routes = [...nextRoutes(files, dir), ...findNodeRoutes(files, ordered)];
+  const health = pickHealthPath(routes);
   if (health) notes.push(`health path ${health.path} from ${health.file}`);
+  const readiness = pickReadinessPath(routes);
 
   const testScriptValue = scripts.test;
   const hasTest = testScriptValue !== undefined && !/no test specified/.test(testScriptValue);
@@ -93,6 +95,7 @@ export function detectNode(files: RepoFiles, dir: string): AppFacts | null {
     port: port.port,
     portSource: port.source,
     healthPath: health?.path ?? null,
+    readinessPath: readiness?.path ?? null,
     metricsLibrary,
     notes,
     node: {

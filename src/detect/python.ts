@@ -2,7 +2,7 @@ import type { AppFacts, FoundVersion } from './app-facts.js';
 import { joinPath } from './paths.js';
 import { PYTHON_FRAMEWORKS, findAppObject, findDjangoTarget, moduleName, type PythonTarget } from './python-app.js';
 import { hasPythonManifest, readPythonProject, type PythonProject } from './python-deps.js';
-import { findPort, findRoutes, pickHealthPath, walkFiles, type PortPattern } from './scan.js';
+import { findPort, findRoutes, pickHealthPath, pickReadinessPath, walkFiles, type PortPattern } from './scan.js';
 import { tomlString, tomlTable } from './toml.js';
 import type { RepoFiles } from './types.js';
 import { firstVersion, plainVersion, rangeLowerBound, toolVersionsEntry } from './versions.js';
@@ -55,10 +55,11 @@ export function detectPython(files: RepoFiles, dir: string): AppFacts | null {
   notes.push(found ? `port ${port} from ${found.file} (${found.what})` : `port ${port}: our ${target.server} default`);
 
   const urls = pyFiles.filter((f) => f.endsWith('urls.py'));
-  const health = pickHealthPath([
+  const routes = [
     ...findRoutes(files, ordered, DECORATOR_ROUTE),
     ...findRoutes(files, urls, DJANGO_ROUTE, (p) => `/${p}`),
-  ]);
+  ];
+  const health = pickHealthPath(routes);
   if (health) notes.push(`health path ${health.path} from ${health.file}`);
 
   const run = { uv: 'uv run ', poetry: 'poetry run ', pipenv: 'pipenv run ', pip: '' }[project.pm];
@@ -83,6 +84,7 @@ export function detectPython(files: RepoFiles, dir: string): AppFacts | null {
     port,
     portSource,
     healthPath: health?.path ?? null,
+    readinessPath: pickReadinessPath(routes)?.path ?? null,
     metricsLibrary: pythonMetrics(deps),
     notes,
     node: null,

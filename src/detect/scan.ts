@@ -66,10 +66,22 @@ export interface FoundRoute {
  * trailing slash only breaks ties), then by the order found.
  */
 export function pickHealthPath(routes: FoundRoute[]): FoundRoute | null {
+  return pickRoute(routes, HEALTH_PATHS);
+}
+
+/** Readiness routes (can take traffic now), best first. */
+export const READINESS_PATHS = ['/readyz', '/ready', '/readiness'] as const;
+
+/** Picks the best readiness route, ranked like pickHealthPath. */
+export function pickReadinessPath(routes: FoundRoute[]): FoundRoute | null {
+  return pickRoute(routes, READINESS_PATHS);
+}
+
+function pickRoute(routes: FoundRoute[], names: readonly string[]): FoundRoute | null {
   let best: FoundRoute | null = null;
   let bestRank = Infinity;
   for (const r of routes) {
-    const rank = healthRank(r.path);
+    const rank = routeRank(r.path, names);
     if (rank < bestRank) {
       best = r;
       bestRank = rank;
@@ -80,9 +92,13 @@ export function pickHealthPath(routes: FoundRoute[]): FoundRoute | null {
 
 /** Rank of a path among HEALTH_PATHS, or Infinity when it is not a health route. */
 export function healthRank(path: string): number {
+  return routeRank(path, HEALTH_PATHS);
+}
+
+function routeRank(path: string, names: readonly string[]): number {
   const m = /^(\/api(?:\/v\d+)?)?(\/[a-z]+)(\/?)$/.exec(path);
   if (!m) return Infinity;
-  const i = (HEALTH_PATHS as readonly string[]).indexOf(m[2] ?? '');
+  const i = names.indexOf(m[2] ?? '');
   if (i < 0) return Infinity;
   return i * 4 + (m[1] ? 2 : 0) + (m[3] ? 1 : 0);
 }

@@ -143,6 +143,8 @@ export interface RepoFacts {
   port: number | null;
   portSource: string | null;
   healthPath: string | null;
+  /** Readiness route (/readyz, /ready, Spring's /actuator/health/readiness...), or null. */
+  readinessPath: string | null;
   /** Metrics library in use (express-prom-bundle, prom-client, micrometer-prometheus, client_golang, opentelemetry...), or null. */
   metricsLibrary: string | null;
   /** Service directory relative to the root ('.' when the app is at the root). */

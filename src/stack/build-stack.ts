@@ -56,6 +56,7 @@ export function buildStack(answers: Answers, facts: RepoFacts, generated: Readon
       dirPrefix: dir === '.' ? '' : `${dir}/`,
       port: answers.port,
       healthPath: answers.healthPath,
+      readinessPath: answers.readinessPath,
     },
     repo: buildRepo(facts.git),
     environments: buildEnvironments(answers.environments),

@@ -26,6 +26,8 @@ export interface ServiceStack {
   dirPrefix: string;
   port: number;
   healthPath: string;
+  /** Readiness path: load balancer health checks, readiness and (Cloud Run) startup probes. */
+  readinessPath: string;
 }
 
 export interface RepoStack {

@@ -67,6 +67,14 @@ describe('resolveAnswers', () => {
     await expect(resolve({ team: 'Payments Team' })).rejects.toThrow(/--team/);
   });
 
+  it('uses the health path for readiness when the app has no readiness route', async () => {
+    const { answers, sources } = await resolve();
+    expect([answers.readinessPath, sources.readinessPath]).toEqual(['/healthz', 'default']);
+    expect((await resolve({ healthPath: '/live' })).answers.readinessPath).toBe('/live');
+    expect((await resolve({ readinessPath: '/ready' })).answers.readinessPath).toBe('/ready');
+    await expect(resolve({ readinessPath: 'ready' })).rejects.toThrow(/--readiness-path/);
+  });
+
   it('refuses duplicate environments', async () => {
     await expect(resolve({ environments: ['staging', 'staging'] })).rejects.toThrow(UserError);
   });

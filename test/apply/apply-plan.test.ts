@@ -14,7 +14,7 @@ import { snapshotDir, testdir } from '../helpers/testdir.js';
 const answers: Answers = {
   language: 'node', cloud: 'aws', runtime: 'ecs-fargate', iac: 'terraform', environments: ['staging', 'production'],
   strategy: 'rolling', monitoring: 'prometheus', ci: 'github-actions', serviceName: 'shop', region: 'us-east-1',
-  port: 3000, healthPath: '/healthz', serviceDir: '.', slo: 99.9, team: 'platform',
+  port: 3000, healthPath: '/healthz', readinessPath: '/readyz', serviceDir: '.', slo: 99.9, team: 'platform',
 };
 const tool = { name: 'create-devops-stack', version: '0.0.0-test' };
 const INIT: PlanOptions = { onConflict: 'fail', layers: ['docker', 'pipeline', 'infra', 'monitoring'], mode: 'init' };

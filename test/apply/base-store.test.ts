@@ -13,7 +13,7 @@ import { Tree } from '../../src/plan/tree.js';
 import { testdir } from '../helpers/testdir.js';
 
 const record = (path: string, content: string): BaseRecord => ({ path, blob: blobId(content), content });
-const answers = { language: 'node', cloud: 'aws', runtime: 'ecs-fargate', iac: 'terraform', environments: ['staging', 'production'], strategy: 'rolling', monitoring: 'prometheus', ci: 'github-actions', serviceName: 'shop', region: 'us-east-1', port: 3000, healthPath: '/healthz', serviceDir: '.', slo: 99.9, team: 'platform' } satisfies Answers;
+const answers = { language: 'node', cloud: 'aws', runtime: 'ecs-fargate', iac: 'terraform', environments: ['staging', 'production'], strategy: 'rolling', monitoring: 'prometheus', ci: 'github-actions', serviceName: 'shop', region: 'us-east-1', port: 3000, healthPath: '/healthz', readinessPath: '/healthz', serviceDir: '.', slo: 99.9, team: 'platform' } satisfies Answers;
 const tool = { name: 'create-devops-stack', version: '0.0.0-test' };
 
 /** Renders `files` as `layer` only (as `add <layer>` and upgrade do), plans and applies. */

@@ -11,7 +11,7 @@ const express = JSON.stringify({ scripts: { start: 'node server.js' }, dependenc
 /** Every RepoFacts key, so a detector that forgets one (undefined) fails loudly. */
 const KEYS: ReadonlyArray<keyof RepoFacts> = [
   'language', 'otherLanguage', 'framework', 'packageManager', 'lockfile', 'runtimeVersion', 'runtimeVersionSource',
-  'buildCommand', 'testCommand', 'lintCommand', 'startCommand', 'port', 'portSource', 'healthPath', 'metricsLibrary',
+  'buildCommand', 'testCommand', 'lintCommand', 'startCommand', 'port', 'portSource', 'healthPath', 'readinessPath', 'metricsLibrary',
   'appDir', 'services', 'existing', 'git', 'dirName', 'node', 'python', 'go', 'java', 'notes',
 ];
 

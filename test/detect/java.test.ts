@@ -130,6 +130,7 @@ describe('detectJava Spring Boot', () => {
     });
     // The liveness group: no dependency checks, so a database blip does not get every instance replaced.
     expect(f.healthPath).toBe('/manage/health/liveness');
+    expect(f.readinessPath).toBe('/manage/health/readiness');
     expect(f.notes.join('\n')).toMatch(/management.server.port is 9001/);
   });
 

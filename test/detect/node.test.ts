@@ -276,6 +276,13 @@ describe('detectNode port and health path', () => {
     });
     expect(f.healthPath).toBe('/healthz');
     expect(f.notes).toContain('health path /healthz from src/routes/probes.js');
+    // No readiness route: the stack falls back to the health check.
+    expect(f.readinessPath).toBeNull();
+  });
+
+  it('finds a readiness route besides the health check (/readyz before /ready)', () => {
+    const f = app({ 'src/server.js': "app.get('/healthz', ok); app.get('/api/ready', ok); app.get('/readyz', ok);" });
+    expect([f.healthPath, f.readinessPath]).toEqual(['/healthz', '/readyz']);
   });
 
   it('finds a Nest health controller', () => {

@@ -168,6 +168,8 @@ describe('detectPython framework, server and target', () => {
     expect(f.healthPath).toBe('/healthz');
     const flask = detect({ 'requirements.txt': 'flask\n', 'app.py': "app = Flask(__name__)\n@app.route('/ping')\ndef p(): ...\n" });
     expect(flask.healthPath).toBe('/ping');
+    expect(flask.readinessPath).toBeNull();
+    expect(detect({ 'requirements.txt': 'fastapi\n', 'main.py': `${FASTAPI_MAIN}@app.get("/healthz")\ndef h(): ...\n@app.get("/readyz")\ndef r(): ...\n` }).readinessPath).toBe('/readyz');
   });
 
   it('uses ruff for lint only when it is configured', () => {

@@ -11,7 +11,7 @@ export function infraFacts(): RepoFacts {
   return {
     language: 'node', otherLanguage: null, framework: null, packageManager: 'npm', lockfile: 'package-lock.json',
     runtimeVersion: '22', runtimeVersionSource: '.nvmrc', buildCommand: null, testCommand: 'npm test', lintCommand: null,
-    startCommand: 'node server.js', port: 3000, portSource: null, healthPath: '/healthz', metricsLibrary: null, appDir: '.',
+    startCommand: 'node server.js', port: 3000, portSource: null, healthPath: '/healthz', readinessPath: '/readyz', metricsLibrary: null, appDir: '.',
     services: [{ name: 'api', dir: '.', language: 'node' }],
     existing: { dockerfile: none, dockerignore: none, compose: none, workflows: none, terraform: none, prometheus: none, dependabot: none },
     git: { remote: 'git@github.com:acme/api.git', owner: 'acme', repo: 'api', defaultBranch: 'main' },
@@ -25,7 +25,7 @@ export function infraStack(cloud: Cloud, iac: IacTool, strategy: Strategy, monit
   const answers: Answers = {
     language: 'node', cloud, runtime: cloud === 'aws' ? 'ecs-fargate' : cloud === 'gcp' ? 'cloud-run' : 'container-apps',
     iac, environments, strategy, monitoring, ci: 'github-actions', serviceName: 'orders-api', region: REGION[cloud],
-    port: 3000, healthPath: '/healthz', serviceDir: '.', slo: 0.995, team: 'platform',
+    port: 3000, healthPath: '/healthz', readinessPath: '/readyz', serviceDir: '.', slo: 0.995, team: 'platform',
   };
   return buildStack(answers, infraFacts());
 }

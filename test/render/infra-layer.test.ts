@@ -120,6 +120,46 @@ describe('infra layer environments', () => {
   });
 });
 
+describe('health and readiness checks', () => {
+  /** The brace-balanced bodies of every block that opens with `header {`. */
+  const blocks = (text: string, header: string): string[] => {
+    const out: string[] = [];
+    for (let i = text.indexOf(`${header} {`); i >= 0; i = text.indexOf(`${header} {`, i + 1)) {
+      let depth = 0;
+      let j = text.indexOf('{', i);
+      const start = j;
+      for (; j < text.length; j++) {
+        if (text[j] === '{') depth++;
+        else if (text[j] === '}' && --depth === 0) break;
+      }
+      out.push(text.slice(start, j + 1));
+    }
+    return out;
+  };
+  const probes: Record<Cloud, Record<string, 'health_check_path' | 'readiness_path'>> = {
+    // The load balancer takes a task out of rotation while it is not ready.
+    aws: { health_check: 'readiness_path' },
+    // Traffic reaches a new instance once the startup probe passes: readiness.
+    gcp: { startup_probe: 'readiness_path', liveness_probe: 'health_check_path' },
+    azure: { startup_probe: 'health_check_path', liveness_probe: 'health_check_path', readiness_probe: 'readiness_path' },
+  };
+
+  it.each(CLOUDS)('%s: traffic follows the readiness path, restarts follow the health path; both default to the answers', async (cloud) => {
+    const stack = infraStack(cloud, 'terraform', 'blue-green', 'prometheus');
+    expect(stack.service.readinessPath).toBe('/readyz');
+    const files = await renderInfra(stack);
+    const module = files.get('infra/modules/service/main.tf')!;
+    for (const [header, variable] of Object.entries(probes[cloud])) {
+      const found = blocks(module, header);
+      expect(found.length, header).toBeGreaterThan(0);
+      for (const b of found) expect(b, header).toMatch(new RegExp(`path\\s+= var\\.${variable}\\n`));
+    }
+    const vars = files.get('infra/envs/production/variables.tf')!;
+    expect(blocks(vars, 'variable "readiness_path"')[0]).toContain('default     = "/readyz"');
+    if (cloud !== 'aws') expect(blocks(vars, 'variable "health_check_path"')[0]).toContain('default     = "/healthz"');
+  });
+});
+
 /** The first body of `resource "type" "name"` (or any labelled1/2 section path) in parsed HCL. */
 function body(json: HclBody, ...path: string[]): HclBody {
   let v: unknown = json;

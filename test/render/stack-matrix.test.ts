@@ -39,7 +39,7 @@ function combinations(): Answers[] {
               if (environments.length !== 2 && language !== 'node') continue;
               const a: Answers = {
                 language, cloud, runtime: RUNTIMES_BY_CLOUD[cloud][0]!, iac, environments, strategy, monitoring,
-                ci: 'github-actions', serviceName: 'shop', region: 'eu-west-1', port: 8080, healthPath: '/healthz', serviceDir: '.', slo: 99.9, team: 'platform',
+                ci: 'github-actions', serviceName: 'shop', region: 'eu-west-1', port: 8080, healthPath: '/healthz', readinessPath: '/healthz', serviceDir: '.', slo: 99.9, team: 'platform',
               };
               if (CROSS_RULES.every((rule) => rule(a) === null)) out.push(a);
             }

@@ -7,7 +7,7 @@ import { buildNames } from '../../src/stack/naming.js';
 const answers = (over: Partial<Answers> = {}): Answers => ({
   language: 'node', cloud: 'aws', runtime: 'ecs-fargate', iac: 'terraform', environments: ['staging', 'production'],
   strategy: 'rolling', monitoring: 'prometheus', ci: 'github-actions', serviceName: 'orders-api', region: 'eu-west-1',
-  port: 3000, healthPath: '/healthz', serviceDir: '.', slo: 0.995, team: 'platform', ...over,
+  port: 3000, healthPath: '/healthz', readinessPath: '/readyz', serviceDir: '.', slo: 0.995, team: 'platform', ...over,
 });
 const facts = (owner: string | null = 'acme', repo: string | null = 'shop'): RepoFacts =>
   ({ git: { remote: null, owner, repo, defaultBranch: 'trunk' } }) as unknown as RepoFacts;

@@ -74,12 +74,23 @@ variable "container_port" {
 
 variable "health_check_path" {
   type        = string
-  description = "HTTP path of the startup, liveness and readiness probes."
+  description = "HTTP path of the startup and liveness probes."
   default     = "/healthz"
 
   validation {
     condition     = startswith(var.health_check_path, "/")
     error_message = "health_check_path must start with /."
+  }
+}
+
+variable "readiness_path" {
+  type        = string
+  description = "HTTP path of the readiness probe: a replica failing it gets no traffic."
+  default     = "/readyz"
+
+  validation {
+    condition     = startswith(var.readiness_path, "/")
+    error_message = "readiness_path must start with /."
   }
 }
 

@@ -75,6 +75,7 @@ module "service" {
   image               = var.image
   container_port      = var.container_port
   health_check_path   = var.health_check_path
+  readiness_path      = var.readiness_path
   cpu                 = var.cpu
   memory              = var.memory
   min_replicas        = local.settings.min_replicas

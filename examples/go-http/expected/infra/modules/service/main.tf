@@ -123,7 +123,7 @@ resource "azurerm_container_app" "this" {
       readiness_probe {
         transport               = "HTTP"
         port                    = var.container_port
-        path                    = var.health_check_path
+        path                    = var.readiness_path
         interval_seconds        = 5
         failure_count_threshold = 3
       }

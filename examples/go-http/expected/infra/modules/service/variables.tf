@@ -52,7 +52,12 @@ variable "container_port" {
 
 variable "health_check_path" {
   type        = string
-  description = "HTTP path of the probes."
+  description = "HTTP path of the startup and liveness probes."
+}
+
+variable "readiness_path" {
+  type        = string
+  description = "HTTP path of the readiness probe: a replica failing it gets no traffic."
 }
 
 variable "cpu" {

@@ -64,7 +64,7 @@ module "service" {
   container_name      = "node-express"
   image               = var.image
   container_port      = var.container_port
-  health_check_path   = var.health_check_path
+  readiness_path      = var.readiness_path
   health_check_grace  = 60
   cpu                 = var.cpu
   memory              = var.memory

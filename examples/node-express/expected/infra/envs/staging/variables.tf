@@ -50,14 +50,14 @@ variable "container_port" {
   }
 }
 
-variable "health_check_path" {
+variable "readiness_path" {
   type        = string
-  description = "HTTP path the load balancer probes for readiness."
-  default     = "/healthz"
+  description = "HTTP path the load balancer probes for readiness (a task failing it gets no traffic)."
+  default     = "/readyz"
 
   validation {
-    condition     = startswith(var.health_check_path, "/")
-    error_message = "health_check_path must start with /."
+    condition     = startswith(var.readiness_path, "/")
+    error_message = "readiness_path must start with /."
   }
 }
 

@@ -150,7 +150,7 @@ resource "aws_lb_target_group" "blue" {
   deregistration_delay = 30
 
   health_check {
-    path                = var.health_check_path
+    path                = var.readiness_path
     matcher             = "200-399"
     interval            = 10
     timeout             = 5
@@ -169,7 +169,7 @@ resource "aws_lb_target_group" "green" {
   deregistration_delay = 30
 
   health_check {
-    path                = var.health_check_path
+    path                = var.readiness_path
     matcher             = "200-399"
     interval            = 10
     timeout             = 5

@@ -65,9 +65,9 @@ variable "container_port" {
   description = "Port the container listens on."
 }
 
-variable "health_check_path" {
+variable "readiness_path" {
   type        = string
-  description = "Readiness path probed by the target groups."
+  description = "Readiness path the target groups probe: a task leaves rotation while it fails (draining, a dependency down)."
 }
 
 variable "health_check_grace" {

@@ -68,12 +68,23 @@ variable "container_port" {
 
 variable "health_check_path" {
   type        = string
-  description = "HTTP path of the startup and liveness probes."
+  description = "HTTP path of the liveness probe."
   default     = "/healthz"
 
   validation {
     condition     = startswith(var.health_check_path, "/")
     error_message = "health_check_path must start with /."
+  }
+}
+
+variable "readiness_path" {
+  type        = string
+  description = "HTTP path of the startup probe: a new instance gets traffic once it answers."
+  default     = "/readyz"
+
+  validation {
+    condition     = startswith(var.readiness_path, "/")
+    error_message = "readiness_path must start with /."
   }
 }
 

@@ -40,6 +40,7 @@ module "service" {
   image               = var.image
   container_port      = var.container_port
   health_check_path   = var.health_check_path
+  readiness_path      = var.readiness_path
   cpu                 = var.cpu
   memory              = var.memory
   min_instances       = local.settings.min_instances

@@ -63,7 +63,7 @@ resource "google_cloud_run_v2_service" "this" {
         failure_threshold     = 20
 
         http_get {
-          path = var.health_check_path
+          path = var.readiness_path
           port = var.container_port
         }
       }

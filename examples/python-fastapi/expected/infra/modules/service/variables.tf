@@ -37,7 +37,12 @@ variable "container_port" {
 
 variable "health_check_path" {
   type        = string
-  description = "HTTP path of the startup and liveness probes."
+  description = "HTTP path of the liveness probe."
+}
+
+variable "readiness_path" {
+  type        = string
+  description = "HTTP path of the startup probe: an instance gets traffic once it answers."
 }
 
 variable "cpu" {
