@@ -411,6 +411,24 @@ describe('tflint in the infra workflow', () => {
     expect(run).toContain(`tflint --recursive --chdir=infra --config="$PWD/${TFLINT_CONFIG_PATH}"`);
   });
 
+  it('registries expire old images: ECR lifecycle, Artifact Registry cleanup, an ACR purge task (checklist 8.4)', async () => {
+    for (const cloud of CLOUDS) {
+      const stack = infraStack(cloud, 'terraform', 'rolling', 'prometheus');
+      const bootstrap = await parseHcl('infra/bootstrap/main.tf', (await renderInfra(stack)).get('infra/bootstrap/main.tf')!);
+      if (cloud === 'aws') expect(body(bootstrap, 'resource', 'aws_ecr_lifecycle_policy', 'service').policy).toContain('untagged');
+      if (cloud === 'gcp') expect(body(bootstrap, 'resource', 'google_artifact_registry_repository')).toBeTypeOf('object');
+      if (cloud === 'azure') {
+        const task = body(bootstrap, 'resource', 'azurerm_container_registry_task', 'purge');
+        expect(task.container_registry_id).toBe('${azurerm_container_registry.this.id}');
+        expect(body(task, 'platform').os).toBe('Linux');
+        expect(body(task, 'timer_trigger').schedule).toBe('0 3 * * 0');
+        // The filter names the repository the build pushes to: the service name.
+        expect(stack.names.imageRepository).toBe(stack.answers.serviceName);
+        expect(String(body(task, 'encoded_step').task_content)).toContain("acr purge --filter '${var.service}:.*' --ago 90d --keep 100 --untagged");
+      }
+    }
+  });
+
   it('azure: data-holding resources carry prevent_destroy (the azurerm ruleset checks it by default)', async () => {
     // azurerm_resources_missing_prevent_destroy's default list (tflint-ruleset-azurerm 0.32.0), the types we could generate.
     const guarded = /^azurerm_(storage_(account|blob|container|queue|share|table)|key_vault(_\w+)?|cosmosdb_\w+|mssql_\w+|postgresql_\w+|mysql_\w+|servicebus_\w+|eventhub\w*)$/;

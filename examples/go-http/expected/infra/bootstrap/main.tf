@@ -98,6 +98,37 @@ resource "azurerm_container_registry" "this" {
   }
 }
 
+# Below Premium, ACR has no retention policy: a weekly ACR task purges
+# instead. Tags older than 90 days go, except the 100 newest (ACR does not
+# know which images the apps run: production and its rollback target must
+# stay among them, so raise --keep if production lags further behind the
+# default branch); untagged manifests (superseded pushes) go too.
+resource "azurerm_container_registry_task" "purge" {
+  name                  = "purge-${var.service}"
+  container_registry_id = azurerm_container_registry.this.id
+  tags                  = local.tags
+
+  platform {
+    os = "Linux"
+  }
+
+  encoded_step {
+    task_content = base64encode(yamlencode({
+      version = "v1.1.0"
+      steps = [{
+        cmd                             = "acr purge --filter '${var.service}:.*' --ago 90d --keep 100 --untagged"
+        disableWorkingDirectoryOverride = true
+        timeout                         = 3600
+      }]
+    }))
+  }
+
+  timer_trigger {
+    name     = "weekly"
+    schedule = "0 3 * * 0"
+  }
+}
+
 # ---------------------------------------------------------------- CI identities
 # One user-assigned identity per CI role, each trusting one exact GitHub `sub`.
 resource "azurerm_user_assigned_identity" "ci" {
