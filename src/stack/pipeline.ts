@@ -159,6 +159,8 @@ export interface PipelineStack {
    * share (ECS). Null without a gate.
    */
   syntheticRps: { full: number; canary: number } | null;
+  /** The deploy job's timeout: the ECS rollout wait (30 min at most) plus a gate's bake and a rollback's wait must fit. */
+  deployTimeoutMinutes: number;
   /** gcloud version setup-gcloud installs (pinned for reproducible deploys). */
   gcloudVersion: string;
 }
@@ -420,7 +422,13 @@ export function pipelineVariables(answers: Pick<Answers, 'cloud' | 'monitoring'>
   }
   list.push(v('ATTESTATIONS', 'Set to `true` to attest images of a private repository (needs GitHub Enterprise Cloud); public repositories always attest', false));
   list.push(v('SERVICE_URL', 'Public URL of the service in this environment, for smoke and integration tests (infra output `service_url`)', true));
-  list.push(v(BUSINESS_PATH, 'A path users request (not the health check), without query string: smoke tests require a 2xx from it, and synthetic traffic during the metric gate\'s bake requests it. Unset: smoke tests only require `/` to answer without a server error, and synthetic traffic requests `/`', false));
+  list.push(v(
+    BUSINESS_PATH,
+    gate
+      ? 'A path users request (not the health check), without query string: smoke tests require a 2xx from it, and synthetic traffic during the metric gate\'s bake requests it. Unset: smoke tests only require `/` to answer without a server error, and synthetic traffic requests `/`'
+      : 'A path users request (not the health check): smoke tests require a 2xx from it. Unset: they only require `/` to answer without a server error',
+    false,
+  ));
   if (gate) {
     list.push(v(SYNTHETIC_TRAFFIC, 'Set to `off` in an environment whose real traffic is enough for the metric gate (it needs its minimum request count per bake); synthetic requests also dilute a real error ratio', true));
   }
@@ -452,14 +460,22 @@ export interface EcsBake {
   canaryMinutes: number;
   /** Canary: the share of traffic the canary holds. */
   canaryPercent: number;
+  /** Canary: seconds the workflow bakes (with synthetic traffic) before its gate; the canary's tasks start meanwhile. */
+  canaryGateBakeSeconds: number;
 }
 
 /** Seconds a gated step bakes; the gate's window (5m) covers it. */
 const BAKE_SECONDS = 300;
+/**
+ * ECS canary: update-service returns before the canary's tasks run, so the
+ * bake is longer than the window, and still ends well inside the canary's
+ * time at 10 % (ECS_BAKE.canaryMinutes) for the gate to judge it there.
+ */
+const ECS_CANARY_BAKE_SECONDS = 420;
 /** The first canary step's share of traffic (ECS: its only one). */
 const CANARY_PERCENT = 10;
 
-const ECS_BAKE: EcsBake = { minutes: 5, canaryMinutes: 10, canaryPercent: CANARY_PERCENT };
+const ECS_BAKE: EcsBake = { minutes: 5, canaryMinutes: 10, canaryPercent: CANARY_PERCENT, canaryGateBakeSeconds: ECS_CANARY_BAKE_SECONDS };
 
 /** ECS deployment configuration per strategy: ECS itself shifts traffic, bakes and rolls back. */
 function ecsDeploymentConfiguration(strategy: Answers['strategy'], bake: EcsBake): string {
@@ -479,10 +495,14 @@ function ecsDeploymentConfiguration(strategy: Answers['strategy'], bake: EcsBake
   }
 }
 
-/** Requests per second that give the new revision twice `minRequests` over the bake, for all traffic and for the canary's share. */
-function syntheticRps(minRequests: number, bakeSeconds: number, canaryPercent: number): { full: number; canary: number } {
-  const rps = (share: number) => Math.ceil((2 * minRequests) / (share * bakeSeconds));
-  return { full: rps(1), canary: rps(canaryPercent / 100) };
+/**
+ * Requests per second that give the new revision twice `minRequests` in the
+ * gate's window: on all traffic, and on the canary's share, of which ECS's
+ * canary may serve only half the window (its tasks start during the bake).
+ */
+function syntheticRps(minRequests: number, windowSeconds: number, canaryPercent: number): { full: number; canary: number } {
+  const rps = (share: number) => Math.ceil((2 * minRequests) / (share * windowSeconds));
+  return { full: rps(1), canary: rps((canaryPercent / 100) * 0.5) };
 }
 
 function gateOf(answers: Answers, gate: MetricGate | null): PipelineGate | null {
@@ -592,6 +612,7 @@ export function buildPipelineStack(
     gate: gateOf(answers, monitoring.gate),
     postSwitchGate: monitoring.gate !== null && answers.strategy !== 'canary',
     syntheticRps: monitoring.gate ? syntheticRps(monitoring.gate.minRequests, BAKE_SECONDS, CANARY_PERCENT) : null,
+    deployTimeoutMinutes: monitoring.gate ? 75 : 60,
     gcloudVersion: '568.0.0',
   };
 }

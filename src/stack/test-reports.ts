@@ -59,8 +59,9 @@ function nodeTests(facts: RepoFacts, command: string): TestCommand {
   const runner = facts.node?.testRunner ?? null;
   const pm = facts.packageManager ?? 'npm';
   const viaScript = command === (pm === 'bun' ? 'bun run test' : `${pm} test`);
-  // node:test's junit and lcov reporters need Node 20.
-  const oldNode = Number.parseInt(facts.runtimeVersion ?? '22', 10) < 20;
+  // node:test's junit and lcov reporters came in Node 20.10 and 20.11.
+  const [major = 22, minor] = (facts.runtimeVersion ?? '22').split('.').map((n) => Number.parseInt(n, 10));
+  const oldNode = major < 20 || (major === 20 && minor !== undefined && minor < 11);
   if (runner === null || !viaScript || (runner === 'node-test' && oldNode)) return plain(command);
   const plugins = new Set(facts.node?.testPlugins ?? []);
   // One reporter (or option group) per line.

@@ -60,14 +60,18 @@ describe('deploy job checks, every cloud and strategy', () => {
             expect(steps[g]!.env!['REVISION'], id).toBe('${{ steps.deploy.outputs.revision }}');
             const bake = steps[g - 1]!;
             expect(runs(bake, 'synthetic-traffic.sh'), `${id}: step before ${steps[g]!.name}`).toBe(true);
-            expect(bake.run).toContain(`"$URL" ${p.bakeSeconds}`);
+            const ecsCanary = cloud === 'aws' && strategy === 'canary';
+            // ECS's canary tasks start during the bake: a longer one, still inside ECS's time at the canary share.
+            const seconds = ecsCanary ? p.ecsBake.canaryGateBakeSeconds : p.bakeSeconds;
+            expect(bake.run).toContain(`"$URL" ${seconds}`);
+            if (ecsCanary) expect(seconds).toBeLessThan(p.ecsBake.canaryMinutes * 60 - 120);
             expect(bake.env!['SYNTHETIC_TRAFFIC']).toBe('${{ vars.SYNTHETIC_TRAFFIC }}');
             // Synthetic requests reach the new revision directly (its own URL, or all
             // traffic) except on ECS's canary, where it gets its share of the service URL's.
-            const ecsCanary = cloud === 'aws' && strategy === 'canary';
             const onCandidate = strategy === 'canary' && p.trafficSplit;
             expect(bake.env!['URL']).toBe(onCandidate ? '${{ steps.deploy.outputs.candidate_url }}' : '${{ steps.deploy.outputs.service_url }}');
-            const share = ecsCanary ? p.ecsBake.canaryPercent / 100 : 1;
+            // Twice the gate's minimum in its 5-minute window; ECS's canary gets its share, for maybe half the window.
+            const share = ecsCanary ? (p.ecsBake.canaryPercent / 100) * 0.5 : 1;
             expect(Number(bake.env!['TRAFFIC_RPS']) * p.bakeSeconds * share, `${id}: ${bake.name}`).toBeGreaterThanOrEqual(2 * minRequests);
           }
           const rollback = steps.findIndex((s) => s.name === 'Roll back');
@@ -163,16 +167,22 @@ describe.skipIf(!hasCurl)('smoke test and synthetic traffic scripts, against a l
     const started = Date.now();
     const r = await runScript(traffic, [base, '2'], { BUSINESS_PATH: '/orders', TRAFFIC_RPS: '5' });
     expect(r.exitCode).toBe(0);
-    // Paced, not a burst: 10 requests at 5/s take about the bake.
+    // Paced, not a burst: 5/s over 2 s, split over 3 workers of at most 2/s (4 requests each).
     expect(Date.now() - started).toBeGreaterThanOrEqual(1500);
-    expect(requests.length).toBe(10);
-    expect(requests.every((q) => /^\/orders\?synthetic=\d+$/.test(q.url) && q.agent.startsWith('synthetic-traffic'))).toBe(true);
-    expect(r.stdout).toContain('10 requests, 10 2xx/3xx, 0 4xx, 0 5xx, 0 unanswered');
+    expect(requests.length).toBe(12);
+    expect(new Set(requests.map((q) => q.url.replace(/-\d+$/, '')))).toEqual(new Set(['/orders?synthetic=1', '/orders?synthetic=2', '/orders?synthetic=3']));
+    expect(requests.every((q) => q.agent.startsWith('synthetic-traffic'))).toBe(true);
+    expect(r.stdout).toContain('12 requests, 12 2xx/3xx, 0 4xx, 0 5xx, 0 unanswered');
 
     statuses = { '/': 500 };
     const failing = await runScript(traffic, [base, '1'], { TRAFFIC_RPS: '4' });
     expect(failing.exitCode).toBe(0); // the gate judges, not the bake
     expect(failing.stdout).toMatch(/4 requests, 0 2xx\/3xx, 0 4xx, 4 5xx/);
+    // Nobody answers: every request counts as unanswered, and the step warns.
+    const refused = await runScript(traffic, ['http://127.0.0.1:1', '1'], { TRAFFIC_RPS: '2' });
+    expect(refused.exitCode).toBe(0);
+    expect(refused.stdout).toContain('2 unanswered');
+    expect(refused.stdout).toContain('::warning::no synthetic request was answered');
   });
 
   it('synthetic traffic off: the bake only waits', async () => {

@@ -424,7 +424,7 @@ describe('tflint in the infra workflow', () => {
         expect(body(task, 'timer_trigger').schedule).toBe('0 3 * * 0');
         // The filter names the repository the build pushes to: the service name.
         expect(stack.names.imageRepository).toBe(stack.answers.serviceName);
-        expect(String(body(task, 'encoded_step').task_content)).toContain("acr purge --filter '${var.service}:.*' --ago 90d --keep 100 --untagged");
+        expect(String(body(task, 'encoded_step').task_content)).toContain("acr purge --filter '${var.service}:.*' --ago 90d --keep 200 --untagged");
       }
     }
   });

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -35,7 +35,7 @@ function runGate(script: string, env: Record<string, string>, values: [string, s
   writeFileSync(join(bin, 'curl'), `#!/bin/sh\necho "$*" >> "${log}"\nn=$(wc -l < "${log}")\ncase $n in 1) v=${values[0]};; 2) v=${values[1]};; *) v=${values[2]};; esac\nprintf '{"data":{"result":[{"value":[0,"%s"]}]}}' "$v"\n`);
   chmodSync(join(bin, 'curl'), 0o755);
   const r = spawnSync('bash', [script], { env: { PATH: `${bin}:${process.env['PATH']}`, PROM_QUERY_URL: 'https://prometheus.example/api/v1/query', REVISION: 'orders-api:7', ...env }, encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, calls: readFileSync(log, 'utf8').trim().split('\n') };
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, calls: existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : [] };
 }
 
 describe.skipIf(!hasJq)('metric gate script (metric-gate.sh)', () => {
@@ -58,5 +58,18 @@ describe.skipIf(!hasJq)('metric gate script (metric-gate.sh)', () => {
     expect(runGate(script, env, ['20', '0', '0.1'])).toMatchObject({ status: 1 });
     expect(runGate(script, env, ['500', '0.5', '0.1']).stdout).toContain('error ratio above budget');
     expect(runGate(script, env, ['500', '0', '9']).stdout).toContain('p99 latency above threshold');
+  });
+
+  it('refuses a query URL left incomplete by an unset variable, and accepts a base URL with a trailing slash', async () => {
+    const { script, env } = await gateScript();
+    for (const url of ['/api/v1/query', 'https://aps-workspaces.us-east-1.amazonaws.com/workspaces//api/v1/query', 'https://monitoring.googleapis.com/v1/projects//location/global/prometheus/api/v1/query']) {
+      const r = runGate(script, { ...env, PROM_QUERY_URL: url }, ['500', '0', '0.1']);
+      expect(r.status, url).toBe(2);
+      expect(r.stderr).toContain('is incomplete');
+      expect(r.calls).toEqual([]);
+    }
+    const slash = runGate(script, { ...env, PROM_QUERY_URL: 'https://prometheus.example//api/v1/query' }, ['500', '0', '0.1']);
+    expect(slash.status).toBe(0);
+    for (const call of slash.calls) expect(call).toMatch(/ https:\/\/prometheus\.example\/api\/v1\/query$/);
   });
 });

@@ -57,6 +57,13 @@ describe('buildMonitoringStack', () => {
     expect(checkPromql(selector('up', servedTraffic(DEFAULT_METRICS, 'api', ['/health.json'])))).toBeNull();
   });
 
+  it('leaves the readiness checks out too (load balancers and probes call them every few seconds)', () => {
+    const node = buildMonitoringStack(makeAnswers({ readinessPath: '/readyz' }), makeFacts());
+    const probes = 'route!~"/healthz|/readyz|/metrics"';
+    for (const q of [node.gate!.errorRatioQuery, node.gate!.requestCountQuery]) expect(q).toContain(probes);
+    for (const r of node.recordingRules.filter((x) => x.record.startsWith('service:sli_'))) expect(r.expr, r.record).toContain(probes);
+  });
+
   it('keeps buildMetricGate compatible for the pipeline', () => {
     const gate = buildMetricGate('api', DEFAULT_METRICS, 99.5);
     expect(gate.maxErrorRatio).toBe(0.005);

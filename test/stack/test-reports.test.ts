@@ -38,6 +38,8 @@ describe('test reports', () => {
     expect(step('npm', 'npm test', { runner: null })).toEqual({ run: 'npm test', report: null });
     expect(step('npm', 'npm run test:ci', { runner: 'vitest' })).toEqual({ run: 'npm run test:ci', report: null });
     expect(step('npm', 'npm test', { runner: 'node-test', runtimeVersion: '18' }).report).toBeNull();
+    expect(step('npm', 'npm test', { runner: 'node-test', runtimeVersion: '20.9' }).report).toBeNull();
+    expect(step('npm', 'npm test', { runner: 'node-test', runtimeVersion: '20' }).report).not.toBeNull();
   });
 
   it('python: pytest writes JUnit XML, and coverage XML with pytest-cov; other commands are left alone', () => {

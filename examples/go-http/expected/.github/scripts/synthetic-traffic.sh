@@ -23,19 +23,26 @@ if [ "${SYNTHETIC_TRAFFIC:-}" = "off" ]; then
   exit 0
 fi
 
-codes="$(mktemp)"
-trap 'rm -f "$codes"' EXIT
-# One curl paces the numbered requests (?synthetic=N, which routes ignore) at
-# --rate on a reused connection; timeout ends the bake on time even when
-# answers are slow. A refused or failed request is counted as 000.
-timeout "$((seconds + 5))" curl --silent --rate "${rps}/s" --max-time 5 \
-  --header "User-Agent: synthetic-traffic (create-devops-stack deploy bake)" \
-  --output /dev/null --write-out '%{http_code}\n' \
-  "${base_url%/}${path}?synthetic=[1-$((rps * seconds))]" > "$codes" || true
+codes="$(mktemp -d)"
+trap 'rm -rf "$codes"' EXIT
+# The rate is split over workers of at most 2 requests per second: each is one
+# curl pacing its numbered requests (?synthetic=W-N, which routes ignore) with
+# --rate on a reused connection, so each answer has 500 ms, which a runner far
+# from the region needs. timeout ends the bake on time even when answers are
+# slow. A refused or failed request counts as 000.
+workers=$(( (rps + 1) / 2 ))
+per_worker=$(( (rps * seconds + workers - 1) / workers ))
+for w in $(seq 1 "$workers"); do
+  (timeout "$((seconds + 5))" curl --silent --rate "$((rps * 60 / workers))/m" --max-time 5 \
+    --header "User-Agent: synthetic-traffic (create-devops-stack deploy bake)" \
+    --output /dev/null --write-out '%{http_code}\n' \
+    "${base_url%/}${path}?synthetic=${w}-[1-${per_worker}]" || true) > "$codes/$w" &
+done
+wait
 
-awk -v url="${base_url%/}${path}" '
+cat "$codes"/* | awk -v url="${base_url%/}${path}" '
   { n++; c[substr($1, 1, 1)]++ }
   END {
     printf "synthetic traffic to %s: %d requests, %d 2xx/3xx, %d 4xx, %d 5xx, %d unanswered\n", url, n, c["2"] + c["3"], c["4"], c["5"], c["0"]
     if (n > 0 && c["0"] == n) print "::warning::no synthetic request was answered: the gate may lack traffic"
-  }' "$codes"
+  }'

@@ -99,10 +99,11 @@ resource "azurerm_container_registry" "this" {
 }
 
 # Below Premium, ACR has no retention policy: a weekly ACR task purges
-# instead. Tags older than 90 days go, except the 100 newest (ACR does not
-# know which images the apps run: production and its rollback target must
-# stay among them, so raise --keep if production lags further behind the
-# default branch); untagged manifests (superseded pushes) go too.
+# instead. Images of the last 90 days stay; of the older ones, the newest 100
+# stay too (--keep counts tags, and each push has two: sha-<short> and the
+# full sha). ACR does not know which images the apps run: production and its
+# rollback target must stay among these, so raise --keep if production lags
+# further behind. Untagged manifests (superseded pushes) go.
 resource "azurerm_container_registry_task" "purge" {
   name                  = "purge-${var.service}"
   container_registry_id = azurerm_container_registry.this.id
@@ -116,7 +117,7 @@ resource "azurerm_container_registry_task" "purge" {
     task_content = base64encode(yamlencode({
       version = "v1.1.0"
       steps = [{
-        cmd                             = "acr purge --filter '${var.service}:.*' --ago 90d --keep 100 --untagged"
+        cmd                             = "acr purge --filter '${var.service}:.*' --ago 90d --keep 200 --untagged"
         disableWorkingDirectoryOverride = true
         timeout                         = 3600
       }]

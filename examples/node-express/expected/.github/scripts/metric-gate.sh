@@ -16,7 +16,16 @@
 set -euo pipefail
 
 : "${PROM_QUERY_URL:?PROM_QUERY_URL is not set (see docs/deploy/pipeline.md)}"
-: "${REVISION:?REVISION is not set}"
+# The URL is built from GitHub variables: one left unset shows as a missing
+# scheme or an empty path segment (a base URL's trailing slash is fine).
+complete=true
+case "$PROM_QUERY_URL" in */workspaces//* | */projects//*) complete=false ;; esac
+PROM_QUERY_URL="${PROM_QUERY_URL/%\/\/api\/v1\/query/\/api\/v1\/query}"
+case "$PROM_QUERY_URL" in http://* | https://*) ;; *) complete=false ;; esac
+if [ "$complete" = false ]; then
+  echo "::error::the metric gate's query URL ${PROM_QUERY_URL} is incomplete: set the variables it is built from (docs/deploy/pipeline.md, Variables to set)" >&2
+  exit 2
+fi
 
 query() {
   local promql="${1//__REVISION__/$REVISION}"
