@@ -108,11 +108,17 @@ function pythonTests(facts: RepoFacts, command: string): TestCommand {
   return intoReportDir(`${command} --junitxml="${REPORT_DIR}/junit.xml"${covFlags}`, cov ? 'JUnit XML and Cobertura coverage' : 'JUnit XML (add pytest-cov for coverage)');
 }
 
-/** go test: a coverage profile, and the log (Go has no JUnit writer of its own). */
+/**
+ * go test: a coverage profile, and the machine-readable test events
+ * (`go test -json`: Go has no JUnit writer of its own), printed back as the
+ * usual output for the log. The workflow's bash has pipefail: a failing test
+ * fails the step through the pipe.
+ */
 function goTests(command: string): TestCommand {
   const m = /^go test(\s.*)?$/.exec(command);
   if (!m) return plain(command);
-  return intoReportDir(`go test -coverprofile="${REPORT_DIR}/coverage.out"${m[1] ?? ''} 2>&1 | tee "${REPORT_DIR}/go-test.log"`, 'the test log and a coverage profile');
+  const run = `go test -json -coverprofile="${REPORT_DIR}/coverage.out"${m[1] ?? ''} \\\n  | tee "${REPORT_DIR}/go-test.json" \\\n  | jq -j 'select(.Action == "output" or .Action == "build-output") | .Output'`;
+  return intoReportDir(run, 'the test events (go test -json) and a coverage profile');
 }
 
 /** Maven and Gradle write JUnit XML (and JaCoCo, when configured) by themselves. */

@@ -50,6 +50,7 @@ function project(name: string, files: Record<string, string>): string {
 
 // `go version`, not --version.
 const hasGo = spawnSync('go', ['version']).status === 0;
+const hasJq = await hasBinary('jq');
 const hasPytest = (await hasBinary('pytest')) && spawnSync('pytest', ['--version']).status === 0;
 
 describe('test reports, written by the generated Test step', () => {
@@ -72,7 +73,7 @@ describe('test reports, written by the generated Test step', () => {
     expect(readFileSync(join(failed.reports, 'junit.xml'), 'utf8')).toContain('<failure');
   });
 
-  it.skipIf(!hasGo)('go test: a coverage profile and the log; a failing test fails the step through the tee', async () => {
+  it.skipIf(!hasGo || !hasJq)('go test: a coverage profile and JSON events, readable log; a failing test fails the step through the pipe', async () => {
     const { run } = await testJob('go');
     const dir = project('go', {
       'go.mod': 'module example.com/m\n\ngo 1.21\n',
@@ -82,7 +83,11 @@ describe('test reports, written by the generated Test step', () => {
     const ok = runStep(dir, run);
     expect(ok.status, ok.output).toBe(0);
     expect(readFileSync(join(ok.reports, 'coverage.out'), 'utf8')).toMatch(/^mode: /);
-    expect(readFileSync(join(ok.reports, 'go-test.log'), 'utf8')).toContain('coverage:');
+    // Machine-readable events in the report, the usual text in the log.
+    const events = readFileSync(join(ok.reports, 'go-test.json'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { Action: string; Test?: string });
+    expect(events).toContainEqual(expect.objectContaining({ Action: 'pass', Test: 'TestAdd' }));
+    expect(ok.output).toContain('coverage:');
+    expect(ok.output).not.toContain('"Action"');
     writeFileSync(join(dir, 'm_test.go'), 'package m\n\nimport "testing"\n\nfunc TestAdd(t *testing.T) { t.Fatal("bad") }\n');
     expect(runStep(dir, run).status).not.toBe(0);
   });

@@ -49,9 +49,9 @@ describe('test reports', () => {
     expect(step('pip', 'python manage.py test').report).toBeNull();
   });
 
-  it('go: a coverage profile and the log, keeping the command’s own flags', () => {
+  it('go: a coverage profile and the JSON test events, keeping the command’s own flags', () => {
     const go = step('go', 'go test -race ./...');
-    expect(go.run).toContain('go test -coverprofile="$RUNNER_TEMP/test-reports/coverage.out" -race ./... 2>&1 | tee "$RUNNER_TEMP/test-reports/go-test.log"');
+    expect(go.run).toContain('go test -json -coverprofile="$RUNNER_TEMP/test-reports/coverage.out" -race ./... \\\n  | tee "$RUNNER_TEMP/test-reports/go-test.json" \\\n  | jq');
     expect(step('go', 'make test').report).toBeNull();
   });
 
