@@ -357,7 +357,7 @@ export function buildMonitoringStack(answers: Answers, facts: RepoFacts): Monito
     cases: specs.flatMap((s, i) => ((s.testSuite ?? 'alerts') === id ? s.tests(alerts[i]!) : [])),
     recordingCases: id === 'alerts' ? buildRecordingTests(ctx) : [],
   }));
-  const runbooks = buildRunbooks({ answers, names, repo, alerts, slo, metrics, traffic: ctx.traffic, pagingEnv, rulesPath: files.rules, dashboardPath: files.dashboard, recordingRules });
+  const runbooks = buildRunbooks({ answers, names, repo, alerts, slo, metrics, traffic: ctx.traffic, pagingEnv, rulesPath: files.rules, dashboardPath: files.dashboard, recordingRules, inline: noRuleEvaluator });
   // The panels select the service through the dashboard's variable (this service by default), so the same JSON serves others.
   dashboard.panels = buildPanels({ ...ctx, service: SERVICE_VAR, traffic: servedTraffic(metrics, SERVICE_VAR, probePaths) }, noRuleEvaluator);
   return {

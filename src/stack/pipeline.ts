@@ -385,7 +385,7 @@ export const PROMETHEUS_QUERY_USER = 'PROMETHEUS_QUERY_USER';
 export const PROMETHEUS_QUERY_PASSWORD = 'PROMETHEUS_QUERY_PASSWORD';
 
 /** The variables of one cloud (+ monitoring) choice; names are defined here once. */
-export function pipelineVariables(answers: Pick<Answers, 'cloud' | 'monitoring'>): PipelineVariable[] {
+export function pipelineVariables(answers: Pick<Answers, 'cloud' | 'monitoring'> & Partial<Pick<Answers, 'iac'>>): PipelineVariable[] {
   const list: PipelineVariable[] = [];
   // Every strategy's metric gate queries metrics (none without monitoring).
   const gate = answers.monitoring !== 'none';
@@ -432,6 +432,8 @@ export function pipelineVariables(answers: Pick<Answers, 'cloud' | 'monitoring'>
   if (gate) {
     list.push(v(SYNTHETIC_TRAFFIC, 'Set to `off` in an environment whose real traffic is enough for the metric gate (it needs its minimum request count per bake); synthetic requests also dilute a real error ratio', true));
   }
+  // Without IaC nothing has outputs: the values come from wherever the resources were made.
+  if (answers.iac === 'none') return list.map((x) => ({ ...x, description: x.description.replace(/ \(infra output `[^`]+`\)/, ''), infraOutput: null }));
   return list;
 }
 

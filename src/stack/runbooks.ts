@@ -45,6 +45,8 @@ export interface RunbookInput {
   rulesPath: string;
   dashboardPath: string;
   recordingRules: RecordingRule[];
+  /** Nothing evaluates recording rules (Cloud Run with managed Prometheus): queries use their expressions. */
+  inline: boolean;
 }
 
 /** Runtime CLI commands with the production environment's resource names. */
@@ -70,9 +72,10 @@ function runtimeCommands(a: Answers, names: CloudNames) {
       ],
       rollback: [
         gh,
-        a.strategy === 'rolling'
-          ? { title: 'Or directly: pin the previous task definition revision', code: `aws ecs list-task-definitions --family-prefix ${svc} --sort DESC --max-items 3 --region ${r}\naws ecs update-service --cluster ${cluster} --service ${svc} --task-definition ${svc}:<previous-revision> --region ${r}` }
-          : { title: `Or directly: roll back the in-progress ${a.strategy} deployment`, code: `aws ecs list-service-deployments --cluster ${cluster} --service ${svc} --status IN_PROGRESS --region ${r}\naws ecs stop-service-deployment --service-deployment-arn <arn> --stop-type ROLLBACK --region ${r}` },
+        ...(a.strategy === 'rolling'
+          ? []
+          : [{ title: `Or directly, while a ${a.strategy} deployment is still under way: stop it, ECS returns to what served before`, code: `aws ecs list-service-deployments --cluster ${cluster} --service ${svc} --status IN_PROGRESS --region ${r}\naws ecs stop-service-deployment --service-deployment-arn <arn> --stop-type ROLLBACK --region ${r}` }]),
+        { title: `Or directly${a.strategy === 'rolling' ? '' : ', once the deployment completed'}: pin the previous task definition revision`, code: `aws ecs list-task-definitions --family-prefix ${svc} --sort DESC --max-items 3 --region ${r}\naws ecs update-service --cluster ${cluster} --service ${svc} --task-definition ${svc}:<previous-revision> --region ${r}` },
       ],
       scale: { title: 'Add capacity', code: `aws ecs update-service --cluster ${cluster} --service ${svc} --desired-count <n> --region ${r}` },
       collectorLogs: { title: 'Logs of the metrics collector sidecar', code: `aws logs tail ${logGroup} --log-stream-name-prefix ${COLLECTOR} --since 30m --region ${r}` },
@@ -89,7 +92,8 @@ function runtimeCommands(a: Answers, names: CloudNames) {
         gh,
         { title: 'Or directly: send all traffic to the previous revision', code: `gcloud run services update-traffic ${svc} --region ${r} --to-revisions <previous-revision>=100` },
       ],
-      scale: { title: 'Keep warm instances (cold starts, bursts)', code: `gcloud run services update ${svc} --region ${r} --min-instances <n>` },
+      // A template change makes a new revision, which gets no traffic while traffic is pinned to revisions.
+      scale: { title: 'Keep warm instances (cold starts, bursts): a new revision of the same image, then traffic to it (Terraform restores its values at the next apply)', code: `gcloud run services update ${svc} --region ${r} --min-instances <n>\ngcloud run services update-traffic ${svc} --region ${r} --to-latest` },
       collectorLogs: { title: 'Logs of the service, the metrics collector sidecar\'s included (its lines name receivers and exporters)', code: `gcloud run services logs read ${svc} --region ${r} --limit 100` },
     };
   }
@@ -105,8 +109,39 @@ function runtimeCommands(a: Answers, names: CloudNames) {
       // revision made with `update --image` would get no traffic, so roll back by weight.
       { title: 'Or directly: send all traffic to the previous revision', code: `az containerapp ingress traffic set --name ${svc} --resource-group ${rg} --revision-weight <previous-revision>=100` },
     ],
-    scale: { title: 'Add capacity', code: `az containerapp update --name ${svc} --resource-group ${rg} --min-replicas <n>` },
+    // Scale is part of the revision template: the update makes a new revision, which gets no weight until given it.
+    scale: { title: 'Add capacity: a new revision of the same image, then all traffic to it (Terraform restores its values at the next apply)', code: `az containerapp update --name ${svc} --resource-group ${rg} --min-replicas <n>\naz containerapp ingress traffic set --name ${svc} --resource-group ${rg} --revision-weight latest=100` },
     collectorLogs: { title: 'Logs of the metrics collector sidecar', code: `az containerapp logs show --name ${svc} --resource-group ${rg} --container ${COLLECTOR} --tail 100` },
+  };
+}
+
+/** The Watchdog's runbook: who receives it depends on what evaluates the rules. */
+function watchdog(a: Answers) {
+  const common = { rollback: [], scale: null, mitigation: ['Do not silence it.'] };
+  if (a.monitoring === 'prometheus') {
+    return {
+      ...common,
+      meaning: 'Always firing, by design. Alertmanager routes it to a dead man\'s switch (heartbeat) receiver.',
+      impact: 'None while it fires. When the heartbeat service reports it missing, Prometheus or Alertmanager is down and no alert can reach anyone.',
+      queries: [{ title: 'Is the rule evaluated?', code: 'ALERTS{alertname="Watchdog"}' }],
+      commands: [{ title: 'Check the Alertmanager configuration', code: 'amtool check-config monitoring/alertmanager/alertmanager.yml' }],
+      mitigation: ['Do not silence it. If the heartbeat stopped, restore Prometheus and Alertmanager first.'],
+      escalation: 'The Watchdog itself is never handled; the heartbeat monitor pages the on-call engineer when it stops arriving.',
+    };
+  }
+  const evaluator = a.cloud === 'aws' ? 'Amazon Managed Service for Prometheus' : a.cloud === 'gcp' ? 'Cloud Monitoring' : 'Azure Monitor';
+  const receiver = a.cloud === 'aws'
+    ? 'Its alert manager sends it to the heartbeat SNS topic: subscribe a dead man\'s switch service to it (docs/deploy/monitoring.md).'
+    : 'It notifies nobody: it shows in the list of firing alerts that the rules are evaluated.';
+  return {
+    ...common,
+    meaning: `Always firing, by design, to prove that ${evaluator} evaluates the rules. ${receiver}`,
+    impact: `None while it fires. If it stops firing, ${evaluator} no longer evaluates the rules and no other alert can fire.`,
+    queries: [],
+    commands: [],
+    escalation: a.cloud === 'aws'
+      ? 'The Watchdog itself is never handled; the heartbeat monitor pages the on-call engineer when it stops arriving.'
+      : `The Watchdog itself is never handled; if it is missing from ${evaluator}'s firing alerts, check the rule deployment (infra/, the monitoring module).`,
   };
 }
 
@@ -118,13 +153,17 @@ export function buildRunbooks(input: RunbookInput): Runbook[] {
   const sel = input.traffic;
   const errorsBy = (label: string) => `topk(5, ${requestRateExpr(m, [...sel, `${m.codeLabel}=~"${SERVER_ERROR_REGEX}"`], '5m', [label])})`;
   const perRevision: Snippet = { title: 'Error ratio per revision (did a deploy cause it?)', code: errorRatioExpr(m, sel, '5m', [m.revisionLabel]) };
-  const windows = (prefix: string) => input.recordingRules.filter((r) => r.record.startsWith(prefix)).map((r) => `${r.record}{${m.serviceLabel}="${service}"}`);
+  // The recording rules by name, or (nothing evaluates them) their expressions.
+  const recorded = (r: RecordingRule) => (input.inline ? r.expr : `${r.record}{${m.serviceLabel}="${service}"}`);
+  const windows = (prefix: string) => input.recordingRules.filter((r) => r.record.startsWith(prefix)).map(recorded);
+  const rate5m = input.recordingRules.find((r) => r.record === 'service:http_requests:rate5m');
   const dashboardLink = { name: 'Grafana dashboard', value: `../../${input.dashboardPath}` };
   const rulesLink = { name: 'Alerting rules', value: `../../${input.rulesPath}` };
   const deployStep = `If a deploy happened shortly before the alert, roll back first and diagnose after (commands above). Deploys: \`gh run list --workflow deploy.yml --limit 5\`.`;
 
   return input.alerts.map((alert) => {
-    const base = { alert: alert.name, path: alert.runbookPath, severity: alert.severity, expr: alert.expr, for: alert.for };
+    // The expression the evaluator runs: inlined where nothing evaluates recording rules.
+    const base = { alert: alert.name, path: alert.runbookPath, severity: alert.severity, expr: input.inline ? alert.inlineExpr : alert.expr, for: alert.for };
     const siblings = input.alerts
       .filter((o) => o.name !== alert.name && o.kind === alert.kind)
       .map((o) => ({ name: o.name, value: `./${o.name}.md` }));
@@ -175,7 +214,8 @@ export function buildRunbooks(input: RunbookInput): Runbook[] {
           meaning: `${service} receives less than 20% of the requests per second it averaged over the last hour, for 10 minutes.`,
           impact: 'Clients may not reach the service at all (DNS, load balancer, certificate, upstream outage), or a client stopped calling it.',
           queries: [
-            { title: 'Request rate now and an hour ago', code: `service:http_requests:rate5m{${m.serviceLabel}="${service}"}\nservice:http_requests:rate5m{${m.serviceLabel}="${service}"} offset 1h` },
+            // offset applies to selectors: inline, it goes inside the range.
+            { title: 'Request rate now and an hour ago', code: rate5m ? `${recorded(rate5m)}\n${input.inline ? rate5m.expr.replace(/\[5m\]/g, '[5m] offset 1h') : `${recorded(rate5m)} offset 1h`}` : requestRateExpr(m, sel, '5m', []) },
             { title: 'Requests per route', code: requestRateExpr(m, sel, '5m', [m.routeLabel]) },
           ],
           commands: rt.status,
@@ -222,17 +262,7 @@ export function buildRunbooks(input: RunbookInput): Runbook[] {
           scale: rt.scale,
         };
       case 'watchdog':
-        return {
-          ...common,
-          rollback: [],
-          meaning: 'Always firing, by design. Alertmanager routes it to a dead man\'s switch (heartbeat) receiver.',
-          impact: 'None while it fires. When the heartbeat service reports it missing, Prometheus or Alertmanager is down and no alert can reach anyone.',
-          queries: [{ title: 'Is the rule evaluated?', code: 'ALERTS{alertname="Watchdog"}' }],
-          commands: [{ title: 'Check the Alertmanager configuration', code: 'amtool check-config monitoring/alertmanager/alertmanager.yml' }],
-          mitigation: ['Do not silence it. If the heartbeat stopped, restore Prometheus and Alertmanager first.'],
-          scale: null,
-          escalation: 'The Watchdog itself is never handled; the heartbeat monitor pages the on-call engineer when it stops arriving.',
-        };
+        return { ...common, ...watchdog(a) };
     }
   });
 }

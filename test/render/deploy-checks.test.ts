@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -43,6 +43,8 @@ function deployJobs(yaml: string): Array<[string, Step[]]> {
     .filter(([id]) => id.startsWith('deploy-'))
     .map(([id, job]) => [id, job.steps ?? []]);
 }
+
+const hasJqBin = await hasBinary('jq');
 
 const runs = (step: Step, script: string) => step.run?.includes(`/${script}`) === true;
 
@@ -106,6 +108,50 @@ describe('deploy job checks, every cloud and strategy', () => {
           expect(steps.some((s) => runs(s, 'smoke-test.sh'))).toBe(true);
         }
       }
+  });
+});
+
+describe('AWS deploy details', () => {
+  it('the account id is not masked: the runner drops job outputs holding a masked value (the image name, ARNs)', async () => {
+    const stack = buildStack(pipelineAnswers({ language: 'node', cloud: 'aws', strategy: 'canary' }), pipelineFacts('npm'));
+    const tree = await renderStack(stack, 'pipeline');
+    let steps = 0;
+    for (const path of tree.paths().filter((x) => x.startsWith('.github/workflows/'))) {
+      const doc = parseYaml(tree.read(path)!.content) as { jobs: Record<string, { steps?: Array<{ uses?: string; with?: Record<string, unknown> }> }> };
+      for (const job of Object.values(doc.jobs)) {
+        for (const step of job.steps ?? []) {
+          if (!step.uses?.startsWith('aws-actions/configure-aws-credentials@')) continue;
+          steps++;
+          expect(step.with?.['mask-aws-account-id'], path).toBe(false);
+        }
+      }
+    }
+    expect(steps).toBeGreaterThanOrEqual(3);
+  });
+
+  it.skipIf(!hasJqBin)('a rollback refuses a task definition of another family (another environment)', async () => {
+    const stack = buildStack(pipelineAnswers({ language: 'node', cloud: 'aws', strategy: 'rolling' }), pipelineFacts('npm'));
+    const tree = await renderStack(stack, 'pipeline');
+    const dir = mkdtempSync(join(tmpdir(), 'ecs-rollback-'));
+    try {
+      const script = join(dir, 'deploy.sh');
+      writeFileSync(script, tree.read(`.github/scripts/${stack.pipeline.deployScript}`)!.content);
+      const log = join(dir, 'aws.log');
+      // A stand-in aws CLI: the service runs orders-api-production:7; any other call fails (and is logged).
+      writeFileSync(join(dir, 'aws'), `#!/bin/sh\necho "$*" >> "${log}"\ncase "$*" in *describe-services*) echo '{"services":[{"taskDefinition":"arn:aws:ecs:us-east-1:123456789012:task-definition/orders-api-production:7","deployments":[]}]}' ;; *) exit 3 ;; esac\n`);
+      chmodSync(join(dir, 'aws'), 0o755);
+      const run = (target: string) =>
+        execa('bash', [script, 'rollback'], { env: { PATH: `${dir}:${process.env['PATH'] ?? ''}`, CLUSTER: 'orders-api-production', SERVICE: 'orders-api-production', TARGET: target }, extendEnv: false, reject: false });
+      const other = await run('orders-api-staging:12');
+      expect(other.exitCode).toBe(1);
+      expect(other.stderr).toContain('is not a revision of orders-api-production');
+      const same = await run('orders-api-production:6');
+      // Past the check: it goes on to look for a deployment under way.
+      expect(same.stderr).not.toContain('is not a revision');
+      expect(readFileSync(log, 'utf8')).toContain('list-service-deployments');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

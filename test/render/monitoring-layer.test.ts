@@ -244,6 +244,26 @@ describe('monitoring layer: runbooks', () => {
       expect(md.startsWith('<!--')).toBe(true);
     }
   });
+
+  it('ECS canary and blue-green: a rollback for a deployment under way and one for a completed deployment', async () => {
+    const md = content(await renderStack(stackFor('node', 'aws', 'prometheus', 'canary'), 'monitoring'), 'docs/runbooks/HighErrorRatio.md');
+    expect(md).toContain('aws ecs stop-service-deployment');
+    expect(md).toContain('--task-definition api-production:<previous-revision>');
+  });
+
+  it('where nothing evaluates recording rules (Cloud Run, managed), runbooks query the expressions, and every query parses', async () => {
+    for (const [cloud, monitoring] of [['gcp', 'managed-prometheus'], ['aws', 'prometheus']] as const) {
+      const stack = stackFor('node', cloud, monitoring, 'canary');
+      const tree = await renderStack(stack, 'monitoring');
+      for (const a of stack.monitoring.alerts) {
+        const md = content(tree, a.runbookPath);
+        const queries = [...md.matchAll(/```promql\n([\s\S]*?)\n```/g)].flatMap((q) => q[1]!.split('\n'));
+        for (const q of queries) expect(checkPromql(q), `${cloud} ${a.name}: ${q}`).toBeNull();
+        const recorded = queries.filter((q) => /\bservice:[a-z_]+:[a-z0-9_]+/.test(q));
+        if (cloud === 'gcp') expect(recorded, `${a.name}`).toEqual([]);
+      }
+    }
+  });
 });
 
 describe('monitoring layer: --monitoring none', () => {

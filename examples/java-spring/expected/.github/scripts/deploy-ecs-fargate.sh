@@ -92,6 +92,15 @@ case "${1:-}" in
     ;;
   rollback)
     : "${TARGET:?TARGET (task definition to return to) is not set}"
+    # Only a revision of the family this service runs: never another
+    # environment's task definition (the deploy role could register it).
+    family="$(describe | jq -r '.services[0].taskDefinition')"
+    family="${family##*/}"
+    target_family="${TARGET##*/}"
+    if [ "${target_family%:*}" != "${family%:*}" ]; then
+      echo "::error::${TARGET##*/} is not a revision of ${family%:*}, the task definition family ${SERVICE} runs" >&2
+      exit 1
+    fi
     # A deployment still under way (a failed gate mid-bake, a cancelled run)
     # cannot change strategy: a new update would queue behind its bake. Stop
     # it with ROLLBACK instead: ECS returns to the revision that served before
