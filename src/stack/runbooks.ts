@@ -21,6 +21,8 @@ export interface Runbook {
   impact: string;
   queries: Snippet[];
   commands: Snippet[];
+  /** The environment whose resources the commands name (the last: production). */
+  commandsEnv: string;
   /** Rollback first (when a deploy can be the cause), then the other steps. */
   rollback: Snippet[];
   mitigation: string[];
@@ -171,7 +173,7 @@ export function buildRunbooks(input: RunbookInput): Runbook[] {
     const escalation = alert.severity === 'page'
       ? `Pages the on-call engineer when it fires in ${input.pagingEnv} (from other environments it goes to chat: handle it within business hours). Acknowledge within 5 minutes; if it is not mitigated within 30 minutes, bring in team ${input.answers.team} (the alert's \`team\` label) and open an incident.`
       : `A ticket: handle it within business hours. If it keeps firing for more than a day, or turns into a page, raise it with team ${input.answers.team} (the alert's \`team\` label).`;
-    const common = { ...base, related, escalation, rollback: rt.rollback };
+    const common = { ...base, related, escalation, rollback: rt.rollback, commandsEnv: rt.env };
 
     switch (alert.kind) {
       case 'error-ratio':
