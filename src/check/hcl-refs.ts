@@ -52,14 +52,15 @@ export function collectDecls(dir: string, files: Array<{ path: string; json: Hcl
     }
     for (const [name] of labelled1(json.output)) d.outputs.add(name);
     // A resource or data source type's prefix is its provider (aws_s3_bucket: aws).
+    const providerOf = (type: string) => type.slice(0, type.indexOf('_'));
     for (const [type, name] of labelled2(json.resource)) {
       d.resources.add(`${type}.${name}`);
-      usesProvider(type.slice(0, type.indexOf('_')));
+      usesProvider(providerOf(type));
     }
     for (const [type, name] of labelled2(json.data)) {
       d.data.add(`${type}.${name}`);
       d.declaredIn.set(`data.${type}.${name}`, path);
-      usesProvider(type.slice(0, type.indexOf('_')));
+      usesProvider(providerOf(type));
     }
     for (const [name, body] of labelled1(json.module)) {
       const source = typeof body.source === 'string' ? body.source : '';

@@ -1,6 +1,6 @@
 import type { FoundVersion } from './app-facts.js';
 import { joinPath, relativePath } from './paths.js';
-import type { RepoFiles } from './types.js';
+import type { RepoFacts, RepoFiles } from './types.js';
 import { findUp, firstVersion, toolVersionsEntry } from './versions.js';
 
 /** The build file chosen for a JVM app and how to invoke its tool. */
@@ -14,6 +14,11 @@ export interface JavaBuild {
   wrapper: string | null;
   kotlinDsl: boolean;
   notes: string[];
+}
+
+/** The service's Java build tool: detected, else the package manager's name, else Maven. */
+export function javaBuildTool(facts: Pick<RepoFacts, 'java' | 'packageManager'>): 'maven' | 'gradle' {
+  return (facts.java?.buildTool ?? facts.packageManager) === 'gradle' ? 'gradle' : 'maven';
 }
 
 /**

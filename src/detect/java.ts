@@ -122,12 +122,12 @@ export function bootHasProbes(version: string | null): boolean {
 }
 
 /**
- * Actuator's liveness group (under management.endpoints.web.base-path): it
- * checks the app itself, never a database, so a dependency outage does not get
- * every instance replaced. Without probe groups (Boot < 2.3), the aggregate
- * health. Else a health route in source.
+ * Health (liveness) and readiness paths. Actuator's liveness group (under
+ * management.endpoints.web.base-path) checks the app itself, never a database,
+ * so a dependency outage does not get every instance replaced; its readiness
+ * group takes an instance out of rotation instead. Without probe groups
+ * (Boot < 2.3), the aggregate health and no readiness path. Else routes in source.
  */
-/** Health (liveness) and readiness paths: Actuator's, or routes in the source. */
 function javaHealth(files: RepoFiles, dir: string, actuator: { probes: boolean } | null, notes: string[]): { healthPath: string | null; readinessPath: string | null } {
   if (actuator) {
     const base = readAppConfig(files, dir, 'management.endpoints.web.base-path')?.value.replace(/\/$/, '') ?? '/actuator';

@@ -327,6 +327,8 @@ export function buildMonitoringStack(answers: Answers, facts: RepoFacts): Monito
   const groups = { recording: `${job}.recording`, alerts: `${job}.alerts` };
   // Cloud Run with Google's managed Prometheus: no rule evaluator, so the alerts and the dashboard inline the recording rules.
   const noRuleEvaluator = answers.cloud === 'gcp' && answers.monitoring === 'managed-prometheus';
+  // The series the dashboard's variables list label values of.
+  const variableSource = noRuleEvaluator ? metrics.requestsTotal : RECORD.rate('5m');
   const dashboard = {
     uid: `${service}-red-slo`.slice(0, 40),
     title: `${service}: RED and SLO`,
@@ -334,9 +336,9 @@ export function buildMonitoringStack(answers: Answers, facts: RepoFacts): Monito
     tags: ['create-devops-stack', service, 'slo'],
     runbooksUrl: `${repo.url}/tree/${repo.defaultBranch}/docs/runbooks`,
     inline: noRuleEvaluator,
-    serviceQuery: `label_values(${noRuleEvaluator ? metrics.requestsTotal : RECORD.rate('5m')}, ${metrics.serviceLabel})`,
+    serviceQuery: `label_values(${variableSource}, ${metrics.serviceLabel})`,
     service,
-    envQuery: `label_values(${noRuleEvaluator ? metrics.requestsTotal : RECORD.rate('5m')}{${metrics.serviceLabel}="${SERVICE_VAR}"}, env)`,
+    envQuery: `label_values(${variableSource}{${metrics.serviceLabel}="${SERVICE_VAR}"}, env)`,
     panels: [] as DashboardPanel[],
   };
   if (answers.monitoring === 'none') {

@@ -1,4 +1,5 @@
 import type { Answers } from '../answers/options.js';
+import { javaBuildTool } from '../detect/java-build.js';
 import type { PackageManager, RepoFacts } from '../detect/types.js';
 import { buildMonitoringStack, type MonitoringStack } from './monitoring.js';
 import { appContainerName, buildNames } from './naming.js';
@@ -322,7 +323,7 @@ function goPipeline(facts: RepoFacts, dirPrefix: string): LanguagePipeline {
 }
 
 function javaPipeline(facts: RepoFacts): LanguagePipeline {
-  const gradle = (facts.java?.buildTool ?? (facts.packageManager === 'gradle' ? 'gradle' : 'maven')) === 'gradle';
+  const gradle = javaBuildTool(facts) === 'gradle';
   const wrapper = facts.java?.wrapper === true;
   const tool = gradle ? (wrapper ? './gradlew' : 'gradle') : wrapper ? './mvnw' : 'mvn';
   const flags = gradle ? '--no-daemon' : '--batch-mode --no-transfer-progress';
@@ -366,7 +367,7 @@ function dependabotEcosystem(answers: Answers, facts: RepoFacts): string {
     case 'go':
       return 'gomod';
     case 'java':
-      return (facts.java?.buildTool ?? facts.packageManager) === 'gradle' ? 'gradle' : 'maven';
+      return javaBuildTool(facts);
   }
 }
 
@@ -395,7 +396,7 @@ export function pipelineVariables(answers: Pick<Answers, 'cloud' | 'monitoring'>
       v('AWS_DEPLOY_ROLE_ARN', 'IAM role the deploy job of this environment assumes by OIDC (infra output `github_deploy_role_arn`)', true),
       v('AWS_ACCOUNT_ID', 'AWS account id; credentials for any other account are refused', false),
     );
-    if (answers.monitoring === 'managed-prometheus' && gate) {
+    if (answers.monitoring === 'managed-prometheus') {
       list.push(v('AMP_WORKSPACE_ID', 'Amazon Managed Prometheus workspace id queried by the metric gate (infra output `amp_workspace_id`)', true));
     }
   } else if (answers.cloud === 'gcp') {
@@ -412,11 +413,11 @@ export function pipelineVariables(answers: Pick<Answers, 'cloud' | 'monitoring'>
       v('AZURE_PUSH_CLIENT_ID', 'Client id of the managed identity the build job uses to push to ACR (infra output `push_client_id`)', false),
       v('AZURE_CLIENT_ID', 'Client id of the managed identity the deploy job of this environment uses (infra output `deploy_client_id`)', true),
     );
-    if (answers.monitoring === 'managed-prometheus' && gate) {
+    if (answers.monitoring === 'managed-prometheus') {
       list.push(v('AZURE_PROMETHEUS_QUERY_ENDPOINT', 'Query endpoint of the Azure Monitor workspace (infra output `prometheus_query_endpoint`)', true));
     }
   }
-  if (answers.monitoring === 'prometheus' && gate) {
+  if (answers.monitoring === 'prometheus') {
     list.push(v('PROMETHEUS_URL', 'Base URL of the self-hosted Prometheus the metric gate queries (reachable from GitHub runners)', true));
     list.push(v(PROMETHEUS_QUERY_USER, `User the metric gate queries as when Prometheus requires basic auth (its web config's basic_auth_users), with the environment secret \`${PROMETHEUS_QUERY_PASSWORD}\` as password; unset: no auth`, true));
   }

@@ -1,4 +1,6 @@
 import type { Answers } from '../answers/options.js';
+import { javaBuildTool } from '../detect/java-build.js';
+import { testScript, type NodePm } from '../detect/node-pm.js';
 import type { RepoFacts } from '../detect/types.js';
 
 /**
@@ -57,8 +59,8 @@ export function testCommand(answers: Answers, facts: RepoFacts, command: string,
 /** `npm test` (or the pm's equivalent) calling a known runner: its own reporters and coverage. */
 function nodeTests(facts: RepoFacts, command: string): TestCommand {
   const runner = facts.node?.testRunner ?? null;
-  const pm = facts.packageManager ?? 'npm';
-  const viaScript = command === (pm === 'bun' ? 'bun run test' : `${pm} test`);
+  const pm = (facts.packageManager ?? 'npm') as NodePm;
+  const viaScript = command === testScript(pm);
   // node:test's junit and lcov reporters came in Node 20.10 and 20.11.
   const [major = 22, minor] = (facts.runtimeVersion ?? '22').split('.').map((n) => Number.parseInt(n, 10));
   const oldNode = major < 20 || (major === 20 && minor !== undefined && minor < 11);
@@ -123,7 +125,7 @@ function goTests(command: string): TestCommand {
 
 /** Maven and Gradle write JUnit XML (and JaCoCo, when configured) by themselves. */
 function javaTests(facts: RepoFacts, dirPrefix: string, command: string): TestCommand {
-  const gradle = (facts.java?.buildTool ?? (facts.packageManager === 'gradle' ? 'gradle' : 'maven')) === 'gradle';
+  const gradle = javaBuildTool(facts) === 'gradle';
   const dirs = gradle
     ? ['build/test-results/', 'build/reports/tests/', 'build/reports/jacoco/']
     : ['target/surefire-reports/', 'target/failsafe-reports/', 'target/site/jacoco/'];
