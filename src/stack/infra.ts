@@ -55,6 +55,8 @@ export interface InfraEnv {
   dir: string;
   /** Backend key / prefix of this environment's state (one state per env). */
   stateKey: string;
+  /** Expression of the fingerprint of the plan this environment's reviewers approve (the plan job's output). */
+  reviewedFingerprint: string;
   /** ECS desired count / min replicas: production keeps >= 2 tasks across AZs (ECS) or 1 warm instance. */
   minInstances: number;
   maxInstances: number;
@@ -106,6 +108,12 @@ export interface InfraStack {
   ciIdentities: { plan: string; terraform: Record<string, string> };
   /** ECS: seconds a new task may fail load balancer health checks while starting (JVMs start slowly). */
   healthCheckGraceSeconds: number;
+  /**
+   * Shell filter of `<cli> show -no-color <plan file>` that keeps what a
+   * reviewer reads: the planned actions and output changes, without the
+   * refresh notes before them. Plan and apply jobs fingerprint its output.
+   */
+  planActionsFilter: string;
   /** Backend setting that takes the per-environment state path at init: `-backend-config="<arg>=..."`. */
   backendKeyArg: 'key' | 'prefix';
   /** `sub` claims of the deploy identities, per environment name. */
@@ -120,17 +128,17 @@ function infraVariables(cloud: Answers['cloud']): InfraVariable[] {
   switch (cloud) {
     case 'aws':
       return [
-        v('AWS_PLAN_ROLE_ARN', 'Read-only role of pull request plans', false, 'plan_role_arn'),
+        v('AWS_PLAN_ROLE_ARN', 'Read-only role of plans (pull requests and the default branch)', false, 'plan_role_arn'),
         v('AWS_TERRAFORM_ROLE_ARN', 'Role that applies this environment', true, 'terraform_role_arns["<env>"]'),
       ];
     case 'gcp':
       return [
-        v('GCP_PLAN_SERVICE_ACCOUNT', 'Read-only service account of pull request plans', false, 'plan_service_account'),
+        v('GCP_PLAN_SERVICE_ACCOUNT', 'Read-only service account of plans (pull requests and the default branch)', false, 'plan_service_account'),
         v('GCP_TERRAFORM_SERVICE_ACCOUNT', 'Service account that applies this environment', true, 'terraform_service_accounts["<env>"]'),
       ];
     case 'azure':
       return [
-        v('AZURE_PLAN_CLIENT_ID', 'Read-only identity of pull request plans', false, 'plan_client_id'),
+        v('AZURE_PLAN_CLIENT_ID', 'Read-only identity of plans (pull requests and the default branch)', false, 'plan_client_id'),
         v('AZURE_TERRAFORM_CLIENT_ID', 'Identity that applies this environment', true, 'terraform_client_ids["<env>"]'),
       ];
   }
@@ -160,6 +168,7 @@ export function buildInfraStack(answers: Answers, facts: RepoFacts): InfraStack 
       previous: i === 0 ? null : (answers.environments[i - 1] ?? null),
       dir: `infra/envs/${name}`,
       stateKey: answers.cloud === 'aws' ? `${svc}/${name}/terraform.tfstate` : answers.cloud === 'gcp' ? `${svc}/${name}` : `${svc}/${name}.tfstate`,
+      reviewedFingerprint: `needs.plan-${name}.outputs.fingerprint`,
       // ECS keeps >= 2 tasks across AZs in production; Cloud Run / ACA keep one warm and scale to zero elsewhere.
       minInstances: answers.cloud === 'aws' ? (prod ? 2 : 1) : prod ? 1 : 0,
       maxInstances: prod ? 10 : 3,
@@ -203,6 +212,8 @@ export function buildInfraStack(answers: Answers, facts: RepoFacts): InfraStack 
       terraform: Object.fromEntries(answers.environments.map((e) => [e, clipUnique(`${svc}-tf-${e}`, 30)])),
     },
     healthCheckGraceSeconds: answers.language === 'java' ? 180 : 60,
+    // Terraform and OpenTofu both head the actions with "<Tool> will perform the following actions:".
+    planActionsFilter: "awk '/will perform the following actions:$/ || /^Changes to Outputs:$/ { on = 1 } on'",
     backendKeyArg: answers.cloud === 'gcp' ? 'prefix' : 'key',
     rulesPath,
     rulesPathFromEnvRoot: fromEnvRoot(rulesPath),

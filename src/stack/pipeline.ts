@@ -308,7 +308,8 @@ function goPipeline(facts: RepoFacts, dirPrefix: string): LanguagePipeline {
     setupUses: 'setupGo',
     setupWith: [
       { key: 'go-version-file', value: `${dirPrefix}go.mod` },
-      { key: 'cache-dependency-path', value: `${dirPrefix}go.sum` },
+      // A module without dependencies has no go.sum: key the cache on go.mod (setup-go warns on a missing file).
+      { key: 'cache-dependency-path', value: `${dirPrefix}${facts.lockfile ?? 'go.mod'}` },
     ],
     extraCache: null,
     install: [run('Download modules', 'go mod download')],

@@ -79,7 +79,8 @@ describe('infra layer environments', () => {
       const wf = parseYaml(files.get('.github/workflows/infra.yml')!) as { jobs: Record<string, { needs: unknown; environment?: string }> };
       envs.forEach((env, i) => {
         expect(wf.jobs[`apply-${env}`]?.environment).toBe(env);
-        expect(wf.jobs[`apply-${env}`]?.needs).toEqual(i === 0 ? ['validate', 'scan'] : `apply-${envs[i - 1]}`);
+        expect(wf.jobs[`apply-${env}`]?.needs).toEqual(i === 0 ? `plan-${env}` : [`plan-${env}`, `apply-${envs[i - 1]}`]);
+        expect(wf.jobs[`plan-${env}`]?.needs).toEqual(['validate', 'scan']);
       });
     }
   });

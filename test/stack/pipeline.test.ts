@@ -58,6 +58,13 @@ describe('buildPipelineStack', () => {
     expect(p.dependabotDir).toBe('/services/api');
   });
 
+  it('keys the Go module cache on go.sum, or on go.mod when the module has none', () => {
+    const answers = pipelineAnswers({ language: 'go', cloud: 'gcp' });
+    expect(buildPipelineStack(answers, pipelineFacts('go')).lang.setupWith).toContainEqual({ key: 'cache-dependency-path', value: 'go.sum' });
+    const noSum = { ...pipelineFacts('go'), lockfile: null };
+    expect(buildPipelineStack(answers, noSum).lang.setupWith).toContainEqual({ key: 'cache-dependency-path', value: 'go.mod' });
+  });
+
   it('orders environments and chains them through integration tests', () => {
     const p = buildPipelineStack(pipelineAnswers({ language: 'go', cloud: 'aws', environments: ['dev', 'staging', 'prod'] }), pipelineFacts('go'));
     expect(p.environments.map((e) => e.needs)).toEqual([['ci'], ['ci', 'test-dev'], ['ci', 'test-staging']]);

@@ -131,7 +131,8 @@ resource "azurerm_container_registry_task" "purge" {
 }
 
 # ---------------------------------------------------------------- CI identities
-# One user-assigned identity per CI role, each trusting one exact GitHub `sub`.
+# One user-assigned identity per CI role, each trusting one exact GitHub `sub`
+# (the plan identity a second one: see plan_default_branch).
 resource "azurerm_user_assigned_identity" "ci" {
   for_each = local.ci_identities
 
@@ -150,6 +151,17 @@ resource "azurerm_federated_identity_credential" "ci" {
   issuer              = local.github_issuer
   audience            = [local.github_audience]
   subject             = "repo:${var.repository}:${each.value}"
+}
+
+# The plan identity also plans the default branch: that plan is the one an
+# environment's reviewers approve before its apply job runs.
+resource "azurerm_federated_identity_credential" "plan_default_branch" {
+  name                = "github-plan-default-branch"
+  resource_group_name = azurerm_resource_group.shared.name
+  parent_id           = azurerm_user_assigned_identity.ci["plan"].id
+  issuer              = local.github_issuer
+  audience            = [local.github_audience]
+  subject             = "repo:${var.repository}:ref:refs/heads/${var.default_branch}"
 }
 
 resource "azurerm_role_assignment" "push" {

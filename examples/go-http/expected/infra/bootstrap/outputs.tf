@@ -26,7 +26,7 @@ output "push_client_id" {
 }
 
 output "plan_client_id" {
-  description = "GitHub variable AZURE_PLAN_CLIENT_ID: read-only identity of pull request plans."
+  description = "GitHub variable AZURE_PLAN_CLIENT_ID: read-only identity of plans (pull requests and the default branch)."
   value       = azurerm_user_assigned_identity.ci["plan"].client_id
 }
 

@@ -191,8 +191,9 @@ resource "aws_iam_role_policy" "push" {
   })
 }
 
-# Read-only plan role for pull requests: it can read state and the account,
-# never change it.
+# Read-only plan role: it can read state and the account, never change it.
+# Pull requests plan with it, and so does the default branch: that plan is the
+# one an environment's reviewers approve before its apply job runs.
 resource "aws_iam_role" "plan" {
   name = "${var.service}-terraform-plan"
   assume_role_policy = jsonencode({
@@ -204,7 +205,7 @@ resource "aws_iam_role" "plan" {
       Condition = {
         StringEquals = {
           "${local.github_oidc_url}:aud" = "sts.amazonaws.com"
-          "${local.github_oidc_url}:sub" = "repo:${var.repository}:pull_request"
+          "${local.github_oidc_url}:sub" = ["repo:${var.repository}:pull_request", "repo:${var.repository}:ref:refs/heads/${var.default_branch}"]
         }
       }
     }]

@@ -39,7 +39,7 @@ output "github_push_role_arn" {
 }
 
 output "plan_role_arn" {
-  description = "GitHub variable AWS_PLAN_ROLE_ARN: read-only role for pull request plans."
+  description = "GitHub variable AWS_PLAN_ROLE_ARN: read-only role of plans (pull requests and the default branch)."
   value       = aws_iam_role.plan.arn
 }
 

@@ -118,16 +118,24 @@ resource "google_artifact_registry_repository_iam_member" "push_writer" {
   member     = "serviceAccount:${google_service_account.push.email}"
 }
 
-# Read-only plan identity for pull requests.
+# Read-only plan identity. Pull requests plan with it, and so does the
+# default branch: that plan is the one an environment's reviewers approve
+# before its apply job runs.
 resource "google_service_account" "plan" {
   account_id   = "python-fastapi-tf-plan"
-  display_name = "Terraform plan (pull requests) for ${var.service}"
+  display_name = "Terraform plan (pull requests, default branch) for ${var.service}"
 }
 
 resource "google_service_account_iam_member" "plan_wif" {
   service_account_id = google_service_account.plan.name
   role               = "roles/iam.workloadIdentityUser"
   member             = "${local.principal_prefix}/repo:${var.repository}:pull_request"
+}
+
+resource "google_service_account_iam_member" "plan_wif_default_branch" {
+  service_account_id = google_service_account.plan.name
+  role               = "roles/iam.workloadIdentityUser"
+  member             = "${local.principal_prefix}/repo:${var.repository}:ref:refs/heads/${var.default_branch}"
 }
 
 resource "google_project_iam_member" "plan_viewer" {

@@ -1,0 +1,154 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import type { Cloud, IacTool } from '../../src/answers/options.js';
+import { renderStack } from '../../src/render/plop-bridge.js';
+import { infraStack } from './infra-fixtures.js';
+
+/**
+ * The infra workflow applies only the plan an environment's reviewers read:
+ * the default branch plans with the read-only identity (which the bootstrap
+ * lets that branch use), and each apply job plans again and applies nothing
+ * when its plan's fingerprint differs. The fingerprint steps run for real,
+ * on `show` output a stand-in CLI prints.
+ */
+const root = mkdtempSync(join(tmpdir(), 'infra-reviewed-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+type Step = { name?: string; id?: string; run?: string; env?: Record<string, string> };
+type Job = { if?: string; needs?: string | string[]; environment?: string; outputs?: Record<string, string>; steps: Step[] };
+
+async function render(cloud: Cloud, iac: IacTool, environments = ['staging', 'production']) {
+  const tree = await renderStack(infraStack(cloud, iac, 'rolling', 'prometheus', environments), 'infra');
+  const workflow = parseYaml(tree.read('.github/workflows/infra.yml')!.content) as { jobs: Record<string, Job> };
+  return { jobs: workflow.jobs, bootstrap: tree.read('infra/bootstrap/main.tf')!.content };
+}
+
+const needsOf = (job: Job) => (Array.isArray(job.needs) ? job.needs : [job.needs]);
+
+// What `terraform show -no-color` prints for a saved plan (Terraform 1.11), with a drift note before the actions.
+const DRIFT = `
+Note: Objects have changed outside of Terraform
+
+Terraform detected the following changes made outside of Terraform since the
+last "terraform apply" which may have affected this plan:
+
+  # aws_ecs_service.this has changed
+  ~ resource "aws_ecs_service" "this" {
+      ~ task_definition = "orders-api:7" -> "orders-api:8"
+    }
+`;
+const ACTIONS = (count: number) => `
+Terraform used the selected providers to generate the following execution
+plan. Resource actions are indicated with the following symbols:
+  ~ update in-place
+
+Terraform will perform the following actions:
+
+  # aws_appautoscaling_target.this will be updated in-place
+  ~ resource "aws_appautoscaling_target" "this" {
+        id           = "service/orders-api/orders-api"
+      ~ max_capacity = 10 -> ${count}
+    }
+
+Plan: 0 to add, 1 to change, 0 to destroy.
+
+Changes to Outputs:
+  ~ max_tasks = 10 -> ${count}
+`;
+
+/** Runs `script` in a checkout whose CLI's `show` prints `planText`; returns the result and what it wrote to GITHUB_OUTPUT. */
+function runStep(cli: string, script: string, planText: string, env: Record<string, string> = {}) {
+  const dir = mkdtempSync(join(root, 'job-'));
+  const bin = join(dir, 'bin');
+  spawnSync('mkdir', [bin]);
+  writeFileSync(join(dir, 'plan.txt'), planText);
+  writeFileSync(join(bin, cli), `#!/bin/sh\ncase "$*" in *"show -no-color tfplan") cat "${join(dir, 'plan.txt')}" ;; *) exit 3 ;; esac\n`);
+  chmodSync(join(bin, cli), 0o755);
+  const output = join(dir, 'github-output');
+  writeFileSync(output, '');
+  const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], {
+    cwd: dir,
+    env: { PATH: `${bin}:${process.env['PATH'] ?? ''}`, ROOT: 'infra/envs/production', GITHUB_OUTPUT: output, ...env },
+    encoding: 'utf8',
+  });
+  return { ...r, output: readFileSync(output, 'utf8') };
+}
+
+describe('infra workflow: apply only the reviewed plan', () => {
+  it.each([
+    ['aws', 'terraform'],
+    ['gcp', 'opentofu'],
+    ['azure', 'terraform'],
+  ] as const)('%s/%s: every environment is planned on the default branch and its apply job checks that plan', async (cloud, iac) => {
+    const envs = ['dev', 'staging', 'prod'];
+    const { jobs } = await render(cloud, iac, envs);
+    for (const [i, env] of envs.entries()) {
+      const plan = jobs[`plan-${env}`]!;
+      expect(plan.if, 'plans run on pushes, not only on pull requests').toBeUndefined();
+      expect(plan.outputs).toEqual({ fingerprint: '${{ steps.fingerprint.outputs.sha256 }}' });
+      const apply = jobs[`apply-${env}`]!;
+      expect(apply.environment).toBe(env);
+      expect(needsOf(apply)).toEqual(i === 0 ? [`plan-${env}`] : [`plan-${env}`, `apply-${envs[i - 1]}`]);
+      const names = apply.steps.map((s) => s.name);
+      const check = apply.steps.find((s) => s.name === 'Plan unchanged since review')!;
+      expect(check.env).toEqual({ REVIEWED: `\${{ needs.plan-${env}.outputs.fingerprint }}` });
+      // Checked after this job's own plan, before anything is applied.
+      expect(names.indexOf('Plan unchanged since review')).toBeGreaterThan(names.findIndex((n) => n?.endsWith(' plan')));
+      expect(names.indexOf('Plan unchanged since review')).toBeLessThan(names.findIndex((n) => n?.endsWith(' apply')));
+    }
+  });
+
+  it.each(['terraform', 'opentofu'] as const)('%s: the apply step runs only on the reviewed plan, whatever the refresh notes say', async (iac) => {
+    const cli = iac === 'terraform' ? 'terraform' : 'tofu';
+    const { jobs } = await render('aws', iac);
+    const fingerprint = jobs['plan-production']!.steps.find((s) => s.id === 'fingerprint')!.run!;
+    const check = jobs['apply-production']!.steps.find((s) => s.name === 'Plan unchanged since review')!.run!;
+    const tool = iac === 'terraform' ? 'Terraform' : 'OpenTofu';
+    const reviewedText = ACTIONS(12).replaceAll('Terraform', tool);
+
+    const planned = runStep(cli, fingerprint, reviewedText);
+    expect(planned.status, planned.stderr).toBe(0);
+    const reviewed = /^sha256=([0-9a-f]{64})$/m.exec(planned.output)?.[1];
+    expect(reviewed).toBeDefined();
+
+    // The same actions after a refresh that noticed a deploy: still the reviewed plan.
+    expect(runStep(cli, check, DRIFT + reviewedText, { REVIEWED: reviewed! }).status).toBe(0);
+    // Other actions: nothing is applied, and the log says why and shows the new plan.
+    const changed = runStep(cli, check, ACTIONS(20).replaceAll('Terraform', tool), { REVIEWED: reviewed! });
+    expect(changed.status).toBe(1);
+    expect(changed.stdout).toMatch(/^::error::The production plan changed since the reviewed one/m);
+    expect(changed.stdout).toContain('max_capacity = 10 -> 20');
+    // No reviewed plan (its job failed or was skipped): never apply.
+    expect(runStep(cli, check, reviewedText, { REVIEWED: '' }).status).toBe(1);
+  });
+
+  it('a plan with no changes fingerprints the same in both jobs', async () => {
+    const { jobs } = await render('gcp', 'terraform');
+    const noChanges = '\nNo changes. Your infrastructure matches the configuration.\n\nTerraform has compared your real infrastructure against your configuration\nand found no differences, so no changes are needed.\n';
+    const planned = runStep('terraform', jobs['plan-staging']!.steps.find((s) => s.id === 'fingerprint')!.run!, DRIFT + noChanges);
+    const reviewed = /^sha256=(\S+)$/m.exec(planned.output)![1]!;
+    const check = jobs['apply-staging']!.steps.find((s) => s.name === 'Plan unchanged since review')!.run!;
+    expect(runStep('terraform', check, noChanges, { REVIEWED: reviewed }).status).toBe(0);
+  });
+
+  it.each(['aws', 'gcp', 'azure'] as const)('%s bootstrap: the read-only plan identity trusts pull requests and the default branch', async (cloud) => {
+    const { bootstrap } = await render(cloud, 'terraform');
+    const subjects = [':pull_request', ':ref:refs/heads/${var.default_branch}'];
+    if (cloud === 'aws') {
+      const role = /resource "aws_iam_role" "plan" \{[\s\S]*?\n\}/.exec(bootstrap)![0];
+      expect(role).toContain(`:sub" = [${subjects.map((s) => `"repo:\${var.repository}${s}"`).join(', ')}]`);
+    } else if (cloud === 'gcp') {
+      const members = [...bootstrap.matchAll(/resource "google_service_account_iam_member" "(plan_[a-z_]+)" \{[\s\S]*?member\s+= "([^"]+)"/g)].map((m) => m[2]);
+      expect(members).toEqual(subjects.map((s) => `\${local.principal_prefix}/repo:\${var.repository}${s}`));
+    } else {
+      expect(bootstrap).toMatch(/plan = "pull_request"/);
+      const credential = /resource "azurerm_federated_identity_credential" "plan_default_branch" \{[\s\S]*?\n\}/.exec(bootstrap)![0];
+      expect(credential).toContain('parent_id           = azurerm_user_assigned_identity.ci["plan"].id');
+      expect(credential).toContain('subject             = "repo:${var.repository}:ref:refs/heads/${var.default_branch}"');
+    }
+  });
+});
