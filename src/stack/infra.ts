@@ -57,7 +57,7 @@ export interface InfraEnv {
   stateKey: string;
   /** Expression of the fingerprint of the plan this environment's reviewers approve (the plan job's output). */
   reviewedFingerprint: string;
-  /** ECS desired count / min replicas: production keeps >= 2 tasks across AZs (ECS) or 1 warm instance. */
+  /** ECS desired count / min replicas: production keeps >= 2 tasks across AZs (ECS), 3 replicas over zones (ACA) or 1 warm instance (Cloud Run). */
   minInstances: number;
   maxInstances: number;
   logRetentionDays: number;
@@ -144,6 +144,13 @@ function infraVariables(cloud: Answers['cloud']): InfraVariable[] {
   }
 }
 
+/**
+ * Production's floor: ECS keeps >= 2 tasks across AZs; ACA's zone-redundant
+ * environment three replicas, one per zone (the minimum Microsoft's
+ * reliability guide sets for zone redundancy); Cloud Run one warm instance.
+ */
+const PRODUCTION_MIN_INSTANCES: Record<Answers['cloud'], number> = { aws: 2, azure: 3, gcp: 1 };
+
 const missing = (env: string): never => {
   throw new Error(`no resource names for environment ${env}`);
 };
@@ -169,8 +176,8 @@ export function buildInfraStack(answers: Answers, facts: RepoFacts): InfraStack 
       dir: `infra/envs/${name}`,
       stateKey: answers.cloud === 'aws' ? `${svc}/${name}/terraform.tfstate` : answers.cloud === 'gcp' ? `${svc}/${name}` : `${svc}/${name}.tfstate`,
       reviewedFingerprint: `needs.plan-${name}.outputs.fingerprint`,
-      // ECS keeps >= 2 tasks across AZs in production; Cloud Run / ACA keep one warm and scale to zero elsewhere.
-      minInstances: answers.cloud === 'aws' ? (prod ? 2 : 1) : prod ? 1 : 0,
+      // Cloud Run / ACA scale to zero outside production; ECS keeps one task.
+      minInstances: prod ? PRODUCTION_MIN_INSTANCES[answers.cloud] : answers.cloud === 'aws' ? 1 : 0,
       maxInstances: prod ? 10 : 3,
       logRetentionDays: prod ? 90 : 30,
       natPerAz: prod,

@@ -175,6 +175,72 @@ function body(json: HclBody, ...path: string[]): HclBody {
 /** The content of `dynamic "name"` in a body. */
 const dynamicContent = (b: HclBody, name: string) => body(b, 'dynamic', name, 'content');
 
+describe('azure: zone-redundant production (checklist 8.5)', () => {
+  async function azureFiles(envs: string[]) {
+    const files = await renderInfra(infraStack('azure', 'terraform', 'canary', 'prometheus', envs));
+    const parse = (path: string) => parseHcl(path, files.get(path)!);
+    return { files, module: await parse('infra/modules/service/main.tf'), variables: await parse('infra/modules/service/variables.tf'), env: await parse(`infra/envs/${envs.at(-1)}/main.tf`) };
+  }
+
+  /** What the env root passes as `arg` to the service module, per environment (a literal or a `local.settings` key). */
+  function perEnvironment(env: HclBody, arg: string): Record<string, unknown> {
+    const settings = body(env, 'locals').environments as Record<string, Record<string, unknown>>;
+    const value = body(env, 'module', 'service')[arg];
+    const key = /^\$\{local\.settings\.([a-z_]+)\}$/.exec(String(value))?.[1];
+    return Object.fromEntries(Object.entries(settings).map(([name, s]) => [name, key ? s[key] : value]));
+  }
+
+  it('only the production environment is zone redundant, with three replicas; the others scale to zero', async () => {
+    for (const envs of [['staging', 'production'], ['dev', 'qa', 'prod']]) {
+      const { env } = await azureFiles(envs);
+      const production = envs.at(-1)!;
+      expect(perEnvironment(env, 'zone_redundant')).toEqual(Object.fromEntries(envs.map((e) => [e, e === production])));
+      expect(perEnvironment(env, 'min_replicas')).toEqual(Object.fromEntries(envs.map((e) => [e, e === production ? 3 : 0])));
+    }
+  });
+
+  it('the zone-redundant environment is a workload profiles environment in its own delegated subnet; the others get no network', async () => {
+    const { module, variables } = await azureFiles(['staging', 'production']);
+    const on = (value: string, off = 'null') => `\${var.zone_redundant ? ${value} : ${off}}`;
+    // Network resources exist only with zone redundancy: staging stays without a VNet.
+    expect(body(module, 'resource', 'azurerm_virtual_network', 'this').count).toBe(on('1', '0'));
+    expect(body(module, 'resource', 'azurerm_virtual_network', 'this').address_space).toEqual(['${var.network_address_space}']);
+    const subnet = body(module, 'resource', 'azurerm_subnet', 'environment');
+    expect(subnet.count).toBe(on('1', '0'));
+    expect(subnet.address_prefixes).toEqual(['${local.environment_subnet}']);
+    expect(body(module, 'locals').environment_subnet).toBe('${cidrsubnet(var.network_address_space, 23 - tonumber(split("/", var.network_address_space)[1]), 0)}');
+    // Workload profiles environments need the subnet delegated to Microsoft.App/environments.
+    expect(body(subnet, 'delegation', 'service_delegation')).toEqual({ name: 'Microsoft.App/environments', actions: ['Microsoft.Network/virtualNetworks/subnets/join/action'] });
+    const environment = body(module, 'resource', 'azurerm_container_app_environment', 'this');
+    expect(environment.zone_redundancy_enabled).toBe(on('true'));
+    expect(environment.infrastructure_subnet_id).toBe(on('azurerm_subnet.environment[0].id'));
+    expect(environment.infrastructure_resource_group_name).toBe(on('"${var.resource_group_name}-managed"'));
+    expect(body(environment, 'dynamic', 'workload_profile').for_each).toBe(on('["Consumption"]', '[]'));
+    expect(dynamicContent(environment, 'workload_profile')).toEqual({ name: '${workload_profile.value}', workload_profile_type: '${workload_profile.value}' });
+    expect(body(module, 'resource', 'azurerm_container_app', 'this').workload_profile_name).toBe(on('"Consumption"'));
+    // Fewer replicas than zones is warned about.
+    expect(body(module, 'check', 'replicas_span_zones', 'assert').condition).toBe('${!var.zone_redundant || var.min_replicas >= 3}');
+    // The address space: a default, validated (IPv4, /23 or larger, clear of the reserved ranges).
+    const space = body(variables, 'variable', 'network_address_space');
+    expect(space.default).toBe('10.100.0.0/16');
+    const [shape, reserved] = (space.validation as HclBody[]).map((v) => String(v.condition));
+    expect(shape).toContain('can(cidrnetmask(var.network_address_space))');
+    expect(shape).toContain('<= 23');
+    for (const range of ['169', '172', '100', '192']) expect(reserved).toContain(`${range}\\\\.`);
+  });
+
+  it('the docs explain the network and warn that upgrading replaces the production environment', async () => {
+    const stack = infraStack('azure', 'terraform', 'canary', 'prometheus');
+    const tree = await renderStack(stack, 'stack');
+    const docs = tree.read('docs/deploy/infra.md')!.content;
+    expect(docs).toContain('## Zone-redundant production');
+    expect(docs).toContain('`zone_redundant = false` to `module "service"`');
+    expect(docs).toMatch(/\*\*Upgrade note\.\*\*[^*]*`infrastructure_subnet_id`[^*]*\*\*replaces\*\*/);
+    expect(tree.read('infra/modules/service/README.md')!.content).toMatch(/\*\*Upgrade note\.\*\*[^*]*`infrastructure_subnet_id`[\s\S]*replaces the environment/);
+    for (const cloud of ['aws', 'gcp'] as const) expect((await renderStack(infraStack(cloud, 'terraform', 'canary', 'prometheus'), 'stack')).read('docs/deploy/infra.md')!.content, cloud).not.toContain('Zone-redundant production');
+  });
+});
+
 describe('managed Prometheus delivers its alerts', () => {
   async function monitoringFiles(cloud: Cloud) {
     const files = await renderInfra(infraStack(cloud, 'terraform', 'canary', 'managed-prometheus'));

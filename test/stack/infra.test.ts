@@ -36,6 +36,9 @@ describe('buildInfraStack', () => {
     const [staging, prod] = buildInfraStack(answers({ cloud: 'gcp' }), facts()).envs;
     expect(staging).toMatchObject({ minInstances: 0, logRetentionDays: 30, natPerAz: false });
     expect(prod).toMatchObject({ minInstances: 1, logRetentionDays: 90, natPerAz: true });
+    // ACA's zone-redundant production environment: one replica per zone.
+    expect(buildInfraStack(answers({ cloud: 'azure' }), facts()).envs.map((e) => e.minInstances)).toEqual([0, 3]);
+    expect(buildInfraStack(answers(), facts()).envs.map((e) => e.minInstances)).toEqual([1, 2]);
   });
 
   it('pins OIDC subjects to the repository and environment, pushes to the default branch', () => {

@@ -13,7 +13,8 @@ locals {
     "managed-by" = "terraform"
   }
 
-  # Per-environment sizing: outside production the app scales to zero.
+  # Per-environment sizing: outside production the app scales to zero;
+  # production keeps three replicas, one per availability zone.
   environments = {
     dev = {
       is_production      = false
@@ -39,7 +40,7 @@ locals {
     }
     prod = {
       is_production      = true
-      min_replicas       = 1
+      min_replicas       = 3
       max_replicas       = 10
       log_retention_days = 90
       resource_group     = "rg-go-http-prod"
@@ -82,9 +83,12 @@ module "service" {
   max_replicas        = local.settings.max_replicas
   log_retention_days  = local.settings.log_retention_days
   multiple_revisions  = true
-  zone_redundant      = false
   secrets             = var.secrets
   tags                = local.tags
+  # Production's environment spans availability zones, in a virtual network of
+  # its own (network_address_space, default 10.100.0.0/16). A region without
+  # availability zones needs false here.
+  zone_redundant = local.settings.is_production
   # Scrapes the app and remote-writes to your Prometheus, once its URL is set.
   collector = var.metrics_remote_write_url == null ? null : {
     image                        = var.collector_image

@@ -9,13 +9,82 @@ resource "azurerm_log_analytics_workspace" "this" {
   tags                = var.tags
 }
 
+# Zone redundancy needs the environment in a virtual network of ours. Only a
+# zone-redundant environment gets one: an environment in a network also pays
+# for the load balancer and public IPs of its managed resource group.
+resource "azurerm_virtual_network" "this" {
+  count = var.zone_redundant ? 1 : 0
+
+  name                = "vnet-${var.environment_name}"
+  resource_group_name = var.resource_group_name
+  location            = var.location
+  address_space       = [var.network_address_space]
+  tags                = var.tags
+}
+
+# The environment's own subnet, delegated to Microsoft.App/environments as a
+# workload profiles environment requires (/27 at least). Its size is fixed once
+# the environment exists: a /27 holds about 70 Consumption replicas, this /23
+# about 2,470.
+resource "azurerm_subnet" "environment" {
+  count = var.zone_redundant ? 1 : 0
+
+  name                 = "snet-container-apps"
+  resource_group_name  = var.resource_group_name
+  virtual_network_name = azurerm_virtual_network.this[0].name
+  address_prefixes     = [local.environment_subnet]
+
+  delegation {
+    name = "container-apps"
+
+    service_delegation {
+      name = "Microsoft.App/environments"
+      # Azure adds this action to the delegation; listing it keeps plans empty.
+      actions = ["Microsoft.Network/virtualNetworks/subnets/join/action"]
+    }
+  }
+}
+
+locals {
+  # The first /23 of the network (the variable's validation keeps it /23 or larger).
+  environment_subnet = cidrsubnet(var.network_address_space, 23 - tonumber(split("/", var.network_address_space)[1]), 0)
+}
+
 resource "azurerm_container_app_environment" "this" {
   name                       = var.environment_name
   resource_group_name        = var.resource_group_name
   location                   = var.location
   log_analytics_workspace_id = azurerm_log_analytics_workspace.this.id
-  zone_redundancy_enabled    = var.zone_redundant
-  tags                       = var.tags
+  # Null, not false, when off: the provider rejects zone_redundancy_enabled
+  # without infrastructure_subnet_id, even set to false.
+  zone_redundancy_enabled  = var.zone_redundant ? true : null
+  infrastructure_subnet_id = var.zone_redundant ? azurerm_subnet.environment[0].id : null
+  # Named here: left to Azure, azurerm before 4.71 plans to replace the
+  # environment on every run (terraform-provider-azurerm#27481).
+  infrastructure_resource_group_name = var.zone_redundant ? "${var.resource_group_name}-managed" : null
+  tags                               = var.tags
+
+  # A workload profiles environment with only the Consumption profile: the type
+  # Microsoft recommends for new environments that want consumption pricing.
+  # The others stay consumption-only: switching type replaces an environment,
+  # and the two differ mostly in networking, which they don't have.
+  dynamic "workload_profile" {
+    for_each = var.zone_redundant ? ["Consumption"] : []
+
+    content {
+      name                  = workload_profile.value
+      workload_profile_type = workload_profile.value
+    }
+  }
+}
+
+# Zone redundancy spreads the replicas that run: one replica sits in one zone.
+# Microsoft's guidance is a minimum of three, one per zone.
+check "replicas_span_zones" {
+  assert {
+    condition     = !var.zone_redundant || var.min_replicas >= 3
+    error_message = "${var.environment_name} is zone redundant but keeps only ${var.min_replicas} replica(s): set min_replicas to 3 or more so a zone outage leaves replicas serving."
+  }
 }
 
 # The app's own identity: pulls images (AcrPull, nothing else on the
@@ -39,7 +108,10 @@ resource "azurerm_container_app" "this" {
   container_app_environment_id = azurerm_container_app_environment.this.id
   revision_mode                = var.multiple_revisions ? "Multiple" : "Single"
   max_inactive_revisions       = 10
-  tags                         = var.tags
+  # A workload profiles environment runs the app on its Consumption profile;
+  # named rather than left to the service's default.
+  workload_profile_name = var.zone_redundant ? "Consumption" : null
+  tags                  = var.tags
 
   identity {
     type         = "UserAssigned"

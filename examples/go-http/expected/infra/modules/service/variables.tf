@@ -108,8 +108,25 @@ variable "multiple_revisions" {
 
 variable "zone_redundant" {
   type        = bool
-  description = "Spread the environment over availability zones (needs a VNet-integrated environment)."
+  description = "Spread the environment's replicas over availability zones. Creates a virtual network for the environment (zone redundancy needs one); fixed once the environment exists."
   default     = false
+}
+
+variable "network_address_space" {
+  type        = string
+  description = "Address space of the environment's virtual network (zone_redundant only); its first /23 is the environment's subnet. Pick a range no network you peer with uses: changing it replaces the environment."
+  default     = "10.100.0.0/16"
+
+  validation {
+    condition     = can(cidrnetmask(var.network_address_space)) && try(tonumber(split("/", var.network_address_space)[1]) <= 23 && cidrhost(var.network_address_space, 0) == split("/", var.network_address_space)[0], false)
+    error_message = "network_address_space must be an IPv4 network of /23 or larger, e.g. 10.100.0.0/16."
+  }
+
+  # The environment's subnet may not overlap the ranges Container Apps reserves.
+  validation {
+    condition     = !can(regex("^(169\\.254|172\\.3[01]|100\\.100)\\.|^192\\.0\\.2\\.", cidrhost(var.network_address_space, 0)))
+    error_message = "network_address_space starts in a range Container Apps reserves (169.254.0.0/16, 172.30.0.0/16, 172.31.0.0/16, 100.100.0.0/16, 192.0.2.0/24)."
+  }
 }
 
 variable "secrets" {
