@@ -95,7 +95,7 @@ function runtimeCommands(a: Answers, names: CloudNames) {
         { title: 'Or directly: send all traffic to the previous revision', code: `gcloud run services update-traffic ${svc} --region ${r} --to-revisions <previous-revision>=100` },
       ],
       // A template change makes a new revision, which gets no traffic while traffic is pinned to revisions.
-      scale: { title: 'Keep warm instances (cold starts, bursts): a new revision of the same image, then traffic to it (Terraform restores its values at the next apply)', code: `gcloud run services update ${svc} --region ${r} --min-instances <n>\ngcloud run services update-traffic ${svc} --region ${r} --to-latest` },
+      scale: { title: 'Keep warm instances (cold starts, bursts): a new revision of the same image, then traffic to it (temporary: the next infra apply puts Terraform\'s value back, and the next deploy ships it)', code: `gcloud run services update ${svc} --region ${r} --min-instances <n>\ngcloud run services update-traffic ${svc} --region ${r} --to-latest` },
       collectorLogs: { title: 'Logs of the service, the metrics collector sidecar\'s included (its lines name receivers and exporters)', code: `gcloud run services logs read ${svc} --region ${r} --limit 100` },
     };
   }
@@ -112,7 +112,7 @@ function runtimeCommands(a: Answers, names: CloudNames) {
       { title: 'Or directly: send all traffic to the previous revision', code: `az containerapp ingress traffic set --name ${svc} --resource-group ${rg} --revision-weight <previous-revision>=100` },
     ],
     // Scale is part of the revision template: the update makes a new revision, which gets no weight until given it.
-    scale: { title: 'Add capacity: a new revision of the same image, then all traffic to it (Terraform restores its values at the next apply)', code: `az containerapp update --name ${svc} --resource-group ${rg} --min-replicas <n>\naz containerapp ingress traffic set --name ${svc} --resource-group ${rg} --revision-weight latest=100` },
+    scale: { title: 'Add capacity: a new revision of the same image, then all traffic to it (temporary: the next infra apply puts Terraform\'s value back, and the next deploy ships it)', code: `az containerapp update --name ${svc} --resource-group ${rg} --min-replicas <n>\naz containerapp ingress traffic set --name ${svc} --resource-group ${rg} --revision-weight latest=100` },
     collectorLogs: { title: 'Logs of the metrics collector sidecar', code: `az containerapp logs show --name ${svc} --resource-group ${rg} --container ${COLLECTOR} --tail 100` },
   };
 }

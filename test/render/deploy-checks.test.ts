@@ -129,6 +129,18 @@ describe('AWS deploy details', () => {
     expect(steps).toBeGreaterThanOrEqual(3);
   });
 
+  it('without IaC, the docs grant the deploy role every ECS action its script calls', async () => {
+    const stack = buildStack(pipelineAnswers({ language: 'node', cloud: 'aws', strategy: 'blue-green', iac: 'none' }), pipelineFacts('npm'));
+    const tree = await renderStack(stack, 'stack');
+    const script = tree.read(`.github/scripts/${stack.pipeline.deployScript}`)!.content;
+    const doc = tree.read('docs/deploy/pipeline.md')!.content;
+    const calls = [...new Set([...script.matchAll(/\baws ecs ([a-z-]+)/g)].map((m) => m[1]!))];
+    expect(calls.length).toBeGreaterThanOrEqual(5);
+    for (const call of calls) expect(doc, call).toContain(`\`ecs:${call.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase())}\``);
+    expect(doc).toContain(`\`${stack.infra.pushSubject}\``);
+    expect(doc).toContain(`ECR repository \`${stack.names.aws.ecrRepository}\``);
+  });
+
   it.skipIf(!hasJqBin)('a rollback refuses a task definition of another family (another environment)', async () => {
     const stack = buildStack(pipelineAnswers({ language: 'node', cloud: 'aws', strategy: 'rolling' }), pipelineFacts('npm'));
     const tree = await renderStack(stack, 'pipeline');
@@ -152,6 +164,48 @@ describe('AWS deploy details', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe.skipIf(!hasJqBin)('Cloud Run deploy details', () => {
+  // A stand-in gcloud: the first describe fails with `describeError` (or all print a service serving r1); every call is logged.
+  async function deploy(describeError: string | null) {
+    const stack = buildStack(pipelineAnswers({ language: 'node', cloud: 'gcp', strategy: 'canary' }), pipelineFacts('npm'));
+    const tree = await renderStack(stack, 'pipeline');
+    const dir = mkdtempSync(join(tmpdir(), 'cloud-run-deploy-'));
+    try {
+      const script = join(dir, 'deploy.sh');
+      writeFileSync(script, tree.read(`.github/scripts/${stack.pipeline.deployScript}`)!.content);
+      const log = join(dir, 'gcloud.log');
+      const service = '{"status":{"url":"https://svc","latestCreatedRevisionName":"r2","traffic":[{"revisionName":"r1","percent":100}]}}';
+      // The error comes once: after the deploy, the service exists.
+      const onDescribe = describeError === null ? `echo '${service}'` : `if [ -e "${dir}/described" ]; then echo '${service}'; else touch "${dir}/described"; echo '${describeError}' >&2; exit 1; fi`;
+      writeFileSync(join(dir, 'gcloud'), `#!/bin/sh
+echo "$*" >> "${log}"
+case "$*" in *"services describe"*) ${onDescribe} ;; esac
+`);
+      chmodSync(join(dir, 'gcloud'), 0o755);
+      const r = await execa('bash', [script, 'deploy'], { env: { PATH: `${dir}:${process.env['PATH'] ?? ''}`, SERVICE: 'orders-api-production', REGION: 'europe-west1', IMAGE: 'img@sha256:1', TAG: 'r1-1' }, extendEnv: false, reject: false });
+      return { ...r, calls: readFileSync(log, 'utf8').trim().split('\n') };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('deploys with no traffic while a revision serves', async () => {
+    const r = await deploy(null);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.calls.find((c) => c.startsWith('run deploy'))).toContain('--no-traffic');
+  });
+
+  it('deploys live only when the service does not exist yet, and stops on any other describe failure', async () => {
+    const missing = await deploy('ERROR: (gcloud.run.services.describe) Cannot find service [orders-api-production]');
+    expect(missing.exitCode, missing.stderr).toBe(0);
+    expect(missing.calls.find((c) => c.startsWith('run deploy'))).not.toContain('--no-traffic');
+    const denied = await deploy('ERROR: (gcloud.run.services.describe) PERMISSION_DENIED: Permission denied on resource');
+    expect(denied.exitCode).toBe(1);
+    expect(denied.stderr).toContain('PERMISSION_DENIED');
+    expect(denied.calls.some((c) => c.startsWith('run deploy'))).toBe(false);
   });
 });
 

@@ -1,6 +1,8 @@
+import { posix } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLOUDS, IAC_TOOLS, MONITORING, STRATEGIES, type Cloud, type Monitoring } from '../../src/answers/options.js';
 import { checkHcl } from '../../src/check/hcl.js';
+import { checkPromql } from '../../src/check/promql.js';
 import { parseHcl, type HclBody } from '../../src/check/hcl-parse.js';
 import type { Finding } from '../../src/check/types.js';
 import { parse as parseYaml } from 'yaml';
@@ -241,6 +243,19 @@ describe('azure: zone-redundant production (checklist 8.5)', () => {
   });
 });
 
+describe('infra workflow triggers', () => {
+  // A file an env root reads with file() is part of that root: changing it must plan and apply.
+  it.each(INFRA_CLOUDS.flatMap((cloud) => MONITORING.map((m) => [cloud, m] as const)))('%s/%s: every file an env root reads is in the path filters', async (cloud, monitoring) => {
+    const files = await renderInfra(infraStack(cloud, 'terraform', 'canary', monitoring));
+    const on = (parseYaml(files.get('.github/workflows/infra.yml')!) as { on: Record<'pull_request' | 'push', { paths: string[] }> }).on;
+    expect(on.push.paths).toEqual(on.pull_request.paths);
+    const globs = on.push.paths.map((p) => new RegExp(`^${p.replace(/[.]/g, '\\.').replace(/\*\*/g, '.+').replace(/(?<!\.)\*/g, '[^/]+')}$`));
+    const read = [...files.get('infra/envs/production/main.tf')!.matchAll(/file\("\$\{path\.root\}\/([^"]+)"\)/g)].map((m) => posix.normalize(`infra/envs/production/${m[1]}`));
+    if (monitoring !== 'none') expect(read.length).toBeGreaterThan(0);
+    for (const path of read) expect(globs.some((g) => g.test(path)), `${path} vs ${on.push.paths.join(', ')}`).toBe(true);
+  });
+});
+
 describe('managed Prometheus delivers its alerts', () => {
   async function monitoringFiles(cloud: Cloud) {
     const files = await renderInfra(infraStack(cloud, 'terraform', 'canary', 'managed-prometheus'));
@@ -339,6 +354,28 @@ describe('managed Prometheus delivers its alerts', () => {
       expect(body(moduleVariables, 'variable', v).default).toEqual([]);
       expect(body(envVariables, 'variable', v).default).toEqual([]);
       expect(body(env, 'module', 'monitoring')[v]).toBe(`\${var.${v}}`);
+    }
+  });
+
+  it('gcp: each environment\'s policies judge only its own series, and exist before any metric does', async () => {
+    const stack = infraStack('gcp', 'terraform', 'canary', 'managed-prometheus');
+    const tree = await renderStack(stack, 'stack');
+    const module = await parseHcl('m.tf', tree.read('infra/modules/monitoring/main.tf')!.content);
+    const policy = body(module, 'resource', 'google_monitoring_alert_policy', 'rule');
+    const condition = body(policy, 'conditions', 'condition_prometheus_query_language');
+    expect(condition.query).toBe('${local.queries[each.key]}');
+    expect(condition.disable_metric_validation).toBe(true);
+    // Terraform's replace() with an RE2 pattern; the same pattern and replacement in JavaScript.
+    expect(body(module, 'locals').queries).toContain('replace(rule.expr, "/((?:service|job)=\\"[^\\"]*\\")/", "$${1},env=\\"${var.env}\\"")');
+    for (const env of ['staging', 'production']) expect(body(await parseHcl('e.tf', tree.read(`infra/envs/${env}/main.tf`)!.content), 'module', 'monitoring').env).toBe('${local.environment}');
+    const alerts = parseYaml(tree.read(stack.infra.rulesPath)!.content) as { groups: Array<{ rules: Array<{ alert: string; expr: string }> }> };
+    for (const { alert, expr } of alerts.groups.flatMap((g) => g.rules)) {
+      const scoped = expr.replace(/((?:service|job)="[^"]*")/g, '$1,env="staging"');
+      expect(checkPromql(scoped), alert).toBeNull();
+      // Every selector on the service is scoped (Watchdog's vector(1) has none).
+      const selectors = [...scoped.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]!).filter((sel) => /\b(service|job)="/.test(sel));
+      if (alert !== 'Watchdog') expect(selectors.length, alert).toBeGreaterThan(0);
+      for (const sel of selectors) expect(sel, alert).toContain('env="staging"');
     }
   });
 

@@ -273,3 +273,14 @@ describe('monitoring layer: --monitoring none', () => {
     expect((await renderStack(stack, 'monitoring')).size).toBe(0);
   });
 });
+
+describe('the self-hosted Prometheus config', () => {
+  // A static target that is not there would keep TargetDown firing and hide MetricsAbsent.
+  it.each(CLOUDS)('%s: scrapes only itself; the app arrives by remote write, its local job is left commented', async (cloud) => {
+    const stack = stackFor('node', cloud, 'prometheus');
+    const prom = content(await renderStack(stack, 'monitoring'), 'monitoring/prometheus/prometheus.yml');
+    const doc = parseYaml(prom) as { scrape_configs: Array<{ job_name: string }> };
+    expect(doc.scrape_configs.map((c) => c.job_name)).toEqual(['prometheus']);
+    expect(prom).toContain(`  # - job_name: ${stack.monitoring.job}\n`);
+  });
+});

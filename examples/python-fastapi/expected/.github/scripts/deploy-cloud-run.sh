@@ -41,10 +41,16 @@ case "${1:-}" in
   deploy)
     : "${IMAGE:?}" "${TAG:?}"
     previous=""
-    if current="$(describe 2>/dev/null)"; then
+    err="$(mktemp)"
+    if current="$(describe 2>"$err")"; then
       # What serves most: after an interrupted run traffic may still be split
       # (on a tie, not a deploy's candidate).
       previous="$(jq -r --arg re "$CANDIDATE_TAG" '[.status.traffic[]? | select((.percent // 0) > 0)] | sort_by([.percent, ((.tag // "") | test($re) | not)]) | last | .revisionName // ""' <<<"$current")"
+    elif ! grep -q 'Cannot find service' "$err"; then
+      # Only a service that does not exist yet has nothing to roll back to. Any
+      # other failure (API, permissions) would deploy live with no rollback.
+      cat "$err" >&2
+      exit 1
     fi
     if [ -n "$previous" ]; then
       gcloud run deploy "$SERVICE" --region "$REGION" --image "$IMAGE" --no-traffic --tag "$TAG" --quiet

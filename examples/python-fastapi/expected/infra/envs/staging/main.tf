@@ -73,6 +73,7 @@ module "monitoring" {
   source = "../../modules/monitoring"
 
   name = local.settings.service_name
+  env  = local.environment
   # Alert rules written by the monitoring layer: the same file self-hosted
   # Prometheus would load, so alerts are identical across setups.
   rules_yaml = file("${path.root}/../../../monitoring/prometheus/managed/python-fastapi.alerts.yml")

@@ -9,7 +9,12 @@ locals {
   rules = {
     for rule in flatten([for group in yamldecode(var.rules_yaml).groups : group.rules]) : rule.alert => rule if can(rule.alert) && !contains(local.skipped, try(rule.alert, ""))
   }
-  pages = { for name, rule in local.rules : name => try(rule.labels.severity, "ticket") == "page" }
+  # Every environment of the project writes to the same Managed Prometheus:
+  # each selector on the service (service="..." or job="...") also gets
+  # env="<this environment>", so an environment's policies judge only its own
+  # series (and page only its own channels).
+  queries = { for name, rule in local.rules : name => replace(rule.expr, "/((?:service|job)=\"[^\"]*\")/", "$${1},env=\"${var.env}\"") }
+  pages   = { for name, rule in local.rules : name => try(rule.labels.severity, "ticket") == "page" }
   # Prometheus `for: 5m` -> Cloud Monitoring "300s".
   durations = {
     for name, rule in local.rules : name => try(
@@ -37,11 +42,14 @@ resource "google_monitoring_alert_policy" "rule" {
     display_name = each.key
 
     condition_prometheus_query_language {
-      query               = each.value.expr
+      query               = local.queries[each.key]
       duration            = local.durations[each.key]
       evaluation_interval = "60s"
       alert_rule          = each.key
       labels              = try(each.value.labels, {})
+      # The first apply runs before the app has written any metric: without
+      # this, Cloud Monitoring rejects a query on metrics it has not seen yet.
+      disable_metric_validation = true
     }
   }
 

@@ -5,6 +5,11 @@ variable "name" {
   description = "Prefix of the alert policies' names."
 }
 
+variable "env" {
+  type        = string
+  description = "Environment whose series the policies judge (the env label the collector sets)."
+}
+
 variable "rules_yaml" {
   type        = string
   description = "Prometheus rule file (groups: ...); each alerting rule becomes an alert policy."

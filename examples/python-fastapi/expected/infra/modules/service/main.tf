@@ -139,6 +139,8 @@ resource "google_cloud_run_v2_service" "this" {
       template[0].containers[0].image,
       template[0].revision,
       template[0].labels,
+      # gcloud also writes its client name and version onto the revision template.
+      template[0].annotations,
     ]
   }
 
