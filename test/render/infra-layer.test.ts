@@ -270,7 +270,7 @@ const AZURE_REFRESH_ACTIONS: Record<string, string[]> = {
   'data azurerm_monitor_data_collection_rule': [],
 };
 
-describe('azure: the plan identity', () => {
+describe('azure: the plan identity and the first revision', () => {
   it('the plan identity can refresh everything the env roots manage: every read plus the actions their refresh calls, on the subscription', async () => {
     const used = new Set<string>();
     for (const strategy of STRATEGIES) {
@@ -308,6 +308,28 @@ describe('azure: the plan identity', () => {
     const docs = (await renderStack(infraStack('azure', 'terraform', 'rolling', 'prometheus'), 'stack')).read('docs/deploy/infra.md')!.content;
     expect(docs).toContain('`Microsoft.App/containerApps/listSecrets/action`');
     expect(docs).toMatch(/Keep runtime secrets Key Vault\s+references/);
+  });
+
+  it('the placeholder image of the first revision passes the probes: it listens on $PORT, which the app container gets', async () => {
+    const files = await renderInfra(infraStack('azure', 'terraform', 'rolling', 'prometheus'));
+    const module = await parseHcl('infra/modules/service/main.tf', files.get('infra/modules/service/main.tf')!);
+    const app = body(module, 'resource', 'azurerm_container_app', 'this');
+    const container = body(app, 'template', 'container');
+    expect(container.env).toEqual([{ name: 'PORT', value: '${tostring(var.container_port)}' }]);
+    // Ingress and every probe use that same port.
+    expect(body(app, 'ingress').target_port).toBe('${var.container_port}');
+    for (const probe of ['startup_probe', 'liveness_probe', 'readiness_probe']) expect(body(container, probe).port, probe).toBe('${var.container_port}');
+    // Cloud Run's sample (which Cloud Run starts the same way): it reads PORT and answers 200 on every path.
+    // The Container Apps quickstart listens on 80 whatever the port, so the first revision never got ready.
+    const image = async (cloud: Cloud) => {
+      const vars = (await renderInfra(infraStack(cloud, 'terraform', 'rolling', 'prometheus'))).get('infra/envs/production/variables.tf')!;
+      return body(await parseHcl('variables.tf', vars), 'variable', 'image').default;
+    };
+    expect(await image('azure')).toBe('us-docker.pkg.dev/cloudrun/container/hello');
+    expect(await image('azure')).toBe(await image('gcp'));
+    const docs = (await renderStack(infraStack('azure', 'terraform', 'rolling', 'prometheus'), 'stack')).read('docs/deploy/infra.md')!.content;
+    expect(docs).not.toContain('that is expected');
+    expect(docs).toMatch(/answers every path\s+with 200/);
   });
 });
 
