@@ -256,6 +256,98 @@ describe('infra workflow triggers', () => {
   });
 });
 
+/**
+ * What refreshing each azurerm type of the env roots and modules calls beyond
+ * reads (GET), from its Read function in terraform-provider-azurerm
+ * (v4.55.0 to v4.81.0). A type missing here fails the test below: check its
+ * Read before adding it, since the plan identity's role must cover it.
+ */
+const AZURE_REFRESH_ACTIONS: Record<string, string[]> = {
+  // Read lists the app's secrets (POST .../listSecrets) and fails when denied.
+  'resource azurerm_container_app': ['Microsoft.App/containerApps/listSecrets/action'],
+  // Get, plus a list of the subscription's workspaces (a read) for log_analytics_workspace_id.
+  'resource azurerm_container_app_environment': [],
+  // Asks for the shared keys (POST .../sharedKeys) but only logs a refusal.
+  'resource azurerm_log_analytics_workspace': [],
+  'resource azurerm_federated_identity_credential': [],
+  'resource azurerm_monitor_action_group': [],
+  'resource azurerm_monitor_alert_prometheus_rule_group': [],
+  'resource azurerm_monitor_workspace': [],
+  'resource azurerm_resource_group': [],
+  // Gets the assignment and its role definition.
+  'resource azurerm_role_assignment': [],
+  'resource azurerm_subnet': [],
+  'resource azurerm_user_assigned_identity': [],
+  'resource azurerm_virtual_network': [],
+  // Lists credentials only with the admin user on, which the bootstrap keeps off.
+  'data azurerm_container_registry': [],
+  'data azurerm_monitor_data_collection_endpoint': [],
+  'data azurerm_monitor_data_collection_rule': [],
+};
+
+describe('azure: the plan identity and the first revision', () => {
+  it('the plan identity can refresh everything the env roots manage: every read plus the actions their refresh calls, on the subscription', async () => {
+    const used = new Set<string>();
+    for (const strategy of STRATEGIES) {
+      for (const monitoring of MONITORING) {
+        const files = await renderInfra(infraStack('azure', 'terraform', strategy, monitoring));
+        for (const [path, source] of files) {
+          if (!/^infra\/(envs|modules)\/.*\.tf$/.test(path)) continue;
+          for (const m of source.matchAll(/^(resource|data) "(azurerm_[a-z0-9_]+)"/gm)) used.add(`${m[1]} ${m[2]}`);
+        }
+      }
+    }
+    for (const type of used) expect(Object.keys(AZURE_REFRESH_ACTIONS), `${type}: check what its refresh calls`).toContain(type);
+    const extra = [...new Set([...used].flatMap((t) => AZURE_REFRESH_ACTIONS[t] ?? []))].sort();
+
+    const files = await renderInfra(infraStack('azure', 'terraform', 'rolling', 'prometheus'));
+    const bootstrap = await parseHcl('infra/bootstrap/main.tf', files.get('infra/bootstrap/main.tf')!);
+    const role = body(bootstrap, 'resource', 'azurerm_role_definition', 'plan');
+    expect(body(role, 'permissions').actions).toEqual(['*/read', ...extra]);
+    expect(body(role, 'permissions')).not.toHaveProperty('data_actions');
+    // The env resource groups do not exist at bootstrap: the subscription is the narrowest scope there is.
+    expect(role.scope).toBe('${local.subscription_scope}');
+    expect(role.assignable_scopes).toEqual(['${local.subscription_scope}']);
+    // Tenant-wide unique name: the same service may be bootstrapped in several subscriptions.
+    expect(role.name).toContain('${var.subscription_id}');
+    const plan = '${azurerm_user_assigned_identity.ci["plan"].principal_id}';
+    const grants = Object.values(bootstrap.resource as Record<string, Record<string, HclBody[]>>)
+      .flatMap((byName) => Object.values(byName).flat())
+      .filter((b) => b.principal_id === plan)
+      .map((b) => [b.scope, b.role_definition_name ?? b.role_definition_id]);
+    expect(grants).toEqual([
+      ['${local.subscription_scope}', '${azurerm_role_definition.plan.role_definition_resource_id}'],
+      ['${azurerm_storage_container.state.id}', 'Storage Blob Data Reader'],
+    ]);
+    // Reachable from pull requests: the docs say what it exposes and how to keep values out of it.
+    const docs = (await renderStack(infraStack('azure', 'terraform', 'rolling', 'prometheus'), 'stack')).read('docs/deploy/infra.md')!.content;
+    expect(docs).toContain('`Microsoft.App/containerApps/listSecrets/action`');
+    expect(docs).toMatch(/Keep runtime secrets Key Vault\s+references/);
+  });
+
+  it('the placeholder image of the first revision passes the probes: it listens on $PORT, which the app container gets', async () => {
+    const files = await renderInfra(infraStack('azure', 'terraform', 'rolling', 'prometheus'));
+    const module = await parseHcl('infra/modules/service/main.tf', files.get('infra/modules/service/main.tf')!);
+    const app = body(module, 'resource', 'azurerm_container_app', 'this');
+    const container = body(app, 'template', 'container');
+    expect(container.env).toEqual([{ name: 'PORT', value: '${tostring(var.container_port)}' }]);
+    // Ingress and every probe use that same port.
+    expect(body(app, 'ingress').target_port).toBe('${var.container_port}');
+    for (const probe of ['startup_probe', 'liveness_probe', 'readiness_probe']) expect(body(container, probe).port, probe).toBe('${var.container_port}');
+    // Cloud Run's sample (which Cloud Run starts the same way): it reads PORT and answers 200 on every path.
+    // The Container Apps quickstart listens on 80 whatever the port, so the first revision never got ready.
+    const image = async (cloud: Cloud) => {
+      const vars = (await renderInfra(infraStack(cloud, 'terraform', 'rolling', 'prometheus'))).get('infra/envs/production/variables.tf')!;
+      return body(await parseHcl('variables.tf', vars), 'variable', 'image').default;
+    };
+    expect(await image('azure')).toBe('us-docker.pkg.dev/cloudrun/container/hello');
+    expect(await image('azure')).toBe(await image('gcp'));
+    const docs = (await renderStack(infraStack('azure', 'terraform', 'rolling', 'prometheus'), 'stack')).read('docs/deploy/infra.md')!.content;
+    expect(docs).not.toContain('that is expected');
+    expect(docs).toMatch(/answers every path\s+with 200/);
+  });
+});
+
 describe('managed Prometheus delivers its alerts', () => {
   async function monitoringFiles(cloud: Cloud) {
     const files = await renderInfra(infraStack(cloud, 'terraform', 'canary', 'managed-prometheus'));

@@ -170,10 +170,41 @@ resource "azurerm_role_assignment" "push" {
   principal_id         = azurerm_user_assigned_identity.ci["push"].principal_id
 }
 
-resource "azurerm_role_assignment" "plan_reader" {
-  scope                = local.subscription_scope
-  role_definition_name = "Reader"
-  principal_id         = azurerm_user_assigned_identity.ci["plan"].principal_id
+# The plan identity's role: what refreshing the env roots needs, nothing more.
+# Reader is not enough: azurerm refreshes a container app with a POST, and
+# fails the plan when it is denied. Granted beyond every read (*/read):
+# - Microsoft.App/containerApps/listSecrets/action, for azurerm_container_app.
+#   It returns the app's secrets: an inline value in plain text, a Key Vault
+#   reference as its vault URL only. Pull requests plan with this identity,
+#   so whoever opens one can list the secrets of every container app in the
+#   subscription: keep app secrets Key Vault references (the env roots'
+#   `secrets` variable), never values.
+# Not granted: Microsoft.OperationalInsights/workspaces/sharedKeys/action.
+# The Log Analytics workspace's refresh asks for its shared keys but only logs
+# a refusal; the keys would let anyone write into the workspace's logs.
+# Assignable, and assigned, at the subscription: the env roots create their
+# resource groups, so none exists yet when this runs, and the first plan of
+# an environment must already read the subscription.
+resource "azurerm_role_definition" "plan" {
+  # Role names are unique in the tenant, across subscriptions.
+  name        = "${var.service} terraform plan (${var.subscription_id})"
+  scope       = local.subscription_scope
+  description = "Plans of ${var.repository}: reads everything, and lists container app secrets (azurerm refreshes apps with listSecrets)."
+
+  permissions {
+    actions = [
+      "*/read",
+      "Microsoft.App/containerApps/listSecrets/action",
+    ]
+  }
+
+  assignable_scopes = [local.subscription_scope]
+}
+
+resource "azurerm_role_assignment" "plan" {
+  scope              = local.subscription_scope
+  role_definition_id = azurerm_role_definition.plan.role_definition_resource_id
+  principal_id       = azurerm_user_assigned_identity.ci["plan"].principal_id
 }
 
 resource "azurerm_role_assignment" "plan_state" {

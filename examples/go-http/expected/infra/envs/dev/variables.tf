@@ -57,8 +57,8 @@ variable "shared_resource_group" {
 
 variable "image" {
   type        = string
-  description = "Image of the first revision. The pipeline deploys new revisions by digest afterwards; Terraform ignores the image."
-  default     = "mcr.microsoft.com/k8se/quickstart:latest"
+  description = "Image of the first revision. The pipeline deploys new revisions by digest afterwards; Terraform ignores the image. It must pass the probes on container_port, or the first apply times out: the default (Cloud Run's sample) listens on $PORT and answers 200 on every path."
+  default     = "us-docker.pkg.dev/cloudrun/container/hello"
 }
 
 variable "container_port" {

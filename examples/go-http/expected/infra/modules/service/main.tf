@@ -167,6 +167,13 @@ resource "azurerm_container_app" "this" {
       cpu    = var.cpu
       memory = var.memory
 
+      # The app listens on $PORT, and so does the placeholder image of the
+      # first revision: the probes below find it on the same port.
+      env {
+        name  = "PORT"
+        value = tostring(var.container_port)
+      }
+
       dynamic "env" {
         for_each = var.secrets
 

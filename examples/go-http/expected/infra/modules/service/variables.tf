@@ -42,12 +42,12 @@ variable "registry_server" {
 
 variable "image" {
   type        = string
-  description = "Image of the first revision; later revisions come from the pipeline."
+  description = "Image of the first revision; later revisions come from the pipeline. It must listen on $PORT and pass the probes."
 }
 
 variable "container_port" {
   type        = number
-  description = "Port the container listens on."
+  description = "Port the container listens on: ingress target, probes, and the PORT variable."
 }
 
 variable "health_check_path" {

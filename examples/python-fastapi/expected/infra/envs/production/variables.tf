@@ -107,7 +107,7 @@ variable "memory" {
 
 variable "public" {
   type        = bool
-  description = "Allow unauthenticated requests (a public HTTP API). Set false for internal services."
+  description = "Allow unauthenticated requests (a public HTTP API). With false, the deploy workflow's smoke tests and synthetic traffic (plain curl, no identity token) get 403 and every deploy rolls back: make them send a token before you turn it off."
   default     = true
 }
 
