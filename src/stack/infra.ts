@@ -120,6 +120,12 @@ export interface InfraStack {
   oidcSubjects: Record<string, string>;
   /** `sub` claim of the image-push identity (builds on the default branch). */
   pushSubject: string;
+  /**
+   * Azure: resource providers the stack uses beyond azurerm's "core" set. The
+   * bootstrap (an administrator) registers them; the CI identities register
+   * nothing (the read-only plan identity could not). Empty on other clouds.
+   */
+  resourceProviders: string[];
 }
 
 /** Identities of the infra workflow, per cloud: a read-only plan identity and one apply identity per environment. */
@@ -150,6 +156,17 @@ function infraVariables(cloud: Answers['cloud']): InfraVariable[] {
  * reliability guide sets for zone redundancy); Cloud Run one warm instance.
  */
 const PRODUCTION_MIN_INSTANCES: Record<Answers['cloud'], number> = { aws: 2, azure: 3, gcp: 1 };
+
+/**
+ * Namespaces of what the Azure roots create, beyond azurerm's "core" set
+ * (Authorization, ManagedIdentity, Network, Resources, Storage...): the
+ * registry, Container Apps and Log Analytics, and with managed Prometheus the
+ * Azure Monitor workspace, its rule groups, action groups and data collection.
+ */
+function azureResourceProviders(monitoring: Answers['monitoring']): string[] {
+  const managed = monitoring === 'managed-prometheus' ? ['Microsoft.AlertsManagement', 'Microsoft.Insights', 'Microsoft.Monitor'] : [];
+  return ['Microsoft.App', 'Microsoft.ContainerRegistry', 'Microsoft.OperationalInsights', ...managed].sort();
+}
 
 const missing = (env: string): never => {
   throw new Error(`no resource names for environment ${env}`);
@@ -227,5 +244,6 @@ export function buildInfraStack(answers: Answers, facts: RepoFacts): InfraStack 
     rulesWatch: `${rulesPath.slice(0, rulesPath.lastIndexOf('/'))}/**`,
     oidcSubjects: Object.fromEntries(answers.environments.map((e) => [e, `repo:${slug}:environment:${e}`])),
     pushSubject: `repo:${slug}:ref:refs/heads/${branch}`,
+    resourceProviders: answers.cloud === 'azure' ? azureResourceProviders(answers.monitoring) : [],
   };
 }

@@ -325,6 +325,44 @@ describe('azure: the plan identity and the first revision', () => {
     expect(docs).toMatch(/Keep runtime secrets Key Vault\s+references/);
   });
 
+  // Resource provider namespace of each azurerm type the roots create, beyond azurerm's "core" registrations.
+  const NAMESPACE: Record<string, string> = {
+    azurerm_container_app: 'Microsoft.App',
+    azurerm_container_app_environment: 'Microsoft.App',
+    azurerm_container_registry: 'Microsoft.ContainerRegistry',
+    azurerm_container_registry_task: 'Microsoft.ContainerRegistry',
+    azurerm_log_analytics_workspace: 'Microsoft.OperationalInsights',
+    azurerm_monitor_action_group: 'Microsoft.Insights',
+    azurerm_monitor_alert_prometheus_rule_group: 'Microsoft.AlertsManagement',
+    azurerm_monitor_data_collection_endpoint: 'Microsoft.Insights',
+    azurerm_monitor_data_collection_rule: 'Microsoft.Insights',
+    azurerm_monitor_data_collection_rule_association: 'Microsoft.Insights',
+    azurerm_monitor_workspace: 'Microsoft.Monitor',
+  };
+  // azurerm 4's "core" set (internal/resourceproviders/required.go).
+  const CORE = ['Microsoft.Authorization', 'Microsoft.ManagedIdentity', 'Microsoft.Network', 'Microsoft.Resources', 'Microsoft.Storage'];
+  const CORE_TYPES = /^azurerm_(resource_group|role_assignment|role_definition|management_lock|user_assigned_identity|federated_identity_credential|storage_account|storage_container|virtual_network|subnet)$/;
+
+  it.each(MONITORING)('%s: the bootstrap registers the resource providers of every type the roots create, and the CI identities register none', async (monitoring) => {
+    const files = await renderInfra(infraStack('azure', 'terraform', 'canary', monitoring));
+    const needed = new Set<string>();
+    for (const [path, source] of files) {
+      if (!/^infra\/.*\.tf$/.test(path)) continue;
+      for (const m of source.matchAll(/^resource "(azurerm_[a-z0-9_]+)"/gm)) {
+        const type = m[1]!;
+        if (CORE_TYPES.test(type)) continue;
+        expect(NAMESPACE, `${type}: which resource provider?`).toHaveProperty(type);
+        needed.add(NAMESPACE[type]!);
+      }
+    }
+    const provider = (path: string) => parseHcl(path, files.get(path)!).then((b) => body(b, 'provider', 'azurerm'));
+    const bootstrap = await provider('infra/bootstrap/versions.tf');
+    expect(bootstrap.resource_provider_registrations).toBe('core');
+    expect(bootstrap.resource_providers_to_register).toEqual([...needed].sort());
+    for (const ns of needed) expect(CORE).not.toContain(ns);
+    for (const env of ['staging', 'production']) expect((await provider(`infra/envs/${env}/providers.tf`)).resource_provider_registrations).toBe('none');
+  });
+
   it('the placeholder image of the first revision passes the probes: it listens on $PORT, which the app container gets', async () => {
     const files = await renderInfra(infraStack('azure', 'terraform', 'rolling', 'prometheus'));
     const module = await parseHcl('infra/modules/service/main.tf', files.get('infra/modules/service/main.tf')!);

@@ -18,6 +18,10 @@ terraform {
 provider "azurerm" {
   subscription_id     = var.subscription_id
   storage_use_azuread = true
+  # Registers, once, what this stack uses (and only that): the env roots' CI
+  # identities register nothing, since the read-only plan identity cannot.
+  resource_provider_registrations = "core"
+  resource_providers_to_register  = ["Microsoft.App", "Microsoft.ContainerRegistry", "Microsoft.OperationalInsights"]
 
   features {}
 }

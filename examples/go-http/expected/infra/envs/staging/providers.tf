@@ -5,6 +5,10 @@
 provider "azurerm" {
   subscription_id     = var.subscription_id
   storage_use_azuread = true
+  # The bootstrap registered the resource providers these roots use. Left to
+  # azurerm 4's default, every run would try to register its whole "legacy"
+  # set, which fails for the read-only plan identity (no register permission).
+  resource_provider_registrations = "none"
 
   features {}
 }
