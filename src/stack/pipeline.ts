@@ -458,7 +458,11 @@ function registryOf(answers: Answers, names: ReturnType<typeof buildNames>): Pip
 }
 
 export interface EcsBake {
-  /** Blue/green and canary: minutes the new revision holds all traffic before the old one is dropped. */
+  /**
+   * Blue/green and canary: minutes the new revision holds all traffic before
+   * the old one is dropped. Blue/green runs its smoke test (and gate) within
+   * it, so that a failure moves traffic back at once: see ecsBakeOf.
+   */
   minutes: number;
   /** Canary: minutes at 10 %, twice the bake, so the workflow's metric gate judges the canary while it still holds 10 %. */
   canaryMinutes: number;
@@ -480,6 +484,16 @@ const ECS_CANARY_BAKE_SECONDS = 420;
 const CANARY_PERCENT = 10;
 
 const ECS_BAKE: EcsBake = { minutes: 5, canaryMinutes: 10, canaryPercent: CANARY_PERCENT, canaryGateBakeSeconds: ECS_CANARY_BAKE_SECONDS };
+
+/**
+ * Blue/green on ECS checks the new revision while ECS bakes it with the old
+ * one still running (a failed check stops the deployment with ROLLBACK:
+ * traffic moves back at once). With a gate, the bake covers the smoke test,
+ * the gated bake (BAKE_SECONDS) and the gate's queries, with room to spare.
+ */
+function ecsBakeOf(strategy: Answers['strategy'], gated: boolean): EcsBake {
+  return strategy === 'blue-green' && gated ? { ...ECS_BAKE, minutes: 10 } : ECS_BAKE;
+}
 
 /** ECS deployment configuration per strategy: ECS itself shifts traffic, bakes and rolls back. */
 function ecsDeploymentConfiguration(strategy: Answers['strategy'], bake: EcsBake): string {
@@ -610,8 +624,8 @@ export function buildPipelineStack(
     deployScript: `deploy-${answers.runtime}.sh`,
     trafficSplit: answers.cloud !== 'aws',
     canaryShifts: answers.strategy === 'canary' && answers.cloud !== 'aws' ? [CANARY_PERCENT, 50] : [],
-    ecsDeploymentConfiguration: ecsDeploymentConfiguration(answers.strategy, ECS_BAKE),
-    ecsBake: ECS_BAKE,
+    ecsDeploymentConfiguration: ecsDeploymentConfiguration(answers.strategy, ecsBakeOf(answers.strategy, monitoring.gate !== null)),
+    ecsBake: ecsBakeOf(answers.strategy, monitoring.gate !== null),
     container: appContainerName(answers),
     gate: gateOf(answers, monitoring.gate),
     postSwitchGate: monitoring.gate !== null && answers.strategy !== 'canary',

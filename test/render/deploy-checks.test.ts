@@ -81,10 +81,20 @@ describe('deploy job checks, every cloud and strategy', () => {
           expect(steps[rollback]!.if).toContain('failure()');
           if (strategy !== 'canary') {
             // Judged on all traffic: after the switch (or ECS's completed rollout) and the smoke test.
-            const switched = steps.findLastIndex((s) => /deploy-[a-z-]+\.sh (promote|wait)$/.test(s.run ?? ''));
+            const switched = steps.findIndex((s) => /deploy-[a-z-]+\.sh (promote|wait|wait-bake)$/.test(s.run ?? ''));
             const smoke = steps.findIndex((s) => s.name === 'Smoke test');
             expect(switched, id).toBeGreaterThan(-1);
             expect(gates[0], id).toBeGreaterThan(Math.max(switched, smoke));
+          }
+          if (cloud === 'aws' && strategy === 'blue-green') {
+            // Checked within ECS's bake, while the old revision still runs (a failure moves traffic back at
+            // once); the rollout completes after the checks.
+            const names = steps.map((s) => s.run?.match(/deploy-ecs-fargate\.sh (\S+)$/)?.[1] ?? s.name);
+            expect(names.indexOf('wait-bake'), id).toBeLessThan(names.indexOf('Smoke test'));
+            expect(names.indexOf('wait'), id).toBeGreaterThan(gates[gates.length - 1]!);
+            expect(names.indexOf('wait'), id).toBeLessThan(rollback);
+            expect(p.bakeSeconds + 60 + 120, 'gated bake, smoke test budget and margin').toBeLessThanOrEqual(p.ecsBake.minutes * 60);
+            expect(JSON.parse(p.ecsDeploymentConfiguration).bakeTimeInMinutes).toBe(p.ecsBake.minutes);
           }
           const candidateTests = steps.findIndex((s) => runs(s, 'integration-test.sh') && s.env?.['URL'] === '${{ steps.deploy.outputs.candidate_url }}');
           if (strategy === 'blue-green' && p.trafficSplit) {
@@ -127,6 +137,48 @@ describe('AWS deploy details', () => {
       }
     }
     expect(steps).toBeGreaterThanOrEqual(3);
+  });
+
+  it.skipIf(!hasJqBin)('blue/green: wait-bake returns once ECS bakes the new revision, and fails when ECS rolled it back', async () => {
+    const stack = buildStack(pipelineAnswers({ language: 'node', cloud: 'aws', strategy: 'blue-green' }), pipelineFacts('npm'));
+    const tree = await renderStack(stack, 'pipeline');
+    const dir = mkdtempSync(join(tmpdir(), 'ecs-wait-bake-'));
+    const arn = (rev: number) => `arn:aws:ecs:us-east-1:123456789012:task-definition/orders-api-production:${rev}`;
+    try {
+      const script = join(dir, 'deploy.sh');
+      writeFileSync(script, tree.read(`.github/scripts/${stack.pipeline.deployScript}`)!.content);
+      // The stand-in aws CLI: the PRIMARY deployment runs $RUNNING; each describe-service-deployments
+      // answers the next lifecycle stage of $STAGES. sleep returns at once.
+      writeFileSync(
+        join(dir, 'aws'),
+        `#!/bin/sh
+case "$*" in
+  *describe-services*) echo "{\\"services\\":[{\\"deployments\\":[{\\"status\\":\\"PRIMARY\\",\\"rolloutState\\":\\"IN_PROGRESS\\",\\"taskDefinition\\":\\"$RUNNING\\"}]}]}" ;;
+  *list-service-deployments*) echo "arn:aws:ecs:us-east-1:123456789012:service-deployment/c/s/1" ;;
+  *describe-service-deployments*) n=$(cat "${dir}/n" 2>/dev/null || echo 1); echo "$STAGES" | cut -d' ' -f"$n"; echo $((n + 1)) > "${dir}/n" ;;
+  *) exit 3 ;;
+esac
+`,
+      );
+      writeFileSync(join(dir, 'sleep'), '#!/bin/sh\n');
+      for (const bin of ['aws', 'sleep']) chmodSync(join(dir, bin), 0o755);
+      const run = (running: string, stages: string) => {
+        rmSync(join(dir, 'n'), { force: true });
+        return execa('bash', [script, 'wait-bake'], {
+          env: { PATH: `${dir}:${process.env['PATH'] ?? ''}`, CLUSTER: 'c', SERVICE: 's', EXPECTED: arn(8), RUNNING: running, STAGES: stages, WAIT_MINUTES: '1' },
+          extendEnv: false,
+          reject: false,
+        });
+      };
+      const baked = await run(arn(8), 'SCALE_UP TEST_TRAFFIC_SHIFT PRODUCTION_TRAFFIC_SHIFT BAKE_TIME');
+      expect(baked.exitCode, baked.stderr).toBe(0);
+      expect(baked.stdout.trim().split('\n').at(-1)).toBe('rollout state: IN_PROGRESS, stage: BAKE_TIME (orders-api-production:8)');
+      const rolledBack = await run(arn(7), 'BAKE_TIME');
+      expect(rolledBack.exitCode).toBe(1);
+      expect(rolledBack.stderr).toContain('ECS rolled back to orders-api-production:7 instead of orders-api-production:8');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('without IaC, the docs grant the deploy role every ECS action its script calls', async () => {

@@ -11,10 +11,10 @@
 # and the service ignores it) and swaps only the image digest, so the two
 # never fight and a deploy ships Terraform's latest settings.
 #
-# Usage: deploy-ecs-fargate.sh deploy | wait | rollback
+# Usage: deploy-ecs-fargate.sh deploy | wait | wait-bake | rollback
 # Environment: CLUSTER, SERVICE, CONTAINER, IMAGE (name@sha256:...),
 # DEPLOYMENT_CONFIGURATION (JSON merged over the service's), WAIT_MINUTES,
-# SERVICE_URL; wait: EXPECTED (task definition that must end up running);
+# SERVICE_URL; wait, wait-bake: EXPECTED (task definition that must end up running);
 # rollback: TARGET (task definition ARN or family:revision).
 set -euo pipefail
 
@@ -90,6 +90,40 @@ case "${1:-}" in
       sleep 15
     done
     ;;
+  wait-bake)
+    # Blue/green: returns once ECS has moved production traffic to EXPECTED
+    # and bakes it with the old revision still running (lifecycle stage
+    # BAKE_TIME). Checks that fail from here stop the deployment with
+    # ROLLBACK (see rollback), which moves traffic back at once.
+    deadline=$(( $(date +%s) + ${WAIT_MINUTES:-30} * 60 ))
+    while :; do
+      primary="$(describe | jq -c '[.services[0].deployments[] | select(.status == "PRIMARY")][0] // {}')"
+      state="$(jq -r '.rolloutState // "UNKNOWN"' <<<"$primary")"
+      running="$(jq -r '.taskDefinition // ""' <<<"$primary")"
+      if [ -n "${EXPECTED:-}" ] && [ -n "$running" ] && [ "$running" != "$EXPECTED" ]; then
+        echo "::error::ECS rolled back to ${running##*/} instead of ${EXPECTED##*/} (circuit breaker or alarm)" >&2
+        exit 1
+      fi
+      case "$state" in
+        # Past the bake already: the checks still run, a rollback is a new deployment.
+        COMPLETED) echo "rollout completed before the checks"; exit 0 ;;
+        FAILED) echo "::error::ECS rolled the deployment back (circuit breaker or alarm)" >&2; exit 1 ;;
+      esac
+      active="$(aws ecs list-service-deployments --cluster "$CLUSTER" --service "$SERVICE" --status IN_PROGRESS \
+        --query 'serviceDeployments[0].serviceDeploymentArn' --output text)"
+      stage=""
+      if [ -n "$active" ] && [ "$active" != "None" ]; then
+        stage="$(aws ecs describe-service-deployments --service-deployment-arns "$active" \
+          --query 'serviceDeployments[0].lifecycleStage' --output text)"
+      fi
+      echo "rollout state: ${state}, stage: ${stage:-none} (${running##*/})"
+      case "$stage" in
+        BAKE_TIME | CLEAN_UP) exit 0 ;;
+      esac
+      if [ "$(date +%s)" -ge "$deadline" ]; then echo "::error::production traffic not on ${EXPECTED##*/} after ${WAIT_MINUTES:-30} minutes" >&2; exit 1; fi
+      sleep 15
+    done
+    ;;
   rollback)
     : "${TARGET:?TARGET (task definition to return to) is not set}"
     # Only a revision of the family this service runs: never another
@@ -124,7 +158,7 @@ case "${1:-}" in
     echo "rolled ${SERVICE} back to ${TARGET##*/}"
     ;;
   *)
-    echo "usage: $0 deploy | wait | rollback" >&2
+    echo "usage: $0 deploy | wait | wait-bake | rollback" >&2
     exit 2
     ;;
 esac
