@@ -496,11 +496,14 @@ describe('managed Prometheus delivers its alerts', () => {
     expect(condition.query).toBe('${local.queries[each.key]}');
     expect(condition.disable_metric_validation).toBe(true);
     // Terraform's replace() with an RE2 pattern; the same pattern and replacement in JavaScript.
-    expect(body(module, 'locals').queries).toContain('replace(rule.expr, "/((?:service|job)=\\"[^\\"]*\\")/", "$${1},env=\\"${var.env}\\"")');
+    expect(body(module, 'locals').queries).toContain('replace(rule.expr, "/([{,] *)((?:service|job)=~?\\"[^\\"]*\\")/", "$${1}$${2},env=\\"${var.env}\\"")');
     for (const env of ['staging', 'production']) expect(body(await parseHcl('e.tf', tree.read(`infra/envs/${env}/main.tf`)!.content), 'module', 'monitoring').env).toBe('${local.environment}');
+    const scope = (expr: string) => expr.replace(/([{,] *)((?:service|job)=~?"[^"]*")/g, '$1$2,env="staging"');
+    // Whole label names only, either matcher.
+    expect(scope('x{exported_job="a",service=~"b|c"}')).toBe('x{exported_job="a",service=~"b|c",env="staging"}');
     const alerts = parseYaml(tree.read(stack.infra.rulesPath)!.content) as { groups: Array<{ rules: Array<{ alert: string; expr: string }> }> };
     for (const { alert, expr } of alerts.groups.flatMap((g) => g.rules)) {
-      const scoped = expr.replace(/((?:service|job)="[^"]*")/g, '$1,env="staging"');
+      const scoped = scope(expr);
       expect(checkPromql(scoped), alert).toBeNull();
       // Every selector on the service is scoped (Watchdog's vector(1) has none).
       const selectors = [...scoped.matchAll(/\{([^}]*)\}/g)].map((m) => m[1]!).filter((sel) => /\b(service|job)="/.test(sel));

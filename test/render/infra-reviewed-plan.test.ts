@@ -88,7 +88,8 @@ describe('infra workflow: apply only the reviewed plan', () => {
     const { jobs } = await render(cloud, iac, envs);
     for (const [i, env] of envs.entries()) {
       const plan = jobs[`plan-${env}`]!;
-      expect(plan.if, 'plans run on pushes, not only on pull requests').toBeUndefined();
+      // Pull requests and the default branch: the only subjects the plan identity trusts.
+      expect(plan.if).toBe("github.event_name == 'pull_request' || github.ref_name == github.event.repository.default_branch");
       expect(plan.outputs).toEqual({ fingerprint: '${{ steps.fingerprint.outputs.sha256 }}' });
       const apply = jobs[`apply-${env}`]!;
       expect(apply.environment).toBe(env);
@@ -133,6 +134,17 @@ describe('infra workflow: apply only the reviewed plan', () => {
     const reviewed = /^sha256=(\S+)$/m.exec(planned.output)![1]!;
     const check = jobs['apply-staging']!.steps.find((s) => s.name === 'Plan unchanged since review')!.run!;
     expect(runStep('terraform', check, noChanges, { REVIEWED: reviewed }).status).toBe(0);
+  });
+
+  it.each(['aws', 'gcp', 'azure'] as const)('%s: the docs have an administrator create each state the read-only identity could not (GCS and azurerm write it on first use)', async (cloud) => {
+    const stack = infraStack(cloud, 'terraform', 'rolling', 'prometheus');
+    const docs = (await renderStack(stack, 'stack')).read('docs/deploy/infra.md')!.content;
+    for (const env of stack.infra.envs) {
+      const command = `(cd ${env.dir} && terraform init -input=false -backend-config="${stack.infra.backendKeyArg}=${env.stateKey}" && terraform state list)`;
+      // S3's default state exists without being written.
+      if (cloud === 'aws') expect(docs).not.toContain(command);
+      else expect(docs).toContain(command);
+    }
   });
 
   it.each(['aws', 'gcp', 'azure'] as const)('%s bootstrap: the read-only plan identity trusts pull requests and the default branch', async (cloud) => {

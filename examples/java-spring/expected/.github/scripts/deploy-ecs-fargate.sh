@@ -68,59 +68,47 @@ case "${1:-}" in
     } >> "$out"
     echo "deployed ${next} (previous ${previous})"
     ;;
-  wait)
+  wait | wait-bake)
+    # wait: until the rollout completes. wait-bake (blue/green): until ECS has
+    # moved production traffic to EXPECTED and bakes it with the old revision
+    # still running (lifecycle stage BAKE_TIME): checks that fail from there
+    # stop the deployment with ROLLBACK (see rollback), which moves traffic
+    # back at once.
     # EXPECTED: the task definition this run deployed. After ECS rolls a
     # deployment back, the PRIMARY deployment is the rollback to the old one,
     # and it completes: that is a failed deploy, not a finished one.
     deadline=$(( $(date +%s) + ${WAIT_MINUTES:-30} * 60 ))
+    goal="complete"
+    [ "$1" = wait ] || goal="baking on production traffic"
+    target="${EXPECTED:-the deployment}"
     while :; do
       primary="$(describe | jq -c '[.services[0].deployments[] | select(.status == "PRIMARY")][0] // {}')"
       state="$(jq -r '.rolloutState // "UNKNOWN"' <<<"$primary")"
       running="$(jq -r '.taskDefinition // ""' <<<"$primary")"
-      echo "rollout state: ${state} (${running##*/})"
+      stage=""
+      if [ "$1" = wait-bake ] && [ "$state" != COMPLETED ]; then
+        active="$(aws ecs list-service-deployments --cluster "$CLUSTER" --service "$SERVICE" --status IN_PROGRESS \
+          --query 'serviceDeployments[0].serviceDeploymentArn' --output text)"
+        if [ -n "$active" ] && [ "$active" != "None" ]; then
+          stage="$(aws ecs describe-service-deployments --service-deployment-arns "$active" \
+            --query 'serviceDeployments[0].lifecycleStage' --output text)"
+        fi
+      fi
+      echo "rollout state: ${state}${stage:+, stage: ${stage}} (${running##*/})"
       if [ -n "${EXPECTED:-}" ] && [ -n "$running" ] && [ "$running" != "$EXPECTED" ]; then
         echo "::error::ECS rolled back to ${running##*/} instead of ${EXPECTED##*/} (circuit breaker or alarm)" >&2
         exit 1
       fi
       case "$state" in
+        # wait-bake past the bake already: the checks still run, but a rollback is then a new deployment.
         COMPLETED) exit 0 ;;
         FAILED) echo "::error::ECS rolled the deployment back (circuit breaker or alarm)" >&2; exit 1 ;;
       esac
-      if [ "$(date +%s)" -ge "$deadline" ]; then echo "::error::deployment not stable after ${WAIT_MINUTES:-30} minutes" >&2; exit 1; fi
-      sleep 15
-    done
-    ;;
-  wait-bake)
-    # Blue/green: returns once ECS has moved production traffic to EXPECTED
-    # and bakes it with the old revision still running (lifecycle stage
-    # BAKE_TIME). Checks that fail from here stop the deployment with
-    # ROLLBACK (see rollback), which moves traffic back at once.
-    deadline=$(( $(date +%s) + ${WAIT_MINUTES:-30} * 60 ))
-    while :; do
-      primary="$(describe | jq -c '[.services[0].deployments[] | select(.status == "PRIMARY")][0] // {}')"
-      state="$(jq -r '.rolloutState // "UNKNOWN"' <<<"$primary")"
-      running="$(jq -r '.taskDefinition // ""' <<<"$primary")"
-      if [ -n "${EXPECTED:-}" ] && [ -n "$running" ] && [ "$running" != "$EXPECTED" ]; then
-        echo "::error::ECS rolled back to ${running##*/} instead of ${EXPECTED##*/} (circuit breaker or alarm)" >&2
-        exit 1
-      fi
-      case "$state" in
-        # Past the bake already: the checks still run, a rollback is a new deployment.
-        COMPLETED) echo "rollout completed before the checks"; exit 0 ;;
-        FAILED) echo "::error::ECS rolled the deployment back (circuit breaker or alarm)" >&2; exit 1 ;;
-      esac
-      active="$(aws ecs list-service-deployments --cluster "$CLUSTER" --service "$SERVICE" --status IN_PROGRESS \
-        --query 'serviceDeployments[0].serviceDeploymentArn' --output text)"
-      stage=""
-      if [ -n "$active" ] && [ "$active" != "None" ]; then
-        stage="$(aws ecs describe-service-deployments --service-deployment-arns "$active" \
-          --query 'serviceDeployments[0].lifecycleStage' --output text)"
-      fi
-      echo "rollout state: ${state}, stage: ${stage:-none} (${running##*/})"
+      # Not CLEAN_UP: the old revision is being drained then; the rollout completes next.
       case "$stage" in
-        BAKE_TIME | CLEAN_UP) exit 0 ;;
+        BAKE_TIME) exit 0 ;;
       esac
-      if [ "$(date +%s)" -ge "$deadline" ]; then echo "::error::production traffic not on ${EXPECTED##*/} after ${WAIT_MINUTES:-30} minutes" >&2; exit 1; fi
+      if [ "$(date +%s)" -ge "$deadline" ]; then echo "::error::${target##*/} not ${goal} after ${WAIT_MINUTES:-30} minutes" >&2; exit 1; fi
       sleep 15
     done
     ;;

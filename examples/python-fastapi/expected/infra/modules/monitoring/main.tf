@@ -10,10 +10,11 @@ locals {
     for rule in flatten([for group in yamldecode(var.rules_yaml).groups : group.rules]) : rule.alert => rule if can(rule.alert) && !contains(local.skipped, try(rule.alert, ""))
   }
   # Every environment of the project writes to the same Managed Prometheus:
-  # each selector on the service (service="..." or job="...") also gets
+  # each selector on the service (a service or job matcher, = or =~) also gets
   # env="<this environment>", so an environment's policies judge only its own
-  # series (and page only its own channels).
-  queries = { for name, rule in local.rules : name => replace(rule.expr, "/((?:service|job)=\"[^\"]*\")/", "$${1},env=\"${var.env}\"") }
+  # series (and page only its own channels). A selector that already names
+  # another environment then matches nothing here: that alert is its own.
+  queries = { for name, rule in local.rules : name => replace(rule.expr, "/([{,] *)((?:service|job)=~?\"[^\"]*\")/", "$${1}$${2},env=\"${var.env}\"") }
   pages   = { for name, rule in local.rules : name => try(rule.labels.severity, "ticket") == "page" }
   # Prometheus `for: 5m` -> Cloud Monitoring "300s".
   durations = {
