@@ -88,7 +88,9 @@ function runtimeCommands(a: Answers, names: CloudNames) {
       env,
       status: [
         { title: 'Revisions and where traffic goes', code: `gcloud run revisions list --service ${svc} --region ${r}\ngcloud run services describe ${svc} --region ${r} --format 'yaml(status.traffic,status.conditions)'` },
-        { title: 'Error logs of the last 30 minutes', code: `gcloud logging read 'resource.type="cloud_run_revision" AND resource.labels.service_name="${svc}" AND severity>=ERROR' --freshness=30m --limit=50` },
+        // Plain-text lines (an app that does not log JSON) carry no severity: match their words too
+        // (`:` is a case-insensitive substring match).
+        { title: 'Error logs of the last 30 minutes (failed requests, errors logged as JSON, plain-text lines that mention an error)', code: `gcloud logging read 'resource.type="cloud_run_revision" AND resource.labels.service_name="${svc}" AND (severity>=ERROR OR textPayload:("error" OR "exception" OR "traceback" OR "panic"))' --freshness=30m --limit=50` },
       ],
       rollback: [
         gh,

@@ -57,6 +57,12 @@ describe('buildMonitoringStack', () => {
     expect(checkPromql(selector('up', servedTraffic(DEFAULT_METRICS, 'api', ['/health.json'])))).toBeNull();
   });
 
+  it('gcp: the error log query also finds plain-text error lines, which Cloud Logging gives no severity', () => {
+    const gcp = buildMonitoringStack(makeAnswers({ cloud: 'gcp', runtime: 'cloud-run', region: 'europe-west1' }), makeFacts());
+    const logs = gcp.runbooks.find((r) => r.alert === 'HighErrorRatio')!.commands.find((c) => c.code.startsWith('gcloud logging read'))!;
+    expect(logs.code).toContain('AND (severity>=ERROR OR textPayload:("error" OR "exception" OR "traceback" OR "panic"))');
+  });
+
   it('leaves the readiness checks out too (load balancers and probes call them every few seconds)', () => {
     const node = buildMonitoringStack(makeAnswers({ readinessPath: '/readyz' }), makeFacts());
     const probes = 'route!~"/healthz|/readyz|/metrics"';
