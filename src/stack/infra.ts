@@ -109,11 +109,13 @@ export interface InfraStack {
   /** ECS: seconds a new task may fail load balancer health checks while starting (JVMs start slowly). */
   healthCheckGraceSeconds: number;
   /**
-   * Shell filter of `<cli> show -no-color <plan file>` that keeps what a
-   * reviewer reads: the planned actions and output changes, without the
-   * refresh notes before them. Plan and apply jobs fingerprint its output.
+   * Shell command printing the fingerprint (sha256) of the saved plan `tfplan`
+   * of `$ROOT`: of what a reviewer reads in `show -no-color`, the planned
+   * actions and output changes without the refresh notes before them, which
+   * it also leaves in plan-actions.txt. The plan and apply jobs both run it,
+   * so the two fingerprints are computed the same way.
    */
-  planActionsFilter: string;
+  planFingerprint: string;
   /** Backend setting that takes the per-environment state path at init: `-backend-config="<arg>=..."`. */
   backendKeyArg: 'key' | 'prefix';
   /** `sub` claims of the deploy identities, per environment name. */
@@ -178,6 +180,7 @@ export function buildInfraStack(answers: Answers, facts: RepoFacts): InfraStack 
   const slug = `${facts.git.owner ?? 'OWNER'}/${facts.git.repo ?? 'REPO'}`;
   const branch = facts.git.defaultBranch ?? 'main';
   const tofu = answers.iac === 'opentofu';
+  const cli = tofu ? 'tofu' : 'terraform';
   const versions = tofu ? INFRA_VERSIONS.opentofu : INFRA_VERSIONS.terraform;
   const p = INFRA_VERSIONS.providers[answers.cloud];
   const hash = shortHash(`${slug}/${svc}`);
@@ -205,7 +208,7 @@ export function buildInfraStack(answers: Answers, facts: RepoFacts): InfraStack 
   const paths = monitoringPaths(svc);
   const rulesPath = answers.cloud === 'gcp' ? paths.managedAlerts : paths.rules;
   return {
-    cli: tofu ? 'tofu' : 'terraform',
+    cli,
     toolName: tofu ? 'OpenTofu' : 'Terraform',
     requiredVersion: versions.required,
     ciVersion: versions.ci,
@@ -237,7 +240,7 @@ export function buildInfraStack(answers: Answers, facts: RepoFacts): InfraStack 
     },
     healthCheckGraceSeconds: answers.language === 'java' ? 180 : 60,
     // Terraform and OpenTofu both head the actions with "<Tool> will perform the following actions:".
-    planActionsFilter: "awk '/will perform the following actions:$/ || /^Changes to Outputs:$/ { on = 1 } on'",
+    planFingerprint: `${cli} -chdir="$ROOT" show -no-color tfplan | awk '/will perform the following actions:$/ || /^Changes to Outputs:$/ { on = 1 } on' | tee plan-actions.txt | sha256sum | cut -d' ' -f1`,
     backendKeyArg: answers.cloud === 'gcp' ? 'prefix' : 'key',
     rulesPath,
     rulesPathFromEnvRoot: fromEnvRoot(rulesPath),

@@ -594,6 +594,7 @@ export function buildPipelineStack(
   });
   const lang = languagePipeline(answers, facts, dirPrefix);
   const tests = testCommand(answers, facts, lang.test, dirPrefix);
+  const ecsBake = ecsBakeOf(answers.strategy, monitoring.gate !== null);
   const ciJobs: CiJob[] = [
     { id: 'lint', name: 'Lint', needs: null, timeout: 15, setup: true, steps: lang.lint, report: null, trivy: false },
     { id: 'test', name: 'Test', needs: 'lint', timeout: 20, setup: true, steps: [run('Test', tests.run)], report: tests.report, trivy: false },
@@ -624,8 +625,8 @@ export function buildPipelineStack(
     deployScript: `deploy-${answers.runtime}.sh`,
     trafficSplit: answers.cloud !== 'aws',
     canaryShifts: answers.strategy === 'canary' && answers.cloud !== 'aws' ? [CANARY_PERCENT, 50] : [],
-    ecsDeploymentConfiguration: ecsDeploymentConfiguration(answers.strategy, ecsBakeOf(answers.strategy, monitoring.gate !== null)),
-    ecsBake: ecsBakeOf(answers.strategy, monitoring.gate !== null),
+    ecsDeploymentConfiguration: ecsDeploymentConfiguration(answers.strategy, ecsBake),
+    ecsBake,
     container: appContainerName(answers),
     gate: gateOf(answers, monitoring.gate),
     postSwitchGate: monitoring.gate !== null && answers.strategy !== 'canary',
