@@ -29,14 +29,15 @@ let __cdsCache;
 const __cdsScripts = {};
 const __cdsLoaded = {};
 
-function __cdsReadChunk(id) {
+/** Chunk `id` as bytes: its base64 from the end of this file, decoded (and decompressed). */
+function __cdsReadChunkBytes(id) {
   const [fromEnd, length, brotli] = __cdsChunks[id];
   const fd = __cdsFs.openSync(__filename, 'r');
   try {
     const base64 = Buffer.alloc(length);
     __cdsFs.readSync(fd, base64, 0, length, __cdsFs.fstatSync(fd).size - fromEnd);
     const bytes = Buffer.from(base64.toString('latin1'), 'base64');
-    return (brotli ? require('node:zlib').brotliDecompressSync(bytes) : bytes).toString('utf8');
+    return brotli ? require('node:zlib').brotliDecompressSync(bytes) : bytes;
   } finally {
     __cdsFs.closeSync(fd);
   }
@@ -71,7 +72,7 @@ function __cdsRun(id, source) {
 
 function __cdsLoadChunk(id) {
   if (__cdsLoaded[id] === undefined) {
-    const wrapper = __cdsRun(`chunk ${id}`, `(function (exports, require, module, __filename, __dirname, __cds) {${__cdsReadChunk(id)}\n})`);
+    const wrapper = __cdsRun(`chunk ${id}`, `(function (exports, require, module, __filename, __dirname, __cds) {${__cdsReadChunkBytes(id).toString('utf8')}\n})`);
     const module = { exports: {} };
     // Registered before it runs, so a chunk that loads this one again gets it (as CommonJS does);
     // again after, as the chunk replaces module.exports.
@@ -111,7 +112,7 @@ function writeCodeCache() {
 }
 
 // What each chunk gets: the code is ESM turned into CommonJS, so import.meta.url; and these functions.
-const __cds = { importMetaUrl: require('node:url').pathToFileURL(__filename).href, loadChunk: __cdsLoadChunk, readChunk: __cdsReadChunk, run: __cdsRun };
+const __cds = { importMetaUrl: require('node:url').pathToFileURL(__filename).href, loadChunk: __cdsLoadChunk, readChunkBytes: __cdsReadChunkBytes, run: __cdsRun };
 const { main } = __cdsLoadChunk('main');
 // Run as the bin; required (scripts/code-cache.mjs, tests), it only exports.
 if (require.main === module) {

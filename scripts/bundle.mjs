@@ -54,17 +54,17 @@ const LAZY_FUNCTIONS = [{ importer: /[\\/]src[\\/]detect[\\/]/, module: 'yaml', 
 // replaced by the functions they call, which require the built-in on first
 // call: commander's child_process (external subcommands; ~5 ms on every run),
 // node-plop's fs/promises (its own file actions; we render in memory) and
-// main's tty (only asked when a command could prompt).
+// stdio.ts's tty (only asked of a character device: a terminal or /dev/null).
 const LAZY_BUILTINS = [
   { importer: /[\\/]node_modules[\\/]commander[\\/]/, module: 'node:child_process', functions: ['spawn'] },
   { importer: /[\\/]node_modules[\\/]node-plop[\\/]/, module: 'node:fs/promises', functions: ['rm'] },
-  { importer: /[\\/]src[\\/]cli[\\/]main\.ts$/, module: 'node:tty', functions: ['isatty'] },
+  { importer: /[\\/]src[\\/]cli[\\/]stdio\.ts$/, module: 'node:tty', functions: ['isatty'] },
 ];
 // What the chunks' code gets from the loader (scripts/bundle-loader.cjs, its `__cds`):
 // import.meta.url, and its functions.
 const META_URL = '__cds.importMetaUrl';
 const LOAD_CHUNK = '__cds.loadChunk';
-const READ_CHUNK = '__cds.readChunk';
+const READ_CHUNK_BYTES = '__cds.readChunkBytes';
 const RUN = '__cds.run';
 
 function templateFiles(dir) {
@@ -135,22 +135,48 @@ const stubbedFilesPlugin = {
   },
 };
 
-/** Replaces src/render/precompiled-templates.ts: specs from the templates chunk (JSON), each compiled on first use. */
+/**
+ * Replaces src/render/precompiled-templates.ts: specs from the templates chunk
+ * (see templatesChunk), each compiled on first use. Only the specs a run
+ * renders become strings; the chunk stays bytes.
+ */
 const precompiledPlugin = {
   name: 'precompiled-templates',
   setup(b) {
     b.onLoad({ filter: /[\\/]src[\\/]render[\\/]precompiled-templates\.ts$/ }, () => ({
       loader: 'js',
       contents: `
-let specs;
+let chunk;
 export function precompiledSpec(name) {
-  const spec = (specs ??= JSON.parse(${READ_CHUNK}('templates')))[name];
-  return spec === undefined ? undefined : ${RUN}('template ' + name, '(' + spec + ')');
+  if (chunk === undefined) {
+    const bytes = ${READ_CHUNK_BYTES}('templates');
+    const eol = bytes.indexOf(10);
+    chunk = { index: JSON.parse(bytes.toString('latin1', 0, eol)), bytes, start: eol + 1 };
+  }
+  const at = chunk.index[name];
+  return at === undefined ? undefined : ${RUN}('template ' + name, chunk.bytes.toString('latin1', chunk.start + at[0], chunk.start + at[0] + at[1]));
 }
 `,
     }));
   },
 };
+
+/**
+ * The templates chunk: a JSON line, template path -> [offset, length] in the
+ * rest, then every spec as a parenthesized expression, one after the other.
+ * Specs are ASCII (esbuild escapes the rest), so a byte range is a string.
+ */
+function templatesChunk(specs) {
+  const index = {};
+  let blob = '';
+  for (const [name, spec] of Object.entries(specs)) {
+    const expr = `(${spec})`;
+    if (!/^[\x00-\x7f]*$/.test(expr)) throw new Error(`${name}: its spec is not ASCII; the templates chunk is read as latin1`);
+    index[name] = [blob.length, expr.length];
+    blob += expr;
+  }
+  return `${JSON.stringify(index)}\n${blob}`;
+}
 
 /**
  * Turns each dynamic import() of a module of ours or of a dependency into a
@@ -263,7 +289,7 @@ for (let pending = [...chunks.keys()]; pending.length > 0; pending = [...chunks.
 
 // 3. The templates, as data: a spec is compiled when a run first renders it (with its own
 // entry in the code cache, so a run loads the cached code of the templates it renders only).
-const templates = JSON.stringify(precompileTemplates());
+const templates = templatesChunk(precompileTemplates());
 
 const sources = { main: main.outputFiles[0].text, templates, ...Object.fromEntries([...chunks].map(([entry, id]) => [id, built.get(entry).outputFiles[0].text])) };
 // What an earlier build left: its code cache would not match (scripts/code-cache.mjs makes this one's).

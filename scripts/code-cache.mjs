@@ -26,19 +26,10 @@ import { EXAMPLE_ANSWERS } from './example-answers.mjs';
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const BIN = join(ROOT, 'dist', 'create-devops-stack.cjs');
 
-/** Runs the CLI with `args`, its output kept and shown only if it fails. */
+/** Runs the CLI with `args` (its output goes to this process's stdout and stderr, which the parent shows only on failure). */
 async function run(cli, args) {
-  const output = [];
-  const writes = { out: process.stdout.write, err: process.stderr.write };
-  process.stdout.write = process.stderr.write = (chunk) => output.push(String(chunk)) > 0;
-  let code;
-  try {
-    code = await cli.main([process.execPath, BIN, ...args]);
-  } finally {
-    process.stdout.write = writes.out;
-    process.stderr.write = writes.err;
-  }
-  if (code !== 0) throw new Error(`code-cache: create-devops-stack ${args.join(' ')} exited ${code}:\n${output.join('')}`);
+  const code = await cli.main([process.execPath, BIN, ...args]);
+  if (code !== 0) throw new Error(`code-cache: create-devops-stack ${args.join(' ')} exited ${code}`);
 }
 
 /** In this process: runs every example, then writes the cache. */
@@ -65,8 +56,12 @@ if (process.argv[2] === '--warm-up') {
 } else {
   const env = { ...process.env };
   delete env.NODE_OPTIONS;
-  const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--warm-up'], { env, stdio: 'inherit' });
-  if (child.status !== 0) process.exit(child.status ?? 1);
+  // The CLI writes to the descriptors themselves (src/cli/stdio.ts): its output is kept, and shown only if the warm-up fails.
+  const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--warm-up'], { env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  if (child.status !== 0) {
+    process.stderr.write(`${child.stdout}${child.stderr}${child.error ?? ''}\n`);
+    process.exit(child.status ?? 1);
+  }
   const { status, stderr } = runReportingCodeCache(BIN, ['--version'], env);
   if (status?.chunks['chunk main'] !== 'cached') {
     console.error(`code-cache: the cache just made is not used: ${status ? JSON.stringify(status) : stderr}`);

@@ -1,10 +1,10 @@
-import { isatty } from 'node:tty';
 import { Command, CommanderError, Option } from 'commander';
 import { describeSystemError, isCancelled, isUserError, UserError } from '../errors.js';
 import { TOOL_NAME, TOOL_VERSION } from '../package-root.js';
 import { addOptionFlags, optionFlags } from './flags.js';
 import { loadCheck, loadCommands } from './load-commands.js';
 import { createOutput, type Output } from './output.js';
+import { isTerminal, writeFd } from './stdio.js';
 
 // Applying a plan syncs every file it wrote at once (apply/transaction.ts).
 // libuv's pool runs 4 at a time by default, each waiting for its own journal
@@ -46,9 +46,9 @@ function output(flags: CommonFlags): Output {
 
 async function generate(dir: string, flags: CommonFlags, generator: 'stack' | (typeof LAYER_NAMES)[number], mode: 'init' | 'upgrade'): Promise<number> {
   const { runGenerate } = await loadCommands();
-  // isatty(0) rather than process.stdin.isTTY: creating process.stdin (a file
-  // stream when it is not a terminal) loads Node modules that only prompts use.
-  const interactive = !flags.yes && !flags.json && isatty(0) && process.stdout.isTTY === true;
+  // isTerminal rather than process.stdin.isTTY: creating the stdio streams
+  // loads Node modules that only prompts use (see stdio.ts).
+  const interactive = !flags.yes && !flags.json && isTerminal(0) && isTerminal(1);
   return runGenerate(
     {
       dir,
@@ -75,7 +75,15 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--verbose', 'show stack traces on errors')
     .showSuggestionAfterError(true)
     .exitOverride()
-    .configureOutput({ writeErr: () => {} });
+    // Help and version to fd 1 as all other output (stdio.ts); errors are main's to print.
+    .configureOutput({
+      writeOut: (text) => writeFd(1, text),
+      writeErr: () => {},
+      // Commander wraps at 80 columns when the width is unknown.
+      getOutHelpWidth: () => (isTerminal(1) ? (process.stdout.columns ?? 80) : 80),
+      // Our help has no colours: nothing to keep when commander measures or strips it.
+      getOutHasColors: () => false,
+    });
 
   addGenerateFlags(
     program
@@ -130,7 +138,7 @@ export async function main(argv: string[]): Promise<number> {
   let code = 0;
   const program = buildProgram((c) => (code = c));
   const verbose = argv.includes('--verbose');
-  const err = (msg: string) => process.stderr.write(`${TOOL_NAME}: ${msg}\n`);
+  const err = (msg: string) => writeFd(2, `${TOOL_NAME}: ${msg}\n`);
   try {
     await program.parseAsync(argv);
     return code;
@@ -146,12 +154,12 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (isUserError(e)) {
       err(e.message);
-      if (verbose) process.stderr.write(`${e.stack ?? ''}\n`);
+      if (verbose) writeFd(2, `${e.stack ?? ''}\n`);
       return e.exitCode;
     }
     // The machine's errors (permissions, a full disk) are the user's to fix; anything else is a bug.
     err(describeSystemError(e) ?? `internal error: ${(e as Error).message ?? String(e)} (rerun with --verbose and report it)`);
-    if (verbose) process.stderr.write(`${(e as Error).stack ?? ''}\n`);
+    if (verbose) writeFd(2, `${(e as Error).stack ?? ''}\n`);
     return 1;
   }
 }

@@ -1,10 +1,12 @@
 import { styleText } from 'node:util';
+import { isTerminal, writeFd, type StdioFd } from './stdio.js';
 
 type Style = 'green' | 'yellow' | 'red' | 'cyan' | 'dim' | 'bold';
 
 /**
  * Where the CLI prints: `out` for results (plan, JSON), `err` for progress and
- * messages. Colour only on a TTY, and never with NO_COLOR or --no-color.
+ * messages. Colour only when stdout is a terminal, and never with NO_COLOR or
+ * --no-color.
  */
 export interface Output {
   out(text: string): void;
@@ -12,11 +14,12 @@ export interface Output {
   color(style: Style, text: string): string;
 }
 
-export function createOutput(opts: { color: boolean }, stdout = process.stdout, stderr = process.stderr): Output {
-  const useColor = opts.color && stdout.isTTY === true && !('NO_COLOR' in process.env) && process.env['TERM'] !== 'dumb';
+/** `write` and `isTty` default to the process's own descriptors (see stdio.ts); tests pass their own. */
+export function createOutput(opts: { color: boolean }, write: (fd: StdioFd, text: string) => void = writeFd, isTty: () => boolean = () => isTerminal(1)): Output {
+  const useColor = opts.color && !('NO_COLOR' in process.env) && process.env['TERM'] !== 'dumb' && isTty();
   return {
-    out: (t) => stdout.write(`${t}\n`),
-    err: (t) => stderr.write(`${t}\n`),
+    out: (t) => write(1, `${t}\n`),
+    err: (t) => write(2, `${t}\n`),
     color: (style, text) => (useColor ? styleText(style, text) : text),
   };
 }
