@@ -21,6 +21,17 @@ type Install = Pick<PythonSpec, 'toolInstall' | 'toolCacheMount' | 'createVenv' 
 
 const PIP_CACHE = '/root/.cache/pip';
 
+/**
+ * Bytecode for the service's own modules at build time: installers compile
+ * what they install, but the app is imported from its source folder, and the
+ * runtime image writes no .pyc (PYTHONDONTWRITEBYTECODE, read-only root
+ * filesystem), so without this every cold start compiles it again.
+ * unchecked-hash: the .pyc is used without comparing the source's mtime,
+ * which image layers do not keep reliably (and the source never changes in an
+ * image). The virtualenv is skipped: its installer compiled it.
+ */
+const COMPILE_SOURCE = ['python', '-m', 'compileall', '-q', '-j', '0', '--invalidation-mode', 'unchecked-hash', '-x', '/\\.venv/', '.'];
+
 function asPythonPm(pm: string | null): PythonPm {
   return pm === 'uv' || pm === 'poetry' || pm === 'pipenv' ? pm : 'pip';
 }
@@ -182,6 +193,7 @@ export function buildPythonSpec(ctx: DockerContext): LanguageSpec {
       uv: pm === 'uv',
       uvImage: pm === 'uv' ? TOOLS.uvImage : null,
       ...install,
+      compileSource: COMPILE_SOURCE,
       manifestsStage: workspace,
       manifestNames: ['pyproject.toml', 'uv.lock'],
       django: facts.framework === 'django',

@@ -97,6 +97,8 @@ export interface PythonSpec {
   installDeps: string[] | null;
   /** Runs after the source is copied (installs the project itself), or null. */
   installProject: string[] | null;
+  /** Then compiles the app's own modules to bytecode (the runtime writes none). */
+  compileSource: string[];
   /** A hash-less or lockfile-less install: the comment says so. */
   unlocked: boolean;
   django: boolean;

@@ -1,3 +1,6 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Answers } from '../../src/answers/options.js';
 import { checkDockerfile } from '../../src/check/dockerfile.js';
@@ -5,6 +8,7 @@ import { checkDockerignore, decidingRule, parseDockerignore } from '../../src/ch
 import { renderStack } from '../../src/render/plop-bridge.js';
 import { buildStack } from '../../src/stack/build-stack.js';
 import { makeAnswers, makeFacts, type FactsOverrides } from '../helpers/facts.js';
+import { testdir } from '../helpers/testdir.js';
 
 interface Variant {
   name: string;
@@ -170,5 +174,38 @@ describe('docker layer output details', () => {
   it('writes nothing when the repository brings its own Dockerfile', async () => {
     const stack = buildStack(makeAnswers(), makeFacts({ existing: { dockerfile: ['Dockerfile'] } }));
     expect((await renderStack(stack, 'docker')).size).toBe(0);
+  });
+});
+
+describe('python images: the app compiled to bytecode at build time', () => {
+  const hasPython = spawnSync('python3', ['--version']).status === 0;
+  const pythonVariants = VARIANTS.filter((v) => v.answers.language === 'python');
+
+  /** The build stage's instructions, continuation lines joined. */
+  const buildStage = (dockerfile: string) => {
+    const joined = dockerfile.replace(/\\\n\s*/g, '');
+    const stage = joined.slice(joined.search(/^FROM .* AS build$/m), joined.search(/^FROM .* AS runtime$/m));
+    return stage.split('\n').filter((l) => /^[A-Z]+ /.test(l));
+  };
+
+  it.each(pythonVariants.map((v) => [v.name, v] as const))('%s: compiles after the source is copied, in the service folder', async (_name, variant) => {
+    const { dockerfile, stack } = await render(variant);
+    const lines = buildStage(dockerfile);
+    const compile = lines.findIndex((l) => l.startsWith('RUN python -m compileall'));
+    expect(compile).toBeGreaterThan(lines.lastIndexOf('COPY . .'));
+    expect(lines.slice(0, compile).filter((l) => l.startsWith('WORKDIR ')).pop()).toBe(`WORKDIR ${stack.docker.file?.workdir}`);
+  });
+
+  it.skipIf(!hasPython)('the RUN line compiles the app, skips the virtualenv and never fails the build', async () => {
+    const { dockerfile } = await render(pythonVariants[0]!);
+    const run = buildStage(dockerfile).find((l) => l.startsWith('RUN python -m compileall'))!.slice('RUN '.length);
+    const dir = testdir({ 'app/main.py': 'app = 1\n', 'app/broken.py': 'def (:\n', '.venv/lib/site.py': 'x = 1\n' });
+    const r = spawnSync('sh', ['-c', run.replace(/^python /, 'python3 ')], { cwd: dir, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const compiled = readdirSync(join(dir, 'app', '__pycache__'));
+    expect(compiled.some((f) => f.startsWith('main.'))).toBe(true);
+    expect(compiled.some((f) => f.startsWith('broken.'))).toBe(false);
+    expect(existsSync(join(dir, '.venv', 'lib', '__pycache__'))).toBe(false);
+    expect(r.stdout).toContain('compileall: the files above stay uncompiled');
   });
 });
