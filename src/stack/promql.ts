@@ -142,7 +142,9 @@ const LIBRARY_METRICS: Readonly<Record<string, MetricNames>> = {
   // The usual HTTP middleware over prom-client.
   'express-prom-bundle': named('express-prom-bundle', 'http_request_duration_seconds', 'status_code', 'path', 'express-prom-bundle (over prom-client)'),
   'prometheus-fastapi-instrumentator': named('prometheus-fastapi-instrumentator', 'http_request_duration_seconds', 'status', 'handler', 'prometheus-fastapi-instrumentator', 'http_requests_total'),
-  'prometheus-flask-exporter': named('prometheus-flask-exporter', 'flask_http_request_duration_seconds', 'status', 'path', 'prometheus-flask-exporter', 'flask_http_request_total'),
+  // Requests are counted from the histogram: flask_http_request_total has no path label, so probes
+  // could not be left out of it (the library's export_defaults gives the counter method and status only).
+  'prometheus-flask-exporter': named('prometheus-flask-exporter', 'flask_http_request_duration_seconds', 'status', 'path', 'prometheus-flask-exporter'),
   'starlette-exporter': named('starlette-exporter', 'starlette_request_duration_seconds', 'status_code', 'path', 'starlette-exporter', 'starlette_requests_total'),
   // OpenTelemetry HTTP semantic conventions (http.server.request.duration, seconds) exported to Prometheus.
   opentelemetry: named('opentelemetry', 'http_server_request_duration_seconds', 'http_response_status_code', 'http_route', 'OpenTelemetry HTTP semantic conventions'),

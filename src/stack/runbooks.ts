@@ -88,16 +88,18 @@ function runtimeCommands(a: Answers, names: CloudNames) {
       env,
       status: [
         { title: 'Revisions and where traffic goes', code: `gcloud run revisions list --service ${svc} --region ${r}\ngcloud run services describe ${svc} --region ${r} --format 'yaml(status.traffic,status.conditions)'` },
-        // Plain-text lines (an app that does not log JSON) carry no severity: match their words too
-        // (`:` is a case-insensitive substring match).
-        { title: 'Error logs of the last 30 minutes (failed requests, errors logged as JSON, plain-text lines that mention an error)', code: `gcloud logging read 'resource.type="cloud_run_revision" AND resource.labels.service_name="${svc}" AND (severity>=ERROR OR textPayload:("error" OR "exception" OR "traceback" OR "panic"))' --freshness=30m --limit=50` },
+        // Cloud Logging reads a JSON line's severity from its `severity` field only: lines that say `level`
+        // (slog, pino with string levels, most JSON loggers) and plain-text lines carry none, so match those
+        // too (`=~` is an RE2 match; `:` a case-insensitive substring match).
+        { title: 'Error logs of the last 30 minutes (failed requests, JSON lines with an error severity or level, plain-text lines that mention an error)', code: `gcloud logging read 'resource.type="cloud_run_revision" AND resource.labels.service_name="${svc}" AND (severity>=ERROR OR jsonPayload.level=~"(?i)^(error|fatal|critical|panic)$" OR textPayload:("error" OR "exception" OR "traceback" OR "panic"))' --freshness=30m --limit=50` },
       ],
       rollback: [
         gh,
         { title: 'Or directly: send all traffic to the previous revision', code: `gcloud run services update-traffic ${svc} --region ${r} --to-revisions <previous-revision>=100` },
       ],
-      // A template change makes a new revision, which gets no traffic while traffic is pinned to revisions.
-      scale: { title: 'Keep warm instances (cold starts, bursts): a new revision of the same image, then traffic to it (temporary: the next infra apply puts Terraform\'s value back, and the next deploy ships it)', code: `gcloud run services update ${svc} --region ${r} --min-instances <n>\ngcloud run services update-traffic ${svc} --region ${r} --to-latest` },
+      // Service-level minimum (`--min`), not the revision's (`--min-instances`): a revision-level change makes a
+      // new revision from the service's template, which after a rollback still names the bad image.
+      scale: { title: 'Keep warm instances (cold starts, bursts): a service-wide minimum, shared by the revisions serving now; no new revision, so a rollback stays in place. Remove it with `--min=default` once the incident is over', code: `gcloud run services update ${svc} --region ${r} --min=<n>` },
       collectorLogs: { title: 'Logs of the service, the metrics collector sidecar\'s included (its lines name receivers and exporters)', code: `gcloud run services logs read ${svc} --region ${r} --limit 100` },
     };
   }
@@ -113,8 +115,9 @@ function runtimeCommands(a: Answers, names: CloudNames) {
       // revision made with `update --image` would get no traffic, so roll back by weight.
       { title: 'Or directly: send all traffic to the previous revision', code: `az containerapp ingress traffic set --name ${svc} --resource-group ${rg} --revision-weight <previous-revision>=100` },
     ],
-    // Scale is part of the revision template: the update makes a new revision, which gets no weight until given it.
-    scale: { title: 'Add capacity: a new revision of the same image, then all traffic to it (temporary: the next infra apply puts Terraform\'s value back, and the next deploy ships it)', code: `az containerapp update --name ${svc} --resource-group ${rg} --min-replicas <n>\naz containerapp ingress traffic set --name ${svc} --resource-group ${rg} --revision-weight latest=100` },
+    // Scale is part of the revision: copy the revision serving now (its image, not the app template's, which
+    // after a rollback still names the bad one) with more replicas, then move the traffic to the copy.
+    scale: { title: 'Add capacity: a copy of the revision serving now with a higher minimum, then all traffic to the copy (temporary: the next deploy starts from Terraform\'s value)', code: `az containerapp revision copy --name ${svc} --resource-group ${rg} --from-revision <serving-revision> --revision-suffix <new-suffix> --min-replicas <n>\naz containerapp ingress traffic set --name ${svc} --resource-group ${rg} --revision-weight ${svc}--<new-suffix>=100` },
     collectorLogs: { title: 'Logs of the metrics collector sidecar', code: `az containerapp logs show --name ${svc} --resource-group ${rg} --container ${COLLECTOR} --tail 100` },
   };
 }

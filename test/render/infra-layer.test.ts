@@ -512,6 +512,22 @@ describe('managed Prometheus delivers its alerts', () => {
     }
   });
 
+  it('gcp: notifications show values and labels, Prometheus templates translated to Cloud Monitoring variables', async () => {
+    const stack = infraStack('gcp', 'terraform', 'canary', 'managed-prometheus');
+    const tree = await renderStack(stack, 'stack');
+    const main = tree.read('infra/modules/monitoring/main.tf')!.content;
+    // Terraform's replace() with RE2 patterns (checked with terraform console); the same in JavaScript.
+    expect(main).toContain('"/\\\\{\\\\{ *(?:humanize +)?\\\\$value(?: *\\\\| *[A-Za-z]+)? *\\\\}\\\\}/", "$${metric.label.value}"');
+    expect(main).toContain('"/\\\\{\\\\{ *(?:humanize +)?\\\\$labels\\\\.([A-Za-z_][A-Za-z0-9_]*) *\\\\}\\\\}/", "$${metric_or_resource.label.$1}"');
+    const translate = (t: string) =>
+      t.replace(/\{\{ *(?:humanize +)?\$value(?: *\| *[A-Za-z]+)? *\}\}/g, '${metric.label.value}').replace(/\{\{ *(?:humanize +)?\$labels\.([A-Za-z_][A-Za-z0-9_]*) *\}\}/g, '${metric_or_resource.label.$1}');
+    const alerts = parseYaml(tree.read(stack.infra.rulesPath)!.content) as { groups: Array<{ rules: Array<{ alert: string; annotations: { description: string } }> }> };
+    const descriptions = alerts.groups.flatMap((g) => g.rules).map((r) => r.annotations.description);
+    expect(descriptions.some((d) => d.includes('{{ $labels.env }}'))).toBe(true);
+    for (const d of descriptions) expect(translate(d)).not.toContain('{{');
+    expect(translate('{{ $value | humanizePercentage }} in {{ $labels.env }}')).toBe('${metric.label.value} in ${metric_or_resource.label.env}');
+  });
+
   it.each(INFRA_CLOUDS)('%s: the monitoring docs say what to fill in', async (cloud) => {
     const stack = infraStack(cloud, 'terraform', 'canary', 'managed-prometheus');
     const docs = (await renderStack(stack, 'stack')).read('docs/deploy/monitoring.md')!.content;

@@ -28,11 +28,11 @@ async function gateScript(): Promise<{ script: string; env: Record<string, strin
   return { script, env };
 }
 
-/** Runs the gate with a curl that logs its arguments and answers `values` (count, error ratio, p99) in query order. */
+/** Runs the gate with a curl that logs its arguments and answers `values` (count, error ratio, p99) in query order ('-': no series). */
 function runGate(script: string, env: Record<string, string>, values: [string, string, string]) {
   const bin = mkdtempSync(join(dir, 'bin-'));
   const log = join(bin, 'curl.log');
-  writeFileSync(join(bin, 'curl'), `#!/bin/sh\necho "$*" >> "${log}"\nn=$(wc -l < "${log}")\ncase $n in 1) v=${values[0]};; 2) v=${values[1]};; *) v=${values[2]};; esac\nprintf '{"data":{"result":[{"value":[0,"%s"]}]}}' "$v"\n`);
+  writeFileSync(join(bin, 'curl'), `#!/bin/sh\necho "$*" >> "${log}"\nn=$(wc -l < "${log}")\ncase $n in 1) v=${values[0]};; 2) v=${values[1]};; *) v=${values[2]};; esac\nif [ "$v" = - ]; then printf '{"data":{"result":[]}}'; else printf '{"data":{"result":[{"value":[0,"%s"]}]}}' "$v"; fi\n`);
   chmodSync(join(bin, 'curl'), 0o755);
   const r = spawnSync('bash', [script], { env: { PATH: `${bin}:${process.env['PATH']}`, PROM_QUERY_URL: 'https://prometheus.example/api/v1/query', REVISION: 'orders-api:7', ...env }, encoding: 'utf8' });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, calls: existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : [] };
@@ -58,6 +58,14 @@ describe.skipIf(!hasJq)('metric gate script (metric-gate.sh)', () => {
     expect(runGate(script, env, ['20', '0', '0.1'])).toMatchObject({ status: 1 });
     expect(runGate(script, env, ['500', '0.5', '0.1']).stdout).toContain('error ratio above budget');
     expect(runGate(script, env, ['500', '0', '9']).stdout).toContain('p99 latency above threshold');
+  });
+
+  it('no 5xx series is a zero error ratio, but no latency series is no verdict: the gate fails', async () => {
+    const { script, env } = await gateScript();
+    expect(runGate(script, env, ['500', '-', '0.1'])).toMatchObject({ status: 0 });
+    const noLatency = runGate(script, env, ['500', '0', '-']);
+    expect(noLatency.status).toBe(1);
+    expect(noLatency.stdout).toContain('no latency data');
   });
 
   it('refuses a query URL left incomplete by an unset variable, and accepts a base URL with a trailing slash', async () => {

@@ -230,7 +230,7 @@ describe('monitoring layer: runbooks', () => {
       ['aws', 'canary', 'aws ecs describe-services', 'aws ecs stop-service-deployment'],
       ['gcp', 'blue-green', 'gcloud run revisions list', 'gcloud run services update-traffic'],
       ['azure', 'canary', 'az containerapp revision list', 'az containerapp ingress traffic set'],
-      ['azure', 'rolling', 'az containerapp revision list', 'az containerapp update'],
+      ['azure', 'rolling', 'az containerapp revision list', 'az containerapp ingress traffic set --name'], // rolling too runs in multiple-revision mode
     ] as const;
     for (const [cloud, strategy, diagnose, rollback] of cases) {
       const stack = stackFor('node', cloud, 'prometheus', strategy);

@@ -17,7 +17,7 @@ describe('metric names from the detected library', () => {
     ['node', null, 'express', 'http_request_duration_seconds_count', 'status_code', true],
     ['java', null, 'spring-boot', 'http_server_requests_seconds_count', 'status', true],
     ['go', null, 'net/http', 'http_requests_total', 'code', true],
-    ['python', null, 'flask', 'flask_http_request_total', 'status', true],
+    ['python', null, 'flask', 'flask_http_request_duration_seconds_count', 'status', true],
     ['python', null, 'django', 'http_requests_total', 'code', true],
   ] as const)('%s %s / %s -> %s{%s}', (language, metricsLibrary, framework, requests, code, contract) => {
     const m = metricNamesFor({ language, metricsLibrary, framework });
@@ -60,7 +60,21 @@ describe('buildMonitoringStack', () => {
   it('gcp: the error log query also finds plain-text error lines, which Cloud Logging gives no severity', () => {
     const gcp = buildMonitoringStack(makeAnswers({ cloud: 'gcp', runtime: 'cloud-run', region: 'europe-west1' }), makeFacts());
     const logs = gcp.runbooks.find((r) => r.alert === 'HighErrorRatio')!.commands.find((c) => c.code.startsWith('gcloud logging read'))!;
-    expect(logs.code).toContain('AND (severity>=ERROR OR textPayload:("error" OR "exception" OR "traceback" OR "panic"))');
+    expect(logs.code).toContain('AND (severity>=ERROR OR jsonPayload.level=~"(?i)^(error|fatal|critical|panic)$" OR textPayload:("error" OR "exception" OR "traceback" OR "panic"))');
+  });
+
+  it('runbook capacity steps never bring back the image a rollback moved traffic away from', () => {
+    const scaleOf = (cloud: 'gcp' | 'azure', runtime: 'cloud-run' | 'container-apps') =>
+      buildMonitoringStack(makeAnswers({ cloud, runtime, region: cloud === 'gcp' ? 'europe-west1' : 'westeurope' }), makeFacts()).runbooks.find((r) => r.alert === 'HighLatencyP99')!.scale!.code;
+    // Cloud Run: the service-wide minimum makes no revision; `--min-instances` would, from the template's (bad) image.
+    const run = scaleOf('gcp', 'cloud-run');
+    expect(run).toMatch(/gcloud run services update \S+ --region \S+ --min=<n>$/);
+    expect(run).not.toMatch(/--min-instances|--to-latest/);
+    // Container Apps: a copy of the serving revision, then traffic to that copy by name, never to `latest`.
+    const aca = scaleOf('azure', 'container-apps');
+    expect(aca).toContain('az containerapp revision copy');
+    expect(aca).toContain('--from-revision <serving-revision>');
+    expect(aca).not.toMatch(/latest=|containerapp update/);
   });
 
   it('leaves the readiness checks out too (load balancers and probes call them every few seconds)', () => {

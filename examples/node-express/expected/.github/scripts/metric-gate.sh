@@ -59,6 +59,9 @@ awk -v c="$count" -v r="$ratio" -v p="$p99" -v minr="$MIN_REQUESTS" -v maxe="$MA
   BEGIN {
     if (c == "" || c == "NaN" || c + 0 < minr + 0) { print "gate failed: not enough requests to judge"; exit 1 }
     if (r == "NaN" || r == "+Inf" || r + 0 > maxe + 0) { print "gate failed: error ratio above budget"; exit 1 }
+    # Requests but no latency series: a histogram that is not exported (Spring Boot publishes none
+    # by default) or renamed. Unjudged is not passed.
+    if (p == "") { print "gate failed: no latency data for the revision (docs/deploy/monitoring.md: the latency histogram)"; exit 1 }
     if (p == "NaN" || p == "+Inf" || p + 0 > maxl + 0) { print "gate failed: p99 latency above threshold"; exit 1 }
     print "gate passed"
   }'

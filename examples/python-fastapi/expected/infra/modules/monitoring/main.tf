@@ -55,7 +55,16 @@ resource "google_monitoring_alert_policy" "rule" {
   }
 
   documentation {
-    content   = try(each.value.annotations.description, each.value.annotations.summary, each.key)
+    # Cloud Monitoring expands its own ${...} variables, not Prometheus templates: translated as
+    # `gcloud alpha monitoring policies migrate` does it (command_lib/monitoring/util.py), so a
+    # notification shows the value and the env instead of the Prometheus template text.
+    content = replace(
+      replace(
+        try(each.value.annotations.description, each.value.annotations.summary, each.key),
+        "/\\{\\{ *(?:humanize +)?\\$value(?: *\\| *[A-Za-z]+)? *\\}\\}/", "$${metric.label.value}"
+      ),
+      "/\\{\\{ *(?:humanize +)?\\$labels\\.([A-Za-z_][A-Za-z0-9_]*) *\\}\\}/", "$${metric_or_resource.label.$1}"
+    )
     mime_type = "text/markdown"
 
     dynamic "links" {
