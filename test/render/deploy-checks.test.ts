@@ -122,6 +122,18 @@ describe('deploy job checks, every cloud and strategy', () => {
 });
 
 describe('AWS deploy details', () => {
+  it.each(STRATEGIES)('%s: the rollback gets fresh credentials, as a failed rollout can outlast the first ones (one hour)', async (strategy) => {
+    const { files } = await render('aws', strategy, 'prometheus');
+    for (const [id, steps] of deployJobs(files.get('.github/workflows/deploy.yml')!) as Array<[string, Array<Step & { uses?: string; with?: Record<string, unknown> }>]>) {
+      const rollback = steps.findIndex((st) => st.name === 'Roll back');
+      const login = steps[rollback - 1]!;
+      expect(login.uses, id).toMatch(/^aws-actions\/configure-aws-credentials@/);
+      expect(login.if, id).toBe(steps[rollback]!.if);
+      const first = steps.find((st) => st.uses?.startsWith('aws-actions/configure-aws-credentials@'))!;
+      expect({ ...login.with, 'role-session-name': null }, id).toEqual({ ...first.with, 'role-session-name': null });
+    }
+  });
+
   it('the account id is not masked: the runner drops job outputs holding a masked value (the image name, ARNs)', async () => {
     const stack = buildStack(pipelineAnswers({ language: 'node', cloud: 'aws', strategy: 'canary' }), pipelineFacts('npm'));
     const tree = await renderStack(stack, 'pipeline');
