@@ -141,6 +141,8 @@ export interface PipelineStack {
   canaryShifts: number[];
   /** ECS: deployment configuration JSON merged over the service's (strategy, circuit breaker). */
   ecsDeploymentConfiguration: string;
+  /** ECS: merged over the service's for a rollback by redeploy: the strategy's steps without their bakes. */
+  ecsRollbackConfiguration: string;
   /** ECS bake times (minutes), shared by the deploy workflow and the Terraform service, so neither undoes the other. */
   ecsBake: EcsBake;
   /** The app's container as infra/ names it (naming.ts appContainerName); on ECS, the one whose image the deploy replaces. */
@@ -514,6 +516,24 @@ function ecsDeploymentConfiguration(strategy: Answers['strategy'], bake: EcsBake
 }
 
 /**
+ * A rollback redeploys the last good revision through the service's own
+ * strategy. Without bakes: the bad revision keeps no traffic while the good
+ * one is judged again (a canary would leave it 90% for the canary and final
+ * bakes). The next deploy sets the strategy's bakes again (its configuration
+ * carries them).
+ */
+function ecsRollbackConfiguration(strategy: Answers['strategy']): string {
+  switch (strategy) {
+    case 'rolling':
+      return JSON.stringify({});
+    case 'blue-green':
+      return JSON.stringify({ bakeTimeInMinutes: 0 });
+    case 'canary':
+      return JSON.stringify({ bakeTimeInMinutes: 0, canaryConfiguration: { canaryPercent: 100, canaryBakeTimeInMinutes: 0 } });
+  }
+}
+
+/**
  * Requests per second that give the new revision twice `minRequests` in the
  * gate's window: on all traffic, and on the canary's share, of which ECS's
  * canary may serve only half the window (its tasks start during the bake).
@@ -626,6 +646,7 @@ export function buildPipelineStack(
     trafficSplit: answers.cloud !== 'aws',
     canaryShifts: answers.strategy === 'canary' && answers.cloud !== 'aws' ? [CANARY_PERCENT, 50] : [],
     ecsDeploymentConfiguration: ecsDeploymentConfiguration(answers.strategy, ecsBake),
+    ecsRollbackConfiguration: ecsRollbackConfiguration(answers.strategy),
     ecsBake,
     container: appContainerName(answers),
     gate: gateOf(answers, monitoring.gate),

@@ -229,6 +229,56 @@ esac
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it.skipIf(!hasJqBin)('canary: a rollback by redeploy skips the bakes, and waits for a rollback ECS has started instead of adding one', async () => {
+    const stack = buildStack(pipelineAnswers({ language: 'node', cloud: 'aws', strategy: 'canary' }), pipelineFacts('npm'));
+    const tree = await renderStack(stack, 'pipeline');
+    const dir = mkdtempSync(join(tmpdir(), 'ecs-rollback-'));
+    const td = (rev: number) => `arn:aws:ecs:us-east-1:123456789012:task-definition/orders-api-production:${rev}`;
+    try {
+      const script = join(dir, 'deploy.sh');
+      writeFileSync(script, tree.read(`.github/scripts/${stack.pipeline.deployScript}`)!.content);
+      const log = join(dir, 'aws.log');
+      // The stand-in aws CLI: the service runs $RUNNING (the service's canary configuration), or the
+      // task definition update-service was given; ECS's own rollback is under way for $ROLLING_BACK calls.
+      writeFileSync(
+        join(dir, 'aws'),
+        `#!/bin/sh
+echo "$*" >> "${log}"
+running=$(cat "${dir}/running" 2>/dev/null || echo "$RUNNING")
+case "$*" in
+  *describe-services*) echo "{\\"services\\":[{\\"taskDefinition\\":\\"$running\\",\\"deploymentConfiguration\\":{\\"strategy\\":\\"CANARY\\",\\"bakeTimeInMinutes\\":5,\\"canaryConfiguration\\":{\\"canaryPercent\\":10,\\"canaryBakeTimeInMinutes\\":10}},\\"deployments\\":[{\\"status\\":\\"PRIMARY\\",\\"rolloutState\\":\\"COMPLETED\\",\\"taskDefinition\\":\\"$running\\"}]}]}" ;;
+  *ROLLBACK_IN_PROGRESS*) n=$(grep -c ROLLBACK_IN_PROGRESS "${log}"); if [ "$n" -le "$ROLLING_BACK" ]; then echo arn:aws:ecs:us-east-1:123456789012:service-deployment/c/s/r1; echo "${td(7)}" > "${dir}/running"; else echo None; fi ;;
+  *list-service-deployments*) echo None ;;
+  *update-service*) echo "$*" | sed 's/.*--task-definition \\([^ ]*\\).*/\\1/' > "${dir}/running" ;;
+  *) exit 3 ;;
+esac
+`,
+      );
+      writeFileSync(join(dir, 'sleep'), '#!/bin/sh\n');
+      for (const bin of ['aws', 'sleep']) chmodSync(join(dir, bin), 0o755);
+      const run = (rollingBack: number) => {
+        for (const f of [log, join(dir, 'running')]) rmSync(f, { force: true });
+        return execa('bash', [script, 'rollback'], {
+          env: { PATH: `${dir}:${process.env['PATH'] ?? ''}`, CLUSTER: 'c', SERVICE: 's', TARGET: td(7), RUNNING: td(8), ROLLING_BACK: String(rollingBack), WAIT_MINUTES: '1' },
+          extendEnv: false,
+          reject: false,
+        });
+      };
+      const redeploy = await run(0);
+      expect(redeploy.exitCode, redeploy.stderr).toBe(0);
+      const update = readFileSync(log, 'utf8').split('\n').find((l) => l.includes('update-service'))!;
+      const config = JSON.parse(update.replace(/.*--deployment-configuration (\{.*\}) --output.*/, '$1'));
+      expect(config).toEqual({ strategy: 'CANARY', bakeTimeInMinutes: 0, canaryConfiguration: { canaryPercent: 100, canaryBakeTimeInMinutes: 0 } });
+
+      const ecsRollsBack = await run(2);
+      expect(ecsRollsBack.exitCode, ecsRollsBack.stderr).toBe(0);
+      expect(ecsRollsBack.stdout).toContain('ECS is rolling back r1; waiting');
+      expect(readFileSync(log, 'utf8')).not.toMatch(/update-service|stop-service-deployment/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe.skipIf(!hasJqBin)('Cloud Run deploy details', () => {

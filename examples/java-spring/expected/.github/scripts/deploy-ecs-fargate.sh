@@ -123,23 +123,38 @@ case "${1:-}" in
       echo "::error::${TARGET##*/} is not a revision of ${family%:*}, the task definition family ${SERVICE} runs" >&2
       exit 1
     fi
+    deadline=$(( $(date +%s) + ${WAIT_MINUTES:-30} * 60 ))
+    # TARGET (an ARN for an automatic rollback, family:revision for a manual
+    # one) is the PRIMARY deployment's task definition, rolled out.
+    serving() {
+      describe | jq -e --arg t "$TARGET" '[.services[0].deployments[] | select(.status == "PRIMARY")][0]
+          | (.taskDefinition == $t or (.taskDefinition | endswith("/" + $t))) and .rolloutState == "COMPLETED"' >/dev/null
+    }
+    deployments() {
+      aws ecs list-service-deployments --cluster "$CLUSTER" --service "$SERVICE" --status "$@" \
+        --query 'serviceDeployments[0].serviceDeploymentArn' --output text
+    }
+    # ECS rolling back by itself already (circuit breaker, alarm): let it
+    # finish rather than start a second deployment next to it.
+    while rolling_back="$(deployments ROLLBACK_REQUESTED ROLLBACK_IN_PROGRESS)" && [ -n "$rolling_back" ] && [ "$rolling_back" != "None" ]; do
+      if [ "$(date +%s)" -ge "$deadline" ]; then echo "::error::ECS's own rollback ${rolling_back##*/} still under way after ${WAIT_MINUTES:-30} minutes" >&2; exit 1; fi
+      echo "ECS is rolling back ${rolling_back##*/}; waiting"
+      sleep 15
+    done
     # A deployment still under way (a failed gate mid-bake, a cancelled run)
     # cannot change strategy: a new update would queue behind its bake. Stop
     # it with ROLLBACK instead: ECS returns to the revision that served before
-    # at once. With nothing under way, deploy TARGET. Either way, wait until
-    # TARGET is what runs.
-    active="$(aws ecs list-service-deployments --cluster "$CLUSTER" --service "$SERVICE" --status PENDING IN_PROGRESS \
-      --query 'serviceDeployments[0].serviceDeploymentArn' --output text)"
+    # at once. With nothing under way, deploy TARGET unless it already runs,
+    # through the strategy without its bakes: the bad revision keeps no traffic
+    # meanwhile. Either way, wait until TARGET is what runs.
+    active="$(deployments PENDING IN_PROGRESS)"
     if [ -n "$active" ] && [ "$active" != "None" ]; then
       aws ecs stop-service-deployment --service-deployment-arn "$active" --stop-type ROLLBACK --output json >/dev/null
       echo "stopped ${active##*/} with ROLLBACK"
-    else
-      update "$TARGET"
+    elif ! serving; then
+      DEPLOYMENT_CONFIGURATION='{"bakeTimeInMinutes":0}' update "$TARGET"
     fi
-    deadline=$(( $(date +%s) + ${WAIT_MINUTES:-30} * 60 ))
-    # TARGET is an ARN (automatic rollback) or family:revision (manual).
-    until describe | jq -e --arg t "$TARGET" '[.services[0].deployments[] | select(.status == "PRIMARY")][0]
-        | (.taskDefinition == $t or (.taskDefinition | endswith("/" + $t))) and .rolloutState == "COMPLETED"' >/dev/null; do
+    until serving; do
       if [ "$(date +%s)" -ge "$deadline" ]; then echo "::error::rollback to ${TARGET##*/} not complete after ${WAIT_MINUTES:-30} minutes" >&2; exit 1; fi
       sleep 15
     done
