@@ -287,4 +287,27 @@ export const CROSS_RULES: ReadonlyArray<(a: Answers) => string | null> = [
     new Set(a.environments).size === a.environments.length
       ? null
       : `--environments lists a name twice: ${a.environments.join(',')}`,
+  (a) => runtimeNameError(a),
 ];
+
+/**
+ * The longest `<service>-<env>` each runtime takes: a Container Apps app name
+ * is at most 32 characters (ARM naming rules for Microsoft.App/containerApps);
+ * on Cloud Run a traffic tag and the service name together are at most 46
+ * (gcloud), and the pipeline's tags (r<run>-<attempt>, rb<run>-<attempt>)
+ * take up to 11 with 7-digit run numbers.
+ */
+const RUNTIME_NAME_LIMITS: Partial<Record<Runtime, { max: number; what: string }>> = {
+  'container-apps': { max: 32, what: 'a Container Apps app name (Azure allows 32 characters)' },
+  'cloud-run': { max: 35, what: 'a Cloud Run service name (with the pipeline\'s traffic tags, Cloud Run allows 35 characters)' },
+};
+
+function runtimeNameError(a: Answers): string | null {
+  const limit = RUNTIME_NAME_LIMITS[a.runtime];
+  if (limit === undefined) return null;
+  if (a.runtime === 'container-apps' && a.serviceName.includes('--')) return `--service-name ${a.serviceName}: Container Apps names cannot contain '--' (it separates an app's name from its revisions')`;
+  const longest = a.environments.map((env) => `${a.serviceName}-${env}`).sort((x, y) => y.length - x.length)[0];
+  return longest !== undefined && longest.length > limit.max
+    ? `--service-name ${a.serviceName}: ${longest} (${longest.length} characters) is too long for ${limit.what}; choose a shorter --service-name or --environments`
+    : null;
+}

@@ -75,6 +75,16 @@ describe('resolveAnswers', () => {
     await expect(resolve({ readinessPath: 'ready' })).rejects.toThrow(/--readiness-path/);
   });
 
+  it('refuses names the runtime cannot take: a Container Apps app over 32 characters or with "--", a Cloud Run service over 35', async () => {
+    const long = 'payments-reconciliation-api';
+    await expect(resolve({ cloud: 'azure', serviceName: long })).rejects.toThrow(/payments-reconciliation-api-production \(38 characters\) is too long for a Container Apps app name/);
+    await expect(resolve({ cloud: 'azure', serviceName: 'orders--api' })).rejects.toThrow(/cannot contain '--'/);
+    await expect(resolve({ cloud: 'gcp', serviceName: long })).rejects.toThrow(/too long for a Cloud Run service name/);
+    // Short environment names fit; ECS takes the long name.
+    await expect(resolve({ cloud: 'azure', serviceName: 'payments-reconcile-api', environments: ['stg', 'prod'] })).resolves.toBeTruthy();
+    await expect(resolve({ cloud: 'aws', serviceName: long })).resolves.toBeTruthy();
+  });
+
   it('refuses duplicate environments', async () => {
     await expect(resolve({ environments: ['staging', 'staging'] })).rejects.toThrow(UserError);
   });

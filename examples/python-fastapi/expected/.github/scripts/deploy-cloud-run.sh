@@ -24,8 +24,9 @@ traffic() {
 }
 
 # The tags deploys give their candidates (TAG of deploy.yml and rollback.yml:
-# r<run>-<attempt>, rollback-<run>-<attempt>); tags of your own never match.
-CANDIDATE_TAG='^(r|rollback-)[0-9]+-[0-9]+$'
+# r<run>-<attempt>, rb<run>-<attempt>; rollback-<run>-<attempt> from earlier
+# versions); tags of your own never match.
+CANDIDATE_TAG='^(r|rb|rollback-)[0-9]+-[0-9]+$'
 
 # Once traffic is settled, the candidate tags go: each tag is a URL that keeps
 # serving its revision, rejected candidates included.
