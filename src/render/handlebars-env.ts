@@ -39,8 +39,10 @@ const HELPERS: Readonly<Record<string, Handlebars.HelperDelegate>> = {
   dockerQuoted: (v: unknown) => dockerfileQuoted(str(v, 'dockerQuoted')),
   // `{{gh "github.sha"}}` writes GitHub's `${{ github.sha }}` without fighting Handlebars.
   gh: (expr: unknown) => `\${{ ${str(expr, 'gh')} }}`,
-  // `{{otelEnv "DEPLOY_ENV"}}` writes the OpenTelemetry Collector's `${env:DEPLOY_ENV}`.
-  otelEnv: (name: unknown) => `\${env:${str(name, 'otelEnv')}}`,
+  // `{{otelEnv "DEPLOY_ENV"}}` writes the OpenTelemetry Collector's `${env:DEPLOY_ENV}`;
+  // `{{otelEnv "X" ""}}` writes `${env:X:-}`, the value when X is unset (no warning).
+  otelEnv: (name: unknown, fallback: unknown) =>
+    typeof fallback === 'string' ? `\${env:${str(name, 'otelEnv')}:-${fallback}}` : `\${env:${str(name, 'otelEnv')}}`,
   // `{{prom "$labels.service"}}` writes Prometheus/Alertmanager's `{{ $labels.service }}`.
   prom: (expr: unknown) => `{{ ${str(expr, 'prom')} }}`,
   eq: (a: unknown, b: unknown) => a === b,

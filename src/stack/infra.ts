@@ -118,6 +118,8 @@ export interface InfraStack {
   planFingerprint: string;
   /** Backend setting that takes the per-environment state path at init: `-backend-config="<arg>=..."`. */
   backendKeyArg: 'key' | 'prefix';
+  /** An environment's stateKey with `ENV` for its name, for the docs' copy-pasteable commands. */
+  stateKeyPattern: string;
   /** `sub` claims of the deploy identities, per environment name. */
   oidcSubjects: Record<string, string>;
   /** `sub` claim of the image-push identity (builds on the default branch). */
@@ -170,6 +172,11 @@ function azureResourceProviders(monitoring: Answers['monitoring']): string[] {
   return ['Microsoft.App', 'Microsoft.ContainerRegistry', 'Microsoft.OperationalInsights', ...managed].sort();
 }
 
+/** Backend key (S3, azurerm) or prefix (GCS) of one environment's state: one state per env. */
+function stateKeyOf(cloud: Answers['cloud'], svc: string, env: string): string {
+  return cloud === 'aws' ? `${svc}/${env}/terraform.tfstate` : cloud === 'gcp' ? `${svc}/${env}` : `${svc}/${env}.tfstate`;
+}
+
 const missing = (env: string): never => {
   throw new Error(`no resource names for environment ${env}`);
 };
@@ -194,7 +201,7 @@ export function buildInfraStack(answers: Answers, facts: RepoFacts): InfraStack 
       isFirst: i === 0,
       previous: i === 0 ? null : (answers.environments[i - 1] ?? null),
       dir: `infra/envs/${name}`,
-      stateKey: answers.cloud === 'aws' ? `${svc}/${name}/terraform.tfstate` : answers.cloud === 'gcp' ? `${svc}/${name}` : `${svc}/${name}.tfstate`,
+      stateKey: stateKeyOf(answers.cloud, svc, name),
       reviewedFingerprint: `needs.plan-${name}.outputs.fingerprint`,
       // Cloud Run / ACA scale to zero outside production; ECS keeps one task.
       minInstances: prod ? PRODUCTION_MIN_INSTANCES[answers.cloud] : answers.cloud === 'aws' ? 1 : 0,
@@ -242,6 +249,7 @@ export function buildInfraStack(answers: Answers, facts: RepoFacts): InfraStack 
     // Terraform and OpenTofu both head the actions with "<Tool> will perform the following actions:".
     planFingerprint: `${cli} -chdir="$ROOT" show -no-color tfplan | awk '/will perform the following actions:$/ || /^Changes to Outputs:$/ { on = 1 } on' | tee plan-actions.txt | sha256sum | cut -d' ' -f1`,
     backendKeyArg: answers.cloud === 'gcp' ? 'prefix' : 'key',
+    stateKeyPattern: stateKeyOf(answers.cloud, svc, 'ENV'),
     rulesPath,
     rulesPathFromEnvRoot: fromEnvRoot(rulesPath),
     rulesWatch: `${rulesPath.slice(0, rulesPath.lastIndexOf('/'))}/**`,

@@ -113,7 +113,7 @@ function collectorProblems(stack: Stack, tree: Tree): string[] {
   for (const label of [`${m.serviceLabel}:`, 'env:']) if (!config.includes(`                ${label}`)) problems.push(`collector sets no ${label} label`);
   if (!config.includes(`                ${m.revisionLabel}: `) && !config.includes(`set(attributes["${m.revisionLabel}"]`)) problems.push('collector sets no revision label');
   const platform = [c.vars.revision, c.vars.replica, c.vars.platformService].filter((x): x is string => x !== null);
-  const read = [...config.matchAll(/\$\{env:(\w+)\}/g)].map((x) => x[1]!);
+  const read = [...config.matchAll(/\$\{env:(\w+)(?::-[^}]*)?\}/g)].map((x) => x[1]!);
   for (const name of read) if (!iacSetVars(c.vars).includes(name) && !platform.includes(name)) problems.push(`collector reads \${env:${name}}, which nothing sets`);
   if (stack.is.iac) {
     const module = tree.read('infra/modules/service/main.tf')?.content ?? '';

@@ -27,6 +27,8 @@ resource "azurerm_resource_group" "state" {
   tags     = local.tags
 }
 
+# No network rules by design: a Deny default would shut out GitHub-hosted runners (Entra ID auth guards it).
+# trivy:ignore:AVD-AZU-0012
 resource "azurerm_storage_account" "state" {
   name                            = var.state_storage_account
   resource_group_name             = azurerm_resource_group.state.name

@@ -54,26 +54,27 @@ module "network" {
 module "service" {
   source = "../../modules/service"
 
-  service_name        = local.settings.service_name
-  cluster_name        = local.settings.cluster_name
-  task_role_name      = local.settings.task_role_name
-  log_group_name      = local.settings.log_group
-  vpc_id              = module.network.vpc_id
-  public_subnet_ids   = module.network.public_subnet_ids
-  private_subnet_ids  = module.network.private_subnet_ids
-  container_name      = "node-express"
-  image               = var.image
-  container_port      = var.container_port
-  readiness_path      = var.readiness_path
-  health_check_grace  = 60
-  cpu                 = var.cpu
-  memory              = var.memory
-  desired_count       = local.settings.desired_count
-  max_count           = local.settings.max_count
-  log_retention_days  = local.settings.log_retention_days
-  secrets             = var.secrets
-  certificate_arn     = var.certificate_arn
-  deletion_protection = local.settings.is_production
+  service_name         = local.settings.service_name
+  cluster_name         = local.settings.cluster_name
+  task_role_name       = local.settings.task_role_name
+  log_group_name       = local.settings.log_group
+  vpc_id               = module.network.vpc_id
+  public_subnet_ids    = module.network.public_subnet_ids
+  private_subnet_ids   = module.network.private_subnet_ids
+  container_name       = "node-express"
+  image                = var.image
+  container_port       = var.container_port
+  readiness_path       = var.readiness_path
+  health_check_grace   = 60
+  cpu                  = var.cpu
+  memory               = var.memory
+  desired_count        = local.settings.desired_count
+  max_count            = local.settings.max_count
+  log_retention_days   = local.settings.log_retention_days
+  secrets              = var.secrets
+  secrets_kms_key_arns = var.secrets_kms_key_arns
+  certificate_arn      = var.certificate_arn
+  deletion_protection  = local.settings.is_production
   # Scrapes the app and remote-writes to your Prometheus, once its URL is set.
   collector = var.metrics_remote_write_url == null ? null : {
     image                        = var.collector_image

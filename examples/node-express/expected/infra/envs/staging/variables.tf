@@ -111,6 +111,17 @@ variable "secrets" {
   }
 }
 
+variable "secrets_kms_key_arns" {
+  type        = list(string)
+  description = "ARNs of the customer-managed KMS keys that encrypt the secrets in var.secrets and var.metrics_remote_write_password_secret: the task execution role may kms:Decrypt with them, or tasks fail to start. Empty (default): the secrets use the AWS managed key (aws/secretsmanager, aws/ssm), which needs no grant."
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.secrets_kms_key_arns : can(regex("^arn:aws[a-z-]*:kms:[^:]+:[0-9]{12}:key/", arn))])
+    error_message = "secrets_kms_key_arns must be KMS key ARNs (arn:aws:kms:REGION:ACCOUNT:key/ID), not aliases."
+  }
+}
+
 variable "collector_image" {
   type        = string
   description = "Image of the OpenTelemetry Collector sidecar that scrapes the app's metrics (monitoring/collector/otel-collector.yaml)."
@@ -119,12 +130,14 @@ variable "collector_image" {
 
 variable "metrics_remote_write_url" {
   type        = string
-  description = "Remote-write endpoint of your Prometheus (https://.../api/v1/write; start Prometheus with --web.enable-remote-write-receiver), reachable from the VPC's private subnets (peering, a transit gateway or PrivateLink). Null: no collector sidecar, and no metrics reach Prometheus. Set it per environment in terraform.tfvars."
+  description = "Remote-write endpoint of your Prometheus (https://.../api/v1/write; start Prometheus with --web.enable-remote-write-receiver), reachable from the VPC's private subnets (peering, a transit gateway or PrivateLink). HTTPS on port 443 only: the tasks' security group allows no other way out (put a TLS proxy or load balancer on 443 in front of Prometheus's 9090). Null: no collector sidecar, and no metrics reach Prometheus. Set it per environment in terraform.tfvars."
   default     = null
 
+  # The tasks may only reach tcp/443 (aws_vpc_security_group_egress_rule.tasks_https):
+  # a write to any other port or over http would be dropped without an error.
   validation {
-    condition     = var.metrics_remote_write_url == null || can(regex("^https?://", var.metrics_remote_write_url))
-    error_message = "metrics_remote_write_url must be an http(s) URL."
+    condition     = var.metrics_remote_write_url == null || can(regex("^https://[^/:?#@]+(:443)?([/?#]|$)", var.metrics_remote_write_url))
+    error_message = "metrics_remote_write_url must be an https URL on port 443 (the tasks' security group allows no other egress): put a TLS proxy or load balancer on 443 in front of Prometheus."
   }
 }
 

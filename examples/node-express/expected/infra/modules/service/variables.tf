@@ -122,6 +122,12 @@ variable "secrets" {
   default     = {}
 }
 
+variable "secrets_kms_key_arns" {
+  type        = list(string)
+  description = "ARNs of the customer-managed KMS keys that encrypt the secrets (Secrets Manager secrets, SecureString parameters); the execution role may kms:Decrypt with them. Empty: the secrets use AWS managed keys, which need no grant."
+  default     = []
+}
+
 variable "certificate_arn" {
   type        = string
   description = "ACM certificate for HTTPS; null serves HTTP."
