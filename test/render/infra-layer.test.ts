@@ -259,7 +259,7 @@ describe('infra workflow triggers', () => {
 /**
  * What refreshing each azurerm type of the env roots and modules calls beyond
  * reads (GET), from its Read function in terraform-provider-azurerm
- * (v4.55.0 to v4.81.0). A type missing here fails the test below: check its
+ * (v4.65.0 to v4.81.0). A type missing here fails the test below: check its
  * Read before adding it, since the plan identity's role must cover it.
  */
 const AZURE_REFRESH_ACTIONS: Record<string, string[]> = {
@@ -681,6 +681,36 @@ describe('tflint in the infra workflow', () => {
           }
         }
       }
+    }
+  });
+});
+
+describe('azure: azurerm 4.65 up to 5.0 (federated identity credentials)', () => {
+  it('modules bound azurerm below 5.0 (their validate has no lock file) and everything needs 4.65, where user_assigned_identity_id came in', async () => {
+    const files = await renderInfra(infraStack('azure', 'terraform', 'rolling', 'prometheus'));
+    const constraint = async (path: string) => body(await parseHcl(path, files.get(path)!), 'terraform', 'required_providers').azurerm as { version: string };
+    // azurerm 5.0 drops parent_id and resource_group_name from azurerm_federated_identity_credential.
+    for (const module of ['service', 'github-oidc']) expect((await constraint(`infra/modules/${module}/versions.tf`)).version, module).toBe('>= 4.65, < 5.0');
+    for (const root of ['infra/bootstrap/versions.tf', 'infra/envs/production/versions.tf']) expect((await constraint(root)).version, root).toBe('~> 4.65');
+  });
+
+  it('every federated credential names its identity with user_assigned_identity_id, never the deprecated parent_id or resource_group_name', async () => {
+    const files = await renderInfra(infraStack('azure', 'terraform', 'rolling', 'prometheus'));
+    const credentials: Array<[string, HclBody]> = [];
+    for (const [path, source] of files) {
+      if (!path.endsWith('.tf')) continue;
+      const byName = ((await parseHcl(path, source)).resource as Record<string, Record<string, HclBody[]>> | undefined)?.azurerm_federated_identity_credential ?? {};
+      for (const [name, [b]] of Object.entries(byName)) credentials.push([`${path} ${name}`, b!]);
+    }
+    expect(credentials.map(([where]) => where).sort()).toEqual([
+      'infra/bootstrap/main.tf ci',
+      'infra/bootstrap/main.tf plan_default_branch',
+      'infra/modules/github-oidc/main.tf github',
+    ]);
+    for (const [where, b] of credentials) {
+      expect(b.user_assigned_identity_id, where).toMatch(/^\$\{azurerm_user_assigned_identity\.[a-z_]+(\[[^\]]+\])?\.id\}$/);
+      expect(b, where).not.toHaveProperty('parent_id');
+      expect(b, where).not.toHaveProperty('resource_group_name');
     }
   });
 });
