@@ -1,7 +1,8 @@
 import type { Answers } from '../answers/options.js';
 import type { RepoFacts } from '../detect/types.js';
-import { buildNames, clipUnique, fromEnvRoot, monitoringPaths, shortHash, type EnvNames } from './naming.js';
+import { buildNames, clipUnique, fromEnvRoot, monitoringPaths, repoScopedHash, type EnvNames } from './naming.js';
 import { ACTION_PINS, usesLine } from './pins.js';
+import { buildRepo } from './repo.js';
 
 /**
  * Provider and CLI versions, pinned in one place (STYLE.md habit 11). Roots
@@ -184,15 +185,15 @@ const missing = (env: string): never => {
 /** Answers + facts -> InfraStack. Pure; computed even with --iac none (templates are then not rendered). */
 export function buildInfraStack(answers: Answers, facts: RepoFacts): InfraStack {
   const svc = answers.serviceName;
-  const slug = `${facts.git.owner ?? 'OWNER'}/${facts.git.repo ?? 'REPO'}`;
+  const slug = buildRepo(facts.git).slug;
   const branch = facts.git.defaultBranch ?? 'main';
   const tofu = answers.iac === 'opentofu';
   const cli = tofu ? 'tofu' : 'terraform';
   const versions = tofu ? INFRA_VERSIONS.opentofu : INFRA_VERSIONS.terraform;
   const p = INFRA_VERSIONS.providers[answers.cloud];
-  const hash = shortHash(`${slug}/${svc}`);
+  const hash = repoScopedHash(slug, svc);
   const last = answers.environments.length - 1;
-  const names = buildNames(answers);
+  const names = buildNames(answers, slug);
   const envs = answers.environments.map((name, i): InfraEnv => {
     const prod = i === last;
     return {

@@ -714,3 +714,26 @@ describe('azure: azurerm 4.65 up to 5.0 (federated identity credentials)', () =>
     }
   });
 });
+
+describe('azure: one container registry name everywhere', () => {
+  it('the workflows, the bootstrap and the env roots all use the stack name, which carries the repository hash', async () => {
+    const stack = infraStack('azure', 'terraform', 'canary', 'prometheus');
+    const acr = stack.names.azure.acrName;
+    // Globally unique: the same short hash as the state storage account.
+    expect(acr).toBe(`ordersapiacr${stack.infra.stateStore.slice(-6)}`);
+    const tree = await renderStack(stack, 'stack');
+    const files = new Map(tree.paths().map((p) => [p, tree.read(p)!.content]));
+    const defaults = await Promise.all(
+      ['infra/bootstrap/variables.tf', 'infra/envs/staging/variables.tf', 'infra/envs/production/variables.tf'].map(async (p) => body(await parseHcl(p, files.get(p)!), 'variable', 'acr_name').default),
+    );
+    expect(defaults).toEqual([acr, acr, acr]);
+    expect(files.get('.github/workflows/_build.yml')).toContain(`ACR_NAME: ${acr}\n`);
+    expect(files.get('.github/workflows/_build.yml')).toContain(`${acr}.azurecr.io/orders-api`);
+    expect(files.get('.github/workflows/rollback.yml')).toContain(`${acr}.azurecr.io/orders-api@`);
+    // No file names the registry any other way.
+    for (const [path, content] of files) {
+      for (const m of content.matchAll(/\bordersapiacr[0-9a-z]*/g)) expect(m[0], path).toBe(acr);
+      for (const m of content.matchAll(/([a-z0-9]+)\.azurecr\.io/g)) expect(m[1], path).toBe(acr);
+    }
+  });
+});

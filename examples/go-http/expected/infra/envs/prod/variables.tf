@@ -46,7 +46,7 @@ variable "repository" {
 variable "acr_name" {
   type        = string
   description = "Container registry created by the bootstrap."
-  default     = "gohttpacr"
+  default     = "gohttpacr9e9770"
 }
 
 variable "shared_resource_group" {
