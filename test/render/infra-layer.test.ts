@@ -737,3 +737,28 @@ describe('azure: one container registry name everywhere', () => {
     }
   });
 });
+
+describe('azure: the app may read the Key Vault secrets it references', () => {
+  it.each(['prometheus', 'managed-prometheus', 'none'] as const)('%s: the runtime identity gets Key Vault Secrets User on each vault of key_vault_ids, before the app', async (monitoring) => {
+    const files = await renderInfra(infraStack('azure', 'terraform', 'rolling', monitoring));
+    const parse = (path: string) => parseHcl(path, files.get(path)!);
+    const module = await parse('infra/modules/service/main.tf');
+    const grant = body(module, 'resource', 'azurerm_role_assignment', 'key_vault_secrets');
+    expect(grant).toMatchObject({ for_each: '${local.key_vaults}', scope: '${each.value}', role_definition_name: 'Key Vault Secrets User', principal_id: '${azurerm_user_assigned_identity.runtime.principal_id}' });
+    const app = body(module, 'resource', 'azurerm_container_app', 'this');
+    expect(app.depends_on).toContain('${azurerm_role_assignment.key_vault_secrets}');
+    // Every vault a reference names must be granted, or plan fails.
+    const locals = (module.locals as HclBody[]).find((l) => 'referenced_vaults' in l)!;
+    expect(String(locals.referenced_vaults)).toContain('values(var.secrets)');
+    if (monitoring === 'prometheus') expect(String(locals.referenced_vaults)).toContain('var.collector.remote_write_password_secret');
+    expect(body(app, 'lifecycle', 'precondition').condition).toBe('${length(setsubtract(local.referenced_vaults, keys(local.key_vaults))) == 0}');
+    // The env root passes the vaults; the description no longer asks for a grant by hand.
+    expect(body(await parse('infra/envs/production/main.tf'), 'module', 'service').key_vault_ids).toBe('${var.key_vault_ids}');
+    const envVars = await parse('infra/envs/production/variables.tf');
+    expect(body(envVars, 'variable', 'key_vault_ids').default).toEqual([]);
+    expect(String(body(envVars, 'variable', 'secrets').description)).not.toMatch(/needs Key Vault Secrets User/);
+    // The Terraform identities that apply the env roots may create role assignments.
+    const roles = body(await parse('infra/bootstrap/variables.tf'), 'variable', 'terraform_roles').default;
+    expect(roles).toContain('Role Based Access Control Administrator');
+  });
+});
