@@ -74,6 +74,26 @@ function block(types, fqn, depth = 0) {
   return out;
 }
 
+/**
+ * Changes after the provider version the CDKTF package describes
+ * (@cdktf/provider-azurerm 14.23.1 is azurerm 4.55; CDKTF has ended, so no
+ * later package exists), applied to the extracted schema. Each is read from
+ * the provider's source (hashicorp/terraform-provider-azurerm).
+ */
+const OVERRIDES = {
+  azurerm: {
+    // v4.65.0 (#31921): parent_id renamed user_assigned_identity_id, and
+    // resource_group_name deprecated (derived from the identity); 5.0 removes
+    // both. The templates pin >= 4.65, so the checker accepts the new argument
+    // and rejects the two that break on 5.x.
+    azurerm_federated_identity_credential: (r) => {
+      delete r.attrs.parent_id;
+      delete r.attrs.resource_group_name;
+      r.attrs.user_assigned_identity_id = { required: true };
+    },
+  },
+};
+
 const used = usedTypes();
 for (const [pkg, prefix] of Object.entries(PROVIDERS)) {
   let jsii;
@@ -95,6 +115,7 @@ for (const [pkg, prefix] of Object.entries(PROVIDERS)) {
     if (kind === 'provider') out.provider_config = block(types, `${fqn}Config`);
     else if (used[kind].has(name)) out[kind][name] = block(types, `${fqn}Config`);
   }
+  for (const [type, patch] of Object.entries(OVERRIDES[prefix] ?? {})) if (out.resource[type]) patch(out.resource[type]);
   const sortKeys = (o) => (o && typeof o === 'object' && !Array.isArray(o) ? Object.fromEntries(Object.keys(o).sort().map((k) => [k, sortKeys(o[k])])) : o);
   const file = join(root, 'schema/providers', `${prefix}.json`);
   writeFileSync(file, `${JSON.stringify(sortKeys(out))}\n`);

@@ -60,7 +60,7 @@ export function buildStack(answers: Answers, facts: RepoFacts, generated: Readon
     },
     repo: buildRepo(facts.git),
     environments: buildEnvironments(answers.environments),
-    names: buildNames(answers),
+    names: buildNames(answers, buildRepo(facts.git).slug),
     docker: buildDockerStack(answers, facts, generated),
     pipeline: buildPipelineStack(answers, facts, generated, monitoring),
     infra: buildInfraStack(answers, facts),

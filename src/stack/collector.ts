@@ -138,7 +138,7 @@ export function buildCollector(answers: Answers): CollectorStack | null {
         ? 'ARN of a Secrets Manager secret (the task execution role may read it)'
         : cloud === 'gcp'
           ? 'Secret Manager secret (projects/PROJECT/secrets/NAME; the runtime service account may read it)'
-          : 'versionless Key Vault secret id (https://VAULT.vault.azure.net/secrets/NAME; grant the runtime identity Key Vault Secrets User on the vault)',
+          : 'versionless Key Vault secret id (https://VAULT.vault.azure.net/secrets/NAME; list the vault in key_vault_ids, which grants the runtime identity Key Vault Secrets User on it)',
     revisionSource,
     scrapeTarget: `localhost:${answers.port}`,
     // The same interval as the self-hosted Prometheus: rate() windows in the rules assume it.

@@ -1,12 +1,20 @@
 import type { Answers } from '../answers/options.js';
 import type { RepoFacts } from '../detect/types.js';
-import { buildNames, clipUnique, fromEnvRoot, monitoringPaths, shortHash, type EnvNames } from './naming.js';
+import { buildNames, clipUnique, fromEnvRoot, monitoringPaths, repoScopedHash, type EnvNames } from './naming.js';
 import { ACTION_PINS, usesLine } from './pins.js';
+import { buildRepo } from './repo.js';
 
 /**
  * Provider and CLI versions, pinned in one place (STYLE.md habit 11). Roots
- * use `~>` on the provider minor; modules only a lower bound. Versions exist
- * as of late 2025: hashicorp/aws 6.25, hashicorp/google 7.x, hashicorp/azurerm 4.55.
+ * use `~>` on the provider minor; modules a lower bound (azurerm also an upper
+ * one, see below). Versions exist as of late 2025: hashicorp/aws 6.25,
+ * hashicorp/google 7.x; hashicorp/azurerm 4.65 as of March 2026.
+ *
+ * azurerm: 4.65 is the first release with `user_assigned_identity_id` on
+ * azurerm_federated_identity_credential (`parent_id` deprecated there, and
+ * removed with `resource_group_name` in 5.0). Modules have no lock file, so
+ * CI's `validate` of infra/modules/* resolves the newest release a module
+ * allows: without `< 5.0` that would be a 5.x the roots never run.
  */
 export const INFRA_VERSIONS = {
   terraform: { required: '>= 1.11, < 2.0', ci: '1.13.3' },
@@ -14,7 +22,7 @@ export const INFRA_VERSIONS = {
   providers: {
     aws: { source: 'hashicorp/aws', root: '~> 6.25', module: '>= 6.25' },
     gcp: { source: 'hashicorp/google', root: '~> 7.10', module: '>= 7.0' },
-    azure: { source: 'hashicorp/azurerm', root: '~> 4.55', module: '>= 4.55' },
+    azure: { source: 'hashicorp/azurerm', root: '~> 4.65', module: '>= 4.65, < 5.0' },
   },
   /**
    * tflint, run by the infra workflow: the CLI CI installs, the oldest the
@@ -184,15 +192,15 @@ const missing = (env: string): never => {
 /** Answers + facts -> InfraStack. Pure; computed even with --iac none (templates are then not rendered). */
 export function buildInfraStack(answers: Answers, facts: RepoFacts): InfraStack {
   const svc = answers.serviceName;
-  const slug = `${facts.git.owner ?? 'OWNER'}/${facts.git.repo ?? 'REPO'}`;
+  const slug = buildRepo(facts.git).slug;
   const branch = facts.git.defaultBranch ?? 'main';
   const tofu = answers.iac === 'opentofu';
   const cli = tofu ? 'tofu' : 'terraform';
   const versions = tofu ? INFRA_VERSIONS.opentofu : INFRA_VERSIONS.terraform;
   const p = INFRA_VERSIONS.providers[answers.cloud];
-  const hash = shortHash(`${slug}/${svc}`);
+  const hash = repoScopedHash(slug, svc);
   const last = answers.environments.length - 1;
-  const names = buildNames(answers);
+  const names = buildNames(answers, slug);
   const envs = answers.environments.map((name, i): InfraEnv => {
     const prod = i === last;
     return {

@@ -295,8 +295,8 @@ const num = (v: number): string => String(Number(v.toFixed(6)));
  */
 export function buildMonitoringStack(answers: Answers, facts: RepoFacts): MonitoringStack {
   const metrics = metricNamesFor(facts);
-  const names = buildNames(answers);
   const repo = buildRepo(facts.git);
+  const names = buildNames(answers, repo.slug);
   const service = answers.serviceName;
   const job = names.metricsJob;
   // The last environment is production: the rule tests label their series with it, and it alone pages.

@@ -27,7 +27,11 @@ export interface CloudNames {
     deployServiceAccountId: string;
   };
   azure: {
-    /** ACR names are globally unique, 5-50 alphanumerics: service name without dashes + 'acr'. */
+    /**
+     * ACR names are globally unique, 5-50 alphanumerics: service name without
+     * dashes + 'acr' + the repository's short hash (repoScopedHash), so two
+     * repositories with the same service name get different registries.
+     */
     acrName: string;
     sharedResourceGroup: string;
   };
@@ -52,6 +56,13 @@ export interface EnvNames {
 export const shortHash = (s: string): string => createHash('sha256').update(s).digest('hex').slice(0, 6);
 
 /**
+ * Suffix of names that must be unique across all users of a cloud (bucket and
+ * storage account of the state, Azure Container Registry): the same service
+ * in another repository gets another one. `slug` is OWNER/REPO (buildRepo).
+ */
+export const repoScopedHash = (slug: string, service: string): string => shortHash(`${slug}/${service}`);
+
+/**
  * `s` if it fits in `max` characters, else a prefix and a hash of the whole:
  * plain truncation would give two environments of a long service name the
  * same identity (`...-deploy-staging` and `...-deploy-production` both cut
@@ -63,7 +74,8 @@ export function clipUnique(s: string, max: number): string {
   return `${s.slice(0, max - hash.length - 1).replace(/-+$/, '')}-${hash}`;
 }
 
-export function buildNames(a: Pick<Answers, 'serviceName' | 'environments'>): CloudNames {
+/** `slug`: the repository's OWNER/REPO (buildRepo(...).slug), which globally unique names hash. */
+export function buildNames(a: Pick<Answers, 'serviceName' | 'environments'>, slug: string): CloudNames {
   const svc = a.serviceName;
   const perEnv: Record<string, EnvNames> = {};
   for (const env of a.environments) {
@@ -88,7 +100,8 @@ export function buildNames(a: Pick<Answers, 'serviceName' | 'environments'>): Cl
       workloadIdentityProvider: 'github',
       deployServiceAccountId: clipUnique(`${svc}-push`, 30),
     },
-    azure: { acrName: `${svc.replace(/-/g, '')}acr`.slice(0, 50), sharedResourceGroup: `rg-${svc}-shared` },
+    // At most 28 + 3 + 6 = 37 characters (service names are 3-28).
+    azure: { acrName: `${svc.replace(/-/g, '')}acr${repoScopedHash(slug, svc)}`, sharedResourceGroup: `rg-${svc}-shared` },
   };
 }
 

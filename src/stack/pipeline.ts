@@ -3,6 +3,7 @@ import { javaBuildTool } from '../detect/java-build.js';
 import type { PackageManager, RepoFacts } from '../detect/types.js';
 import { buildMonitoringStack, type MonitoringStack } from './monitoring.js';
 import { appContainerName, buildNames } from './naming.js';
+import { buildRepo } from './repo.js';
 import type { MetricGate } from './promql.js';
 import { buildUses, TRIVY_VERSION, type PinKey } from './pins.js';
 import { testCommand, type TestReport } from './test-reports.js';
@@ -590,7 +591,7 @@ export function buildPipelineStack(
 ): PipelineStack {
   const dir = answers.serviceDir === '.' ? '.' : answers.serviceDir.replace(/\/+$/, '');
   const dirPrefix = dir === '.' ? '' : `${dir}/`;
-  const names = buildNames(answers);
+  const names = buildNames(answers, buildRepo(facts.git).slug);
   const variables = pipelineVariables(answers);
   const vars = Object.fromEntries(variables.map((x) => [x.name, `vars.${x.name}`]));
   const envs = answers.environments;

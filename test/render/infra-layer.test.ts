@@ -259,7 +259,7 @@ describe('infra workflow triggers', () => {
 /**
  * What refreshing each azurerm type of the env roots and modules calls beyond
  * reads (GET), from its Read function in terraform-provider-azurerm
- * (v4.55.0 to v4.81.0). A type missing here fails the test below: check its
+ * (v4.65.0 to v4.81.0). A type missing here fails the test below: check its
  * Read before adding it, since the plan identity's role must cover it.
  */
 const AZURE_REFRESH_ACTIONS: Record<string, string[]> = {
@@ -700,5 +700,83 @@ describe('tflint in the infra workflow', () => {
         }
       }
     }
+  });
+});
+
+describe('azure: azurerm 4.65 up to 5.0 (federated identity credentials)', () => {
+  it('modules bound azurerm below 5.0 (their validate has no lock file) and everything needs 4.65, where user_assigned_identity_id came in', async () => {
+    const files = await renderInfra(infraStack('azure', 'terraform', 'rolling', 'prometheus'));
+    const constraint = async (path: string) => body(await parseHcl(path, files.get(path)!), 'terraform', 'required_providers').azurerm as { version: string };
+    // azurerm 5.0 drops parent_id and resource_group_name from azurerm_federated_identity_credential.
+    for (const module of ['service', 'github-oidc']) expect((await constraint(`infra/modules/${module}/versions.tf`)).version, module).toBe('>= 4.65, < 5.0');
+    for (const root of ['infra/bootstrap/versions.tf', 'infra/envs/production/versions.tf']) expect((await constraint(root)).version, root).toBe('~> 4.65');
+  });
+
+  it('every federated credential names its identity with user_assigned_identity_id, never the deprecated parent_id or resource_group_name', async () => {
+    const files = await renderInfra(infraStack('azure', 'terraform', 'rolling', 'prometheus'));
+    const credentials: Array<[string, HclBody]> = [];
+    for (const [path, source] of files) {
+      if (!path.endsWith('.tf')) continue;
+      const byName = ((await parseHcl(path, source)).resource as Record<string, Record<string, HclBody[]>> | undefined)?.azurerm_federated_identity_credential ?? {};
+      for (const [name, [b]] of Object.entries(byName)) credentials.push([`${path} ${name}`, b!]);
+    }
+    expect(credentials.map(([where]) => where).sort()).toEqual([
+      'infra/bootstrap/main.tf ci',
+      'infra/bootstrap/main.tf plan_default_branch',
+      'infra/modules/github-oidc/main.tf github',
+    ]);
+    for (const [where, b] of credentials) {
+      expect(b.user_assigned_identity_id, where).toMatch(/^\$\{azurerm_user_assigned_identity\.[a-z_]+(\[[^\]]+\])?\.id\}$/);
+      expect(b, where).not.toHaveProperty('parent_id');
+      expect(b, where).not.toHaveProperty('resource_group_name');
+    }
+  });
+});
+
+describe('azure: one container registry name everywhere', () => {
+  it('the workflows, the bootstrap and the env roots all use the stack name, which carries the repository hash', async () => {
+    const stack = infraStack('azure', 'terraform', 'canary', 'prometheus');
+    const acr = stack.names.azure.acrName;
+    // Globally unique: the same short hash as the state storage account.
+    expect(acr).toBe(`ordersapiacr${stack.infra.stateStore.slice(-6)}`);
+    const tree = await renderStack(stack, 'stack');
+    const files = new Map(tree.paths().map((p) => [p, tree.read(p)!.content]));
+    const defaults = await Promise.all(
+      ['infra/bootstrap/variables.tf', 'infra/envs/staging/variables.tf', 'infra/envs/production/variables.tf'].map(async (p) => body(await parseHcl(p, files.get(p)!), 'variable', 'acr_name').default),
+    );
+    expect(defaults).toEqual([acr, acr, acr]);
+    expect(files.get('.github/workflows/_build.yml')).toContain(`ACR_NAME: ${acr}\n`);
+    expect(files.get('.github/workflows/_build.yml')).toContain(`${acr}.azurecr.io/orders-api`);
+    expect(files.get('.github/workflows/rollback.yml')).toContain(`${acr}.azurecr.io/orders-api@`);
+    // No file names the registry any other way.
+    for (const [path, content] of files) {
+      for (const m of content.matchAll(/\bordersapiacr[0-9a-z]*/g)) expect(m[0], path).toBe(acr);
+      for (const m of content.matchAll(/([a-z0-9]+)\.azurecr\.io/g)) expect(m[1], path).toBe(acr);
+    }
+  });
+});
+
+describe('azure: the app may read the Key Vault secrets it references', () => {
+  it.each(['prometheus', 'managed-prometheus', 'none'] as const)('%s: the runtime identity gets Key Vault Secrets User on each vault of key_vault_ids, before the app', async (monitoring) => {
+    const files = await renderInfra(infraStack('azure', 'terraform', 'rolling', monitoring));
+    const parse = (path: string) => parseHcl(path, files.get(path)!);
+    const module = await parse('infra/modules/service/main.tf');
+    const grant = body(module, 'resource', 'azurerm_role_assignment', 'key_vault_secrets');
+    expect(grant).toMatchObject({ for_each: '${local.key_vaults}', scope: '${each.value}', role_definition_name: 'Key Vault Secrets User', principal_id: '${azurerm_user_assigned_identity.runtime.principal_id}' });
+    const app = body(module, 'resource', 'azurerm_container_app', 'this');
+    expect(app.depends_on).toContain('${azurerm_role_assignment.key_vault_secrets}');
+    // Every vault a reference names must be granted, or plan fails.
+    const locals = (module.locals as HclBody[]).find((l) => 'referenced_vaults' in l)!;
+    expect(String(locals.referenced_vaults)).toContain('values(var.secrets)');
+    if (monitoring === 'prometheus') expect(String(locals.referenced_vaults)).toContain('var.collector.remote_write_password_secret');
+    expect(body(app, 'lifecycle', 'precondition').condition).toBe('${length(setsubtract(local.referenced_vaults, keys(local.key_vaults))) == 0}');
+    // The env root passes the vaults; the description no longer asks for a grant by hand.
+    expect(body(await parse('infra/envs/production/main.tf'), 'module', 'service').key_vault_ids).toBe('${var.key_vault_ids}');
+    const envVars = await parse('infra/envs/production/variables.tf');
+    expect(body(envVars, 'variable', 'key_vault_ids').default).toEqual([]);
+    expect(String(body(envVars, 'variable', 'secrets').description)).not.toMatch(/needs Key Vault Secrets User/);
+    // The Terraform identities that apply the env roots may create role assignments.
+    const roles = body(await parse('infra/bootstrap/variables.tf'), 'variable', 'terraform_roles').default;
+    expect(roles).toContain('Role Based Access Control Administrator');
   });
 });

@@ -159,8 +159,8 @@ describe('infra workflow: apply only the reviewed plan', () => {
     } else {
       expect(bootstrap).toMatch(/plan = "pull_request"/);
       const credential = /resource "azurerm_federated_identity_credential" "plan_default_branch" \{[\s\S]*?\n\}/.exec(bootstrap)![0];
-      expect(credential).toContain('parent_id           = azurerm_user_assigned_identity.ci["plan"].id');
-      expect(credential).toContain('subject             = "repo:${var.repository}:ref:refs/heads/${var.default_branch}"');
+      expect(credential).toContain('user_assigned_identity_id = azurerm_user_assigned_identity.ci["plan"].id');
+      expect(credential).toContain('subject                   = "repo:${var.repository}:ref:refs/heads/${var.default_branch}"');
     }
   });
 });

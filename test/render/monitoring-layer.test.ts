@@ -37,7 +37,7 @@ function monitoringStack(answers: Answers, facts: RepoFacts): Stack {
     service: { name: a.serviceName, dir: '.', dirPrefix: '', port: a.port, healthPath: a.healthPath, readinessPath: a.readinessPath },
     repo: buildRepo(facts.git),
     environments: buildEnvironments(a.environments),
-    names: buildNames(a),
+    names: buildNames(a, buildRepo(facts.git).slug),
     docker: {} as Stack['docker'],
     pipeline: {} as Stack['pipeline'],
     infra: {} as Stack['infra'],

@@ -27,7 +27,7 @@ describe('buildInfraStack', () => {
       ['staging', 'infra/envs/staging', 'orders-api/staging/terraform.tfstate', false, null],
       ['production', 'infra/envs/production', 'orders-api/production/terraform.tfstate', true, 'staging'],
     ]);
-    expect(infra.envs[1]!.names).toEqual(buildNames(answers()).perEnv['production']);
+    expect(infra.envs[1]!.names).toEqual(buildNames(answers(), 'acme/shop').perEnv['production']);
     expect(buildInfraStack(answers({ cloud: 'gcp' }), facts()).envs[0]!.stateKey).toBe('orders-api/staging');
     expect(buildInfraStack(answers({ cloud: 'azure' }), facts()).envs[0]!.stateKey).toBe('orders-api/staging.tfstate');
   });
@@ -76,12 +76,27 @@ describe('buildInfraStack', () => {
 describe('names that must fit a cloud limit', () => {
   it('stay distinct per environment and valid when a long service name is cut', () => {
     // 28 characters, the longest service name the answers allow.
-    const names = buildNames({ serviceName: 'customer-billing-apiv2-north', environments: ['staging', 'production'] });
+    const names = buildNames({ serviceName: 'customer-billing-apiv2-north', environments: ['staging', 'production'] }, 'acme/shop');
     const ids = ['staging', 'production'].flatMap((e) => [names.perEnv[e]!.deployIdentity, names.perEnv[e]!.runtimeIdentity]);
     expect(new Set(ids).size).toBe(4);
     // GCP service account ids: 6-30 characters, lowercase, starting with a letter, not ending in '-'.
     for (const id of [...ids, names.gcp.deployServiceAccountId]) expect(id).toMatch(/^[a-z][-a-z0-9]{4,28}[a-z0-9]$/);
     // Short names are kept as they are.
-    expect(buildNames({ serviceName: 'api', environments: ['prod'] }).perEnv['prod']!.deployIdentity).toBe('api-deploy-prod');
+    expect(buildNames({ serviceName: 'api', environments: ['prod'] }, 'acme/shop').perEnv['prod']!.deployIdentity).toBe('api-deploy-prod');
+  });
+});
+
+describe('globally unique Azure names', () => {
+  it('the container registry name carries the same repository hash as the state storage account, and stays a valid ACR name', () => {
+    const registry = (svc: string, slug: string) => buildNames({ serviceName: svc, environments: ['prod'] }, slug).azure.acrName;
+    // Two repositories with the same service name: different registries (ACR names are global).
+    expect(registry('orders-api', 'acme/shop')).not.toBe(registry('orders-api', 'other/shop'));
+    // Deterministic: the pipeline, the IaC and the docs all get the same name.
+    expect(registry('orders-api', 'acme/shop')).toBe(registry('orders-api', 'acme/shop'));
+    const infra = buildInfraStack(answers({ cloud: 'azure', region: 'westeurope' }), facts());
+    const hash = infra.stateStore.slice(-6);
+    expect(registry('orders-api', 'acme/shop')).toBe(`ordersapiacr${hash}`);
+    // 5-50 alphanumerics, for the shortest and the longest service names the answers allow.
+    for (const svc of ['a-b', 'abc', 'customer-billing-apiv2-north']) expect(registry(svc, 'acme/shop')).toMatch(/^[a-zA-Z0-9]{5,50}$/);
   });
 });

@@ -147,23 +147,21 @@ resource "azurerm_user_assigned_identity" "ci" {
 resource "azurerm_federated_identity_credential" "ci" {
   for_each = local.ci_identities
 
-  name                = "github-${each.key}"
-  resource_group_name = azurerm_resource_group.shared.name
-  parent_id           = azurerm_user_assigned_identity.ci[each.key].id
-  issuer              = local.github_issuer
-  audience            = [local.github_audience]
-  subject             = "repo:${var.repository}:${each.value}"
+  name                      = "github-${each.key}"
+  user_assigned_identity_id = azurerm_user_assigned_identity.ci[each.key].id
+  issuer                    = local.github_issuer
+  audience                  = [local.github_audience]
+  subject                   = "repo:${var.repository}:${each.value}"
 }
 
 # The plan identity also plans the default branch: that plan is the one an
 # environment's reviewers approve before its apply job runs.
 resource "azurerm_federated_identity_credential" "plan_default_branch" {
-  name                = "github-plan-default-branch"
-  resource_group_name = azurerm_resource_group.shared.name
-  parent_id           = azurerm_user_assigned_identity.ci["plan"].id
-  issuer              = local.github_issuer
-  audience            = [local.github_audience]
-  subject             = "repo:${var.repository}:ref:refs/heads/${var.default_branch}"
+  name                      = "github-plan-default-branch"
+  user_assigned_identity_id = azurerm_user_assigned_identity.ci["plan"].id
+  issuer                    = local.github_issuer
+  audience                  = [local.github_audience]
+  subject                   = "repo:${var.repository}:ref:refs/heads/${var.default_branch}"
 }
 
 resource "azurerm_role_assignment" "push" {

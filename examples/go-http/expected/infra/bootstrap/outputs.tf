@@ -11,7 +11,7 @@ output "subscription_id" {
 }
 
 output "acr_name" {
-  description = "GitHub variable ACR_NAME."
+  description = "Container registry name: the workflows and env roots have it already (no GitHub variable)."
   value       = azurerm_container_registry.this.name
 }
 

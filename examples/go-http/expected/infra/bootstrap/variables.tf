@@ -81,7 +81,7 @@ variable "shared_resource_group" {
 variable "acr_name" {
   type        = string
   description = "Globally unique name of the container registry."
-  default     = "gohttpacr"
+  default     = "gohttpacr9e9770"
 
   validation {
     condition     = can(regex("^[a-zA-Z0-9]{5,50}$", var.acr_name))

@@ -84,6 +84,7 @@ module "service" {
   log_retention_days  = local.settings.log_retention_days
   multiple_revisions  = true
   secrets             = var.secrets
+  key_vault_ids       = var.key_vault_ids
   tags                = local.tags
   # Production's environment spans availability zones, in a virtual network of
   # its own (network_address_space, default 10.100.0.0/16). A region without

@@ -46,7 +46,7 @@ variable "repository" {
 variable "acr_name" {
   type        = string
   description = "Container registry created by the bootstrap."
-  default     = "gohttpacr"
+  default     = "gohttpacr9e9770"
 }
 
 variable "shared_resource_group" {
@@ -108,8 +108,14 @@ variable "memory" {
 
 variable "secrets" {
   type        = map(string)
-  description = "Environment variable name => Key Vault secret id (versionless for rotation). Only references: values never pass through Terraform. The runtime identity needs Key Vault Secrets User on the vault."
+  description = "Environment variable name => Key Vault secret id (versionless for rotation). Only references: values never pass through Terraform. List each secret's vault in key_vault_ids."
   default     = {}
+}
+
+variable "key_vault_ids" {
+  type        = list(string)
+  description = "Resource ids of the Key Vaults the secrets (and metrics_remote_write_password_secret) reference, in this subscription and with Azure RBAC authorization. The app's runtime identity gets Key Vault Secrets User on each; plan fails while a referenced vault is missing."
+  default     = []
 }
 
 variable "collector_image" {
@@ -131,6 +137,6 @@ variable "metrics_remote_write_url" {
 
 variable "metrics_remote_write_password_secret" {
   type        = string
-  description = "Basic-auth password of the remote writes (user: the service name, var.service; list it in your Prometheus's web config basic_auth_users): versionless Key Vault secret id (https://VAULT.vault.azure.net/secrets/NAME; grant the runtime identity Key Vault Secrets User on the vault). Only a reference: the value never passes through Terraform. Null: empty password, for a Prometheus without basic auth on a private network."
+  description = "Basic-auth password of the remote writes (user: the service name, var.service; list it in your Prometheus's web config basic_auth_users): versionless Key Vault secret id (https://VAULT.vault.azure.net/secrets/NAME; list the vault in key_vault_ids, which grants the runtime identity Key Vault Secrets User on it). Only a reference: the value never passes through Terraform. Null: empty password, for a Prometheus without basic auth on a private network."
   default     = null
 }

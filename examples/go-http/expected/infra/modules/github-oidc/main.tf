@@ -10,12 +10,11 @@ resource "azurerm_user_assigned_identity" "deploy" {
 }
 
 resource "azurerm_federated_identity_credential" "github" {
-  name                = "github"
-  resource_group_name = var.resource_group_name
-  parent_id           = azurerm_user_assigned_identity.deploy.id
-  issuer              = "https://token.actions.githubusercontent.com"
-  audience            = ["api://AzureADTokenExchange"]
-  subject             = var.github_subject
+  name                      = "github"
+  user_assigned_identity_id = azurerm_user_assigned_identity.deploy.id
+  issuer                    = "https://token.actions.githubusercontent.com"
+  audience                  = ["api://AzureADTokenExchange"]
+  subject                   = var.github_subject
 }
 
 # Narrowest scope: the container app itself (new revisions, labels, traffic).

@@ -88,7 +88,8 @@ check "replicas_span_zones" {
 }
 
 # The app's own identity: pulls images (AcrPull, nothing else on the
-# registry) and reads the Key Vault secrets it references.
+# registry) and reads the secrets of the Key Vaults it references (Key Vault
+# Secrets User on each vault of key_vault_ids).
 resource "azurerm_user_assigned_identity" "runtime" {
   name                = var.runtime_identity
   resource_group_name = var.resource_group_name
@@ -99,6 +100,28 @@ resource "azurerm_user_assigned_identity" "runtime" {
 resource "azurerm_role_assignment" "acr_pull" {
   scope                = var.registry_id
   role_definition_name = "AcrPull"
+  principal_id         = azurerm_user_assigned_identity.runtime.principal_id
+}
+
+locals {
+  # Vault of each Key Vault reference the app resolves: the host's first label
+  # of https://<vault>.vault.azure.net/secrets/<name>.
+  referenced_vaults = toset([
+    for id in concat(values(var.secrets), compact([try(var.collector.remote_write_password_secret, null)])) :
+    lower(try(regex("^https://([0-9A-Za-z-]+)\\.", id)[0], id))
+  ])
+  # key_vault_ids by vault name (the last segment of a vault's resource id).
+  key_vaults = { for id in var.key_vault_ids : lower(regex("[^/]+$", id)) => id }
+}
+
+# Reads the secrets of each vault the app references, nothing else: the
+# vaults must use Azure RBAC (not access policies). Created before the app,
+# which resolves its Key Vault references when a revision starts.
+resource "azurerm_role_assignment" "key_vault_secrets" {
+  for_each = local.key_vaults
+
+  scope                = each.value
+  role_definition_name = "Key Vault Secrets User"
   principal_id         = azurerm_user_assigned_identity.runtime.principal_id
 }
 
@@ -263,7 +286,13 @@ resource "azurerm_container_app" "this" {
       template[0].revision_suffix,
       ingress[0].traffic_weight,
     ]
+
+    # Without the grant the revision cannot read its secrets and never starts.
+    precondition {
+      condition     = length(setsubtract(local.referenced_vaults, keys(local.key_vaults))) == 0
+      error_message = "Key Vault references to vaults missing from key_vault_ids: ${join(", ", setsubtract(local.referenced_vaults, keys(local.key_vaults)))}. Add each vault's resource id so the runtime identity may read its secrets."
+    }
   }
 
-  depends_on = [azurerm_role_assignment.acr_pull]
+  depends_on = [azurerm_role_assignment.acr_pull, azurerm_role_assignment.key_vault_secrets]
 }

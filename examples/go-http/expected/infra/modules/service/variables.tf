@@ -27,7 +27,7 @@ variable "environment_name" {
 
 variable "runtime_identity" {
   type        = string
-  description = "Name of the app's user-assigned identity (pulls images, reads Key Vault secrets)."
+  description = "Name of the app's user-assigned identity (pulls images, reads the secrets of key_vault_ids)."
 }
 
 variable "registry_id" {
@@ -131,8 +131,24 @@ variable "network_address_space" {
 
 variable "secrets" {
   type        = map(string)
-  description = "Environment variable name => Key Vault secret id."
+  description = "Environment variable name => Key Vault secret id (https://VAULT.vault.azure.net/secrets/NAME). Each vault must be in key_vault_ids."
   default     = {}
+
+  validation {
+    condition     = alltrue([for id in values(var.secrets) : can(regex("^https://[0-9A-Za-z-]+\\.vault\\.[^/]+/secrets/[0-9A-Za-z-]+", id))])
+    error_message = "secrets values must be Key Vault secret ids, https://VAULT.vault.azure.net/secrets/NAME."
+  }
+}
+
+variable "key_vault_ids" {
+  type        = list(string)
+  description = "Resource ids of the Key Vaults (Azure RBAC authorization) whose secrets the app references: the runtime identity gets Key Vault Secrets User on each."
+  default     = []
+
+  validation {
+    condition     = alltrue([for id in var.key_vault_ids : can(regex("(?i)^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\\.KeyVault/vaults/[0-9A-Za-z-]+$", id))])
+    error_message = "key_vault_ids must be Key Vault resource ids, /subscriptions/SUB/resourceGroups/RG/providers/Microsoft.KeyVault/vaults/NAME."
+  }
 }
 
 variable "tags" {
