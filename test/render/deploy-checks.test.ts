@@ -121,6 +121,18 @@ describe('deploy job checks, every cloud and strategy', () => {
   });
 });
 
+/** The ECS deploy script for `strategy`, written into a new temporary directory (the caller removes it). */
+async function ecsDeployScript(strategy: Strategy, label: string): Promise<{ dir: string; script: string }> {
+  const stack = buildStack(pipelineAnswers({ language: 'node', cloud: 'aws', strategy }), pipelineFacts('npm'));
+  const tree = await renderStack(stack, 'pipeline');
+  const dir = mkdtempSync(join(tmpdir(), `ecs-${label}-`));
+  const script = join(dir, 'deploy.sh');
+  writeFileSync(script, tree.read(`.github/scripts/${stack.pipeline.deployScript}`)!.content);
+  return { dir, script };
+}
+
+const taskDefinitionArn = (rev: number) => `arn:aws:ecs:us-east-1:123456789012:task-definition/orders-api-production:${rev}`;
+
 describe('AWS deploy details', () => {
   it.each(STRATEGIES)('%s: the rollback gets fresh credentials, as a failed rollout can outlast the first ones (one hour)', async (strategy) => {
     const { files } = await render('aws', strategy, 'prometheus');
@@ -152,13 +164,8 @@ describe('AWS deploy details', () => {
   });
 
   it.skipIf(!hasJqBin)('blue/green: wait-bake returns once ECS bakes the new revision, and fails when ECS rolled it back', async () => {
-    const stack = buildStack(pipelineAnswers({ language: 'node', cloud: 'aws', strategy: 'blue-green' }), pipelineFacts('npm'));
-    const tree = await renderStack(stack, 'pipeline');
-    const dir = mkdtempSync(join(tmpdir(), 'ecs-wait-bake-'));
-    const arn = (rev: number) => `arn:aws:ecs:us-east-1:123456789012:task-definition/orders-api-production:${rev}`;
+    const { dir, script } = await ecsDeployScript('blue-green', 'wait-bake');
     try {
-      const script = join(dir, 'deploy.sh');
-      writeFileSync(script, tree.read(`.github/scripts/${stack.pipeline.deployScript}`)!.content);
       // The stand-in aws CLI: the PRIMARY deployment runs $RUNNING; each describe-service-deployments
       // answers the next lifecycle stage of $STAGES. sleep returns at once.
       writeFileSync(
@@ -177,15 +184,15 @@ esac
       const run = (running: string, stages: string) => {
         rmSync(join(dir, 'n'), { force: true });
         return execa('bash', [script, 'wait-bake'], {
-          env: { PATH: `${dir}:${process.env['PATH'] ?? ''}`, CLUSTER: 'c', SERVICE: 's', EXPECTED: arn(8), RUNNING: running, STAGES: stages, WAIT_MINUTES: '1' },
+          env: { PATH: `${dir}:${process.env['PATH'] ?? ''}`, CLUSTER: 'c', SERVICE: 's', EXPECTED: taskDefinitionArn(8), RUNNING: running, STAGES: stages, WAIT_MINUTES: '1' },
           extendEnv: false,
           reject: false,
         });
       };
-      const baked = await run(arn(8), 'SCALE_UP TEST_TRAFFIC_SHIFT PRODUCTION_TRAFFIC_SHIFT BAKE_TIME');
+      const baked = await run(taskDefinitionArn(8), 'SCALE_UP TEST_TRAFFIC_SHIFT PRODUCTION_TRAFFIC_SHIFT BAKE_TIME');
       expect(baked.exitCode, baked.stderr).toBe(0);
       expect(baked.stdout.trim().split('\n').at(-1)).toBe('rollout state: IN_PROGRESS, stage: BAKE_TIME (orders-api-production:8)');
-      const rolledBack = await run(arn(7), 'BAKE_TIME');
+      const rolledBack = await run(taskDefinitionArn(7), 'BAKE_TIME');
       expect(rolledBack.exitCode).toBe(1);
       expect(rolledBack.stderr).toContain('ECS rolled back to orders-api-production:7 instead of orders-api-production:8');
     } finally {
@@ -206,12 +213,8 @@ esac
   });
 
   it.skipIf(!hasJqBin)('a rollback refuses a task definition of another family (another environment)', async () => {
-    const stack = buildStack(pipelineAnswers({ language: 'node', cloud: 'aws', strategy: 'rolling' }), pipelineFacts('npm'));
-    const tree = await renderStack(stack, 'pipeline');
-    const dir = mkdtempSync(join(tmpdir(), 'ecs-rollback-'));
+    const { dir, script } = await ecsDeployScript('rolling', 'rollback');
     try {
-      const script = join(dir, 'deploy.sh');
-      writeFileSync(script, tree.read(`.github/scripts/${stack.pipeline.deployScript}`)!.content);
       const log = join(dir, 'aws.log');
       // A stand-in aws CLI: the service runs orders-api-production:7; any other call fails (and is logged).
       writeFileSync(join(dir, 'aws'), `#!/bin/sh\necho "$*" >> "${log}"\ncase "$*" in *describe-services*) echo '{"services":[{"taskDefinition":"arn:aws:ecs:us-east-1:123456789012:task-definition/orders-api-production:7","deployments":[]}]}' ;; *) exit 3 ;; esac\n`);
@@ -231,13 +234,8 @@ esac
   });
 
   it.skipIf(!hasJqBin)('canary: a rollback by redeploy skips the bakes, and waits for a rollback ECS has started instead of adding one', async () => {
-    const stack = buildStack(pipelineAnswers({ language: 'node', cloud: 'aws', strategy: 'canary' }), pipelineFacts('npm'));
-    const tree = await renderStack(stack, 'pipeline');
-    const dir = mkdtempSync(join(tmpdir(), 'ecs-rollback-'));
-    const td = (rev: number) => `arn:aws:ecs:us-east-1:123456789012:task-definition/orders-api-production:${rev}`;
+    const { dir, script } = await ecsDeployScript('canary', 'rollback');
     try {
-      const script = join(dir, 'deploy.sh');
-      writeFileSync(script, tree.read(`.github/scripts/${stack.pipeline.deployScript}`)!.content);
       const log = join(dir, 'aws.log');
       // The stand-in aws CLI: the service runs $RUNNING (the service's canary configuration), or the
       // task definition update-service was given; ECS's own rollback is under way for $ROLLING_BACK calls.
@@ -248,7 +246,7 @@ echo "$*" >> "${log}"
 running=$(cat "${dir}/running" 2>/dev/null || echo "$RUNNING")
 case "$*" in
   *describe-services*) echo "{\\"services\\":[{\\"taskDefinition\\":\\"$running\\",\\"deploymentConfiguration\\":{\\"strategy\\":\\"CANARY\\",\\"bakeTimeInMinutes\\":5,\\"canaryConfiguration\\":{\\"canaryPercent\\":10,\\"canaryBakeTimeInMinutes\\":10}},\\"deployments\\":[{\\"status\\":\\"PRIMARY\\",\\"rolloutState\\":\\"COMPLETED\\",\\"taskDefinition\\":\\"$running\\"}]}]}" ;;
-  *ROLLBACK_IN_PROGRESS*) n=$(grep -c ROLLBACK_IN_PROGRESS "${log}"); if [ "$n" -le "$ROLLING_BACK" ]; then echo arn:aws:ecs:us-east-1:123456789012:service-deployment/c/s/r1; echo "${td(7)}" > "${dir}/running"; else echo None; fi ;;
+  *ROLLBACK_IN_PROGRESS*) n=$(grep -c ROLLBACK_IN_PROGRESS "${log}"); if [ "$n" -le "$ROLLING_BACK" ]; then echo arn:aws:ecs:us-east-1:123456789012:service-deployment/c/s/r1; echo "${taskDefinitionArn(7)}" > "${dir}/running"; else echo None; fi ;;
   *list-service-deployments*) echo None ;;
   *update-service*) echo "$*" | sed 's/.*--task-definition \\([^ ]*\\).*/\\1/' > "${dir}/running" ;;
   *) exit 3 ;;
@@ -260,7 +258,7 @@ esac
       const run = (rollingBack: number) => {
         for (const f of [log, join(dir, 'running')]) rmSync(f, { force: true });
         return execa('bash', [script, 'rollback'], {
-          env: { PATH: `${dir}:${process.env['PATH'] ?? ''}`, CLUSTER: 'c', SERVICE: 's', TARGET: td(7), RUNNING: td(8), ROLLING_BACK: String(rollingBack), WAIT_MINUTES: '1' },
+          env: { PATH: `${dir}:${process.env['PATH'] ?? ''}`, CLUSTER: 'c', SERVICE: 's', TARGET: taskDefinitionArn(7), RUNNING: taskDefinitionArn(8), ROLLING_BACK: String(rollingBack), WAIT_MINUTES: '1' },
           extendEnv: false,
           reject: false,
         });

@@ -25,6 +25,12 @@ describe() {
   aws ecs describe-services --cluster "$CLUSTER" --services "$SERVICE" --output json
 }
 
+# The ARN of the service's newest deployment in one of the statuses given, or None.
+deployments() {
+  aws ecs list-service-deployments --cluster "$CLUSTER" --service "$SERVICE" --status "$@" \
+    --query 'serviceDeployments[0].serviceDeploymentArn' --output text
+}
+
 update() {
   # Keep the service's own settings (alarms set by Terraform) and merge ours over them.
   local current config extra="${DEPLOYMENT_CONFIGURATION:-}"
@@ -87,8 +93,7 @@ case "${1:-}" in
       running="$(jq -r '.taskDefinition // ""' <<<"$primary")"
       stage=""
       if [ "$1" = wait-bake ] && [ "$state" != COMPLETED ]; then
-        active="$(aws ecs list-service-deployments --cluster "$CLUSTER" --service "$SERVICE" --status IN_PROGRESS \
-          --query 'serviceDeployments[0].serviceDeploymentArn' --output text)"
+        active="$(deployments IN_PROGRESS)"
         if [ -n "$active" ] && [ "$active" != "None" ]; then
           stage="$(aws ecs describe-service-deployments --service-deployment-arns "$active" \
             --query 'serviceDeployments[0].lifecycleStage' --output text)"
@@ -129,10 +134,6 @@ case "${1:-}" in
     serving() {
       describe | jq -e --arg t "$TARGET" '[.services[0].deployments[] | select(.status == "PRIMARY")][0]
           | (.taskDefinition == $t or (.taskDefinition | endswith("/" + $t))) and .rolloutState == "COMPLETED"' >/dev/null
-    }
-    deployments() {
-      aws ecs list-service-deployments --cluster "$CLUSTER" --service "$SERVICE" --status "$@" \
-        --query 'serviceDeployments[0].serviceDeploymentArn' --output text
     }
     # ECS rolling back by itself already (circuit breaker, alarm): let it
     # finish rather than start a second deployment next to it.
