@@ -46,6 +46,7 @@ function deepFreeze<T>(value: T): T {
 export function buildStack(answers: Answers, facts: RepoFacts, generated: ReadonlySet<string> = new Set()): Stack {
   const dir = answers.serviceDir === '.' ? '.' : answers.serviceDir.replace(/\/+$/, '');
   const monitoring = buildMonitoringStack(answers, facts);
+  const repo = buildRepo(facts.git);
   return deepFreeze({
     tool: { name: TOOL_NAME, version: TOOL_VERSION, regenerateCommand: `npx ${TOOL_NAME}@latest upgrade` },
     answers: { ...answers, environments: [...answers.environments] },
@@ -58,9 +59,9 @@ export function buildStack(answers: Answers, facts: RepoFacts, generated: Readon
       healthPath: answers.healthPath,
       readinessPath: answers.readinessPath,
     },
-    repo: buildRepo(facts.git),
+    repo,
     environments: buildEnvironments(answers.environments),
-    names: buildNames(answers, buildRepo(facts.git).slug),
+    names: buildNames(answers, repo.slug),
     docker: buildDockerStack(answers, facts, generated),
     pipeline: buildPipelineStack(answers, facts, generated, monitoring),
     infra: buildInfraStack(answers, facts),

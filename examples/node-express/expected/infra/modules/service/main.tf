@@ -43,6 +43,8 @@ resource "aws_iam_role_policy_attachment" "execution" {
 }
 
 locals {
+  # The app's secrets and the collector's remote-write password, if any.
+  secret_arns = concat(values(var.secrets), compact([try(var.collector.remote_write_password_secret, null)]))
   # Secrets encrypted with customer-managed keys: ECS decrypts them with the
   # execution role, which may use those keys only (AWS managed keys need no grant).
   secrets_kms_decrypt = length(var.secrets_kms_key_arns) == 0 ? [] : [{
@@ -50,11 +52,6 @@ locals {
     Action   = ["kms:Decrypt"]
     Resource = var.secrets_kms_key_arns
   }]
-}
-
-locals {
-  # The app's secrets and the collector's remote-write password, if any.
-  secret_arns = concat(values(var.secrets), compact([try(var.collector.remote_write_password_secret, null)]))
 }
 
 resource "aws_iam_role_policy" "execution_secrets" {
