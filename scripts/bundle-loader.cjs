@@ -1,65 +1,87 @@
-// The top of the published bin, dist/create-devops-stack.cjs (scripts/bundle.mjs
-// fills in the two values marked @fill and appends the chunks after it).
-//
-// All the CLI's code (main.ts, each lazy chunk, the precompiled templates) is
-// in the file's last lines, one `//@chunk <id> <base64>` comment line per
-// chunk: Node reads, and V8 scans, the whole file on every run, but scanning
-// a comment is cheap (~1.5 ms for the ~650 kB here, on every command), and
-// only the chunks a command needs are decoded and compiled. `main` is plain base64 (decoding it needs no zlib,
-// which `--help` would otherwise load for nothing); the others are
-// Brotli-compressed.
+// The top of both files of the published CLI (scripts/bundle.mjs fills in
+// the values marked @fill):
+//   - dist/bundle.cjs is the whole CLI in one file: this loader, then every
+//     chunk as a function and every template spec, defined where the
+//     `@definitions` line is. It runs as it is (`node dist/bundle.cjs`), but
+//     then V8 reads and parses its ~2 MB on every start.
+//   - dist/create-devops-stack.cjs, the package's bin, is this loader alone,
+//     with the index of dist/bundle.cjs: where each chunk's and template's
+//     source is in it. It reads only the byte ranges a command runs, so
+//     `--help` reads main.ts's chunk and nothing else.
+// A chunk is main.ts or what one dynamic import() in the code loads (the
+// imported module and all it needs); a template spec is a precompiled
+// Handlebars template. Both are compiled on first use.
 //
 // Compiling is most of a run's start-up: V8 compiles each function the first
 // time it runs. dist/code-cache/<V8 version>-<arch>.bin, made by
 // scripts/code-cache.mjs after a warm-up run of every example, holds V8's
-// compiled code for every chunk; a chunk compiled with it skips most of that
-// work. The cache is used only when it was made from this very build (`build`
-// below, a hash of this loader and every chunk) and V8 accepts it (same V8 version and
-// flags); otherwise chunks compile as they would without one.
+// compiled code for every chunk and template; one compiled with it skips most
+// of that work. The cache is used only when it was made from this very build
+// (`build` below, a hash of this loader and every chunk) and V8 accepts it
+// (same V8 version and flags); otherwise the code compiles as it would
+// without one. Only the entries a run uses are read.
 'use strict';
 const __cdsFs = require('node:fs');
+const __cdsPath = require('node:path');
 const { Script: __cdsScript } = require('node:vm');
-// id -> [bytes of the chunk's base64 from the end of this file, its length, whether it is Brotli-compressed]
-const __cdsChunks = /* @fill index */ {};
+// { chunks: id -> [offset, length], templates: name -> [offset, length] } in
+// dist/bundle.cjs; null in dist/bundle.cjs itself, which defines them below.
+const __cdsIndex = /* @fill index */ null;
 const __cdsBuild = /* @fill build */ '';
-const __cdsCacheFile = require('node:path').join(__dirname, 'code-cache', `${process.versions.v8}-${process.arch}.bin`);
-// The cache as read: { entries: id -> [offset, length], data, start }, or null when there is none to use.
+// A chunk is a CommonJS module body; it runs as this function.
+const __cdsChunkHead = /* @fill chunkHead */ '';
+const __cdsChunkTail = /* @fill chunkTail */ '';
+const __cdsCacheFile = __cdsPath.join(__dirname, 'code-cache', `${process.versions.v8}-${process.arch}.bin`);
+// dist/bundle.cjs only: id -> the chunk's function, name -> the template's spec.
+const __cdsDefined = { chunks: {}, templates: {} };
+// Open descriptors of dist/bundle.cjs and of the cache, kept for the run.
+const __cdsFds = {};
+// The cache: { entries: id -> [offset, length], start }, or null when there is none to use.
 let __cdsCache;
 // id -> the vm.Script it was compiled from, and whether the cache was offered for it.
 const __cdsScripts = {};
 const __cdsLoaded = {};
 
-/** Chunk `id` as bytes: its base64 from the end of this file, decoded (and decompressed). */
-function __cdsReadChunkBytes(id) {
-  const [fromEnd, length, brotli] = __cdsChunks[id];
-  const fd = __cdsFs.openSync(__filename, 'r');
-  try {
-    const base64 = Buffer.alloc(length);
-    __cdsFs.readSync(fd, base64, 0, length, __cdsFs.fstatSync(fd).size - fromEnd);
-    const bytes = Buffer.from(base64.toString('latin1'), 'base64');
-    return brotli ? require('node:zlib').brotliDecompressSync(bytes) : bytes;
-  } finally {
-    __cdsFs.closeSync(fd);
-  }
+/** `length` bytes of `file` at `offset`. */
+function __cdsRead(file, offset, length) {
+  __cdsFds[file] ??= __cdsFs.openSync(file, 'r');
+  const bytes = Buffer.allocUnsafe(length);
+  const got = __cdsFs.readSync(__cdsFds[file], bytes, 0, length, offset);
+  if (got !== length) throw new Error(`${file}: ${length} bytes expected at ${offset}, ${got} read`);
+  return bytes;
+}
+
+/** Source of a chunk or template of dist/bundle.cjs: ASCII (scripts/bundle.mjs checks), so its bytes are its characters. */
+function __cdsSource([offset, length]) {
+  return __cdsRead(__cdsPath.join(__dirname, 'bundle.cjs'), offset, length).toString('latin1');
 }
 
 /** The cache file made from this build for this Node, or null: none, another build's, or unreadable. */
 function __cdsReadCache() {
   try {
-    const data = __cdsFs.readFileSync(__cdsCacheFile);
-    const headerEnd = data.indexOf(10);
-    const header = JSON.parse(data.toString('utf8', 0, headerEnd));
-    return header.build === __cdsBuild && header.entries !== null && typeof header.entries === 'object' ? { entries: header.entries, data, start: headerEnd + 1 } : null;
+    const size = __cdsFs.statSync(__cdsCacheFile).size;
+    // The header is one JSON line of a few kB: the first read nearly always holds it.
+    let head = __cdsRead(__cdsCacheFile, 0, Math.min(size, 65536));
+    if (head.indexOf(10) < 0) head = __cdsRead(__cdsCacheFile, 0, size);
+    const headerEnd = head.indexOf(10);
+    if (headerEnd < 0) return null;
+    const header = JSON.parse(head.toString('utf8', 0, headerEnd));
+    return header.build === __cdsBuild && header.entries !== null && typeof header.entries === 'object' ? { entries: header.entries, start: headerEnd + 1 } : null;
   } catch {
     return null;
   }
 }
 
-/** The cached code for chunk `id`, if there is some (V8 still checks it: see codeCacheStatus). */
+/** The cached code for `id`, if there is some (V8 still checks it: see codeCacheStatus). */
 function __cdsCachedData(id) {
   if (__cdsCache === undefined) __cdsCache = __cdsReadCache();
   const entry = __cdsCache?.entries[id];
-  return Array.isArray(entry) ? __cdsCache.data.subarray(__cdsCache.start + entry[0], __cdsCache.start + entry[0] + entry[1]) : undefined;
+  if (!Array.isArray(entry)) return undefined;
+  try {
+    return __cdsRead(__cdsCacheFile, __cdsCache.start + entry[0], entry[1]);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Compiles and runs `source` (with the cached code for `id` if there is some), as V8 script `<this file> [id]`. */
@@ -70,9 +92,19 @@ function __cdsRun(id, source) {
   return script.runInThisContext();
 }
 
+/** dist/bundle.cjs: defines chunk `id`. */
+function __cdsDefine(id, fn) {
+  __cdsDefined.chunks[id] = fn;
+}
+
+/** dist/bundle.cjs: defines the spec of template `name`. */
+function __cdsDefineTemplate(name, spec) {
+  __cdsDefined.templates[name] = spec;
+}
+
 function __cdsLoadChunk(id) {
   if (__cdsLoaded[id] === undefined) {
-    const wrapper = __cdsRun(`chunk ${id}`, `(function (exports, require, module, __filename, __dirname, __cds) {${__cdsReadChunkBytes(id).toString('utf8')}\n})`);
+    const wrapper = __cdsIndex === null ? __cdsDefined.chunks[id] : __cdsRun(`chunk ${id}`, `(${__cdsChunkHead}${__cdsSource(__cdsIndex.chunks[id])}${__cdsChunkTail})`);
     const module = { exports: {} };
     // Registered before it runs, so a chunk that loads this one again gets it (as CommonJS does);
     // again after, as the chunk replaces module.exports.
@@ -83,7 +115,14 @@ function __cdsLoadChunk(id) {
   return __cdsLoaded[id];
 }
 
-/** For tests and the bench: the cache file this Node looks for, and for each chunk loaded so far whether its cached code was used. */
+/** The precompiled spec of template `name` (a path under templates/), or undefined when there is none. */
+function __cdsTemplateSpec(name) {
+  if (__cdsIndex === null) return __cdsDefined.templates[name];
+  const at = __cdsIndex.templates[name];
+  return at === undefined ? undefined : __cdsRun(`template ${name}`, __cdsSource(at));
+}
+
+/** For tests and the bench: the cache file this Node looks for, and for each chunk and template compiled so far whether its cached code was used. */
 function codeCacheStatus() {
   const chunks = {};
   for (const [id, { script, cached }] of Object.entries(__cdsScripts)) chunks[id] = !cached ? 'compiled' : script.cachedDataRejected ? 'rejected' : 'cached';
@@ -91,11 +130,13 @@ function codeCacheStatus() {
 }
 
 /**
- * For scripts/code-cache.mjs: writes V8's code for every chunk loaded so far
- * (with every function compiled by then) to this Node's cache file. Format: a
- * JSON line { build, node, entries: id -> [offset, length] }, then the entries.
+ * For scripts/code-cache.mjs: writes V8's code for every chunk and template
+ * compiled so far (with every function compiled by then) to this Node's cache
+ * file. Format: a JSON line { build, node, entries: id -> [offset, length] },
+ * then the entries.
  */
 function writeCodeCache() {
+  if (__cdsIndex === null) throw new Error('the code cache is made with the bin, dist/create-devops-stack.cjs');
   const entries = {};
   const blobs = [];
   let at = 0;
@@ -106,13 +147,15 @@ function writeCodeCache() {
     at += blob.length;
   }
   const header = Buffer.from(`${JSON.stringify({ build: __cdsBuild, node: process.version, entries })}\n`);
-  __cdsFs.mkdirSync(require('node:path').dirname(__cdsCacheFile), { recursive: true });
+  __cdsFs.mkdirSync(__cdsPath.dirname(__cdsCacheFile), { recursive: true });
   __cdsFs.writeFileSync(__cdsCacheFile, Buffer.concat([header, ...blobs]));
   return __cdsCacheFile;
 }
 
+// @definitions
+
 // What each chunk gets: the code is ESM turned into CommonJS, so import.meta.url; and these functions.
-const __cds = { importMetaUrl: require('node:url').pathToFileURL(__filename).href, loadChunk: __cdsLoadChunk, readChunkBytes: __cdsReadChunkBytes, run: __cdsRun };
+const __cds = { importMetaUrl: require('node:url').pathToFileURL(__filename).href, loadChunk: __cdsLoadChunk, templateSpec: __cdsTemplateSpec };
 const { main } = __cdsLoadChunk('main');
 // Run as the bin; required (scripts/code-cache.mjs, tests), it only exports.
 if (require.main === module) {

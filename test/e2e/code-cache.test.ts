@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM module shared with scripts/code-cache.mjs and the bench
 import { runReportingCodeCache } from '../../scripts/code-cache-status.mjs';
 import { expectGoldenStack } from '../helpers/golden.js';
-import { BUNDLE, type CliResult } from '../helpers/run-cli.js';
+import { PUBLISHED_BIN, type CliResult } from '../helpers/run-cli.js';
 import { testdir } from '../helpers/testdir.js';
 
 // The bundle's V8 code cache (scripts/bundle-loader.cjs, scripts/code-cache.mjs):
@@ -34,25 +34,26 @@ async function goldenRunStatus(bin: string): Promise<Status> {
   return status!;
 }
 
-/** A copy of the package's bundle and package.json alone in <tmp>/, with `cache` (bytes) as its code cache for this Node, if given. */
+/** A copy of the package's bin, bundle and package.json alone in <tmp>/, with `cache` (bytes) as its code cache for this Node, if given. */
 function bundleCopy(cache?: Buffer): string {
   const root = testdir();
   const dist = join(root, 'dist');
   mkdirSync(join(dist, 'code-cache'), { recursive: true });
-  copyFileSync(join(BUNDLE, '..', '..', 'package.json'), join(root, 'package.json'));
-  copyFileSync(BUNDLE, join(dist, 'create-devops-stack.cjs'));
+  copyFileSync(join(PUBLISHED_BIN, '..', '..', 'package.json'), join(root, 'package.json'));
+  copyFileSync(PUBLISHED_BIN, join(dist, 'create-devops-stack.cjs'));
+  copyFileSync(join(PUBLISHED_BIN, '..', 'bundle.cjs'), join(dist, 'bundle.cjs'));
   if (cache) writeFileSync(join(dist, 'code-cache', CACHE_NAME), cache);
   return join(dist, 'create-devops-stack.cjs');
 }
 
-const builtCache = (): Buffer => readFileSync(join(BUNDLE, '..', 'code-cache', CACHE_NAME));
+const builtCache = (): Buffer => readFileSync(join(PUBLISHED_BIN, '..', 'code-cache', CACHE_NAME));
 const header = (cache: Buffer) => JSON.parse(cache.subarray(0, cache.indexOf(10)).toString()) as { build: string; entries: Record<string, [number, number]> };
 
 describe('the bundle code cache', () => {
   it('is built for this Node, and a generation uses it for main, the command chunk and every template it renders', async () => {
-    expect(existsSync(join(BUNDLE, '..', 'code-cache', CACHE_NAME))).toBe(true);
-    const status = await goldenRunStatus(BUNDLE);
-    expect(status.file).toBe(join(BUNDLE, '..', 'code-cache', CACHE_NAME));
+    expect(existsSync(join(PUBLISHED_BIN, '..', 'code-cache', CACHE_NAME))).toBe(true);
+    const status = await goldenRunStatus(PUBLISHED_BIN);
+    expect(status.file).toBe(join(PUBLISHED_BIN, '..', 'code-cache', CACHE_NAME));
     const ids = Object.keys(status.chunks);
     expect(ids).toContain('chunk main');
     expect(ids.filter((id) => id.startsWith('template ')).length).toBeGreaterThan(30);

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { BUNDLE, CLI } from '../helpers/run-cli.js';
+import { PUBLISHED_BIN, CLI } from '../helpers/run-cli.js';
 import { exampleCopy, snapshotDir } from '../helpers/testdir.js';
 
 const hasScript = existsSync('/usr/bin/script');
@@ -40,7 +40,7 @@ async function runInTty(cli: string, args: string[], keys: string[]) {
 // Both builds: the prompts and the cancel path are lazy chunks in the bundle.
 describe.skipIf(!hasScript).each([
   ['compiled sources', CLI],
-  ['published bundle', BUNDLE],
+  ['published bundle', PUBLISHED_BIN],
 ])('interactive flow (pseudo-terminal), %s', (_build, cli) => {
   it('asks with detected defaults marked, shows the plan, confirms, writes', async () => {
     const dir = exampleCopy('node-express');

@@ -1,25 +1,23 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { brotliDecompressSync } from 'node:zlib';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM module shared with scripts/code-cache.mjs and the bench
 import { runReportingCodeCache } from '../../scripts/code-cache-status.mjs';
-import { BUNDLE } from '../helpers/run-cli.js';
-import { exampleCopy } from '../helpers/testdir.js';
+import { PUBLISHED_BIN } from '../helpers/run-cli.js';
+import { exampleCopy, testdir } from '../helpers/testdir.js';
 
 // Issue 8: prompts and validators load lazily, and not at all under --yes.
-// Each lazy chunk of the published bundle is a `//@chunk <id> <base64>` line
+// The bin holds the index of dist/bundle.cjs, where each chunk's source is
 // (scripts/bundle-loader.cjs); a run reports the chunks it loaded.
 
-/** Chunk id -> source, read from the bundle the way its loader does. */
+/** Chunk id -> source, read from dist/bundle.cjs the way the bin does. */
 function bundleChunks(): Map<string, string> {
-  const chunks = new Map<string, string>();
-  for (const line of readFileSync(BUNDLE, 'latin1').split('\n')) {
-    const m = /^\/\/@chunk (\S+) (\S+)$/.exec(line);
-    if (!m) continue;
-    const bytes = Buffer.from(m[2]!, 'base64');
-    chunks.set(m[1]!, (m[1] === 'main' ? bytes : brotliDecompressSync(bytes)).toString('utf8'));
-  }
-  return chunks;
+  const line = /^const __cdsIndex = (.*);$/m.exec(readFileSync(PUBLISHED_BIN, 'utf8'));
+  expect(line, 'the index line of the bin').not.toBeNull();
+  const index = JSON.parse(line![1]!) as { chunks: Record<string, [number, number]> };
+  const bundle = readFileSync(join(PUBLISHED_BIN, '..', 'bundle.cjs'));
+  return new Map(Object.entries(index.chunks).map(([id, [offset, length]]) => [id, bundle.toString('latin1', offset, offset + length)]));
 }
 
 // Strings only the bundled prompt library and validators hold.
@@ -30,7 +28,7 @@ const VALIDATORS = ['workflow-parser', 'tree-sitter'];
 function loadedChunks(args: string[]): string[] {
   const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1' };
   delete env['NODE_OPTIONS'];
-  const r = runReportingCodeCache(BUNDLE, args, env) as { exitCode: number; stderr: string; status: { chunks: Record<string, string> } | null };
+  const r = runReportingCodeCache(PUBLISHED_BIN, args, env) as { exitCode: number; stderr: string; status: { chunks: Record<string, string> } | null };
   expect(r.status, r.stderr).not.toBeNull();
   const all = bundleChunks();
   return Object.keys(r.status!.chunks)
@@ -56,5 +54,41 @@ describe('lazy chunks of the bundle', () => {
     const check = loadedChunks(['check', dir]);
     for (const v of VALIDATORS) expect(holds(check, v), v).toBe(true);
     expect(holds(check, PROMPTS)).toBe(false);
+  }, 60_000);
+});
+
+// Node built-ins a run needs only for what it rarely does (scripts/bundle.mjs:
+// LAZY_BUILTINS, STUBBED_FILES; src/cli/stdio.ts): each costs milliseconds on
+// every start.
+const RARELY_NEEDED = ['tty', 'zlib', 'module', 'net', 'child_process', 'fs/promises'];
+
+/** The public built-ins Node loaded for one run of the bin, its descriptors all on /dev/null. */
+function builtinsLoaded(args: string[]): string[] {
+  const script = `const before = new Set(process.moduleLoadList);
+const [bin, out, ...args] = process.argv.slice(2);
+const cli = require(bin);
+cli.main([process.execPath, bin, ...args]).then((code) => {
+  require('node:fs').writeFileSync(out, JSON.stringify({ code, loaded: process.moduleLoadList.filter((m) => !before.has(m)) }));
+});`;
+  // A file, not -e: evaluating -e itself loads node:module.
+  const dir = testdir({ 'loaded.cjs': script });
+  const out = join(dir, 'loaded.json');
+  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1' };
+  delete env['NODE_OPTIONS'];
+  spawnSync(process.execPath, [join(dir, 'loaded.cjs'), PUBLISHED_BIN, out, ...args], { env, stdio: 'ignore' });
+  const { code, loaded } = JSON.parse(readFileSync(out, 'utf8')) as { code: number; loaded: string[] };
+  expect(code).toBe(0);
+  return loaded.filter((m) => m.startsWith('NativeModule ') && !m.includes('internal/')).map((m) => m.slice('NativeModule '.length));
+}
+
+describe('Node built-ins a run loads', () => {
+  it('--help, a --yes generation and a --dry-run on its result load none that they do not use', () => {
+    const dir = exampleCopy('node-express');
+    for (const args of [['--help'], [dir, '--yes'], [dir, '--dry-run']]) {
+      const loaded = builtinsLoaded(args);
+      // The list is read right: the run's own needs are in it.
+      if (args[0] !== '--help') expect(loaded, args.join(' ')).toContain('crypto');
+      expect(loaded.filter((m) => RARELY_NEEDED.includes(m)), args.join(' ')).toEqual([]);
+    }
   }, 60_000);
 });

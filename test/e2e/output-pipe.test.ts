@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { BUNDLE, CLI } from '../helpers/run-cli.js';
+import { PUBLISHED_BIN, CLI } from '../helpers/run-cli.js';
 import { exampleCopy } from '../helpers/testdir.js';
 
 /**
@@ -21,7 +21,7 @@ function runIntoClosedPipe(cli: string, args: string[]): Promise<{ code: number 
 
 describe.each([
   ['tsc build', CLI],
-  ['bundle', BUNDLE],
+  ['bundle', PUBLISHED_BIN],
 ])('output into a pipe whose reader has gone (%s)', (_build, cli) => {
   it('stops writing and exits as the command would, without an EPIPE crash', async () => {
     const dir = exampleCopy('node-express');

@@ -3,8 +3,8 @@ import { execa } from 'execa';
 
 /** The built CLI (npm test builds first). */
 export const CLI = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli', 'bin.js');
-/** The published single-file bundle (package.json bin), built by the same step. */
-export const BUNDLE = join(import.meta.dirname, '..', '..', 'dist', 'create-devops-stack.cjs');
+/** The published bin (package.json bin), built by the same step: it runs the code of dist/bundle.cjs, the whole CLI in one file. */
+export const PUBLISHED_BIN = join(import.meta.dirname, '..', '..', 'dist', 'create-devops-stack.cjs');
 
 export interface CliResult {
   exitCode: number;
