@@ -195,12 +195,6 @@ function lazyChunksPlugin(chunks) {
   };
 }
 
-/** Fails the build unless `text` is ASCII: the loader reads sources as bytes (esbuild escapes the rest). */
-function ascii(what, text) {
-  if (!/^[\x00-\x7f]*$/.test(text)) throw new Error(`${what} is not ASCII; the loader reads it as latin1`);
-  return text;
-}
-
 /** The loader with its @fill values. */
 function filledLoader(loader, values) {
   for (const [name, value] of Object.entries(values)) {
@@ -215,33 +209,41 @@ function filledLoader(loader, values) {
  * The two files of the CLI (scripts/bundle-loader.cjs says what each is):
  * dist/bundle.cjs, the loader with every chunk and template defined at its
  * `// @definitions` line, and the bin, the loader with the index of where
- * each source is in dist/bundle.cjs (all ASCII, so characters are bytes).
+ * each source is in dist/bundle.cjs (byte ranges).
  * `build` names this exact set of chunks and templates, so a code cache made
  * from another build is never used.
  */
 function cliFiles(chunkSources, specs) {
-  const loader = ascii(LOADER, readFileSync(LOADER, 'utf8'));
+  const loader = readFileSync(LOADER, 'utf8');
   const build = createHash('sha256').update(loader).update(JSON.stringify([chunkSources, specs])).digest('hex').slice(0, 16);
   const values = { build, chunkHead: CHUNK_HEAD, chunkTail: CHUNK_TAIL };
   const MARK = '// @definitions\n';
   const [top, bottom] = filledLoader(loader, { index: null, ...values }).split(MARK);
   if (bottom === undefined) throw new Error(`${LOADER}: no '${MARK.trim()}' line`);
   const index = { chunks: {}, templates: {} };
-  let bundle = `#!/usr/bin/env node\n${top}`;
+  const parts = [];
+  let bytes = 0;
+  /** Appends `text` to dist/bundle.cjs; returns its [offset, length] in bytes. */
+  const append = (text) => {
+    const at = [bytes, Buffer.byteLength(text)];
+    parts.push(text);
+    bytes += at[1];
+    return at;
+  };
+  append(`#!/usr/bin/env node\n${top}`);
   for (const [id, source] of Object.entries(chunkSources)) {
-    bundle += `__cdsDefine(${JSON.stringify(id)}, ${CHUNK_HEAD}`;
-    index.chunks[id] = [bundle.length, ascii(`chunk ${id}`, source).length];
-    bundle += `${source}${CHUNK_TAIL});\n`;
+    append(`__cdsDefine(${JSON.stringify(id)}, ${CHUNK_HEAD}`);
+    index.chunks[id] = append(source);
+    append(`${CHUNK_TAIL});\n`);
   }
   for (const [name, spec] of Object.entries(specs)) {
-    const expr = ascii(`template ${name}`, `(${spec})`);
-    bundle += `__cdsDefineTemplate(${JSON.stringify(name)}, `;
-    index.templates[name] = [bundle.length, expr.length];
-    bundle += `${expr});\n`;
+    append(`__cdsDefineTemplate(${JSON.stringify(name)}, `);
+    index.templates[name] = append(`(${spec})`);
+    append(');\n');
   }
-  bundle += bottom;
+  append(bottom);
   const bin = `#!/usr/bin/env node\n${filledLoader(loader, { index, ...values }).replace(MARK, '')}`;
-  return { bundle, bin };
+  return { bundle: parts.join(''), bin };
 }
 
 const shared = {

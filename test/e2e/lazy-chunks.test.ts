@@ -17,7 +17,7 @@ function bundleChunks(): Map<string, string> {
   expect(line, 'the index line of the bin').not.toBeNull();
   const index = JSON.parse(line![1]!) as { chunks: Record<string, [number, number]> };
   const bundle = readFileSync(join(PUBLISHED_BIN, '..', 'bundle.cjs'));
-  return new Map(Object.entries(index.chunks).map(([id, [offset, length]]) => [id, bundle.toString('latin1', offset, offset + length)]));
+  return new Map(Object.entries(index.chunks).map(([id, [offset, length]]) => [id, bundle.toString('utf8', offset, offset + length)]));
 }
 
 // Strings only the bundled prompt library and validators hold.
