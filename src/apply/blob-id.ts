@@ -6,6 +6,6 @@ import { createHash } from 'node:crypto';
  * matches `git hash-object`, so it can also be found in git history.
  */
 export function blobId(content: string): string {
-  const bytes = Buffer.from(content, 'utf8');
-  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+  // Hashed from the string: a Buffer copy of every file would only add garbage.
+  return createHash('sha1').update(`blob ${Buffer.byteLength(content, 'utf8')}\0`).update(content, 'utf8').digest('hex');
 }

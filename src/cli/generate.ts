@@ -70,7 +70,6 @@ export async function runGenerate(opts: GenerateOptions, out: Output): Promise<E
   if (!opts.json) for (const note of notes) out.err(out.color('dim', `note: ${note}`));
   const tree = await renderLayers(stack, layers);
   const plan = await buildPlan(root, tree, manifest, { onConflict: opts.onConflict, layers, mode: opts.mode });
-  const next = nextManifest(plan, manifest, answers, { name: TOOL_NAME, version: TOOL_VERSION });
 
   if (opts.json) out.out(JSON.stringify({ answers, notes: [...facts.notes, ...notes], ...planJson(plan) }, null, 2));
   else renderPlan(plan, out, { diffs: opts.dryRun });
@@ -78,7 +77,7 @@ export async function runGenerate(opts: GenerateOptions, out: Output): Promise<E
     if (!opts.json) out.err(out.color('dim', 'dry run: nothing was written'));
     return 0;
   }
-  return decideAndApply(plan, manifest, next, opts, out);
+  return decideAndApply(plan, manifest, nextManifest(plan, manifest, answers, { name: TOOL_NAME, version: TOOL_VERSION }), opts, out);
 }
 
 async function decideAndApply(plan: Plan, manifest: Manifest | null, next: Manifest, opts: GenerateOptions, out: Output): Promise<ExitCode> {
