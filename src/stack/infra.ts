@@ -22,7 +22,7 @@ export const INFRA_VERSIONS = {
   providers: {
     aws: { source: 'hashicorp/aws', root: '~> 6.25', module: '>= 6.25' },
     gcp: { source: 'hashicorp/google', root: '~> 7.10', module: '>= 7.0' },
-    azure: { source: 'hashicorp/azurerm', root: '~> 4.65', module: '>= 4.65, < 5.0' },
+    azure: { source: 'hashicorp/azurerm', root: '~> 4.65', module: '>= 4.65' },
   },
   /**
    * tflint, run by the infra workflow: the CLI CI installs, the oldest the
@@ -63,6 +63,12 @@ export interface InfraEnv {
   dir: string;
   /** Backend key / prefix of this environment's state (one state per env). */
   stateKey: string;
+  /**
+   * Azure: the blob container of this environment's state, its own so that
+   * only its Terraform identity can write it (null elsewhere: AWS and GCP
+   * scope each identity to its key / prefix).
+   */
+  stateContainer: string | null;
   /** Expression of the fingerprint of the plan this environment's reviewers approve (the plan job's output). */
   reviewedFingerprint: string;
   /** ECS desired count / min replicas: production keeps >= 2 tasks across AZs (ECS), 3 replicas over zones (ACA) or 1 warm instance (Cloud Run). */
@@ -97,8 +103,10 @@ export interface InfraStack {
   stateStore: string;
   /** Azure: resource group holding the state storage account. */
   stateResourceGroup: string;
-  /** Azure: blob container holding the states. */
-  stateContainer: string;
+  /** Azure: blob container of the bootstrap's own state. */
+  bootstrapStateContainer: string;
+  /** Azure: an environment's state container is this followed by its name (InfraEnv.stateContainer). */
+  stateContainerPrefix: string;
   envs: InfraEnv[];
   /** Names of the environments, for variable validations. */
   envNames: string[];
@@ -128,6 +136,10 @@ export interface InfraStack {
   backendKeyArg: 'key' | 'prefix';
   /** An environment's stateKey with `ENV` for its name, for the docs' copy-pasteable commands. */
   stateKeyPattern: string;
+  /** The same for its stateContainer. */
+  stateContainerPattern: string | null;
+  /** The lock file CI validates the shared modules with: the first env root's (they all run the same code). */
+  moduleLockFrom: string;
   /** `sub` claims of the deploy identities, per environment name. */
   oidcSubjects: Record<string, string>;
   /** `sub` claim of the image-push identity (builds on the default branch). */
@@ -185,6 +197,10 @@ function stateKeyOf(cloud: Answers['cloud'], svc: string, env: string): string {
   return cloud === 'aws' ? `${svc}/${env}/terraform.tfstate` : cloud === 'gcp' ? `${svc}/${env}` : `${svc}/${env}.tfstate`;
 }
 
+/** Azure: the container of each environment's state (3-63 characters: env names are at most 12). */
+const STATE_CONTAINER_PREFIX = 'tfstate-';
+const stateContainerOf = (cloud: Answers['cloud'], env: string): string | null => (cloud === 'azure' ? `${STATE_CONTAINER_PREFIX}${env}` : null);
+
 const missing = (env: string): never => {
   throw new Error(`no resource names for environment ${env}`);
 };
@@ -210,6 +226,7 @@ export function buildInfraStack(answers: Answers, facts: RepoFacts): InfraStack 
       previous: i === 0 ? null : (answers.environments[i - 1] ?? null),
       dir: `infra/envs/${name}`,
       stateKey: stateKeyOf(answers.cloud, svc, name),
+      stateContainer: stateContainerOf(answers.cloud, name),
       reviewedFingerprint: `needs.plan-${name}.outputs.fingerprint`,
       // Cloud Run / ACA scale to zero outside production; ECS keeps one task.
       minInstances: prod ? PRODUCTION_MIN_INSTANCES[answers.cloud] : answers.cloud === 'aws' ? 1 : 0,
@@ -246,7 +263,8 @@ export function buildInfraStack(answers: Answers, facts: RepoFacts): InfraStack 
     // S3/GCS: 3-63 chars; Azure storage accounts: 3-24 lowercase alphanumerics.
     stateStore: answers.cloud === 'azure' ? `${svc.replace(/-/g, '').slice(0, 11)}tfstate${hash}` : `${svc}-tfstate-${hash}`,
     stateResourceGroup: `rg-${svc}-tfstate`,
-    stateContainer: 'tfstate',
+    bootstrapStateContainer: 'tfstate',
+    stateContainerPrefix: STATE_CONTAINER_PREFIX,
     envs,
     envNames: [...answers.environments],
     ciIdentities: {
@@ -258,6 +276,8 @@ export function buildInfraStack(answers: Answers, facts: RepoFacts): InfraStack 
     planFingerprint: `${cli} -chdir="$ROOT" show -no-color tfplan | awk '/will perform the following actions:$/ || /^Changes to Outputs:$/ { on = 1 } on' | tee plan-actions.txt | sha256sum | cut -d' ' -f1`,
     backendKeyArg: answers.cloud === 'gcp' ? 'prefix' : 'key',
     stateKeyPattern: stateKeyOf(answers.cloud, svc, 'ENV'),
+    stateContainerPattern: stateContainerOf(answers.cloud, 'ENV'),
+    moduleLockFrom: `${envs[0]!.dir}/.terraform.lock.hcl`,
     rulesPath,
     rulesPathFromEnvRoot: fromEnvRoot(rulesPath),
     rulesWatch: `${rulesPath.slice(0, rulesPath.lastIndexOf('/'))}/**`,

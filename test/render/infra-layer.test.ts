@@ -37,8 +37,12 @@ function checkInfraWorkflow(content: string): void {
       if (step.uses?.startsWith('actions/checkout@')) expect(step.with?.['persist-credentials'], id).toBe(false);
       // Only trusted values inside run: expressions go through env.
       if (step.run) expect(step.run, id).not.toContain('${{');
-      // Every init trusts only the committed lock files (modules, which have none, aside).
-      for (const init of step.run?.match(/^.* init .*$/gm) ?? []) expect(init, id).toMatch(/-lockfile=readonly|"\$\{lock\[@\]\}"/);
+      // Every init trusts only committed lock files: a root its own, read-only; a module (which has none) a root's, copied in first.
+      const lines = step.run?.split('\n') ?? [];
+      lines.forEach((line, i) => {
+        if (!/ init /.test(line) || line.includes('-lockfile=readonly')) return;
+        expect(lines[i - 1], `${id}: ${line}`).toMatch(/^\s*cp infra\/envs\/[a-z0-9]+\/\.terraform\.lock\.hcl "\$dir\/\.terraform\.lock\.hcl"$/);
+      });
     }
     // Only jobs that log in to the cloud ask for an OIDC token.
     expect(job.permissions['id-token'] === 'write', id).toBe(/^(plan|apply)-/.test(id));
@@ -317,7 +321,7 @@ describe('azure: the plan identity and the first revision', () => {
       .map((b) => [b.scope, b.role_definition_name ?? b.role_definition_id]);
     expect(grants).toEqual([
       ['${local.subscription_scope}', '${azurerm_role_definition.plan.role_definition_resource_id}'],
-      ['${azurerm_storage_container.state.id}', 'Storage Blob Data Reader'],
+      ['${each.value.id}', 'Storage Blob Data Reader'],
     ]);
     // Reachable from pull requests: the docs say what it exposes and how to keep values out of it.
     const docs = (await renderStack(infraStack('azure', 'terraform', 'rolling', 'prometheus'), 'stack')).read('docs/deploy/infra.md')!.content;
@@ -703,12 +707,11 @@ describe('tflint in the infra workflow', () => {
   });
 });
 
-describe('azure: azurerm 4.65 up to 5.0 (federated identity credentials)', () => {
-  it('modules bound azurerm below 5.0 (their validate has no lock file) and everything needs 4.65, where user_assigned_identity_id came in', async () => {
+describe('azure: azurerm 4.65 or later (federated identity credentials)', () => {
+  it('everything needs 4.65, where user_assigned_identity_id came in; modules set only that lower bound, roots pin ~>', async () => {
     const files = await renderInfra(infraStack('azure', 'terraform', 'rolling', 'prometheus'));
     const constraint = async (path: string) => body(await parseHcl(path, files.get(path)!), 'terraform', 'required_providers').azurerm as { version: string };
-    // azurerm 5.0 drops parent_id and resource_group_name from azurerm_federated_identity_credential.
-    for (const module of ['service', 'github-oidc']) expect((await constraint(`infra/modules/${module}/versions.tf`)).version, module).toBe('>= 4.65, < 5.0');
+    for (const module of ['service', 'github-oidc']) expect((await constraint(`infra/modules/${module}/versions.tf`)).version, module).toBe('>= 4.65');
     for (const root of ['infra/bootstrap/versions.tf', 'infra/envs/production/versions.tf']) expect((await constraint(root)).version, root).toBe('~> 4.65');
   });
 
@@ -778,5 +781,53 @@ describe('azure: the app may read the Key Vault secrets it references', () => {
     // The Terraform identities that apply the env roots may create role assignments.
     const roles = body(await parse('infra/bootstrap/variables.tf'), 'variable', 'terraform_roles').default;
     expect(roles).toContain('Role Based Access Control Administrator');
+  });
+});
+
+describe('azure: each environment has its own state container (checklist 5.2)', () => {
+  it('only that environment\'s Terraform identity may write it, and its init in CI and in the docs selects it', async () => {
+    const envs = ['dev', 'staging', 'prod'];
+    const stack = infraStack('azure', 'terraform', 'rolling', 'prometheus', envs);
+    const files = await renderInfra(stack);
+    const bootstrap = await parseHcl('infra/bootstrap/main.tf', files.get('infra/bootstrap/main.tf')!);
+    expect(stack.infra.envs.map((e) => e.stateContainer)).toEqual(envs.map((e) => `${stack.infra.stateContainerPrefix}${e}`));
+
+    // The bootstrap names each container as the stack does.
+    const containers = body(bootstrap, 'resource', 'azurerm_storage_container', 'env_state');
+    expect(containers).toMatchObject({ for_each: '${toset(var.environments)}', name: '${local.state_container_prefix}${each.key}' });
+    expect((bootstrap.locals as HclBody[]).find((l) => 'state_container_prefix' in l)!.state_container_prefix).toBe(stack.infra.stateContainerPrefix);
+    // Data access to the state storage: each env identity on its own container, plans read-only, the administrator
+    // everywhere (on the bootstrap's container with the grant stacks had before: an upgrade never replaces it).
+    const grants = body(bootstrap, 'resource', 'azurerm_role_assignment') as Record<string, HclBody[]>;
+    const onState = Object.entries(grants).filter(([, [g]]) => /azurerm_storage_(container|account)\.(state|env_state)/.test(String(g!.scope) + String(g!.for_each)));
+    expect(Object.fromEntries(onState.map(([name, [g]]) => [name, [g!.for_each ?? null, g!.scope, g!.role_definition_name, g!.principal_id]]))).toEqual({
+      plan_state: ['${azurerm_storage_container.env_state}', '${each.value.id}', 'Storage Blob Data Reader', '${azurerm_user_assigned_identity.ci["plan"].principal_id}'],
+      terraform_state: ['${azurerm_storage_container.env_state}', '${each.value.id}', 'Storage Blob Data Contributor', '${azurerm_user_assigned_identity.ci["terraform-${each.key}"].principal_id}'],
+      admin_state: [null, '${azurerm_storage_container.state.id}', 'Storage Blob Data Contributor', '${data.azurerm_client_config.current.object_id}'],
+      admin_env_state: ['${azurerm_storage_container.env_state}', '${each.value.id}', 'Storage Blob Data Contributor', '${data.azurerm_client_config.current.object_id}'],
+    });
+
+    // The env roots leave the container to init (partial configuration)...
+    const backend = body(await parseHcl('infra/envs/prod/versions.tf', files.get('infra/envs/prod/versions.tf')!), 'terraform', 'backend', 'azurerm');
+    expect(backend).not.toHaveProperty('container_name');
+    // ... which the infra workflow's plan and apply jobs pass, each its own environment's.
+    const workflow = parseYaml(files.get('.github/workflows/infra.yml')!) as { jobs: Record<string, { env?: Record<string, string>; steps?: Array<{ run?: string }> }> };
+    for (const env of stack.infra.envs) {
+      for (const job of [`plan-${env.name}`, `apply-${env.name}`]) {
+        const j = workflow.jobs[job]!;
+        expect(j.env, job).toMatchObject({ STATE_KEY: env.stateKey, STATE_CONTAINER: env.stateContainer });
+        expect(j.steps!.find((s) => s.run?.includes(' init '))!.run, job).toContain('-backend-config="container_name=$STATE_CONTAINER"');
+      }
+      // The docs' first init of each environment too.
+      expect(files.get('docs/deploy/infra.md')).toContain(`-backend-config="key=${env.stateKey}" -backend-config="container_name=${env.stateContainer}" &&`);
+    }
+  });
+
+  it('aws and gcp keep one bucket, scoped per key or prefix: no container', async () => {
+    for (const cloud of ['aws', 'gcp'] as const) {
+      const stack = infraStack(cloud, 'terraform', 'rolling', 'prometheus');
+      expect(stack.infra.envs.map((e) => e.stateContainer)).toEqual([null, null]);
+      expect((await renderInfra(stack)).get('.github/workflows/infra.yml')).not.toContain('STATE_CONTAINER');
+    }
   });
 });

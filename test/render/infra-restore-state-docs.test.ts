@@ -43,7 +43,7 @@ describe('docs: restoring a state', () => {
           for (const job of [`plan-${env.name}`, `apply-${env.name}`]) {
             const j = wf.jobs[job]!;
             const run = j.steps.find((s) => s.name === `${cli} init`)!.run!;
-            const ci = run.replace(/\$ROOT/g, j.env!['ROOT']!).replace(/\$STATE_KEY/g, j.env!['STATE_KEY']!);
+            const ci = run.replace(/\$ROOT/g, j.env!['ROOT']!).replace(/\$STATE_KEY/g, j.env!['STATE_KEY']!).replace(/\$STATE_CONTAINER/g, j.env!['STATE_CONTAINER'] ?? '');
             expect(words(init!.replace(/ENV/g, env.name)), `${job}`).toEqual(words(ci));
           }
         }

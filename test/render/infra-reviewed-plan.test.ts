@@ -140,7 +140,8 @@ describe('infra workflow: apply only the reviewed plan', () => {
     const stack = infraStack(cloud, 'terraform', 'rolling', 'prometheus');
     const docs = (await renderStack(stack, 'stack')).read('docs/deploy/infra.md')!.content;
     for (const env of stack.infra.envs) {
-      const command = `(cd ${env.dir} && terraform init -input=false -backend-config="${stack.infra.backendKeyArg}=${env.stateKey}" && terraform state list)`;
+      const container = env.stateContainer === null ? '' : ` -backend-config="container_name=${env.stateContainer}"`;
+      const command = `(cd ${env.dir} && terraform init -input=false -backend-config="${stack.infra.backendKeyArg}=${env.stateKey}"${container} && terraform state list)`;
       // S3's default state exists without being written.
       if (cloud === 'aws') expect(docs).not.toContain(command);
       else expect(docs).toContain(command);

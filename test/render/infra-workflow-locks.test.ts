@@ -11,7 +11,8 @@ import { infraStack } from './infra-fixtures.js';
  * The infra workflow's provider lock file steps, run for real in a checkout
  * layout: the check fails, naming each root, while a lock file is missing,
  * and validate inits roots with -lockfile=readonly (a stand-in CLI records
- * its arguments) but not modules, which have no lock file.
+ * its arguments and the lock file it finds), and modules, which have no lock
+ * file, with the one of the first env root.
  */
 const root = mkdtempSync(join(tmpdir(), 'infra-locks-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -27,7 +28,7 @@ async function validateSteps(iac: 'terraform' | 'opentofu'): Promise<Step[]> {
 function checkout(locked: string[]): string {
   const dir = mkdtempSync(join(root, 'checkout-'));
   for (const d of ['infra/bootstrap', 'infra/modules/service', 'infra/envs/staging', 'infra/envs/production']) mkdirSync(join(dir, d), { recursive: true });
-  for (const d of locked) writeFileSync(join(dir, d, '.terraform.lock.hcl'), '# lock\n');
+  for (const d of locked) writeFileSync(join(dir, d, '.terraform.lock.hcl'), `# lock of ${d}\n`);
   return dir;
 }
 
@@ -43,22 +44,23 @@ describe('infra workflow: provider lock files', () => {
     expect(bash(checkout(['infra/bootstrap', 'infra/envs/staging', 'infra/envs/production']), check.run!).status).toBe(0);
   });
 
-  it.each(['terraform', 'opentofu'] as const)('%s validate: roots init read-only against their lock file, modules without one', async (iac) => {
+  it.each(['terraform', 'opentofu'] as const)('%s validate: roots init read-only against their lock file, modules with the first env root\'s', async (iac) => {
     const steps = await validateSteps(iac);
     const validate = steps.find((s) => s.name?.includes('validate ('))!;
     const cli = iac === 'terraform' ? 'terraform' : 'tofu';
     const bin = mkdtempSync(join(root, 'bin-'));
     const log = join(bin, 'calls.log');
-    writeFileSync(join(bin, cli), `#!/bin/sh\necho "$*" >> "${log}"\n`);
+    writeFileSync(join(bin, cli), `#!/bin/sh\nd=\${1#-chdir=}\necho "$* :: $(cat "$d/.terraform.lock.hcl" 2>/dev/null || echo no lock)" >> "${log}"\n`);
     chmodSync(join(bin, cli), 0o755);
     const r = bash(checkout(['infra/bootstrap', 'infra/envs/staging', 'infra/envs/production']), validate.run!, `${bin}:${process.env['PATH'] ?? ''}`);
     expect(r.status, r.stderr).toBe(0);
     const inits = readFileSync(log, 'utf8').trim().split('\n').filter((l) => l.includes(' init '));
     expect(inits).toEqual([
-      '-chdir=infra/bootstrap init -backend=false -input=false -lockfile=readonly',
-      '-chdir=infra/modules/service init -backend=false -input=false',
-      '-chdir=infra/envs/production init -backend=false -input=false -lockfile=readonly',
-      '-chdir=infra/envs/staging init -backend=false -input=false -lockfile=readonly',
+      '-chdir=infra/bootstrap init -backend=false -input=false -lockfile=readonly :: # lock of infra/bootstrap',
+      // Not the newest provider its lower bound allows: the version the roots run.
+      '-chdir=infra/modules/service init -backend=false -input=false :: # lock of infra/envs/staging',
+      '-chdir=infra/envs/production init -backend=false -input=false -lockfile=readonly :: # lock of infra/envs/production',
+      '-chdir=infra/envs/staging init -backend=false -input=false -lockfile=readonly :: # lock of infra/envs/staging',
     ]);
   });
 });

@@ -12,6 +12,8 @@ locals {
   subscription_scope = "/subscriptions/${var.subscription_id}"
   github_issuer      = "https://token.actions.githubusercontent.com"
   github_audience    = "api://AzureADTokenExchange"
+  # An environment's state container: this and its name.
+  state_container_prefix = "tfstate-"
   ci_identities = merge(
     { push = "ref:refs/heads/${var.default_branch}", plan = "pull_request" },
     { for env in var.environments : "terraform-${env}" => "environment:${env}" },
@@ -66,12 +68,28 @@ resource "azurerm_management_lock" "state" {
   notes      = "Holds the Terraform state of every environment."
 }
 
+# The bootstrap's own state (docs/deploy/infra.md). The account's lock does
+# not cover its containers, hence prevent_destroy on each.
 resource "azurerm_storage_container" "state" {
   name                  = "tfstate"
   storage_account_id    = azurerm_storage_account.state.id
   container_access_type = "private"
 
-  # The account's lock does not cover its containers; this holds every state.
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+
+# One container per environment, so that each environment's Terraform identity
+# can write its own state only (role assignments below). The env roots pass
+# their container_name at init, as the infra workflow does.
+resource "azurerm_storage_container" "env_state" {
+  for_each = toset(var.environments)
+
+  name                  = "${local.state_container_prefix}${each.key}"
+  storage_account_id    = azurerm_storage_account.state.id
+  container_access_type = "private"
+
   lifecycle {
     prevent_destroy = true
   }
@@ -207,8 +225,11 @@ resource "azurerm_role_assignment" "plan" {
   principal_id       = azurerm_user_assigned_identity.ci["plan"].principal_id
 }
 
+# Plans read every environment's state (pull requests plan them all).
 resource "azurerm_role_assignment" "plan_state" {
-  scope                = azurerm_storage_container.state.id
+  for_each = azurerm_storage_container.env_state
+
+  scope                = each.value.id
   role_definition_name = "Storage Blob Data Reader"
   principal_id         = azurerm_user_assigned_identity.ci["plan"].principal_id
 }
@@ -223,10 +244,11 @@ resource "azurerm_role_assignment" "terraform" {
   principal_id         = azurerm_user_assigned_identity.ci["terraform-${each.value.env}"].principal_id
 }
 
+# Each environment's identity writes its own state, and no other.
 resource "azurerm_role_assignment" "terraform_state" {
-  for_each = toset(var.environments)
+  for_each = azurerm_storage_container.env_state
 
-  scope                = azurerm_storage_container.state.id
+  scope                = each.value.id
   role_definition_name = "Storage Blob Data Contributor"
   principal_id         = azurerm_user_assigned_identity.ci["terraform-${each.key}"].principal_id
 }
@@ -237,6 +259,18 @@ resource "azurerm_role_assignment" "terraform_state" {
 # minutes after apply before `init -migrate-state`: role assignments propagate.
 resource "azurerm_role_assignment" "admin_state" {
   scope                = azurerm_storage_container.state.id
+  role_definition_name = "Storage Blob Data Contributor"
+  principal_id         = data.azurerm_client_config.current.object_id
+}
+
+# The same on every environment's container. A grant of its own, not the one
+# above widened to the account: replacing that one would take the
+# administrator's access to the bootstrap's state away in the middle of the
+# apply that changes it.
+resource "azurerm_role_assignment" "admin_env_state" {
+  for_each = azurerm_storage_container.env_state
+
+  scope                = each.value.id
   role_definition_name = "Storage Blob Data Contributor"
   principal_id         = data.azurerm_client_config.current.object_id
 }

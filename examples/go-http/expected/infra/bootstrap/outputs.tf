@@ -36,11 +36,11 @@ output "terraform_client_ids" {
 }
 
 output "backend_config" {
-  description = "Backend settings of the env roots (key SERVICE/ENV.tfstate)."
+  description = "Backend settings of the env roots; each passes its key (SERVICE/ENV.tfstate) and its container at init."
   value = {
     resource_group_name  = azurerm_resource_group.state.name
     storage_account_name = azurerm_storage_account.state.name
-    container_name       = azurerm_storage_container.state.name
+    container_names      = { for env, container in azurerm_storage_container.env_state : env => container.name }
     use_azuread_auth     = true
   }
 }

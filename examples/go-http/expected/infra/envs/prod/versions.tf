@@ -12,15 +12,15 @@ terraform {
     }
   }
 
-  # Partial configuration: the state key is passed at init so each environment
-  # has its own state blob, e.g.
-  #   terraform init -backend-config="key=go-http/ENV.tfstate"
+  # Partial configuration: the state key and container are passed at init, so
+  # each environment has its own state blob in its own container (which only
+  # its identity may write), e.g.
+  #   terraform init -backend-config="key=go-http/ENV.tfstate" -backend-config="container_name=tfstate-ENV"
   # Entra ID auth only (the storage account has no access keys); blob leases
   # lock the state. In CI the OIDC token comes from ARM_USE_OIDC.
   backend "azurerm" {
     resource_group_name  = "rg-go-http-tfstate"
     storage_account_name = "gohttptfstate9e9770"
-    container_name       = "tfstate"
     use_azuread_auth     = true
   }
 }
