@@ -116,6 +116,8 @@ export interface InfraStack {
   rulesPathFromEnvRoot: string;
   /** Path filter of the infra workflow for that file: a rule change is planned and applied like any infra change. */
   rulesWatch: string;
+  /** Cron (UTC) of the scheduled drift check: the infra workflow plans every environment and reports changes in issues. */
+  driftSchedule: string;
   /**
    * Names of the CI identities the bootstrap creates: the read-only plan
    * identity and one Terraform identity per environment (GCP service account
@@ -281,6 +283,8 @@ export function buildInfraStack(answers: Answers, facts: RepoFacts): InfraStack 
     rulesPath,
     rulesPathFromEnvRoot: fromEnvRoot(rulesPath),
     rulesWatch: `${rulesPath.slice(0, rulesPath.lastIndexOf('/'))}/**`,
+    // Weekday mornings (UTC), off the hour: GitHub delays scheduled runs at busy times.
+    driftSchedule: '23 6 * * 1-5',
     oidcSubjects: Object.fromEntries(answers.environments.map((e) => [e, `repo:${slug}:environment:${e}`])),
     pushSubject: `repo:${slug}:ref:refs/heads/${branch}`,
     resourceProviders: answers.cloud === 'azure' ? azureResourceProviders(answers.monitoring) : [],
