@@ -130,6 +130,13 @@ export interface PipelineStack {
   bakeSeconds: number;
   /** Dependabot ecosystem for the language (npm, pip, uv, gomod, maven, gradle). */
   dependabotEcosystem: string;
+  /**
+   * Dependabot ecosystem of the infra roots, null without IaC. OpenTofu has
+   * its own (GitHub, December 2025): it resolves providers on
+   * registry.opentofu.org, whose lock-file hashes the terraform ecosystem's
+   * updates would not match.
+   */
+  iacDependabotEcosystem: 'terraform' | 'opentofu' | null;
   /** The service directory as Dependabot writes it ('/' or '/services/api'). */
   dependabotDir: string;
   /** Scripts directory inside the repository. */
@@ -641,6 +648,7 @@ export function buildPipelineStack(
     canarySteps: [CANARY_PERCENT, 50, 100],
     bakeSeconds: BAKE_SECONDS,
     dependabotEcosystem: dependabotEcosystem(answers, facts),
+    iacDependabotEcosystem: answers.iac === 'none' ? null : answers.iac,
     dependabotDir: dir === '.' ? '/' : `/${dir}`,
     scriptsDir: '.github/scripts',
     deployScript: `deploy-${answers.runtime}.sh`,

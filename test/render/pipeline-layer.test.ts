@@ -144,6 +144,16 @@ describe('pipeline layer', () => {
     }
   });
 
+  it('dependabot keeps OpenTofu roots with its opentofu ecosystem, the same directories; none without IaC', () => {
+    const updates = (iac: Answers['iac']) => {
+      const files = renderFast(buildStack(pipelineAnswers({ language: 'node', cloud: 'aws', iac, ...(iac === 'none' ? { monitoring: 'prometheus' } : {}) }), pipelineFacts('npm')));
+      return (parseYaml(files.get('.github/dependabot.yml')!.content) as { updates: Array<Record<string, unknown>> }).updates;
+    };
+    const tofu = updates('opentofu').filter((u) => ['terraform', 'opentofu'].includes(String(u['package-ecosystem'])));
+    expect(tofu.map((u) => [u['package-ecosystem'], u['directories']])).toEqual([['opentofu', ['/infra/bootstrap', '/infra/envs/*', '/infra/modules/*']]]);
+    expect(updates('none').map((u) => u['package-ecosystem'])).not.toContain('terraform');
+  });
+
   it('reuses the image an earlier run pushed for the same commit (tags are immutable), and attests only a new push', () => {
     for (const [content, { path, labels }] of workflows) {
       if (path !== '.github/workflows/_build.yml') continue;

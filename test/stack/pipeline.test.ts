@@ -93,6 +93,11 @@ describe('buildPipelineStack', () => {
     expect(buildPipelineStack(pipelineAnswers({ language: 'python', cloud: 'aws' }), pipelineFacts('uv')).dependabotEcosystem).toBe('uv');
     expect(buildPipelineStack(pipelineAnswers({ language: 'java', cloud: 'aws' }), pipelineFacts('gradle')).dependabotEcosystem).toBe('gradle');
   });
+
+  it('keeps OpenTofu roots with dependabot\'s opentofu ecosystem (its registry, its lock hashes)', () => {
+    const ecosystem = (iac: 'terraform' | 'opentofu' | 'none') => buildPipelineStack(pipelineAnswers({ language: 'node', cloud: 'gcp', iac }), pipelineFacts('npm')).iacDependabotEcosystem;
+    expect([ecosystem('terraform'), ecosystem('opentofu'), ecosystem('none')]).toEqual(['terraform', 'opentofu', null]);
+  });
 });
 
 describe('pipelineVariables', () => {
