@@ -573,7 +573,7 @@ describe('the metrics collector sidecar', () => {
     }
   });
 
-  it('self-hosted Prometheus: basic auth as the service, the password from the secret the environment names (readable by the runtime identity), empty without one', async () => {
+  it('self-hosted Prometheus: basic auth as the service, the password from the secret the environment names (readable by the runtime identity), unset without one', async () => {
     for (const cloud of INFRA_CLOUDS) {
       const { module, env, files } = await serviceFiles(cloud, 'prometheus');
       const collector = String(body(env, 'module', 'service').collector);
@@ -594,17 +594,21 @@ describe('the metrics collector sidecar', () => {
         expect(grant.secret_id).toBe('${var.collector.remote_write_password_secret}');
         expect(grant.member).toBe('serviceAccount:${google_service_account.runtime.email}');
         const sidecar = dynamicContent(body(module, 'resource', 'google_cloud_run_v2_service', 'this', 'template'), 'containers');
-        const passwordEnvs = ((sidecar.dynamic as HclBody).env as HclBody[]).map((d) => body(d, 'content'));
-        expect(passwordEnvs.map((e) => e.name)).toEqual(['REMOTE_WRITE_PASSWORD', 'REMOTE_WRITE_PASSWORD']);
-        expect(body(passwordEnvs[1]!, 'value_source', 'secret_key_ref')).toEqual({ secret: '${env.value}', version: 'latest' });
+        // Only from the secret: without one the variable stays unset (the collector config defaults it to empty).
+        const passwordEnvs = ((sidecar.dynamic as HclBody).env as HclBody[]).filter((d) => body(d, 'content').name === 'REMOTE_WRITE_PASSWORD');
+        expect(passwordEnvs.map((d) => d.for_each)).toEqual(['${containers.value.remote_write_password_secret == null ? [] : [containers.value.remote_write_password_secret]}']);
+        expect(body(body(passwordEnvs[0]!, 'content'), 'value_source', 'secret_key_ref')).toEqual({ secret: '${env.value}', version: 'latest' });
+        expect(JSON.stringify(sidecar.env ?? [])).not.toContain('REMOTE_WRITE_PASSWORD');
         expect(body(module, 'resource', 'google_cloud_run_v2_service', 'this').depends_on).toContain('${google_secret_manager_secret_iam_member.collector}');
       } else {
         const app = body(module, 'resource', 'azurerm_container_app', 'this');
         const secrets = ((app.dynamic as HclBody).secret as HclBody[]).map((d) => body(d, 'content'));
         expect(secrets.map((x) => x.name)).toContain('otel-remote-write-password');
         const sidecar = dynamicContent(body(app, 'template'), 'container');
-        const password = (sidecar.env as HclBody[]).find((e) => e.name === 'REMOTE_WRITE_PASSWORD')!;
-        expect(password.secret_name).toBe('${container.value.remote_write_password_secret == null ? null : "otel-remote-write-password"}');
+        expect(JSON.stringify(sidecar.env)).not.toContain('REMOTE_WRITE_PASSWORD');
+        const password = body(sidecar, 'dynamic', 'env');
+        expect(password.for_each).toBe('${container.value.remote_write_password_secret == null ? [] : ["otel-remote-write-password"]}');
+        expect(body(password, 'content')).toEqual({ name: 'REMOTE_WRITE_PASSWORD', secret_name: '${env.value}' });
       }
     }
     // Managed setups authenticate with the cloud's identity instead.

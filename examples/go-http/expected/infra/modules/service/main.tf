@@ -263,11 +263,15 @@ resource "azurerm_container_app" "this" {
           value = container.value.remote_write_username
         }
 
-        # Without a secret the password is empty: a Prometheus without basic auth ignores it.
-        env {
-          name        = "REMOTE_WRITE_PASSWORD"
-          value       = container.value.remote_write_password_secret == null ? "" : null
-          secret_name = container.value.remote_write_password_secret == null ? null : "otel-remote-write-password"
+        # Without a secret the variable stays unset, which the collector reads
+        # as an empty password: a Prometheus without basic auth ignores it.
+        dynamic "env" {
+          for_each = container.value.remote_write_password_secret == null ? [] : ["otel-remote-write-password"]
+
+          content {
+            name        = "REMOTE_WRITE_PASSWORD"
+            secret_name = env.value
+          }
         }
       }
     }
