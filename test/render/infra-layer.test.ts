@@ -835,3 +835,19 @@ describe('azure: each environment has its own state container (checklist 5.2)', 
     }
   });
 });
+
+describe('gcp: the Workload Identity pool admits the repository by name and by owner id (checklist 6)', () => {
+  it('the provider\'s condition checks both, the owner id is a required numeric variable, and the docs pass it', async () => {
+    const stack = infraStack('gcp', 'terraform', 'rolling', 'prometheus');
+    const files = await renderInfra(stack);
+    const bootstrap = await parseHcl('infra/bootstrap/main.tf', files.get('infra/bootstrap/main.tf')!);
+    expect(body(bootstrap, 'resource', 'google_iam_workload_identity_pool_provider', 'github').attribute_condition).toBe(
+      'assertion.repository_owner_id == "${var.repository_owner_id}" && assertion.repository == "${var.repository}"',
+    );
+    const variable = body(await parseHcl('infra/bootstrap/variables.tf', files.get('infra/bootstrap/variables.tf')!), 'variable', 'repository_owner_id');
+    // No default: a wrong id would lock CI out, a missing one must not pass silently.
+    expect(variable).not.toHaveProperty('default');
+    expect(body(variable, 'validation').condition).toBe('${can(regex("^[0-9]+$", var.repository_owner_id))}');
+    expect(files.get('docs/deploy/infra.md')).toContain(`apply -var project_id=PROJECT_ID -var repository_owner_id="$(gh api repos/${stack.repo.slug} --jq .owner.id)"`);
+  });
+});

@@ -37,7 +37,9 @@ resource "google_storage_bucket" "state" {
 
 # ---------------------------------------------------------------- GitHub OIDC
 # Without attribute_condition any GitHub repository could mint tokens for this
-# pool; the condition admits this repository only.
+# pool; the condition admits this repository only, by name and by its owner's
+# numeric id: an owner name freed by a rename or deletion can be registered by
+# someone else, the id stays with the owner.
 resource "google_iam_workload_identity_pool" "github" {
   workload_identity_pool_id = "python-fastapi-github"
   display_name              = "GitHub Actions"
@@ -48,7 +50,7 @@ resource "google_iam_workload_identity_pool_provider" "github" {
   workload_identity_pool_id          = google_iam_workload_identity_pool.github.workload_identity_pool_id
   workload_identity_pool_provider_id = "github"
   display_name                       = "GitHub"
-  attribute_condition                = "assertion.repository == \"${var.repository}\""
+  attribute_condition                = "assertion.repository_owner_id == \"${var.repository_owner_id}\" && assertion.repository == \"${var.repository}\""
   attribute_mapping = {
     "google.subject"                = "assertion.sub"
     "attribute.repository"          = "assertion.repository"

@@ -43,6 +43,16 @@ variable "repository" {
   }
 }
 
+variable "repository_owner_id" {
+  type        = string
+  description = "Numeric id of the repository's owner (gh api repos/OWNER/REPO --jq .owner.id): the Workload Identity pool admits only tokens of this owner."
+
+  validation {
+    condition     = can(regex("^[0-9]+$", var.repository_owner_id))
+    error_message = "repository_owner_id is the owner's numeric id: gh api repos/OWNER/REPO --jq .owner.id"
+  }
+}
+
 variable "default_branch" {
   type        = string
   description = "Branch whose workflow runs build and push images."
