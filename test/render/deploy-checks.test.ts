@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -297,7 +297,11 @@ echo "$*" >> "${log}"
 case "$*" in *"services describe"*) ${onDescribe} ;; esac
 `);
       chmodSync(join(dir, 'gcloud'), 0o755);
-      const r = await execa('bash', [script, 'deploy'], { env: { PATH: `${dir}:${process.env['PATH'] ?? ''}`, SERVICE: 'orders-api-production', REGION: 'europe-west1', IMAGE: 'img@sha256:1', TAG: 'r1-1' }, extendEnv: false, reject: false });
+      const tmp = join(dir, 'tmp');
+      mkdirSync(tmp);
+      const r = await execa('bash', [script, 'deploy'], { env: { PATH: `${dir}:${process.env['PATH'] ?? ''}`, TMPDIR: tmp, SERVICE: 'orders-api-production', REGION: 'europe-west1', IMAGE: 'img@sha256:1', TAG: 'r1-1' }, extendEnv: false, reject: false });
+      // Nothing left in the runner's temporary directory (self-hosted runners keep it), whatever the outcome.
+      expect(readdirSync(tmp)).toEqual([]);
       return { ...r, calls: readFileSync(log, 'utf8').trim().split('\n') };
     } finally {
       rmSync(dir, { recursive: true, force: true });

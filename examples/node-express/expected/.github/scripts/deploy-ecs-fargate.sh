@@ -50,6 +50,8 @@ case "${1:-}" in
       exit 1
     fi
     workdir="$(mktemp -d)"
+    # Self-hosted runners keep their temporary directory between jobs.
+    trap 'rm -rf "$workdir"' EXIT
     # arn:...:task-definition/<family>:<revision> -> <family>: its newest ACTIVE revision.
     family="${previous##*/}"
     family="${family%:*}"

@@ -43,6 +43,8 @@ case "${1:-}" in
     : "${IMAGE:?}" "${TAG:?}"
     previous=""
     err="$(mktemp)"
+    # Self-hosted runners keep their temporary directory between jobs.
+    trap 'rm -f "$err"' EXIT
     if current="$(describe 2>"$err")"; then
       # What serves most: after an interrupted run traffic may still be split
       # (on a tie, not a deploy's candidate).
