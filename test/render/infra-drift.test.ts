@@ -53,8 +53,9 @@ describe('infra workflow: scheduled drift check', () => {
     expect(docs).toContain(`cron \`${stack.infra.driftSchedule}\``);
     for (const env of envs) {
       const plan = workflow.jobs[`plan-${env}`]!;
-      // Scheduled runs are on the default branch, which the plan identity trusts.
-      expect(plan.if).toContain('github.ref_name == github.event.repository.default_branch');
+      // Scheduled runs are on the default branch, which the plan identity trusts; but a schedule
+      // event has no github.event.repository, so the default-branch comparison cannot admit them.
+      expect(plan.if).toContain("github.event_name == 'schedule'");
       expect(plan.outputs!['changes']).toBe('${{ steps.plan.outputs.changes }}');
       expect(workflow.jobs[`apply-${env}`]!.if).toBe("(github.event_name == 'push' || github.event_name == 'workflow_dispatch') && github.ref_name == github.event.repository.default_branch");
     }

@@ -89,7 +89,7 @@ describe('infra workflow: apply only the reviewed plan', () => {
     for (const [i, env] of envs.entries()) {
       const plan = jobs[`plan-${env}`]!;
       // Pull requests and the default branch: the only subjects the plan identity trusts.
-      expect(plan.if).toBe("github.event_name == 'pull_request' || github.ref_name == github.event.repository.default_branch");
+      expect(plan.if).toBe("github.event_name == 'pull_request' || github.event_name == 'schedule' || github.ref_name == github.event.repository.default_branch");
       expect(plan.outputs).toEqual({ fingerprint: '${{ steps.fingerprint.outputs.sha256 }}', changes: '${{ steps.plan.outputs.changes }}' });
       const apply = jobs[`apply-${env}`]!;
       expect(apply.environment).toBe(env);
