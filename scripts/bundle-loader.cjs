@@ -31,6 +31,7 @@ const __cdsBuild = /* @fill build */ '';
 // A chunk is a CommonJS module body; it runs as this function.
 const __cdsChunkHead = /* @fill chunkHead */ '';
 const __cdsChunkTail = /* @fill chunkTail */ '';
+const __cdsBundleFile = __cdsPath.join(__dirname, 'bundle.cjs');
 const __cdsCacheFile = __cdsPath.join(__dirname, 'code-cache', `${process.versions.v8}-${process.arch}.bin`);
 // dist/bundle.cjs only: id -> the chunk's function, name -> the template's spec.
 const __cdsDefined = { chunks: {}, templates: {} };
@@ -58,7 +59,7 @@ function __cdsRead(file, offset, length) {
 
 /** Source of a chunk or template of dist/bundle.cjs. */
 function __cdsSource([offset, length]) {
-  return __cdsRead(__cdsPath.join(__dirname, 'bundle.cjs'), offset, length).toString('utf8');
+  return __cdsRead(__cdsBundleFile, offset, length).toString('utf8');
 }
 
 /** The cache file made from this build for this Node, or null: none, another build's, or unreadable. */

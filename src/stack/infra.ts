@@ -6,15 +6,14 @@ import { buildRepo } from './repo.js';
 
 /**
  * Provider and CLI versions, pinned in one place (STYLE.md habit 11). Roots
- * use `~>` on the provider minor; modules a lower bound (azurerm also an upper
- * one, see below). Versions exist as of late 2025: hashicorp/aws 6.25,
- * hashicorp/google 7.x; hashicorp/azurerm 4.65 as of March 2026.
+ * use `~>` on the provider minor; modules only a lower bound (CI validates
+ * them with an env root's lock file: infra.yml, moduleLockFrom). Versions
+ * exist as of late 2025: hashicorp/aws 6.25, hashicorp/google 7.x;
+ * hashicorp/azurerm 4.65 as of March 2026.
  *
  * azurerm: 4.65 is the first release with `user_assigned_identity_id` on
  * azurerm_federated_identity_credential (`parent_id` deprecated there, and
- * removed with `resource_group_name` in 5.0). Modules have no lock file, so
- * CI's `validate` of infra/modules/* resolves the newest release a module
- * allows: without `< 5.0` that would be a 5.x the roots never run.
+ * removed with `resource_group_name` in 5.0).
  */
 export const INFRA_VERSIONS = {
   terraform: { required: '>= 1.11, < 2.0', ci: '1.13.3' },
