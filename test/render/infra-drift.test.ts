@@ -1,11 +1,11 @@
-import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import type { Cloud, IacTool } from '../../src/answers/options.js';
 import { renderStack } from '../../src/render/plop-bridge.js';
+import { runStepScript, stubCommands } from '../helpers/run-step.js';
 import { infraStack } from './infra-fixtures.js';
 
 /**
@@ -28,19 +28,14 @@ async function render(cloud: Cloud, iac: IacTool, environments: string[]) {
   return { stack, workflow: parseYaml(tree.read('.github/workflows/infra.yml')!.content) as Workflow, docs: tree.read('docs/deploy/infra.md')!.content };
 }
 
-/** A directory with `bin/<name>` scripts on PATH, each a shell script body. */
+/** A job directory with `bin/<name>` stand-ins on PATH, each a shell script body. */
 function withStubs(stubs: Record<string, string>): { dir: string; path: string } {
   const dir = mkdtempSync(join(root, 'job-'));
-  mkdirSync(join(dir, 'bin'));
-  for (const [name, body] of Object.entries(stubs)) {
-    writeFileSync(join(dir, 'bin', name), `#!/bin/sh\n${body}\n`);
-    chmodSync(join(dir, 'bin', name), 0o755);
-  }
-  return { dir, path: `${join(dir, 'bin')}:${process.env['PATH'] ?? ''}` };
+  const path = stubCommands(join(dir, 'bin'), Object.fromEntries(Object.entries(stubs).map(([name, body]) => [name, `#!/bin/sh\n${body}\n`])));
+  return { dir, path };
 }
 
-const bash = (script: string, dir: string, env: Record<string, string>) =>
-  spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], { cwd: dir, env, encoding: 'utf8' });
+const bash = (script: string, dir: string, env: Record<string, string>) => runStepScript(script, { cwd: dir, env });
 
 describe('infra workflow: scheduled drift check', () => {
   it.each([

@@ -1,11 +1,11 @@
-import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { CLOUDS, type Cloud, type IacTool } from '../../src/answers/options.js';
 import { renderStack } from '../../src/render/plop-bridge.js';
+import { runStepScript, stubCommands } from '../helpers/run-step.js';
 import { infraStack } from './infra-fixtures.js';
 
 /**
@@ -70,9 +70,8 @@ for ((i = 1; i <= $#; i++)); do
 done
 if [ -n "\${out:-}" ]; then echo '{"restored": true}' > "$out"; fi
 `;
-      for (const c of ['aws', 'gcloud', 'az']) writeFileSync(join(bin, c), download);
       // terraform: -chdir first, as the real one does; init marks the root, push needs it and the file.
-      writeFileSync(join(bin, 'terraform'), `#!/bin/bash
+      const terraform = `#!/bin/bash
 set -eu
 case "$1" in -chdir=*) cd "\${1#-chdir=}"; shift ;; esac
 echo "$PWD $*" >> ${JSON.stringify(log)}
@@ -83,11 +82,9 @@ case "$1" in
     [ -f "$4" ] || { echo "no file $4 from $PWD" >&2; exit 1; }
     grep -q restored "$4" ;;
 esac
-`);
-      for (const c of ['aws', 'gcloud', 'az', 'terraform']) chmodSync(join(bin, c), 0o755);
-      const run = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script.replace(/ENV/g, 'staging').replace(/VERSION_ID|GENERATION/g, '1')], {
-        cwd: dir, env: { PATH: `${bin}:${process.env['PATH'] ?? ''}` }, encoding: 'utf8',
-      });
+`;
+      const path = stubCommands(bin, { aws: download, gcloud: download, az: download, terraform });
+      const run = runStepScript(script.replace(/ENV/g, 'staging').replace(/VERSION_ID|GENERATION/g, '1'), { cwd: dir, env: { PATH: path } });
       expect(run.stderr, cloud).toBe('');
       expect(run.status, cloud).toBe(0);
       const calls = readFileSync(log, 'utf8');

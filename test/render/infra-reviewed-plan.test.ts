@@ -1,11 +1,11 @@
-import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import type { Cloud, IacTool } from '../../src/answers/options.js';
 import { renderStack } from '../../src/render/plop-bridge.js';
+import { runStepScript, stubCommands } from '../helpers/run-step.js';
 import { infraStack } from './infra-fixtures.js';
 
 /**
@@ -63,18 +63,11 @@ Changes to Outputs:
 /** Runs `script` in a checkout whose CLI's `show` prints `planText`; returns the result and what it wrote to GITHUB_OUTPUT. */
 function runStep(cli: string, script: string, planText: string, env: Record<string, string> = {}) {
   const dir = mkdtempSync(join(root, 'job-'));
-  const bin = join(dir, 'bin');
-  spawnSync('mkdir', [bin]);
   writeFileSync(join(dir, 'plan.txt'), planText);
-  writeFileSync(join(bin, cli), `#!/bin/sh\ncase "$*" in *"show -no-color tfplan") cat "${join(dir, 'plan.txt')}" ;; *) exit 3 ;; esac\n`);
-  chmodSync(join(bin, cli), 0o755);
+  const path = stubCommands(join(dir, 'bin'), { [cli]: `#!/bin/sh\ncase "$*" in *"show -no-color tfplan") cat "${join(dir, 'plan.txt')}" ;; *) exit 3 ;; esac\n` });
   const output = join(dir, 'github-output');
   writeFileSync(output, '');
-  const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], {
-    cwd: dir,
-    env: { PATH: `${bin}:${process.env['PATH'] ?? ''}`, ROOT: 'infra/envs/production', GITHUB_OUTPUT: output, ...env },
-    encoding: 'utf8',
-  });
+  const r = runStepScript(script, { cwd: dir, env: { PATH: path, ROOT: 'infra/envs/production', GITHUB_OUTPUT: output, ...env } });
   return { ...r, output: readFileSync(output, 'utf8') };
 }
 

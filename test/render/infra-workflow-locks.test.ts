@@ -1,10 +1,10 @@
-import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { renderStack } from '../../src/render/plop-bridge.js';
+import { runStepScript, stubCommands } from '../helpers/run-step.js';
 import { infraStack } from './infra-fixtures.js';
 
 /**
@@ -32,8 +32,7 @@ function checkout(locked: string[]): string {
   return dir;
 }
 
-const bash = (dir: string, script: string, path = process.env['PATH'] ?? '') =>
-  spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], { cwd: dir, env: { PATH: path }, encoding: 'utf8' });
+const bash = (dir: string, script: string, path = process.env['PATH'] ?? '') => runStepScript(script, { cwd: dir, env: { PATH: path } });
 
 describe('infra workflow: provider lock files', () => {
   it('the check fails while a root has no lock file, and names it', async () => {
@@ -50,9 +49,8 @@ describe('infra workflow: provider lock files', () => {
     const cli = iac === 'terraform' ? 'terraform' : 'tofu';
     const bin = mkdtempSync(join(root, 'bin-'));
     const log = join(bin, 'calls.log');
-    writeFileSync(join(bin, cli), `#!/bin/sh\nd=\${1#-chdir=}\necho "$* :: $(cat "$d/.terraform.lock.hcl" 2>/dev/null || echo no lock)" >> "${log}"\n`);
-    chmodSync(join(bin, cli), 0o755);
-    const r = bash(checkout(['infra/bootstrap', 'infra/envs/staging', 'infra/envs/production']), validate.run!, `${bin}:${process.env['PATH'] ?? ''}`);
+    const path = stubCommands(bin, { [cli]: `#!/bin/sh\nd=\${1#-chdir=}\necho "$* :: $(cat "$d/.terraform.lock.hcl" 2>/dev/null || echo no lock)" >> "${log}"\n` });
+    const r = bash(checkout(['infra/bootstrap', 'infra/envs/staging', 'infra/envs/production']), validate.run!, path);
     expect(r.status, r.stderr).toBe(0);
     const inits = readFileSync(log, 'utf8').trim().split('\n').filter((l) => l.includes(' init '));
     expect(inits).toEqual([

@@ -9,6 +9,7 @@ import { hasBinary } from '../../src/check/promtool.js';
 import type { PackageManager } from '../../src/detect/types.js';
 import { renderStack } from '../../src/render/plop-bridge.js';
 import { buildStack } from '../../src/stack/build-stack.js';
+import { runStepScript } from '../helpers/run-step.js';
 import { pipelineAnswers, pipelineFacts } from './pipeline-fixtures.js';
 
 /**
@@ -35,7 +36,7 @@ async function testJob(pm: PackageManager): Promise<{ run: string; upload: Step 
 /** Runs `script` as GitHub's bash shell does (-e, pipefail) in `dir`; the reports land in a fresh RUNNER_TEMP. */
 function runStep(dir: string, script: string): { status: number | null; reports: string; output: string } {
   const runnerTemp = mkdtempSync(join(root, 'runner-temp-'));
-  const r = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], { cwd: dir, env: { ...process.env, RUNNER_TEMP: runnerTemp, GOTOOLCHAIN: 'local' }, encoding: 'utf8' });
+  const r = runStepScript(script, { cwd: dir, env: { ...process.env, RUNNER_TEMP: runnerTemp, GOTOOLCHAIN: 'local' } });
   return { status: r.status, reports: join(runnerTemp, 'test-reports'), output: r.stdout + r.stderr };
 }
 

@@ -8,6 +8,7 @@ import { checkWorkflow } from '../../src/check/workflow.js';
 import { ACTION_PINS, usesLine } from '../../src/stack/pins.js';
 import { renderStack } from '../../src/render/plop-bridge.js';
 import { buildStack } from '../../src/stack/build-stack.js';
+import { runStepScript } from '../helpers/run-step.js';
 import { pipelineAnswers, pipelineFacts } from './pipeline-fixtures.js';
 
 const PATH = '.github/workflows/devops-stack-upgrade.yml';
@@ -228,8 +229,7 @@ describe('weekly upgrade workflow', () => {
         value.replaceAll('${{ runner.temp }}', temp).replace(/\$\{\{ needs\.upgrade\.outputs\.(\w+) \}\}/g, (_, k: string) => outputs[k] ?? '');
       const stepEnv = (step: Step, temp: string, outputs?: Record<string, string>) =>
         Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, resolve(v, temp, outputs)]));
-      const run = (cwd: string, script: string, env: Record<string, string | undefined>) =>
-        spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], { cwd, env, encoding: 'utf8' });
+      const run = (cwd: string, script: string, env: Record<string, string | undefined>) => runStepScript(script, { cwd, env });
 
       // Job 1, in the app's checkout.
       const first = run(work, upgrade.run!, { ...base, RUNNER_TEMP: runner1, ...wf.upgrade.env, ...stepEnv(upgrade, runner1) });
