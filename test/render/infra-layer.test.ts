@@ -851,3 +851,32 @@ describe('gcp: the Workload Identity pool admits the repository by name and by o
     expect(files.get('docs/deploy/infra.md')).toContain(`apply -var project_id=PROJECT_ID -var repository_owner_id="$(gh api repos/${stack.repo.slug} --jq .owner.id)"`);
   });
 });
+
+describe('gcp: log retention per environment (checklist 8.2)', () => {
+  it('the service\'s logs go to a bucket of its own, kept as long as the environment says, and are not also kept in _Default', async () => {
+    const stack = infraStack('gcp', 'terraform', 'rolling', 'prometheus');
+    const files = await renderInfra(stack);
+    for (const env of stack.infra.envs) {
+      const root = await parseHcl(`infra/envs/${env.name}/main.tf`, files.get(`infra/envs/${env.name}/main.tf`)!);
+      const settings = body(root, 'locals').environments as Record<string, Record<string, unknown>>;
+      expect(settings[env.name]!.log_retention_days, env.name).toBe(env.logRetentionDays);
+      expect(body(root, 'module', 'service').log_retention_days).toBe('${local.settings.log_retention_days}');
+    }
+    expect(stack.infra.envs.map((e) => e.logRetentionDays)).toEqual([30, 90]);
+    const module = await parseHcl('infra/modules/service/main.tf', files.get('infra/modules/service/main.tf')!);
+    const bucket = body(module, 'resource', 'google_logging_project_bucket_config', 'service');
+    expect(bucket.retention_days).toBe('${var.log_retention_days}');
+    const sink = body(module, 'resource', 'google_logging_project_sink', 'service');
+    expect(sink.destination).toBe('logging.googleapis.com/${google_logging_project_bucket_config.service.id}');
+    // The exclusion drops from _Default exactly what the sink routes, and only once the sink exists.
+    const exclusion = body(module, 'resource', 'google_logging_project_exclusion', 'service');
+    expect(sink.filter).toBe('${local.log_filter}');
+    expect(exclusion.filter).toBe('${local.log_filter}');
+    expect(exclusion.depends_on).toEqual(['${google_logging_project_sink.service}']);
+    expect(body(module, 'locals').log_filter).toBe('resource.type = "cloud_run_revision" AND resource.labels.service_name = "${var.service_name}"');
+    // The Terraform identities may manage log buckets, sinks and exclusions.
+    const roles = body(await parseHcl('infra/bootstrap/variables.tf', files.get('infra/bootstrap/variables.tf')!), 'variable', 'terraform_roles').default;
+    expect(roles).toContain('roles/logging.configWriter');
+    expect(files.get('docs/deploy/infra.md')).toContain('kept 30 days in staging, 90 days in production');
+  });
+});

@@ -98,6 +98,7 @@ variable "terraform_roles" {
     "roles/iam.serviceAccountAdmin",
     "roles/iam.serviceAccountUser",
     "roles/monitoring.editor",
+    "roles/logging.configWriter",
     "roles/secretmanager.viewer",
     "roles/artifactregistry.reader",
   ]

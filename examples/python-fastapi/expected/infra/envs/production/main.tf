@@ -6,22 +6,25 @@ locals {
   settings    = local.environments[local.environment]
 
   # Per-environment sizing: outside production the service scales to zero.
+  # Logs are kept longer in production.
   environments = {
     staging = {
-      is_production = false
-      min_instances = 0
-      max_instances = 3
-      service_name  = "python-fastapi-staging"
-      runtime_sa_id = "python-fastapi-run-staging"
-      deploy_sa_id  = "python-fastapi-deploy-staging"
+      is_production      = false
+      min_instances      = 0
+      max_instances      = 3
+      log_retention_days = 30
+      service_name       = "python-fastapi-staging"
+      runtime_sa_id      = "python-fastapi-run-staging"
+      deploy_sa_id       = "python-fastapi-deploy-staging"
     }
     production = {
-      is_production = true
-      min_instances = 1
-      max_instances = 10
-      service_name  = "python-fastapi-production"
-      runtime_sa_id = "python-fastapi-run-production"
-      deploy_sa_id  = "python-fastapi-deploy-p-aa35e2"
+      is_production      = true
+      min_instances      = 1
+      max_instances      = 10
+      log_retention_days = 90
+      service_name       = "python-fastapi-production"
+      runtime_sa_id      = "python-fastapi-run-production"
+      deploy_sa_id       = "python-fastapi-deploy-p-aa35e2"
     }
   }
 }
@@ -45,6 +48,7 @@ module "service" {
   memory              = var.memory
   min_instances       = local.settings.min_instances
   max_instances       = local.settings.max_instances
+  log_retention_days  = local.settings.log_retention_days
   secrets             = var.secrets
   public              = var.public
   deletion_protection = local.settings.is_production

@@ -20,3 +20,8 @@ output "service_url" {
   description = "GitHub environment variable SERVICE_URL: URL of the service."
   value       = module.service.url
 }
+
+output "log_bucket" {
+  description = "Log bucket of the service's logs: gcloud logging read --bucket=ID --location=LOCATION --view=_AllLogs."
+  value       = module.service.log_bucket
+}

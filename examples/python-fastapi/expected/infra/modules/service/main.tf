@@ -156,6 +156,43 @@ resource "google_project_iam_member" "runtime_metric_writer" {
   member  = "serviceAccount:${google_service_account.runtime.email}"
 }
 
+# ---------------------------------------------------------------- logs
+# Cloud Logging keeps a project's logs in its _Default bucket for a fixed 30
+# days, for every service in the project alike. This service's logs (its
+# containers' output and request logs) go to a bucket of their own, with this
+# environment's retention, and are excluded from _Default, so they are stored
+# (and billed) once.
+locals {
+  log_filter = "resource.type = \"cloud_run_revision\" AND resource.labels.service_name = \"${var.service_name}\""
+}
+
+resource "google_logging_project_bucket_config" "service" {
+  project        = var.project_id
+  location       = var.region
+  bucket_id      = var.service_name
+  retention_days = var.log_retention_days
+  description    = "Logs of the Cloud Run service ${var.service_name}."
+}
+
+# A log bucket in the sink's own project needs no grant to its writer identity.
+resource "google_logging_project_sink" "service" {
+  project     = var.project_id
+  name        = "${var.service_name}-logs"
+  destination = "logging.googleapis.com/${google_logging_project_bucket_config.service.id}"
+  filter      = local.log_filter
+  description = "Routes the logs of ${var.service_name} to its own bucket (retention)."
+}
+
+# Created after the sink, removed before it: no log is ever routed nowhere.
+resource "google_logging_project_exclusion" "service" {
+  project     = var.project_id
+  name        = "${var.service_name}-logs"
+  filter      = local.log_filter
+  description = "Kept in the ${var.service_name} log bucket instead (see the sink of the same name)."
+
+  depends_on = [google_logging_project_sink.service]
+}
+
 resource "google_cloud_run_v2_service_iam_member" "public" {
   count = var.public ? 1 : 0
 

@@ -14,3 +14,8 @@ output "runtime_service_account" {
   description = "Email of the runtime service account."
   value       = google_service_account.runtime.email
 }
+
+output "log_bucket" {
+  description = "Log bucket of the service's logs (id, location)."
+  value       = { id = google_logging_project_bucket_config.service.bucket_id, location = google_logging_project_bucket_config.service.location }
+}

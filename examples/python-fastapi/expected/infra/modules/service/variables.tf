@@ -84,6 +84,16 @@ variable "secrets" {
   default     = {}
 }
 
+variable "log_retention_days" {
+  type        = number
+  description = "Retention of the service's logs, in its own log bucket."
+
+  validation {
+    condition     = var.log_retention_days >= 1 && var.log_retention_days <= 3650
+    error_message = "log_retention_days must be between 1 and 3650."
+  }
+}
+
 variable "public" {
   type        = bool
   description = "Allow unauthenticated requests."
