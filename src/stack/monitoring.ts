@@ -8,6 +8,7 @@ import {
   metricNamesFor,
   metricsPathFor,
   requestRateExpr,
+  selector,
   servedTraffic,
   slowRatioExpr,
   type MetricGate,
@@ -29,7 +30,7 @@ export interface NameValue {
 
 export type AlertKind =
   | 'error-ratio' | 'latency-p99' | 'traffic-drop'
-  | 'availability-burn' | 'latency-burn'
+  | 'availability-burn' | 'latency-burn' | 'latency-unmeasured'
   | 'target-down' | 'service-down' | 'metrics-absent' | 'watchdog';
 
 /** One alerting rule. The rules file, the runbooks and the rule tests all iterate `MonitoringStack.alerts`. */
@@ -628,6 +629,28 @@ function buildAlertSpecs(c: RuleContext, r: Refs): AlertSpec[] {
     ...BURN_RATES.map((b) => burnSpec(c, r, 'availability', b)),
     ...BURN_RATES.map((b) => burnSpec(c, r, 'latency', b)),
     {
+      name: 'LatencyBucketMissing',
+      kind: 'latency-unmeasured',
+      severity: 'ticket',
+      // Requests are counted but the histogram has no bucket at the threshold (its edges were left at a
+      // library's defaults, or histograms are off): the latency SLI records nothing, so the latency
+      // burn-rate alerts cannot fire, silently. Raw series in both forms: no recording rule reads them.
+      expr: latencyBucketMissingExpr(c),
+      for: '30m',
+      extraLabels: [],
+      summary: `${s} (${P.env}): the latency SLO cannot be measured`,
+      description: `${s} in ${P.env} counts requests, but ${c.m.durationBucket} has had no bucket at le="${c.slo.latencyThresholdLe}" (the ${c.slo.latencyThresholdSeconds}s latency SLO threshold) for 30 minutes: the latency SLI records nothing and the LatencyBudgetBurn alerts cannot fire.`,
+      tests: (a) => {
+        const base = { [c.m.serviceLabel]: s, env: c.env };
+        const buckets = (edges: string[]) => edges.map((le) => ({ series: labelSet(c.m.durationBucket, { ...base, le }), values: counter([[60, 45]]) }));
+        return [
+          { title: `fires: requests counted, histogram edges without ${c.slo.latencyThresholdLe}`, interval: '1m', series: [...requestSeries(c, [[60, 0, 45]]), ...buckets(['0.25', '1', '+Inf'])], evalTime: '40m', alertname: a.name, expAlerts: [expected(a, aggLabels, '1')] },
+          never('does not fire: the histogram has the threshold bucket', a.name, '1m', [...requestSeries(c, [[60, 0, 45]]), ...histogramSeries(c, false, 45)], '40m'),
+          never('does not fire: another service lacks it', a.name, '1m', requestSeries(c, [[60, 0, 45]]).map((t) => ({ ...t, series: t.series.replace(`"${s}"`, `"not-${s}"`) })), '40m'),
+        ];
+      },
+    },
+    {
       name: 'TargetDown',
       kind: 'target-down',
       // One replica: the platform's health checks replace it; a ticket if it stays. All of them: ServiceDown pages.
@@ -698,6 +721,13 @@ function buildAlertSpecs(c: RuleContext, r: Refs): AlertSpec[] {
     },
   ];
   return specs;
+}
+
+/** Series of (service, env) with requests but no histogram bucket at the latency threshold. */
+function latencyBucketMissingExpr(c: RuleContext): string {
+  const by = `${c.m.serviceLabel}, env`;
+  const svc = `${c.m.serviceLabel}="${c.service}"`;
+  return `group by (${by}) (${selector(c.m.requestsTotal, [svc])}) unless on (${by}) group by (${by}) (${selector(c.m.durationBucket, [svc, `le="${c.slo.latencyThresholdLe}"`])})`;
 }
 
 /** A multi-window burn-rate alert and its tests (full long window fires; a hot short window alone does not). */

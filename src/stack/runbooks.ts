@@ -215,6 +215,24 @@ export function buildRunbooks(input: RunbookInput): Runbook[] {
           mitigation: [deployStep, 'Check slow dependencies (database queries, upstream APIs) in the logs and traces.', 'If instances are saturated, add capacity (below).'],
           scale: rt.scale,
         };
+      case 'latency-unmeasured':
+        return {
+          ...common,
+          meaning: `${service} counts requests, but its latency histogram \`${m.durationBucket}\` has had no bucket at \`le="${slo.latencyThresholdLe}"\`, the ${slo.latencyThresholdSeconds}s latency SLO threshold, for ${alert.for}.`,
+          impact: 'No user impact by itself, but the latency SLO is blind: the slow-request ratio records nothing, so the LatencyBudgetBurn alerts cannot fire however slow the service gets.',
+          queries: [
+            { title: `Bucket edges the service exposes (\`le="${slo.latencyThresholdLe}"\` is missing)`, code: `count by (le) (${selector(m.durationBucket, [`${m.serviceLabel}="${service}"`])})` },
+            { title: 'Environments that count requests', code: `group by (env) (${selector(m.requestsTotal, [`${m.serviceLabel}="${service}"`])})` },
+          ],
+          commands: [],
+          // Nothing to roll back to: the edges have been missing since the histogram was set up.
+          rollback: [],
+          mitigation: [
+            `Give the histogram a bucket edge at exactly ${slo.latencyThresholdSeconds}s: the instrumentation contract in [docs/deploy/monitoring.md](../deploy/monitoring.md#instrumentation-contract) shows the setting for ${m.source}. Library defaults often have no such edge.`,
+            'Deploy it; the alert resolves once the new bucket is scraped. The latency burn-rate windows fill from then on (the slow one needs 3 days).',
+          ],
+          scale: null,
+        };
       case 'traffic-drop':
         return {
           ...common,

@@ -106,7 +106,7 @@ describe('buildMonitoringStack', () => {
   it('every alert is complete, links its runbook and has a firing and a non-firing test', () => {
     expect(stack.alerts.map((a) => a.name)).toEqual(expect.arrayContaining([
       'HighErrorRatio', 'HighLatencyP99', 'TrafficDrop', 'ErrorBudgetBurnFast', 'ErrorBudgetBurnMedium', 'ErrorBudgetBurnSlow',
-      'LatencyBudgetBurnFast', 'LatencyBudgetBurnMedium', 'LatencyBudgetBurnSlow', 'TargetDown', 'ServiceDown', 'MetricsAbsent', 'Watchdog',
+      'LatencyBudgetBurnFast', 'LatencyBudgetBurnMedium', 'LatencyBudgetBurnSlow', 'LatencyBucketMissing', 'TargetDown', 'ServiceDown', 'MetricsAbsent', 'Watchdog',
     ]));
     for (const a of stack.alerts) {
       expect(a.for).toMatch(/^\d+m$/);
@@ -126,6 +126,18 @@ describe('buildMonitoringStack', () => {
       expect(negative, a.name).toBe(true);
     }
     expect(stack.runbooks.map((r) => r.alert)).toEqual(stack.alerts.map((a) => a.name));
+  });
+
+  it('tickets when requests are counted without the threshold bucket: the latency SLI would record nothing, silently', () => {
+    const alert = stack.alerts.find((a) => a.name === 'LatencyBucketMissing')!;
+    // Micrometer writes buckets only when histograms are on, and its default edges miss 0.5.
+    expect(alert.expr).toBe('group by (service, env) (http_server_requests_seconds_count{service="api"}) unless on (service, env) group by (service, env) (http_server_requests_seconds_bucket{service="api",le="0.5"})');
+    expect(alert.inlineExpr).toBe(alert.expr);
+    expect(stack.slo.latencyThresholdLe).toBe('0.5');
+    expect(alert.severity).toBe('ticket');
+    const runbook = stack.runbooks.find((r) => r.alert === alert.name)!;
+    expect(runbook.rollback).toEqual([]);
+    expect(runbook.mitigation.join('\n')).toContain('(../deploy/monitoring.md#instrumentation-contract)');
   });
 
   it('every test case is in exactly one file, and evaluated at a multiple of that file\'s evaluation interval', () => {
