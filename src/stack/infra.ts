@@ -3,6 +3,7 @@ import type { RepoFacts } from '../detect/types.js';
 import { buildNames, clipUnique, fromEnvRoot, monitoringPaths, repoScopedHash, type EnvNames } from './naming.js';
 import { ACTION_PINS, usesLine } from './pins.js';
 import { buildRepo } from './repo.js';
+import { awsStateReplicaRegion } from './aws-replica-regions.js';
 
 /**
  * Provider and CLI versions, pinned in one place (STYLE.md habit 11). Roots
@@ -100,6 +101,8 @@ export interface InfraStack {
   region: string;
   /** State storage name (S3/GCS bucket or Azure storage account); globally unique, derived from the repo slug. */
   stateStore: string;
+  /** AWS: the region the state bucket is replicated to, null without one (and on the other clouds: see the bootstraps). */
+  stateReplicaRegion: string | null;
   /** Azure: resource group holding the state storage account. */
   stateResourceGroup: string;
   /** Azure: blob container of the bootstrap's own state. */
@@ -263,6 +266,7 @@ export function buildInfraStack(answers: Answers, facts: RepoFacts): InfraStack 
     region: answers.region,
     // S3/GCS: 3-63 chars; Azure storage accounts: 3-24 lowercase alphanumerics.
     stateStore: answers.cloud === 'azure' ? `${svc.replace(/-/g, '').slice(0, 11)}tfstate${hash}` : `${svc}-tfstate-${hash}`,
+    stateReplicaRegion: answers.cloud === 'aws' ? awsStateReplicaRegion(answers.region) : null,
     stateResourceGroup: `rg-${svc}-tfstate`,
     bootstrapStateContainer: 'tfstate',
     stateContainerPrefix: STATE_CONTAINER_PREFIX,

@@ -21,10 +21,10 @@ export function infraFacts(): RepoFacts {
   };
 }
 
-export function infraStack(cloud: Cloud, iac: IacTool, strategy: Strategy, monitoring: Monitoring, environments = ['staging', 'production']): Stack {
+export function infraStack(cloud: Cloud, iac: IacTool, strategy: Strategy, monitoring: Monitoring, environments = ['staging', 'production'], region = REGION[cloud]): Stack {
   const answers: Answers = {
     language: 'node', cloud, runtime: cloud === 'aws' ? 'ecs-fargate' : cloud === 'gcp' ? 'cloud-run' : 'container-apps',
-    iac, environments, strategy, monitoring, ci: 'github-actions', serviceName: 'orders-api', region: REGION[cloud],
+    iac, environments, strategy, monitoring, ci: 'github-actions', serviceName: 'orders-api', region,
     port: 3000, healthPath: '/healthz', readinessPath: '/readyz', serviceDir: '.', slo: 0.995, team: 'platform',
   };
   return buildStack(answers, infraFacts());

@@ -880,3 +880,71 @@ describe('gcp: log retention per environment (checklist 8.2)', () => {
     expect(files.get('docs/deploy/infra.md')).toContain('kept 30 days in staging, 90 days in production');
   });
 });
+
+describe('azure: the state is kept in two regions (checklist 8.5)', () => {
+  it('the state account is GZRS by default, may only choose among zone-redundant kinds, and the docs say how to fail over', async () => {
+    const files = await renderInfra(infraStack('azure', 'terraform', 'rolling', 'prometheus'));
+    const bootstrap = await parseHcl('infra/bootstrap/main.tf', files.get('infra/bootstrap/main.tf')!);
+    expect(body(bootstrap, 'resource', 'azurerm_storage_account', 'state').account_replication_type).toBe('${var.state_replication}');
+    const variable = body(await parseHcl('infra/bootstrap/variables.tf', files.get('infra/bootstrap/variables.tf')!), 'variable', 'state_replication');
+    expect(variable.default).toBe('GZRS');
+    // LRS or GRS would replace the account (the provider forces a new one between zonal and non-zonal kinds).
+    expect(body(variable, 'validation').condition).toBe('${contains(["GZRS", "RAGZRS", "ZRS"], var.state_replication)}');
+    expect(files.get('docs/deploy/infra.md')).toMatch(/az storage account failover --name \S+ --resource-group \S+/);
+  });
+});
+
+describe('aws: the state is kept in two regions (checklist 8.5)', () => {
+  const resources = (hcl: HclBody) => hcl.resource as unknown as Record<string, Record<string, HclBody[]>>;
+
+  it('a replica bucket in a second region, set up like the state bucket, receives every state version', async () => {
+    const stack = infraStack('aws', 'terraform', 'rolling', 'prometheus');
+    expect(stack.infra.stateReplicaRegion).toBe('eu-central-1');
+    const files = await renderInfra(stack);
+    const bootstrap = await parseHcl('infra/bootstrap/main.tf', files.get('infra/bootstrap/main.tf')!);
+    const variable = body(await parseHcl('infra/bootstrap/variables.tf', files.get('infra/bootstrap/variables.tf')!), 'variable', 'state_replica_region');
+    expect(variable.default).toBe('eu-central-1');
+    // Every setting of the state bucket (versioning, encryption, public access, ownership, lifecycle, TLS policy) exists for the replica too, in the replica's region.
+    const all = resources(bootstrap);
+    const settingsOf = (name: string) => Object.keys(all).filter((type) => type.startsWith('aws_s3_bucket') && all[type]![name]).sort();
+    expect(settingsOf('state_replica')).toEqual(settingsOf('state').filter((t) => t !== 'aws_s3_bucket_replication_configuration'));
+    expect(settingsOf('state').length).toBeGreaterThanOrEqual(7);
+    for (const type of settingsOf('state_replica')) {
+      expect(body(bootstrap, 'resource', type, 'state_replica').provider, type).toBe('${aws.replica}');
+      expect(body(bootstrap, 'resource', type, 'state_replica').count, type).toBe('${local.replicate_state ? 1 : 0}');
+    }
+    expect(body(bootstrap, 'resource', 'aws_s3_bucket', 'state_replica', 'lifecycle').prevent_destroy).toBe(true);
+    const replication = body(bootstrap, 'resource', 'aws_s3_bucket_replication_configuration', 'state');
+    expect(replication.bucket).toBe('${aws_s3_bucket.state.id}');
+    expect(replication.depends_on).toEqual(['${aws_s3_bucket_versioning.state}', '${aws_s3_bucket_versioning.state_replica}']);
+    const rule = body(replication, 'rule');
+    expect(rule.status).toBe('Enabled');
+    expect(body(rule, 'delete_marker_replication').status).toBe('Enabled');
+    // The state objects are SSE-KMS: without this S3 skips them.
+    expect(body(rule, 'source_selection_criteria', 'sse_kms_encrypted_objects').status).toBe('Enabled');
+    expect(body(rule, 'destination').bucket).toBe('${aws_s3_bucket.state_replica[0].arn}');
+    expect(body(rule, 'destination', 'encryption_configuration').replica_kms_key_id).toBe('${data.aws_kms_key.state_replica[0].arn}');
+    const versions = await parseHcl('infra/bootstrap/versions.tf', files.get('infra/bootstrap/versions.tf')!);
+    const providers = versions.provider as unknown as Record<string, HclBody[]>;
+    expect(providers.aws!.find((p) => p.alias === 'replica')?.region).toBe('${coalesce(var.state_replica_region, var.region)}');
+    expect(files.get('docs/deploy/infra.md')).toContain(`-backend-config="bucket=${stack.infra.stateStore}-replica"`);
+  });
+
+  it('a region without a partner in its jurisdiction gets no replica by default, and the docs say how to add one', async () => {
+    const stack = infraStack('aws', 'terraform', 'rolling', 'prometheus', ['staging', 'production'], 'eu-west-2');
+    expect(stack.infra.stateReplicaRegion).toBeNull();
+    const files = await renderInfra(stack);
+    expect(body(await parseHcl('infra/bootstrap/variables.tf', files.get('infra/bootstrap/variables.tf')!), 'variable', 'state_replica_region').default).toBeNull();
+    expect(files.get('docs/deploy/infra.md')).toContain('set `state_replica_region` in `infra/bootstrap/terraform.tfvars`');
+  });
+
+  it('replica regions stay in the country (or the EU) of the state', () => {
+    for (const region of ['us-east-1', 'us-west-2', 'eu-west-1', 'eu-north-1', 'ca-central-1', 'ap-northeast-1', 'ap-south-1', 'ap-southeast-2']) {
+      const replica = infraStack('aws', 'terraform', 'rolling', 'none', ['production'], region).infra.stateReplicaRegion!;
+      const [area, zone] = region.split('-');
+      expect(replica, region).not.toBe(region);
+      expect(replica.split('-')[0], region).toBe(area);
+      if (area === 'ap') expect(replica.split('-')[1], region).toBe(zone);
+    }
+  });
+});

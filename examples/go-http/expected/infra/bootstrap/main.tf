@@ -22,7 +22,8 @@ locals {
 
 # ---------------------------------------------------------------- state storage
 # Entra ID only (no shared keys), TLS 1.2, never public, versioned with soft
-# delete, and locked against deletion.
+# delete, copied to the paired region (state_replication), and locked against
+# deletion.
 resource "azurerm_resource_group" "state" {
   name     = var.state_resource_group
   location = var.location
@@ -36,7 +37,7 @@ resource "azurerm_storage_account" "state" {
   resource_group_name             = azurerm_resource_group.state.name
   location                        = azurerm_resource_group.state.location
   account_tier                    = "Standard"
-  account_replication_type        = "ZRS"
+  account_replication_type        = var.state_replication
   min_tls_version                 = "TLS1_2"
   https_traffic_only_enabled      = true
   shared_access_key_enabled       = false

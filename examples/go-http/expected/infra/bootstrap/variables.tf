@@ -21,6 +21,20 @@ variable "location" {
   }
 }
 
+# GZRS: three zones here, and a copy in the region's pair, for a regional
+# outage (checklist 8.5). ZRS for a region without a pair. ZRS and GZRS
+# convert into each other in place.
+variable "state_replication" {
+  type        = string
+  description = "Replication of the state storage account: GZRS (zones plus the paired region), RAGZRS (also readable there), or ZRS (zones only)."
+  default     = "GZRS"
+
+  validation {
+    condition     = contains(["GZRS", "RAGZRS", "ZRS"], var.state_replication)
+    error_message = "state_replication must be GZRS, RAGZRS or ZRS: zone redundancy stays."
+  }
+}
+
 variable "service" {
   type        = string
   description = "Service name: prefix of every resource name."

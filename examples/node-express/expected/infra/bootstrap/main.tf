@@ -90,6 +90,226 @@ resource "aws_s3_bucket_policy" "state" {
   })
 }
 
+# ---------------------------------------------------------------- state replica
+# Every state version is copied to a bucket in state_replica_region (S3
+# Cross-Region Replication), set up like the one above: after a regional
+# outage the environments can init from it (docs/deploy/infra.md).
+locals {
+  replicate_state      = var.state_replica_region != null
+  state_replica_bucket = "${var.state_bucket_name}-replica"
+}
+
+resource "aws_s3_bucket" "state_replica" {
+  count    = local.replicate_state ? 1 : 0
+  provider = aws.replica
+
+  bucket = local.state_replica_bucket
+
+  lifecycle {
+    prevent_destroy = true
+
+    precondition {
+      condition     = length(local.state_replica_bucket) <= 63 && var.state_replica_region != var.region
+      error_message = "The replica bucket name (state_bucket_name + \"-replica\") must fit in 63 characters, and state_replica_region must differ from region."
+    }
+  }
+}
+
+resource "aws_s3_bucket_versioning" "state_replica" {
+  count    = local.replicate_state ? 1 : 0
+  provider = aws.replica
+
+  bucket = aws_s3_bucket.state_replica[0].id
+
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "state_replica" {
+  count    = local.replicate_state ? 1 : 0
+  provider = aws.replica
+
+  bucket = aws_s3_bucket.state_replica[0].id
+
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm = "aws:kms"
+    }
+    bucket_key_enabled = true
+  }
+}
+
+resource "aws_s3_bucket_public_access_block" "state_replica" {
+  count    = local.replicate_state ? 1 : 0
+  provider = aws.replica
+
+  bucket                  = aws_s3_bucket.state_replica[0].id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+
+resource "aws_s3_bucket_ownership_controls" "state_replica" {
+  count    = local.replicate_state ? 1 : 0
+  provider = aws.replica
+
+  bucket = aws_s3_bucket.state_replica[0].id
+
+  rule {
+    object_ownership = "BucketOwnerEnforced"
+  }
+}
+
+resource "aws_s3_bucket_lifecycle_configuration" "state_replica" {
+  count    = local.replicate_state ? 1 : 0
+  provider = aws.replica
+
+  bucket = aws_s3_bucket.state_replica[0].id
+
+  rule {
+    id     = "expire-old-state-versions"
+    status = "Enabled"
+
+    filter {}
+
+    noncurrent_version_expiration {
+      noncurrent_days = var.noncurrent_version_retention_days
+    }
+
+    abort_incomplete_multipart_upload {
+      days_after_initiation = 7
+    }
+  }
+}
+
+resource "aws_s3_bucket_policy" "state_replica" {
+  count    = local.replicate_state ? 1 : 0
+  provider = aws.replica
+
+  bucket = aws_s3_bucket.state_replica[0].id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "DenyInsecureTransport"
+      Effect    = "Deny"
+      Principal = "*"
+      Action    = "s3:*"
+      Resource  = [aws_s3_bucket.state_replica[0].arn, "${aws_s3_bucket.state_replica[0].arn}/*"]
+      Condition = { Bool = { "aws:SecureTransport" = "false" } }
+    }]
+  })
+}
+
+# Objects are encrypted with each region's AWS managed key (aws/s3): S3 reads
+# them with the source region's and writes the copies with the replica's. The
+# describe also creates the key if that region never used one.
+data "aws_kms_key" "state_replica" {
+  count    = local.replicate_state ? 1 : 0
+  provider = aws.replica
+
+  key_id = "alias/aws/s3"
+}
+
+resource "aws_iam_role" "state_replication" {
+  count = local.replicate_state ? 1 : 0
+
+  name = "${var.service}-tfstate-replication"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "s3.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+      Condition = { StringEquals = { "aws:SourceAccount" = data.aws_caller_identity.current.account_id } }
+    }]
+  })
+}
+
+# With bucket keys the KMS encryption context is the bucket's ARN (the
+# object's for objects written before): both are allowed.
+resource "aws_iam_role_policy" "state_replication" {
+  count = local.replicate_state ? 1 : 0
+
+  name = "replicate-state"
+  role = aws_iam_role.state_replication[0].id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid      = "ReadSource"
+        Effect   = "Allow"
+        Action   = ["s3:GetReplicationConfiguration", "s3:ListBucket"]
+        Resource = aws_s3_bucket.state.arn
+      },
+      {
+        Sid      = "ReadSourceVersions"
+        Effect   = "Allow"
+        Action   = ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"]
+        Resource = "${aws_s3_bucket.state.arn}/*"
+      },
+      {
+        Sid      = "WriteReplica"
+        Effect   = "Allow"
+        Action   = ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"]
+        Resource = "${aws_s3_bucket.state_replica[0].arn}/*"
+      },
+      {
+        Sid       = "DecryptSource"
+        Effect    = "Allow"
+        Action    = ["kms:Decrypt"]
+        Resource  = "*"
+        Condition = { StringEquals = { "kms:ViaService" = "s3.${var.region}.amazonaws.com" }, StringLike = { "kms:EncryptionContext:aws:s3:arn" = [aws_s3_bucket.state.arn, "${aws_s3_bucket.state.arn}/*"] } }
+      },
+      {
+        Sid       = "EncryptReplica"
+        Effect    = "Allow"
+        Action    = ["kms:Encrypt", "kms:GenerateDataKey"]
+        Resource  = data.aws_kms_key.state_replica[0].arn
+        Condition = { StringEquals = { "kms:ViaService" = "s3.${var.state_replica_region}.amazonaws.com" }, StringLike = { "kms:EncryptionContext:aws:s3:arn" = [aws_s3_bucket.state_replica[0].arn, "${aws_s3_bucket.state_replica[0].arn}/*"] } }
+      },
+    ]
+  })
+}
+
+resource "aws_s3_bucket_replication_configuration" "state" {
+  count = local.replicate_state ? 1 : 0
+
+  # S3 refuses replication before both buckets are versioned.
+  depends_on = [aws_s3_bucket_versioning.state, aws_s3_bucket_versioning.state_replica]
+
+  role   = aws_iam_role.state_replication[0].arn
+  bucket = aws_s3_bucket.state.id
+
+  rule {
+    id     = "state-to-replica"
+    status = "Enabled"
+
+    filter {}
+
+    # Lock files are deleted after every run: their deletions are copied too.
+    delete_marker_replication {
+      status = "Enabled"
+    }
+
+    source_selection_criteria {
+      sse_kms_encrypted_objects {
+        status = "Enabled"
+      }
+    }
+
+    destination {
+      bucket        = aws_s3_bucket.state_replica[0].arn
+      storage_class = "STANDARD"
+
+      encryption_configuration {
+        replica_kms_key_id = data.aws_kms_key.state_replica[0].arn
+      }
+    }
+  }
+}
+
 # ---------------------------------------------------------------- GitHub OIDC
 # One provider per account. AWS validates GitHub's certificate against its own
 # CA store, so no thumbprint is pinned here.

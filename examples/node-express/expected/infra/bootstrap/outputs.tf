@@ -5,6 +5,11 @@ output "state_bucket" {
   value       = aws_s3_bucket.state.id
 }
 
+output "state_replica_bucket" {
+  description = "Copy of the state bucket in state_replica_region (null: none): the backend bucket after a regional outage."
+  value       = local.replicate_state ? aws_s3_bucket.state_replica[0].id : null
+}
+
 output "backend_config" {
   description = "Backend settings per environment (pass with -backend-config or copy into the env roots)."
   value = {

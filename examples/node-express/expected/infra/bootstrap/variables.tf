@@ -61,6 +61,17 @@ variable "state_bucket_name" {
   }
 }
 
+variable "state_replica_region" {
+  type        = string
+  description = "Region the state bucket is replicated to (S3 Cross-Region Replication), for a regional outage. Null: no replica."
+  default     = "us-west-2"
+
+  validation {
+    condition     = var.state_replica_region == null || can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", var.state_replica_region))
+    error_message = "state_replica_region must be an AWS region id such as us-west-2, or null."
+  }
+}
+
 variable "noncurrent_version_retention_days" {
   type        = number
   description = "How long old state versions are kept for restores."

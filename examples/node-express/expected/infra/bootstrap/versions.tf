@@ -15,15 +15,30 @@ terraform {
   }
 }
 
+locals {
+  default_tags = {
+    service      = var.service
+    environment  = "shared"
+    repository   = var.repository
+    "managed-by" = "terraform"
+  }
+}
+
 provider "aws" {
   region = var.region
 
   default_tags {
-    tags = {
-      service      = var.service
-      environment  = "shared"
-      repository   = var.repository
-      "managed-by" = "terraform"
-    }
+    tags = local.default_tags
+  }
+}
+
+# The state replica's region (state_replica_region). Without one it is the
+# main region and manages nothing.
+provider "aws" {
+  alias  = "replica"
+  region = coalesce(var.state_replica_region, var.region)
+
+  default_tags {
+    tags = local.default_tags
   }
 }
