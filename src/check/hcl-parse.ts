@@ -190,13 +190,23 @@ function breakNotAllowed(prev: Node, next: Node, source: string): boolean {
   }
   for (; at; at = at.parent) {
     if (NEWLINES_IGNORED.has(at.type)) return false;
-    const c = kids(at);
-    const open = at.type === 'expression' ? c[0] : at.type === 'function_call' ? c[1] : undefined;
-    const close = c.find((x) => x.type === ')');
-    if (open?.type === '(' && prev.endIndex >= open.endIndex && (!close || next.startIndex <= close.startIndex)) return false;
+    if (insideParentheses(kids(at), prev, next)) return false;
     if (['object', 'object_elem', 'attribute', 'block', 'body'].includes(at.type)) return true;
   }
   return false;
+}
+
+/**
+ * Whether prev and next sit between a "(" and its ")" among these siblings:
+ * a call's, a grouping's, or one the grammar hangs on an operation (`x || (`).
+ * Nested pairs are deeper in the tree, so each "(" closes at the next ")".
+ */
+function insideParentheses(siblings: Node[], prev: Node, next: Node): boolean {
+  return siblings.some((open, i) => {
+    if (open.type !== '(' || prev.endIndex < open.endIndex) return false;
+    const close = siblings.slice(i + 1).find((x) => x.type === ')');
+    return !close || (next.startIndex <= close.startIndex && prev.endIndex <= close.startIndex);
+  });
 }
 
 /** A line break inside an argument, where hclsyntax ends the argument. */

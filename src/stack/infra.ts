@@ -4,6 +4,7 @@ import { buildNames, clipUnique, fromEnvRoot, monitoringPaths, repoScopedHash, t
 import { ACTION_PINS, usesLine } from './pins.js';
 import { buildRepo } from './repo.js';
 import { awsStateReplicaRegion } from './aws-replica-regions.js';
+import { gcpStateDualRegion } from './gcp-dual-regions.js';
 
 /**
  * Provider and CLI versions, pinned in one place (STYLE.md habit 11). Roots
@@ -103,6 +104,8 @@ export interface InfraStack {
   stateStore: string;
   /** AWS: the region the state bucket is replicated to, null without one (and on the other clouds: see the bootstraps). */
   stateReplicaRegion: string | null;
+  /** GCP: the two regions of the state bucket's dual-region, the answers' region first; empty for a regional bucket (and on the other clouds). */
+  stateDualRegion: string[];
   /** Azure: resource group holding the state storage account. */
   stateResourceGroup: string;
   /** Azure: blob container of the bootstrap's own state. */
@@ -267,6 +270,7 @@ export function buildInfraStack(answers: Answers, facts: RepoFacts): InfraStack 
     // S3/GCS: 3-63 chars; Azure storage accounts: 3-24 lowercase alphanumerics.
     stateStore: answers.cloud === 'azure' ? `${svc.replace(/-/g, '').slice(0, 11)}tfstate${hash}` : `${svc}-tfstate-${hash}`,
     stateReplicaRegion: answers.cloud === 'aws' ? awsStateReplicaRegion(answers.region) : null,
+    stateDualRegion: answers.cloud === 'gcp' ? gcpStateDualRegion(answers.region) : [],
     stateResourceGroup: `rg-${svc}-tfstate`,
     bootstrapStateContainer: 'tfstate',
     stateContainerPrefix: STATE_CONTAINER_PREFIX,

@@ -354,6 +354,16 @@ c = ("s")
 d = (true)
 e = ([1])
 `,
+  'parentheses over lines after an operator': `a = var.x || (
+  var.y &&
+  var.z
+)
+b = (var.w) + (
+  1
+) * f(
+  2,
+)
+`,
   'multi-line expressions': `a = (
   var.x
   + var.y
@@ -679,6 +689,8 @@ const INVALID: Record<string, string> = {
   'leading comma in an object': 'a = {, b = 1}\n',
   'lone comma in a tuple': 'a = [,]\n',
   'call arguments on the next line': 'a = f\n  (1)\n',
+  'operator after a closing parenthesis on the next line': 'a = (1)\n  + 2\n',
+  'newline between grouped operands after an operator': 'a = x || (y) &&\n  z\n',
   // hcl2json's conversion fails here (no line), not hclsyntax.
   'block with and without labels': 'a {\n}\na "x" {\n}\n',
 };

@@ -1,9 +1,13 @@
-import { posix } from 'node:path';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, posix } from 'node:path';
+import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { CLOUDS, IAC_TOOLS, MONITORING, STRATEGIES, type Cloud, type Monitoring } from '../../src/answers/options.js';
 import { checkHcl } from '../../src/check/hcl.js';
 import { checkPromql } from '../../src/check/promql.js';
-import { parseHcl, type HclBody } from '../../src/check/hcl-parse.js';
+import { hasBinary } from '../../src/check/promtool.js';
+import { labelled1, parseHcl, type HclBody } from '../../src/check/hcl-parse.js';
 import type { Finding } from '../../src/check/types.js';
 import { parse as parseYaml } from 'yaml';
 import { renderStack } from '../../src/render/plop-bridge.js';
@@ -945,6 +949,69 @@ describe('aws: the state is kept in two regions (checklist 8.5)', () => {
       expect(replica, region).not.toBe(region);
       expect(replica.split('-')[0], region).toBe(area);
       if (area === 'ap') expect(replica.split('-')[1], region).toBe(zone);
+    }
+  });
+});
+
+const hasTerraform = await hasBinary('terraform');
+
+describe('gcp: the state is kept in two regions (checklist 8.5)', () => {
+  it('the state bucket is a dual-region of the region and a partner in the same multi-region', async () => {
+    const stack = infraStack('gcp', 'terraform', 'rolling', 'prometheus');
+    expect(stack.infra.stateDualRegion).toEqual(['europe-west1', 'europe-west4']);
+    const files = await renderInfra(stack);
+    const bootstrap = await parseHcl('infra/bootstrap/main.tf', files.get('infra/bootstrap/main.tf')!);
+    const bucket = body(bootstrap, 'resource', 'google_storage_bucket', 'state');
+    expect(bucket.location).toBe('${length(var.state_dual_region) == 0 ? var.region : local.state_multi_region}');
+    expect(body(bucket, 'lifecycle').prevent_destroy).toBe(true);
+    const placement = body(bucket, 'dynamic', 'custom_placement_config');
+    expect(placement.for_each).toBe('${length(var.state_dual_region) == 0 ? [] : [var.state_dual_region]}');
+    expect(body(placement, 'content').data_locations).toBe('${[for r in custom_placement_config.value : upper(r)]}');
+    const variable = body(await parseHcl('infra/bootstrap/variables.tf', files.get('infra/bootstrap/variables.tf')!), 'variable', 'state_dual_region');
+    expect(variable.default).toEqual(['europe-west1', 'europe-west4']);
+    expect(files.get('docs/deploy/infra.md')).toContain('dual-region bucket (`state_dual_region`: europe-west1 and europe-west4)');
+  });
+
+  it('a region without a partner keeps a regional bucket, and the docs say how to choose a pair', async () => {
+    const stack = infraStack('gcp', 'terraform', 'rolling', 'none', ['production'], 'australia-southeast1');
+    expect(stack.infra.stateDualRegion).toEqual([]);
+    const files = await renderInfra(stack);
+    expect(body(await parseHcl('infra/bootstrap/variables.tf', files.get('infra/bootstrap/variables.tf')!), 'variable', 'state_dual_region').default).toEqual([]);
+    expect(files.get('docs/deploy/infra.md')).toContain('The state bucket is regional (australia-southeast1)');
+  });
+
+  it('partners stay in the multi-region of the state, and each pair works both ways', () => {
+    for (const region of ['us-central1', 'us-east1', 'us-east4', 'us-west1', 'europe-west1', 'europe-west3', 'europe-north1', 'asia-northeast1']) {
+      const [first, partner] = infraStack('gcp', 'terraform', 'rolling', 'none', ['production'], region).infra.stateDualRegion;
+      expect(first, region).toBe(region);
+      expect(partner, region).not.toBe(region);
+      expect(partner!.split('-')[0], region).toBe(region.split('-')[0]);
+    }
+  });
+
+  // terraform itself evaluates the rule (a plan of the variables alone needs no provider); CI has no terraform.
+  it.skipIf(!hasTerraform)('the variable accepts a pair in one multi-region with the region first, and nothing else', async () => {
+    const files = await renderInfra(infraStack('gcp', 'terraform', 'rolling', 'none'));
+    const variables = files.get('infra/bootstrap/variables.tf')!;
+    // A valid value for each variable without a default.
+    const sample: Record<string, string> = { project_id: 'my-project-1', repository_owner_id: '1234' };
+    const required = labelled1((await parseHcl('variables.tf', variables)).variable).filter(([name, v]) => !('default' in v) && name !== 'region');
+    const dir = await mkdtemp(join(tmpdir(), 'cds-dual-region-'));
+    try {
+      await writeFile(join(dir, 'variables.tf'), variables);
+      const plan = async (pair: string) => {
+        const vars = ['region=europe-west1', ...required.map(([name]) => `${name}=${sample[name] ?? 'x'}`), `state_dual_region=${pair}`].flatMap((v) => ['-var', v]);
+        const run = await execa('terraform', ['plan', '-input=false', '-no-color', ...vars], { cwd: dir, reject: false, env: { TF_CLI_CONFIG_FILE: '/dev/null', CHECKPOINT_DISABLE: '1' } });
+        return run.exitCode === 0 ? 'ok' : run.stderr.includes('state_dual_region must be empty') ? 'rejected' : run.stderr;
+      };
+      expect(await plan('[]')).toBe('ok');
+      expect(await plan('["europe-west1","europe-west4"]')).toBe('ok');
+      expect(await plan('["europe-west4","europe-west1"]')).toBe('rejected');
+      expect(await plan('["europe-west1","us-east1"]')).toBe('rejected');
+      expect(await plan('["europe-west1"]')).toBe('rejected');
+      expect(await plan('["europe-west1","europe-west1"]')).toBe('rejected');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

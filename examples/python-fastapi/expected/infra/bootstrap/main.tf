@@ -7,13 +7,28 @@ locals {
 }
 
 # ---------------------------------------------------------------- state bucket
-# Versioned, uniform access, never public and protected from `destroy`.
+# Versioned, uniform access, never public and protected from `destroy`. In
+# two regions when state_dual_region names them: a configurable dual-region
+# (the multi-region holding both, with their names as data locations), which
+# Cloud Storage replicates and serves from either region.
+locals {
+  state_multi_region = startswith(var.region, "us-") ? "US" : startswith(var.region, "europe-") ? "EU" : "ASIA"
+}
+
 resource "google_storage_bucket" "state" {
   name                        = var.state_bucket_name
-  location                    = var.region
+  location                    = length(var.state_dual_region) == 0 ? var.region : local.state_multi_region
   force_destroy               = false
   uniform_bucket_level_access = true
   public_access_prevention    = "enforced"
+
+  dynamic "custom_placement_config" {
+    for_each = length(var.state_dual_region) == 0 ? [] : [var.state_dual_region]
+
+    content {
+      data_locations = [for r in custom_placement_config.value : upper(r)]
+    }
+  }
 
   versioning {
     enabled = true

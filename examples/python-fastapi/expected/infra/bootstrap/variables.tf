@@ -59,6 +59,24 @@ variable "default_branch" {
   default     = "main"
 }
 
+variable "state_dual_region" {
+  type        = list(string)
+  description = "The two regions of the state bucket (a configurable dual-region: Cloud Storage keeps the data in both), region first. Empty: a regional bucket. Changing it replaces the bucket (see docs/deploy/infra.md)."
+  default     = ["us-central1", "us-east1"]
+
+  validation {
+    # A configurable dual-region joins two regions of one multi-region (US, EU
+    # or ASIA). try(): Terraform evaluates both sides of || (no short-circuit).
+    condition = length(var.state_dual_region) == 0 || try(
+      length(var.state_dual_region) == 2 && var.state_dual_region[0] == var.region &&
+      var.state_dual_region[0] != var.state_dual_region[1] &&
+      alltrue([for r in var.state_dual_region : contains(["us", "europe", "asia"], split("-", r)[0]) && split("-", r)[0] == split("-", var.region)[0]]),
+      false
+    )
+    error_message = "state_dual_region must be empty, or two regions of one multi-region (US, EU or ASIA) with region first, such as [\"europe-west1\", \"europe-west4\"]."
+  }
+}
+
 variable "state_bucket_name" {
   type        = string
   description = "Globally unique name of the GCS bucket holding every environment's state."
