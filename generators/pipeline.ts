@@ -31,6 +31,7 @@ export const pipelineLayer: LayerGenerator = {
       script(stack.pipeline.deployScript),
       script('smoke-test.sh'),
       script('integration-test.sh'),
+      script('verify-provenance.sh'),
       ...(stack.pipeline.gate ? [script('metric-gate.sh'), script('synthetic-traffic.sh')] : []),
       { type: 'render', template: `${DIR}/.github/dependabot.yml.hbs`, path: '.github/dependabot.yml' },
       { type: 'render', template: `${DIR}/docs/deploy-pipeline.md.hbs`, path: 'docs/deploy/pipeline.md' },

@@ -174,6 +174,12 @@ export interface PipelineStack {
   deployTimeoutMinutes: number;
   /** gcloud version setup-gcloud installs (pinned for reproducible deploys). */
   gcloudVersion: string;
+  /**
+   * Workflow condition under which pushed images are attested, and so have
+   * their provenance verified before a deploy: artifact attestations need a
+   * public repository or GitHub Enterprise Cloud (the ATTESTATIONS variable).
+   */
+  attested: string;
 }
 
 /** How the metric gate reaches the Prometheus query API. */
@@ -432,7 +438,7 @@ export function pipelineVariables(answers: Pick<Answers, 'cloud' | 'monitoring'>
     list.push(v('PROMETHEUS_URL', 'Base URL of the self-hosted Prometheus the metric gate queries (reachable from GitHub runners)', true));
     list.push(v(PROMETHEUS_QUERY_USER, `User the metric gate queries as when Prometheus requires basic auth (its web config's basic_auth_users), with the environment secret \`${PROMETHEUS_QUERY_PASSWORD}\` as password; unset: no auth`, true));
   }
-  list.push(v('ATTESTATIONS', 'Set to `true` to attest images of a private repository (needs GitHub Enterprise Cloud); public repositories always attest', false));
+  list.push(v('ATTESTATIONS', 'Set to `true` to attest images of a private repository (needs GitHub Enterprise Cloud), and to verify their provenance before each deploy; public repositories always do both', false));
   list.push(v('SERVICE_URL', 'Public URL of the service in this environment, for smoke and integration tests (infra output `service_url`)', true));
   list.push(v(
     BUSINESS_PATH,
@@ -663,5 +669,6 @@ export function buildPipelineStack(
     syntheticRps: monitoring.gate ? syntheticRps(monitoring.gate.minRequests, BAKE_SECONDS, CANARY_PERCENT) : null,
     deployTimeoutMinutes: monitoring.gate ? 75 : 60,
     gcloudVersion: '568.0.0',
+    attested: "github.event.repository.visibility == 'public' || vars.ATTESTATIONS == 'true'",
   };
 }

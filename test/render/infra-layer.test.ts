@@ -102,15 +102,15 @@ describe('infra layer environments', () => {
     const bootstrap = files.get('infra/bootstrap/main.tf')!;
     // projectIamAdmin unconditionally would let it grant itself Owner.
     const grants = [...bootstrap.matchAll(/role\s+= "roles\/resourcemanager\.projectIamAdmin"[\s\S]*?expression = "(.*)"/g)].map((m) => m[1]);
-    expect(grants).toEqual(["api.getAttribute('iam.googleapis.com/modifiedGrantsByRole', []).hasOnly(['roles/monitoring.viewer', 'roles/monitoring.metricWriter'])"]);
+    expect(grants).toEqual(["api.getAttribute('iam.googleapis.com/modifiedGrantsByRole', []).hasOnly(['roles/monitoring.viewer', 'roles/artifactregistry.reader', 'roles/monitoring.metricWriter'])"]);
     expect(bootstrap).toContain("hasOnly(['roles/secretmanager.secretAccessor'])");
-    // The roles the env roots grant are exactly those: the deploy account's viewer, the collector's writer, the secrets' accessor.
+    // The roles the env roots grant are exactly those: the deploy account's viewer and registry reader, the collector's writer, the secrets' accessor.
     const grantedBy = (kind: string) => new Set([...files].filter(([p]) => p.startsWith('infra/modules/')).flatMap(([, c]) => [...c.matchAll(new RegExp(`resource "google_${kind}_iam_member"[\\s\\S]*?role\\s+= "([^"]+)"`, 'g'))].map((m) => m[1])));
-    expect([...grantedBy('project')].sort()).toEqual(['roles/monitoring.metricWriter', 'roles/monitoring.viewer']);
+    expect([...grantedBy('project')].sort()).toEqual(['roles/artifactregistry.reader', 'roles/monitoring.metricWriter', 'roles/monitoring.viewer']);
     expect([...grantedBy('secret_manager_secret')]).toEqual(['roles/secretmanager.secretAccessor']);
     // Without managed Prometheus nothing writes metrics: the writer is not grantable.
     const selfHosted = (await renderInfra(infraStack('gcp', 'terraform', 'canary', 'prometheus'))).get('infra/bootstrap/main.tf')!;
-    expect(selfHosted).toContain("hasOnly(['roles/monitoring.viewer'])");
+    expect(selfHosted).toContain("hasOnly(['roles/monitoring.viewer', 'roles/artifactregistry.reader'])");
   });
 
   it.each(['gcp', 'azure'] as const)('%s: environments that scale to zero get no alert for missing targets (idle looks like an outage)', async (cloud) => {
@@ -631,7 +631,7 @@ describe('the metrics collector sidecar', () => {
     expect(writer.role).toBe('roles/monitoring.metricWriter');
     expect(writer.member).toBe('serviceAccount:${google_service_account.runtime.email}');
     const grants = body(bootstrap, 'resource', 'google_project_iam_member', 'terraform_grants_metrics', 'condition').expression;
-    expect(grants).toContain("hasOnly(['roles/monitoring.viewer', 'roles/monitoring.metricWriter'])");
+    expect(grants).toContain("hasOnly(['roles/monitoring.viewer', 'roles/artifactregistry.reader', 'roles/monitoring.metricWriter'])");
   });
 
   it('azure managed: authenticates as the app identity, which may publish to the workspace rule', async () => {
@@ -1012,6 +1012,31 @@ describe('gcp: the state is kept in two regions (checklist 8.5)', () => {
       expect(await plan('["europe-west1","europe-west1"]')).toBe('rejected');
     } finally {
       await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the deploy identities may read the registry (provenance check before deploy, checklist 3.4)', () => {
+  it.each(INFRA_CLOUDS)('%s: the github-oidc module grants registry read to the deploy identity', async (cloud) => {
+    const files = await renderInfra(infraStack(cloud, 'terraform', 'rolling', 'none'));
+    const module = await parseHcl('infra/modules/github-oidc/main.tf', files.get('infra/modules/github-oidc/main.tf')!);
+    if (cloud === 'aws') {
+      // The role's policy: the login token, and image reads on the service's repository.
+      const policy = files.get('infra/modules/github-oidc/main.tf')!;
+      expect(policy).toMatch(/Action\s+= \["ecr:GetAuthorizationToken"\]/);
+      expect(policy).toMatch(/Action\s+= \["ecr:BatchGetImage", [^\]]*\]\n\s+Resource = var\.ecr_repository_arn/);
+    }
+    if (cloud === 'gcp') {
+      const reader = body(module, 'resource', 'google_project_iam_member', 'registry_reader');
+      expect(reader).toMatchObject({ role: 'roles/artifactregistry.reader', member: 'serviceAccount:${google_service_account.deploy.email}' });
+      // The bootstrap lets the env roots' Terraform identity grant exactly this role.
+      expect(files.get('infra/bootstrap/main.tf')).toContain("hasOnly(['roles/monitoring.viewer', 'roles/artifactregistry.reader'])");
+    }
+    if (cloud === 'azure') {
+      const pull = body(module, 'resource', 'azurerm_role_assignment', 'registry_pull');
+      expect(pull).toMatchObject({ scope: '${var.registry_id}', role_definition_name: 'AcrPull', principal_id: '${azurerm_user_assigned_identity.deploy.principal_id}' });
+      const env = await parseHcl('infra/envs/production/main.tf', files.get('infra/envs/production/main.tf')!);
+      expect(body(env, 'module', 'github_oidc').registry_id).toBe('${data.azurerm_container_registry.shared.id}');
     }
   });
 });

@@ -194,8 +194,10 @@ resource "google_project_iam_member" "terraform" {
   member  = "serviceAccount:${google_service_account.terraform[each.value.env].email}"
 }
 
-# The env roots grant three roles themselves: roles/monitoring.viewer on the
+# The env roots grant four roles themselves: roles/monitoring.viewer on the
 # project (the deploy account reads metrics for the metric gate),
+# roles/artifactregistry.reader on the project (the deploy account resolves
+# an image's digest to verify its provenance),
 # roles/monitoring.metricWriter on the project (the runtime account's
 # collector sidecar writes the app's metrics) and
 # roles/secretmanager.secretAccessor on the service's secrets (the runtime
@@ -217,8 +219,8 @@ resource "google_project_iam_member" "terraform_grants_metrics" {
   member  = "serviceAccount:${google_service_account.terraform[each.key].email}"
 
   condition {
-    title      = "grants-monitoring-viewer-writer-only"
-    expression = "api.getAttribute('iam.googleapis.com/modifiedGrantsByRole', []).hasOnly(['roles/monitoring.viewer', 'roles/monitoring.metricWriter'])"
+    title      = "grants-deploy-and-collector-roles-only"
+    expression = "api.getAttribute('iam.googleapis.com/modifiedGrantsByRole', []).hasOnly(['roles/monitoring.viewer', 'roles/artifactregistry.reader', 'roles/monitoring.metricWriter'])"
   }
 }
 

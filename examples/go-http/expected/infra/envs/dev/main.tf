@@ -109,6 +109,7 @@ module "github_oidc" {
   identity_name        = local.settings.deploy_identity
   github_subject       = "repo:${var.repository}:environment:${local.environment}"
   container_app_id     = module.service.container_app_id
+  registry_id          = data.azurerm_container_registry.shared.id
   monitor_workspace_id = null
   tags                 = local.tags
 }

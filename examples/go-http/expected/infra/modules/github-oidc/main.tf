@@ -24,6 +24,14 @@ resource "azurerm_role_assignment" "app" {
   principal_id         = azurerm_user_assigned_identity.deploy.principal_id
 }
 
+# Deploys verify an image's provenance, which resolves its digest in the
+# registry: pull access, nothing else on it.
+resource "azurerm_role_assignment" "registry_pull" {
+  scope                = var.registry_id
+  role_definition_name = "AcrPull"
+  principal_id         = azurerm_user_assigned_identity.deploy.principal_id
+}
+
 resource "azurerm_role_assignment" "metrics" {
   count = var.monitor_workspace_id == null ? 0 : 1
 

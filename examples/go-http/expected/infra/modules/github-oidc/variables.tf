@@ -30,6 +30,11 @@ variable "container_app_id" {
   description = "The one container app the identity may deploy."
 }
 
+variable "registry_id" {
+  type        = string
+  description = "Resource id of the container registry (AcrPull: deploys verify an image's provenance)."
+}
+
 variable "monitor_workspace_id" {
   type        = string
   description = "Azure Monitor workspace the metric gate queries, or null."

@@ -30,6 +30,15 @@ resource "google_service_account_iam_member" "act_as_runtime" {
   member             = "serviceAccount:${google_service_account.deploy.email}"
 }
 
+# Deploys verify an image's provenance, which resolves its digest in the
+# registry: read access to the project's images (the bootstrap lets the
+# Terraform identity grant this role and no other of its kind).
+resource "google_project_iam_member" "registry_reader" {
+  project = var.project_id
+  role    = "roles/artifactregistry.reader"
+  member  = "serviceAccount:${google_service_account.deploy.email}"
+}
+
 resource "google_project_iam_member" "metrics" {
   count = var.query_metrics ? 1 : 0
 
