@@ -26,8 +26,8 @@ const IMAGE: Record<Cloud, string> = {
 
 type Job = { if?: string; permissions?: Record<string, string>; env?: Record<string, string>; steps: Array<{ name?: string; if?: string; run?: string; env?: Record<string, string> }> };
 
-async function pipelineFiles(cloud: Cloud) {
-  const stack = buildStack(pipelineAnswers({ language: 'node', cloud }), pipelineFacts('npm'));
+async function pipelineFiles(cloud: Cloud, iac: 'terraform' | 'none' = 'terraform') {
+  const stack = buildStack(pipelineAnswers({ language: 'node', cloud, iac }), pipelineFacts('npm'));
   const tree = await renderStack(stack, 'pipeline');
   const read = (path: string) => tree.read(path)!.content;
   return { stack, read, workflow: (name: string) => parseYaml(read(`.github/workflows/${name}`)) as { jobs: Record<string, Job> } };
@@ -155,5 +155,17 @@ describe('provenance in the workflows', () => {
     expect(taken.stdout).toContain('::error::r.example/orders-api:sha-c0ffee exists without a provenance attestation from acme/orders-api');
     // Without attestations (a private repository) there is nothing to check.
     expect(reuse('false', 1)).toMatchObject({ status: 0, output: `digest=${DIGEST}\n` });
+  });
+
+  it.each(['aws', 'gcp', 'azure'] as const)('%s without IaC: the docs say what to create by hand, the deploy identity\'s registry read included', async (cloud) => {
+    const { stack, read } = await pipelineFiles(cloud, 'none');
+    const docs = read('docs/deploy/pipeline.md');
+    const section = docs.slice(docs.search(/create by hand/i), docs.indexOf('## GitHub environments'));
+    expect(section.length).toBeGreaterThan(200);
+    const registryRead = { aws: '`ecr:BatchGetImage`', gcp: '`roles/artifactregistry.reader`', azure: '`AcrPull` on the registry (the provenance check' }[cloud];
+    expect(section).toContain(registryRead);
+    expect(section).toContain(`repo:${stack.repo.slug}:environment:ENV`);
+    // With IaC the modules do it, and the docs do not ask for it.
+    expect((await pipelineFiles(cloud)).read('docs/deploy/pipeline.md')).not.toMatch(/create by hand/i);
   });
 });
