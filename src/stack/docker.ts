@@ -137,6 +137,8 @@ export interface JavaSpec {
 export interface DockerfileSpec {
   language: Language;
   images: { build: string; runtime: string };
+  /** Header lines saying how to pin the base images' digests too (checklist 1.1 SHOULD). */
+  digestPinHelp: string[];
   user: UserSpec;
   port: number;
   /** The runtime stage's WORKDIR: '/app', or '/app/<path>' for a workspace member. */
@@ -209,6 +211,19 @@ export interface LanguageSpec {
   python?: PythonSpec;
   go?: GoSpec;
   java?: JavaSpec;
+}
+
+/**
+ * How to add digest pins. The tool does not resolve digests itself: that
+ * needs the registry, and the same answers must always give the same files.
+ */
+function digestPinHelp(runtimeImage: string): string[] {
+  return [
+    'Base images are pinned to a version tag, which Dependabot updates. To pin',
+    'their digests as well (a tag can be re-pointed, a digest cannot), append',
+    `each to its FROM (\`docker buildx imagetools inspect ${runtimeImage}\``,
+    'prints it): FROM image:tag@sha256:... Dependabot then bumps both together.',
+  ];
 }
 
 const APP_ROOT = '/app';
@@ -350,6 +365,7 @@ export function buildDockerStack(answers: Answers, facts: RepoFacts, generated: 
     file: {
       language: answers.language,
       images: spec.images,
+      digestPinHelp: digestPinHelp(spec.images.runtime),
       user: spec.user,
       port: answers.port,
       workdir: appPath === '' ? APP_ROOT : `${APP_ROOT}/${assertSafe(appPath, 'service path')}`,
