@@ -77,7 +77,11 @@ function runtimeCommands(a: Answers, names: CloudNames) {
         ...(a.strategy === 'rolling'
           ? []
           : [{ title: `Or directly, while a ${a.strategy} deployment is still under way: stop it, ECS returns to what served before`, code: `aws ecs list-service-deployments --cluster ${cluster} --service ${svc} --status IN_PROGRESS --region ${r}\naws ecs stop-service-deployment --service-deployment-arn <arn> --stop-type ROLLBACK --region ${r}` }]),
-        { title: `Or directly${a.strategy === 'rolling' ? '' : ', once the deployment completed'}: pin the previous task definition revision`, code: `aws ecs list-task-definitions --family-prefix ${svc} --sort DESC --max-items 3 --region ${r}\naws ecs update-service --cluster ${cluster} --service ${svc} --task-definition ${svc}:<previous-revision> --region ${r}` },
+        // Not "the revision before the newest": Terraform registers revisions of the family too, with its placeholder image.
+        {
+          title: `Or directly${a.strategy === 'rolling' ? '' : ', once the deployment completed'}: pin the task definition that served before (the Deploy run summary names it), after checking it runs your image`,
+          code: `aws ecs describe-task-definition --task-definition ${svc}:<previous-revision> --region ${r} --query 'taskDefinition.containerDefinitions[*].image'\naws ecs update-service --cluster ${cluster} --service ${svc} --task-definition ${svc}:<previous-revision> --region ${r}`,
+        },
       ],
       scale: { title: 'Add capacity', code: `aws ecs update-service --cluster ${cluster} --service ${svc} --desired-count <n> --region ${r}` },
       collectorLogs: { title: 'Logs of the metrics collector sidecar', code: `aws logs tail ${logGroup} --log-stream-name-prefix ${COLLECTOR} --since 30m --region ${r}` },

@@ -281,7 +281,8 @@ esac
 
 describe.skipIf(!hasJqBin)('Cloud Run deploy details', () => {
   // A stand-in gcloud: the first describe fails with `describeError` (or all print a service serving r1); every call is logged.
-  async function deploy(describeError: string | null) {
+  const SERVING_R1 = '{"status":{"url":"https://svc","latestCreatedRevisionName":"r2","traffic":[{"revisionName":"r1","percent":100}]}}';
+  async function deploy(describeError: string | null, service = SERVING_R1) {
     const stack = buildStack(pipelineAnswers({ language: 'node', cloud: 'gcp', strategy: 'canary' }), pipelineFacts('npm'));
     const tree = await renderStack(stack, 'pipeline');
     const dir = mkdtempSync(join(tmpdir(), 'cloud-run-deploy-'));
@@ -289,7 +290,6 @@ describe.skipIf(!hasJqBin)('Cloud Run deploy details', () => {
       const script = join(dir, 'deploy.sh');
       writeFileSync(script, tree.read(`.github/scripts/${stack.pipeline.deployScript}`)!.content);
       const log = join(dir, 'gcloud.log');
-      const service = '{"status":{"url":"https://svc","latestCreatedRevisionName":"r2","traffic":[{"revisionName":"r1","percent":100}]}}';
       // The error comes once: after the deploy, the service exists.
       const onDescribe = describeError === null ? `echo '${service}'` : `if [ -e "${dir}/described" ]; then echo '${service}'; else touch "${dir}/described"; echo '${describeError}' >&2; exit 1; fi`;
       writeFileSync(join(dir, 'gcloud'), `#!/bin/sh
@@ -299,10 +299,12 @@ case "$*" in *"services describe"*) ${onDescribe} ;; esac
       chmodSync(join(dir, 'gcloud'), 0o755);
       const tmp = join(dir, 'tmp');
       mkdirSync(tmp);
-      const r = await execa('bash', [script, 'deploy'], { env: { PATH: `${dir}:${process.env['PATH'] ?? ''}`, TMPDIR: tmp, SERVICE: 'orders-api-production', REGION: 'europe-west1', IMAGE: 'img@sha256:1', TAG: 'r1-1' }, extendEnv: false, reject: false });
+      const output = join(dir, 'output');
+      writeFileSync(output, '');
+      const r = await execa('bash', [script, 'deploy'], { env: { PATH: `${dir}:${process.env['PATH'] ?? ''}`, TMPDIR: tmp, SERVICE: 'orders-api-production', REGION: 'europe-west1', IMAGE: 'img@sha256:1', TAG: 'r1-1', GITHUB_OUTPUT: output }, extendEnv: false, reject: false });
       // Nothing left in the runner's temporary directory (self-hosted runners keep it), whatever the outcome.
       expect(readdirSync(tmp)).toEqual([]);
-      return { ...r, calls: readFileSync(log, 'utf8').trim().split('\n') };
+      return { ...r, calls: readFileSync(log, 'utf8').trim().split('\n'), outputs: readFileSync(output, 'utf8') };
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -314,6 +316,15 @@ case "$*" in *"services describe"*) ${onDescribe} ;; esac
     expect(r.calls.find((c) => c.startsWith('run deploy'))).toContain('--no-traffic');
   });
 
+  it('reports the revision its tag points at, not whichever revision was created last', async () => {
+    // r3 came from elsewhere (an infra apply, a hand deploy) after this deploy made r2 with tag r1-1.
+    const raced = '{"status":{"url":"https://svc","latestCreatedRevisionName":"r3","traffic":[{"revisionName":"r1","percent":100},{"revisionName":"r2","percent":0,"tag":"r1-1","url":"https://r1-1---svc"}]}}';
+    const r = await deploy(null, raced);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.outputs).toContain('revision=r2\n');
+    expect(r.outputs).toContain('candidate_url=https://r1-1---svc\n');
+  });
+
   it('deploys live only when the service does not exist yet, and stops on any other describe failure', async () => {
     const missing = await deploy('ERROR: (gcloud.run.services.describe) Cannot find service [orders-api-production]');
     expect(missing.exitCode, missing.stderr).toBe(0);
@@ -322,6 +333,41 @@ case "$*" in *"services describe"*) ${onDescribe} ;; esac
     expect(denied.exitCode).toBe(1);
     expect(denied.stderr).toContain('PERMISSION_DENIED');
     expect(denied.calls.some((c) => c.startsWith('run deploy'))).toBe(false);
+  });
+});
+
+describe.skipIf(!hasJqBin)('Container Apps traffic moves', () => {
+  // A stand-in az: listing revisions fails (a transient ARM error) when `listFails`; every call is logged.
+  async function run(mode: 'promote' | 'rollback', listFails: boolean) {
+    const stack = buildStack(pipelineAnswers({ language: 'node', cloud: 'azure', strategy: 'canary' }), pipelineFacts('npm'));
+    const tree = await renderStack(stack, 'pipeline');
+    const dir = mkdtempSync(join(tmpdir(), 'container-apps-'));
+    try {
+      const script = join(dir, 'deploy.sh');
+      writeFileSync(script, tree.read(`.github/scripts/${stack.pipeline.deployScript}`)!.content);
+      const log = join(dir, 'az.log');
+      writeFileSync(join(dir, 'az'), `#!/bin/sh
+echo "$*" >> "${log}"
+case "$*" in *"revision list"*) ${listFails ? 'echo "ERROR: (InternalServerError) try again" >&2; exit 1' : `echo '[{"name":"app--r1","properties":{"active":true,"trafficWeight":0}}]'`} ;; esac
+`);
+      chmodSync(join(dir, 'az'), 0o755);
+      const env = { PATH: `${dir}:${process.env['PATH'] ?? ''}`, APP: 'orders-api-production', RESOURCE_GROUP: 'rg-orders-api-production', REVISION: 'app--r3', PREVIOUS: 'app--r2', TARGET: 'app--r2' };
+      const r = await execa('bash', [script, mode], { env, extendEnv: false, reject: false });
+      return { ...r, calls: readFileSync(log, 'utf8').trim().split('\n') };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it.each(['promote', 'rollback'] as const)('%s: a failed cleanup of idle revisions warns, and never fails a traffic move that succeeded', async (mode) => {
+    const failed = await run(mode, true);
+    expect(failed.exitCode, failed.stderr).toBe(0);
+    expect(failed.stdout).toContain('::warning::could not deactivate idle revisions of orders-api-production');
+    expect(failed.calls.some((c) => c.startsWith('containerapp ingress traffic set'))).toBe(true);
+    const ok = await run(mode, false);
+    expect(ok.exitCode, ok.stderr).toBe(0);
+    expect(ok.stdout).not.toContain('::warning::');
+    expect(ok.calls).toContainEqual(expect.stringMatching(/^containerapp revision deactivate .*--revision app--r1 /));
   });
 });
 

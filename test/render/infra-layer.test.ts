@@ -992,27 +992,76 @@ describe('gcp: the state is kept in two regions (checklist 8.5)', () => {
   // terraform itself evaluates the rule (a plan of the variables alone needs no provider); CI has no terraform.
   it.skipIf(!hasTerraform)('the variable accepts a pair in one multi-region with the region first, and nothing else', async () => {
     const files = await renderInfra(infraStack('gcp', 'terraform', 'rolling', 'none'));
-    const variables = files.get('infra/bootstrap/variables.tf')!;
-    // A valid value for each variable without a default.
-    const sample: Record<string, string> = { project_id: 'my-project-1', repository_owner_id: '1234' };
-    const required = labelled1((await parseHcl('variables.tf', variables)).variable).filter(([name, v]) => !('default' in v) && name !== 'region');
-    const dir = await mkdtemp(join(tmpdir(), 'cds-dual-region-'));
+    const plan = await variablesPlanner(files.get('infra/bootstrap/variables.tf')!, { region: 'europe-west1' });
     try {
-      await writeFile(join(dir, 'variables.tf'), variables);
-      const plan = async (pair: string) => {
-        const vars = ['region=europe-west1', ...required.map(([name]) => `${name}=${sample[name] ?? 'x'}`), `state_dual_region=${pair}`].flatMap((v) => ['-var', v]);
-        const run = await execa('terraform', ['plan', '-input=false', '-no-color', ...vars], { cwd: dir, reject: false, env: { TF_CLI_CONFIG_FILE: '/dev/null', CHECKPOINT_DISABLE: '1' } });
-        return run.exitCode === 0 ? 'ok' : run.stderr.includes('state_dual_region must be empty') ? 'rejected' : run.stderr;
+      const verdict = async (pair: string) => {
+        const run = await plan({ state_dual_region: pair });
+        return run === 'ok' ? 'ok' : run.includes('state_dual_region must be empty') ? 'rejected' : run;
       };
-      expect(await plan('[]')).toBe('ok');
-      expect(await plan('["europe-west1","europe-west4"]')).toBe('ok');
-      expect(await plan('["europe-west4","europe-west1"]')).toBe('rejected');
-      expect(await plan('["europe-west1","us-east1"]')).toBe('rejected');
-      expect(await plan('["europe-west1"]')).toBe('rejected');
-      expect(await plan('["europe-west1","europe-west1"]')).toBe('rejected');
+      expect(await verdict('[]')).toBe('ok');
+      expect(await verdict('["europe-west1","europe-west4"]')).toBe('ok');
+      expect(await verdict('["europe-west4","europe-west1"]')).toBe('rejected');
+      expect(await verdict('["europe-west1","us-east1"]')).toBe('rejected');
+      expect(await verdict('["europe-west1"]')).toBe('rejected');
+      expect(await verdict('["europe-west1","europe-west1"]')).toBe('rejected');
     } finally {
-      await rm(dir, { recursive: true, force: true });
+      await plan.cleanup();
     }
+  });
+});
+
+/**
+ * `terraform plan` of a variables.tf alone (no provider, no state): Terraform
+ * itself evaluates the validation rules. Variables without a default get a
+ * valid sample value unless `fixed` or the call sets them. Returns 'ok' or
+ * terraform's stderr.
+ */
+async function variablesPlanner(variables: string, fixed: Record<string, string>) {
+  const sample: Record<string, string> = { project_id: 'my-project-1', repository_owner_id: '1234', subscription_id: '00000000-0000-0000-0000-000000000000' };
+  const required = labelled1((await parseHcl('variables.tf', variables)).variable).filter(([name, v]) => !('default' in v) && !(name in fixed)).map(([name]) => name);
+  const dir = await mkdtemp(join(tmpdir(), 'cds-variables-'));
+  await writeFile(join(dir, 'variables.tf'), variables);
+  const plan = async (vars: Record<string, string>): Promise<string> => {
+    const all = { ...Object.fromEntries(required.map((name) => [name, sample[name] ?? 'x'])), ...fixed, ...vars };
+    const args = Object.entries(all).flatMap(([k, v]) => ['-var', `${k}=${v}`]);
+    const run = await execa('terraform', ['plan', '-input=false', '-no-color', ...args], { cwd: dir, reject: false, env: { TF_CLI_CONFIG_FILE: '/dev/null', CHECKPOINT_DISABLE: '1' } });
+    return run.exitCode === 0 ? 'ok' : run.stderr;
+  };
+  return Object.assign(plan, { cleanup: () => rm(dir, { recursive: true, force: true }) });
+}
+
+describe('a stack generated without a GitHub remote (OWNER/REPO placeholders)', () => {
+  it.each(INFRA_CLOUDS)('%s: every root refuses the placeholder repository, and DEPLOY.md says to add the remote first', async (cloud) => {
+    const stack = infraStack(cloud, 'terraform', 'rolling', 'none');
+    const tree = await renderStack(stack, 'stack');
+    const roots = tree.paths().filter((p) => /^infra\/(bootstrap|envs\/[^/]+)\/variables\.tf$/.test(p));
+    expect(roots.length).toBe(1 + stack.answers.environments.length);
+    for (const path of roots) {
+      const condition = body(body(await parseHcl(path, tree.read(path)!.content), 'variable', 'repository'), 'validation').condition as string;
+      expect(condition, path).toContain('var.repository != "OWNER/REPO"');
+    }
+    if (hasTerraform) {
+      const plan = await variablesPlanner(tree.read('infra/bootstrap/variables.tf')!.content, {});
+      try {
+        expect(await plan({ repository: 'acme/orders-api' })).toBe('ok');
+        // Terraform wraps its messages: compare with the line breaks folded.
+        expect((await plan({ repository: 'OWNER/REPO' })).replace(/\s+/g, ' ')).toContain('Generated without a GitHub remote?');
+      } finally {
+        await plan.cleanup();
+      }
+    }
+    const known = tree.read('DEPLOY.md')!.content;
+    expect(stack.repo.known).toBe(true);
+    expect(known).not.toContain('Add the GitHub remote first');
+  });
+
+  it('DEPLOY.md starts with adding the remote when there was none', async () => {
+    const stack = infraStack('aws', 'terraform', 'rolling', 'none');
+    const placeholder = { ...stack, repo: { ...stack.repo, owner: 'OWNER', name: 'REPO', slug: 'OWNER/REPO', known: false } };
+    const deploy = (await renderStack(placeholder, 'stack')).read('DEPLOY.md')!.content;
+    const steps = deploy.slice(deploy.indexOf('## First deployment'));
+    expect(steps).toMatch(/^0\. \*\*Add the GitHub remote first\.\*\*/m);
+    expect(steps.indexOf('Add the GitHub remote first')).toBeLessThan(steps.indexOf('1. **Infrastructure.**'));
   });
 });
 

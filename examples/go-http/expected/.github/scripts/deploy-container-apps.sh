@@ -26,7 +26,15 @@ weights() {
 # A revision with no traffic keeps its replicas (and its cost) until it is
 # deactivated: once traffic is settled, deactivate every idle revision but
 # the ones named (the serving one, and the one a rollback returns to).
+# Best effort: traffic has moved by then, and a failed cleanup must not fail
+# (and so roll back) a deploy that succeeded; the next run cleans up.
 deactivate_idle() {
+  if ! deactivate_idle_now "$@"; then
+    echo "::warning::could not deactivate idle revisions of ${APP}; the next deploy retries"
+  fi
+}
+
+deactivate_idle_now() {
   local name
   az containerapp revision list --name "$APP" --resource-group "$RESOURCE_GROUP" --output json \
     | jq -r '.[] | select(.properties.active and ((.properties.trafficWeight // 0) == 0)) | .name' \

@@ -200,7 +200,9 @@ resource "azurerm_role_assignment" "push" {
 #   `secrets` variable), never values.
 # Not granted: Microsoft.OperationalInsights/workspaces/sharedKeys/action.
 # The Log Analytics workspace's refresh asks for its shared keys but only logs
-# a refusal; the keys would let anyone write into the workspace's logs.
+# a refusal. The keys (they let anyone write into the workspace's logs) are
+# still in each environment's state, which the apply identity writes and this
+# identity reads: whoever may open a pull request from a branch can read them.
 # Assignable, and assigned, at the subscription: the env roots create their
 # resource groups, so none exists yet when this runs, and the first plan of
 # an environment must already read the subscription.

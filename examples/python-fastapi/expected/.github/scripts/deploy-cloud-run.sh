@@ -64,7 +64,9 @@ case "${1:-}" in
     current="$(describe)"
     {
       echo "previous=${previous}"
-      echo "revision=$(jq -r '.status.latestCreatedRevisionName' <<<"$current")"
+      # The revision our tag points at: the latest created one may be another's
+      # (an infra apply or a hand deploy in between).
+      echo "revision=$(jq -r --arg t "$TAG" '[.status.traffic[]? | select(.tag == $t)][0].revisionName // .status.latestCreatedRevisionName' <<<"$current")"
       echo "candidate_url=$(jq -r --arg t "$TAG" '[.status.traffic[]? | select(.tag == $t)][0].url // ""' <<<"$current")"
       echo "service_url=$(jq -r '.status.url' <<<"$current")"
     } >> "$out"

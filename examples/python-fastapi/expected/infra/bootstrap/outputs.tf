@@ -21,7 +21,7 @@ output "workload_identity_pool_id" {
 }
 
 output "artifact_registry_url" {
-  description = "GitHub variable ARTIFACT_REGISTRY: where images are pushed."
+  description = "Where the build workflow pushes images (the workflows name it themselves: region, project and this repository)."
   value       = "${google_artifact_registry_repository.service.location}-docker.pkg.dev/${var.project_id}/${google_artifact_registry_repository.service.repository_id}"
 }
 

@@ -38,8 +38,9 @@ variable "repository" {
   default     = "OWNER/REPO"
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", var.repository))
-    error_message = "repository must look like OWNER/REPO."
+    # "OWNER/REPO" itself is the placeholder of a stack generated without a GitHub remote.
+    condition     = can(regex("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", var.repository)) && var.repository != "OWNER/REPO"
+    error_message = "repository must be this repository's GitHub OWNER/REPO. Generated without a GitHub remote? Add it (git remote add origin ...), then run `npx create-devops-stack@latest upgrade`: it also renames the globally unique resources derived from it."
   }
 }
 

@@ -36,7 +36,7 @@ locals {
     {
       Sid      = "UpdateOneService"
       Effect   = "Allow"
-      Action   = ["ecs:UpdateService", "ecs:DescribeServices", "ecs:DescribeServiceRevisions", "ecs:ListServiceDeployments"]
+      Action   = ["ecs:UpdateService", "ecs:DescribeServices", "ecs:ListServiceDeployments"]
       Resource = local.service_arn
     },
     {
