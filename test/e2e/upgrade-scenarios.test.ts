@@ -40,12 +40,12 @@ const KINDS: FileKind[] = [
   },
   {
     name: 'hcl',
-    path: 'infra/envs/staging/variables.tf',
+    path: 'infra/envs/staging/main.tf',
     driver: ['--port', '4000'],
-    ours: 'default     = 4000',
-    far: (s) => `${s}\nvariable "team_owner" {\n  type    = string\n  default = "payments"\n}\n`,
-    same: ['default     = 3000', 'default     = 8080'],
-    renameTo: 'infra/envs/staging/inputs.tf',
+    ours: 'container_port       = 4000',
+    far: (s) => `${s}\nlocals {\n  team_owner = "payments"\n}\n`,
+    same: ['container_port       = 3000', 'container_port       = 8080'],
+    renameTo: 'infra/envs/staging/service.tf',
     stale: { path: 'infra/modules/service/main.tf', driver: ['--iac', 'none'] },
   },
   {

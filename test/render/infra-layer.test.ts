@@ -1089,3 +1089,42 @@ describe('the deploy identities may read the registry (provenance check before d
     }
   });
 });
+
+describe('the container port comes from the stack, not a variable of the env roots', () => {
+  it.each(INFRA_CLOUDS)('%s: each env root passes the image\'s port (which its health check and the collector also use) and has no variable to change it alone', async (cloud) => {
+    const stack = infraStack(cloud, 'terraform', 'rolling', 'prometheus');
+    const files = await renderInfra(stack);
+    for (const env of stack.answers.environments) {
+      const root = await parseHcl('main.tf', files.get(`infra/envs/${env}/main.tf`)!);
+      expect(body(root, 'module', 'service').container_port, env).toBe(stack.service.port);
+      const variables = await parseHcl('variables.tf', files.get(`infra/envs/${env}/variables.tf`)!);
+      expect(Object.keys(variables.variable as object), env).not.toContain('container_port');
+    }
+  });
+});
+
+describe('aws: HTTPS on the certificate\'s hostname', () => {
+  it('service_url moves to https on domain_name with a certificate, and a certificate without a domain name is refused', async () => {
+    const files = await renderInfra(infraStack('aws', 'terraform', 'rolling', 'none'));
+    const outputs = await parseHcl('outputs.tf', files.get('infra/modules/service/outputs.tf')!);
+    expect(body(outputs, 'output', 'url').value).toBe('${local.https ? "https://${coalesce(var.domain_name, aws_lb.this.dns_name)}" : "http://${aws_lb.this.dns_name}"}');
+    const root = await parseHcl('main.tf', files.get('infra/envs/production/main.tf')!);
+    expect(body(root, 'module', 'service').domain_name).toBe('${var.domain_name}');
+    expect(files.get('docs/deploy/infra.md')).toContain('`load_balancer_dns_name`');
+    if (!hasTerraform) return;
+    const plan = await variablesPlanner(files.get('infra/envs/production/variables.tf')!, {});
+    try {
+      const cert = 'certificate_arn=arn:aws:acm:us-east-1:123456789012:certificate/abc';
+      const verdict = async (vars: string[]) => {
+        const run = await plan(Object.fromEntries(vars.map((v) => v.split(/=(.*)/s).slice(0, 2) as [string, string])));
+        return run === 'ok' ? 'ok' : run.replace(/\s+/g, ' ').includes('Set domain_name with certificate_arn') ? 'rejected' : run;
+      };
+      expect(await verdict([])).toBe('ok');
+      expect(await verdict([cert, 'domain_name=api.example.com'])).toBe('ok');
+      expect(await verdict([cert])).toBe('rejected');
+      expect(await verdict([cert, 'domain_name=https://api.example.com'])).toBe('rejected');
+    } finally {
+      await plan.cleanup();
+    }
+  });
+});

@@ -74,7 +74,7 @@ module "service" {
   registry_id         = data.azurerm_container_registry.shared.id
   registry_server     = data.azurerm_container_registry.shared.login_server
   image               = var.image
-  container_port      = var.container_port
+  container_port      = 8080
   health_check_path   = var.health_check_path
   readiness_path      = var.readiness_path
   cpu                 = var.cpu

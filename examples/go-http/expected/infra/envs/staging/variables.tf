@@ -58,19 +58,8 @@ variable "shared_resource_group" {
 
 variable "image" {
   type        = string
-  description = "Image of the first revision. The pipeline deploys new revisions by digest afterwards; Terraform ignores the image. It must pass the probes on container_port, or the first apply times out: the default (Cloud Run's sample) listens on $PORT and answers 200 on every path."
+  description = "Image of the first revision. The pipeline deploys new revisions by digest afterwards; Terraform ignores the image. It must pass the probes on port 8080, or the first apply times out: the default (Cloud Run's sample) listens on $PORT and answers 200 on every path."
   default     = "us-docker.pkg.dev/cloudrun/container/hello"
-}
-
-variable "container_port" {
-  type        = number
-  description = "Port the container listens on."
-  default     = 8080
-
-  validation {
-    condition     = var.container_port > 0 && var.container_port < 65536
-    error_message = "container_port must be between 1 and 65535."
-  }
 }
 
 variable "health_check_path" {

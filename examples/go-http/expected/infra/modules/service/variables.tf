@@ -47,7 +47,7 @@ variable "image" {
 
 variable "container_port" {
   type        = number
-  description = "Port the container listens on: ingress target, probes, and the PORT variable."
+  description = "Port the container listens on: ingress target, probes, and the PORT variable. The env roots pass the image's port (its ENV PORT), which its health check and the metrics collector's scrape target use too: change it with `npx create-devops-stack@latest upgrade --port <port>`."
 }
 
 variable "health_check_path" {

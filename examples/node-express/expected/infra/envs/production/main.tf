@@ -63,7 +63,7 @@ module "service" {
   private_subnet_ids   = module.network.private_subnet_ids
   container_name       = "node-express"
   image                = var.image
-  container_port       = var.container_port
+  container_port       = 3000
   readiness_path       = var.readiness_path
   health_check_grace   = 60
   cpu                  = var.cpu
@@ -74,6 +74,7 @@ module "service" {
   secrets              = var.secrets
   secrets_kms_key_arns = var.secrets_kms_key_arns
   certificate_arn      = var.certificate_arn
+  domain_name          = var.domain_name
   deletion_protection  = local.settings.is_production
   # Scrapes the app and remote-writes to your Prometheus, once its URL is set.
   collector = var.metrics_remote_write_url == null ? null : {

@@ -27,6 +27,11 @@ output "task_definition_family" {
 }
 
 output "service_url" {
-  description = "GitHub environment variable SERVICE_URL: public URL of the service (load balancer)."
+  description = "GitHub environment variable SERVICE_URL: public URL of the service (https on domain_name with a certificate)."
   value       = module.service.url
+}
+
+output "load_balancer_dns_name" {
+  description = "Point domain_name's DNS record here (CNAME, or a Route 53 alias)."
+  value       = module.service.load_balancer_dns_name
 }

@@ -40,17 +40,6 @@ variable "image" {
   default     = "public.ecr.aws/docker/library/nginx:stable-alpine"
 }
 
-variable "container_port" {
-  type        = number
-  description = "Port the container listens on."
-  default     = 3000
-
-  validation {
-    condition     = var.container_port > 0 && var.container_port < 65536
-    error_message = "container_port must be between 1 and 65535."
-  }
-}
-
 variable "readiness_path" {
   type        = string
   description = "HTTP path the load balancer probes for readiness (a task failing it gets no traffic)."
@@ -97,8 +86,19 @@ variable "vpc_cidr" {
 
 variable "certificate_arn" {
   type        = string
-  description = "ACM certificate for HTTPS on the load balancer. Without it the listener serves plain HTTP: set it before real traffic."
+  description = "ACM certificate for HTTPS on the load balancer, with domain_name. Without it the listener serves plain HTTP: set it before real traffic."
   default     = null
+}
+
+variable "domain_name" {
+  type        = string
+  description = "Hostname the certificate is for, pointed at the load balancer (a CNAME or alias record to the load_balancer_dns_name output). Needed with certificate_arn: the certificate does not cover the load balancer's own name, so service_url (and the smoke tests) use this one."
+  default     = null
+
+  validation {
+    condition     = var.domain_name == null ? var.certificate_arn == null : can(regex("^([a-z0-9]([a-z0-9-]*[a-z0-9])?[.])+[a-z][a-z0-9-]*[a-z0-9]$", var.domain_name))
+    error_message = "Set domain_name with certificate_arn: the certificate's hostname (lowercase, such as api.example.com)."
+  }
 }
 
 variable "secrets" {

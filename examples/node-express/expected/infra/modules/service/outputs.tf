@@ -31,6 +31,11 @@ output "execution_role_arn" {
 }
 
 output "url" {
-  description = "Public URL of the load balancer."
-  value       = "${local.https ? "https" : "http"}://${aws_lb.this.dns_name}"
+  description = "Public URL of the service: https on domain_name once there is a certificate (it does not cover the load balancer's own name), http on the load balancer before."
+  value       = local.https ? "https://${coalesce(var.domain_name, aws_lb.this.dns_name)}" : "http://${aws_lb.this.dns_name}"
+}
+
+output "load_balancer_dns_name" {
+  description = "The load balancer's own hostname: point domain_name at it (CNAME, or a Route 53 alias)."
+  value       = aws_lb.this.dns_name
 }

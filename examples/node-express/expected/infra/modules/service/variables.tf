@@ -62,7 +62,7 @@ variable "image" {
 
 variable "container_port" {
   type        = number
-  description = "Port the container listens on."
+  description = "Port the container listens on. The env roots pass the image's port (its ENV PORT), which its health check and the metrics collector's scrape target use too: change it with `npx create-devops-stack@latest upgrade --port <port>`."
 }
 
 variable "readiness_path" {
@@ -131,6 +131,12 @@ variable "secrets_kms_key_arns" {
 variable "certificate_arn" {
   type        = string
   description = "ACM certificate for HTTPS; null serves HTTP."
+  default     = null
+}
+
+variable "domain_name" {
+  type        = string
+  description = "Hostname of the certificate, pointed at the load balancer: the url output's host with HTTPS (null: the load balancer's own name)."
   default     = null
 }
 

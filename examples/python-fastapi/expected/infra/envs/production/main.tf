@@ -41,7 +41,7 @@ module "service" {
   service_name        = local.settings.service_name
   runtime_sa_id       = local.settings.runtime_sa_id
   image               = var.image
-  container_port      = var.container_port
+  container_port      = 8000
   health_check_path   = var.health_check_path
   readiness_path      = var.readiness_path
   cpu                 = var.cpu

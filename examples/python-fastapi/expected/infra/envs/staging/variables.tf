@@ -56,17 +56,6 @@ variable "image" {
   default     = "us-docker.pkg.dev/cloudrun/container/hello"
 }
 
-variable "container_port" {
-  type        = number
-  description = "Port the container listens on."
-  default     = 8000
-
-  validation {
-    condition     = var.container_port > 0 && var.container_port < 65536
-    error_message = "container_port must be between 1 and 65535."
-  }
-}
-
 variable "health_check_path" {
   type        = string
   description = "HTTP path of the liveness probe."

@@ -32,7 +32,7 @@ variable "image" {
 
 variable "container_port" {
   type        = number
-  description = "Port the container listens on."
+  description = "Port the container listens on. The env roots pass the image's port (its ENV PORT), which its health check and the metrics collector's scrape target use too: change it with `npx create-devops-stack@latest upgrade --port <port>`."
 }
 
 variable "health_check_path" {
