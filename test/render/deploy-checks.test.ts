@@ -233,6 +233,34 @@ esac
     }
   });
 
+  it.skipIf(!hasJqBin)('a rollback named by hand refuses a revision that runs no image of the repository (Terraform\'s placeholder)', async () => {
+    const { dir, script } = await ecsDeployScript('rolling', 'rollback');
+    try {
+      const repository = '123456789012.dkr.ecr.us-east-1.amazonaws.com/orders-api';
+      // A stand-in aws CLI: revision 5 runs the placeholder, 6 an image of the repository.
+      writeFileSync(join(dir, 'aws'), `#!/bin/sh
+case "$*" in
+  *describe-services*) echo '{"services":[{"taskDefinition":"arn:aws:ecs:us-east-1:123456789012:task-definition/orders-api-production:7","deployments":[]}]}' ;;
+  *"describe-task-definition --task-definition orders-api-production:5 "*) echo '{"containerDefinitions":[{"name":"app","image":"public.ecr.aws/docker/library/nginx:stable-alpine"}]}' ;;
+  *"describe-task-definition --task-definition orders-api-production:6 "*) echo '{"containerDefinitions":[{"name":"collector","image":"otel"},{"name":"app","image":"${repository}@sha256:${'1'.repeat(64)}"}]}' ;;
+  *) exit 3 ;;
+esac
+`);
+      chmodSync(join(dir, 'aws'), 0o755);
+      const run = (target: string, env: Record<string, string>) =>
+        execa('bash', [script, 'rollback'], { env: { PATH: `${dir}:${process.env['PATH'] ?? ''}`, CLUSTER: 'c', SERVICE: 's', CONTAINER: 'app', TARGET: target, ...env }, extendEnv: false, reject: false });
+      const placeholder = await run('orders-api-production:5', { IMAGE_REPOSITORY: repository });
+      expect(placeholder.exitCode).toBe(1);
+      expect(placeholder.stderr).toContain('orders-api-production:5 runs public.ecr.aws/docker/library/nginx:stable-alpine, not an image of');
+      // Ours passes the check (and fails later, on the stand-in's unknown calls).
+      expect((await run('orders-api-production:6', { IMAGE_REPOSITORY: repository })).stderr).not.toContain('not an image of');
+      // An automatic rollback (deploy.yml: no IMAGE_REPOSITORY) returns to whatever served before, the placeholder included.
+      expect((await run('orders-api-production:5', {})).stderr).not.toContain('not an image of');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it.skipIf(!hasJqBin)('canary: a rollback by redeploy skips the bakes, and waits for a rollback ECS has started instead of adding one', async () => {
     const { dir, script } = await ecsDeployScript('canary', 'rollback');
     try {

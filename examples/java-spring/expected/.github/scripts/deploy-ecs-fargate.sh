@@ -130,6 +130,20 @@ case "${1:-}" in
       echo "::error::${TARGET##*/} is not a revision of ${family%:*}, the task definition family ${SERVICE} runs" >&2
       exit 1
     fi
+    # A revision named by hand (rollback.yml sets IMAGE_REPOSITORY): refuse one
+    # whose app container runs no image of this service's repository, such as
+    # a revision Terraform registered with its placeholder image.
+    if [ -n "${IMAGE_REPOSITORY:-}" ]; then
+      image="$(aws ecs describe-task-definition --task-definition "$TARGET" --query taskDefinition --output json \
+        | jq -r --arg c "${CONTAINER:?}" '[.containerDefinitions[] | select(.name == $c) | .image][0] // ""')"
+      case "$image" in
+        "${IMAGE_REPOSITORY}@sha256:"*) ;;
+        *)
+          echo "::error::${TARGET##*/} runs ${image:-no container ${CONTAINER}}, not an image of ${IMAGE_REPOSITORY}: return to the revision a Deploy run summary names" >&2
+          exit 1
+          ;;
+      esac
+    fi
     deadline=$(( $(date +%s) + ${WAIT_MINUTES:-30} * 60 ))
     # TARGET (an ARN for an automatic rollback, family:revision for a manual
     # one) is the PRIMARY deployment's task definition, rolled out.
