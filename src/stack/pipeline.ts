@@ -110,9 +110,11 @@ export interface PipelineStack {
   image: { cacheScope: string };
   /**
    * Registry host (GCP: for docker login) and the image name as a shell word
-   * fragment using $REGISTRY (AWS: the ECR login output) or $PROJECT (GCP).
+   * fragment using $REGISTRY (AWS: the ECR login output) or $PROJECT (GCP);
+   * imageFromVars from the job's variables (AWS: $AWS_ACCOUNT_ID), and
+   * imageExpr the same name in an `env:` value (workflow expressions).
    */
-  registry: { host: string; image: string; imageFromVars: string };
+  registry: { host: string; image: string; imageFromVars: string; imageExpr: string };
   /** Regex (bash ERE) a revision input of rollback.yml must match for this runtime. */
   revisionPattern: string;
   /** Prefix of every environment's deploy concurrency group (+ environment name). */
@@ -464,17 +466,18 @@ export function pipelineVariables(answers: Pick<Answers, 'cloud' | 'monitoring'>
 function registryOf(answers: Answers, names: ReturnType<typeof buildNames>): PipelineStack['registry'] {
   switch (answers.cloud) {
     case 'aws': {
-      const repo = names.aws.ecrRepository;
-      return { host: '$REGISTRY', image: `$REGISTRY/${repo}`, imageFromVars: `$AWS_ACCOUNT_ID.dkr.ecr.${answers.region}.amazonaws.com/${repo}` };
+      const ecrImage = (account: string) => `${account}.dkr.ecr.${answers.region}.amazonaws.com/${names.aws.ecrRepository}`;
+      return { host: '$REGISTRY', image: `$REGISTRY/${names.aws.ecrRepository}`, imageFromVars: ecrImage('$AWS_ACCOUNT_ID'), imageExpr: ecrImage('${{ vars.AWS_ACCOUNT_ID }}') };
     }
     case 'gcp': {
       const host = `${answers.region}-docker.pkg.dev`;
-      const image = `${host}/$PROJECT/${names.gcp.artifactRepository}/${names.imageRepository}`;
-      return { host, image, imageFromVars: image };
+      const image = (project: string) => `${host}/${project}/${names.gcp.artifactRepository}/${names.imageRepository}`;
+      return { host, image: image('$PROJECT'), imageFromVars: image('$PROJECT'), imageExpr: image('${{ vars.GCP_PROJECT_ID }}') };
     }
     case 'azure': {
       const host = `${names.azure.acrName}.azurecr.io`;
-      return { host, image: `${host}/${names.imageRepository}`, imageFromVars: `${host}/${names.imageRepository}` };
+      const image = `${host}/${names.imageRepository}`;
+      return { host, image, imageFromVars: image, imageExpr: image };
     }
   }
 }

@@ -11,6 +11,7 @@ import { hasBinary } from '../../src/check/promtool.js';
 import { renderStack } from '../../src/render/plop-bridge.js';
 import { buildStack } from '../../src/stack/build-stack.js';
 import type { Stack } from '../../src/stack/types.js';
+import { stubCommands } from '../helpers/run-step.js';
 import { pipelineAnswers, pipelineFacts } from './pipeline-fixtures.js';
 
 /**
@@ -238,17 +239,18 @@ esac
     try {
       const repository = '123456789012.dkr.ecr.us-east-1.amazonaws.com/orders-api';
       // A stand-in aws CLI: revision 5 runs the placeholder, 6 an image of the repository.
-      writeFileSync(join(dir, 'aws'), `#!/bin/sh
+      const PATH = stubCommands(dir, {
+        aws: `#!/bin/sh
 case "$*" in
   *describe-services*) echo '{"services":[{"taskDefinition":"arn:aws:ecs:us-east-1:123456789012:task-definition/orders-api-production:7","deployments":[]}]}' ;;
   *"describe-task-definition --task-definition orders-api-production:5 "*) echo '{"containerDefinitions":[{"name":"app","image":"public.ecr.aws/docker/library/nginx:stable-alpine"}]}' ;;
   *"describe-task-definition --task-definition orders-api-production:6 "*) echo '{"containerDefinitions":[{"name":"collector","image":"otel"},{"name":"app","image":"${repository}@sha256:${'1'.repeat(64)}"}]}' ;;
   *) exit 3 ;;
 esac
-`);
-      chmodSync(join(dir, 'aws'), 0o755);
+`,
+      });
       const run = (target: string, env: Record<string, string>) =>
-        execa('bash', [script, 'rollback'], { env: { PATH: `${dir}:${process.env['PATH'] ?? ''}`, CLUSTER: 'c', SERVICE: 's', CONTAINER: 'app', TARGET: target, ...env }, extendEnv: false, reject: false });
+        execa('bash', [script, 'rollback'], { env: { PATH, CLUSTER: 'c', SERVICE: 's', CONTAINER: 'app', TARGET: target, ...env }, extendEnv: false, reject: false });
       const placeholder = await run('orders-api-production:5', { IMAGE_REPOSITORY: repository });
       expect(placeholder.exitCode).toBe(1);
       expect(placeholder.stderr).toContain('orders-api-production:5 runs public.ecr.aws/docker/library/nginx:stable-alpine, not an image of');
@@ -374,12 +376,13 @@ describe.skipIf(!hasJqBin)('Container Apps traffic moves', () => {
       const script = join(dir, 'deploy.sh');
       writeFileSync(script, tree.read(`.github/scripts/${stack.pipeline.deployScript}`)!.content);
       const log = join(dir, 'az.log');
-      writeFileSync(join(dir, 'az'), `#!/bin/sh
+      const PATH = stubCommands(dir, {
+        az: `#!/bin/sh
 echo "$*" >> "${log}"
 case "$*" in *"revision list"*) ${listFails ? 'echo "ERROR: (InternalServerError) try again" >&2; exit 1' : `echo '[{"name":"app--r1","properties":{"active":true,"trafficWeight":0}}]'`} ;; esac
-`);
-      chmodSync(join(dir, 'az'), 0o755);
-      const env = { PATH: `${dir}:${process.env['PATH'] ?? ''}`, APP: 'orders-api-production', RESOURCE_GROUP: 'rg-orders-api-production', REVISION: 'app--r3', PREVIOUS: 'app--r2', TARGET: 'app--r2' };
+`,
+      });
+      const env = { PATH, APP: 'orders-api-production', RESOURCE_GROUP: 'rg-orders-api-production', REVISION: 'app--r3', PREVIOUS: 'app--r2', TARGET: 'app--r2' };
       const r = await execa('bash', [script, mode], { env, extendEnv: false, reject: false });
       return { ...r, calls: readFileSync(log, 'utf8').trim().split('\n') };
     } finally {

@@ -61,15 +61,14 @@ case "${1:-}" in
       # A service with no serving revision cannot take --no-traffic: first deploy goes live at once.
       gcloud run deploy "$SERVICE" --region "$REGION" --image "$IMAGE" --tag "$TAG" --quiet
     fi
-    current="$(describe)"
-    {
-      echo "previous=${previous}"
-      # The revision our tag points at: the latest created one may be another's
-      # (an infra apply or a hand deploy in between).
-      echo "revision=$(jq -r --arg t "$TAG" '[.status.traffic[]? | select(.tag == $t)][0].revisionName // .status.latestCreatedRevisionName' <<<"$current")"
-      echo "candidate_url=$(jq -r --arg t "$TAG" '[.status.traffic[]? | select(.tag == $t)][0].url // ""' <<<"$current")"
-      echo "service_url=$(jq -r '.status.url' <<<"$current")"
-    } >> "$out"
+    # The revision our tag points at: the latest created one may be another's
+    # (an infra apply or a hand deploy in between).
+    describe | jq -r --arg t "$TAG" --arg previous "$previous" '
+      ([.status.traffic[]? | select(.tag == $t)][0] // {}) as $tagged
+      | "previous=\($previous)",
+        "revision=\($tagged.revisionName // .status.latestCreatedRevisionName)",
+        "candidate_url=\($tagged.url // "")",
+        "service_url=\(.status.url)"' >> "$out"
     ;;
   shift)
     percent="${2:?usage: shift PERCENT}"
