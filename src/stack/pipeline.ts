@@ -117,7 +117,7 @@ export interface PipelineStack {
   registry: { host: string; image: string; imageFromVars: string; imageExpr: string };
   /** Regex (bash ERE) a revision input of rollback.yml must match for this runtime. */
   revisionPattern: string;
-  /** Prefix of every environment's deploy concurrency group (+ environment name). */
+  /** Prefix of every environment's deploy concurrency group (+ environment name): CloudNames.releaseLockPrefix. */
   concurrencyPrefix: string;
   /** Every GitHub variable the workflows read; DEPLOY docs and the infra layer list them. */
   variables: PipelineVariable[];
@@ -632,7 +632,7 @@ export function buildPipelineStack(
       service: n.service,
       cluster: answers.cloud === 'azure' ? n.resourceGroup : n.cluster,
       resourceGroup: n.resourceGroup,
-      concurrencyGroup: `deploy-${answers.serviceName}-${name}`, // = concurrencyPrefix + name
+      concurrencyGroup: n.releaseLock,
     };
   });
   const lang = languagePipeline(answers, facts, dirPrefix);
@@ -655,7 +655,7 @@ export function buildPipelineStack(
     registry: registryOf(answers, names),
     revisionPattern:
       answers.cloud === 'aws' ? '^(arn:aws:ecs:[a-z0-9-]+:[0-9]{12}:task-definition/)?[A-Za-z0-9_-]{1,255}:[0-9]{1,6}$' : '^[a-z][a-z0-9-]{0,62}$',
-    concurrencyPrefix: `deploy-${answers.serviceName}-`,
+    concurrencyPrefix: names.releaseLockPrefix,
     variables,
     vars,
     environments,

