@@ -182,6 +182,12 @@ export interface PipelineStack {
    * public repository or GitHub Enterprise Cloud (the ATTESTATIONS variable).
    */
   attested: string;
+  /**
+   * `gh attestation verify --signer-workflow` value, after the server's host
+   * and OWNER/REPO: the build workflow, which signs the provenance (a reusable
+   * workflow is the signer, not the workflow that calls it).
+   */
+  attestationSigner: string;
 }
 
 /** How the metric gate reaches the Prometheus query API. */
@@ -638,6 +644,7 @@ export function buildPipelineStack(
   const lang = languagePipeline(answers, facts, dirPrefix);
   const tests = testCommand(answers, facts, lang.test, dirPrefix);
   const ecsBake = ecsBakeOf(answers.strategy, monitoring.gate !== null);
+  const files = workflowFiles(facts.existing.workflows, generated);
   const ciJobs: CiJob[] = [
     { id: 'lint', name: 'Lint', needs: null, timeout: 15, setup: true, steps: lang.lint, report: null, trivy: false },
     { id: 'test', name: 'Test', needs: 'lint', timeout: 20, setup: true, steps: [run('Test', tests.run)], report: tests.report, trivy: false },
@@ -646,7 +653,7 @@ export function buildPipelineStack(
   return {
     uses: buildUses(),
     trivyVersion: TRIVY_VERSION,
-    files: workflowFiles(facts.existing.workflows, generated),
+    files,
     lang,
     ciJobs,
     testReport: tests.report,
@@ -679,5 +686,6 @@ export function buildPipelineStack(
     deployTimeoutMinutes: monitoring.gate ? 75 : 60,
     gcloudVersion: '568.0.0',
     attested: "github.event.repository.visibility == 'public' || vars.ATTESTATIONS == 'true'",
+    attestationSigner: `.github/workflows/${files.build}`,
   };
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -75,8 +75,18 @@ describe('verify-provenance.sh', () => {
       gcp: ['gcloud auth print-access-token', `docker login --username oauth2accesstoken --password-stdin https://${registry} <gcp-token>`],
       azure: ['az acr login --name ordersapiacr'],
     }[cloud];
-    expect(ok.calls).toEqual([...login, `gh attestation verify oci://${IMAGE[cloud]} --repo acme/orders-api`]);
+    // Signed by the build workflow itself: not by any workflow of the repository.
+    expect(ok.calls).toEqual([...login, `gh attestation verify oci://${IMAGE[cloud]} --repo acme/orders-api --signer-workflow github.com/acme/orders-api/.github/workflows/_build.yml`]);
     expect(ok.stdout).toContain('Provenance verified');
+  });
+
+  it('names the signer on the server the run is on, and the build workflow the stack writes', async () => {
+    const { stack, read } = await pipelineFiles('aws');
+    // The signer is the reusable build workflow this stack generates.
+    expect(read(stack.pipeline.attestationSigner)).toContain('attest');
+    const script = await writeScript('aws');
+    const ghe = runScript(script, { IMAGE: IMAGE.aws, AWS_REGION: 'us-east-1', GITHUB_SERVER_URL: 'https://acme.ghe.com' }, 0);
+    expect(ghe.calls.at(-1)).toBe(`gh attestation verify oci://${IMAGE.aws} --repo acme/orders-api --signer-workflow acme.ghe.com/acme/orders-api/${stack.pipeline.attestationSigner}`);
   });
 
   it('fails with one clear error when gh finds no attestation from this repository', async () => {
@@ -144,11 +154,12 @@ describe('provenance in the workflows', () => {
       writeFileSync(out, '');
       const r = runStepScript(step.run!, {
         cwd: dir,
-        env: { PATH, IMAGE: 'r.example/orders-api', SHA: 'c0ffee', ATTESTED: attested, GH_TOKEN: 't', GITHUB_REPOSITORY: 'acme/orders-api', GITHUB_OUTPUT: out, GITHUB_STEP_SUMMARY: join(bin, 'summary') },
+        env: { PATH, IMAGE: 'r.example/orders-api', SHA: 'c0ffee', ATTESTED: attested, GH_TOKEN: 't', GITHUB_REPOSITORY: 'acme/orders-api', GITHUB_SERVER_URL: 'https://github.com', GITHUB_OUTPUT: out, GITHUB_STEP_SUMMARY: join(bin, 'summary') },
       });
-      return { status: r.status, stdout: r.stdout, output: readFileSync(out, 'utf8') };
+      const gh = join(bin, 'gh.log');
+      return { status: r.status, stdout: r.stdout, output: readFileSync(out, 'utf8'), gh: existsSync(gh) ? readFileSync(gh, 'utf8') : '' };
     };
-    expect(reuse('true', 0)).toMatchObject({ status: 0, output: `digest=${DIGEST}\n` });
+    expect(reuse('true', 0)).toMatchObject({ status: 0, output: `digest=${DIGEST}\n`, gh: `gh attestation verify oci://r.example/orders-api@${DIGEST} --repo acme/orders-api --signer-workflow github.com/acme/orders-api/.github/workflows/_build.yml\n` });
     const taken = reuse('true', 1);
     expect(taken.status).toBe(1);
     expect(taken.output).toBe('');
