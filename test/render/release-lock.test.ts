@@ -53,6 +53,16 @@ describe('one queue per environment for deploys, rollbacks and applies', () => {
     for (const env of envs) expect(infra!.jobs[`plan-${env}`]!.concurrency!.group).not.toBe(groups[envs.indexOf(env)]);
   });
 
+  it('deploy runs reach the queue in commit order: a newer push cancels the CI of an older run', async () => {
+    const stack = infraStack('aws', 'terraform', 'canary', 'prometheus');
+    const tree = await renderStack(stack, 'pipeline');
+    const ci = parseYaml(tree.read('.github/workflows/ci.yml')!.content) as { concurrency: Concurrency };
+    const deploy = parseYaml(tree.read('.github/workflows/deploy.yml')!.content) as { jobs: Record<string, { uses?: string }> };
+    // deploy.yml runs CI as a reusable workflow: the called workflow's own group (named after the caller and the ref) applies.
+    expect(deploy.jobs['ci']!.uses).toBe('./.github/workflows/ci.yml');
+    expect(ci.concurrency).toEqual({ group: 'ci-${{ github.workflow }}-${{ github.ref }}', 'cancel-in-progress': true });
+  });
+
   it('without IaC, deploys and rollbacks still queue', async () => {
     const { deploy, rollback } = await workflows('aws', 'none', ['staging', 'production']);
     expect(deploy.jobs['deploy-production']!.concurrency).toMatchObject(QUEUED);
