@@ -9,6 +9,7 @@ import {
   metricsPathFor,
   requestRateExpr,
   selector,
+  SERVICE_DOWN_LOOKBACK,
   servedTraffic,
   slowRatioExpr,
   type MetricGate,
@@ -672,13 +673,14 @@ function buildAlertSpecs(c: RuleContext, r: Refs): AlertSpec[] {
       name: 'ServiceDown',
       kind: 'service-down',
       severity: 'page',
-      // Targets of the paging environment seen in the last day, none answering now: every replica is
-      // down (up == 0), or gone (stopped tasks take their collector along, so their series vanish).
-      expr: `group by (job, env) (max_over_time(up{job="${c.job}",env="${c.pagingEnv}"}[1d])) unless on (job, env) (up{job="${c.job}",env="${c.pagingEnv}"} == 1)`,
+      // A target of the paging environment answered within the lookback, none answers now: every
+      // replica is down (up == 0), or gone (stopped tasks take their collector along, so their
+      // series vanish). Never answered: nothing to page about yet (TargetDown opens a ticket).
+      expr: `group by (job, env) (max_over_time(up{job="${c.job}",env="${c.pagingEnv}"}[${SERVICE_DOWN_LOOKBACK.range}]) == 1) unless on (job, env) (up{job="${c.job}",env="${c.pagingEnv}"} == 1)`,
       for: '5m',
       extraLabels: [],
       summary: `${s} (${P.env}): no instance answers`,
-      description: `No ${c.job} target in ${P.env} has answered a scrape for 5 minutes, though there were some in the last day: every instance is down or gone. Clients get errors from the load balancer, which the app's own request metrics cannot show.`,
+      description: `No ${c.job} target in ${P.env} has answered a scrape for 5 minutes, though one did in the last ${SERVICE_DOWN_LOOKBACK.words}: every instance is down or gone. Clients get errors from the load balancer, which the app's own request metrics cannot show.`,
       tests: (a) => {
         const target = (instance: string, env = c.pagingEnv) => labelSet('up', { job: c.job, env, instance });
         const alertLabels = { job: c.job, env: c.pagingEnv };
@@ -688,6 +690,8 @@ function buildAlertSpecs(c: RuleContext, r: Refs): AlertSpec[] {
           { title: 'fires: every instance is gone (its series stopped)', interval: '1m', series: [{ series: target('a:8080'), values: '1x10' }], evalTime: '30m', alertname: a.name, expAlerts: [expected(a, alertLabels, '1')] },
           never('does not fire: one instance of two still answers', a.name, '1m', [{ series: target('a:8080'), values: '1x10 0x20' }, { series: target('b:8080'), values: '1x30' }], '30m'),
           never('does not fire: another environment loses its instances', a.name, '1m', [{ series: target('a:8080', `not-${c.pagingEnv}`), values: '1x10 0x20' }], '30m'),
+          // The placeholder image before the first deploy serves no metrics: TargetDown's ticket, not a page.
+          never('does not fire: no instance has answered yet', a.name, '1m', [{ series: target('a:8080'), values: '0x30' }], '30m'),
         ];
       },
     },

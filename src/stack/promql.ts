@@ -62,6 +62,14 @@ export const DEFAULT_METRICS: MetricNames = {
 export const SERVER_ERROR_REGEX = '5..';
 
 /**
+ * How far back ServiceDown (and its runbook) looks for an instance that
+ * answered: a week, so an outage keeps paging for that long; and an
+ * environment where nothing has answered yet (the placeholder image before
+ * the first deploy serves no metrics) does not page at all.
+ */
+export const SERVICE_DOWN_LOOKBACK = { range: '7d', words: '7 days' } as const;
+
+/**
  * Label matchers of the traffic the SLIs, the alerts and the metric gate
  * count: the service's requests without those to `probePaths` (the
  * platform's health checks, the collector's scrapes when the library

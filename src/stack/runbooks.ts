@@ -2,7 +2,7 @@ import type { Answers } from '../answers/options.js';
 import type { MonitoringAlert, NameValue, RecordingRule, SloStack } from './monitoring.js';
 import { appContainerName, type CloudNames } from './naming.js';
 import { COLLECTOR_CONFIG_PATH, COLLECTOR_CONTAINER as COLLECTOR } from './collector.js';
-import { errorRatioExpr, latencyQuantileExpr, requestRateExpr, selector, SERVER_ERROR_REGEX, type MetricNames } from './promql.js';
+import { errorRatioExpr, latencyQuantileExpr, requestRateExpr, selector, SERVER_ERROR_REGEX, SERVICE_DOWN_LOOKBACK, type MetricNames } from './promql.js';
 
 /** A titled snippet (PromQL or a shell command) a runbook shows in a code block. */
 export interface Snippet {
@@ -276,11 +276,11 @@ export function buildRunbooks(input: RunbookInput): Runbook[] {
       case 'service-down':
         return {
           ...common,
-          meaning: `No ${input.names.metricsJob} target in ${input.pagingEnv} has answered a scrape for 5 minutes, though some did in the last day: every instance is down, crash-looping, or gone.`,
+          meaning: `No ${input.names.metricsJob} target in ${input.pagingEnv} has answered a scrape for 5 minutes, though one did in the last ${SERVICE_DOWN_LOOKBACK.words}: every instance is down, crash-looping, or gone. After ${SERVICE_DOWN_LOOKBACK.words} of outage the alert resolves by itself.`,
           impact: `An outage: clients of ${input.pagingEnv} get errors or timeouts from the load balancer. The app's own request metrics stop with it, so the SLO alerts cannot see this.`,
           queries: [
             { title: `Targets of the job in ${input.pagingEnv}`, code: `up{job="${input.names.metricsJob}",env="${input.pagingEnv}"}` },
-            { title: 'When each instance last answered (Unix time, within the last day)', code: `max by (instance) (last_over_time(timestamp(up{job="${input.names.metricsJob}",env="${input.pagingEnv}"} == 1)[1d:1m]))` },
+            { title: `When each instance last answered (Unix time, within the last ${SERVICE_DOWN_LOOKBACK.words})`, code: `max by (instance) (last_over_time(timestamp(up{job="${input.names.metricsJob}",env="${input.pagingEnv}"} == 1)[${SERVICE_DOWN_LOOKBACK.range}:5m]))` },
           ],
           commands: [...rt.status, rt.collectorLogs],
           mitigation: [
