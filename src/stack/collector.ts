@@ -12,10 +12,17 @@ import { fromEnvRoot } from './naming.js';
  *
  * One distribution on every cloud, the upstream contrib build: it has every
  * component used here (AWS's ADOT build lacks the transform processor the ECS
- * revision label needs). GHCR rather than Docker Hub: no anonymous pull limit
- * behind a shared NAT address. Bump with each release of this tool.
+ * revision label needs). The project publishes each release to GHCR and to
+ * Docker Hub. GHCR where the platform can pull from it: no anonymous pull
+ * limit behind a shared NAT address. Cloud Run pulls only from Artifact
+ * Registry, gcr.io and Docker Hub (any other registry fails the service's
+ * creation), so there Docker Hub.
+ * Bump both with each release of this tool.
  */
-export const COLLECTOR_IMAGE = 'ghcr.io/open-telemetry/opentelemetry-collector-releases/opentelemetry-collector-contrib:0.159.0';
+export const COLLECTOR_IMAGE = {
+  ghcr: 'ghcr.io/open-telemetry/opentelemetry-collector-releases/opentelemetry-collector-contrib:0.159.0',
+  dockerHub: 'docker.io/otel/opentelemetry-collector-contrib:0.159.0',
+} as const;
 
 /** Name of the sidecar container (logs, the deploy scripts' filters). */
 export const COLLECTOR_CONTAINER = 'otel-collector';
@@ -117,7 +124,7 @@ export function buildCollector(answers: Answers): CollectorStack | null {
     platformService: google ? 'K_SERVICE' : null,
   };
   return {
-    image: COLLECTOR_IMAGE,
+    image: cloud === 'gcp' ? COLLECTOR_IMAGE.dockerHub : COLLECTOR_IMAGE.ghcr,
     replicas: cloud === 'aws' ? 'ECS Fargate tasks' : cloud === 'gcp' ? 'Cloud Run instances' : 'Container Apps replicas',
     reach:
       cloud === 'aws'

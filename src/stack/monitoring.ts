@@ -680,7 +680,7 @@ function buildAlertSpecs(c: RuleContext, r: Refs): AlertSpec[] {
       for: '5m',
       extraLabels: [],
       summary: `${s} (${P.env}): no instance answers`,
-      description: `No ${c.job} target in ${P.env} has answered a scrape for 5 minutes, though one did in the last ${SERVICE_DOWN_LOOKBACK.words}: every instance is down or gone. Clients get errors from the load balancer, which the app's own request metrics cannot show.`,
+      description: `No ${c.job} target in ${P.env} has answered a scrape for 5 minutes (about 10 when the instances are gone: their last samples count for 5 more), though one did in the last ${SERVICE_DOWN_LOOKBACK.words}: every instance is down or gone. Clients get errors from the load balancer, which the app's own request metrics cannot show.`,
       tests: (a) => {
         const target = (instance: string, env = c.pagingEnv) => labelSet('up', { job: c.job, env, instance });
         const alertLabels = { job: c.job, env: c.pagingEnv };

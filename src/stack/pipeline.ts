@@ -183,11 +183,18 @@ export interface PipelineStack {
    */
   attested: string;
   /**
-   * `gh attestation verify --signer-workflow` value, after the server's host
-   * and OWNER/REPO: the build workflow, which signs the provenance (a reusable
-   * workflow is the signer, not the workflow that calls it).
+   * The build workflow's path, which signs the provenance (a reusable workflow
+   * is the signer, not the workflow that calls it): the checks accept only its
+   * certificate identity, <server>/<OWNER/REPO>/<this>@refs/heads/<default branch>.
    */
   attestationSigner: string;
+  /**
+   * Path the smoke tests request on the service's public URL for the health
+   * check, or '' for none: Cloud Run reserves paths ending in `z` (/healthz)
+   * on its run.app URLs and answers them itself, so there the startup probe,
+   * which reaches the container directly, is the health check.
+   */
+  smokeHealthPath: string;
 }
 
 /** How the metric gate reaches the Prometheus query API. */
@@ -687,5 +694,6 @@ export function buildPipelineStack(
     gcloudVersion: '568.0.0',
     attested: "github.event.repository.visibility == 'public' || vars.ATTESTATIONS == 'true'",
     attestationSigner: `.github/workflows/${files.build}`,
+    smokeHealthPath: answers.cloud === 'gcp' && answers.healthPath.endsWith('z') ? '' : answers.healthPath,
   };
 }

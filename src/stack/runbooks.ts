@@ -29,6 +29,8 @@ export interface Runbook {
   /** The scale-out command, shown after the mitigation steps (null: not applicable). */
   scale: Snippet | null;
   escalation: string;
+  /** Which environment the alert is about, first line of the diagnosis (most carry an `env` label; not all). */
+  scope: string;
   /** Markdown links, relative to the runbook. */
   related: NameValue[];
 }
@@ -179,10 +181,21 @@ export function buildRunbooks(input: RunbookInput): Runbook[] {
       .filter((o) => o.name !== alert.name && o.kind === alert.kind)
       .map((o) => ({ name: o.name, value: `./${o.name}.md` }));
     const related = [dashboardLink, rulesLink, ...siblings];
+    // ServiceDown watches the paging environment alone; MetricsAbsent has no env label (no environment has a target).
+    const scope = alert.kind === 'service-down'
+      ? `It watches ${input.pagingEnv} only.`
+      : alert.kind === 'metrics-absent'
+        ? 'It has no `env` label: it fires when no environment has a target left.'
+        : "The alert's `env` label says which environment fired.";
+    const pages = alert.kind === 'service-down'
+      ? `Pages the on-call engineer (it watches ${input.pagingEnv} only).`
+      : alert.kind === 'metrics-absent'
+        ? 'Pages the on-call engineer, whatever the environment (the alert has no `env` label).'
+        : `Pages the on-call engineer when it fires in ${input.pagingEnv} (from other environments it goes to chat: handle it within business hours).`;
     const escalation = alert.severity === 'page'
-      ? `Pages the on-call engineer when it fires in ${input.pagingEnv} (from other environments it goes to chat: handle it within business hours). Acknowledge within 5 minutes; if it is not mitigated within 30 minutes, bring in team ${input.answers.team} (the alert's \`team\` label) and open an incident.`
+      ? `${pages} Acknowledge within 5 minutes; if it is not mitigated within 30 minutes, bring in team ${input.answers.team} (the alert's \`team\` label) and open an incident.`
       : `A ticket: handle it within business hours. If it keeps firing for more than a day, or turns into a page, raise it with team ${input.answers.team} (the alert's \`team\` label).`;
-    const common = { ...base, related, escalation, rollback: rt.rollback, commandsEnv: rt.env };
+    const common = { ...base, related, escalation, scope, rollback: rt.rollback, commandsEnv: rt.env };
 
     switch (alert.kind) {
       case 'error-ratio':
@@ -276,7 +289,7 @@ export function buildRunbooks(input: RunbookInput): Runbook[] {
       case 'service-down':
         return {
           ...common,
-          meaning: `No ${input.names.metricsJob} target in ${input.pagingEnv} has answered a scrape for 5 minutes, though one did in the last ${SERVICE_DOWN_LOOKBACK.words}: every instance is down, crash-looping, or gone. After ${SERVICE_DOWN_LOOKBACK.words} of outage the alert resolves by itself.`,
+          meaning: `No ${input.names.metricsJob} target in ${input.pagingEnv} has answered a scrape for 5 minutes (about 10 when the instances are gone: Prometheus counts their last samples for 5 more minutes), though one did in the last ${SERVICE_DOWN_LOOKBACK.words}: every instance is down, crash-looping, or gone. After ${SERVICE_DOWN_LOOKBACK.words} of outage the alert resolves by itself.`,
           impact: `An outage: clients of ${input.pagingEnv} get errors or timeouts from the load balancer. The app's own request metrics stop with it, so the SLO alerts cannot see this.`,
           queries: [
             { title: `Targets of the job in ${input.pagingEnv}`, code: `up{job="${input.names.metricsJob}",env="${input.pagingEnv}"}` },

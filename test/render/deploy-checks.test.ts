@@ -122,6 +122,32 @@ describe('deploy job checks, every cloud and strategy', () => {
   });
 });
 
+describe('the health path the smoke tests request on the public URL', () => {
+  /** Every HEALTH_PATH value the deploy and rollback workflows set. */
+  async function healthPaths(cloud: Cloud, healthPath: string): Promise<string[]> {
+    const stack = buildStack(pipelineAnswers({ language: 'node', cloud, healthPath }), pipelineFacts('npm'));
+    const tree = await renderStack(stack, 'pipeline');
+    const found: string[] = [];
+    const collect = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(collect);
+      else if (node !== null && typeof node === 'object') {
+        for (const [k, v] of Object.entries(node)) (k === 'HEALTH_PATH' ? found.push(v as string) : collect(v));
+      }
+    };
+    for (const wf of ['deploy.yml', 'rollback.yml']) collect(parseYaml(tree.read(`.github/workflows/${wf}`)!.content));
+    return found;
+  }
+
+  it('Cloud Run answers paths ending in z on run.app itself: none is requested there; elsewhere, and other paths, are', async () => {
+    const gcp = await healthPaths('gcp', '/healthz');
+    expect(gcp.length).toBeGreaterThanOrEqual(3); // each deploy job, the integration tests, the rollback
+    expect(new Set(gcp)).toEqual(new Set(['']));
+    expect(new Set(await healthPaths('gcp', '/health'))).toEqual(new Set(['/health']));
+    expect(new Set(await healthPaths('aws', '/healthz'))).toEqual(new Set(['/healthz']));
+    expect(new Set(await healthPaths('azure', '/livez'))).toEqual(new Set(['/livez']));
+  });
+});
+
 /** The ECS deploy script for `strategy`, written into a new temporary directory (the caller removes it). */
 async function ecsDeployScript(strategy: Strategy, label: string): Promise<{ dir: string; script: string }> {
   const stack = buildStack(pipelineAnswers({ language: 'node', cloud: 'aws', strategy }), pipelineFacts('npm'));
@@ -452,6 +478,22 @@ describe.skipIf(!hasCurl)('smoke test and synthetic traffic scripts, against a l
     statuses = { '/healthz': 503, '/': 200 };
     expect((await runScript(smoke, [base], env)).exitCode).toBe(1);
     expect((await runScript(smoke, ['http://127.0.0.1:1'], env)).exitCode).toBe(1);
+  });
+
+  it('smoke test with HEALTH_PATH empty (Cloud Run and a health path ending in z): no health request, the business check still runs', async () => {
+    const env = { HEALTH_PATH: '', TRIES: '2', DELAY: '0' };
+    // What Cloud Run's front end does to /healthz on run.app: a 404 the app never sees.
+    statuses = { '/healthz': 404, '/orders': 200 };
+    requests.length = 0;
+    expect((await runScript(smoke, [base], { ...env, BUSINESS_PATH: '/orders' })).exitCode).toBe(0);
+    expect(requests.map((r) => r.url)).toEqual(['/orders']);
+    statuses = { '/': 500 };
+    expect((await runScript(smoke, [base], env)).exitCode).toBe(1);
+    // Unset (not empty) still means the default health path.
+    requests.length = 0;
+    statuses = { '/healthz': 200 };
+    expect((await runScript(smoke, [base], { TRIES: '1', DELAY: '0' })).exitCode).toBe(0);
+    expect(requests[0]!.url).toBe('/healthz');
   });
 
   it('synthetic traffic: TRAFFIC_RPS requests per second to BUSINESS_PATH for the bake, counted by status', async () => {

@@ -568,6 +568,19 @@ describe('the metrics collector sidecar', () => {
     expect(collector.config).toBe('${file("${path.root}/../../../monitoring/collector/otel-collector.yaml")}');
   });
 
+  it('its image comes from a registry the platform pulls from: on Cloud Run only Artifact Registry, gcr.io or Docker Hub', async () => {
+    const images: Record<string, string> = {};
+    for (const cloud of INFRA_CLOUDS) {
+      const { files } = await serviceFiles(cloud, 'managed-prometheus');
+      const variables = await parseHcl('variables.tf', files.get('infra/envs/production/variables.tf')!);
+      images[cloud] = String(body(variables, 'variable', 'collector_image').default);
+    }
+    expect(images['gcp']).toMatch(/^(docker\.io|([a-z0-9-]+\.)?gcr\.io|[a-z0-9-]+-docker\.pkg\.dev)\//);
+    expect(images['aws']).toMatch(/^ghcr\.io\//);
+    // One release everywhere: bumping one registry's copy without the other fails here.
+    expect(new Set(Object.values(images).map((i) => i.split(':').at(-1))).size).toBe(1);
+  });
+
   it('self-hosted Prometheus: a sidecar only once the remote-write URL is set, and no AMP permission', async () => {
     for (const cloud of INFRA_CLOUDS) {
       const { module, env } = await serviceFiles(cloud, 'prometheus');

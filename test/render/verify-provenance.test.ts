@@ -75,8 +75,8 @@ describe('verify-provenance.sh', () => {
       gcp: ['gcloud auth print-access-token', `docker login --username oauth2accesstoken --password-stdin https://${registry} <gcp-token>`],
       azure: ['az acr login --name ordersapiacr'],
     }[cloud];
-    // Signed by the build workflow itself: not by any workflow of the repository.
-    expect(ok.calls).toEqual([...login, `gh attestation verify oci://${IMAGE[cloud]} --repo acme/orders-api --signer-workflow github.com/acme/orders-api/.github/workflows/_build.yml`]);
+    // Exactly the build workflow's certificate identity on the default branch: not any workflow, branch or pull request.
+    expect(ok.calls).toEqual([...login, `gh attestation verify oci://${IMAGE[cloud]} --repo acme/orders-api --cert-identity https://github.com/acme/orders-api/.github/workflows/_build.yml@refs/heads/main`]);
     expect(ok.stdout).toContain('Provenance verified');
   });
 
@@ -86,14 +86,14 @@ describe('verify-provenance.sh', () => {
     expect(read(stack.pipeline.attestationSigner)).toContain('attest');
     const script = await writeScript('aws');
     const ghe = runScript(script, { IMAGE: IMAGE.aws, AWS_REGION: 'us-east-1', GITHUB_SERVER_URL: 'https://acme.ghe.com' }, 0);
-    expect(ghe.calls.at(-1)).toBe(`gh attestation verify oci://${IMAGE.aws} --repo acme/orders-api --signer-workflow acme.ghe.com/acme/orders-api/${stack.pipeline.attestationSigner}`);
+    expect(ghe.calls.at(-1)).toBe(`gh attestation verify oci://${IMAGE.aws} --repo acme/orders-api --cert-identity https://acme.ghe.com/acme/orders-api/${stack.pipeline.attestationSigner}@refs/heads/${stack.repo.defaultBranch}`);
   });
 
   it('fails with one clear error when gh finds no attestation from this repository', async () => {
     const script = await writeScript('gcp');
     const refused = runScript(script, { IMAGE: IMAGE.gcp }, 1);
     expect(refused.status).toBe(1);
-    expect(refused.stderr).toContain(`::error::${IMAGE.gcp} has no build provenance attestation from acme/orders-api`);
+    expect(refused.stderr).toContain(`::error::${IMAGE.gcp} has no build provenance attestation signed by https://github.com/acme/orders-api/.github/workflows/_build.yml@refs/heads/main`);
   });
 
   it('refuses anything but a digest reference before logging in anywhere', async () => {
@@ -159,11 +159,11 @@ describe('provenance in the workflows', () => {
       const gh = join(bin, 'gh.log');
       return { status: r.status, stdout: r.stdout, output: readFileSync(out, 'utf8'), gh: existsSync(gh) ? readFileSync(gh, 'utf8') : '' };
     };
-    expect(reuse('true', 0)).toMatchObject({ status: 0, output: `digest=${DIGEST}\n`, gh: `gh attestation verify oci://r.example/orders-api@${DIGEST} --repo acme/orders-api --signer-workflow github.com/acme/orders-api/.github/workflows/_build.yml\n` });
+    expect(reuse('true', 0)).toMatchObject({ status: 0, output: `digest=${DIGEST}\n`, gh: `gh attestation verify oci://r.example/orders-api@${DIGEST} --repo acme/orders-api --cert-identity https://github.com/acme/orders-api/.github/workflows/_build.yml@refs/heads/main\n` });
     const taken = reuse('true', 1);
     expect(taken.status).toBe(1);
     expect(taken.output).toBe('');
-    expect(taken.stdout).toContain('::error::r.example/orders-api:sha-c0ffee exists without a provenance attestation from acme/orders-api');
+    expect(taken.stdout).toContain('::error::r.example/orders-api:sha-c0ffee exists without a provenance attestation signed by .github/workflows/_build.yml on main');
     // Without attestations (a private repository) there is nothing to check.
     expect(reuse('false', 1)).toMatchObject({ status: 0, output: `digest=${DIGEST}\n` });
   });

@@ -140,6 +140,18 @@ describe('buildMonitoringStack', () => {
     expect(runbook.mitigation.join('\n')).toContain('(../deploy/monitoring.md#instrumentation-contract)');
   });
 
+  it('runbooks say which environment an alert is about as its rule does: by its env label, the paging one only, or none', () => {
+    const runbook = (name: string) => stack.runbooks.find((r) => r.alert === name)!;
+    // ServiceDown's rule selects the paging environment; MetricsAbsent's absent() keeps no env label.
+    expect(stack.alerts.find((a) => a.name === 'ServiceDown')!.expr).toContain(`env="${stack.alertmanager.pagingEnv}"`);
+    expect(runbook('ServiceDown').scope).toBe(`It watches ${stack.alertmanager.pagingEnv} only.`);
+    expect(runbook('ServiceDown').escalation).not.toContain('other environments');
+    expect(stack.alerts.find((a) => a.name === 'MetricsAbsent')!.expr).toMatch(/^absent\(up\{job="[^"]+"\}\)$/);
+    expect(runbook('MetricsAbsent').scope).toContain('no `env` label');
+    expect(runbook('MetricsAbsent').escalation).not.toContain('other environments');
+    expect(runbook('HighErrorRatio').scope).toBe("The alert's `env` label says which environment fired.");
+  });
+
   it('every test case is in exactly one file, and evaluated at a multiple of that file\'s evaluation interval', () => {
     const minutes = (d: string) => Number(/^(\d+)m$/.exec(d)?.[1] ?? NaN);
     const cases = stack.ruleTestSuites.flatMap((suite) => suite.cases);

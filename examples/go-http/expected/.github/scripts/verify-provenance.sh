@@ -5,9 +5,10 @@
 # Deploys only images this repository's build workflow built: IMAGE
 # (name@sha256:...) must carry a build provenance attestation of
 # GITHUB_REPOSITORY signed by .github/workflows/_build.yml (the signer; the
-# workflows that call it do not sign), or this fails. An image pushed to the
-# registry by hand, by another repository or by another workflow of this one
-# is refused, whoever asks for it.
+# workflows that call it do not sign) running for main, or this fails.
+# An image pushed to the registry by hand, by another repository, by another
+# workflow of this one, or built for another branch or a pull request is
+# refused, whoever asks for it.
 # gh resolves the digest through the registry, so the caller's identity logs
 # in first (AcrPull, granted to every deploy identity).
 # Usage: verify-provenance.sh  (IMAGE, GITHUB_REPOSITORY, GITHUB_SERVER_URL, GH_TOKEN from the environment)
@@ -15,8 +16,9 @@ set -euo pipefail
 
 image="${IMAGE:?IMAGE (name@sha256:...) is required}"
 repository="${GITHUB_REPOSITORY:?}"
-signer="${GITHUB_SERVER_URL:-https://github.com}"
-signer="${signer#https://}/${repository}/.github/workflows/_build.yml"
+# The exact identity in the signing certificate (gh's --signer-workflow would
+# only match a prefix, and any branch).
+signer="${GITHUB_SERVER_URL:-https://github.com}/${repository}/.github/workflows/_build.yml@refs/heads/main"
 if [[ ! "$image" =~ ^[^@[:space:]]+@sha256:[0-9a-f]{64}$ ]]; then
   echo "::error::not an image digest reference: ${image}" >&2
   exit 1
@@ -26,8 +28,8 @@ registry="${image%%/*}"
 # The registry's name is its login server's first label (NAME.azurecr.io).
 az acr login --name "${registry%%.*}" >/dev/null
 
-if ! gh attestation verify "oci://${image}" --repo "$repository" --signer-workflow "$signer" >&2; then
-  echo "::error::${image} has no build provenance attestation from ${repository}'s .github/workflows/_build.yml: only images this repository's build workflow built are deployed" >&2
+if ! gh attestation verify "oci://${image}" --repo "$repository" --cert-identity "$signer" >&2; then
+  echo "::error::${image} has no build provenance attestation signed by ${signer}: only images this repository's build workflow built on main are deployed" >&2
   exit 1
 fi
 echo "Provenance verified: ${image} was built by ${signer}"

@@ -113,7 +113,7 @@ variable "secrets" {
 variable "collector_image" {
   type        = string
   description = "Image of the OpenTelemetry Collector sidecar that scrapes the app's metrics (monitoring/collector/otel-collector.yaml)."
-  default     = "ghcr.io/open-telemetry/opentelemetry-collector-releases/opentelemetry-collector-contrib:0.159.0"
+  default     = "docker.io/otel/opentelemetry-collector-contrib:0.159.0"
 }
 
 variable "page_notification_channels" {
