@@ -980,6 +980,8 @@ describe('gcp: the state is kept in two regions (checklist 8.5)', () => {
     const placement = body(bucket, 'dynamic', 'custom_placement_config');
     expect(placement.for_each).toBe('${length(var.state_dual_region) == 0 ? [] : [var.state_dual_region]}');
     expect(body(placement, 'content').data_locations).toBe('${[for r in custom_placement_config.value : upper(r)]}');
+    // Turbo replication on the dual-region only (a regional bucket refuses an RPO).
+    expect(bucket.rpo).toBe('${length(var.state_dual_region) == 0 ? null : "ASYNC_TURBO"}');
     const variable = body(await parseHcl('infra/bootstrap/variables.tf', files.get('infra/bootstrap/variables.tf')!), 'variable', 'state_dual_region');
     expect(variable.default).toEqual(['europe-west1', 'europe-west4']);
     expect(files.get('docs/deploy/infra.md')).toContain('dual-region bucket (`state_dual_region`: europe-west1 and europe-west4)');
