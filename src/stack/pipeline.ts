@@ -454,13 +454,10 @@ export function pipelineVariables(answers: Pick<Answers, 'cloud' | 'monitoring'>
     list.push(v(PROMETHEUS_QUERY_USER, `User the metric gate queries as when Prometheus requires basic auth (its web config's basic_auth_users), with the environment secret \`${PROMETHEUS_QUERY_PASSWORD}\` as password; unset: no auth`, true));
   }
   list.push(v('ATTESTATIONS', 'Set to `true` to attest images of a private repository (needs GitHub Enterprise Cloud), and to verify their provenance before each deploy; public repositories always do both', false));
-  list.push(v(
-    'SERVICE_URL',
-    answers.cloud === 'aws'
-      ? 'Public URL of the service in this environment, for smoke and integration tests (infra output `service_url`)'
-      : 'Public URL of the service in this environment, for the smoke test of a rollback to a revision (deploys read it from the service; infra output `service_url`)',
-    true,
-  ));
+  // Cloud Run and Container Apps report their URL (the deploy script's outputs, rollbacks included); ECS does not.
+  if (answers.cloud === 'aws') {
+    list.push(v('SERVICE_URL', 'Public URL of the service in this environment, for smoke and integration tests (infra output `service_url`)', true));
+  }
   list.push(v(
     BUSINESS_PATH,
     gate

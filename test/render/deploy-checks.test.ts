@@ -338,7 +338,7 @@ esac
 describe.skipIf(!hasJqBin)('Cloud Run deploy details', () => {
   // A stand-in gcloud: the first describe fails with `describeError` (or all print a service serving r1); every call is logged.
   const SERVING_R1 = '{"status":{"url":"https://svc","latestCreatedRevisionName":"r2","traffic":[{"revisionName":"r1","percent":100}]}}';
-  async function deploy(describeError: string | null, service = SERVING_R1) {
+  async function deploy(describeError: string | null, service = SERVING_R1, mode: 'deploy' | 'rollback' = 'deploy') {
     const stack = buildStack(pipelineAnswers({ language: 'node', cloud: 'gcp', strategy: 'canary' }), pipelineFacts('npm'));
     const tree = await renderStack(stack, 'pipeline');
     const dir = mkdtempSync(join(tmpdir(), 'cloud-run-deploy-'));
@@ -357,7 +357,7 @@ case "$*" in *"services describe"*) ${onDescribe} ;; esac
       mkdirSync(tmp);
       const output = join(dir, 'output');
       writeFileSync(output, '');
-      const r = await execa('bash', [script, 'deploy'], { env: { PATH: `${dir}:${process.env['PATH'] ?? ''}`, TMPDIR: tmp, SERVICE: 'orders-api-production', REGION: 'europe-west1', IMAGE: 'img@sha256:1', TAG: 'r1-1', GITHUB_OUTPUT: output }, extendEnv: false, reject: false });
+      const r = await execa('bash', [script, mode], { env: { PATH: `${dir}:${process.env['PATH'] ?? ''}`, TMPDIR: tmp, SERVICE: 'orders-api-production', REGION: 'europe-west1', IMAGE: 'img@sha256:1', TAG: 'r1-1', TARGET: 'r1', GITHUB_OUTPUT: output }, extendEnv: false, reject: false });
       // Nothing left in the runner's temporary directory (self-hosted runners keep it), whatever the outcome.
       expect(readdirSync(tmp)).toEqual([]);
       return { ...r, calls: readFileSync(log, 'utf8').trim().split('\n'), outputs: readFileSync(output, 'utf8') };
@@ -379,6 +379,13 @@ case "$*" in *"services describe"*) ${onDescribe} ;; esac
     expect(r.exitCode, r.stderr).toBe(0);
     expect(r.outputs).toContain('revision=r2\n');
     expect(r.outputs).toContain('candidate_url=https://r1-1---svc\n');
+  });
+
+  it('a rollback reports the service URL for its smoke test (no variable to keep up to date)', async () => {
+    const r = await deploy(null, SERVING_R1, 'rollback');
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.calls).toContainEqual(expect.stringMatching(/^run services update-traffic orders-api-production .*--to-revisions r1=100/));
+    expect(r.outputs).toBe('service_url=https://svc\n');
   });
 
   it('deploys live only when the service does not exist yet, and stops on any other describe failure', async () => {
@@ -405,12 +412,17 @@ describe.skipIf(!hasJqBin)('Container Apps traffic moves', () => {
       const PATH = stubCommands(dir, {
         az: `#!/bin/sh
 echo "$*" >> "${log}"
-case "$*" in *"revision list"*) ${listFails ? 'echo "ERROR: (InternalServerError) try again" >&2; exit 1' : `echo '[{"name":"app--r1","properties":{"active":true,"trafficWeight":0}}]'`} ;; esac
+case "$*" in
+  *"revision list"*) ${listFails ? 'echo "ERROR: (InternalServerError) try again" >&2; exit 1' : `echo '[{"name":"app--r1","properties":{"active":true,"trafficWeight":0}}]'`} ;;
+  *"containerapp show"*"ingress.fqdn"*) echo orders-api-production.nicesky-1a2b3c4d.westeurope.azurecontainerapps.io ;;
+esac
 `,
       });
-      const env = { PATH, APP: 'orders-api-production', RESOURCE_GROUP: 'rg-orders-api-production', REVISION: 'app--r3', PREVIOUS: 'app--r2', TARGET: 'app--r2' };
+      const output = join(dir, 'output');
+      writeFileSync(output, '');
+      const env = { PATH, APP: 'orders-api-production', RESOURCE_GROUP: 'rg-orders-api-production', REVISION: 'app--r3', PREVIOUS: 'app--r2', TARGET: 'app--r2', GITHUB_OUTPUT: output };
       const r = await execa('bash', [script, mode], { env, extendEnv: false, reject: false });
-      return { ...r, calls: readFileSync(log, 'utf8').trim().split('\n') };
+      return { ...r, calls: readFileSync(log, 'utf8').trim().split('\n'), outputs: readFileSync(output, 'utf8') };
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -425,6 +437,26 @@ case "$*" in *"revision list"*) ${listFails ? 'echo "ERROR: (InternalServerError
     expect(ok.exitCode, ok.stderr).toBe(0);
     expect(ok.stdout).not.toContain('::warning::');
     expect(ok.calls).toContainEqual(expect.stringMatching(/^containerapp revision deactivate .*--revision app--r1 /));
+  });
+
+  it('a rollback reports the app\'s URL for its smoke test (no variable to keep up to date)', async () => {
+    const r = await run('rollback', false);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.outputs).toBe('service_url=https://orders-api-production.nicesky-1a2b3c4d.westeurope.azurecontainerapps.io\n');
+  });
+});
+
+describe('the rollback workflow\'s smoke test URL', () => {
+  it.each(['gcp', 'azure'] as const)('%s: from the platform, whichever way the rollback went; no SERVICE_URL variable', async (cloud) => {
+    const stack = buildStack(pipelineAnswers({ language: 'node', cloud, strategy: 'canary' }), pipelineFacts('npm'));
+    const tree = await renderStack(stack, 'pipeline');
+    const wf = parseYaml(tree.read('.github/workflows/rollback.yml')!.content) as { jobs: Record<string, { steps: Step[] }> };
+    const steps = wf.jobs['rollback']!.steps;
+    expect(steps.find((s) => s.name === 'Return traffic to the revision')).toMatchObject({ id: 'back' });
+    expect(steps.find((s) => s.name === 'Redeploy the image digest')).toMatchObject({ id: 'deploy' });
+    expect(steps.find((s) => s.name === 'Smoke test')!.env).toMatchObject({ URL: '${{ steps.deploy.outputs.service_url || steps.back.outputs.service_url }}' });
+    for (const path of ['.github/workflows/rollback.yml', '.github/workflows/deploy.yml', 'docs/deploy/pipeline.md']) expect(tree.read(path)!.content, path).not.toContain('SERVICE_URL');
+    expect(stack.pipeline.variables.map((v) => v.name)).not.toContain('SERVICE_URL');
   });
 });
 

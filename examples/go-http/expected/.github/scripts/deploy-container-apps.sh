@@ -101,6 +101,8 @@ case "${1:-}" in
     az containerapp revision activate --name "$APP" --resource-group "$RESOURCE_GROUP" --revision "$TARGET" --only-show-errors --output none || true
     weights "${TARGET}=100"
     deactivate_idle "$TARGET"
+    # For the smoke test that follows: the app's own URL, not a variable to keep up to date.
+    echo "service_url=https://$(az containerapp show --name "$APP" --resource-group "$RESOURCE_GROUP" --query properties.configuration.ingress.fqdn --output tsv)" >> "$out"
     echo "rolled ${APP} back to ${TARGET}"
     ;;
   *)

@@ -87,6 +87,8 @@ case "${1:-}" in
   rollback)
     traffic "${TARGET:?TARGET (revision to return to) is not set}=100"
     drop_candidate_tags
+    # For the smoke test that follows: the service's own URL, not a variable to keep up to date.
+    describe | jq -r '"service_url=\(.status.url)"' >> "$out"
     echo "rolled ${SERVICE} back to ${TARGET}"
     ;;
   *)

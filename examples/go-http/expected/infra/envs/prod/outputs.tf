@@ -17,6 +17,6 @@ output "container_app" {
 }
 
 output "service_url" {
-  description = "GitHub environment variable SERVICE_URL: URL of the app."
+  description = "URL of the app (the deploy and rollback workflows read it from Container Apps)."
   value       = module.service.url
 }

@@ -17,7 +17,7 @@ output "region" {
 }
 
 output "service_url" {
-  description = "GitHub environment variable SERVICE_URL: URL of the service."
+  description = "URL of the service (the deploy and rollback workflows read it from Cloud Run)."
   value       = module.service.url
 }
 
