@@ -3,6 +3,7 @@ import { javaBuildTool } from '../detect/java-build.js';
 import type { PackageManager, RepoFacts } from '../detect/types.js';
 import { buildMonitoringStack, type MonitoringStack } from './monitoring.js';
 import { appContainerName, buildNames } from './naming.js';
+import { ecsRollbackConfiguration } from './ecs-rollback.js';
 import { buildRepo } from './repo.js';
 import type { MetricGate } from './promql.js';
 import { buildUses, TRIVY_VERSION, type PinKey } from './pins.js';
@@ -545,24 +546,6 @@ function ecsDeploymentConfiguration(strategy: Answers['strategy'], bake: EcsBake
         canaryConfiguration: { canaryPercent: bake.canaryPercent, canaryBakeTimeInMinutes: bake.canaryMinutes },
         ...breaker,
       });
-  }
-}
-
-/**
- * A rollback redeploys the last good revision through the service's own
- * strategy. Without bakes: the bad revision keeps no traffic while the good
- * one is judged again (a canary would leave it 90% for the canary and final
- * bakes). The next deploy sets the strategy's bakes again (its configuration
- * carries them).
- */
-function ecsRollbackConfiguration(strategy: Answers['strategy']): string {
-  switch (strategy) {
-    case 'rolling':
-      return JSON.stringify({});
-    case 'blue-green':
-      return JSON.stringify({ bakeTimeInMinutes: 0 });
-    case 'canary':
-      return JSON.stringify({ bakeTimeInMinutes: 0, canaryConfiguration: { canaryPercent: 100, canaryBakeTimeInMinutes: 0 } });
   }
 }
 

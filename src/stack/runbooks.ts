@@ -1,6 +1,7 @@
 import type { Answers } from '../answers/options.js';
 import type { MonitoringAlert, NameValue, RecordingRule, SloStack } from './monitoring.js';
 import { appContainerName, type CloudNames } from './naming.js';
+import { ecsRollbackConfiguration } from './ecs-rollback.js';
 import { COLLECTOR_CONFIG_PATH, COLLECTOR_CONTAINER as COLLECTOR } from './collector.js';
 import { errorRatioExpr, latencyQuantileExpr, requestRateExpr, selector, SERVER_ERROR_REGEX, SERVICE_DOWN_LOOKBACK, type MetricNames } from './promql.js';
 
@@ -80,10 +81,20 @@ function runtimeCommands(a: Answers, names: CloudNames) {
           ? []
           : [{ title: `Or directly, while a ${a.strategy} deployment is still under way: stop it, ECS returns to what served before`, code: `aws ecs list-service-deployments --cluster ${cluster} --service ${svc} --status IN_PROGRESS --region ${r}\naws ecs stop-service-deployment --service-deployment-arn <arn> --stop-type ROLLBACK --region ${r}` }]),
         // Not "the revision before the newest": Terraform registers revisions of the family too, with its placeholder image.
-        {
-          title: `Or directly${a.strategy === 'rolling' ? '' : ', once the deployment completed'}: pin the task definition that served before (the Deploy run summary names it), after checking it runs your image`,
-          code: `aws ecs describe-task-definition --task-definition ${svc}:<previous-revision> --region ${r} --query 'taskDefinition.containerDefinitions[*].image'\naws ecs update-service --cluster ${cluster} --service ${svc} --task-definition ${svc}:<previous-revision> --region ${r}`,
-        },
+        a.strategy === 'rolling'
+          ? {
+              title: 'Or directly: pin the task definition that served before (the Deploy run summary names it), after checking it runs your image',
+              code: `aws ecs describe-task-definition --task-definition ${svc}:<previous-revision> --region ${r} --query 'taskDefinition.containerDefinitions[*].image'\naws ecs update-service --cluster ${cluster} --service ${svc} --task-definition ${svc}:<previous-revision> --region ${r}`,
+            }
+          : {
+              // The service's own configuration would take the old revision through the whole ${a.strategy} again.
+              title: `Or directly, once the deployment completed: pin the task definition that served before (the Deploy run summary names it), after checking it runs your image, without the ${a.strategy}'s steps and bakes (its alarms and circuit breaker kept)`,
+              code: [
+                `aws ecs describe-task-definition --task-definition ${svc}:<previous-revision> --region ${r} --query 'taskDefinition.containerDefinitions[*].image'`,
+                `config="$(aws ecs describe-services --cluster ${cluster} --services ${svc} --region ${r} --query 'services[0].deploymentConfiguration' --output json | jq -c '. + ${ecsRollbackConfiguration(a.strategy)}')"`,
+                `aws ecs update-service --cluster ${cluster} --service ${svc} --task-definition ${svc}:<previous-revision> --deployment-configuration "$config" --region ${r}`,
+              ].join('\n'),
+            },
       ],
       scale: { title: 'Add capacity', code: `aws ecs update-service --cluster ${cluster} --service ${svc} --desired-count <n> --region ${r}` },
       collectorLogs: { title: 'Logs of the metrics collector sidecar', code: `aws logs tail ${logGroup} --log-stream-name-prefix ${COLLECTOR} --since 30m --region ${r}` },

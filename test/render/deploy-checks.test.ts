@@ -87,14 +87,17 @@ describe('deploy job checks, every cloud and strategy', () => {
             expect(switched, id).toBeGreaterThan(-1);
             expect(gates[0], id).toBeGreaterThan(Math.max(switched, smoke));
           }
-          if (cloud === 'aws' && strategy === 'blue-green') {
-            // Checked within ECS's bake, while the old revision still runs (a failure moves traffic back at
-            // once); the rollout completes after the checks.
+          if (cloud === 'aws' && strategy !== 'rolling') {
+            // Checked within ECS's bake (after the canary, for a canary), while the old revision still runs:
+            // a failure moves traffic back at once. The rollout completes after the checks.
             const names = steps.map((s) => s.run?.match(/deploy-ecs-fargate\.sh (\S+)$/)?.[1] ?? s.name);
+            // The canary's gate runs before ECS shifts all traffic; blue/green's gate runs within the bake.
+            if (strategy === 'canary') expect(names.indexOf('wait-bake'), id).toBeGreaterThan(gates[gates.length - 1]!);
             expect(names.indexOf('wait-bake'), id).toBeLessThan(names.indexOf('Smoke test'));
-            expect(names.indexOf('wait'), id).toBeGreaterThan(gates[gates.length - 1]!);
+            expect(names.indexOf('wait'), id).toBeGreaterThan(Math.max(gates[gates.length - 1]!, names.indexOf('Smoke test')));
             expect(names.indexOf('wait'), id).toBeLessThan(rollback);
-            expect(p.bakeSeconds + 60 + 120, 'gated bake, smoke test budget and margin').toBeLessThanOrEqual(p.ecsBake.minutes * 60);
+            const checks = (strategy === 'blue-green' ? p.bakeSeconds : 0) + 60 + 120;
+            expect(checks, 'gated bake, smoke test budget and margin').toBeLessThanOrEqual(p.ecsBake.minutes * 60);
             expect(JSON.parse(p.ecsDeploymentConfiguration).bakeTimeInMinutes).toBe(p.ecsBake.minutes);
           }
           const candidateTests = steps.findIndex((s) => runs(s, 'integration-test.sh') && s.env?.['URL'] === '${{ steps.deploy.outputs.candidate_url }}');
@@ -260,6 +263,46 @@ esac
     }
   });
 
+  it.skipIf(!hasJqBin)('deploy: a service still on Terraform\'s placeholder revision leaves nothing to roll back to', async () => {
+    const { dir, script } = await ecsDeployScript('rolling', 'deploy');
+    try {
+      const repository = '123456789012.dkr.ecr.us-east-1.amazonaws.com/orders-api';
+      const running = 'arn:aws:ecs:us-east-1:123456789012:task-definition/orders-api-production:7';
+      // A stand-in aws CLI: the service runs revision 7, whose app image is $RUNNING_IMAGE.
+      const PATH = stubCommands(dir, {
+        aws: `#!/bin/sh
+case "$*" in
+  *describe-services*) echo '{"services":[{"taskDefinition":"${running}","deploymentConfiguration":{}}]}' ;;
+  *"describe-task-definition --task-definition ${running} "*) echo "{\\"containerDefinitions\\":[{\\"name\\":\\"orders-api\\",\\"image\\":\\"$RUNNING_IMAGE\\"}]}" ;;
+  *"describe-task-definition --task-definition orders-api-production "*) echo '{"containerDefinitions":[{"name":"orders-api","image":"x"}],"revision":7}' ;;
+  *register-task-definition*) echo 'arn:aws:ecs:us-east-1:123456789012:task-definition/orders-api-production:8' ;;
+  *update-service*) echo '{}' ;;
+  *) exit 3 ;;
+esac
+`,
+      });
+      const deploy = async (runningImage: string) => {
+        const output = join(dir, 'output');
+        writeFileSync(output, '');
+        const r = await execa('bash', [script, 'deploy'], {
+          env: { PATH, CLUSTER: 'c', SERVICE: 's', CONTAINER: 'orders-api', IMAGE: `${repository}@sha256:${'2'.repeat(64)}`, RUNNING_IMAGE: runningImage, GITHUB_OUTPUT: output },
+          extendEnv: false,
+          reject: false,
+        });
+        return { ...r, previous: /^previous=(.*)$/m.exec(readFileSync(output, 'utf8'))?.[1] };
+      };
+      const first = await deploy('public.ecr.aws/docker/library/nginx:stable-alpine');
+      expect(first.exitCode, first.stderr).toBe(0);
+      expect(first.previous).toBe('');
+      expect(first.stdout).toContain('::notice::orders-api-production:7 runs public.ecr.aws/docker/library/nginx:stable-alpine, not an image of');
+      const later = await deploy(`${repository}@sha256:${'1'.repeat(64)}`);
+      expect(later.exitCode, later.stderr).toBe(0);
+      expect(later.previous).toBe(running);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it.skipIf(!hasJqBin)('a rollback named by hand refuses a revision that runs no image of the repository (Terraform\'s placeholder)', async () => {
     const { dir, script } = await ecsDeployScript('rolling', 'rollback');
     try {
@@ -396,6 +439,30 @@ case "$*" in *"services describe"*) ${onDescribe} ;; esac
     expect(denied.exitCode).toBe(1);
     expect(denied.stderr).toContain('PERMISSION_DENIED');
     expect(denied.calls.some((c) => c.startsWith('run deploy'))).toBe(false);
+  });
+});
+
+describe.skipIf(!hasJqBin)('the AWS runbooks\' manual rollback after a completed deployment', () => {
+  it.each(['canary', 'blue-green'] as const)('%s: pins the previous task definition without the strategy\'s steps and bakes, keeping its alarms', async (strategy) => {
+    const stack = buildStack(pipelineAnswers({ language: 'node', cloud: 'aws', strategy }), pipelineFacts('npm'));
+    const snippet = stack.monitoring.runbooks.find((r) => r.alert === 'HighErrorRatio')!.rollback.at(-1)!.code.replaceAll('<previous-revision>', '7');
+    const dir = mkdtempSync(join(tmpdir(), 'runbook-rollback-'));
+    try {
+      const log = join(dir, 'aws.log');
+      const own = { strategy: strategy === 'canary' ? 'CANARY' : 'BLUE_GREEN', bakeTimeInMinutes: 5, canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: 10 }, alarms: { alarmNames: ['errors'], enable: true, rollback: true } };
+      const PATH = stubCommands(dir, {
+        aws: `#!/bin/sh\nprintf '%s\\n' "$*" >> "${log}"\ncase "$*" in *"describe-services"*) echo '${JSON.stringify(own)}' ;; esac\n`,
+      });
+      const r = await execa('bash', ['-euo', 'pipefail', '-c', snippet], { env: { PATH }, extendEnv: false, reject: false });
+      expect(r.exitCode, r.stderr).toBe(0);
+      const update = readFileSync(log, 'utf8').trim().split('\n').find((c) => c.startsWith('ecs update-service'))!;
+      expect(update).toContain('--task-definition orders-api-production:7');
+      const config = JSON.parse(/--deployment-configuration (\{.*\}) --region/.exec(update)![1]!);
+      expect(config).toMatchObject({ strategy: own.strategy, bakeTimeInMinutes: 0, alarms: own.alarms });
+      if (strategy === 'canary') expect(config.canaryConfiguration).toEqual({ canaryPercent: 100, canaryBakeTimeInMinutes: 0 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -31,6 +31,12 @@ deployments() {
     --query 'serviceDeployments[0].serviceDeploymentArn' --output text
 }
 
+# The image of the app's container (CONTAINER) in task definition $1, or "".
+app_image() {
+  aws ecs describe-task-definition --task-definition "$1" --query taskDefinition --output json \
+    | jq -r --arg c "${CONTAINER:?}" '[.containerDefinitions[] | select(.name == $c) | .image][0] // ""'
+}
+
 update() {
   # Keep the service's own settings (alarms set by Terraform) and merge ours over them.
   local current config extra="${DEPLOYMENT_CONFIGURATION:-}"
@@ -65,6 +71,18 @@ case "${1:-}" in
       | del(.taskDefinitionArn, .revision, .status, .requiresAttributes, .compatibilities, .registeredAt, .registeredBy, .deregisteredAt)
     ' "$workdir/current.json" > "$workdir/next.json"
     next="$(aws ecs register-task-definition --cli-input-json "file://$workdir/next.json" --query taskDefinition.taskDefinitionArn --output text)"
+    # Before the first deploy the service runs Terraform's revision with its
+    # placeholder image, which never passes the app's health check: a rollback
+    # to it would wait for nothing. Only a revision running an image of this
+    # repository is something to return to.
+    previous_image="$(app_image "$previous")"
+    case "$previous_image" in
+      "${IMAGE%@*}@sha256:"*) ;;
+      *)
+        echo "::notice::${previous##*/} runs ${previous_image}, not an image of ${IMAGE%@*}: a failed deploy has no revision to roll back to"
+        previous=""
+        ;;
+    esac
     update "$next"
     {
       echo "previous=${previous}"
@@ -77,7 +95,7 @@ case "${1:-}" in
     echo "deployed ${next} (previous ${previous})"
     ;;
   wait | wait-bake)
-    # wait: until the rollout completes. wait-bake (blue/green): until ECS has
+    # wait: until the rollout completes. wait-bake (blue/green, canary): until ECS has
     # moved production traffic to EXPECTED and bakes it with the old revision
     # still running (lifecycle stage BAKE_TIME): checks that fail from there
     # stop the deployment with ROLLBACK (see rollback), which moves traffic
@@ -134,8 +152,7 @@ case "${1:-}" in
     # whose app container runs no image of this service's repository, such as
     # a revision Terraform registered with its placeholder image.
     if [ -n "${IMAGE_REPOSITORY:-}" ]; then
-      image="$(aws ecs describe-task-definition --task-definition "$TARGET" --query taskDefinition --output json \
-        | jq -r --arg c "${CONTAINER:?}" '[.containerDefinitions[] | select(.name == $c) | .image][0] // ""')"
+      image="$(app_image "$TARGET")"
       case "$image" in
         "${IMAGE_REPOSITORY}@sha256:"*) ;;
         *)
@@ -162,8 +179,9 @@ case "${1:-}" in
     # cannot change strategy: a new update would queue behind its bake. Stop
     # it with ROLLBACK instead: ECS returns to the revision that served before
     # at once. With nothing under way, deploy TARGET unless it already runs,
-    # through the strategy without its bakes: the bad revision keeps no traffic
-    # meanwhile. Either way, wait until TARGET is what runs.
+    # through the strategy without its steps and bakes: the bad revision serves
+    # until TARGET's tasks are healthy, then loses all its traffic at once.
+    # Either way, wait until TARGET is what runs.
     active="$(deployments PENDING IN_PROGRESS)"
     if [ -n "$active" ] && [ "$active" != "None" ]; then
       aws ecs stop-service-deployment --service-deployment-arn "$active" --stop-type ROLLBACK --output json >/dev/null

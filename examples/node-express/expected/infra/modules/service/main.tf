@@ -512,7 +512,9 @@ resource "aws_ecs_service" "this" {
     ignore_changes = [task_definition, desired_count, load_balancer]
   }
 
-  depends_on = [aws_lb_listener.public]
+  # The roles' policies must be attached before ECS uses the roles: a
+  # reference to a role's ARN waits for the role only.
+  depends_on = [aws_lb_listener.public, aws_iam_role_policy_attachment.execution, aws_iam_role_policy_attachment.ecs_infrastructure]
 }
 
 # ---------------------------------------------------------------- autoscaling

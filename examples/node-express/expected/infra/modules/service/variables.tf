@@ -148,7 +148,7 @@ variable "deletion_protection" {
 
 variable "alarm_5xx_per_minute" {
   type        = number
-  description = "5xx responses per minute that fail a deployment (and page)."
+  description = "5xx responses per minute that fail a deployment: ECS rolls it back (pages come from the Prometheus alerts)."
   default     = 5
 }
 
