@@ -190,6 +190,12 @@ export interface PipelineStack {
    */
   attestationSigner: string;
   /**
+   * That certificate identity as a shell word of the Actions variables
+   * GITHUB_SERVER_URL and GITHUB_REPOSITORY: what both provenance checks
+   * (verify-provenance.sh, the build's reuse check) pass to --cert-identity.
+   */
+  attestationIdentity: string;
+  /**
    * Path the smoke tests request on the service's public URL for the health
    * check, or '' for none: Cloud Run reserves paths ending in `z` (/healthz)
    * on its run.app URLs and answers them itself, so there the startup probe,
@@ -606,7 +612,8 @@ export function buildPipelineStack(
 ): PipelineStack {
   const dir = answers.serviceDir === '.' ? '.' : answers.serviceDir.replace(/\/+$/, '');
   const dirPrefix = dir === '.' ? '' : `${dir}/`;
-  const names = buildNames(answers, buildRepo(facts.git).slug);
+  const repo = buildRepo(facts.git);
+  const names = buildNames(answers, repo.slug);
   const variables = pipelineVariables(answers);
   const vars = Object.fromEntries(variables.map((x) => [x.name, `vars.${x.name}`]));
   const envs = answers.environments;
@@ -674,6 +681,7 @@ export function buildPipelineStack(
     gcloudVersion: '568.0.0',
     attested: "github.event.repository.visibility == 'public' || vars.ATTESTATIONS == 'true'",
     attestationSigner: `.github/workflows/${files.build}`,
+    attestationIdentity: `\${GITHUB_SERVER_URL}/\${GITHUB_REPOSITORY}/.github/workflows/${files.build}@refs/heads/${repo.defaultBranch}`,
     smokeHealthPath: answers.cloud === 'gcp' && answers.healthPath.endsWith('z') ? '' : answers.healthPath,
   };
 }

@@ -68,6 +68,8 @@ function runtimeCommands(a: Answers, names: CloudNames) {
   const appLogs = a.iac === 'none' ? '' : ` --container ${container}`;
   const gh = { title: 'Roll back through the pipeline (records who and why in the Actions log)', code: `gh workflow run rollback.yml -f environment=${env} -f target=<digest-or-revision>` };
   if (a.cloud === 'aws') {
+    // ECS's rolling strategy has no deployment to stop and no bakes to skip.
+    const rolling = a.strategy === 'rolling';
     return {
       env,
       status: [
@@ -77,24 +79,20 @@ function runtimeCommands(a: Answers, names: CloudNames) {
       ],
       rollback: [
         gh,
-        ...(a.strategy === 'rolling'
+        ...(rolling
           ? []
           : [{ title: `Or directly, while a ${a.strategy} deployment is still under way: stop it, ECS returns to what served before`, code: `aws ecs list-service-deployments --cluster ${cluster} --service ${svc} --status IN_PROGRESS --region ${r}\naws ecs stop-service-deployment --service-deployment-arn <arn> --stop-type ROLLBACK --region ${r}` }]),
         // Not "the revision before the newest": Terraform registers revisions of the family too, with its placeholder image.
-        a.strategy === 'rolling'
-          ? {
-              title: 'Or directly: pin the task definition that served before (the Deploy run summary names it), after checking it runs your image',
-              code: `aws ecs describe-task-definition --task-definition ${svc}:<previous-revision> --region ${r} --query 'taskDefinition.containerDefinitions[*].image'\naws ecs update-service --cluster ${cluster} --service ${svc} --task-definition ${svc}:<previous-revision> --region ${r}`,
-            }
-          : {
-              // The service's own configuration would take the old revision through the whole ${a.strategy} again.
-              title: `Or directly, once the deployment completed: pin the task definition that served before (the Deploy run summary names it), after checking it runs your image, without the ${a.strategy}'s steps and bakes (its alarms and circuit breaker kept)`,
-              code: [
-                `aws ecs describe-task-definition --task-definition ${svc}:<previous-revision> --region ${r} --query 'taskDefinition.containerDefinitions[*].image'`,
-                `config="$(aws ecs describe-services --cluster ${cluster} --services ${svc} --region ${r} --query 'services[0].deploymentConfiguration' --output json | jq -c '. + ${ecsRollbackConfiguration(a.strategy)}')"`,
-                `aws ecs update-service --cluster ${cluster} --service ${svc} --task-definition ${svc}:<previous-revision> --deployment-configuration "$config" --region ${r}`,
-              ].join('\n'),
-            },
+        // Past rolling, without the strategy's steps and bakes: the service's own configuration would take
+        // the old revision through the whole blue/green or canary again.
+        {
+          title: `Or directly${rolling ? '' : ', once the deployment completed'}: pin the task definition that served before (the Deploy run summary names it), after checking it runs your image${rolling ? '' : `, without the ${a.strategy}'s steps and bakes (its alarms and circuit breaker kept)`}`,
+          code: [
+            `aws ecs describe-task-definition --task-definition ${svc}:<previous-revision> --region ${r} --query 'taskDefinition.containerDefinitions[*].image'`,
+            ...(rolling ? [] : [`config="$(aws ecs describe-services --cluster ${cluster} --services ${svc} --region ${r} --query 'services[0].deploymentConfiguration' --output json | jq -c '. + ${ecsRollbackConfiguration(a.strategy)}')"`]),
+            `aws ecs update-service --cluster ${cluster} --service ${svc} --task-definition ${svc}:<previous-revision>${rolling ? '' : ' --deployment-configuration "$config"'} --region ${r}`,
+          ].join('\n'),
+        },
       ],
       scale: { title: 'Add capacity', code: `aws ecs update-service --cluster ${cluster} --service ${svc} --desired-count <n> --region ${r}` },
       collectorLogs: { title: 'Logs of the metrics collector sidecar', code: `aws logs tail ${logGroup} --log-stream-name-prefix ${COLLECTOR} --since 30m --region ${r}` },
@@ -193,16 +191,11 @@ export function buildRunbooks(input: RunbookInput): Runbook[] {
       .map((o) => ({ name: o.name, value: `./${o.name}.md` }));
     const related = [dashboardLink, rulesLink, ...siblings];
     // ServiceDown watches the paging environment alone; MetricsAbsent has no env label (no environment has a target).
-    const scope = alert.kind === 'service-down'
-      ? `It watches ${input.pagingEnv} only.`
+    const [scope, pages] = alert.kind === 'service-down'
+      ? [`It watches ${input.pagingEnv} only.`, `Pages the on-call engineer (it watches ${input.pagingEnv} only).`]
       : alert.kind === 'metrics-absent'
-        ? 'It has no `env` label: it fires when no environment has a target left.'
-        : "The alert's `env` label says which environment fired.";
-    const pages = alert.kind === 'service-down'
-      ? `Pages the on-call engineer (it watches ${input.pagingEnv} only).`
-      : alert.kind === 'metrics-absent'
-        ? 'Pages the on-call engineer, whatever the environment (the alert has no `env` label).'
-        : `Pages the on-call engineer when it fires in ${input.pagingEnv} (from other environments it goes to chat: handle it within business hours).`;
+        ? ['It has no `env` label: it fires when no environment has a target left.', 'Pages the on-call engineer, whatever the environment (the alert has no `env` label).']
+        : ["The alert's `env` label says which environment fired.", `Pages the on-call engineer when it fires in ${input.pagingEnv} (from other environments it goes to chat: handle it within business hours).`];
     const escalation = alert.severity === 'page'
       ? `${pages} Acknowledge within 5 minutes; if it is not mitigated within 30 minutes, bring in team ${input.answers.team} (the alert's \`team\` label) and open an incident.`
       : `A ticket: handle it within business hours. If it keeps firing for more than a day, or turns into a page, raise it with team ${input.answers.team} (the alert's \`team\` label).`;

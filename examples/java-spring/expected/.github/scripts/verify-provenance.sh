@@ -16,9 +16,10 @@ set -euo pipefail
 
 image="${IMAGE:?IMAGE (name@sha256:...) is required}"
 repository="${GITHUB_REPOSITORY:?}"
+: "${GITHUB_SERVER_URL:=https://github.com}"
 # The exact identity in the signing certificate (gh's --signer-workflow would
 # only match a prefix, and any branch).
-signer="${GITHUB_SERVER_URL:-https://github.com}/${repository}/.github/workflows/_build.yml@refs/heads/main"
+signer="${GITHUB_SERVER_URL}/${GITHUB_REPOSITORY}/.github/workflows/_build.yml@refs/heads/main"
 if [[ ! "$image" =~ ^[^@[:space:]]+@sha256:[0-9a-f]{64}$ ]]; then
   echo "::error::not an image digest reference: ${image}" >&2
   exit 1
