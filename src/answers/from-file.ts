@@ -29,7 +29,8 @@ export function readAnswersFile(path: string): Partial<Answers> {
   }
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    // A byte-order mark (some Windows editors write one) is not part of the JSON.
+    data = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (e) {
     throw new UserError(`--answers ${path}: not valid JSON (${(e as Error).message})`);
   }

@@ -233,7 +233,8 @@ export const OPTIONS = {
     flag: 'service-dir',
     message: 'Directory of the service inside the repository (monorepos)',
     ask: false,
-    pattern: '^(\\.|[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*)$',
+    // No '.' or '..' segment: the path stays inside the repository and reads the same everywhere.
+    pattern: '^(\\.|(?!\\.\\.?(/|$))[A-Za-z0-9._-]+(/(?!\\.\\.?(/|$))[A-Za-z0-9._-]+)*)$',
     description: "a relative path inside the repository, such as '.' or services/api",
     maxLength: 200,
     default: (c) => c.detected.appDir,
@@ -244,7 +245,8 @@ export const OPTIONS = {
     flag: 'slo',
     message: 'Availability SLO in percent',
     ask: false,
-    minimum: 90,
+    // Below 95 the fast-burn page (14.4x the error budget) would need more than 100 % errors: it could never fire.
+    minimum: 95,
     maximum: 99.999,
     default: () => 99.9,
   },
@@ -288,7 +290,34 @@ export const CROSS_RULES: ReadonlyArray<(a: Answers) => string | null> = [
       ? null
       : `--environments lists a name twice: ${a.environments.join(',')}`,
   (a) => runtimeNameError(a),
+  (a) => {
+    const taken = a.environments.find((e) => RESERVED_ENVIRONMENTS.includes(e));
+    return taken === undefined ? null : `--environments: "${taken}" is taken by the bootstrap's shared resources (${RESERVED_ENVIRONMENTS.join(', ')}); choose another name`;
+  },
+  (a) => {
+    const rule = RESERVED_SERVICE_NAMES[a.cloud].find((r) => r.test(a.serviceName));
+    return rule === undefined ? null : `--service-name ${a.serviceName}: ${rule.why}`;
+  },
 ];
+
+/**
+ * Environment names a per-environment resource would share with one of the
+ * bootstrap: the plan identity (AWS role / GCP service account
+ * <service>-terraform-plan, <service>-tf-plan) and Azure's resource groups
+ * rg-<service>-shared and rg-<service>-tfstate. Reserved on every cloud, so an
+ * environment list stays portable.
+ */
+const RESERVED_ENVIRONMENTS: readonly string[] = ['plan', 'shared', 'tfstate'];
+
+/** Names a provider refuses for resources named after the service. */
+const RESERVED_SERVICE_NAMES: Record<Cloud, ReadonlyArray<{ test: (name: string) => boolean; why: string }>> = {
+  aws: [
+    { test: (n) => n.startsWith('internal-'), why: "load balancer names cannot begin with 'internal-' (ELBv2)" },
+    { test: (n) => ['xn--', 'sthree-', 'amzn-s3-demo-'].some((p) => n.startsWith(p)), why: "S3 bucket names cannot begin with 'xn--', 'sthree-' or 'amzn-s3-demo-'" },
+  ],
+  gcp: [{ test: (n) => n.startsWith('goog') || /g[o0]{2}gle/.test(n), why: "Cloud Storage bucket names cannot begin with 'goog' or contain 'google'" }],
+  azure: [],
+};
 
 /**
  * The longest `<service>-<env>` each runtime takes: a Container Apps app name

@@ -29,13 +29,19 @@ export interface Manifest {
   /** Partial when read from an older version: options added since take their defaults. */
   answers: Partial<Answers>;
   files: Record<string, ManifestEntry>;
+  /**
+   * Paths where the user kept their own file over ours (--on-conflict keep):
+   * later upgrades leave them alone instead of reporting them again.
+   */
+  kept: string[];
 }
 
-/** Stable JSON: sorted file keys, two-space indent, trailing newline. */
+/** Stable JSON: sorted file keys, two-space indent, trailing newline; `kept` only when there is one. */
 export function serializeManifest(m: Manifest): string {
   const files: Record<string, ManifestEntry> = {};
   for (const p of Object.keys(m.files).sort()) files[p] = m.files[p]!;
-  return `${JSON.stringify({ ...m, files }, null, 2)}\n`;
+  const { kept, ...rest } = m;
+  return `${JSON.stringify({ ...rest, files, ...(kept.length > 0 ? { kept: [...kept].sort() } : {}) }, null, 2)}\n`;
 }
 
 /**
@@ -87,11 +93,23 @@ export function parseManifest(data: unknown): Manifest {
     }
     files[norm] = { layer: e.layer as LayerName, blob: e.blob };
   }
+  const rawKept = d['kept'] ?? [];
+  if (!Array.isArray(rawKept)) return bad('kept is not a list');
+  const kept: string[] = [];
+  for (const path of rawKept) {
+    try {
+      if (typeof path !== 'string') throw new Error('not a path');
+      kept.push(normalizeTreePath(path));
+    } catch {
+      return bad(`unsafe path ${JSON.stringify(path)}`);
+    }
+  }
   return {
     manifestVersion: d['manifestVersion'],
     tool: typeof d['tool'] === 'string' ? d['tool'] : 'create-devops-stack',
     version: typeof d['version'] === 'string' ? d['version'] : '0.0.0',
     answers,
     files,
+    kept,
   };
 }

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { readFileSync, realpathSync, type Stats } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { UserError } from '../errors.js';
@@ -41,7 +42,13 @@ export class TargetPaths {
   #checkFolder(folder: string): string | null {
     let dir = folder;
     while (lstatOrNull(dir) === null) dir = dirname(dir);
-    const realDir = realpathSync.native(dir);
+    let realDir: string;
+    try {
+      realDir = realpathSync.native(dir);
+    } catch (e) {
+      // A symlink to nothing (ENOENT) or to itself (ELOOP): nothing can be written under it.
+      return `${relative(this.realRoot, dir)} is a symlink that leads nowhere (${(e as NodeJS.ErrnoException).code ?? 'error'})`;
+    }
     if (!isWithin(this.realRoot, realDir) && realDir !== this.realRoot) return `${relative(this.realRoot, dir)} is a symlink that leads outside the target directory`;
     const st = lstatOrNull(realDir);
     if (st !== null && !st.isDirectory()) return `${relative(this.realRoot, dir)} is a file, not a directory`;
@@ -60,6 +67,17 @@ export function isWithin(root: string, path: string): boolean {
 
 /** A file's text inside the target, or null when absent; refuses symlinks and paths leaving the root. */
 export function readInside(root: string | TargetPaths, rel: string): string | null {
+  return readTextInside(root, rel)?.text ?? null;
+}
+
+/**
+ * readInside, and whether the bytes are text we can merge: UTF-8 without NUL
+ * bytes. `text` of anything else is lossy (invalid bytes read as U+FFFD), so
+ * it must never be written back.
+ */
+export function readTextInside(root: string | TargetPaths, rel: string): { text: string; isText: boolean } | null {
   const { abs, stat } = (typeof root === 'string' ? new TargetPaths(root) : root).resolve(rel);
-  return stat === null ? null : readFileSync(abs, 'utf8');
+  if (stat === null) return null;
+  const bytes = readFileSync(abs);
+  return { text: bytes.toString('utf8'), isText: !bytes.includes(0) && isUtf8(bytes) };
 }

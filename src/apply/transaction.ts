@@ -5,6 +5,7 @@ import { basename, dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { UserError } from '../errors.js';
 import { lstatOrNull } from '../stat-or-null.js';
+import { blobId } from './blob-id.js';
 import { resolveInside, TargetPaths } from './safe-path.js';
 
 /**
@@ -50,6 +51,11 @@ interface JournalEntry {
   tmp: string | null;
   /** Where the original is moved before the rename; null when there was none. */
   backup: string | null;
+  /**
+   * Blob id of the staged content: undo removes the file at `path` only while
+   * it is still what this run wrote (absent in journals of older versions).
+   */
+  blob?: string;
 }
 
 
@@ -91,7 +97,7 @@ export class Transaction {
       return;
     }
     this.#planDirs(dirname(abs));
-    const entry: JournalEntry = { path: rel, tmp: this.#tmpName(rel, 'new'), backup };
+    const entry: JournalEntry = { path: rel, tmp: this.#tmpName(rel, 'new'), backup, blob: blobId(op.content) };
     this.#entries.push(entry);
     this.#contents.set(entry, { content: op.content, mode: op.mode });
   }
@@ -174,16 +180,43 @@ function complete(root: string, entries: readonly JournalEntry[]): void {
   tryUnlink(join(root, COMMITTED_PATH));
 }
 
-/** Restores each entry's original: remove what was renamed in, put the backup back, drop staged files. */
-function undo(root: string, entries: readonly JournalEntry[]): void {
+/**
+ * Restores each entry's original: remove what was renamed in, put the backup
+ * back, drop staged files. After a crash the user may have written at a path
+ * since (a new file, an edit of ours): that file stays, and its original is
+ * left aside under its backup name, reported in `notes`.
+ */
+function undo(root: string, entries: readonly JournalEntry[], notes: string[] = []): void {
   for (const e of [...entries].reverse()) {
     const abs = join(root, e.path);
     const tmpLeft = e.tmp !== null && lstatOrNull(join(root, e.tmp)) !== null;
     const backupLeft = e.backup !== null && lstatOrNull(join(root, e.backup)) !== null;
-    if (e.tmp && tmpLeft) tryUnlink(join(root, e.tmp));
     // The new file is in place when its staged copy is gone (renamed onto the path).
-    else if (e.tmp && !tmpLeft && (e.backup === null || backupLeft)) tryUnlink(abs);
-    if (e.backup && backupLeft) renameSync(join(root, e.backup), abs);
+    const ours = e.tmp !== null && !tmpLeft && (e.backup === null || backupLeft);
+    let userWrote: boolean;
+    if (ours) {
+      userWrote = e.blob !== undefined && !holds(abs, e.blob);
+      if (!userWrote) tryUnlink(abs);
+    } else {
+      if (e.tmp && tmpLeft) tryUnlink(join(root, e.tmp));
+      // The original was moved aside and nothing of ours renamed in: anything there now is the user's.
+      userWrote = backupLeft && lstatOrNull(abs) !== null;
+    }
+    if (e.backup && backupLeft) {
+      if (userWrote) notes.push(`${e.path} was written after the interrupted run and is left as it is; the version from before that run is ${e.backup}`);
+      else renameSync(join(root, e.backup), abs);
+    } else if (userWrote) {
+      notes.push(`${e.path} was written after the interrupted run and is left as it is`);
+    }
+  }
+}
+
+/** Whether the file at `abs` is exactly the content with this blob id. */
+function holds(abs: string, blob: string): boolean {
+  try {
+    return blobId(readFileSync(abs, 'utf8')) === blob;
+  } catch {
+    return false;
   }
 }
 
@@ -191,9 +224,9 @@ function undo(root: string, entries: readonly JournalEntry[]): void {
  * After a killed apply: if a journal is left, put every file back as it was
  * before that apply; if the apply had passed its commit point, finish it.
  * Called at the start of every command that writes. Returns true when
- * changes were undone.
+ * changes were undone; `notes` gets the files left as the user made them since.
  */
-export function recoverInterrupted(root: string): boolean {
+export function recoverInterrupted(root: string, notes: string[] = []): boolean {
   const real = realpathSync(root);
   const committedFile = readJournalFile(real, COMMITTED_PATH);
   const journalFile = readJournalFile(real, JOURNAL_PATH);
@@ -208,7 +241,7 @@ export function recoverInterrupted(root: string): boolean {
     return false;
   }
   const journal = safeJournal(real, journalFile);
-  undo(real, journal.entries);
+  undo(real, journal.entries, notes);
   unlinkSync(join(real, JOURNAL_PATH));
   // Deepest first; a folder the user has put something in since is not empty and stays.
   for (const d of [...journal.dirs].reverse()) tryRmdir(join(real, d));
@@ -280,7 +313,11 @@ function isSafeRelative(v: unknown): v is string {
 
 function isSafeEntry(e: unknown): e is JournalEntry {
   const ok = (v: unknown) => v === null || isSafeRelative(v);
-  return typeof e === 'object' && e !== null && typeof (e as JournalEntry).path === 'string' && ok((e as JournalEntry).path) && ok((e as JournalEntry).tmp) && ok((e as JournalEntry).backup);
+  const blob = (e as JournalEntry | null)?.blob;
+  return (
+    typeof e === 'object' && e !== null && typeof (e as JournalEntry).path === 'string' && ok((e as JournalEntry).path) && ok((e as JournalEntry).tmp) && ok((e as JournalEntry).backup) &&
+    (blob === undefined || (typeof blob === 'string' && /^[0-9a-f]{40}$/.test(blob)))
+  );
 }
 
 const fsyncAsync = promisify(fsync);

@@ -15,13 +15,19 @@ const RUNBOOK_PATH = /^https:\/\/github\.com\/[^/]+\/[^/]+\/blob\/[^/]+\/(docs\/
  */
 export function checkRunbookLinks(rulesPath: string, rulesContent: string, tree: TreeReader): Finding[] {
   const findings: Finding[] = [];
-  const doc = parseYaml(rulesContent) as { groups?: Array<{ rules?: Array<{ alert?: unknown; annotations?: Record<string, unknown> }> }> } | null;
-  for (const group of doc?.groups ?? []) {
-    for (const rule of group.rules ?? []) {
-      if (typeof rule.alert !== 'string') continue;
-      const url = rule.annotations?.runbook_url;
+  let doc: unknown;
+  try {
+    doc = parseYaml(rulesContent);
+  } catch {
+    return []; // promtool and the YAML check report the file itself
+  }
+  for (const group of list(field(doc, 'groups'))) {
+    for (const rule of list(field(group, 'rules'))) {
+      const alert = field(rule, 'alert');
+      if (typeof alert !== 'string') continue;
+      const url = field(field(rule, 'annotations'), 'runbook_url');
       const fail = (message: string): void => {
-        findings.push({ path: rulesPath, line: null, rule: 'runbook-links/missing', message: `${rule.alert}: ${message}`, severity: 'error' });
+        findings.push({ path: rulesPath, line: null, rule: 'runbook-links/missing', message: `${alert}: ${message}`, severity: 'error' });
       };
       if (typeof url !== 'string') {
         fail('no runbook_url');
@@ -33,9 +39,18 @@ export function checkRunbookLinks(rulesPath: string, rulesContent: string, tree:
         continue;
       }
       const path = m[1]!;
-      if (path !== `docs/runbooks/${rule.alert}.md`) fail(`runbook_url points at ${path}, expected docs/runbooks/${rule.alert}.md`);
+      if (path !== `docs/runbooks/${alert}.md`) fail(`runbook_url points at ${path}, expected docs/runbooks/${alert}.md`);
       if (!tree.has(path)) fail(`runbook ${path} does not exist`);
     }
   }
   return findings;
+}
+
+/** A key of a YAML mapping, or undefined for anything else (a user's file may have any shape). */
+function field(v: unknown, key: string): unknown {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>)[key] : undefined;
+}
+
+function list(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : [];
 }

@@ -36,7 +36,7 @@ function addGenerateFlags(cmd: Command): Command {
     .option('--answers <file.json>', 'read answers from a JSON file (schema: schema/answers.schema.json)')
     .option('--dry-run', 'show the plan and diffs, write nothing')
     .option('--json', 'print the plan as JSON (implies no prompts)')
-    .addOption(new Option('--on-conflict <policy>', 'when a file we did not generate is in the way').choices(['fail', 'keep', 'overwrite']).default('fail'));
+    .addOption(new Option('--on-conflict <policy>', 'when a file we did not generate is in the way, or (upgrade) an edited one conflicts or cannot be merged').choices(['fail', 'keep', 'overwrite']).default('fail'));
   return addOptionFlags(cmd);
 }
 

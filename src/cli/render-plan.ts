@@ -7,6 +7,7 @@ const LABEL: Record<PlanKind, [string, 'green' | 'yellow' | 'red' | 'cyan' | 'di
   update: ['UPDATE', 'cyan'],
   merge: ['MERGE', 'cyan'],
   conflict: ['CONFLICT', 'red'],
+  unmerged: ['UNMERGED', 'red'],
   keep: ['KEEP', 'yellow'],
   delete: ['DELETE', 'yellow'],
   orphan: ['ORPHAN', 'yellow'],

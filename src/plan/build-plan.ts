@@ -1,11 +1,12 @@
 import { blobId } from '../apply/blob-id.js';
 import { BASES_PATH, BaseStore } from '../apply/base-store.js';
 import type { Manifest } from '../apply/manifest.js';
-import { merge3 } from '../apply/merge3.js';
-import { readInside, TargetPaths } from '../apply/safe-path.js';
+import { hasMergeMarkers, merge3 } from '../apply/merge3.js';
+import { readTextInside, TargetPaths } from '../apply/safe-path.js';
 import type { Plan, PlanEntry } from './plan-types.js';
 import type { LayerName, Tree } from './tree.js';
 import { byCodeUnit } from '../compare.js';
+import { matchEol } from './eol.js';
 
 export type ConflictPolicy = 'fail' | 'keep' | 'overwrite';
 
@@ -26,8 +27,10 @@ export async function buildPlan(root: string, tree: Tree, manifest: Manifest | n
   const entries: PlanEntry[] = [];
   const target = new TargetPaths(root);
   const bases = new BaseStore(target);
+  const kept = new Set(manifest?.kept ?? []);
   for (const [path, file] of tree.entries()) {
-    const before = readInside(target, path);
+    const read = readTextInside(target, path);
+    const before = read?.text ?? null;
     const recorded = manifest?.files[path];
     const entry: PlanEntry = {
       path,
@@ -39,35 +42,41 @@ export async function buildPlan(root: string, tree: Tree, manifest: Manifest | n
       executable: file.executable,
       reason: null,
     };
-    if (before === null) {
-      if (recorded && opts.mode === 'upgrade') Object.assign(entry, { kind: 'deleted-by-user', after: null, reason: 'you deleted it; it stays deleted' });
-    } else if (before === file.content) {
+    if (read === null) {
+      if ((recorded || kept.has(path)) && opts.mode === 'upgrade') Object.assign(entry, { kind: 'deleted-by-user', after: null, reason: 'you deleted it; it stays deleted' });
+    } else if (read.text === file.content) {
       entry.kind = 'unchanged';
-    } else if (recorded && blobId(before) === recorded.blob) {
+    } else if (recorded && read.isText && blobId(read.text) === recorded.blob) {
       entry.kind = 'update';
+    } else if (!recorded && kept.has(path) && opts.onConflict !== 'overwrite') {
+      Object.assign(entry, { kind: 'keep', after: before, reason: 'yours: you kept it over the generated one' });
+    } else if (!read.isText) {
+      unmerged(entry, 'not UTF-8 text, so it cannot be merged', opts.onConflict);
+    } else if (recorded && hasMergeMarkers(read.text, path)) {
+      unmerged(entry, 'it still has conflict markers from an earlier upgrade: resolve them, then run upgrade again', opts.onConflict);
     } else if (recorded) {
-      await planMerge(bases, entry, before, file.content, recorded.blob, opts);
+      await planMerge(bases, entry, read.text, file.content, recorded.blob, opts);
     } else {
       entry.kind = 'conflict';
       entry.reason = 'a file that create-devops-stack did not generate is in the way';
       // upgrade writes conflicts: never over a file of the user's (e.g. an orphan
       // we generate again), but with markers around both versions (empty base).
-      if (opts.mode === 'upgrade' && opts.onConflict === 'fail') entry.after = (await merge3(before, '', file.content, path))?.content ?? before;
+      if (opts.mode === 'upgrade' && opts.onConflict === 'fail') await markConflicts(entry, read.text, '', file.content);
       else applyPolicy(entry, opts.onConflict);
     }
     entries.push(entry);
   }
   for (const [path, recorded] of Object.entries(manifest?.files ?? {})) {
     if (tree.has(path) || !opts.layers.includes(recorded.layer)) continue;
-    const before = readInside(target, path);
-    if (before === null) continue;
-    const untouched = blobId(before) === recorded.blob;
+    const read = readTextInside(target, path);
+    if (read === null) continue;
+    const untouched = read.isText && blobId(read.text) === recorded.blob;
     entries.push({
       path,
       kind: untouched ? 'delete' : 'orphan',
       layer: recorded.layer,
-      before,
-      after: untouched ? null : before,
+      before: read.text,
+      after: untouched ? null : read.text,
       generated: null,
       executable: false,
       reason: untouched ? 'no longer generated' : 'no longer generated, but you edited it: kept',
@@ -78,12 +87,19 @@ export async function buildPlan(root: string, tree: Tree, manifest: Manifest | n
 }
 
 async function planMerge(bases: BaseStore, entry: PlanEntry, ours: string, theirs: string, blob: string, opts: PlanOptions): Promise<void> {
-  const base = bases.get(blob);
-  const merged = base === null ? null : await merge3(ours, base, theirs, entry.path);
-  if (merged === null) {
+  const stored = bases.get(blob);
+  // Our render in the user's line endings: a file turned to CRLF is not a whole-file edit.
+  const base = stored === null ? null : matchEol(stored, ours);
+  const next = matchEol(theirs, ours);
+  const merged = base === null ? null : await merge3(ours, base, next, entry.path);
+  if (base !== null && merged === null) {
+    unmerged(entry, 'you edited it, and git is not installed (or failed) to merge it', opts.onConflict);
+  } else if (merged === null) {
     entry.kind = 'conflict';
-    entry.reason = base === null ? `you edited it and the previous version is missing from ${BASES_PATH}` : 'you edited it and git is not installed to merge';
-    applyPolicy(entry, opts.onConflict);
+    entry.reason = `you edited it and the previous version is missing from ${BASES_PATH}`;
+    // Without the base every difference is a conflict: markers around each one.
+    if (opts.mode === 'upgrade' && opts.onConflict === 'fail') await markConflicts(entry, ours, '', next);
+    else applyPolicy(entry, opts.onConflict);
   } else if (merged.conflicts === 0) {
     entry.kind = merged.content === ours ? 'unchanged' : 'merge';
     entry.after = merged.content;
@@ -96,7 +112,23 @@ async function planMerge(bases: BaseStore, entry: PlanEntry, ours: string, their
   }
 }
 
+/** upgrade's conflict: both versions with markers, or the file left as is when git cannot merge. */
+async function markConflicts(entry: PlanEntry, ours: string, base: string, theirs: string): Promise<void> {
+  const merged = await merge3(ours, base, theirs, entry.path);
+  if (merged === null) unmerged(entry, `${entry.reason ?? 'a conflict'}, and git is not installed (or failed) to mark it`, 'fail');
+  else entry.after = merged.content;
+}
+
+/** The user's file cannot take a merge: left exactly as it is, unless --on-conflict says otherwise. */
+function unmerged(entry: PlanEntry, reason: string, policy: ConflictPolicy): void {
+  Object.assign(entry, { kind: 'unmerged', after: entry.before, reason: `${reason}; left as it is` });
+  if (policy !== 'fail') {
+    entry.after = entry.generated;
+    applyPolicy(entry, policy);
+  }
+}
+
 function applyPolicy(entry: PlanEntry, policy: ConflictPolicy): void {
   if (policy === 'keep') Object.assign(entry, { kind: 'keep', after: entry.before });
-  else if (policy === 'overwrite') entry.kind = 'update';
+  else if (policy === 'overwrite') Object.assign(entry, { kind: 'update', after: entry.generated });
 }

@@ -115,6 +115,8 @@ export interface InfraStack {
   envs: InfraEnv[];
   /** Names of the environments, for variable validations. */
   envNames: string[];
+  /** AWS: what all environment roots take of the regional quotas (one VPC each; an Elastic IP per NAT gateway). */
+  awsFootprint: { vpcs: number; elasticIps: number };
   /** Alert rules written by the monitoring layer, relative to the repo root. */
   rulesPath: string;
   /** The same path as seen from an env root (infra/envs/<env>). */
@@ -276,6 +278,7 @@ export function buildInfraStack(answers: Answers, facts: RepoFacts): InfraStack 
     stateContainerPrefix: STATE_CONTAINER_PREFIX,
     envs,
     envNames: [...answers.environments],
+    awsFootprint: { vpcs: envs.length, elasticIps: envs.reduce((n, e) => n + (e.natPerAz ? 2 : 1), 0) },
     ciIdentities: {
       plan: clipUnique(`${svc}-tf-plan`, 30),
       terraform: Object.fromEntries(answers.environments.map((e) => [e, clipUnique(`${svc}-tf-${e}`, 30)])),

@@ -89,6 +89,23 @@ describe('resolveAnswers', () => {
     await expect(resolve({ environments: ['staging', 'staging'] })).rejects.toThrow(UserError);
   });
 
+  it('refuses environment names the bootstrap\'s own resources take, on every cloud', async () => {
+    // AWS role / GCP service account <service>-terraform-plan, -tf-plan; Azure rg-<service>-shared and -tfstate.
+    for (const env of ['plan', 'shared', 'tfstate']) {
+      await expect(resolve({ environments: [env, 'production'] })).rejects.toThrow(`--environments: "${env}" is taken by the bootstrap's shared resources`);
+    }
+  });
+
+  it('refuses service names the provider reserves for the resources named after them', async () => {
+    await expect(resolve({ serviceName: 'internal-api' })).rejects.toThrow("--service-name internal-api: load balancer names cannot begin with 'internal-'");
+    await expect(resolve({ serviceName: 'xn--shop' })).rejects.toThrow(/S3 bucket names cannot begin with 'xn--'/);
+    await expect(resolve({ cloud: 'gcp', serviceName: 'google-api' })).rejects.toThrow(/Cloud Storage bucket names cannot begin with 'goog' or contain 'google'/);
+    await expect(resolve({ cloud: 'gcp', serviceName: 'shop-g00gle' })).rejects.toThrow(/contain 'google'/);
+    // Reserved by one provider only.
+    await expect(resolve({ cloud: 'gcp', serviceName: 'internal-api' })).resolves.toBeTruthy();
+    await expect(resolve({ cloud: 'aws', serviceName: 'google-api' })).resolves.toBeTruthy();
+  });
+
   it('asks only the questions not answered, offering the valid choices and the detected default', async () => {
     const asked: Array<[string, unknown, boolean, readonly string[] | null]> = [];
     const ask: AskFn = async (name, _spec, def, detected, choices) => {
@@ -121,6 +138,13 @@ describe('answers file schema', () => {
 
   it('names the key and the allowed values on a bad choice', () => {
     expect(() => validateAnswersObject({ cloud: 'ibm' }, 'a.json')).toThrow(/a.json: cloud must be equal to one of the allowed values \(aws, gcp, azure\)/);
+  });
+
+  it('keeps --service-dir inside the repository, and the SLO where a fast burn can still page', () => {
+    for (const dir of ['..', '../x', 'src/..', 'a/./b', './a']) expect(() => validateAnswersObject({ serviceDir: dir }, 'a.json'), dir).toThrow(/serviceDir must match pattern/);
+    for (const dir of ['.', 'services/api', 'apps/.hidden', 'a..b']) expect(validateAnswersObject({ serviceDir: dir }, 'a.json')).toEqual({ serviceDir: dir });
+    // 14.4 x a 94 % SLO's budget is 86 % errors: below 95 the page could hardly fire.
+    expect(() => validateAnswersObject({ slo: 94 }, 'a.json')).toThrow(/slo must be >= 95/);
   });
 
   it('rejects unknown keys and wrong types', () => {

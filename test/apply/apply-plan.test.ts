@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Answers } from '../../src/answers/options.js';
@@ -58,6 +58,22 @@ describe('plan and apply', () => {
     writeFileSync(join(root, BASES_ATTRIBUTES_PATH), 'bases -diff\n');
     await generate(root, { Dockerfile: 'FROM y\n' }, UPGRADE);
     expect(readFileSync(join(root, BASES_ATTRIBUTES_PATH), 'utf8')).toBe('bases -diff\n');
+    // Deleted by the user: stays deleted.
+    unlinkSync(join(root, BASES_ATTRIBUTES_PATH));
+    await generate(root, { Dockerfile: 'FROM z\n' }, UPGRADE);
+    expect(existsSync(join(root, BASES_ATTRIBUTES_PATH))).toBe(false);
+  });
+
+  it('writes nothing when a file changed between the plan and the write (the confirmation prompt)', async () => {
+    const root = testdir();
+    await generate(root, { Dockerfile: 'FROM x\n', 'a.txt': 'a\n' });
+    const previous = readManifest(root);
+    const plan = await buildPlan(root, tree({ Dockerfile: 'FROM y\n', 'a.txt': 'b\n' }), previous, UPGRADE);
+    writeFileSync(join(root, 'Dockerfile'), 'FROM x\n# typed while the prompt was open\n');
+    const before = snapshotDir(root);
+    const err = await applyPlan(plan, nextManifest(plan, previous, answers, tool)).then(() => null, (e: unknown) => e);
+    expect((err as Error).message).toBe('Dockerfile changed after the plan was made; nothing was written: run the command again');
+    expect(snapshotDir(root)).toEqual(before);
   });
 
   it('leaves no temp or backup files behind', async () => {

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -23,6 +23,47 @@ describe('Transaction', () => {
     expect(recoverInterrupted(root)).toBe(false);
     expect(existsSync(join(root, 'infra'))).toBe(false);
     expect(existsSync(join(root, COMMITTED_PATH))).toBe(false);
+  });
+});
+
+describe('recovery after a crash, when the user has written since', () => {
+  /** A run killed after renaming its files into place, before its commit point. */
+  async function crashedAfterRenames(): Promise<string> {
+    const root = testdir({ 'old.txt': 'original\n' });
+    const tx = new Transaction(root);
+    tx.stage({ path: 'new.txt', content: 'ours\n', mode: 0o644 });
+    tx.stage({ path: 'old.txt', content: 'ours too\n', mode: 0o644 });
+    await tx.commit();
+    // As if killed just before the commit point: the journal is back, the renames are done.
+    renameSync(join(root, COMMITTED_PATH), join(root, JOURNAL_PATH));
+    const journal = JSON.parse(readFileSync(join(root, JOURNAL_PATH), 'utf8')) as { owner?: unknown };
+    delete journal.owner;
+    writeFileSync(join(root, JOURNAL_PATH), JSON.stringify(journal));
+    return root;
+  }
+
+  it('undoes what is still as the run wrote it', async () => {
+    const root = await crashedAfterRenames();
+    const notes: string[] = [];
+    expect(recoverInterrupted(root, notes)).toBe(true);
+    expect(snapshotDir(root)).toEqual({ 'old.txt': '644:original\n' });
+    expect(notes).toEqual([]);
+  });
+
+  it('keeps a file the user wrote or edited since, and the original beside it, and says where', async () => {
+    const root = await crashedAfterRenames();
+    writeFileSync(join(root, 'new.txt'), 'the user\'s own\n');
+    writeFileSync(join(root, 'old.txt'), 'ours too, edited\n');
+    const notes: string[] = [];
+    expect(recoverInterrupted(root, notes)).toBe(true);
+    expect(readFileSync(join(root, 'new.txt'), 'utf8')).toBe('the user\'s own\n');
+    expect(readFileSync(join(root, 'old.txt'), 'utf8')).toBe('ours too, edited\n');
+    const aside = readdirSync(root).find((n) => n.startsWith('.old.txt.devops-stack-old-'))!;
+    expect(readFileSync(join(root, aside), 'utf8')).toBe('original\n');
+    expect(notes).toEqual([
+      `old.txt was written after the interrupted run and is left as it is; the version from before that run is ${aside}`,
+      'new.txt was written after the interrupted run and is left as it is',
+    ]);
   });
 });
 

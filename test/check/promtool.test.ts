@@ -50,4 +50,11 @@ describe('checkRunbookLinks', () => {
     const other = rules.replace('docs/runbooks/A.md', 'docs/runbooks/B.md');
     expect(checkRunbookLinks('r.yml', other, { has: () => true })[0]?.message).toMatch(/expected docs\/runbooks\/A\.md/);
   });
+
+  it('leaves a rules file of any other shape to promtool instead of failing itself', () => {
+    for (const odd of [': : bad', 'groups: 5', 'groups: [null]', 'groups: [{rules: 3}]', 'groups: [{rules: [null, 7, {alert: X, annotations: 1}]}]', '']) {
+      expect(() => checkRunbookLinks('r.yml', odd, { has: () => true }), odd).not.toThrow();
+    }
+    expect(checkRunbookLinks('r.yml', 'groups: [{rules: [{alert: X, annotations: 1}]}]', { has: () => true })[0]?.message).toBe('X: no runbook_url');
+  });
 });

@@ -18,19 +18,23 @@ import { pipelineAnswers, pipelineFacts } from './pipeline-fixtures.js';
 const root = mkdtempSync(join(tmpdir(), 'ci-monitoring-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-type Job = { steps: Array<{ name?: string; run?: string }> };
+type Job = { steps: Array<{ name?: string; run?: string }>; defaults?: { run?: { 'working-directory'?: string } } };
 
-async function checkout(monitoring: 'prometheus' | 'managed-prometheus', cloud: 'aws' | 'gcp'): Promise<{ dir: string; job: Job }> {
-  const stack = buildStack(pipelineAnswers({ language: 'node', cloud, monitoring }), pipelineFacts('npm'));
+/** A checkout of the generated stack; `dir` is where the job's run steps start (its working directory, as GitHub resolves it). */
+async function checkout(monitoring: 'prometheus' | 'managed-prometheus', cloud: 'aws' | 'gcp', serviceDir = '.'): Promise<{ dir: string; job: Job }> {
+  const stack = buildStack(pipelineAnswers({ language: 'node', cloud, monitoring, serviceDir }), pipelineFacts('npm'));
   const tree = await renderStack(stack, 'stack');
   const dir = mkdtempSync(join(root, `${cloud}-${monitoring}-`));
   for (const [path, file] of tree.entries()) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), file.content);
   }
-  const ci = parseYaml(tree.read('.github/workflows/ci.yml')!.content) as { jobs: Record<string, Job & { needs?: string[] }> };
+  const ci = parseYaml(tree.read('.github/workflows/ci.yml')!.content) as { jobs: Record<string, Job & { needs?: string[] }>; defaults?: Job['defaults'] };
   expect(ci.jobs['build']!.needs).toContain('monitoring');
-  return { dir, job: ci.jobs['monitoring']! };
+  const job = ci.jobs['monitoring']!;
+  const cwd = join(dir, job.defaults?.run?.['working-directory'] ?? ci.defaults?.run?.['working-directory'] ?? '.');
+  mkdirSync(cwd, { recursive: true });
+  return { dir: cwd, job };
 }
 
 const run = (dir: string, script: string) => spawnSync('bash', ['-euo', 'pipefail', '-c', script], { cwd: dir, encoding: 'utf8' });
@@ -38,8 +42,9 @@ const run = (dir: string, script: string) => spawnSync('bash', ['-euo', 'pipefai
 describe('the CI job that checks the alert rules', async () => {
   const tools = (await hasBinary('promtool')) && (await hasBinary('amtool'));
 
-  it.skipIf(!tools).each([['prometheus', 'aws'], ['managed-prometheus', 'gcp']] as const)('%s on %s: every check step passes on the generated stack', async (monitoring, cloud) => {
-    const { dir, job } = await checkout(monitoring, cloud);
+  // A monorepo's service directory is the other jobs' working directory, not this one's.
+  it.skipIf(!tools).each([['prometheus', 'aws', '.'], ['managed-prometheus', 'gcp', '.'], ['prometheus', 'aws', 'services/api']] as const)('%s on %s, service dir %s: every check step passes on the generated stack', async (monitoring, cloud, serviceDir) => {
+    const { dir, job } = await checkout(monitoring, cloud, serviceDir);
     const steps = job.steps.filter((s) => s.run && !s.name?.startsWith('Install'));
     expect(steps.map((s) => s.name)).toEqual(['Check and unit-test the rules', ...(monitoring === 'prometheus' ? ['Check the Alertmanager configuration'] : []), 'Every alert has its runbook']);
     for (const step of steps) {

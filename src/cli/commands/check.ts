@@ -25,8 +25,17 @@ export async function runCheck(dir: string, flags: { json?: boolean }, out: Outp
   if (manifest === null) throw new UserError(`no ${MANIFEST_PATH} in ${dir}: nothing generated to check`);
   const files = new Map<string, string>();
   const drift: Drift[] = [];
+  const unreadable: Finding[] = [];
   for (const [path, entry] of Object.entries(manifest.files)) {
-    const content = readInside(root, path);
+    let content: string | null;
+    try {
+      content = readInside(root, path);
+    } catch (e) {
+      // A symlink, a directory, a path through a link leaving the target: not read, not followed.
+      if (!(e instanceof UserError)) throw e;
+      unreadable.push({ path, line: null, rule: 'stack/unreadable', message: `not checked: ${e.message}`, severity: 'error' });
+      continue;
+    }
     if (content === null) {
       drift.push({ path, state: 'deleted' });
       continue;
@@ -34,7 +43,7 @@ export async function runCheck(dir: string, flags: { json?: boolean }, out: Outp
     files.set(path, content);
     if (blobId(content) !== entry.blob) drift.push({ path, state: 'edited' });
   }
-  const findings = await checkFiles(files, { language: manifest.answers.language ?? 'node' });
+  const findings = [...unreadable, ...(await checkFiles(files, { language: manifest.answers.language ?? 'node' }))];
   if (detectGit(filesFromDisk(root)).owner === null) {
     findings.push({ path: MANIFEST_PATH, line: null, rule: 'stack/placeholder', message: 'no GitHub remote: OIDC subjects and runbook links use OWNER/REPO; add the remote (git remote add origin ...) and run upgrade', severity: 'warning' });
   }
