@@ -10,6 +10,8 @@ export interface NodeEntry {
   entrySource: string | null;
   buildOutputDir: string | null;
   startCommand: string;
+  /** Options the start script gives `node` before the file (-r module-alias/register, --import ./otel.mjs): the image keeps them. */
+  nodeOptions: string[];
   notes: string[];
 }
 
@@ -27,7 +29,9 @@ const JS_EXT = /\.(c|m)?js$/;
 const TS_EXT = /\.(c|m)?tsx?$/;
 const FALLBACK_NAMES = ['server', 'index', 'main', 'app'];
 // node flags that take the next token as their value.
-const FLAGS_WITH_VALUE = new Set(['-r', '--require', '--import', '--loader', '--experimental-loader', '--env-file']);
+const FLAGS_WITH_VALUE = new Set(['-r', '--require', '--import', '--loader', '--experimental-loader', '--env-file', '--env-file-if-exists', '--watch-path', '--inspect-port']);
+/** Development-only options the image leaves out (the .env file is not in the image either). */
+const DEV_ONLY = /^--(watch|watch-path|inspect|inspect-brk|inspect-wait|inspect-port|env-file|env-file-if-exists)(=|$)/;
 
 /**
  * Works out what the image runs with `node`: Next.js's standalone server or
@@ -49,6 +53,7 @@ export function detectNodeEntry(files: RepoFiles, dir: string, input: NodeEntryI
       entrySource: null,
       buildOutputDir: '.next',
       startCommand: input.nextStandalone ? 'node server.js' : `node ${NEXT_BIN} start`,
+      nodeOptions: [],
       notes,
     };
   }
@@ -56,12 +61,15 @@ export function detectNodeEntry(files: RepoFiles, dir: string, input: NodeEntryI
   const fromSource = (src: string): string => compiledPath(src, ts);
   let entrypoint: string | null = null;
   let entrySource: string | null = null;
+  let nodeOptions: string[] = [];
 
   for (const name of ['start', 'start:prod', 'serve']) {
     const script = input.scripts[name];
-    const file = script === undefined ? null : nodeScriptFile(script);
+    const command = script === undefined ? null : nodeScriptCommand(script);
+    const file = command?.file ?? null;
     // `node .` runs package.json main, handled below.
     if (file === null || file === '.') continue;
+    if (command?.tool === 'node') nodeOptions = command.options;
     if (TS_EXT.test(file)) {
       entrypoint = fromSource(file);
       entrySource = file;
@@ -99,6 +107,9 @@ export function detectNodeEntry(files: RepoFiles, dir: string, input: NodeEntryI
 
   // A compiled entrypoint's source is the .ts it came from, when we can map it back.
   entrySource ??= sourceOf(files, dir, entrypoint, ts);
+  if (!hasBuild && !files.exists(joinPath(dir, entrypoint))) {
+    notes.push(`${entrypoint} does not exist and no build script makes it: the image would not start (add a build script, or point the start script or main at the file to run)`);
+  }
 
   let buildOutputDir: string | null = null;
   if (hasBuild) {
@@ -110,22 +121,32 @@ export function detectNodeEntry(files: RepoFiles, dir: string, input: NodeEntryI
     entrypoint,
     entrySource: entrySource === null ? null : joinPath(dir, entrySource),
     buildOutputDir,
-    startCommand: `node ${entrypoint}`,
+    startCommand: ['node', ...nodeOptions, entrypoint].join(' '),
+    nodeOptions,
     notes,
   };
 }
 
 /** The file a `node [flags] <file>` command runs (ts-node/tsx run .ts the same way), or null. */
 export function nodeScriptFile(script: string): string | null {
+  return nodeScriptCommand(script)?.file ?? null;
+}
+
+/** What a `node [options] <file>` (or ts-node, tsx) command runs, with the options the image keeps. */
+function nodeScriptCommand(script: string): { tool: string; file: string | null; options: string[] } | null {
   for (const part of script.split(/&&|\|\||;/)) {
     const tokens = part.trim().split(/\s+/);
     const at = tokens.findIndex((t) => t === 'node' || t === 'ts-node' || t === 'tsx');
     if (at < 0) continue;
+    const options: string[] = [];
     for (let i = at + 1; i < tokens.length; i++) {
       const t = tokens[i] ?? '';
-      if (FLAGS_WITH_VALUE.has(t)) i++;
-      else if (!t.startsWith('-')) return normalizePath(t);
+      const takesValue = FLAGS_WITH_VALUE.has(t);
+      if (!t.startsWith('-')) return { tool: tokens[at]!, file: normalizePath(t), options };
+      if (!DEV_ONLY.test(t)) options.push(...(takesValue ? [t, tokens[i + 1] ?? ''] : [t]));
+      if (takesValue) i++;
     }
+    return { tool: tokens[at]!, file: null, options };
   }
   return null;
 }

@@ -52,6 +52,12 @@ export function detectNode(files: RepoFiles, dir: string): AppFacts | null {
   const deps = { ...stringMap(pkg, 'devDependencies'), ...stringMap(pkg, 'dependencies') };
   const pm = detectNodePm(files, dir, stringProp(pkg, 'packageManager'));
   notes.push(...pm.notes);
+  const devOnlyHook = devOnlyLifecycleTool(scripts, stringMap(pkg, 'dependencies'), stringMap(pkg, 'devDependencies'));
+  if (devOnlyHook) {
+    notes.push(
+      `the ${devOnlyHook.script} script runs ${devOnlyHook.tool}, a dev dependency: the image's production install runs it too and fails without it; make the script tolerate that (e.g. "${devOnlyHook.tool} || true")`,
+    );
+  }
 
   const framework = FRAMEWORKS.find(([dep]) => dep in deps)?.[1] ?? null;
   const typescript = 'typescript' in deps || files.exists(joinPath(dir, 'tsconfig.json'));
@@ -103,6 +109,7 @@ export function detectNode(files: RepoFiles, dir: string): AppFacts | null {
       hasBuildScript: 'build' in scripts,
       buildOutputDir: entry.buildOutputDir,
       entrypoint: entry.entrypoint,
+      nodeOptions: entry.nodeOptions,
       nextStandalone,
       workspaces: nodeWorkspaces(files, dir, pkg),
       hasLintScript: 'lint' in scripts,
@@ -225,4 +232,21 @@ export function nodeWorkspaces(files: RepoFiles, dir: string, pkg: JsonObject | 
   } catch {
     return [];
   }
+}
+
+/**
+ * A lifecycle script of the package itself that a production install runs
+ * (npm, pnpm and yarn run `prepare` and the install hooks of the root package)
+ * and whose command comes from devDependencies only: husky's `prepare` is the
+ * usual one. Returns the first such script and its command.
+ */
+function devOnlyLifecycleTool(scripts: Record<string, string>, deps: Record<string, string>, devDeps: Record<string, string>): { script: string; tool: string } | null {
+  for (const script of ['preinstall', 'install', 'postinstall', 'prepare']) {
+    const command = scripts[script];
+    if (command === undefined) continue;
+    const tool = command.trim().split(/\s+/)[0] ?? '';
+    // A command that already tolerates a missing tool ("husky || true", "is-ci || husky") is fine.
+    if (tool in devDeps && !(tool in deps) && !/\|\|/.test(command)) return { script, tool };
+  }
+  return null;
 }

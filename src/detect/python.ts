@@ -3,7 +3,7 @@ import { joinPath } from './paths.js';
 import { PYTHON_FRAMEWORKS, findAppObject, findDjangoTarget, moduleName, type PythonTarget } from './python-app.js';
 import { hasPythonManifest, readPythonProject, type PythonProject } from './python-deps.js';
 import { findPort, findRoutes, pickHealthPath, pickReadinessPath, walkFiles, type PortPattern } from './scan.js';
-import { tomlString, tomlTable } from './toml.js';
+import { parseToml, tomlString, tomlTable } from './toml.js';
 import type { RepoFiles } from './types.js';
 import { firstVersion, plainVersion, rangeLowerBound, toolVersionsEntry } from './versions.js';
 
@@ -42,8 +42,12 @@ export function detectPython(files: RepoFiles, dir: string): AppFacts | null {
   const target = findTarget(files, dir, pyFiles, fw);
   if (target.file === null) notes.push(`app module ${target.appModule} is a guess: set it in the generated Dockerfile if wrong`);
   else notes.push(`app module ${target.appModule} from ${target.file}`);
-  if (target.file?.startsWith(joinPath(dir, 'src') + '/') && !project.installable) {
-    notes.push('the app lives under src/ but the project is not installable: run the server with --app-dir src (or PYTHONPATH=src)');
+  // moduleName() drops the src/ prefix: without an install, only PYTHONPATH makes that import work.
+  const importRoot = target.file?.startsWith(joinPath(dir, 'src') + '/') && !project.installable ? 'src' : null;
+  if (importRoot) notes.push('the app lives under src/ and the project is not installable: the image sets PYTHONPATH=src');
+  // Flask and Django apps often run their dev server locally and never declare gunicorn.
+  if (target.server === 'gunicorn' && !deps.has('gunicorn')) {
+    notes.push(`the image runs gunicorn, which ${project.dependencyFile} does not declare: add it as a runtime dependency, or the container will not start`);
   }
 
   const version = pythonVersion(files, dir, project);
@@ -96,6 +100,7 @@ export function detectPython(files: RepoFiles, dir: string): AppFacts | null {
       installable: project.installable,
       devRequirements: project.devRequirements,
       pytestCov: deps.has('pytest-cov'),
+      importRoot,
     },
     go: null,
     java: null,
@@ -150,7 +155,15 @@ function pythonVersion(files: RepoFiles, dir: string, project: PythonProject): F
   if (fromRequires) return { version: fromRequires, source: `${pyproject} requires-python` };
   const poetry = tomlString(tomlTable(project.pyproject, 'tool', 'poetry', 'dependencies'), 'python');
   const fromPoetry = poetry === null ? null : rangeLowerBound(poetry, 2);
-  return fromPoetry ? { version: fromPoetry, source: `${pyproject} tool.poetry.dependencies.python` } : null;
+  if (fromPoetry) return { version: fromPoetry, source: `${pyproject} tool.poetry.dependencies.python` };
+  // pipenv writes [requires] python_version, and `pipenv sync` refuses any other Python.
+  const pipfile = joinPath(dir, 'Pipfile');
+  const requiresTable = tomlTable(parseToml(files.read(pipfile)), 'requires');
+  for (const key of ['python_version', 'python_full_version']) {
+    const version = plainVersion(tomlString(requiresTable, key) ?? '', 2);
+    if (version) return { version, source: `${pipfile} requires.${key}` };
+  }
+  return null;
 }
 
 /** The most specific metrics integration declared. */

@@ -47,6 +47,8 @@ export interface NodeFacts {
   buildOutputDir: string | null;
   /** The file `node` runs in the image, relative to the app dir (e.g. 'dist/server.js', 'server.js'). */
   entrypoint: string;
+  /** Options the start script passes `node` before the file (e.g. -r module-alias/register), dev-only ones left out. */
+  nodeOptions: string[];
   /** Next.js with `output: 'standalone'` (ship .next/standalone + static). */
   nextStandalone: boolean;
   /** The app declares workspaces (npm/yarn `workspaces`, pnpm-workspace.yaml). */
@@ -85,6 +87,8 @@ export interface PythonFacts {
   devRequirements: string | null;
   /** pytest-cov is a dependency: pytest can write a coverage report. */
   pytestCov: boolean;
+  /** Folder the app's modules import from when the project is not installed (src/ layout): the image puts it on PYTHONPATH. */
+  importRoot: string | null;
 }
 
 export interface GoFacts {

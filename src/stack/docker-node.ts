@@ -161,7 +161,8 @@ export function buildNodeSpec(ctx: DockerContext): LanguageSpec {
   const next = facts.framework === 'next';
   const entry = node.entrypoint;
   const bin = bun ? 'bun' : 'node';
-  const cmd = next && !node.nextStandalone ? [bin, entry, 'start'] : [bin, entry];
+  // The start script's node options (a -r preload, an --import hook) run in the image too.
+  const cmd = next && !node.nextStandalone ? [bin, entry, 'start'] : [bin, ...(bun ? [] : node.nodeOptions), entry];
 
   const env: KeyValue[] = [{ name: 'NODE_ENV', value: 'production' }];
   if (next) env.push({ name: 'NEXT_TELEMETRY_DISABLED', value: '1' });

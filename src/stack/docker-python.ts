@@ -175,6 +175,8 @@ export function buildPythonSpec(ctx: DockerContext): LanguageSpec {
     { name: 'PYTHONDONTWRITEBYTECODE', value: '1' },
   ];
   if (py.server === 'gunicorn') env.push({ name: 'WEB_CONCURRENCY', value: '2' });
+  // Relative to the working directory the server starts in (the app's folder).
+  if (py.importRoot) env.push({ name: 'PYTHONPATH', value: py.importRoot });
   const url = healthUrl(answers.port, answers.healthPath);
 
   return {

@@ -163,10 +163,31 @@ describe('detectNode framework, scripts and commands', () => {
 });
 
 describe('detectNode entrypoint', () => {
-  it('uses the file a `node` start script runs, skipping node flags', () => {
-    const f = detect({ 'package.json': pkg({ scripts: { start: 'node --enable-source-maps -r dotenv/config dist/server.js' } }) });
+  it('uses the file a `node` start script runs, and keeps its options but the development-only ones', () => {
+    const f = detect({ 'package.json': pkg({ scripts: { start: 'node --enable-source-maps -r module-alias/register --env-file=.env --watch dist/server.js' } }) });
     expect(f.node?.entrypoint).toBe('dist/server.js');
-    expect(f.startCommand).toBe('node dist/server.js');
+    expect(f.node?.nodeOptions).toEqual(['--enable-source-maps', '-r', 'module-alias/register']);
+    expect(f.startCommand).toBe('node --enable-source-maps -r module-alias/register dist/server.js');
+    // ts-node's options are not node's: the image runs the compiled file.
+    const ts = detect({ 'package.json': pkg({ scripts: { start: 'ts-node -T src/server.ts', build: 'tsc' } }), 'tsconfig.json': '{ "compilerOptions": { "outDir": "dist" } }' });
+    expect(ts.node?.nodeOptions).toEqual([]);
+  });
+
+  it('says when a lifecycle script the production install runs needs a dev dependency (husky)', () => {
+    const husky = detect({ 'package.json': pkg({ scripts: { prepare: 'husky' }, devDependencies: { husky: '9' } }), 'index.js': '' });
+    expect(husky.notes.join('\n')).toContain('the prepare script runs husky, a dev dependency: the image\'s production install runs it too and fails without it');
+    for (const ok of [{ prepare: 'husky || true' }, { prepare: 'tsc' }, { postinstall: 'patch-package' }]) {
+      const f = detect({ 'package.json': pkg({ scripts: ok, dependencies: { 'patch-package': '8' }, devDependencies: { husky: '9' } }), 'index.js': '' });
+      expect(f.notes.join('\n'), JSON.stringify(ok)).not.toContain('a dev dependency');
+    }
+  });
+
+  it('says when the file the image would run exists nowhere and nothing builds it', () => {
+    const noBuild = detect({ 'package.json': pkg({ scripts: { start: 'ts-node src/index.ts' } }), 'src/index.ts': '' });
+    expect(noBuild.notes.join('\n')).toContain('index.js does not exist and no build script makes it: the image would not start');
+    const wrongMain = detect({ 'package.json': pkg({ main: 'index.js' }), 'server.js': '' });
+    expect(wrongMain.notes.join('\n')).toContain('index.js does not exist and no build script makes it');
+    expect(detect({ 'package.json': pkg({ main: 'server.js' }), 'server.js': '' }).notes.join('\n')).not.toContain('does not exist');
   });
 
   it('adds .js to an extensionless start script target (Nest start:prod)', () => {

@@ -105,9 +105,24 @@ describe('detectPython versions', () => {
   it('is null when nothing declares it', () => {
     expect(detect({ 'requirements.txt': 'flask\n' }).runtimeVersion).toBeNull();
   });
+
+  it("reads Pipfile's [requires], which pipenv sync insists on", () => {
+    const pipfile = (requires: string) => detect({ Pipfile: `[packages]\nflask = "*"\n\n[requires]\n${requires}\n`, 'Pipfile.lock': '{}' });
+    expect(pipfile('python_version = "3.11"')).toMatchObject({ runtimeVersion: '3.11', runtimeVersionSource: 'Pipfile requires.python_version' });
+    expect(pipfile('python_full_version = "3.10.14"')).toMatchObject({ runtimeVersion: '3.10', runtimeVersionSource: 'Pipfile requires.python_full_version' });
+  });
 });
 
 describe('detectPython framework, server and target', () => {
+  it('says when the server the image runs is not a dependency, and puts a src/ layout on PYTHONPATH', () => {
+    const flask = detect({ 'requirements.txt': 'flask\n', 'app.py': 'from flask import Flask\napp = Flask(__name__)\n' });
+    expect(flask.notes.join('\n')).toContain('the image runs gunicorn, which requirements.txt does not declare');
+    expect(detect({ 'requirements.txt': 'flask\ngunicorn\n', 'app.py': 'from flask import Flask\napp = Flask(__name__)\n' }).notes.join('\n')).not.toContain('does not declare');
+    const src = detect({ 'requirements.txt': 'fastapi\nuvicorn\n', 'src/myapi/main.py': FASTAPI_MAIN });
+    expect(src.python).toMatchObject({ appModule: 'myapi.main:app', importRoot: 'src' });
+    expect(detect({ 'requirements.txt': 'fastapi\nuvicorn\n', 'app/main.py': FASTAPI_MAIN }).python?.importRoot).toBeNull();
+  });
+
   it('FastAPI in main.py at the root → uvicorn main:app', () => {
     const f = detect({ 'requirements.txt': 'fastapi\nuvicorn\n', 'main.py': FASTAPI_MAIN });
     expect(f.framework).toBe('fastapi');
@@ -216,6 +231,7 @@ describe('python fixtures on disk', () => {
       installable: false,
       devRequirements: null,
       pytestCov: false,
+      importRoot: null,
     });
     expect(f.lockfile).toBe('requirements.txt');
     expect(f.healthPath).toBe('/healthz/');

@@ -28,6 +28,7 @@ export const NODE_DEFAULTS: NodeFacts = {
   hasBuildScript: false,
   buildOutputDir: null,
   entrypoint: 'server.js',
+  nodeOptions: [],
   nextStandalone: false,
   workspaces: [],
   hasLintScript: false,
@@ -45,6 +46,7 @@ export const PYTHON_DEFAULTS: PythonFacts = {
   installable: false,
   devRequirements: null,
   pytestCov: false,
+  importRoot: null,
 };
 
 export const GO_DEFAULTS: GoFacts = { module: 'github.com/acme/api', mainPackage: './cmd/server', cgo: false, vendored: false };

@@ -164,6 +164,9 @@ describe('node', () => {
     ]);
     expect(fileFor({}, { node: { typescript: true, hasBuildScript: true, buildOutputDir: 'dist', entrypoint: 'dist/server.js' } }).cmd)
       .toEqual(['node', 'dist/server.js']);
+    // The start script's preload runs in the image too (module aliases would not resolve without it).
+    expect(fileFor({}, { node: { entrypoint: 'dist/server.js', nodeOptions: ['-r', 'module-alias/register'] } }).cmd)
+      .toEqual(['node', '-r', 'module-alias/register', 'dist/server.js']);
   });
 
   it('ships the Next.js standalone server, static assets and public/, without a deps stage', () => {
@@ -175,6 +178,11 @@ describe('node', () => {
     expect(file.node?.copies.map((c) => c.paths[0])).toEqual(['/app/.next/standalone', '/app/.next/static', '/app/public']);
     expect(file.cmd).toEqual(['node', 'server.js']);
     expect(file.env).toContainEqual({ name: 'HOSTNAME', value: '0.0.0.0' });
+  });
+
+  it('puts a src/ layout on PYTHONPATH, relative to where the server starts', () => {
+    expect(fileFor({ language: 'python' }, { language: 'python', python: { importRoot: 'src' } }).env).toContainEqual({ name: 'PYTHONPATH', value: 'src' });
+    expect(fileFor({ language: 'python' }, { language: 'python' }).env.map((e) => e.name)).not.toContain('PYTHONPATH');
   });
 
   it('runs under tini as the numeric node user, in production mode', () => {
