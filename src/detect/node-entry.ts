@@ -46,6 +46,9 @@ export function detectNodeEntry(files: RepoFiles, dir: string, input: NodeEntryI
   if (input.framework === 'next') {
     if (!input.nextStandalone) {
       notes.push("Next.js without output: 'standalone' ships all of node_modules; set it in next.config for a smaller image");
+      // `next start` compiles a TypeScript config with the typescript package, a dev dependency the image leaves out.
+      const tsConfig = ['next.config.ts', 'next.config.mts'].find((f) => files.exists(joinPath(dir, f)));
+      if (tsConfig) notes.push(`next start reads ${tsConfig} with typescript, which the image's production dependencies lack: set output: 'standalone' (the server then carries the config) or move typescript to dependencies`);
     }
     const entrypoint = input.nextStandalone ? 'server.js' : NEXT_BIN;
     return {

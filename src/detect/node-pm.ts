@@ -21,8 +21,22 @@ export interface NodePmFacts {
   lockfile: string | null;
   /** Yarn 2+ (install with --immutable, not --frozen-lockfile). */
   yarnBerry: boolean;
+  /**
+   * `pnpm@<major>` for corepack when package.json pins no pnpm release: the
+   * newest pnpm (corepack's default) refuses older lockfiles, so the major
+   * comes from the lockfile's version. Null otherwise.
+   */
+  corepackSpec: string | null;
   notes: string[];
 }
+
+/** pnpm-lock.yaml lockfileVersion -> the pnpm major that writes it (9.0: pnpm 9, which 10 also reads). */
+const PNPM_BY_LOCKFILE: ReadonlyArray<readonly [RegExp, string]> = [
+  [/^9\./, '9'],
+  [/^6\./, '8'],
+  [/^5\.4/, '7'],
+  [/^5\.3/, '6'],
+];
 
 /**
  * Package manager from the `packageManager` field (corepack pins it, so it
@@ -65,7 +79,16 @@ export function detectNodePm(files: RepoFiles, dir: string, packageManagerField:
 
   const berryVersion = declaredPm === 'yarn' && Number(declared?.[2] ?? 0) >= 2;
   const yarnBerry = pm === 'yarn' && (berryVersion || files.exists(joinPath(lockDir, '.yarnrc.yml')));
-  return { pm, lockfile: chosen ? relativePath(dir, chosen.path) : null, yarnBerry, notes };
+  let corepackSpec: string | null = null;
+  if (pm === 'pnpm' && declaredPm !== 'pnpm' && chosen !== null) {
+    const version = /^lockfileVersion:\s*['"]?([\d.]+)/m.exec(files.read(chosen.path) ?? '')?.[1] ?? '';
+    const major = PNPM_BY_LOCKFILE.find(([re]) => re.test(version))?.[1];
+    if (major) {
+      corepackSpec = `pnpm@${major}`;
+      notes.push(`no packageManager field: the image and CI use pnpm ${major}, which wrote lockfile v${version}; pin the release with \`corepack use pnpm@${major}\``);
+    }
+  }
+  return { pm, lockfile: chosen ? relativePath(dir, chosen.path) : null, yarnBerry, corepackSpec, notes };
 }
 
 /** `npm run build`, `pnpm run lint`... for a package.json script. */

@@ -114,6 +114,7 @@ export function detectNode(files: RepoFiles, dir: string): AppFacts | null {
       workspaces: nodeWorkspaces(files, dir, pkg),
       hasLintScript: 'lint' in scripts,
       yarnBerry: pm.yarnBerry,
+      corepackSpec: pm.corepackSpec,
       installConfig: NODE_INSTALL_CONFIG.filter((f) => files.exists(joinPath(dir, f))),
       testRunner: hasTest ? testRunnerOf(testScriptValue) : null,
       testPlugins: NODE_TEST_PLUGINS.filter((p) => p in deps),

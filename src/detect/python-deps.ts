@@ -129,6 +129,26 @@ function poetryDependencyNames(doc: TomlTable | null): string[] {
   return tables.flatMap((t) => Object.keys(t ?? {}));
 }
 
+/**
+ * The files requirements.txt includes (-r, -c), three files deep, relative to
+ * `dir` and existing: the image's install needs them next to it.
+ */
+export function requirementIncludes(files: RepoFiles, dir: string): string[] {
+  const found: string[] = [];
+  const walk = (path: string, depth: number): void => {
+    for (const raw of (files.read(path) ?? '').split('\n')) {
+      const m = /^\s*(?:-r|--requirement|-c|--constraint)\s*=?\s*(\S+)/.exec(raw.replace(/(^|\s)#.*$/, ''));
+      if (!m?.[1]) continue;
+      const included = joinPath(parentDir(path), m[1]);
+      if (!files.exists(included) || found.includes(included)) continue;
+      found.push(included);
+      if (depth < 2) walk(included, depth + 1);
+    }
+  };
+  walk(joinPath(dir, 'requirements.txt'), 0);
+  return found.map((f) => relativePath(dir, f));
+}
+
 /** Requirement lines of a requirements file, following `-r other.txt` two levels deep. */
 function requirementLines(files: RepoFiles, path: string, depth: number): string[] {
   const text = files.read(path);

@@ -57,6 +57,8 @@ export interface NodeFacts {
   hasLintScript: boolean;
   /** Yarn 2+ (.yarnrc.yml or packageManager yarn@2+): installs use `yarn install --immutable`. */
   yarnBerry: boolean;
+  /** What corepack installs when package.json pins no release (e.g. 'pnpm@8', from the lockfile's version), else null. */
+  corepackSpec: string | null;
   /** Package-manager settings files in the app dir (.npmrc, .yarnrc...): installs read them, the image must not ship them. */
   installConfig: string[];
   /**
@@ -89,6 +91,8 @@ export interface PythonFacts {
   pytestCov: boolean;
   /** Folder the app's modules import from when the project is not installed (src/ layout): the image puts it on PYTHONPATH. */
   importRoot: string | null;
+  /** Files requirements.txt includes (-r, -c), relative to the app dir: mounted for the install with it. */
+  requirementIncludes: string[];
 }
 
 export interface GoFacts {

@@ -174,6 +174,7 @@ export function buildNodeSpec(ctx: DockerContext): LanguageSpec {
     pm,
     bun,
     corepack: pm === 'pnpm' || pm === 'yarn',
+    corepackCommand: corepackCommand(node.corepackSpec),
     yarnBerry: node.yarnBerry,
     next,
     nextStandalone: node.nextStandalone,
@@ -211,4 +212,9 @@ export function buildNodeSpec(ctx: DockerContext): LanguageSpec {
     platforms: ['linux/amd64'],
     node: spec,
   };
+}
+
+/** Enables corepack; installs (and makes the default) the release detection chose when package.json pins none. */
+export function corepackCommand(spec: string | null): string {
+  return spec === null ? 'corepack enable' : `corepack enable && corepack install -g ${spec}`;
 }

@@ -95,13 +95,15 @@ export function pythonInstall(pm: PythonPm, py: PythonFacts, locked: boolean, wo
       };
     case 'pip': {
       const requirements = py.dependencyFile === 'requirements.txt';
+      // What requirements.txt includes is mounted with it (outside the build context it cannot be: see the note).
+      const includes = py.requirementIncludes.filter((f) => !f.startsWith('../'));
       return {
         toolInstall: null,
         toolCacheMount: cacheMount(PIP_CACHE),
         createVenv: true,
         buildEnv: [{ name: 'PIP_DISABLE_PIP_VERSION_CHECK', value: '1' }],
         cacheMounts: [cacheMount(PIP_CACHE)],
-        bindMounts: requirements ? [bindMount('requirements.txt')] : [],
+        bindMounts: requirements ? ['requirements.txt', ...includes].map(bindMount) : [],
         installDeps: requirements
           ? py.hashPinned
             ? ['pip', 'install', '--require-hashes', '-r', 'requirements.txt']
@@ -161,8 +163,9 @@ export function buildPythonSpec(ctx: DockerContext): LanguageSpec {
   const cmd = pythonCommand(py, facts.startCommand, answers.port, grace);
 
   // A missing lockfile or hash pins are detection's notes (src/detect/python-deps.ts), printed with these.
-  if (pm === 'pip' && py.dependencyFile === 'requirements.txt') {
-    ctx.notes.push('requirements.txt is bind-mounted alone: if it includes other files (-r, -c), copy them before the install');
+  const outside = py.requirementIncludes.filter((f) => f.startsWith('../'));
+  if (pm === 'pip' && outside.length > 0) {
+    ctx.notes.push(`requirements.txt includes ${outside.join(', ')}, outside the build context: the install cannot read ${outside.length > 1 ? 'them' : 'it'}; move ${outside.length > 1 ? 'them' : 'it'} into ${ctx.serviceDir}`);
   }
   ctx.notes.push(`the image runs ${py.server}: it must be a runtime dependency, not a dev one`);
   if (py.server === 'gunicorn' && /(^|\.)asgi:/.test(py.appModule)) {

@@ -47,6 +47,8 @@ export interface NodeSpec {
   bun: boolean;
   /** pnpm and yarn come from corepack (honouring package.json's packageManager). */
   corepack: boolean;
+  /** `corepack enable`, and the release to install when package.json pins none. */
+  corepackCommand: string;
   /** Yarn 2+: installs get YARN_NODE_LINKER=node-modules. */
   yarnBerry: boolean;
   next: boolean;

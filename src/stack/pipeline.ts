@@ -8,6 +8,7 @@ import { buildRepo } from './repo.js';
 import type { MetricGate } from './promql.js';
 import { buildUses, TRIVY_VERSION, type PinKey } from './pins.js';
 import { testCommand, type TestReport } from './test-reports.js';
+import { corepackCommand } from './docker-node.js';
 
 /** A GitHub Actions variable (`vars.NAME`) the generated workflows read. */
 export interface PipelineVariable {
@@ -264,7 +265,7 @@ function nodePipeline(facts: RepoFacts, dirPrefix: string): LanguagePipeline {
   };
   const lint = facts.lintCommand ?? (facts.node?.hasLintScript ? `${exec} run lint` : facts.node?.typescript ? `${exec === 'npm' ? 'npx' : `${exec} exec`} tsc --noEmit` : null);
   // setup-node's cache runs `pnpm store path` / `yarn cache dir`, so the package manager must exist first.
-  const preSetup = pm === 'pnpm' || pm === 'yarn' ? [run('Enable corepack (pnpm/yarn at the version package.json pins)', 'corepack enable')] : [];
+  const preSetup = pm === 'pnpm' || pm === 'yarn' ? [run('Enable corepack (pnpm/yarn at the version package.json pins)', corepackCommand(facts.node?.corepackSpec ?? null))] : [];
   if (pm === 'bun') preSetup.push(run('Install bun', 'npm install --global bun@1'));
   const setupWith = [versionInput(facts, ['.nvmrc', '.node-version', '.tool-versions', 'package.json'], 'node', '22')];
   if (pm !== 'bun' && lock) setupWith.push({ key: 'cache', value: pm }, { key: 'cache-dependency-path', value: lock });

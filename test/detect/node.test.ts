@@ -42,6 +42,18 @@ describe('detectNode package manager', () => {
     expect(f.notes.join('\n')).toMatch(/no lockfile: installs are not reproducible/);
   });
 
+  it('without a pinned pnpm, picks the major that wrote the lockfile (the newest pnpm refuses old ones)', () => {
+    const pnpm = (lockfileVersion: string, field?: string) =>
+      detect({ 'package.json': pkg(field ? { packageManager: field } : {}), 'pnpm-lock.yaml': `lockfileVersion: ${lockfileVersion}\n\nsettings:\n` });
+    expect(pnpm("'6.0'").node?.corepackSpec).toBe('pnpm@8');
+    expect(pnpm("'9.0'").node?.corepackSpec).toBe('pnpm@9');
+    expect(pnpm('5.4').node?.corepackSpec).toBe('pnpm@7');
+    expect(pnpm("'6.0'").notes.join('\n')).toContain('no packageManager field: the image and CI use pnpm 8, which wrote lockfile v6.0');
+    // The field decides; a version we do not know leaves corepack's default.
+    expect(pnpm("'6.0'", 'pnpm@8.15.9').node?.corepackSpec).toBeNull();
+    expect(pnpm("'10.0'").node?.corepackSpec).toBeNull();
+  });
+
   it('defaults to npm with no lockfile and no field', () => {
     const f = detect({ 'package.json': '{}' });
     expect(f.packageManager).toBe('npm');
@@ -249,6 +261,13 @@ describe('detectNode Next.js', () => {
     expect(f.node?.entrypoint).toBe('server.js');
     expect(f.node?.buildOutputDir).toBe('.next');
     expect(f.port).toBe(3000);
+  });
+
+  it('without standalone, says a TypeScript next.config needs typescript at runtime', () => {
+    const f = detect({ 'package.json': pkg({ scripts: { build: 'next build', start: 'next start' }, dependencies: { next: '15' } }), 'next.config.ts': 'export default {}' });
+    expect(f.notes.join('\n')).toContain("next start reads next.config.ts with typescript, which the image's production dependencies lack");
+    const standalone = detect({ 'package.json': pkg({ scripts: { build: 'next build' }, dependencies: { next: '15' } }), 'next.config.ts': "export default { output: 'standalone' }" });
+    expect(standalone.notes.join('\n')).not.toContain('with typescript');
   });
 
   it('runs the next binary without standalone, and says how to shrink the image', () => {

@@ -89,6 +89,17 @@ describe('detectPython installers and lockfiles', () => {
     const f = detect({ 'requirements.txt': '-r requirements/base.txt\n', 'requirements/base.txt': 'flask==3.0\n', 'app.py': 'app = Flask(__name__)' });
     expect(f.framework).toBe('flask');
   });
+
+  it('lists the files requirements.txt includes, for the image to mount with it', () => {
+    const f = detect({
+      'svc/requirements.txt': '-r requirements/prod.txt\n--constraint=constraints.txt  # pinned\n-r missing.txt\n',
+      'svc/requirements/prod.txt': '-r base.txt\nflask\n',
+      'svc/requirements/base.txt': '-r ../../shared.txt\n',
+      'svc/constraints.txt': 'flask==3.0\n',
+      'shared.txt': 'requests\n',
+    }, 'svc');
+    expect(f.python?.requirementIncludes).toEqual(['requirements/prod.txt', 'requirements/base.txt', '../shared.txt', 'constraints.txt']);
+  });
 });
 
 describe('detectPython versions', () => {
@@ -232,6 +243,7 @@ describe('python fixtures on disk', () => {
       devRequirements: null,
       pytestCov: false,
       importRoot: null,
+      requirementIncludes: [],
     });
     expect(f.lockfile).toBe('requirements.txt');
     expect(f.healthPath).toBe('/healthz/');

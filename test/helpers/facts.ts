@@ -33,6 +33,7 @@ export const NODE_DEFAULTS: NodeFacts = {
   workspaces: [],
   hasLintScript: false,
   yarnBerry: false,
+  corepackSpec: null,
   installConfig: [],
   testRunner: null,
   testPlugins: [],
@@ -47,6 +48,7 @@ export const PYTHON_DEFAULTS: PythonFacts = {
   devRequirements: null,
   pytestCov: false,
   importRoot: null,
+  requirementIncludes: [],
 };
 
 export const GO_DEFAULTS: GoFacts = { module: 'github.com/acme/api', mainPackage: './cmd/server', cgo: false, vendored: false };

@@ -61,12 +61,12 @@ export function pipelineFacts(pm: PackageManager, workflows: string[] = []): Rep
     git: { remote: 'git@github.com:acme/orders-api.git', owner: 'acme', repo: 'orders-api', defaultBranch: 'main' },
     dirName: 'orders-api',
     node: d.language === 'node'
-      ? { typescript: pm === 'pnpm', hasBuildScript: false, buildOutputDir: null, entrypoint: 'server.js', nodeOptions: [], nextStandalone: false, workspaces: [], hasLintScript: pm === 'npm', yarnBerry: false, installConfig: [],
+      ? { typescript: pm === 'pnpm', hasBuildScript: false, buildOutputDir: null, entrypoint: 'server.js', nodeOptions: [], nextStandalone: false, workspaces: [], hasLintScript: pm === 'npm', yarnBerry: false, corepackSpec: null, installConfig: [],
         // One runner per package manager, so the matrix renders each runner's report flags.
         testRunner: pm === 'npm' ? 'node-test' : pm === 'pnpm' ? 'vitest' : 'jest', testPlugins: pm === 'pnpm' ? ['@vitest/coverage-v8'] : pm === 'yarn' ? ['jest-junit'] : [] }
       : null,
     python: d.language === 'python'
-      ? { server: 'uvicorn', appModule: 'app.main:app', dependencyFile: d.lockfile ?? 'requirements.txt', hashPinned: false, installable: false, devRequirements: null, pytestCov: pm === 'uv', importRoot: null }
+      ? { server: 'uvicorn', appModule: 'app.main:app', dependencyFile: d.lockfile ?? 'requirements.txt', hashPinned: false, installable: false, devRequirements: null, pytestCov: pm === 'uv', importRoot: null, requirementIncludes: [] }
       : null,
     go: d.language === 'go' ? { module: 'example.com/orders', mainPackage: './cmd/server', cgo: false, vendored: false } : null,
     java: d.language === 'java'

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { renderStack } from '../../src/render/plop-bridge.js';
+import { buildStack } from '../../src/stack/build-stack.js';
 import { buildDockerStack, type DockerfileSpec } from '../../src/stack/docker.js';
 import { bootLayout } from '../../src/stack/docker-java.js';
 import { nodeInstallCommands } from '../../src/stack/docker-node.js';
@@ -178,6 +181,24 @@ describe('node', () => {
     expect(file.node?.copies.map((c) => c.paths[0])).toEqual(['/app/.next/standalone', '/app/.next/static', '/app/public']);
     expect(file.cmd).toEqual(['node', 'server.js']);
     expect(file.env).toContainEqual({ name: 'HOSTNAME', value: '0.0.0.0' });
+  });
+
+  it('mounts what requirements.txt includes with it, and says what lies outside the build context', () => {
+    const file = fileFor({ language: 'python' }, { language: 'python', packageManager: 'pip', lockfile: null, python: { dependencyFile: 'requirements.txt', requirementIncludes: ['requirements/base.txt', '../shared.txt'] } });
+    expect(file.python?.bindMounts).toEqual(['--mount=type=bind,source=requirements.txt,target=requirements.txt', '--mount=type=bind,source=requirements/base.txt,target=requirements/base.txt']);
+    const docker = buildDockerStack(makeAnswers({ language: 'python' }), makeFacts({ language: 'python', packageManager: 'pip', lockfile: null, python: { dependencyFile: 'requirements.txt', requirementIncludes: ['../shared.txt'] } }), new Set());
+    expect(docker.notes.join('\n')).toContain('requirements.txt includes ../shared.txt, outside the build context');
+  });
+
+  it('installs the pnpm release detection chose when package.json pins none, in every stage that runs pnpm', async () => {
+    const facts = makeFacts({ packageManager: 'pnpm', lockfile: 'pnpm-lock.yaml', node: { corepackSpec: 'pnpm@8', hasBuildScript: true, buildOutputDir: 'dist', entrypoint: 'dist/server.js' } });
+    const stack = buildStack(makeAnswers({}), facts);
+    const dockerfile = (await renderStack(stack, 'docker')).read('Dockerfile')!.content;
+    expect(dockerfile.match(/^RUN corepack enable && corepack install -g pnpm@8$/gm)).toHaveLength(2);
+    const ci = parseYaml((await renderStack(stack, 'pipeline')).read('.github/workflows/ci.yml')!.content) as { jobs: Record<string, { steps: Array<{ name?: string; run?: string }> }> };
+    const corepack = Object.values(ci.jobs).flatMap((j) => j.steps ?? []).filter((st) => st.name?.startsWith('Enable corepack'));
+    expect(corepack.length).toBeGreaterThan(0);
+    for (const st of corepack) expect(st.run).toBe('corepack enable && corepack install -g pnpm@8');
   });
 
   it('puts a src/ layout on PYTHONPATH, relative to where the server starts', () => {
