@@ -48,6 +48,7 @@ export function parseFlagValue(name: OptionName, raw: string): unknown {
     case 'number':
       return /^\s*-?\d+(\.\d+)?\s*$/.test(raw) ? Number(raw) : raw;
     default:
-      return raw;
+      // A folder as tab completion types it: services/api/.
+      return name === 'serviceDir' && raw.length > 1 ? raw.replace(/\/+$/, '') : raw;
   }
 }

@@ -17,7 +17,7 @@ import { renderStack } from '../render/plop-bridge.js';
 import { buildStack } from '../stack/build-stack.js';
 import type { Stack } from '../stack/types.js';
 import type { Output } from './output.js';
-import { targetDir } from './target-dir.js';
+import { refuseInsideRepository, targetDir } from './target-dir.js';
 import { planJson, renderPlan } from './render-plan.js';
 
 export interface GenerateOptions {
@@ -49,6 +49,7 @@ const ALL_LAYERS: readonly LayerName[] = ['docker', 'pipeline', 'infra', 'monito
  */
 export async function runGenerate(opts: GenerateOptions, out: Output): Promise<ExitCode> {
   const root = targetDir(opts.dir);
+  refuseInsideRepository(root);
   const recoveryNotes: string[] = [];
   if (!opts.dryRun && recoverInterrupted(root, recoveryNotes)) out.err('An earlier run was interrupted while writing; its changes were undone.');
   for (const note of recoveryNotes) out.err(`note: ${note}`);
@@ -62,6 +63,7 @@ export async function runGenerate(opts: GenerateOptions, out: Output): Promise<E
   };
   const fileLabel = opts.answersFile ? `--answers ${opts.answersFile}` : MANIFEST_PATH;
   if (opts.generator !== 'stack' && manifest !== null) refuseChangedAnswers(opts, manifest, fileAnswers);
+  if (opts.mode === 'init' && manifest !== null) refuseSecondService(opts, manifest);
   const serviceDir = (opts.flags.serviceDir ?? fileAnswers.serviceDir) as string | undefined;
   const facts = detectRepoOnDisk(root, serviceDir === undefined ? {} : { serviceDir });
   const ask = opts.interactive ? (await import('../answers/prompt.js')).askWithInquirer : null;
@@ -122,6 +124,20 @@ async function decideAndApply(plan: Plan, manifest: Manifest | null, next: Manif
   if (marked.length > 0) out.err(`${marked.length} file(s) have conflict markers to resolve: ${marked.map((c) => c.path).join(', ')}`);
   for (const e of unmerged) out.err(`not merged, left as it was: ${e.path} (${e.reason ?? 'cannot be merged'})`);
   return conflicts.length + unmerged.length > 0 ? 2 : 0;
+}
+
+/**
+ * One stack per repository: the workflows, infra/ and monitoring/ are shared
+ * files, so generating for another service directory would replace the stack
+ * of the first one. Moving the stack is an explicit `upgrade --service-dir`.
+ */
+function refuseSecondService(opts: GenerateOptions, manifest: Manifest): void {
+  const stored = manifest.answers.serviceDir;
+  const given = opts.flags.serviceDir;
+  if (stored === undefined || given === undefined || given === stored) return;
+  throw new UserError(
+    `this repository's stack is for ${stored}; ${TOOL_NAME} writes one stack per repository (workflows, infra/ and monitoring/ are shared), so one for ${String(given)} would replace it. To move it there, run \`${TOOL_NAME} upgrade --service-dir ${String(given)}\``,
+  );
 }
 
 /**

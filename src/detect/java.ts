@@ -57,7 +57,8 @@ export function detectJava(files: RepoFiles, dir: string): AppFacts | null {
     go: null,
     java: {
       buildTool: build.tool,
-      wrapper: build.wrapper !== null,
+      wrapper: build.wrapper !== null && !build.wrapper.startsWith('../'),
+      wrapperPath: build.wrapper,
       springBoot,
       springBootVersion: bootVersion,
       actuator,

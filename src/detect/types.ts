@@ -107,8 +107,10 @@ export interface GoFacts {
 
 export interface JavaFacts {
   buildTool: 'maven' | 'gradle';
-  /** ./mvnw or ./gradlew is present (and should be used). */
+  /** ./mvnw or ./gradlew is in the app dir: the image (whose build context that is) builds with it. */
   wrapper: boolean;
+  /** The wrapper relative to the app dir, possibly above it ('../../gradlew' at a multi-project root): what CI runs; null without one. */
+  wrapperPath: string | null;
   springBoot: boolean;
   /** Spring Boot's version when the build states it literally (parent POM, BOM, Gradle plugin), else null. */
   springBootVersion: string | null;

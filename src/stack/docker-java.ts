@@ -47,6 +47,9 @@ export function buildJavaSpec(ctx: DockerContext): LanguageSpec {
   const artifactDir = assertSafe(posix.dirname(java.artifactGlob), 'artifact directory');
 
   // A missing wrapper is detection's note (src/detect/java-build.ts), printed with these.
+  if (java.wrapperPath?.startsWith('../')) {
+    ctx.notes.push(`the wrapper ${java.wrapperPath} is outside the build context (${ctx.contextDir}): the image builds with the ${maven ? 'Maven' : 'Gradle'} of its pinned image, and a build that needs other modules of the project needs the project root as context`);
+  }
   ctx.notes.push(
     maven
       ? 'the dependency layer copies pom.xml only: a multi-module build must also copy each module\'s pom.xml'

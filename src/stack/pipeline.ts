@@ -1,5 +1,6 @@
 import type { Answers } from '../answers/options.js';
 import { javaBuildTool } from '../detect/java-build.js';
+import { joinPath } from '../detect/paths.js';
 import type { PackageManager, RepoFacts } from '../detect/types.js';
 import { buildMonitoringStack, type MonitoringStack } from './monitoring.js';
 import { appContainerName, buildNames } from './naming.js';
@@ -249,7 +250,8 @@ function nodePipeline(facts: RepoFacts, dirPrefix: string): LanguagePipeline {
   const pm: PackageManager = facts.packageManager ?? 'npm';
   const berry = facts.node?.yarnBerry === true;
   // Without a lockfile there is nothing to key a cache on, and `npm ci` refuses to run.
-  const lock = facts.lockfile ? `${dirPrefix}${facts.lockfile}` : null;
+  // A workspace member's lockfile is the root's ('../../pnpm-lock.yaml'): actions' globs refuse '..'.
+  const lock = facts.lockfile ? joinPath(dirPrefix, facts.lockfile) : null;
   const exec = pm === 'npm' ? 'npm' : pm;
   const install: Record<string, string> = {
     npm: lock ? 'npm ci' : 'npm install',
@@ -298,7 +300,8 @@ function pythonPipeline(facts: RepoFacts, dirPrefix: string): LanguagePipeline {
       preSetup: [],
       setupUses: 'setupPython',
       setupWith: [version],
-      extraCache: { path: '~/.cache/uv', key: `uv-\${{ runner.os }}-\${{ hashFiles('${dirPrefix}uv.lock') }}` },
+      // A workspace member's uv.lock is the workspace root's: hashFiles finds nothing at '<member>/uv.lock'.
+      extraCache: { path: '~/.cache/uv', key: `uv-\${{ runner.os }}-\${{ hashFiles('${joinPath(dirPrefix, facts.lockfile ?? 'uv.lock')}') }}` },
       install: [run('Install uv', `python -m pip install ${UV}`), run('Install dependencies', 'uv sync --locked')],
       lint: [run('Lint', lintCmd ?? 'uv run python -m compileall -q .')],
       test: facts.testCommand ?? 'uv run python -m pytest',
@@ -348,7 +351,7 @@ function goPipeline(facts: RepoFacts, dirPrefix: string): LanguagePipeline {
     setupWith: [
       { key: 'go-version-file', value: `${dirPrefix}go.mod` },
       // A module without dependencies has no go.sum: key the cache on go.mod (setup-go warns on a missing file).
-      { key: 'cache-dependency-path', value: `${dirPrefix}${facts.lockfile ?? 'go.mod'}` },
+      { key: 'cache-dependency-path', value: joinPath(dirPrefix, facts.lockfile ?? 'go.mod') },
     ],
     extraCache: null,
     install: [run('Download modules', 'go mod download')],
@@ -364,8 +367,8 @@ function goPipeline(facts: RepoFacts, dirPrefix: string): LanguagePipeline {
 
 function javaPipeline(facts: RepoFacts): LanguagePipeline {
   const gradle = javaBuildTool(facts) === 'gradle';
-  const wrapper = facts.java?.wrapper === true;
-  const tool = gradle ? (wrapper ? './gradlew' : 'gradle') : wrapper ? './mvnw' : 'mvn';
+  // CI runs in the repository, so a wrapper at a multi-project root ('../../gradlew') serves too.
+  const tool = facts.java?.wrapperPath ?? (gradle ? 'gradle' : 'mvn');
   const flags = gradle ? '--no-daemon' : '--batch-mode --no-transfer-progress';
   return {
     preSetup: [],

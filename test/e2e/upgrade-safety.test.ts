@@ -166,6 +166,25 @@ describe('choices and answers that later runs must respect', () => {
     expect(r.stderr).toMatch(/generated files have uncommitted changes \(.*Dockerfile/);
   });
 
+  it('a folder inside a git repository is refused: its workflows would never run; --service-dir from the top is the way', async () => {
+    const dir = fx.copyExample();
+    await git(dir, 'init', '-q', '-b', 'main');
+    const r = await runCli([join(dir, 'src'), '--yes']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr.trim().split('\n').pop()).toBe(`create-devops-stack: ${join(dir, 'src')} is inside the git repository ${dir}: GitHub runs workflows from its root only; run there with --service-dir src`);
+    expect(existsSync(join(dir, 'src', '.github'))).toBe(false);
+  });
+
+  it('init for a second service directory refuses to replace the first stack; a trailing slash is the same directory', async () => {
+    const dir = await fx.workdir('git');
+    const other = await runCli([dir, '--yes', '--service-dir', 'src']);
+    expect(other.exitCode).toBe(1);
+    expect(other.stderr).toContain("this repository's stack is for .; create-devops-stack writes one stack per repository");
+    expect(other.stderr).toContain('run `create-devops-stack upgrade --service-dir src`');
+    const same = await runCli([dir, '--yes', '--service-dir', './']);
+    expect(same.stderr).not.toContain('one stack per repository');
+  });
+
   it('a symlink to nowhere where a folder is written gives a one-line error, not an internal one', async () => {
     const dir = fx.copyExample();
     symlinkSync(join(dir, 'missing-target'), join(dir, '.github'));

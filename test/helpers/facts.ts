@@ -56,6 +56,7 @@ export const GO_DEFAULTS: GoFacts = { module: 'github.com/acme/api', mainPackage
 export const JAVA_DEFAULTS: JavaFacts = {
   buildTool: 'maven',
   wrapper: true,
+  wrapperPath: './mvnw',
   springBoot: true,
   springBootVersion: '3.5.0',
   actuator: true,

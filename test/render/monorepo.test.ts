@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { detectRepo, filesFromMap } from '../../src/detect/index.js';
+import { renderStack } from '../../src/render/plop-bridge.js';
+import { buildStack } from '../../src/stack/build-stack.js';
+import { makeAnswers } from '../helpers/facts.js';
+
+// A service below the repository root, detected from real layouts: every
+// path a workflow hands an action or a step must name the file from where
+// GitHub resolves it (actions' globs refuse '..'; run steps start in the
+// service directory), and a wrapper at a multi-project root is CI's to run.
+
+type Workflow = { jobs: Record<string, { steps?: Array<{ name?: string; uses?: string; run?: string; with?: Record<string, string> }> }> };
+
+async function ci(files: Record<string, string>, serviceDir: string, language: 'node' | 'python' | 'java') {
+  const facts = detectRepo(filesFromMap(files), { dirName: 'mono', serviceDir });
+  const stack = buildStack(makeAnswers({ language, serviceDir, port: 8080 }), facts);
+  const tree = await renderStack(stack, 'stack');
+  const workflow = parseYaml(tree.read('.github/workflows/ci.yml')!.content) as Workflow;
+  const steps = Object.values(workflow.jobs).flatMap((j) => j.steps ?? []);
+  return { stack, tree, steps };
+}
+
+describe('a service in a monorepo', () => {
+  it('pnpm workspace member: the cache key and the dependency scan use the root lockfile, by a path without ..', async () => {
+    const { steps } = await ci({
+      'package.json': JSON.stringify({ name: 'mono', private: true }),
+      'pnpm-workspace.yaml': 'packages:\n  - apps/*\n',
+      'pnpm-lock.yaml': "lockfileVersion: '9.0'\n",
+      'apps/api/package.json': JSON.stringify({ name: '@mono/api', scripts: { start: 'node server.js' }, dependencies: { express: '4' } }),
+      'apps/api/server.js': 'app.listen(process.env.PORT || 8080)',
+    }, 'apps/api', 'node');
+    const cachePaths = steps.map((s) => s.with?.['cache-dependency-path']).filter((p) => p !== undefined);
+    expect(cachePaths.length).toBeGreaterThan(0);
+    for (const p of cachePaths) expect(p).toBe('pnpm-lock.yaml');
+    expect(steps.find((s) => s.name === 'Trivy filesystem scan')?.with?.['scan-ref']).toBe('.');
+  });
+
+  it('uv workspace member: the cache key hashes the workspace lockfile', async () => {
+    const { tree } = await ci({
+      'pyproject.toml': '[tool.uv.workspace]\nmembers = ["apps/*"]\n',
+      'uv.lock': 'version = 1\n',
+      'apps/api/pyproject.toml': '[project]\nname = "api"\ndependencies = ["fastapi", "uvicorn"]\n',
+      'apps/api/main.py': 'from fastapi import FastAPI\napp = FastAPI()\n',
+    }, 'apps/api', 'python');
+    expect(tree.read('.github/workflows/ci.yml')!.content).toContain("hashFiles('uv.lock')");
+  });
+
+  it('Gradle multi-project: CI runs the root wrapper; the image, whose context is the project, builds with the Gradle image and says why', async () => {
+    const { stack, steps } = await ci({
+      'settings.gradle.kts': 'include("services:api")\n',
+      gradlew: '#!/bin/sh\n',
+      'gradle/wrapper/gradle-wrapper.properties': '',
+      'services/api/build.gradle.kts': 'plugins { id("org.springframework.boot") version "3.5.0" }\n',
+      'services/api/src/main/java/App.java': 'public class App { public static void main(String[] a) {} }',
+    }, 'services/api', 'java');
+    const runs = steps.map((s) => s.run ?? '').filter((r) => /gradle/.test(r));
+    expect(runs.length).toBeGreaterThan(0);
+    for (const r of runs) expect(r).toMatch(/^\.\.\/\.\.\/gradlew /);
+    expect(stack.docker.file?.java?.wrapper).toBe(false);
+    expect(stack.docker.notes.join('\n')).toContain('the wrapper ../../gradlew is outside the build context (services/api)');
+  });
+});
