@@ -3,6 +3,7 @@ import type { AppFacts, FoundVersion } from './app-facts.js';
 import { isObject, parseJsonObject, stringArray, stringMap, stringProp, type JsonObject } from './json.js';
 import { detectNodeEntry } from './node-entry.js';
 import { detectNodePm, runScript, testScript } from './node-pm.js';
+import { workspaceBuilds } from './node-workspace-builds.js';
 import { joinPath } from './paths.js';
 import { findPort, findRoutes, pickHealthPath, pickReadinessPath, walkFiles, type FoundRoute, type PortPattern } from './scan.js';
 import { NODE_TEST_PLUGINS, type NodeTestRunner, type RepoFiles } from './types.js';
@@ -115,6 +116,7 @@ export function detectNode(files: RepoFiles, dir: string): AppFacts | null {
       hasLintScript: 'lint' in scripts,
       yarnBerry: pm.yarnBerry,
       corepackSpec: pm.corepackSpec,
+      workspaceBuilds: workspaceBuilds(files, dir, pkg, pm.lockfile),
       installConfig: NODE_INSTALL_CONFIG.filter((f) => files.exists(joinPath(dir, f))),
       testRunner: hasTest ? testRunnerOf(testScriptValue) : null,
       testPlugins: NODE_TEST_PLUGINS.filter((p) => p in deps),

@@ -59,6 +59,8 @@ export interface NodeFacts {
   yarnBerry: boolean;
   /** What corepack installs when package.json pins no release (e.g. 'pnpm@8', from the lockfile's version), else null. */
   corepackSpec: string | null;
+  /** Workspace packages the member depends on that have a build script, dependencies first, relative to the app dir. */
+  workspaceBuilds: string[];
   /** Package-manager settings files in the app dir (.npmrc, .yarnrc...): installs read them, the image must not ship them. */
   installConfig: string[];
   /**

@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import { NODE_INSTALL_CONFIG } from '../detect/node.js';
 import type { NodeFacts } from '../detect/types.js';
 import {
+  APP_ROOT,
   USERS,
   assertSafe,
   bindMount,
@@ -130,6 +131,7 @@ function nodeNotes(ctx: DockerContext, node: NodeFacts, pm: NodePm, locked: bool
   }
   if (ctx.appPath !== '') {
     notes.push('the image carries the workspace (every member\'s source and production dependencies); `pnpm deploy` or `turbo prune` can slim it');
+    if (node.workspaceBuilds.length > 0) notes.push(`the build stage first builds the workspace packages this service imports: ${node.workspaceBuilds.join(', ')}`);
     if (node.nextStandalone) notes.push("Next.js in a workspace: set outputFileTracingRoot to the workspace root so .next/standalone has the member's path");
   }
   if (node.nextStandalone) {
@@ -156,7 +158,9 @@ export function buildNodeSpec(ctx: DockerContext): LanguageSpec {
     if (line.note) ctx.notes.push(line.note);
   }
 
-  const buildStage = node.hasBuildScript;
+  // A workspace member imports its sibling packages' build output (main: dist/index.js): those build first.
+  const workspaceBuilds = appPath === '' ? [] : node.workspaceBuilds.map((rel) => posix.join(APP_ROOT, appPath, rel));
+  const buildStage = node.hasBuildScript || workspaceBuilds.length > 0;
   const { copies, dropBuildModules } = withoutInstallConfig(runtimeCopies(node, appPath, buildStage), node.installConfig);
   const next = facts.framework === 'next';
   const entry = node.entrypoint;
@@ -189,6 +193,8 @@ export function buildNodeSpec(ctx: DockerContext): LanguageSpec {
     depsStage: !node.nextStandalone,
     buildStage,
     buildCmd: [pm, 'run', 'build'],
+    ownBuild: node.hasBuildScript,
+    workspaceBuilds: workspaceBuilds.map((d) => assertSafe(d, 'workspace package')),
     dropBuildModules,
     copies,
     // Without a build script the app runs committed files: keep the folder its entrypoint is in.

@@ -70,6 +70,10 @@ export interface NodeSpec {
   /** The `build` stage exists (a build script runs). */
   buildStage: boolean;
   buildCmd: string[];
+  /** The member's own build script runs (false when only its workspace dependencies need building). */
+  ownBuild: boolean;
+  /** Absolute folders of workspace packages to build first, dependencies first (each its own `build` script). */
+  workspaceBuilds: string[];
   /** The build stage drops its node_modules after building, so production ones can be laid over its tree. */
   dropBuildModules: boolean;
   /** Runtime COPY lines, in order. */
@@ -228,7 +232,7 @@ function digestPinHelp(runtimeImage: string): string[] {
   ];
 }
 
-const APP_ROOT = '/app';
+export const APP_ROOT = '/app';
 // Paths and file names we put into RUN/--mount text: no spaces, quotes, commas or `$`.
 const SAFE = /^[A-Za-z0-9._/@+-]+$/;
 

@@ -34,6 +34,7 @@ export const NODE_DEFAULTS: NodeFacts = {
   hasLintScript: false,
   yarnBerry: false,
   corepackSpec: null,
+  workspaceBuilds: [],
   installConfig: [],
   testRunner: null,
   testPlugins: [],

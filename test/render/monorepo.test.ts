@@ -36,6 +36,27 @@ describe('a service in a monorepo', () => {
     expect(steps.find((s) => s.name === 'Trivy filesystem scan')?.with?.['scan-ref']).toBe('.');
   });
 
+  it('workspace member: the image builds the workspace packages it imports first, dependencies before dependents', async () => {
+    const files = {
+      'package.json': JSON.stringify({ name: 'mono', private: true, workspaces: ['apps/*', 'packages/*'] }),
+      'package-lock.json': '{"lockfileVersion":3}',
+      'apps/api/package.json': JSON.stringify({ name: '@mono/api', scripts: { start: 'node server.js' }, dependencies: { express: '4', '@mono/shared': '*', '@mono/plain': '*' } }),
+      'apps/api/server.js': 'app.listen(process.env.PORT || 8080)',
+      'packages/shared/package.json': JSON.stringify({ name: '@mono/shared', main: 'dist/index.js', scripts: { build: 'tsc' }, dependencies: { '@mono/core': '*' } }),
+      'packages/core/package.json': JSON.stringify({ name: '@mono/core', main: 'dist/index.js', scripts: { build: 'tsc' }, dependencies: { '@mono/shared': '*' } }),
+      'packages/plain/package.json': JSON.stringify({ name: '@mono/plain', main: 'index.js' }),
+      'packages/unused/package.json': JSON.stringify({ name: '@mono/unused', scripts: { build: 'tsc' } }),
+    };
+    const facts = detectRepo(filesFromMap(files), { dirName: 'mono', serviceDir: 'apps/api' });
+    // core before shared (shared depends on it; the cycle back to shared stops); plain has nothing to build; unused is not imported.
+    expect(facts.node?.workspaceBuilds).toEqual(['../../packages/core', '../../packages/shared']);
+    const dockerfile = (await renderStack(buildStack(makeAnswers({ language: 'node', serviceDir: 'apps/api', port: 8080 }), facts), 'docker')).read('apps/api/Dockerfile')!.content;
+    const build = dockerfile.slice(dockerfile.indexOf('AS build'), dockerfile.indexOf('AS runtime'));
+    expect(build).toMatch(/^WORKDIR \/app\/packages\/core\nRUN npm run build\nWORKDIR \/app\/packages\/shared\nRUN npm run build\nWORKDIR \/app\/apps\/api\n/m);
+    // The member has no build script of its own.
+    expect(build.match(/^RUN npm run build$/gm)).toHaveLength(2);
+  });
+
   it('uv workspace member: the cache key hashes the workspace lockfile', async () => {
     const { tree } = await ci({
       'pyproject.toml': '[tool.uv.workspace]\nmembers = ["apps/*"]\n',
