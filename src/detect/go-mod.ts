@@ -7,17 +7,30 @@ export interface GoMod {
   toolchain: string | null;
   /** Module paths from `require`, direct and indirect. */
   requires: string[];
+  /** Directories `replace` points modules at ('./third_party/x', '../libs/shared'), as written. */
+  localReplaces: string[];
 }
 
 /** Parses go.mod text (single-line and block `require`). */
 export function parseGoMod(text: string): GoMod {
-  const mod: GoMod = { module: null, go: null, toolchain: null, requires: [] };
+  const mod: GoMod = { module: null, go: null, toolchain: null, requires: [], localReplaces: [] };
   let inRequire = false;
+  let inReplace = false;
+  // `old [version] => ./dir`: a filesystem target starts with ./ or ../ (go.mod reference).
+  const replaceTarget = (spec: string): void => {
+    const target = spec.split('=>')[1]?.trim().split(/\s+/)[0] ?? '';
+    if ((target.startsWith('./') || target.startsWith('../')) && !mod.localReplaces.includes(target)) mod.localReplaces.push(target);
+  };
   for (const raw of text.split('\n')) {
     const line = raw.replace(/\/\/.*$/, '').trim();
     if (inRequire) {
       if (line === ')') inRequire = false;
       else if (line !== '') mod.requires.push(line.split(/\s+/)[0] ?? '');
+      continue;
+    }
+    if (inReplace) {
+      if (line === ')') inReplace = false;
+      else replaceTarget(line);
       continue;
     }
     const [keyword, first] = line.split(/\s+/);
@@ -26,6 +39,8 @@ export function parseGoMod(text: string): GoMod {
     else if (keyword === 'toolchain' && first) mod.toolchain = first.replace(/^go/, '');
     else if (keyword === 'require' && first === '(') inRequire = true;
     else if (keyword === 'require' && first) mod.requires.push(first);
+    else if (keyword === 'replace' && first === '(') inReplace = true;
+    else if (keyword === 'replace') replaceTarget(line);
   }
   return mod;
 }

@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import type { AppFacts } from './app-facts.js';
 import { parseGoMod, type GoMod } from './go-mod.js';
 import { baseName, joinPath, parentDir } from './paths.js';
@@ -99,7 +100,13 @@ export function detectGo(files: RepoFiles, dir: string): AppFacts | null {
     notes,
     node: null,
     python: null,
-    go: { module: mod.module ?? baseName(dir), mainPackage: main.pkg, cgo: cgo !== null, vendored: files.exists(joinPath(dir, 'vendor/modules.txt')) },
+    go: {
+      module: mod.module ?? baseName(dir),
+      mainPackage: main.pkg,
+      cgo: cgo !== null,
+      vendored: files.exists(joinPath(dir, 'vendor/modules.txt')),
+      localReplaces: mod.localReplaces.map((r) => posix.normalize(r)),
+    },
     java: null,
   };
 }

@@ -105,6 +105,8 @@ export interface GoFacts {
   cgo: boolean;
   /** vendor/modules.txt: dependencies are committed, and the build uses them (no downloads). */
   vendored: boolean;
+  /** Folders go.mod `replace`s modules with, relative to the app dir (normalised: 'third_party/x', '../libs/shared'). */
+  localReplaces: string[];
 }
 
 export interface JavaFacts {

@@ -39,6 +39,10 @@ export function buildGoSpec(ctx: DockerContext): LanguageSpec {
     ctx.notes.push('cgo: the binary links glibc, so it runs on distroless/base; C libraries beyond glibc/libssl must be copied in too');
   }
   if (facts.lockfile === null) ctx.notes.push('no go.sum: module downloads are not verified; run `go mod tidy` and commit go.sum');
+  const outside = go.localReplaces.filter((r) => r.startsWith('../'));
+  if (outside.length > 0) {
+    ctx.notes.push(`go.mod replaces modules with ${outside.join(', ')}, outside the build context (${ctx.contextDir}): the image build cannot read ${outside.length > 1 ? 'them' : 'it'}; build from a context that holds ${outside.length > 1 ? 'them' : 'it'}, or vendor (go mod vendor)`);
+  }
   if (ctx.answers.runtime === 'ecs-fargate') {
     ctx.notes.push('distroless has no shell or curl: health is checked by the load balancer on the health path, not by a container HEALTHCHECK');
   }
@@ -58,7 +62,8 @@ export function buildGoSpec(ctx: DockerContext): LanguageSpec {
     go: {
       cgo: go.cgo,
       crossCompile: !go.cgo,
-      bindMounts: ['go.mod', ...(facts.lockfile === null ? [] : ['go.sum'])].map(bindMount),
+      // go mod download reads the go.mod of every module a `replace` points at a folder.
+      bindMounts: ['go.mod', ...(facts.lockfile === null ? [] : ['go.sum']), ...go.localReplaces.filter((r) => !r.startsWith('../'))].map(bindMount),
       download: go.vendored ? null : ['go', 'mod', 'download'],
       vendored: go.vendored,
       build: ['go', 'build', '-trimpath', '-ldflags=-s -w', '-o', `/out/${name}`, mainPackage],

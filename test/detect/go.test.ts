@@ -30,7 +30,16 @@ describe('parseGoMod', () => {
       go: '1.22',
       toolchain: '1.23.2',
       requires: ['github.com/a/b', 'github.com/c/d', 'github.com/e/f'],
+      localReplaces: [],
     });
+  });
+
+  it('reads the folders replace directives point at, in both forms; module and version targets are not folders', () => {
+    const mod = parseGoMod(
+      'module x\n\nreplace example.com/shared => ./third_party/shared\nreplace (\n\texample.com/a v1.0.0 => ../../libs/a // local\n\texample.com/b => example.com/fork v1.2.0\n)\n',
+    );
+    expect(mod.localReplaces).toEqual(['./third_party/shared', '../../libs/a']);
+    expect(detect({ 'go.mod': 'module x\n\nreplace example.com/s => ./third_party/s\n', 'main.go': MAIN }).go?.localReplaces).toEqual(['third_party/s']);
   });
 
   it('reads go.work use directives', () => {
@@ -118,7 +127,7 @@ describe('go fixture on disk', () => {
   it('module with cmd/server, a cgo dependency and a chi router', () => {
     const f = detectRepoOnDisk(fixture('go-cgo'));
     expect(f.language).toBe('go');
-    expect(f.go).toEqual({ module: 'github.com/acme/orders', mainPackage: './cmd/server', cgo: true, vendored: false });
+    expect(f.go).toEqual({ module: 'github.com/acme/orders', mainPackage: './cmd/server', cgo: true, vendored: false, localReplaces: [] });
     expect(f.runtimeVersion).toBe('1.24.1');
     expect(f.framework).toBe('chi');
     expect(f.port).toBe(8081);

@@ -52,7 +52,7 @@ export const PYTHON_DEFAULTS: PythonFacts = {
   requirementIncludes: [],
 };
 
-export const GO_DEFAULTS: GoFacts = { module: 'github.com/acme/api', mainPackage: './cmd/server', cgo: false, vendored: false };
+export const GO_DEFAULTS: GoFacts = { module: 'github.com/acme/api', mainPackage: './cmd/server', cgo: false, vendored: false, localReplaces: [] };
 
 export const JAVA_DEFAULTS: JavaFacts = {
   buildTool: 'maven',

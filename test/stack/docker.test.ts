@@ -201,6 +201,14 @@ describe('node', () => {
     for (const st of corepack) expect(st.run).toBe('corepack enable && corepack install -g pnpm@8');
   });
 
+  it('mounts the folders go.mod replaces modules with for go mod download, and says when one is outside the build context', () => {
+    const file = fileFor({ language: 'go' }, { language: 'go', go: { localReplaces: ['third_party/shared', '../../libs/a'] } });
+    expect(file.go?.bindMounts).toContain('--mount=type=bind,source=third_party/shared,target=third_party/shared');
+    expect(file.go?.bindMounts.join(' ')).not.toContain('libs/a');
+    const docker = buildDockerStack(makeAnswers({ language: 'go' }), makeFacts({ language: 'go', go: { localReplaces: ['../../libs/a'] } }), new Set());
+    expect(docker.notes.join('\n')).toContain('go.mod replaces modules with ../../libs/a, outside the build context');
+  });
+
   it('puts a src/ layout on PYTHONPATH, relative to where the server starts', () => {
     expect(fileFor({ language: 'python' }, { language: 'python', python: { importRoot: 'src' } }).env).toContainEqual({ name: 'PYTHONPATH', value: 'src' });
     expect(fileFor({ language: 'python' }, { language: 'python' }).env.map((e) => e.name)).not.toContain('PYTHONPATH');
