@@ -73,8 +73,12 @@ export function readPythonProject(files: RepoFiles, dir: string): PythonProject 
   const requirements = files.read(at('requirements.txt'));
   const hashPinned = requirements !== undefined && /--hash[= ]/.test(requirements);
   const build = tomlTable(pyproject, 'build-system');
-  const installable = tomlTable(pyproject, 'project') !== null && build !== null;
   const poetryTable = tomlTable(pyproject, 'tool', 'poetry');
+  // Poetry 1's own metadata installs the project when it names its packages (a src/ layout
+  // among them), unless package-mode = false says it is not a package.
+  const poetryPackages = poetryTable?.['packages'];
+  const poetryPackage = Array.isArray(poetryPackages) && poetryPackages.length > 0 && poetryTable?.['package-mode'] !== false;
+  const installable = (tomlTable(pyproject, 'project') !== null || poetryPackage) && build !== null;
 
   const uvLock = findUp(files, dir, 'uv.lock');
   const devRequirements = DEV_REQUIREMENTS.find((f) => files.exists(at(f))) ?? null;

@@ -55,6 +55,14 @@ describe('detectPython installers and lockfiles', () => {
     expect(unlocked.notes.join('\n')).toMatch(/no poetry.lock/);
   });
 
+  it('a Poetry project that names its packages (src/ layout) is installed; package-mode = false or no build system is not', () => {
+    const poetry = (extra: string, build = '\n[build-system]\nrequires = ["poetry-core"]\nbuild-backend = "poetry.core.masonry.api"\n') =>
+      detect({ 'pyproject.toml': `[tool.poetry]\nname = "shop"\npackages = [{ include = "shop", from = "src" }]\n${extra}\n[tool.poetry.dependencies]\nfastapi = "*"\n${build}`, 'poetry.lock': '', 'src/shop/main.py': FASTAPI_MAIN });
+    expect(poetry('').python).toMatchObject({ installable: true, importRoot: null });
+    expect(poetry('package-mode = false').python?.installable).toBe(false);
+    expect(poetry('', '').python?.installable).toBe(false);
+  });
+
   it('Pipfile.lock → pipenv, reading Pipfile packages', () => {
     const f = detect({ Pipfile: '[packages]\nDjango = "*"\n\n[dev-packages]\npytest = "*"\n', 'Pipfile.lock': '{}', 'manage.py': '' });
     expect(f.packageManager).toBe('pipenv');
