@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { byCodeUnit } from '../compare.js';
-import { blobId } from './blob-id.js';
+import { blobId, isBlobId } from './blob-id.js';
 import { TargetPaths } from './safe-path.js';
 
 /**
@@ -26,7 +26,6 @@ export const BASES_ATTRIBUTES = '# Written by create-devops-stack: the merge bas
 /** Where earlier versions kept one file per base, named by blob id: still read, removed on the next write. */
 export const LEGACY_BASE_DIR = '.devops-stack/base';
 const TITLE = '# create-devops-stack merge bases: what it generated last time, for `upgrade`. Do not edit.';
-const BLOB = /^[0-9a-f]{40}$/;
 
 export interface BaseRecord {
   path: string;
@@ -54,7 +53,7 @@ export function parseBases(bytes: Buffer): BaseRecord[] {
     const header = bytes.toString('utf8', at, eol);
     const [blob, length] = header.split(' ', 2);
     const size = Number(length);
-    if (blob === undefined || !BLOB.test(blob) || !Number.isSafeInteger(size) || size < 0 || bytes[eol + 1 + size] !== 0x0a) break;
+    if (blob === undefined || !isBlobId(blob) || !Number.isSafeInteger(size) || size < 0 || bytes[eol + 1 + size] !== 0x0a) break;
     const content = bytes.toString('utf8', eol + 1, eol + 1 + size);
     if (blobId(content) === blob) records.push({ path: header.slice(blob.length + length!.length + 2), blob, content });
     at = eol + 1 + size + 1;
@@ -77,7 +76,7 @@ export class BaseStore {
   get(blob: string): string | null {
     const bytes = this.#read();
     this.#bases ??= new Map(bytes === null ? [] : parseBases(bytes).map((r) => [r.blob, r.content]));
-    return this.#bases.get(blob) ?? (BLOB.test(blob) ? this.#legacy(blob) : null);
+    return this.#bases.get(blob) ?? (isBlobId(blob) ? this.#legacy(blob) : null);
   }
 
   /** The store file's text, or null when there is none. */
@@ -105,7 +104,7 @@ export class BaseStore {
 export function legacyBaseFiles(root: string): string[] {
   try {
     return readdirSync(join(root, LEGACY_BASE_DIR))
-      .filter((name) => BLOB.test(name))
+      .filter((name) => isBlobId(name))
       .sort()
       .map((name) => `${LEGACY_BASE_DIR}/${name}`);
   } catch {

@@ -4,6 +4,7 @@ import { validateStoredAnswers } from '../answers/validate-object.js';
 import type { Answers } from '../answers/options.js';
 import { UserError } from '../errors.js';
 import { normalizeTreePath, type LayerName } from '../plan/tree.js';
+import { isBlobId } from './blob-id.js';
 
 export const MANIFEST_PATH = '.devops-stack.json';
 export const MANIFEST_VERSION = 1;
@@ -88,7 +89,7 @@ export function parseManifest(data: unknown): Manifest {
       return bad(`unsafe path ${JSON.stringify(path)}`);
     }
     const e = entry as Partial<ManifestEntry> | null;
-    if (!e || typeof e.blob !== 'string' || !/^[0-9a-f]{40}$/.test(e.blob) || !LAYER_NAMES.includes(e.layer as LayerName)) {
+    if (!e || !isBlobId(e.blob) || !LAYER_NAMES.includes(e.layer as LayerName)) {
       return bad(`bad entry for ${path}`);
     }
     files[norm] = { layer: e.layer as LayerName, blob: e.blob };

@@ -5,7 +5,7 @@ import { basename, dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { UserError } from '../errors.js';
 import { lstatOrNull } from '../stat-or-null.js';
-import { blobId } from './blob-id.js';
+import { blobId, isBlobId } from './blob-id.js';
 import { resolveInside, TargetPaths } from './safe-path.js';
 
 /**
@@ -316,7 +316,7 @@ function isSafeEntry(e: unknown): e is JournalEntry {
   const blob = (e as JournalEntry | null)?.blob;
   return (
     typeof e === 'object' && e !== null && typeof (e as JournalEntry).path === 'string' && ok((e as JournalEntry).path) && ok((e as JournalEntry).tmp) && ok((e as JournalEntry).backup) &&
-    (blob === undefined || (typeof blob === 'string' && /^[0-9a-f]{40}$/.test(blob)))
+    (blob === undefined || isBlobId(blob))
   );
 }
 

@@ -122,10 +122,7 @@ async function markConflicts(entry: PlanEntry, ours: string, base: string, their
 /** The user's file cannot take a merge: left exactly as it is, unless --on-conflict says otherwise. */
 function unmerged(entry: PlanEntry, reason: string, policy: ConflictPolicy): void {
   Object.assign(entry, { kind: 'unmerged', after: entry.before, reason: `${reason}; left as it is` });
-  if (policy !== 'fail') {
-    entry.after = entry.generated;
-    applyPolicy(entry, policy);
-  }
+  applyPolicy(entry, policy);
 }
 
 function applyPolicy(entry: PlanEntry, policy: ConflictPolicy): void {
