@@ -3,7 +3,7 @@ import { detectJavaBuild, javaVersion, type JavaBuild } from './java-build.js';
 import { configPort, readAppConfig } from './java-config.js';
 import { joinPath } from './paths.js';
 import { findRoutes, pickHealthPath, pickReadinessPath, walkFiles } from './scan.js';
-import type { RepoFiles } from './types.js';
+import type { JavaFacts, RepoFiles } from './types.js';
 
 const SPRING_BOOT = /spring-boot-starter-parent|spring-boot-maven-plugin|spring-boot-dependencies|org\.springframework\.boot['"]|plugins\.spring\.boot\b|spring-boot-gradle-plugin/;
 const ACTUATOR = /spring-boot-starter-actuator|starter[.-]actuator\b/;
@@ -57,7 +57,6 @@ export function detectJava(files: RepoFiles, dir: string): AppFacts | null {
     go: null,
     java: {
       buildTool: build.tool,
-      wrapper: build.wrapper !== null && !build.wrapper.startsWith('../'),
       wrapperPath: build.wrapper,
       springBoot,
       springBootVersion: bootVersion,
@@ -167,4 +166,9 @@ function javaCommands(b: JavaBuild): Pick<AppFacts, 'buildCommand' | 'testComman
     testCommand: `${gradle} build`,
     lintCommand: spotless ? `${gradle} spotlessCheck` : checkstyle ? `${gradle} checkstyleMain` : null,
   };
+}
+
+/** ./mvnw or ./gradlew is in the app dir: the image, whose build context that is, builds with it. */
+export function wrapperInContext(java: Pick<JavaFacts, 'wrapperPath'>): boolean {
+  return java.wrapperPath !== null && !java.wrapperPath.startsWith('../');
 }

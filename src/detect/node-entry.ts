@@ -27,11 +27,13 @@ export interface NodeEntryInput {
 const NEXT_BIN = 'node_modules/next/dist/bin/next';
 const JS_EXT = /\.(c|m)?js$/;
 const TS_EXT = /\.(c|m)?tsx?$/;
+// What bun treats as a file to run rather than a script name: a path or a JS/TS extension.
+const BUN_FILE = /\/|\.(c|m)?[jt]sx?$/;
 const FALLBACK_NAMES = ['server', 'index', 'main', 'app'];
 // node flags that take the next token as their value.
 const FLAGS_WITH_VALUE = new Set(['-r', '--require', '--import', '--loader', '--experimental-loader', '--env-file', '--env-file-if-exists', '--watch-path', '--inspect-port']);
 /** Development-only options the image leaves out (the .env file is not in the image either). */
-const DEV_ONLY = /^--(watch|watch-path|inspect|inspect-brk|inspect-wait|inspect-port|env-file|env-file-if-exists)(=|$)/;
+const DEV_ONLY = /^--(hot|watch|watch-path|inspect|inspect-brk|inspect-wait|inspect-port|env-file|env-file-if-exists)(=|$)/;
 
 /**
  * Works out what the image runs with `node`: Next.js's standalone server or
@@ -73,7 +75,11 @@ export function detectNodeEntry(files: RepoFiles, dir: string, input: NodeEntryI
     // `node .` runs package.json main, handled below.
     if (file === null || file === '.') continue;
     if (command?.tool === 'node') nodeOptions = command.options;
-    if (TS_EXT.test(file)) {
+    if (command?.tool === 'bun' && TS_EXT.test(file)) {
+      // bun runs TypeScript itself: the image runs the source file, not a compiled one.
+      entrypoint = file;
+      entrySource = file;
+    } else if (TS_EXT.test(file)) {
       entrypoint = fromSource(file);
       entrySource = file;
     } else {
@@ -115,7 +121,8 @@ export function detectNodeEntry(files: RepoFiles, dir: string, input: NodeEntryI
   }
 
   let buildOutputDir: string | null = null;
-  if (hasBuild) {
+  // A .ts entrypoint (bun) is run from source: the image keeps the whole app, not just the build output.
+  if (hasBuild && !TS_EXT.test(entrypoint)) {
     const first = entrypoint.split('/')[0] ?? '';
     if (input.typescript && ts.outDir !== null) buildOutputDir = ts.outDir;
     else if (['dist', 'build', 'out', 'lib'].includes(first)) buildOutputDir = first;
@@ -135,21 +142,27 @@ export function nodeScriptFile(script: string): string | null {
   return nodeScriptCommand(script)?.file ?? null;
 }
 
-/** What a `node [options] <file>` (or ts-node, tsx) command runs, with the options the image keeps. */
+/** What a `node [options] <file>` (or ts-node, tsx, bun) command runs, with the options the image keeps. */
 function nodeScriptCommand(script: string): { tool: string; file: string | null; options: string[] } | null {
-  for (const part of script.split(/&&|\|\||;/)) {
+  parts: for (const part of script.split(/&&|\|\||;/)) {
     const tokens = part.trim().split(/\s+/);
-    const at = tokens.findIndex((t) => t === 'node' || t === 'ts-node' || t === 'tsx');
+    const at = tokens.findIndex((t) => t === 'node' || t === 'ts-node' || t === 'tsx' || t === 'bun');
     if (at < 0) continue;
+    const tool = tokens[at]!;
     const options: string[] = [];
     for (let i = at + 1; i < tokens.length; i++) {
       const t = tokens[i] ?? '';
       const takesValue = FLAGS_WITH_VALUE.has(t);
-      if (!t.startsWith('-')) return { tool: tokens[at]!, file: normalizePath(t), options };
+      // `bun run src/index.ts` runs a file; `bun run build` or `bun x` runs a script or a package binary.
+      if (tool === 'bun' && !t.startsWith('-') && !BUN_FILE.test(t)) {
+        if (t === 'run') continue;
+        continue parts;
+      }
+      if (!t.startsWith('-')) return { tool, file: normalizePath(t), options };
       if (!DEV_ONLY.test(t)) options.push(...(takesValue ? [t, tokens[i + 1] ?? ''] : [t]));
       if (takesValue) i++;
     }
-    return { tool: tokens[at]!, file: null, options };
+    return { tool, file: null, options };
   }
   return null;
 }

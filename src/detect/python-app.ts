@@ -1,4 +1,4 @@
-import { joinPath, relativePath } from './paths.js';
+import { joinPath, parentDir, relativePath } from './paths.js';
 import type { RepoFiles } from './types.js';
 import { byCodeUnit } from '../compare.js';
 
@@ -10,6 +10,11 @@ export interface PythonTarget {
   factory: boolean;
   /** Repository-relative file the target was found in, or null when guessed. */
   file: string | null;
+  /**
+   * Folder below the app directory that must be on sys.path for `appModule`
+   * to import (a Django project in backend/), or null for the app directory itself.
+   */
+  importRoot?: string | null;
 }
 
 /** Web frameworks by normalised dependency name: their app class and server. */
@@ -68,16 +73,45 @@ function rank(file: string): number {
 
 /**
  * Django's WSGI target: the wsgi.py that calls get_wsgi_application(), else
- * the settings package named in manage.py.
+ * the settings package named in manage.py. Django imports its project package
+ * from the folder that holds manage.py, so a project in backend/ is imported
+ * from there (importRoot), never as 'backend.mysite'.
  */
 export function findDjangoTarget(files: RepoFiles, dir: string, pyFiles: readonly string[]): PythonTarget | null {
+  const manage = findManagePy(files, dir, pyFiles);
+  const root = manage === null ? dir : parentDir(manage);
   const wsgi = pyFiles
     .filter((f) => f.endsWith('/wsgi.py') || f === 'wsgi.py')
     .sort((a, b) => a.split('/').length - b.split('/').length || byCodeUnit(a, b))
     .find((f) => (files.read(f) ?? '').includes('get_wsgi_application'));
-  if (wsgi) return { server: 'gunicorn', appModule: `${moduleName(dir, wsgi)}:application`, factory: false, file: wsgi };
-  const manage = joinPath(dir, 'manage.py');
-  const m = /DJANGO_SETTINGS_MODULE['"]\s*,\s*['"]([\w.]+?)\.settings\b/.exec(files.read(manage) ?? '');
-  if (m?.[1]) return { server: 'gunicorn', appModule: `${m[1]}.wsgi:application`, factory: false, file: manage };
+  if (wsgi) {
+    // Without a manage.py above it, the project folder is the one holding the settings package.
+    const above = parentDir(parentDir(wsgi));
+    const wsgiRoot = manage !== null && isInside(wsgi, root) ? root : isInside(above, dir) ? above : dir;
+    return { server: 'gunicorn', appModule: `${moduleName(wsgiRoot, wsgi)}:application`, factory: false, file: wsgi, importRoot: subfolder(dir, wsgiRoot) };
+  }
+  const m = /DJANGO_SETTINGS_MODULE['"]\s*,\s*['"]([\w.]+?)\.settings\b/.exec((manage && files.read(manage)) ?? '');
+  if (manage && m?.[1]) return { server: 'gunicorn', appModule: `${m[1]}.wsgi:application`, factory: false, file: manage, importRoot: subfolder(dir, root) };
   return null;
+}
+
+/** The shallowest manage.py under `dir`: the Django project's own folder. */
+export function findManagePy(files: RepoFiles, dir: string, pyFiles: readonly string[]): string | null {
+  const atRoot = joinPath(dir, 'manage.py');
+  if (files.exists(atRoot)) return atRoot;
+  return (
+    pyFiles
+      .filter((f) => f.endsWith('/manage.py'))
+      .sort((a, b) => a.split('/').length - b.split('/').length || byCodeUnit(a, b))[0] ?? null
+  );
+}
+
+function isInside(path: string, folder: string): boolean {
+  return folder === '.' || path === folder || path.startsWith(`${folder}/`);
+}
+
+/** `folder` relative to `dir`, or null when it is `dir` itself. */
+function subfolder(dir: string, folder: string): string | null {
+  const rel = relativePath(dir, folder);
+  return rel === '.' || rel === '' ? null : rel;
 }

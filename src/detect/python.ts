@@ -1,6 +1,6 @@
 import type { AppFacts, FoundVersion } from './app-facts.js';
-import { joinPath } from './paths.js';
-import { PYTHON_FRAMEWORKS, findAppObject, findDjangoTarget, moduleName, type PythonTarget } from './python-app.js';
+import { joinPath, parentDir, relativePath } from './paths.js';
+import { PYTHON_FRAMEWORKS, findAppObject, findDjangoTarget, findManagePy, moduleName, type PythonTarget } from './python-app.js';
 import { hasPythonManifest, readPythonProject, requirementIncludes, type PythonProject } from './python-deps.js';
 import { findPort, findRoutes, pickHealthPath, pickReadinessPath, walkFiles, type PortPattern } from './scan.js';
 import { parseToml, tomlString, tomlTable } from './toml.js';
@@ -42,9 +42,9 @@ export function detectPython(files: RepoFiles, dir: string): AppFacts | null {
   const target = findTarget(files, dir, pyFiles, fw);
   if (target.file === null) notes.push(`app module ${target.appModule} is a guess: set it in the generated Dockerfile if wrong`);
   else notes.push(`app module ${target.appModule} from ${target.file}`);
-  // moduleName() drops the src/ prefix: without an install, only PYTHONPATH makes that import work.
-  const importRoot = target.file?.startsWith(joinPath(dir, 'src') + '/') && !project.installable ? 'src' : null;
-  if (importRoot) notes.push('the app lives under src/ and the project is not installable: the image sets PYTHONPATH=src');
+  const importRoot = pythonImportRoot(dir, target, project.installable);
+  if (target.importRoot) notes.push(`the Django project lives in ${target.importRoot}/: the image sets PYTHONPATH=${target.importRoot}`);
+  else if (importRoot) notes.push('the app lives under src/ and the project is not installable: the image sets PYTHONPATH=src');
   // Flask and Django apps often run their dev server locally and never declare gunicorn.
   if (target.server === 'gunicorn' && !deps.has('gunicorn')) {
     notes.push(`the image runs gunicorn, which ${project.dependencyFile} does not declare: add it as a runtime dependency, or the container will not start`);
@@ -70,7 +70,12 @@ export function detectPython(files: RepoFiles, dir: string): AppFacts | null {
   const hasTests = files.isDirectory(joinPath(dir, 'tests')) || files.isDirectory(joinPath(dir, 'test'));
   let testCommand: string | null = null;
   if (deps.has('pytest') || hasTests) testCommand = `${run}pytest`;
-  else if (fw?.dep === 'django') testCommand = `${run}python manage.py test`;
+  else if (fw?.dep === 'django') {
+    // Django's runner discovers tests from the working directory: run it where manage.py is.
+    const manage = findManagePy(files, dir, pyFiles);
+    const at = manage === null ? '.' : relativePath(dir, parentDir(manage));
+    testCommand = `${at === '.' ? '' : `cd ${at} && `}${run}python manage.py test`;
+  }
   const ruff = deps.has('ruff') || tomlTable(project.pyproject, 'tool', 'ruff') !== null ||
     files.exists(joinPath(dir, 'ruff.toml')) || files.exists(joinPath(dir, '.ruff.toml'));
 
@@ -134,6 +139,15 @@ function findTarget(
   if (fw?.dep === 'django') return { server, appModule: 'config.wsgi:application', factory: false, file: null };
   const guess = ['app/main.py', 'main.py', 'app.py'].map((f) => joinPath(dir, f)).find((f) => files.exists(f));
   return { server, appModule: `${guess ? moduleName(dir, guess) : 'main'}:app`, factory: false, file: null };
+}
+
+/**
+ * The folder the image puts on PYTHONPATH: a Django project's own folder, or
+ * src/ when moduleName() dropped that prefix and no install makes the import work.
+ */
+function pythonImportRoot(dir: string, target: PythonTarget, installable: boolean): string | null {
+  if (target.importRoot) return target.importRoot;
+  return target.file?.startsWith(joinPath(dir, 'src') + '/') && !installable ? 'src' : null;
 }
 
 function startCommand(t: PythonTarget, port: number): string {

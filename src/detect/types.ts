@@ -111,9 +111,10 @@ export interface GoFacts {
 
 export interface JavaFacts {
   buildTool: 'maven' | 'gradle';
-  /** ./mvnw or ./gradlew is in the app dir: the image (whose build context that is) builds with it. */
-  wrapper: boolean;
-  /** The wrapper relative to the app dir, possibly above it ('../../gradlew' at a multi-project root): what CI runs; null without one. */
+  /**
+   * The wrapper relative to the app dir, possibly above it ('../../gradlew' at a
+   * multi-project root): what CI runs; null without one. See wrapperInContext().
+   */
   wrapperPath: string | null;
   springBoot: boolean;
   /** Spring Boot's version when the build states it literally (parent POM, BOM, Gradle plugin), else null. */

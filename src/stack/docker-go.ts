@@ -3,6 +3,7 @@ import {
   assertSafe,
   bindMount,
   missingFacts,
+  partitionByContext,
   type DockerContext,
   type LanguageSpec,
 } from './docker.js';
@@ -39,7 +40,8 @@ export function buildGoSpec(ctx: DockerContext): LanguageSpec {
     ctx.notes.push('cgo: the binary links glibc, so it runs on distroless/base; C libraries beyond glibc/libssl must be copied in too');
   }
   if (facts.lockfile === null) ctx.notes.push('no go.sum: module downloads are not verified; run `go mod tidy` and commit go.sum');
-  const outside = go.localReplaces.filter((r) => r.startsWith('../'));
+  const replaces = partitionByContext(go.localReplaces);
+  const { outside } = replaces;
   if (outside.length > 0) {
     ctx.notes.push(`go.mod replaces modules with ${outside.join(', ')}, outside the build context (${ctx.contextDir}): the image build cannot read ${outside.length > 1 ? 'them' : 'it'}; build from a context that holds ${outside.length > 1 ? 'them' : 'it'}, or vendor (go mod vendor)`);
   }
@@ -63,7 +65,7 @@ export function buildGoSpec(ctx: DockerContext): LanguageSpec {
       cgo: go.cgo,
       crossCompile: !go.cgo,
       // go mod download reads the go.mod of every module a `replace` points at a folder.
-      bindMounts: ['go.mod', ...(facts.lockfile === null ? [] : ['go.sum']), ...go.localReplaces.filter((r) => !r.startsWith('../'))].map(bindMount),
+      bindMounts: ['go.mod', ...(facts.lockfile === null ? [] : ['go.sum']), ...replaces.inside].map(bindMount),
       download: go.vendored ? null : ['go', 'mod', 'download'],
       vendored: go.vendored,
       build: ['go', 'build', '-trimpath', '-ldflags=-s -w', '-o', `/out/${name}`, mainPackage],

@@ -8,7 +8,7 @@ import {
   type KeyValue,
   type LanguageSpec,
 } from './docker.js';
-import { bootAtLeast, bootHasProbes } from '../detect/java.js';
+import { bootAtLeast, bootHasProbes, wrapperInContext } from '../detect/java.js';
 import { JAVA, chooseLine } from './versions.js';
 
 /** How a Spring Boot jar is split into image layers, and the class that launches the result. */
@@ -42,8 +42,9 @@ export function buildJavaSpec(ctx: DockerContext): LanguageSpec {
 
   const maven = java.buildTool === 'maven';
   // The wrapper pins the build tool's version, so the plain JDK image is enough; without it use the tool's image.
-  const build = java.wrapper ? line.images.build : maven ? line.images.maven : line.images.gradle;
-  const tool = maven ? (java.wrapper ? './mvnw' : 'mvn') : java.wrapper ? './gradlew' : 'gradle';
+  const wrapper = wrapperInContext(java);
+  const build = wrapper ? line.images.build : maven ? line.images.maven : line.images.gradle;
+  const tool = maven ? (wrapper ? './mvnw' : 'mvn') : wrapper ? './gradlew' : 'gradle';
   const artifactDir = assertSafe(posix.dirname(java.artifactGlob), 'artifact directory');
 
   // A missing wrapper is detection's note (src/detect/java-build.ts), printed with these.
@@ -90,7 +91,7 @@ export function buildJavaSpec(ctx: DockerContext): LanguageSpec {
     java: {
       maven,
       gradle: !maven,
-      wrapper: java.wrapper,
+      wrapper,
       gradleKotlinDsl: java.gradleKotlinDsl,
       springBoot: java.springBoot,
       extractLayers: layout?.extract ?? null,

@@ -6,6 +6,7 @@ import {
   drainSeconds,
   healthUrl,
   missingFacts,
+  partitionByContext,
   type DockerContext,
   type KeyValue,
   type LanguageSpec,
@@ -96,7 +97,7 @@ export function pythonInstall(pm: PythonPm, py: PythonFacts, locked: boolean, wo
     case 'pip': {
       const requirements = py.dependencyFile === 'requirements.txt';
       // What requirements.txt includes is mounted with it (outside the build context it cannot be: see the note).
-      const includes = py.requirementIncludes.filter((f) => !f.startsWith('../'));
+      const includes = partitionByContext(py.requirementIncludes).inside;
       return {
         toolInstall: null,
         toolCacheMount: cacheMount(PIP_CACHE),
@@ -163,7 +164,7 @@ export function buildPythonSpec(ctx: DockerContext): LanguageSpec {
   const cmd = pythonCommand(py, facts.startCommand, answers.port, grace);
 
   // A missing lockfile or hash pins are detection's notes (src/detect/python-deps.ts), printed with these.
-  const outside = py.requirementIncludes.filter((f) => f.startsWith('../'));
+  const { outside } = partitionByContext(py.requirementIncludes);
   if (pm === 'pip' && outside.length > 0) {
     ctx.notes.push(`requirements.txt includes ${outside.join(', ')}, outside the build context: the install cannot read ${outside.length > 1 ? 'them' : 'it'}; move ${outside.length > 1 ? 'them' : 'it'} into ${ctx.serviceDir}`);
   }

@@ -282,6 +282,15 @@ function joinRepo(...parts: string[]): string {
 }
 
 /**
+ * Paths relative to the app dir, split by whether a build context that is the
+ * app dir holds them: '../' ones cannot be mounted or copied, only noted.
+ */
+export function partitionByContext(paths: readonly string[]): { inside: string[]; outside: string[] } {
+  const outside = paths.filter((p) => p.startsWith('../'));
+  return { inside: paths.filter((p) => !p.startsWith('../')), outside };
+}
+
+/**
  * The build context: the service dir, or the workspace root when the lockfile
  * lives there (an install needs it and every member's manifest).
  */

@@ -204,6 +204,12 @@ export interface PipelineStack {
    * which reaches the container directly, is the health check.
    */
   smokeHealthPath: string;
+  /**
+   * The paths whose changes deploy on a push (the `paths:` filter), or null
+   * for every push: set for a service below the root whose build context is
+   * its own folder. A workspace context holds every member, so there any change can change the image.
+   */
+  deployPaths: string[] | null;
 }
 
 /** How the metric gate reaches the Prometheus query API. */
@@ -687,5 +693,13 @@ export function buildPipelineStack(
     attestationSigner: `.github/workflows/${files.build}`,
     attestationIdentity: `\${GITHUB_SERVER_URL}/\${GITHUB_REPOSITORY}/.github/workflows/${files.build}@refs/heads/${repo.defaultBranch}`,
     smokeHealthPath: answers.cloud === 'gcp' && answers.healthPath.endsWith('z') ? '' : answers.healthPath,
+    deployPaths: deployPaths(dir, facts, files),
   };
+}
+
+/** See PipelineStack.deployPaths: the service's folder, and the pipeline that builds and deploys it. */
+function deployPaths(dir: string, facts: RepoFacts, files: WorkflowFiles): string[] | null {
+  if (dir === '.' || facts.lockfile?.startsWith('../')) return null;
+  const workflows = [files.deploy, files.ci, files.build].map((f) => `${WORKFLOW_DIR}/${f}`);
+  return [`${dir}/**`, ...workflows, '.github/scripts/**'];
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { detectRepoOnDisk } from '../../src/detect/index.js';
-import { detectJava, isJavaApp, springBootVersion } from '../../src/detect/java.js';
+import { detectJava, isJavaApp, springBootVersion, wrapperInContext } from '../../src/detect/java.js';
 import { javaMajor } from '../../src/detect/java-build.js';
 import { filesFromMap } from '../../src/detect/repo-files.js';
 import { fixture } from './helpers.js';
@@ -22,7 +22,8 @@ describe('detectJava build tool', () => {
   it('Maven with wrapper', () => {
     const f = detect({ 'pom.xml': POM(), mvnw: '' });
     expect(f.java?.buildTool).toBe('maven');
-    expect(f.java?.wrapper).toBe(true);
+    expect(f.java?.wrapperPath).toBe('./mvnw');
+    expect(wrapperInContext(f.java!)).toBe(true);
     expect(f.java?.artifactGlob).toBe('target/*.jar');
     expect(f.buildCommand).toBe('./mvnw -B -DskipTests package');
     expect(f.testCommand).toBe('./mvnw -B verify');
@@ -31,7 +32,7 @@ describe('detectJava build tool', () => {
   it('Gradle without wrapper uses gradle and says so', () => {
     const f = detect({ 'build.gradle': GRADLE });
     expect(f.java?.buildTool).toBe('gradle');
-    expect(f.java?.wrapper).toBe(false);
+    expect(f.java?.wrapperPath).toBeNull();
     expect(f.java?.gradleKotlinDsl).toBe(false);
     expect(f.java?.artifactGlob).toBe('build/libs/*.jar');
     expect(f.buildCommand).toBe('gradle assemble');
@@ -55,7 +56,8 @@ describe('detectJava build tool', () => {
   it('uses a wrapper from the root of a multi-project build', () => {
     const f = detect({ gradlew: '', 'settings.gradle.kts': '', 'services/api/build.gradle.kts': GRADLE }, 'services/api');
     // CI runs it from the root; the image, whose build context is services/api, cannot.
-    expect(f.java).toMatchObject({ wrapper: false, wrapperPath: '../../gradlew', gradleKotlinDsl: true });
+    expect(f.java).toMatchObject({ wrapperPath: '../../gradlew', gradleKotlinDsl: true });
+    expect(wrapperInContext(f.java!)).toBe(false);
     expect(f.buildCommand).toBe('../../gradlew assemble');
   });
 
@@ -186,7 +188,6 @@ describe('java fixtures on disk', () => {
     expect(f.framework).toBe('spring-boot');
     expect(f.java).toEqual({
       buildTool: 'maven',
-      wrapper: true,
       wrapperPath: './mvnw',
       springBoot: true,
       springBootVersion: '3.3.4',

@@ -242,6 +242,23 @@ describe('detectNode entrypoint', () => {
     expect(f.notes.join('\n')).toMatch(/no entrypoint found/);
   });
 
+  it('runs the TypeScript file a bun start script names, from source', () => {
+    const files = {
+      'package.json': pkg({ scripts: { start: 'bun run src/index.ts', dev: 'bun --hot src/index.ts', build: 'tsc' } }),
+      'bun.lock': '',
+      'tsconfig.json': '{"compilerOptions":{"outDir":"dist"}}',
+      'src/index.ts': 'Bun.serve({ port: 3000, fetch() { return new Response("ok"); } });\n',
+    };
+    const f = detect(files);
+    expect(f.node?.entrypoint).toBe('src/index.ts');
+    // The build output alone would not hold the file bun runs.
+    expect(f.node?.buildOutputDir).toBeNull();
+    expect(f.notes.join('\n')).not.toMatch(/does not exist|no entrypoint found/);
+    expect(nodeScriptFile('bun --hot src/index.ts')).toBe('src/index.ts');
+    expect(nodeScriptFile('bun run build')).toBeNull();
+    expect(nodeScriptFile('bun x prisma migrate deploy && bun server.js')).toBe('server.js');
+  });
+
   it('parses node commands in scripts', () => {
     expect(nodeScriptFile('NODE_ENV=production node --import ./otel.js dist/a.js')).toBe('dist/a.js');
     expect(nodeScriptFile('npm run build && node ./out/index.mjs')).toBe('out/index.mjs');

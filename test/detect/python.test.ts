@@ -179,6 +179,30 @@ describe('detectPython framework, server and target', () => {
     expect(f.testCommand).toBe('python manage.py test');
   });
 
+  it('a Django project in a subfolder is imported from the folder that holds manage.py', () => {
+    const wsgi = "import os\nfrom django.core.wsgi import get_wsgi_application\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings')\napplication = get_wsgi_application()\n";
+    const f = detect({ 'requirements.txt': 'django\ngunicorn\n', 'backend/manage.py': '', 'backend/mysite/wsgi.py': wsgi });
+    expect(f.python?.appModule).toBe('mysite.wsgi:application');
+    expect(f.python?.importRoot).toBe('backend');
+    expect(f.testCommand).toBe('cd backend && python manage.py test');
+    expect(f.notes.join('\n')).toMatch(/Django project lives in backend\/: the image sets PYTHONPATH=backend/);
+    // Found from manage.py alone, and inside a service directory.
+    const svc = detect(
+      { 'svc/requirements.txt': 'django\n', 'svc/web/manage.py': "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings')" },
+      'svc',
+    );
+    expect(svc.python?.appModule).toBe('config.wsgi:application');
+    expect(svc.python?.importRoot).toBe('web');
+    // Without manage.py the project folder is the one above the settings package.
+    const bare = detect({ 'requirements.txt': 'django\n', 'deploy/site/wsgi.py': wsgi });
+    expect(bare.python?.appModule).toBe('site.wsgi:application');
+    expect(bare.python?.importRoot).toBe('deploy');
+    // At the root nothing changes.
+    const root = detect({ 'requirements.txt': 'django\n', 'manage.py': '', 'mysite/wsgi.py': wsgi });
+    expect(root.python?.appModule).toBe('mysite.wsgi:application');
+    expect(root.python?.importRoot).toBeNull();
+  });
+
   it('guesses a target with a note when no app object is found', () => {
     const f = detect({ 'requirements.txt': 'fastapi\n' });
     expect(f.python?.appModule).toBe('main:app');

@@ -56,7 +56,6 @@ export const GO_DEFAULTS: GoFacts = { module: 'github.com/acme/api', mainPackage
 
 export const JAVA_DEFAULTS: JavaFacts = {
   buildTool: 'maven',
-  wrapper: true,
   wrapperPath: './mvnw',
   springBoot: true,
   springBootVersion: '3.5.0',

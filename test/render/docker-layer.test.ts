@@ -57,9 +57,9 @@ const VARIANTS: Variant[] = [
   { name: 'go cgo, Azure', answers: { language: 'go', cloud: 'azure', runtime: 'container-apps' }, facts: { language: 'go', runtimeVersion: '1.25.1', go: { cgo: true, mainPackage: '.' } } },
   { name: 'go without go.sum', answers: { language: 'go' }, facts: { language: 'go', lockfile: null, runtimeVersion: '1.23' } },
   { name: 'java maven wrapper Spring Boot', answers: { language: 'java' }, facts: { language: 'java' } },
-  { name: 'java maven image, plain jar', answers: { language: 'java' }, facts: { language: 'java', runtimeVersion: '17', java: { wrapper: false, springBoot: false } } },
+  { name: 'java maven image, plain jar', answers: { language: 'java' }, facts: { language: 'java', runtimeVersion: '17', java: { wrapperPath: null, springBoot: false } } },
   { name: 'java gradle kotlin wrapper', answers: { language: 'java' }, facts: { language: 'java', packageManager: 'gradle', java: { buildTool: 'gradle', gradleKotlinDsl: true, artifactGlob: 'build/libs/*.jar' } } },
-  { name: 'java gradle groovy, Java 25, no wrapper', answers: { language: 'java' }, facts: { language: 'java', runtimeVersion: '25', packageManager: 'gradle', java: { buildTool: 'gradle', wrapper: false, artifactGlob: 'build/libs/*.jar' } } },
+  { name: 'java gradle groovy, Java 25, no wrapper', answers: { language: 'java' }, facts: { language: 'java', runtimeVersion: '25', packageManager: 'gradle', java: { buildTool: 'gradle', wrapperPath: null, artifactGlob: 'build/libs/*.jar' } } },
 ];
 
 async function render(variant: Variant) {

@@ -12,7 +12,7 @@ import { testdir } from '../helpers/testdir.js';
 // beside the shaded one), Gradle shadow (-all), test and source jars.
 
 async function pickStep(): Promise<{ script: string; dir: string }> {
-  const stack = buildStack(makeAnswers({ language: 'java' }), makeFacts({ language: 'java', runtimeVersion: '21', java: { wrapper: false, springBoot: false } }));
+  const stack = buildStack(makeAnswers({ language: 'java' }), makeFacts({ language: 'java', runtimeVersion: '21', java: { wrapperPath: null, springBoot: false } }));
   const dockerfile = (await renderStack(stack, 'docker')).read('Dockerfile')!.content;
   const run = /^RUN (set -- \$\(find [\s\S]*?cp "\$1" \/app\/app\.jar)$/m.exec(dockerfile)![1]!;
   return { script: run.replace(/\\\n\s*/g, '').replace('/app/app.jar', '"$OUT"'), dir: stack.docker.file!.java!.artifactDir };

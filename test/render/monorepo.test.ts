@@ -81,4 +81,28 @@ describe('a service in a monorepo', () => {
     expect(stack.docker.file?.java?.wrapper).toBe(false);
     expect(stack.docker.notes.join('\n')).toContain('the wrapper ../../gradlew is outside the build context (services/api)');
   });
+
+  it('a push deploys only when the service folder or its pipeline changed; a workspace member on any push', async () => {
+    const pushPaths = (tree: Awaited<ReturnType<typeof ci>>['tree']) =>
+      (parseYaml(tree.read('.github/workflows/deploy.yml')!.content) as { on: { push: { paths?: string[] } } }).on.push.paths;
+    const own = await ci({
+      'services/api/requirements.txt': 'fastapi\nuvicorn\n',
+      'services/api/main.py': 'from fastapi import FastAPI\napp = FastAPI()\n',
+    }, 'services/api', 'python');
+    expect(pushPaths(own.tree)).toEqual([
+      'services/api/**',
+      '.github/workflows/deploy.yml',
+      '.github/workflows/ci.yml',
+      '.github/workflows/_build.yml',
+      '.github/scripts/**',
+    ]);
+    // The image's build context is the workspace root: a sibling package's change changes it.
+    const member = await ci({
+      'pyproject.toml': '[tool.uv.workspace]\nmembers = ["apps/*"]\n',
+      'uv.lock': 'version = 1\n',
+      'apps/api/pyproject.toml': '[project]\nname = "api"\ndependencies = ["fastapi", "uvicorn"]\n',
+      'apps/api/main.py': 'from fastapi import FastAPI\napp = FastAPI()\n',
+    }, 'apps/api', 'python');
+    expect(pushPaths(member.tree)).toBeUndefined();
+  });
 });

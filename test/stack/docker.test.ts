@@ -325,10 +325,10 @@ describe('java', () => {
     const wrapped = fileFor({ language: 'java' }, { language: 'java' });
     expect(wrapped.images.build).toBe('eclipse-temurin:21.0.8_9-jdk-noble');
     expect(wrapped.java?.package[0]).toBe('./mvnw');
-    const maven = fileFor({ language: 'java' }, { language: 'java', java: { wrapper: false } });
+    const maven = fileFor({ language: 'java' }, { language: 'java', java: { wrapperPath: null } });
     expect(maven.images.build).toBe('maven:3.9.11-eclipse-temurin-21-noble');
     expect(maven.java?.package[0]).toBe('mvn');
-    const gradle = fileFor({ language: 'java' }, { language: 'java', runtimeVersion: '17', java: { buildTool: 'gradle', wrapper: false, artifactGlob: 'build/libs/*.jar' } });
+    const gradle = fileFor({ language: 'java' }, { language: 'java', runtimeVersion: '17', java: { buildTool: 'gradle', wrapperPath: null, artifactGlob: 'build/libs/*.jar' } });
     expect(gradle.images.build).toBe('gradle:8.14.3-jdk17');
     expect(gradle.java?.artifactDir).toBe('build/libs');
   });
