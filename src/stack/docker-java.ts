@@ -10,6 +10,7 @@ import {
 } from './docker.js';
 import { bootAtLeast, bootHasProbes, wrapperInContext } from '../detect/java.js';
 import { JAVA, chooseLine } from './versions.js';
+import { LATENCY_THRESHOLD_SECONDS, metricNamesFor } from './promql.js';
 
 /** How a Spring Boot jar is split into image layers, and the class that launches the result. */
 interface BootLayout {
@@ -73,6 +74,7 @@ export function buildJavaSpec(ctx: DockerContext): LanguageSpec {
     env.push({ name: 'SPRING_LIFECYCLE_TIMEOUT_PER_SHUTDOWN_PHASE', value: `${drainSeconds(answers.runtime)}s` });
     // Actuator's liveness/readiness groups are on by default only on Kubernetes; the health checks use them.
     if (java.actuator && bootHasProbes(java.springBootVersion)) env.push({ name: 'MANAGEMENT_ENDPOINT_HEALTH_PROBES_ENABLED', value: 'true' });
+    env.push(...micrometerHistogram(ctx));
   }
 
   return {
@@ -103,4 +105,18 @@ export function buildJavaSpec(ctx: DockerContext): LanguageSpec {
       artifactDir,
     },
   };
+}
+
+/**
+ * Micrometer writes no http_server_requests_seconds_bucket series unless the
+ * histogram is on, and its buckets have no 0.5 s edge unless an SLO boundary
+ * asks for one: without both, the latency alerts and the metric gate read nothing.
+ */
+function micrometerHistogram(ctx: DockerContext): KeyValue[] {
+  if (ctx.answers.monitoring === 'none' || metricNamesFor(ctx.facts).library !== 'micrometer-prometheus') return [];
+  ctx.notes.push(`the image turns on Micrometer's http.server.requests histogram with a ${LATENCY_THRESHOLD_SECONDS * 1000}ms bucket (the latency alerts and the metric gate read it); these variables override the same settings in application.properties`);
+  return [
+    { name: 'MANAGEMENT_METRICS_DISTRIBUTION_PERCENTILESHISTOGRAM_HTTP_SERVER_REQUESTS', value: 'true' },
+    { name: 'MANAGEMENT_METRICS_DISTRIBUTION_SLO_HTTP_SERVER_REQUESTS', value: `${LATENCY_THRESHOLD_SECONDS * 1000}ms` },
+  ];
 }

@@ -134,6 +134,10 @@ function nodeNotes(ctx: DockerContext, node: NodeFacts, pm: NodePm, locked: bool
     if (node.workspaceBuilds.length > 0) notes.push(`the build stage first builds the workspace packages this service imports: ${node.workspaceBuilds.join(', ')}`);
     if (node.nextStandalone) notes.push("Next.js in a workspace: set outputFileTracingRoot to the workspace root so .next/standalone has the member's path");
   }
+  // Not a Dockerfile matter, but the one place notes reach the user: the alerts depend on it.
+  if (ctx.answers.monitoring !== 'none' && ctx.facts.metricsLibrary === 'express-prom-bundle') {
+    notes.push("express-prom-bundle's defaults write no path label and no 0.5s bucket, which the alerts need: set includePath and buckets as docs/deploy/monitoring.md shows");
+  }
   if (node.nextStandalone) {
     notes.push('Next.js writes .next/cache at runtime (ISR, images): give it a writable volume before making the root filesystem read-only');
   }

@@ -178,7 +178,13 @@ export function buildPythonSpec(ctx: DockerContext): LanguageSpec {
     { name: 'PYTHONUNBUFFERED', value: '1' },
     { name: 'PYTHONDONTWRITEBYTECODE', value: '1' },
   ];
-  if (py.server === 'gunicorn') env.push({ name: 'WEB_CONCURRENCY', value: '2' });
+  if (py.server === 'gunicorn') {
+    // Each worker process keeps its own Prometheus counters and a scrape reads whichever answers,
+    // so rates jump between them: with metrics, one worker (threads or an event loop) per container.
+    const monitored = answers.monitoring !== 'none';
+    env.push({ name: 'WEB_CONCURRENCY', value: monitored ? '1' : '2' });
+    if (monitored) ctx.notes.push("gunicorn runs one worker (WEB_CONCURRENCY=1): each worker would keep its own metrics. Scale with more containers, or set up prometheus_client's multiprocess mode (PROMETHEUS_MULTIPROC_DIR) before raising it");
+  }
   // Relative to the working directory the server starts in (the app's folder).
   if (py.importRoot) env.push({ name: 'PYTHONPATH', value: py.importRoot });
   const url = healthUrl(answers.port, answers.healthPath);

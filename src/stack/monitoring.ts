@@ -4,9 +4,11 @@ import { buildNames, monitoringPaths } from './naming.js';
 import {
   buildMetricGate,
   errorRatioExpr,
+  LATENCY_THRESHOLD_SECONDS,
   latencyQuantileExpr,
   metricNamesFor,
   metricsPathFor,
+  probeRoute,
   requestRateExpr,
   selector,
   SERVICE_DOWN_LOOKBACK,
@@ -143,6 +145,8 @@ export interface MonitoringStack {
   gate: MetricGate | null;
   /** Where the app serves metrics: /metrics, or /actuator/prometheus for Spring Boot. */
   metricsPath: string;
+  /** Route label values of health checks and scrapes, which the SLIs leave out (see probeRoute); empty with --monitoring none. */
+  probeRoutes: string[];
   /** The sidecar that scrapes the app and writes its samples out; null with --monitoring none. */
   collector: CollectorStack | null;
   /** The Prometheus job name and the `service` label value. */
@@ -224,7 +228,6 @@ const CALM_ENV = 'calm';
 const SLI_WINDOWS = ['5m', '30m', '1h', '2h', '6h', '1d', '3d'];
 /** Latency SLO: this share of requests faster than the gate's latency bound. */
 const LATENCY_OBJECTIVE = 0.99;
-const LATENCY_THRESHOLD_SECONDS = 0.5;
 const ERROR_RATIO_FALLBACK = 0.05;
 
 /** The SRE workbook's multi-window, multi-burn-rate table (30-day SLO). */
@@ -344,12 +347,12 @@ export function buildMonitoringStack(answers: Answers, facts: RepoFacts): Monito
     panels: [] as DashboardPanel[],
   };
   if (answers.monitoring === 'none') {
-    return { metrics, gate: null, metricsPath: metricsPathFor(metrics), collector: null, job, testEnv, slo, recordingRules: [], alerts: [], ruleTestSuites: [], runbooks: [], noTargetAlerts: [], files, dashboard, groups, localTarget, alertmanager };
+    return { metrics, gate: null, metricsPath: metricsPathFor(metrics), probeRoutes: [], collector: null, job, testEnv, slo, recordingRules: [], alerts: [], ruleTestSuites: [], runbooks: [], noTargetAlerts: [], files, dashboard, groups, localTarget, alertmanager };
   }
 
   // Health and readiness checks and metric scrapes are not user traffic (servedTraffic).
-  const probePaths = [answers.healthPath, answers.readinessPath, metricsPathFor(metrics)];
-  const ctx: RuleContext = { m: metrics, service, job, env: testEnv, slo, traffic: servedTraffic(metrics, service, probePaths), probePath: answers.healthPath, pagingEnv };
+  const probePaths = [answers.healthPath, answers.readinessPath, metricsPathFor(metrics)].map((p) => probeRoute(metrics, p));
+  const ctx: RuleContext = { m: metrics, service, job, env: testEnv, slo, traffic: servedTraffic(metrics, service, probePaths), probePath: probePaths[0]!, pagingEnv };
   const recordingRules = buildRecordingRules(ctx);
   const specs = buildAlertSpecs(ctx, recordedRefs(ctx));
   const inline = buildAlertSpecs(ctx, inlineRefs(ctx));
@@ -368,6 +371,7 @@ export function buildMonitoringStack(answers: Answers, facts: RepoFacts): Monito
     metrics,
     gate: buildMetricGate(service, metrics, answers.slo, { latencySeconds: LATENCY_THRESHOLD_SECONDS, probePaths }),
     metricsPath: metricsPathFor(metrics),
+    probeRoutes: [...new Set(probePaths)],
     collector: buildCollector(answers),
     job,
     testEnv,
@@ -493,6 +497,11 @@ function buildRecordingTests(c: RuleContext): RecordingTestCase[] {
       title: 'the error ratio is 5xx over all user requests: health checks (10x the traffic, all 200) do not dilute it',
       interval: '1m', series: [...requestSeries(c, [[100, 0.25, 20]]), probeSeries(c, 1000, 20)], evalTime: '10m',
       expr: RECORD.errorRatio('5m'), expSamples: [recorded(RECORD.errorRatio('5m'), '0.25')],
+    },
+    {
+      title: 'the error ratio is 0, not missing, before the first 5xx creates its series',
+      interval: '1m', series: [requestSeries(c, [[100, 0, 20]])[0]!], evalTime: '10m',
+      expr: RECORD.errorRatio('5m'), expSamples: [recorded(RECORD.errorRatio('5m'), '0')],
     },
     {
       title: `the slow ratio is the share of requests slower than ${c.slo.latencyThresholdSeconds}s`,

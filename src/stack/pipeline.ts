@@ -156,6 +156,12 @@ export interface PipelineStack {
   ecsDeploymentConfiguration: string;
   /** ECS: merged over the service's for a rollback by redeploy: the strategy's steps without their bakes. */
   ecsRollbackConfiguration: string;
+  /**
+   * rollback.yml's redeploy of a known-good image digest: the strategy and the
+   * circuit breaker, without the canary step and the bakes (during an incident
+   * the bad revision must not keep 90% of the traffic for the canary's bake).
+   */
+  ecsRedeployConfiguration: string;
   /** ECS bake times (minutes), shared by the deploy workflow and the Terraform service, so neither undoes the other. */
   ecsBake: EcsBake;
   /** The app's container as infra/ names it (naming.ts appContainerName); on ECS, the one whose image the deploy replaces. */
@@ -682,12 +688,17 @@ export function buildPipelineStack(
     canaryShifts: answers.strategy === 'canary' && answers.cloud !== 'aws' ? [CANARY_PERCENT, 50] : [],
     ecsDeploymentConfiguration: ecsDeploymentConfiguration(answers.strategy, ecsBake),
     ecsRollbackConfiguration: ecsRollbackConfiguration(answers.strategy),
+    ecsRedeployConfiguration: JSON.stringify({
+      ...(JSON.parse(ecsDeploymentConfiguration(answers.strategy, ecsBake)) as object),
+      ...(JSON.parse(ecsRollbackConfiguration(answers.strategy)) as object),
+    }),
     ecsBake,
     container: appContainerName(answers),
     gate: gateOf(answers, monitoring.gate),
     postSwitchGate: monitoring.gate !== null && answers.strategy !== 'canary',
     syntheticRps: monitoring.gate ? syntheticRps(monitoring.gate.minRequests, BAKE_SECONDS, CANARY_PERCENT) : null,
-    deployTimeoutMinutes: monitoring.gate ? 75 : 60,
+    // ECS: a rollout may wait 30 minutes and its rollback 30 more.
+    deployTimeoutMinutes: monitoring.gate || answers.cloud === 'aws' ? 75 : 60,
     gcloudVersion: '568.0.0',
     attested: "github.event.repository.visibility == 'public' || vars.ATTESTATIONS == 'true'",
     attestationSigner: `.github/workflows/${files.build}`,

@@ -83,6 +83,15 @@ export function servedTraffic(m: MetricNames, service: string, probePaths: reado
   return paths.length === 0 ? [`${m.serviceLabel}="${service}"`] : [`${m.serviceLabel}="${service}"`, `${m.routeLabel}!~"${paths.join('|')}"`];
 }
 
+/**
+ * The route label a request to `path` carries. Spring Boot maps Actuator's
+ * health groups as /actuator/health/{*path}, which Micrometer tags
+ * '/actuator/health/**', never '/actuator/health/readiness'.
+ */
+export function probeRoute(m: MetricNames, path: string): string {
+  return m.library === 'micrometer-prometheus' && path.startsWith('/actuator/health/') ? '/actuator/health/**' : path;
+}
+
 /** `{a="x",b=~"y"}` from label matchers; empty matchers give `{}`-free selectors. */
 export function selector(metric: string, matchers: readonly string[]): string {
   return matchers.length === 0 ? metric : `${metric}{${matchers.join(',')}}`;
@@ -95,10 +104,17 @@ export function requestRateExpr(m: MetricNames, matchers: readonly string[], win
   return `sum${byClause(by)} (rate(${selector(m.requestsTotal, matchers)}[${window}]))`;
 }
 
-/** Ratio of 5xx responses to all responses over `window`: the availability SLI and the gate's error ratio. */
+/**
+ * Ratio of 5xx responses to all responses over `window`: the availability SLI
+ * and the gate's error ratio. Client libraries create a 5xx series at the first
+ * 5xx only, so without one the errors are the requests times 0: a healthy
+ * service records 0, not nothing (which would leave panels empty and make
+ * averages over time count only the windows that had errors).
+ */
 export function errorRatioExpr(m: MetricNames, matchers: readonly string[], window: string, by: readonly string[]): string {
   const errors = [...matchers, `${m.codeLabel}=~"${SERVER_ERROR_REGEX}"`];
-  return `${requestRateExpr(m, errors, window, by)} / ${requestRateExpr(m, matchers, window, by)}`;
+  const all = requestRateExpr(m, matchers, window, by);
+  return `(${requestRateExpr(m, errors, window, by)} or ${all} * 0) / ${all}`;
 }
 
 /** Ratio of requests slower than `thresholdLe` (a histogram bucket edge) over `window`: the latency SLI. */
@@ -113,9 +129,12 @@ export function latencyQuantileExpr(m: MetricNames, matchers: readonly string[],
   return `histogram_quantile(${q}, sum by (${['le', ...by].join(', ')}) (rate(${selector(m.durationBucket, matchers)}[${window}])))`;
 }
 
+/** The latency objective: a request slower than this many seconds is slow (a bucket edge every library must write). */
+export const LATENCY_THRESHOLD_SECONDS = 0.5;
+
 /** The gate's checks for one revision, from the same expressions (and traffic: servedTraffic) as the rules. */
 export function buildMetricGate(service: string, m: MetricNames, slo: number, opts: { latencySeconds?: number; window?: string; probePaths?: readonly string[] } = {}): MetricGate {
-  const { latencySeconds = 0.5, window = '5m', probePaths = [] } = opts;
+  const { latencySeconds = LATENCY_THRESHOLD_SECONDS, window = '5m', probePaths = [] } = opts;
   const sel = [...servedTraffic(m, service, probePaths), `${m.revisionLabel}="${REVISION_PLACEHOLDER}"`];
   return {
     errorRatioQuery: errorRatioExpr(m, sel, window, []),

@@ -176,6 +176,18 @@ describe('AWS deploy details', () => {
     }
   });
 
+  it('a redeploy by digest in rollback.yml keeps the strategy and the breaker but skips the canary step and the bakes', async () => {
+    const stack = buildStack(pipelineAnswers({ language: 'node', cloud: 'aws', strategy: 'canary' }), pipelineFacts('npm'));
+    const rollback = parseYaml((await renderStack(stack, 'pipeline')).read('.github/workflows/rollback.yml')!.content) as { jobs: Record<string, { steps: Step[] }> };
+    const redeploy = Object.values(rollback.jobs).flatMap((j) => j.steps).find((st) => st.name === 'Redeploy the image digest')!;
+    expect(JSON.parse(String(redeploy.env!.DEPLOYMENT_CONFIGURATION))).toEqual({
+      strategy: 'CANARY',
+      bakeTimeInMinutes: 0,
+      canaryConfiguration: { canaryPercent: 100, canaryBakeTimeInMinutes: 0 },
+      deploymentCircuitBreaker: { enable: true, rollback: true },
+    });
+  });
+
   it('the account id is not masked: the runner drops job outputs holding a masked value (the image name, ARNs)', async () => {
     const stack = buildStack(pipelineAnswers({ language: 'node', cloud: 'aws', strategy: 'canary' }), pipelineFacts('npm'));
     const tree = await renderStack(stack, 'pipeline');
@@ -263,16 +275,16 @@ esac
     }
   });
 
-  it.skipIf(!hasJqBin)('deploy: a service still on Terraform\'s placeholder revision leaves nothing to roll back to', async () => {
+  it.skipIf(!hasJqBin)('deploy: a service still on Terraform\'s placeholder revision leaves nothing to roll back to; one that served its own image does', async () => {
     const { dir, script } = await ecsDeployScript('rolling', 'deploy');
     try {
       const repository = '123456789012.dkr.ecr.us-east-1.amazonaws.com/orders-api';
       const running = 'arn:aws:ecs:us-east-1:123456789012:task-definition/orders-api-production:7';
-      // A stand-in aws CLI: the service runs revision 7, whose app image is $RUNNING_IMAGE.
+      // A stand-in aws CLI: the service runs revision 7, whose app image is $RUNNING_IMAGE, rolled out to $ROLLOUT.
       const PATH = stubCommands(dir, {
         aws: `#!/bin/sh
 case "$*" in
-  *describe-services*) echo '{"services":[{"taskDefinition":"${running}","deploymentConfiguration":{}}]}' ;;
+  *describe-services*) echo "{\\"services\\":[{\\"taskDefinition\\":\\"${running}\\",\\"deploymentConfiguration\\":{},\\"deployments\\":[{\\"status\\":\\"PRIMARY\\",\\"rolloutState\\":\\"$ROLLOUT\\",\\"runningCount\\":2}]}]}" ;;
   *"describe-task-definition --task-definition ${running} "*) echo "{\\"containerDefinitions\\":[{\\"name\\":\\"orders-api\\",\\"image\\":\\"$RUNNING_IMAGE\\"}]}" ;;
   *"describe-task-definition --task-definition orders-api-production "*) echo '{"containerDefinitions":[{"name":"orders-api","image":"x"}],"revision":7}' ;;
   *register-task-definition*) echo 'arn:aws:ecs:us-east-1:123456789012:task-definition/orders-api-production:8' ;;
@@ -281,20 +293,24 @@ case "$*" in
 esac
 `,
       });
-      const deploy = async (runningImage: string) => {
+      const deploy = async (runningImage: string, rollout = 'COMPLETED') => {
         const output = join(dir, 'output');
         writeFileSync(output, '');
         const r = await execa('bash', [script, 'deploy'], {
-          env: { PATH, CLUSTER: 'c', SERVICE: 's', CONTAINER: 'orders-api', IMAGE: `${repository}@sha256:${'2'.repeat(64)}`, RUNNING_IMAGE: runningImage, GITHUB_OUTPUT: output },
+          env: { PATH, CLUSTER: 'c', SERVICE: 's', CONTAINER: 'orders-api', IMAGE: `${repository}@sha256:${'2'.repeat(64)}`, RUNNING_IMAGE: runningImage, ROLLOUT: rollout, GITHUB_OUTPUT: output },
           extendEnv: false,
           reject: false,
         });
         return { ...r, previous: /^previous=(.*)$/m.exec(readFileSync(output, 'utf8'))?.[1] };
       };
-      const first = await deploy('public.ecr.aws/docker/library/nginx:stable-alpine');
+      // The placeholder never passes the app's health check: its rollout never completes.
+      const first = await deploy('public.ecr.aws/docker/library/nginx:stable-alpine', 'FAILED');
       expect(first.exitCode, first.stderr).toBe(0);
       expect(first.previous).toBe('');
-      expect(first.stdout).toContain('::notice::orders-api-production:7 runs public.ecr.aws/docker/library/nginx:stable-alpine, not an image of');
+      expect(first.stdout).toContain('::notice::orders-api-production:7 runs public.ecr.aws/docker/library/nginx:stable-alpine and never completed a rollout');
+      // A service adopted (no IaC here) with its own tagged image, serving: a failed deploy returns to it.
+      const adopted = await deploy('123456789012.dkr.ecr.us-east-1.amazonaws.com/orders-api:v1');
+      expect(adopted.previous).toBe(running);
       const later = await deploy(`${repository}@sha256:${'1'.repeat(64)}`);
       expect(later.exitCode, later.stderr).toBe(0);
       expect(later.previous).toBe(running);

@@ -276,6 +276,13 @@ describe('python', () => {
     expect(pythonCommand(PYTHON_DEFAULTS, 'uvicorn app:create_app --factory', 8000, 25)[2]).toContain(' app.main:app --factory ');
   });
 
+  it('gunicorn runs one worker when the app is scraped: each worker process would keep its own counters', () => {
+    const django = { language: 'python' as const, framework: 'django', python: { server: 'gunicorn' as const, appModule: 'mysite.wsgi:application' } };
+    const workers = (monitoring: 'prometheus' | 'none') => fileFor({ language: 'python', monitoring }, django).env.find((e) => e.name === 'WEB_CONCURRENCY')?.value;
+    expect(workers('prometheus')).toBe('1');
+    expect(workers('none')).toBe('2');
+  });
+
   it('stops gunicorn before the platform kills it', () => {
     const django = { language: 'python' as const, framework: 'django', python: { server: 'gunicorn' as const, appModule: 'mysite.wsgi:application' } };
     const cloudRun = fileFor({ language: 'python', cloud: 'gcp', runtime: 'cloud-run' }, django).cmd ?? [];
@@ -331,6 +338,15 @@ describe('java', () => {
     const gradle = fileFor({ language: 'java' }, { language: 'java', runtimeVersion: '17', java: { buildTool: 'gradle', wrapperPath: null, artifactGlob: 'build/libs/*.jar' } });
     expect(gradle.images.build).toBe('gradle:8.14.3-jdk17');
     expect(gradle.java?.artifactDir).toBe('build/libs');
+  });
+
+  it("turns on Micrometer's request histogram with the latency objective's bucket, when there is monitoring", () => {
+    const env = (answers: Partial<Answers>) => Object.fromEntries(fileFor({ language: 'java', ...answers }, { language: 'java', metricsLibrary: 'micrometer-prometheus' }).env.map((e) => [e.name, e.value]));
+    expect(env({ monitoring: 'prometheus' })).toMatchObject({
+      MANAGEMENT_METRICS_DISTRIBUTION_PERCENTILESHISTOGRAM_HTTP_SERVER_REQUESTS: 'true',
+      MANAGEMENT_METRICS_DISTRIBUTION_SLO_HTTP_SERVER_REQUESTS: '500ms',
+    });
+    expect(Object.keys(env({ monitoring: 'none' })).filter((k) => k.startsWith('MANAGEMENT_METRICS'))).toEqual([]);
   });
 
   it('runs Spring Boot from its extracted layers and plain jars with java -jar, on a JRE', () => {

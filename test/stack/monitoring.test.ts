@@ -57,6 +57,20 @@ describe('buildMonitoringStack', () => {
     expect(checkPromql(selector('up', servedTraffic(DEFAULT_METRICS, 'api', ['/health.json'])))).toBeNull();
   });
 
+  it("Spring's health groups are one route to Micrometer, /actuator/health/**: the probes behind it are left out", () => {
+    const probed = buildMonitoringStack(
+      makeAnswers({ language: 'java', healthPath: '/actuator/health/liveness', readinessPath: '/actuator/health/readiness' }),
+      makeFacts({ language: 'java', metricsLibrary: 'micrometer-prometheus' }),
+    );
+    const probes = 'uri!~"/actuator/health/\\\\*\\\\*|/actuator/prometheus"';
+    expect(probed.gate!.requestCountQuery).toContain(probes);
+    expect(checkPromql(probed.gate!.requestCountQuery.replace('__REVISION__', 'r1'))).toBeNull();
+    // The rule tests' health-check series carry the route Micrometer writes, so they test the exclusion for real.
+    const series = probed.ruleTestSuites.flatMap((t) => t.cases.flatMap((c) => c.series.map((x) => x.series)));
+    expect(series.some((x) => x.includes('uri="/actuator/health/**"'))).toBe(true);
+    expect(series.some((x) => x.includes('/actuator/health/readiness'))).toBe(false);
+  });
+
   it('gcp: the error log query also finds plain-text error lines, which Cloud Logging gives no severity', () => {
     const gcp = buildMonitoringStack(makeAnswers({ cloud: 'gcp', runtime: 'cloud-run', region: 'europe-west1' }), makeFacts());
     const logs = gcp.runbooks.find((r) => r.alert === 'HighErrorRatio')!.commands.find((c) => c.code.startsWith('gcloud logging read'))!;
@@ -164,7 +178,7 @@ describe('buildMonitoringStack', () => {
     }
     // What the alerts read is tested too: the 5m SLIs and rate, in the alerts' file (promtool runs them).
     const recorded = stack.ruleTestSuites.flatMap((suite) => suite.recordingCases.map((c) => c.expr));
-    expect(recorded).toEqual(['service:sli_error:ratio_rate5m', 'service:sli_latency_slow:ratio_rate5m', 'service:http_requests:rate5m']);
+    expect(recorded).toEqual(['service:sli_error:ratio_rate5m', 'service:sli_error:ratio_rate5m', 'service:sli_latency_slow:ratio_rate5m', 'service:http_requests:rate5m']);
     for (const r of recorded) expect(stack.recordingRules.map((x) => x.record)).toContain(r);
     // The 3-day windows are evaluated hourly, in a file of their own: everything else stays at 10m.
     const slow = stack.ruleTestSuites.find((suite) => suite.path.endsWith('.slow-burn.test.yml'));

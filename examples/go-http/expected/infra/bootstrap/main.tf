@@ -237,6 +237,27 @@ resource "azurerm_role_assignment" "plan_state" {
   principal_id         = azurerm_user_assigned_identity.ci["plan"].principal_id
 }
 
+# The built-in roles the env roots assign (the app's AcrPull, Key Vault Secrets
+# User and Monitoring Metrics Publisher; the deploy identity's Contributor on the
+# app and Monitoring Data Reader): the only ones a Terraform identity may grant
+# or remove with Role Based Access Control Administrator. Unconditioned, that
+# role lets the staging identity make itself Owner of the subscription.
+locals {
+  rbac_admin = "Role Based Access Control Administrator"
+  assignable_role_ids = join(", ", [
+    "7f951dda-4ed3-4680-a7ca-43fe172d538d", # AcrPull
+    "4633458b-17de-408a-b874-0445c86b69e6", # Key Vault Secrets User
+    "3913510d-42f4-4e42-8a64-420c390055eb", # Monitoring Metrics Publisher
+    "b24988ac-6180-42a0-ab88-20f7382dd24c", # Contributor
+    "b0d8363b-8ddd-447d-831f-62ca05bff136", # Monitoring Data Reader
+  ])
+  # Microsoft's "constrain roles" condition: assignments of these roles are the only ones written or deleted.
+  rbac_admin_condition = join(" AND ", [
+    "((!(ActionMatches{'Microsoft.Authorization/roleAssignments/write'})) OR (@Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {${local.assignable_role_ids}}))",
+    "((!(ActionMatches{'Microsoft.Authorization/roleAssignments/delete'})) OR (@Resource[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals {${local.assignable_role_ids}}))",
+  ])
+}
+
 resource "azurerm_role_assignment" "terraform" {
   for_each = {
     for pair in setproduct(var.environments, var.terraform_roles) : "${pair[0]}|${pair[1]}" => { env = pair[0], role = pair[1] }
@@ -245,6 +266,8 @@ resource "azurerm_role_assignment" "terraform" {
   scope                = local.subscription_scope
   role_definition_name = each.value.role
   principal_id         = azurerm_user_assigned_identity.ci["terraform-${each.value.env}"].principal_id
+  condition            = each.value.role == local.rbac_admin ? local.rbac_admin_condition : null
+  condition_version    = each.value.role == local.rbac_admin ? "2.0" : null
 }
 
 # Each environment's identity writes its own state, and no other.

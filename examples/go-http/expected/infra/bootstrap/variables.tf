@@ -106,6 +106,6 @@ variable "acr_name" {
 
 variable "terraform_roles" {
   type        = list(string)
-  description = "Subscription roles of the per-environment Terraform identities. Tighten these to what the env roots manage."
+  description = "Subscription roles of the per-environment Terraform identities. Tighten these to what the env roots manage. Role Based Access Control Administrator is conditioned to the roles the env roots assign (local.assignable_role_ids in main.tf)."
   default     = ["Contributor", "Role Based Access Control Administrator"]
 }

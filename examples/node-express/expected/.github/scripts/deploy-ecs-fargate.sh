@@ -50,7 +50,8 @@ update() {
 case "${1:-}" in
   deploy)
     : "${IMAGE:?}" "${CONTAINER:?}"
-    previous="$(describe | jq -r '.services[0].taskDefinition')"
+    service="$(describe)"
+    previous="$(jq -r '.services[0].taskDefinition' <<<"$service")"
     if [ -z "$previous" ] || [ "$previous" = "null" ]; then
       echo "::error::service ${SERVICE} not found in ${CLUSTER}" >&2
       exit 1
@@ -73,14 +74,20 @@ case "${1:-}" in
     next="$(aws ecs register-task-definition --cli-input-json "file://$workdir/next.json" --query taskDefinition.taskDefinitionArn --output text)"
     # Before the first deploy the service runs Terraform's revision with its
     # placeholder image, which never passes the app's health check: a rollback
-    # to it would wait for nothing. Only a revision running an image of this
-    # repository is something to return to.
+    # to it would wait for nothing. A revision running an image this pipeline
+    # pushed is something to return to, and so is any other (a service adopted
+    # with its own tagged image) whose rollout completed with tasks running:
+    # it served.
     previous_image="$(app_image "$previous")"
+    served="$(jq -r '[.services[0].deployments[] | select(.status == "PRIMARY")][0] // {}
+      | .rolloutState == "COMPLETED" and (.runningCount // 0) > 0' <<<"$service")"
     case "$previous_image" in
       "${IMAGE%@*}@sha256:"*) ;;
       *)
-        echo "::notice::${previous##*/} runs ${previous_image}, not an image of ${IMAGE%@*}: a failed deploy has no revision to roll back to"
-        previous=""
+        if [ "$served" != true ]; then
+          echo "::notice::${previous##*/} runs ${previous_image} and never completed a rollout: a failed deploy has no revision to roll back to"
+          previous=""
+        fi
         ;;
     esac
     update "$next"

@@ -40,7 +40,7 @@ query() {
     basic) if [ -n "${PROM_USER:-}" ]; then args+=(--user "${PROM_USER}:${PROM_PASSWORD:-}"); fi ;;
     *) echo "::error::unknown PROM_AUTH ${PROM_AUTH}" >&2; exit 2 ;;
   esac
-  # An empty result means no series: no requests, or no 5xx for the error ratio.
+  # An empty result means no series: no requests (the error ratio is 0 without 5xx, not empty).
   curl "${args[@]}" "$PROM_QUERY_URL" | jq -r '.data.result[0].value[1] // ""'
 }
 

@@ -437,6 +437,57 @@ resource "aws_iam_role_policy_attachment" "plan_read_only" {
   policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/ReadOnlyAccess"
 }
 
+# ReadOnlyAccess reads content too (every S3 object, SSM SecureString values,
+# log events, queue messages), and any pull request can assume this role.
+# Deny the content reads a plan never makes, the state excepted: refreshing
+# the resources these roots manage needs only their settings.
+resource "aws_iam_role_policy" "plan_no_content_reads" {
+  name = "deny-content-reads"
+  role = aws_iam_role.plan.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid         = "NoObjectsButTheState"
+        Effect      = "Deny"
+        Action      = ["s3:GetObject", "s3:GetObjectVersion"]
+        NotResource = ["${aws_s3_bucket.state.arn}/*"]
+      },
+      {
+        Sid    = "NoSecretsDataOrLogs"
+        Effect = "Deny"
+        Action = [
+          "athena:GetQueryResults",
+          "codecommit:GitPull",
+          "dynamodb:BatchGetItem",
+          "dynamodb:GetItem",
+          "dynamodb:Query",
+          "dynamodb:Scan",
+          "ec2:GetConsoleOutput",
+          "ec2:GetConsoleScreenshot",
+          "ec2:GetPasswordData",
+          "ecr:BatchGetImage",
+          "ecr:GetDownloadUrlForLayer",
+          "kinesis:GetRecords",
+          "lambda:GetFunction",
+          "logs:FilterLogEvents",
+          "logs:GetLogEvents",
+          "logs:GetQueryResults",
+          "logs:StartLiveTail",
+          "logs:StartQuery",
+          "secretsmanager:GetSecretValue",
+          "sqs:ReceiveMessage",
+          "ssm:GetParameter",
+          "ssm:GetParameterHistory",
+          "ssm:GetParameters",
+          "ssm:GetParametersByPath",
+        ]
+        Resource = "*"
+      },
+    ]
+  })
+}
+
 # One Terraform role per environment, assumable only from that GitHub
 # environment (so its protection rules apply), with access to that
 # environment's state key only.

@@ -27,10 +27,11 @@ locals {
       Resource = var.ecr_repository_arn
     },
     {
-      # Task definitions cannot be scoped by ARN before they exist.
+      # Task definitions cannot be scoped by ARN before they exist. The deploy registers
+      # them without tags (describe-task-definition returns none), so no ecs:TagResource.
       Sid      = "TaskDefinitions"
       Effect   = "Allow"
-      Action   = ["ecs:RegisterTaskDefinition", "ecs:DescribeTaskDefinition", "ecs:TagResource"]
+      Action   = ["ecs:RegisterTaskDefinition", "ecs:DescribeTaskDefinition"]
       Resource = "*"
     },
     {

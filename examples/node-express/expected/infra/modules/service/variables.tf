@@ -178,6 +178,6 @@ variable "collector" {
 
 variable "test_traffic_cidrs" {
   type        = list(string)
-  description = "Who may reach the test listener (port 8443) used to verify a new revision before it takes traffic."
+  description = "Who may reach the test listener (port 8443), which serves the new revision while a deployment runs (ECS blue/green requires it; the pipeline tests on production traffic during the bake)."
   default     = ["10.0.0.0/8"]
 }
