@@ -49,6 +49,8 @@ const HELPERS: Readonly<Record<string, Handlebars.HelperDelegate>> = {
   not: (a: unknown) => !a,
   and: (...args: unknown[]) => args.slice(0, -1).every(Boolean),
   or: (...args: unknown[]) => args.slice(0, -1).some(Boolean),
+  // `{{gh (concat "!(" cond ")")}}`: an expression built around a condition the stack holds.
+  concat: (...args: unknown[]) => args.slice(0, -1).map((a) => str(a, 'concat')).join(''),
   join: (list: unknown, sep: unknown) => {
     if (!Array.isArray(list)) throw new Error('{{join}} needs an array');
     return list.join(typeof sep === 'string' ? sep : ', ');

@@ -10,6 +10,7 @@ import type { MetricGate } from './promql.js';
 import { buildUses, TRIVY_VERSION, type PinKey } from './pins.js';
 import { testCommand, type TestReport } from './test-reports.js';
 import { corepackCommand } from './docker-node.js';
+import { TOOLS } from './versions.js';
 
 /** A GitHub Actions variable (`vars.NAME`) the generated workflows read. */
 export interface PipelineVariable {
@@ -192,6 +193,13 @@ export interface PipelineStack {
    */
   attested: string;
   /**
+   * Workflow condition under which findings go to Code scanning (SARIF
+   * uploads, CodeQL, dependency review): free on public repositories, and on
+   * private ones only with GitHub Code Security (the CODE_SCANNING variable).
+   * Without it the uploads fail, and the build that needs them never runs.
+   */
+  codeScanning: string;
+  /**
    * The build workflow's path, which signs the provenance (a reusable workflow
    * is the signer, not the workflow that calls it): the checks accept only its
    * certificate identity, <server>/<OWNER/REPO>/<this>@refs/heads/<default branch>.
@@ -271,17 +279,23 @@ function nodePipeline(facts: RepoFacts, dirPrefix: string): LanguagePipeline {
     yarn: berry ? 'yarn install --immutable' : 'yarn install --frozen-lockfile',
     bun: 'bun install --frozen-lockfile',
   };
-  const audit: Record<string, string> = {
+  // pnpm and yarn 1 call npm's legacy audit endpoints, retired in 2026 (HTTP 410 on every
+  // run): there the audit job's Trivy filesystem scan, which reads their lockfiles, audits alone.
+  const audit: Record<string, string | null> = {
     npm: 'npm audit --omit=dev --audit-level=high',
-    pnpm: 'pnpm audit --prod --audit-level high',
-    yarn: berry ? 'yarn npm audit --environment production --severity high' : 'yarn audit --groups dependencies --level high',
+    pnpm: null,
+    yarn: berry ? 'yarn npm audit --environment production --severity high' : null,
     bun: 'bun audit --audit-level=high',
   };
-  const lint = facts.lintCommand ?? (facts.node?.hasLintScript ? `${exec} run lint` : facts.node?.typescript ? `${exec === 'npm' ? 'npx' : `${exec} exec`} tsc --noEmit` : null);
+  const auditCommand = audit[pm] === undefined ? audit['npm']! : audit[pm];
+  // bun has no `exec` of package binaries: bunx runs the project's own tsc.
+  const tscRunner = exec === 'npm' ? 'npx' : exec === 'bun' ? 'bunx' : `${exec} exec`;
+  const lint = facts.lintCommand ?? (facts.node?.hasLintScript ? `${exec} run lint` : facts.node?.typescript ? `${tscRunner} tsc --noEmit` : null);
   // setup-node's cache runs `pnpm store path` / `yarn cache dir`, so the package manager must exist first.
   const preSetup = pm === 'pnpm' || pm === 'yarn' ? [run('Enable corepack (pnpm/yarn at the version package.json pins)', corepackCommand(facts.node?.corepackSpec ?? null))] : [];
   if (pm === 'bun') preSetup.push(run('Install bun', 'npm install --global bun@1'));
-  const setupWith = [versionInput(facts, ['.nvmrc', '.node-version', '.tool-versions', 'package.json'], 'node', '22')];
+  // Not package.json: setup-node reads its engines range and takes the newest release in it, not the image's.
+  const setupWith = [versionInput(facts, ['.nvmrc', '.node-version', '.tool-versions'], 'node', '22')];
   if (pm !== 'bun' && lock) setupWith.push({ key: 'cache', value: pm }, { key: 'cache-dependency-path', value: lock });
   return {
     preSetup,
@@ -291,18 +305,21 @@ function nodePipeline(facts: RepoFacts, dirPrefix: string): LanguagePipeline {
     install: [run('Install dependencies', install[pm] ?? 'npm ci')],
     lint: [lint ? run('Lint', lint) : run('Check syntax (add a lint script to run your linter here)', `node --check ${facts.node?.entrypoint ?? 'index.js'}`)],
     test: facts.testCommand ?? `${exec} test`,
-    audit: [run('Audit dependencies', audit[pm] ?? audit['npm']!)],
+    audit: auditCommand === null ? [] : [run('Audit dependencies', auditCommand)],
     codeql: { language: 'javascript-typescript', buildMode: 'none' },
   };
 }
 
 const PIP_AUDIT = 'pip-audit==2.9.0';
-const UV = 'uv==0.8.0';
-const POETRY = 'poetry==2.1.3';
+// The same tool versions as the image's build stage.
+const UV = `uv==${TOOLS.uv}`;
+const POETRY = `poetry==${TOOLS.poetry}`;
+const PIPENV = `pipenv==${TOOLS.pipenv}`;
 
 function pythonPipeline(facts: RepoFacts, dirPrefix: string): LanguagePipeline {
   const pm = facts.packageManager ?? 'pip';
-  const version = versionInput(facts, ['.python-version', 'pyproject.toml', '.tool-versions'], 'python', '3.12');
+  // Not pyproject.toml: setup-python reads requires-python as a range and takes the newest Python in it, not the image's.
+  const version = versionInput(facts, ['.python-version', '.tool-versions'], 'python', '3.12');
   const depFile = facts.python?.dependencyFile ?? 'requirements.txt';
   const testCmd = (prefix: string) => facts.testCommand ?? `${prefix}python -m pytest`;
   const codeql = { language: 'python', buildMode: 'none' };
@@ -318,7 +335,8 @@ function pythonPipeline(facts: RepoFacts, dirPrefix: string): LanguagePipeline {
       lint: [run('Lint', lintCmd ?? 'uv run python -m compileall -q .')],
       test: facts.testCommand ?? 'uv run python -m pytest',
       audit: [
-        run('Export locked requirements', 'uv export --locked --no-dev --no-hashes --format requirements-txt --output-file "$RUNNER_TEMP/requirements.txt"'),
+        // Without the project itself (`-e .`): pip-audit cannot look up an unpublished package.
+        run('Export locked requirements', 'uv export --locked --no-dev --no-hashes --no-emit-project --format requirements-txt --output-file "$RUNNER_TEMP/requirements.txt"'),
         run('Audit dependencies', `uvx ${PIP_AUDIT.replace('==', '@')} --strict -r "$RUNNER_TEMP/requirements.txt"`),
       ],
       codeql,
@@ -330,10 +348,33 @@ function pythonPipeline(facts: RepoFacts, dirPrefix: string): LanguagePipeline {
       setupUses: 'setupPython',
       setupWith: [version, { key: 'cache', value: 'poetry' }, { key: 'cache-dependency-path', value: `${dirPrefix}poetry.lock` }],
       extraCache: null,
-      install: [run('Install dependencies', 'poetry install --no-interaction')],
+      // Poetry 2 fails an install whose root package it cannot find: an app that is no package skips it.
+      install: [run('Install dependencies', `poetry install --no-interaction${facts.python?.installable ? '' : ' --no-root'}`)],
       lint: [run('Lint', lintCmd ?? 'poetry run python -m compileall -q .')],
       test: testCmd('poetry run '),
-      audit: [run('Audit dependencies', `poetry run pip install ${PIP_AUDIT} && poetry run pip-audit --strict`)],
+      // The project itself is installed editable and is on no index: skip it.
+      audit: [run('Audit dependencies', `poetry run pip install ${PIP_AUDIT} && poetry run pip-audit --strict --skip-editable`)],
+      codeql,
+    };
+  }
+  if (pm === 'pipenv') {
+    const locked = facts.lockfile !== null;
+    return {
+      preSetup: [run('Install pipenv (setup-python caches its virtualenvs)', `pipx install ${PIPENV}`)],
+      setupUses: 'setupPython',
+      setupWith: locked ? [version, { key: 'cache', value: 'pipenv' }, { key: 'cache-dependency-path', value: `${dirPrefix}Pipfile.lock` }] : [version],
+      extraCache: null,
+      // The tests' packages are [dev-packages]; `sync` installs exactly the lockfile, hashes checked.
+      install: [run('Install dependencies', locked ? 'pipenv sync --dev' : 'pipenv install --dev')],
+      lint: [run('Lint', lintCmd ?? 'pipenv run python -m compileall -q .')],
+      test: testCmd('pipenv run '),
+      audit: locked
+        ? [
+            run('Install pip-audit', `python -m pip install ${PIP_AUDIT}`),
+            // The image's packages: Pipfile.lock's default section.
+            run('Audit dependencies', 'pipenv requirements > "$RUNNER_TEMP/requirements.txt"\npip-audit --strict -r "$RUNNER_TEMP/requirements.txt"'),
+          ]
+        : [run('Audit dependencies', `pipenv run pip install ${PIP_AUDIT} && pipenv run pip-audit --strict --skip-editable`)],
       codeql,
     };
   }
@@ -366,10 +407,12 @@ function goPipeline(facts: RepoFacts, dirPrefix: string): LanguagePipeline {
       { key: 'cache-dependency-path', value: joinPath(dirPrefix, facts.lockfile ?? 'go.mod') },
     ],
     extraCache: null,
-    install: [run('Download modules', 'go mod download')],
+    // vendor/ holds the modules already: `go mod download` would fetch them again (private ones need credentials).
+    install: facts.go?.vendored ? [] : [run('Download modules', 'go mod download')],
     lint: facts.lintCommand
       ? [run('Lint', facts.lintCommand)]
-      : [run('Check formatting', 'test -z "$(gofmt -l .)"'), run('Vet', 'go vet ./...')],
+      // The module's own packages: not vendor/, which is other people's formatting.
+      : [run('Check formatting', "test -z \"$(find . -name '*.go' -not -path './vendor/*' -exec gofmt -l {} +)\""), run('Vet', 'go vet ./...')],
     test: facts.testCommand ?? 'go test -race ./...',
     audit: [run('Audit dependencies (govulncheck)', 'go run golang.org/x/vuln/cmd/govulncheck@v1.1.4 ./...')],
     // Go has no build-mode none; autobuild compiles the module.
@@ -476,6 +519,7 @@ export function pipelineVariables(answers: Pick<Answers, 'cloud' | 'monitoring'>
     list.push(v('PROMETHEUS_URL', 'Base URL of the self-hosted Prometheus the metric gate queries (reachable from GitHub runners)', true));
     list.push(v(PROMETHEUS_QUERY_USER, `User the metric gate queries as when Prometheus requires basic auth (its web config's basic_auth_users), with the environment secret \`${PROMETHEUS_QUERY_PASSWORD}\` as password; unset: no auth`, true));
   }
+  list.push(v('CODE_SCANNING', 'Set to `true` once a private repository has GitHub Code Security: CodeQL, dependency review and the Trivy findings then go to Code scanning; public repositories always do', false));
   list.push(v('ATTESTATIONS', 'Set to `true` to attest images of a private repository (needs GitHub Enterprise Cloud), and to verify their provenance before each deploy; public repositories always do both', false));
   // Cloud Run and Container Apps report their URL (the deploy script's outputs, rollbacks included); ECS does not.
   if (answers.cloud === 'aws') {
@@ -701,6 +745,7 @@ export function buildPipelineStack(
     deployTimeoutMinutes: monitoring.gate || answers.cloud === 'aws' ? 75 : 60,
     gcloudVersion: '568.0.0',
     attested: "github.event.repository.visibility == 'public' || vars.ATTESTATIONS == 'true'",
+    codeScanning: "github.event.repository.visibility == 'public' || vars.CODE_SCANNING == 'true'",
     attestationSigner: `.github/workflows/${files.build}`,
     attestationIdentity: `\${GITHUB_SERVER_URL}/\${GITHUB_REPOSITORY}/.github/workflows/${files.build}@refs/heads/${repo.defaultBranch}`,
     smokeHealthPath: answers.cloud === 'gcp' && answers.healthPath.endsWith('z') ? '' : answers.healthPath,

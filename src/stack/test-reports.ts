@@ -98,8 +98,10 @@ function nodeTests(facts: RepoFacts, command: string): TestCommand {
       }
       break;
   }
-  // npm passes what follows `--` to the script; pnpm, yarn and bun pass what follows the script name.
-  return intoReportDir([`${env}${command}${pm === 'npm' ? ' --' : ''}`, ...flags].join(' \\\n  '), contents);
+  // npm passes what follows `--` to the script; pnpm, yarn and bun pass what follows the
+  // script name, but pnpm 8 and 9 refuse unknown options after the `pnpm test` shorthand.
+  const script = pm === 'pnpm' ? 'pnpm run test' : command;
+  return intoReportDir([`${env}${script}${pm === 'npm' ? ' --' : ''}`, ...flags].join(' \\\n  '), contents);
 }
 
 /** pytest: JUnit XML always (built in), coverage XML with pytest-cov. */

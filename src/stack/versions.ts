@@ -94,10 +94,13 @@ export const JAVA: PinnedLines<JavaLineImages> = {
   },
 };
 
-/** Tools installed inside build stages. */
+const UV_VERSION = '0.9.5';
+
+/** Tools installed inside build stages (CI installs the same versions). */
 export const TOOLS = {
   /** Copied from its own image stage (a literal FROM, so Dependabot bumps it too). */
-  uvImage: 'ghcr.io/astral-sh/uv:0.9.5',
+  uvImage: `ghcr.io/astral-sh/uv:${UV_VERSION}`,
+  uv: UV_VERSION,
   poetry: '2.2.1',
   pipenv: '2025.0.4',
   /** Debian bookworm's tini package version (apt pin), installed in Node runtime images. */

@@ -52,7 +52,12 @@ describe('infra workflow: scheduled drift check', () => {
       // event has no github.event.repository, so the default-branch comparison cannot admit them.
       expect(plan.if).toContain("github.event_name == 'schedule'");
       expect(plan.outputs!['changes']).toBe('${{ steps.plan.outputs.changes }}');
-      expect(workflow.jobs[`apply-${env}`]!.if).toBe("(github.event_name == 'push' || github.event_name == 'workflow_dispatch') && github.ref_name == github.event.repository.default_branch");
+      // Applies only on the default branch, and only a plan with changes: an empty one asks no reviewer.
+      const apply = workflow.jobs[`apply-${env}`]!.if!;
+      expect(apply).toContain("(github.event_name == 'push' || github.event_name == 'workflow_dispatch') && github.ref_name == github.event.repository.default_branch");
+      expect(apply).toContain(`needs.plan-${env}.outputs.changes == 'true'`);
+      // After an environment skipped for want of changes the next still applies; after any failure before it, none does.
+      if (env !== envs[0]) expect(apply).toMatch(/^\$\{\{ !cancelled\(\) && !failure\(\) && /);
     }
     const drift = workflow.jobs['drift']!;
     expect(drift.if).toBe("github.event_name == 'schedule' && !cancelled()");

@@ -27,9 +27,11 @@ const BY_PM: Record<string, { language: Language; lockfile: string | null; versi
   npm: { language: 'node', lockfile: 'package-lock.json', version: '22', source: '.nvmrc', test: 'npm test' },
   pnpm: { language: 'node', lockfile: 'pnpm-lock.yaml', version: '22', source: 'package.json engines.node', test: 'pnpm test' },
   yarn: { language: 'node', lockfile: 'yarn.lock', version: '20', source: null, test: 'yarn test' },
+  bun: { language: 'node', lockfile: 'bun.lock', version: '22', source: null, test: 'bun run test' },
   uv: { language: 'python', lockfile: 'uv.lock', version: '3.12', source: '.python-version', test: 'uv run pytest' },
   poetry: { language: 'python', lockfile: 'poetry.lock', version: '3.11', source: 'pyproject.toml requires-python', test: null },
   pip: { language: 'python', lockfile: null, version: '3.12', source: null, test: 'pytest' },
+  pipenv: { language: 'python', lockfile: 'Pipfile.lock', version: '3.12', source: 'Pipfile requires.python_version', test: 'pipenv run pytest' },
   go: { language: 'go', lockfile: 'go.sum', version: '1.23', source: 'go.mod go', test: null },
   maven: { language: 'java', lockfile: null, version: '21', source: 'pom.xml java.version', test: null },
   gradle: { language: 'java', lockfile: null, version: '17', source: null, test: null },
@@ -61,7 +63,7 @@ export function pipelineFacts(pm: PackageManager, workflows: string[] = []): Rep
     git: { remote: 'git@github.com:acme/orders-api.git', owner: 'acme', repo: 'orders-api', defaultBranch: 'main' },
     dirName: 'orders-api',
     node: d.language === 'node'
-      ? { typescript: pm === 'pnpm', hasBuildScript: false, buildOutputDir: null, entrypoint: 'server.js', nodeOptions: [], nextStandalone: false, workspaces: [], hasLintScript: pm === 'npm', yarnBerry: false, corepackSpec: null, workspaceBuilds: [], installConfig: [],
+      ? { typescript: pm === 'pnpm' || pm === 'bun', hasBuildScript: false, buildOutputDir: null, entrypoint: 'server.js', nodeOptions: [], nextStandalone: false, workspaces: [], hasLintScript: pm === 'npm', yarnBerry: false, corepackSpec: null, workspaceBuilds: [], installConfig: [],
         // One runner per package manager, so the matrix renders each runner's report flags.
         testRunner: pm === 'npm' ? 'node-test' : pm === 'pnpm' ? 'vitest' : 'jest', testPlugins: pm === 'pnpm' ? ['@vitest/coverage-v8'] : pm === 'yarn' ? ['jest-junit'] : [] }
       : null,
@@ -77,4 +79,4 @@ export function pipelineFacts(pm: PackageManager, workflows: string[] = []): Rep
 }
 
 /** One package manager per language variant the pipeline distinguishes. */
-export const PIPELINE_PMS: readonly PackageManager[] = ['npm', 'pnpm', 'yarn', 'uv', 'poetry', 'pip', 'go', 'maven', 'gradle'];
+export const PIPELINE_PMS: readonly PackageManager[] = ['npm', 'pnpm', 'yarn', 'bun', 'uv', 'poetry', 'pip', 'pipenv', 'go', 'maven', 'gradle'];

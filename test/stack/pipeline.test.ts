@@ -33,7 +33,8 @@ describe('workflowFiles', () => {
 describe('buildPipelineStack', () => {
   it('uses the detected package manager, version file and lockfile', () => {
     const p = buildPipelineStack(pipelineAnswers({ language: 'node', cloud: 'aws' }), pipelineFacts('pnpm'));
-    expect(p.lang.setupWith).toContainEqual({ key: 'node-version-file', value: 'package.json' });
+    // engines.node is a range: CI runs the version the image does, not the newest in the range.
+    expect(p.lang.setupWith).toContainEqual({ key: 'node-version', value: '22' });
     expect(p.lang.setupWith).toContainEqual({ key: 'cache', value: 'pnpm' });
     expect(p.lang.install[0]?.run).toBe('pnpm install --frozen-lockfile');
     expect(p.lang.preSetup.map((s) => s.run)).toEqual(['corepack enable']);
@@ -44,6 +45,34 @@ describe('buildPipelineStack', () => {
     const withDev = { ...facts, python: { ...facts.python!, dependencyFile: 'requirements.txt', devRequirements: 'requirements-dev.txt' } };
     expect(buildPipelineStack(pipelineAnswers({ language: 'python', cloud: 'aws' }), withDev).lang.install[0]?.run)
       .toBe('python -m pip install -r requirements.txt -r requirements-dev.txt');
+  });
+
+  it('each package manager installs, lints and audits with commands that exist in its current releases', () => {
+    const lang = (pm: Parameters<typeof pipelineFacts>[0], facts = pipelineFacts(pm)) =>
+      buildPipelineStack(pipelineAnswers({ language: facts.language!, cloud: 'aws' }), facts).lang;
+    // pnpm and yarn 1 call npm's retired audit endpoints (HTTP 410): Trivy's lockfile scan audits them.
+    expect(lang('pnpm').audit).toEqual([]);
+    expect(lang('yarn').audit).toEqual([]);
+    expect(lang('npm').audit.map((s) => s.run)).toEqual(['npm audit --omit=dev --audit-level=high']);
+    // bun has no `bun exec` of package binaries.
+    expect(lang('bun').lint[0]?.run).toBe('bunx tsc --noEmit');
+    // pipenv: its own install (the tests' packages are dev-packages), never `pip install .`.
+    const pipenv = lang('pipenv');
+    expect(pipenv.preSetup.map((s) => s.run)).toEqual([expect.stringMatching(/^pipx install pipenv==\d/)]);
+    expect(pipenv.install.map((s) => s.run)).toEqual(['pipenv sync --dev']);
+    expect(pipenv.setupWith).toContainEqual({ key: 'cache', value: 'pipenv' });
+    expect(pipenv.audit.map((s) => s.run).join('\n')).toContain('pipenv requirements > "$RUNNER_TEMP/requirements.txt"');
+    // Poetry 2 refuses to install a root package it cannot find: an app skips it.
+    expect(lang('poetry').install[0]?.run).toBe('poetry install --no-interaction --no-root');
+    const installable = { ...pipelineFacts('poetry'), python: { ...pipelineFacts('poetry').python!, installable: true } };
+    expect(lang('poetry', installable).install[0]?.run).toBe('poetry install --no-interaction');
+    expect(lang('poetry').audit[0]?.run).toContain('pip-audit --strict --skip-editable');
+    // uv: the project is no published package for pip-audit to look up.
+    expect(lang('uv').audit[0]?.run).toContain('--no-emit-project');
+    // Go: vendor/ is not checked for formatting, nor downloaded again.
+    expect(lang('go').lint[0]?.run).toBe("test -z \"$(find . -name '*.go' -not -path './vendor/*' -exec gofmt -l {} +)\"");
+    const vendored = { ...pipelineFacts('go'), go: { ...pipelineFacts('go').go!, vendored: true } };
+    expect(lang('go', vendored).install).toEqual([]);
   });
 
   it('falls back to an explicit version when no version file is known', () => {
@@ -103,7 +132,7 @@ describe('buildPipelineStack', () => {
 describe('pipelineVariables', () => {
   it('defines OIDC identifiers only, per environment where the identity differs', () => {
     const aws = pipelineVariables({ cloud: 'aws', monitoring: 'managed-prometheus' });
-    expect(aws.map((v) => v.name)).toEqual(['AWS_PUSH_ROLE_ARN', 'AWS_DEPLOY_ROLE_ARN', 'AWS_ACCOUNT_ID', 'AMP_WORKSPACE_ID', 'ATTESTATIONS', 'SERVICE_URL', 'BUSINESS_PATH', 'SYNTHETIC_TRAFFIC']);
+    expect(aws.map((v) => v.name)).toEqual(['AWS_PUSH_ROLE_ARN', 'AWS_DEPLOY_ROLE_ARN', 'AWS_ACCOUNT_ID', 'AMP_WORKSPACE_ID', 'CODE_SCANNING', 'ATTESTATIONS', 'SERVICE_URL', 'BUSINESS_PATH', 'SYNTHETIC_TRAFFIC']);
     expect(aws.find((v) => v.name === 'AWS_DEPLOY_ROLE_ARN')).toMatchObject({ perEnvironment: true, infraOutput: 'github_deploy_role_arn' });
     expect(aws.find((v) => v.name === 'AWS_ACCOUNT_ID')?.infraOutput).toBeNull();
     for (const cloud of ['aws', 'gcp', 'azure'] as const) {

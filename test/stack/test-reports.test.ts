@@ -24,7 +24,7 @@ describe('test reports', () => {
 
     // pnpm passes what follows the script name; no `--`.
     const vitest = step('pnpm', 'pnpm test', { runner: 'vitest', plugins: [] });
-    expect(vitest.run).toContain('pnpm test \\\n  --reporter=default --reporter=junit');
+    expect(vitest.run).toContain('pnpm run test \\\n  --reporter=default --reporter=junit');
     expect(vitest.run).not.toContain('--coverage');
     expect(step('pnpm', 'pnpm test', { runner: 'vitest', plugins: ['@vitest/coverage-v8'] }).run).toContain('--coverage.enabled');
 
