@@ -1,5 +1,5 @@
 import { joinPath, parentDir, relativePath } from './paths.js';
-import { isTable, parseToml, tomlStrings, tomlTable, type TomlTable } from './toml.js';
+import { isTable, parseToml, tomlString, tomlStrings, tomlTable, type TomlTable } from './toml.js';
 import type { RepoFiles } from './types.js';
 import { findUp } from './versions.js';
 
@@ -82,6 +82,10 @@ export function readPythonProject(files: RepoFiles, dir: string): PythonProject 
 
   const uvLock = findUp(files, dir, 'uv.lock');
   const devRequirements = DEV_REQUIREMENTS.find((f) => files.exists(at(f))) ?? null;
+  // One hash makes pip require hashes for everything it installs with it (CI installs both files at once).
+  if (hashPinned && devRequirements !== null && !/--hash[= ]/.test(files.read(at(devRequirements)) ?? '')) {
+    notes.push(`${devRequirements} has no --hash pins next to a hash-pinned requirements.txt: pip refuses to install the two together, as CI does; pin it with hashes too (pip-compile --generate-hashes)`);
+  }
   const base = { deps, pyproject, hashPinned, installable, devRequirements, notes };
   if (uvLock !== null) {
     if (parentDir(uvLock) !== dir) notes.push(`lockfile ${uvLock} is shared with the uv workspace`);
@@ -110,7 +114,23 @@ export function readPythonProject(files: RepoFiles, dir: string): PythonProject 
     return { ...base, pm: 'pip', lockfile: hashPinned ? 'requirements.txt' : null, dependencyFile: 'requirements.txt' };
   }
   notes.push('no lockfile: dependencies come from pyproject.toml ranges, so installs are not reproducible');
+  if (dir === '.' && findsFlatPackages(files, pyproject)) {
+    notes.push("setuptools finds a flat layout's packages itself and refuses several top-level folders, the generated infra/ and monitoring/ among them: CI's `pip install .` fails until pyproject.toml names the packages ([tool.setuptools] packages, or [tool.setuptools.packages.find] include)");
+  }
   return { ...base, pm: 'pip', lockfile: null, dependencyFile: pyprojectText !== undefined ? 'pyproject.toml' : 'setup.py' };
+}
+
+/**
+ * True when setuptools would discover the packages of a flat layout (no src/,
+ * no packages or py-modules named, no setup.py that could name them): it then
+ * treats every top-level folder as a package candidate and refuses more than one.
+ */
+function findsFlatPackages(files: RepoFiles, pyproject: TomlTable | null): boolean {
+  if (pyproject === null || files.exists('setup.py') || files.isDirectory('src')) return false;
+  const backend = tomlString(tomlTable(pyproject, 'build-system'), 'build-backend');
+  if (backend !== null && !backend.startsWith('setuptools')) return false;
+  const setuptools = tomlTable(pyproject, 'tool', 'setuptools');
+  return setuptools === null || !('packages' in setuptools || 'py-modules' in setuptools);
 }
 
 /** PEP 621 dependencies, optional-dependencies, PEP 735 dependency-groups and uv dev-dependencies. */

@@ -76,6 +76,9 @@ export function detectPython(files: RepoFiles, dir: string): AppFacts | null {
     const at = manage === null ? '.' : relativePath(dir, parentDir(manage));
     testCommand = `${at === '.' ? '' : `cd ${at} && `}${run}python manage.py test`;
   }
+  if (testCommand?.endsWith('pytest') && !deps.has('pytest')) {
+    notes.push(`CI runs the tests with pytest, which no dependency file declares: add it to the test dependencies (${project.devRequirements ?? 'a requirements-dev.txt, or a dev group'}), or CI fails with "pytest: command not found"`);
+  }
   const ruff = deps.has('ruff') || tomlTable(project.pyproject, 'tool', 'ruff') !== null ||
     files.exists(joinPath(dir, 'ruff.toml')) || files.exists(joinPath(dir, '.ruff.toml'));
 

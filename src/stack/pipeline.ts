@@ -10,7 +10,7 @@ import type { MetricGate } from './promql.js';
 import { buildUses, TRIVY_VERSION, type PinKey } from './pins.js';
 import { testCommand, type TestReport } from './test-reports.js';
 import { corepackCommand } from './docker-node.js';
-import { TOOLS } from './versions.js';
+import { GO, TOOLS, chooseLine } from './versions.js';
 
 /** A GitHub Actions variable (`vars.NAME`) the generated workflows read. */
 export interface PipelineVariable {
@@ -108,8 +108,8 @@ export interface PipelineStack {
   ciJobs: CiJob[];
   /** What the test job uploads (its report), or null when the test command's reports are unknown. */
   testReport: TestReport | null;
-  /** go.mod path (CodeQL's Go autobuild sets Go up from it). */
-  goModFile: string;
+  /** The Go release the image builds with: CI's jobs (CodeQL's autobuild included) set up the same. */
+  goVersion: string;
   /** Buildx GHA cache scope (one per image). Dockerfile and context come from `stack.docker`. */
   image: { cacheScope: string };
   /**
@@ -397,12 +397,22 @@ function pythonPipeline(facts: RepoFacts, dirPrefix: string): LanguagePipeline {
   };
 }
 
+/**
+ * The Go release of the image's build stage (golang:1.24.9-bookworm -> 1.24.9).
+ * Not go.mod's `go 1.24`, which setup-go resolves to whatever 1.24 the runner
+ * has: govulncheck reports the standard library of the Go it runs with.
+ */
+function imageGoVersion(facts: RepoFacts): string {
+  const build = chooseLine(GO, facts.runtimeVersion, 'Go').images.build;
+  return /^golang:(\d+\.\d+\.\d+)/.exec(build)?.[1] ?? GO.default;
+}
+
 function goPipeline(facts: RepoFacts, dirPrefix: string): LanguagePipeline {
   return {
     preSetup: [],
     setupUses: 'setupGo',
     setupWith: [
-      { key: 'go-version-file', value: `${dirPrefix}go.mod` },
+      { key: 'go-version', value: imageGoVersion(facts) },
       // A module without dependencies has no go.sum: key the cache on go.mod (setup-go warns on a missing file).
       { key: 'cache-dependency-path', value: joinPath(dirPrefix, facts.lockfile ?? 'go.mod') },
     ],
@@ -711,7 +721,7 @@ export function buildPipelineStack(
     lang,
     ciJobs,
     testReport: tests.report,
-    goModFile: `${dirPrefix}go.mod`,
+    goVersion: imageGoVersion(facts),
     image: { cacheScope: answers.serviceName },
     registry: registryOf(answers, names),
     revisionPattern:

@@ -78,6 +78,27 @@ describe('detectPython installers and lockfiles', () => {
     expect(f.lockfile).toBe('requirements.txt');
   });
 
+  it("a flat setuptools project at the root is told that the generated folders break its package discovery", () => {
+    const pyproject = '[project]\nname = "svc"\ndependencies = ["fastapi"]\n[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n';
+    const note = /setuptools finds a flat layout's packages itself/;
+    expect(detect({ 'pyproject.toml': pyproject, 'app/main.py': '' }).notes.join('\n')).toMatch(note);
+    // Named packages, a src/ layout, another backend: nothing to say.
+    expect(detect({ 'pyproject.toml': `${pyproject}[tool.setuptools]\npackages = ["app"]\n` }).notes.join('\n')).not.toMatch(note);
+    expect(detect({ 'pyproject.toml': pyproject, 'src/app/main.py': '' }).notes.join('\n')).not.toMatch(note);
+    expect(detect({ 'pyproject.toml': pyproject.replace('setuptools.build_meta', 'hatchling.build') }).notes.join('\n')).not.toMatch(note);
+  });
+
+  it('says when tests exist but pytest, which CI runs them with, is declared nowhere', () => {
+    expect(detect({ 'requirements.txt': 'fastapi\n', 'tests/test_app.py': '' }).notes.join('\n')).toMatch(/pytest, which no dependency file declares/);
+    expect(detect({ 'requirements.txt': 'fastapi\n', 'requirements-dev.txt': 'pytest\n', 'tests/test_app.py': '' }).notes.join('\n')).not.toMatch(/no dependency file declares/);
+  });
+
+  it('says when hash-pinned requirements meet unpinned test requirements, which pip refuses to install together', () => {
+    const hashed = 'fastapi==0.115.0 --hash=sha256:abc\n';
+    expect(detect({ 'requirements.txt': hashed, 'requirements-dev.txt': 'pytest==8\n' }).notes.join('\n')).toMatch(/requirements-dev.txt has no --hash pins/);
+    expect(detect({ 'requirements.txt': hashed, 'requirements-dev.txt': 'pytest==8 --hash=sha256:def\n' }).notes.join('\n')).not.toMatch(/has no --hash pins/);
+  });
+
   it('a bare pyproject installs from ranges: no lockfile, installable when it has a build system', () => {
     const f = detect({
       'pyproject.toml': '[project]\nname = "svc"\nrequires-python = ">=3.12,<3.14"\ndependencies = ["fastapi"]\n\n[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n',

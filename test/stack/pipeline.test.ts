@@ -82,7 +82,9 @@ describe('buildPipelineStack', () => {
 
   it('prefixes paths with the service directory', () => {
     const p = buildPipelineStack(pipelineAnswers({ language: 'go', cloud: 'gcp', serviceDir: 'services/api' }), pipelineFacts('go'));
-    expect(p.lang.setupWith).toContainEqual({ key: 'go-version-file', value: 'services/api/go.mod' });
+    // The image's Go release (golang:1.23.12-bookworm for `go 1.23`), not whatever 1.23 the runner has.
+    expect(p.lang.setupWith).toContainEqual({ key: 'go-version', value: '1.23.12' });
+    expect(p.goVersion).toBe('1.23.12');
     expect(p.image).toEqual({ cacheScope: 'orders-api' });
     expect(p.dependabotDir).toBe('/services/api');
   });
