@@ -60,6 +60,20 @@ describe.skipIf(!hasJq)('metric gate script (metric-gate.sh)', () => {
     expect(runGate(script, env, ['500', '0', '9']).stdout).toContain('p99 latency above threshold');
   });
 
+  it('errors fail the gate beyond what the budget allows by chance: one stray 5xx at 99.9 % does not', async () => {
+    const { script, env } = await gateScript();
+    expect(env['MAX_ERROR_RATIO']).toBe('0.001');
+    // 500 requests at budget 0.001: 0.5 expected, at most 0.5 + 3 * sqrt(0.5) = 2.6 allowed.
+    expect(runGate(script, env, ['500', String(1 / 500), '0.1'])).toMatchObject({ status: 0 });
+    expect(runGate(script, env, ['500', String(2 / 500), '0.1'])).toMatchObject({ status: 0 });
+    const three = runGate(script, env, ['500', String(3 / 500), '0.1']);
+    expect(three.status).toBe(1);
+    expect(three.stdout).toContain('error ratio above budget (3 errors, at most 2.6 allowed)');
+    // With more traffic the allowance tightens towards the budget itself: 100 000 requests allow 100 + 30.
+    expect(runGate(script, env, ['100000', '0.0013', '0.1'])).toMatchObject({ status: 0 });
+    expect(runGate(script, env, ['100000', '0.0014', '0.1'])).toMatchObject({ status: 1 });
+  });
+
   it('no 5xx series is a zero error ratio, but no latency series is no verdict: the gate fails', async () => {
     const { script, env } = await gateScript();
     expect(runGate(script, env, ['500', '-', '0.1'])).toMatchObject({ status: 0 });

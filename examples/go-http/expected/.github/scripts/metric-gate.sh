@@ -7,7 +7,10 @@
 # (/api/v1/query). The queries are the monitoring layer's own (one definition
 # in the Stack); __REVISION__ is replaced by the revision being judged.
 # Too little traffic fails safe: no promotion on noise (the bake before it
-# sends synthetic traffic, see synthetic-traffic.sh).
+# sends synthetic traffic, see synthetic-traffic.sh). Errors fail the gate when
+# they exceed what the SLO allows among these requests by more than chance
+# (three standard deviations of that count): one stray 5xx in a few hundred
+# requests at 99.9 % is noise, a systematic rise is not.
 #
 # Environment: PROM_QUERY_URL (…/api/v1/query), PROM_AUTH (basic|aws-sigv4|google|azure;
 # basic sends PROM_USER and PROM_PASSWORD when PROM_USER is set, nothing otherwise),
@@ -58,7 +61,8 @@ echo "revision=${REVISION} requests=${count} error_ratio=${ratio} p99=${p99}s"
 awk -v c="$count" -v r="$ratio" -v p="$p99" -v minr="$MIN_REQUESTS" -v maxe="$MAX_ERROR_RATIO" -v maxl="$MAX_LATENCY_SECONDS" '
   BEGIN {
     if (c == "" || c == "NaN" || c + 0 < minr + 0) { print "gate failed: not enough requests to judge"; exit 1 }
-    if (r == "NaN" || r == "+Inf" || r + 0 > maxe + 0) { print "gate failed: error ratio above budget"; exit 1 }
+    allowed = c * maxe + 3 * sqrt(c * maxe)
+    if (r == "NaN" || r == "+Inf" || r * c > allowed) { printf "gate failed: error ratio above budget (%.0f errors, at most %.1f allowed)\n", r * c, allowed; exit 1 }
     # Requests but no latency series: a histogram that is not exported (Spring Boot publishes none
     # by default) or renamed. Unjudged is not passed.
     if (p == "") { print "gate failed: no latency data for the revision (docs/deploy/monitoring.md: the latency histogram)"; exit 1 }
