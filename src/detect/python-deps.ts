@@ -133,6 +133,12 @@ function findsFlatPackages(files: RepoFiles, pyproject: TomlTable | null): boole
   return setuptools === null || !('packages' in setuptools || 'py-modules' in setuptools);
 }
 
+/** The optional-dependencies extra the tests need: 'test', 'tests', then 'dev'; null without one. */
+export function testExtra(pyproject: TomlTable | null): string | null {
+  const extras = tomlTable(tomlTable(pyproject, 'project'), 'optional-dependencies');
+  return ['test', 'tests', 'dev'].find((name) => extras !== null && name in extras) ?? null;
+}
+
 /** PEP 621 dependencies, optional-dependencies, PEP 735 dependency-groups and uv dev-dependencies. */
 function pyprojectRequirements(doc: TomlTable | null): string[] {
   const project = tomlTable(doc, 'project');

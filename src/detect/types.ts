@@ -89,6 +89,11 @@ export interface PythonFacts {
   installable: boolean;
   /** requirements-dev.txt or the like: what the tests need besides the app (CI installs it), or null. */
   devRequirements: string | null;
+  /**
+   * The [project.optional-dependencies] extra holding the tests' packages ('test', 'tests' or
+   * 'dev'), which CI installs with a project installed from pyproject.toml; null without one.
+   */
+  testExtra: string | null;
   /** pytest-cov is a dependency: pytest can write a coverage report. */
   pytestCov: boolean;
   /** Folder the app's modules import from when the project is not installed (src/ layout): the image puts it on PYTHONPATH. */

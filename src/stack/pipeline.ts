@@ -11,6 +11,7 @@ import { buildUses, TRIVY_VERSION, type PinKey } from './pins.js';
 import { testCommand, type TestReport } from './test-reports.js';
 import { corepackCommand } from './docker-node.js';
 import { GO, TOOLS, chooseLine } from './versions.js';
+import { shellWord } from '../render/escape/shell.js';
 
 /** A GitHub Actions variable (`vars.NAME`) the generated workflows read. */
 export interface PipelineVariable {
@@ -380,18 +381,21 @@ function pythonPipeline(facts: RepoFacts, dirPrefix: string): LanguagePipeline {
   }
   const requirements = depFile.endsWith('.txt') ? depFile : null;
   const dev = facts.python?.devRequirements ?? null;
+  const extra = facts.python?.testExtra ?? null;
   return {
     preSetup: [],
     setupUses: 'setupPython',
     setupWith: [version, { key: 'cache', value: 'pip' }, { key: 'cache-dependency-path', value: dev ? `${dirPrefix}${depFile}\n${dirPrefix}${dev}` : `${dirPrefix}${depFile}` }],
     extraCache: null,
     // The tests' own requirements (pytest...) too: they are not in the image's requirements.
-    install: [run('Install dependencies', `${requirements ? `python -m pip install -r ${requirements}` : 'python -m pip install .'}${dev ? ` -r ${dev}` : ''}`)],
+    // A project installed from pyproject.toml is installed editable, with its test extra.
+    install: [run('Install dependencies', `${requirements ? `python -m pip install -r ${requirements}` : `python -m pip install -e ${shellWord(extra ? `.[${extra}]` : '.')}`}${dev ? ` -r ${dev}` : ''}`)],
     lint: [run('Lint', lintCmd ?? 'python -m compileall -q .')],
     test: testCmd(''),
     audit: [
       run('Install pip-audit', `python -m pip install ${PIP_AUDIT}`),
-      run('Audit dependencies', requirements ? `pip-audit --strict -r ${requirements}` : 'pip-audit --strict'),
+      // The editable project itself is on no index for pip-audit to look up.
+      run('Audit dependencies', requirements ? `pip-audit --strict -r ${requirements}` : 'pip-audit --strict --skip-editable'),
     ],
     codeql,
   };

@@ -78,6 +78,13 @@ describe('detectPython installers and lockfiles', () => {
     expect(f.lockfile).toBe('requirements.txt');
   });
 
+  it('finds the extra that holds the tests\' packages: test, tests, then dev', () => {
+    const pyproject = (extras: string) => `[project]\nname = "svc"\ndependencies = ["fastapi"]\n[project.optional-dependencies]\n${extras}`;
+    expect(detect({ 'pyproject.toml': pyproject('dev = ["ruff"]\ntest = ["pytest"]\n') }).python?.testExtra).toBe('test');
+    expect(detect({ 'pyproject.toml': pyproject('dev = ["pytest"]\n') }).python?.testExtra).toBe('dev');
+    expect(detect({ 'pyproject.toml': pyproject('postgres = ["psycopg"]\n') }).python?.testExtra).toBeNull();
+  });
+
   it("a flat setuptools project at the root is told that the generated folders break its package discovery", () => {
     const pyproject = '[project]\nname = "svc"\ndependencies = ["fastapi"]\n[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n';
     const note = /setuptools finds a flat layout's packages itself/;
@@ -297,6 +304,7 @@ describe('python fixtures on disk', () => {
       pytestCov: false,
       importRoot: null,
       requirementIncludes: [],
+      testExtra: null,
     });
     expect(f.lockfile).toBe('requirements.txt');
     expect(f.healthPath).toBe('/healthz/');

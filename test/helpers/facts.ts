@@ -50,6 +50,7 @@ export const PYTHON_DEFAULTS: PythonFacts = {
   pytestCov: false,
   importRoot: null,
   requirementIncludes: [],
+  testExtra: null,
 };
 
 export const GO_DEFAULTS: GoFacts = { module: 'github.com/acme/api', mainPackage: './cmd/server', cgo: false, vendored: false, localReplaces: [] };

@@ -75,6 +75,16 @@ describe('buildPipelineStack', () => {
     expect(lang('go', vendored).install).toEqual([]);
   });
 
+  it('pip from pyproject.toml: the project editable with its test extra, and an audit that skips it', () => {
+    const facts = pipelineFacts('pip');
+    const fromPyproject = { ...facts, python: { ...facts.python!, dependencyFile: 'pyproject.toml', testExtra: 'test' } };
+    const lang = buildPipelineStack(pipelineAnswers({ language: 'python', cloud: 'aws' }), fromPyproject).lang;
+    expect(lang.install[0]?.run).toBe("python -m pip install -e '.[test]'");
+    expect(lang.audit.map((s) => s.run)).toContain('pip-audit --strict --skip-editable');
+    const noExtra = { ...facts, python: { ...facts.python!, dependencyFile: 'pyproject.toml', testExtra: null } };
+    expect(buildPipelineStack(pipelineAnswers({ language: 'python', cloud: 'aws' }), noExtra).lang.install[0]?.run).toBe('python -m pip install -e .');
+  });
+
   it('falls back to an explicit version when no version file is known', () => {
     const p = buildPipelineStack(pipelineAnswers({ language: 'node', cloud: 'aws' }), pipelineFacts('yarn'));
     expect(p.lang.setupWith).toContainEqual({ key: 'node-version', value: '20' });
