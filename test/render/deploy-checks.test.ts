@@ -498,8 +498,13 @@ echo "$*" >> "${log}"
 case "$*" in
   *"revision list"*) ${listFails ? 'echo "ERROR: (InternalServerError) try again" >&2; exit 1' : `echo '[{"name":"app--r1","properties":{"active":true,"trafficWeight":0}}]'`} ;;
   *"containerapp show"*"ingress.fqdn"*) echo orders-api-production.nicesky-1a2b3c4d.westeurope.azurecontainerapps.io ;;
+  *"revision show"*)
+    # Processing twice after its activation, then Running.
+    n=$(cat "${log}.shows" 2>/dev/null || echo 0); echo $((n + 1)) > "${log}.shows"
+    if [ "$n" -lt 2 ]; then echo Processing; else echo Running; fi ;;
 esac
 `,
+        sleep: '#!/bin/sh\nexit 0\n',
       });
       const output = join(dir, 'output');
       writeFileSync(output, '');
@@ -525,6 +530,10 @@ esac
   it('a rollback reports the app\'s URL for its smoke test (no variable to keep up to date)', async () => {
     const r = await run('rollback', false);
     expect(r.exitCode, r.stderr).toBe(0);
+    // The revision it returns to takes traffic once it runs, not while it starts.
+    const shows = r.calls.map((c, i) => (c.startsWith('containerapp revision show') ? i : -1)).filter((i) => i >= 0);
+    expect(shows).toHaveLength(3);
+    expect(r.calls.findIndex((c) => c.startsWith('containerapp ingress traffic set'))).toBeGreaterThan(shows[2]!);
     expect(r.outputs).toBe('service_url=https://orders-api-production.nicesky-1a2b3c4d.westeurope.azurecontainerapps.io\n');
   });
 });

@@ -99,6 +99,15 @@ case "${1:-}" in
   rollback)
     : "${TARGET:?TARGET (revision to return to) is not set}"
     az containerapp revision activate --name "$APP" --resource-group "$RESOURCE_GROUP" --revision "$TARGET" --only-show-errors --output none || true
+    # A revision that was inactive starts its replicas first: move the traffic once it runs
+    # (3 minutes at most; any state but Processing or Activating moves it at once).
+    for _ in $(seq 1 36); do
+      state="$(az containerapp revision show --name "$APP" --resource-group "$RESOURCE_GROUP" --revision "$TARGET" --query properties.runningState --output tsv 2>/dev/null || true)"
+      case "$state" in
+        Processing | Activating) echo "${TARGET} is ${state}; waiting"; sleep 5 ;;
+        *) break ;;
+      esac
+    done
     weights "${TARGET}=100"
     deactivate_idle "$TARGET"
     # For the smoke test that follows: the app's own URL, not a variable to keep up to date.
