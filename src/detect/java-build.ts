@@ -66,6 +66,10 @@ export function detectJavaBuild(files: RepoFiles, dir: string): JavaBuild | null
         : 'no gradlew wrapper: the image builds with the Gradle of its pinned Gradle image; add one with `gradle wrapper` and commit it',
     );
   }
+  // Trivy reads a Gradle build's dependencies from its lockfiles only (pom.xml it reads itself).
+  if (tool === 'gradle' && !files.exists(joinPath(dir, 'gradle.lockfile')) && !files.isDirectory(joinPath(dir, 'gradle/dependency-locks'))) {
+    notes.push("no gradle.lockfile: CI's dependency scan (Trivy) has nothing to read, so only the image scan finds vulnerable jars; turn on dependency locking (`dependencyLocking { lockAllConfigurations() }`, then `gradle dependencies --write-locks`) and commit the lockfile");
+  }
   return {
     tool,
     buildFile,

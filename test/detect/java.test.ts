@@ -40,6 +40,12 @@ describe('detectJava build tool', () => {
     expect(f.notes.join('\n')).toMatch(/no gradlew wrapper/);
   });
 
+  it('a Gradle build without a lockfile is told that the dependency scan cannot read it', () => {
+    expect(detect({ 'build.gradle': GRADLE, gradlew: '' }).notes.join('\n')).toMatch(/no gradle.lockfile: CI's dependency scan/);
+    expect(detect({ 'build.gradle': GRADLE, gradlew: '', 'gradle.lockfile': '' }).notes.join('\n')).not.toMatch(/no gradle.lockfile/);
+    expect(detect({ 'pom.xml': POM(), mvnw: '' }).notes.join('\n')).not.toMatch(/no gradle.lockfile/);
+  });
+
   it('with both build files, the one with a wrapper wins', () => {
     const f = detect({ 'pom.xml': POM(), 'build.gradle': GRADLE, mvnw: '' });
     expect(f.java?.buildTool).toBe('maven');
