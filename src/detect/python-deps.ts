@@ -23,6 +23,8 @@ export interface PythonProject {
 }
 
 const DEV_REQUIREMENTS = ['requirements-dev.txt', 'requirements_dev.txt', 'dev-requirements.txt', 'requirements-test.txt'];
+// A pip --hash pin (pip-compile --generate-hashes): one makes pip require hashes for everything it installs with it.
+const HASH_PIN = /--hash[= ]/;
 
 const MANIFESTS = ['pyproject.toml', 'requirements.txt', 'Pipfile', 'setup.py', 'setup.cfg', 'uv.lock', 'poetry.lock', 'manage.py'];
 const EXTRA_REQUIREMENTS = [...DEV_REQUIREMENTS, 'requirements.in'];
@@ -71,7 +73,7 @@ export function readPythonProject(files: RepoFiles, dir: string): PythonProject 
   for (const spec of setupPyRequirements(files.read(at('setup.py')))) add(requirementName(spec));
 
   const requirements = files.read(at('requirements.txt'));
-  const hashPinned = requirements !== undefined && /--hash[= ]/.test(requirements);
+  const hashPinned = requirements !== undefined && HASH_PIN.test(requirements);
   const build = tomlTable(pyproject, 'build-system');
   const poetryTable = tomlTable(pyproject, 'tool', 'poetry');
   // Poetry 1's own metadata installs the project when it names its packages (a src/ layout
@@ -83,7 +85,7 @@ export function readPythonProject(files: RepoFiles, dir: string): PythonProject 
   const uvLock = findUp(files, dir, 'uv.lock');
   const devRequirements = DEV_REQUIREMENTS.find((f) => files.exists(at(f))) ?? null;
   // One hash makes pip require hashes for everything it installs with it (CI installs both files at once).
-  if (hashPinned && devRequirements !== null && !/--hash[= ]/.test(files.read(at(devRequirements)) ?? '')) {
+  if (hashPinned && devRequirements !== null && !HASH_PIN.test(files.read(at(devRequirements)) ?? '')) {
     notes.push(`${devRequirements} has no --hash pins next to a hash-pinned requirements.txt: pip refuses to install the two together, as CI does; pin it with hashes too (pip-compile --generate-hashes)`);
   }
   const base = { deps, pyproject, hashPinned, installable, devRequirements, notes };

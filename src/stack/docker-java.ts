@@ -49,7 +49,7 @@ export function buildJavaSpec(ctx: DockerContext): LanguageSpec {
   const artifactDir = assertSafe(posix.dirname(java.artifactGlob), 'artifact directory');
 
   // A missing wrapper is detection's note (src/detect/java-build.ts), printed with these.
-  if (java.wrapperPath?.startsWith('../')) {
+  if (java.wrapperPath !== null && !wrapper) {
     ctx.notes.push(`the wrapper ${java.wrapperPath} is outside the build context (${ctx.contextDir}): the image builds with the ${maven ? 'Maven' : 'Gradle'} of its pinned image, and a build that needs other modules of the project needs the project root as context`);
   }
   ctx.notes.push(
@@ -114,9 +114,10 @@ export function buildJavaSpec(ctx: DockerContext): LanguageSpec {
  */
 function micrometerHistogram(ctx: DockerContext): KeyValue[] {
   if (ctx.answers.monitoring === 'none' || metricNamesFor(ctx.facts).library !== 'micrometer-prometheus') return [];
-  ctx.notes.push(`the image turns on Micrometer's http.server.requests histogram with a ${LATENCY_THRESHOLD_SECONDS * 1000}ms bucket (the latency alerts and the metric gate read it); these variables override the same settings in application.properties`);
+  const bucket = `${LATENCY_THRESHOLD_SECONDS * 1000}ms`;
+  ctx.notes.push(`the image turns on Micrometer's http.server.requests histogram with a ${bucket} bucket (the latency alerts and the metric gate read it); these variables override the same settings in application.properties`);
   return [
     { name: 'MANAGEMENT_METRICS_DISTRIBUTION_PERCENTILESHISTOGRAM_HTTP_SERVER_REQUESTS', value: 'true' },
-    { name: 'MANAGEMENT_METRICS_DISTRIBUTION_SLO_HTTP_SERVER_REQUESTS', value: `${LATENCY_THRESHOLD_SECONDS * 1000}ms` },
+    { name: 'MANAGEMENT_METRICS_DISTRIBUTION_SLO_HTTP_SERVER_REQUESTS', value: bucket },
   ];
 }

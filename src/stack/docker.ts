@@ -294,7 +294,7 @@ export function partitionByContext(paths: readonly string[]): { inside: string[]
  * The build context: the service dir, or the workspace root when the lockfile
  * lives there (an install needs it and every member's manifest).
  */
-function resolveContext(serviceDir: string, lockfile: string | null): { contextDir: string; appPath: string } {
+export function resolveContext(serviceDir: string, lockfile: string | null): { contextDir: string; appPath: string } {
   if (lockfile === null || !lockfile.startsWith('../')) return { contextDir: serviceDir, appPath: '' };
   const contextDir = joinRepo(serviceDir, posix.dirname(lockfile));
   if (contextDir.startsWith('..')) throw new UserError(`lockfile ${lockfile} is outside the repository`);

@@ -10,6 +10,7 @@ import type { MetricGate } from './promql.js';
 import { buildUses, TRIVY_VERSION, type PinKey } from './pins.js';
 import { testCommand, type TestReport } from './test-reports.js';
 import { corepackCommand } from './docker-node.js';
+import { resolveContext } from './docker.js';
 import { GO, TOOLS, chooseLine } from './versions.js';
 import { shellWord } from '../render/escape/shell.js';
 
@@ -109,8 +110,8 @@ export interface PipelineStack {
   ciJobs: CiJob[];
   /** What the test job uploads (its report), or null when the test command's reports are unknown. */
   testReport: TestReport | null;
-  /** The Go release the image builds with: CI's jobs (CodeQL's autobuild included) set up the same. */
-  goVersion: string;
+  /** Go: the release the image builds with, which CI's jobs (CodeQL's autobuild included) set up too; null for other languages. */
+  goVersion: string | null;
   /** Buildx GHA cache scope (one per image). Dockerfile and context come from `stack.docker`. */
   image: { cacheScope: string };
   /**
@@ -712,6 +713,8 @@ export function buildPipelineStack(
   const lang = languagePipeline(answers, facts, dirPrefix);
   const tests = testCommand(answers, facts, lang.test, dirPrefix);
   const ecsBake = ecsBakeOf(answers.strategy, monitoring.gate !== null);
+  const ecsDeploy = ecsDeploymentConfiguration(answers.strategy, ecsBake);
+  const ecsRollback = ecsRollbackConfiguration(answers.strategy);
   const files = workflowFiles(facts.existing.workflows, generated);
   const ciJobs: CiJob[] = [
     { id: 'lint', name: 'Lint', needs: null, timeout: 15, setup: true, steps: lang.lint, report: null, trivy: false },
@@ -725,7 +728,7 @@ export function buildPipelineStack(
     lang,
     ciJobs,
     testReport: tests.report,
-    goVersion: imageGoVersion(facts),
+    goVersion: answers.language === 'go' ? imageGoVersion(facts) : null,
     image: { cacheScope: answers.serviceName },
     registry: registryOf(answers, names),
     revisionPattern:
@@ -744,12 +747,9 @@ export function buildPipelineStack(
     deployScript: `deploy-${answers.runtime}.sh`,
     trafficSplit: answers.cloud !== 'aws',
     canaryShifts: answers.strategy === 'canary' && answers.cloud !== 'aws' ? [CANARY_PERCENT, 50] : [],
-    ecsDeploymentConfiguration: ecsDeploymentConfiguration(answers.strategy, ecsBake),
-    ecsRollbackConfiguration: ecsRollbackConfiguration(answers.strategy),
-    ecsRedeployConfiguration: JSON.stringify({
-      ...(JSON.parse(ecsDeploymentConfiguration(answers.strategy, ecsBake)) as object),
-      ...(JSON.parse(ecsRollbackConfiguration(answers.strategy)) as object),
-    }),
+    ecsDeploymentConfiguration: ecsDeploy,
+    ecsRollbackConfiguration: ecsRollback,
+    ecsRedeployConfiguration: JSON.stringify({ ...(JSON.parse(ecsDeploy) as object), ...(JSON.parse(ecsRollback) as object) }),
     ecsBake,
     container: appContainerName(answers),
     gate: gateOf(answers, monitoring.gate),
@@ -769,7 +769,7 @@ export function buildPipelineStack(
 
 /** See PipelineStack.deployPaths: the service's folder, and the pipeline that builds and deploys it. */
 function deployPaths(dir: string, facts: RepoFacts, files: WorkflowFiles): string[] | null {
-  if (dir === '.' || facts.lockfile?.startsWith('../')) return null;
+  if (dir === '.' || resolveContext(dir, facts.lockfile).contextDir !== dir) return null;
   const workflows = [files.deploy, files.ci, files.build].map((f) => `${WORKFLOW_DIR}/${f}`);
   return [`${dir}/**`, ...workflows, '.github/scripts/**'];
 }
