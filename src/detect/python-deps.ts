@@ -135,10 +135,21 @@ function findsFlatPackages(files: RepoFiles, pyproject: TomlTable | null): boole
   return setuptools === null || !('packages' in setuptools || 'py-modules' in setuptools);
 }
 
+/** The names a project's test dependencies go under, most specific first. */
+const TEST_DEPENDENCY_NAMES = ['test', 'tests', 'dev'];
+
 /** The optional-dependencies extra the tests need: 'test', 'tests', then 'dev'; null without one. */
 export function testExtra(pyproject: TomlTable | null): string | null {
-  const extras = tomlTable(tomlTable(pyproject, 'project'), 'optional-dependencies');
-  return ['test', 'tests', 'dev'].find((name) => extras !== null && name in extras) ?? null;
+  return firstTestName(tomlTable(tomlTable(pyproject, 'project'), 'optional-dependencies'));
+}
+
+/** The PEP 735 [dependency-groups] group the tests need: 'test', 'tests', then 'dev'; null without one. */
+export function testGroup(pyproject: TomlTable | null): string | null {
+  return firstTestName(tomlTable(pyproject, 'dependency-groups'));
+}
+
+function firstTestName(table: TomlTable | null): string | null {
+  return TEST_DEPENDENCY_NAMES.find((name) => table !== null && name in table) ?? null;
 }
 
 /** PEP 621 dependencies, optional-dependencies, PEP 735 dependency-groups and uv dev-dependencies. */

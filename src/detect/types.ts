@@ -94,6 +94,11 @@ export interface PythonFacts {
    * 'dev'), which CI installs with a project installed from pyproject.toml; null without one.
    */
   testExtra: string | null;
+  /**
+   * The PEP 735 [dependency-groups] group holding the tests' packages ('test', 'tests' or 'dev'),
+   * which CI installs next to the project (pip 25.1+ `--group`, uv `--group`); null without one.
+   */
+  testGroup: string | null;
   /** pytest-cov is a dependency: pytest can write a coverage report. */
   pytestCov: boolean;
   /** Folder the app's modules import from when the project is not installed (src/ layout): the image puts it on PYTHONPATH. */

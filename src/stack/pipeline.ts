@@ -1,7 +1,7 @@
 import type { Answers } from '../answers/options.js';
 import { javaBuildTool } from '../detect/java-build.js';
 import { joinPath } from '../detect/paths.js';
-import type { PackageManager, RepoFacts } from '../detect/types.js';
+import type { PackageManager, PythonFacts, RepoFacts } from '../detect/types.js';
 import { buildMonitoringStack, type MonitoringStack } from './monitoring.js';
 import { appContainerName, buildNames } from './naming.js';
 import { ecsRollbackConfiguration } from './ecs-rollback.js';
@@ -313,10 +313,21 @@ function nodePipeline(facts: RepoFacts, dirPrefix: string): LanguagePipeline {
 }
 
 const PIP_AUDIT = 'pip-audit==2.9.0';
+const PIP = 'pip==25.3';
 // The same tool versions as the image's build stage.
 const UV = `uv==${TOOLS.uv}`;
 const POETRY = `poetry==${TOOLS.poetry}`;
 const PIPENV = `pipenv==${TOOLS.pipenv}`;
+
+/**
+ * `uv sync` installs the `dev` group and no extra by default: the flags that add
+ * the tests' extra or another group of theirs.
+ */
+function uvTestFlags(python: PythonFacts | null): string {
+  const extra = python?.testExtra ? ` --extra ${python.testExtra}` : '';
+  const group = python?.testGroup && python.testGroup !== 'dev' ? ` --group ${python.testGroup}` : '';
+  return extra + group;
+}
 
 function pythonPipeline(facts: RepoFacts, dirPrefix: string): LanguagePipeline {
   const pm = facts.packageManager ?? 'pip';
@@ -333,7 +344,7 @@ function pythonPipeline(facts: RepoFacts, dirPrefix: string): LanguagePipeline {
       setupWith: [version],
       // A workspace member's uv.lock is the workspace root's: hashFiles finds nothing at '<member>/uv.lock'.
       extraCache: { path: '~/.cache/uv', key: `uv-\${{ runner.os }}-\${{ hashFiles('${joinPath(dirPrefix, facts.lockfile ?? 'uv.lock')}') }}` },
-      install: [run('Install uv', `python -m pip install ${UV}`), run('Install dependencies', 'uv sync --locked')],
+      install: [run('Install uv', `python -m pip install ${UV}`), run('Install dependencies', `uv sync --locked${uvTestFlags(facts.python)}`)],
       lint: [run('Lint', lintCmd ?? 'uv run python -m compileall -q .')],
       test: facts.testCommand ?? 'uv run python -m pytest',
       audit: [
@@ -351,7 +362,8 @@ function pythonPipeline(facts: RepoFacts, dirPrefix: string): LanguagePipeline {
       setupWith: [version, { key: 'cache', value: 'poetry' }, { key: 'cache-dependency-path', value: `${dirPrefix}poetry.lock` }],
       extraCache: null,
       // Poetry 2 fails an install whose root package it cannot find: an app that is no package skips it.
-      install: [run('Install dependencies', `poetry install --no-interaction${facts.python?.installable ? '' : ' --no-root'}`)],
+      // A PEP 735 group is installed by default, as Poetry's own groups are; an extra only when named.
+      install: [run('Install dependencies', `poetry install --no-interaction${facts.python?.installable ? '' : ' --no-root'}${facts.python?.testExtra ? ` --extras ${facts.python.testExtra}` : ''}`)],
       lint: [run('Lint', lintCmd ?? 'poetry run python -m compileall -q .')],
       test: testCmd('poetry run '),
       // The project itself is installed editable and is on no index: skip it.
@@ -383,6 +395,8 @@ function pythonPipeline(facts: RepoFacts, dirPrefix: string): LanguagePipeline {
   const requirements = depFile.endsWith('.txt') ? depFile : null;
   const dev = facts.python?.devRequirements ?? null;
   const extra = facts.python?.testExtra ?? null;
+  // A requirements-dev.txt is what the tests install; a group then most likely lists the same.
+  const group = dev ? null : (facts.python?.testGroup ?? null);
   return {
     preSetup: [],
     setupUses: 'setupPython',
@@ -390,7 +404,11 @@ function pythonPipeline(facts: RepoFacts, dirPrefix: string): LanguagePipeline {
     extraCache: null,
     // The tests' own requirements (pytest...) too: they are not in the image's requirements.
     // A project installed from pyproject.toml is installed editable, with its test extra.
-    install: [run('Install dependencies', `${requirements ? `python -m pip install -r ${requirements}` : `python -m pip install -e ${shellWord(extra ? `.[${extra}]` : '.')}`}${dev ? ` -r ${dev}` : ''}`)],
+    // A [dependency-groups] group needs pip 25.1+ (`--group`), newer than some Pythons bundle.
+    install: [
+      ...(group ? [run('Update pip (dependency groups need 25.1+)', `python -m pip install ${PIP}`)] : []),
+      run('Install dependencies', `${requirements ? `python -m pip install -r ${requirements}` : `python -m pip install -e ${shellWord(extra ? `.[${extra}]` : '.')}`}${dev ? ` -r ${dev}` : ''}${group ? ` --group ${group}` : ''}`),
+    ],
     lint: [run('Lint', lintCmd ?? 'python -m compileall -q .')],
     test: testCmd(''),
     audit: [

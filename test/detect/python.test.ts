@@ -85,6 +85,13 @@ describe('detectPython installers and lockfiles', () => {
     expect(detect({ 'pyproject.toml': pyproject('postgres = ["psycopg"]\n') }).python?.testExtra).toBeNull();
   });
 
+  it("finds the PEP 735 dependency group that holds the tests' packages", () => {
+    const pyproject = (groups: string) => `[project]\nname = "svc"\ndependencies = ["fastapi"]\n[dependency-groups]\n${groups}`;
+    expect(detect({ 'pyproject.toml': pyproject('dev = ["ruff"]\ntests = ["pytest"]\n') }).python).toMatchObject({ testGroup: 'tests', testExtra: null });
+    expect(detect({ 'pyproject.toml': pyproject('dev = [{ include-group = "lint" }, "pytest"]\nlint = ["ruff"]\n') }).python?.testGroup).toBe('dev');
+    expect(detect({ 'pyproject.toml': pyproject('docs = ["mkdocs"]\n') }).python?.testGroup).toBeNull();
+  });
+
   it("a flat setuptools project at the root is told that the generated folders break its package discovery", () => {
     const pyproject = '[project]\nname = "svc"\ndependencies = ["fastapi"]\n[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n';
     const note = /setuptools finds a flat layout's packages itself/;
@@ -305,6 +312,7 @@ describe('python fixtures on disk', () => {
       importRoot: null,
       requirementIncludes: [],
       testExtra: null,
+      testGroup: null,
     });
     expect(f.lockfile).toBe('requirements.txt');
     expect(f.healthPath).toBe('/healthz/');

@@ -51,6 +51,7 @@ export const PYTHON_DEFAULTS: PythonFacts = {
   importRoot: null,
   requirementIncludes: [],
   testExtra: null,
+  testGroup: null,
 };
 
 export const GO_DEFAULTS: GoFacts = { module: 'github.com/acme/api', mainPackage: './cmd/server', cgo: false, vendored: false, localReplaces: [] };

@@ -85,6 +85,26 @@ describe('buildPipelineStack', () => {
     expect(buildPipelineStack(pipelineAnswers({ language: 'python', cloud: 'aws' }), noExtra).lang.install[0]?.run).toBe('python -m pip install -e .');
   });
 
+  it("installs the tests' dependency group or extra with each package manager's own flag", () => {
+    const answers = pipelineAnswers({ language: 'python', cloud: 'aws' });
+    const install = (pm: 'pip' | 'uv' | 'poetry', python: { testExtra?: string | null; testGroup?: string | null; dependencyFile?: string }) => {
+      const facts = pipelineFacts(pm);
+      return buildPipelineStack(answers, { ...facts, python: { ...facts.python!, testExtra: null, testGroup: null, ...python } }).lang.install.map((s) => s.run);
+    };
+    // pip: `--group` needs pip 25.1+, newer than some Pythons bundle.
+    expect(install('pip', { dependencyFile: 'pyproject.toml', testGroup: 'test' })).toEqual([expect.stringMatching(/^python -m pip install pip==25\.\d+$/), 'python -m pip install -e . --group test']);
+    expect(install('pip', { testGroup: 'dev' })).toEqual([expect.stringMatching(/^python -m pip install pip==/), 'python -m pip install -r requirements.txt --group dev']);
+    expect(install('pip', {})).toEqual(['python -m pip install -r requirements.txt']);
+    // A requirements-dev.txt is what the tests install: no group besides.
+    const devFile = { ...pipelineFacts('pip'), python: { ...pipelineFacts('pip').python!, devRequirements: 'requirements-dev.txt', testGroup: 'dev' } };
+    expect(buildPipelineStack(answers, devFile).lang.install.map((s) => s.run)).toEqual(['python -m pip install -r requirements.txt -r requirements-dev.txt']);
+    // uv syncs the dev group by default, and no extra.
+    expect(install('uv', { testGroup: 'dev' })).toContain('uv sync --locked');
+    expect(install('uv', { testGroup: 'test', testExtra: 'dev' })).toContain('uv sync --locked --extra dev --group test');
+    // Poetry installs every non-optional group, PEP 735 ones too; an extra only when named.
+    expect(install('poetry', { testExtra: 'tests', testGroup: 'test' })).toEqual(['poetry install --no-interaction --no-root --extras tests']);
+  });
+
   it('falls back to an explicit version when no version file is known', () => {
     const p = buildPipelineStack(pipelineAnswers({ language: 'node', cloud: 'aws' }), pipelineFacts('yarn'));
     expect(p.lang.setupWith).toContainEqual({ key: 'node-version', value: '20' });
