@@ -166,6 +166,10 @@ export interface MonitoringStack {
     tests: string[];
     /** GCP managed Prometheus: alerts with the recording rules inlined (nothing evaluates them on Cloud Run). */
     managedAlerts: string;
+    /** The file whose alerts run: managedAlerts where nothing evaluates recording rules, else rules. */
+    alertRules: string;
+    /** Every rule file CI checks with promtool, and whose runbook links it checks. */
+    checkedRules: string[];
     /** rule_files entry of the test file, relative to the test file. */
     rulesFromTests: string;
     dashboard: string;
@@ -318,10 +322,14 @@ export function buildMonitoringStack(answers: Answers, facts: RepoFacts): Monito
   };
   const paths = monitoringPaths(service);
   const testPaths: Record<TestSuiteId, string> = { alerts: paths.tests, slowBurn: paths.slowBurnTests };
+  // Cloud Run with Google's managed Prometheus: no rule evaluator, so the alerts and the dashboard inline the recording rules.
+  const noRuleEvaluator = answers.cloud === 'gcp' && answers.monitoring === 'managed-prometheus';
   const files = {
     rules: paths.rules,
     tests: Object.values(testPaths),
     managedAlerts: paths.managedAlerts,
+    alertRules: noRuleEvaluator ? paths.managedAlerts : paths.rules,
+    checkedRules: noRuleEvaluator ? [paths.rules, paths.managedAlerts] : [paths.rules],
     rulesFromTests: `../rules/${service}.rules.yml`,
     dashboard: `monitoring/grafana/dashboards/${service}.json`,
   };
@@ -330,8 +338,6 @@ export function buildMonitoringStack(answers: Answers, facts: RepoFacts): Monito
   const pagingEnv = productionEnv;
   const alertmanager = { chatChannel: `#${service}-alerts`, heartbeat, heartbeatUrl: `https://api.opsgenie.com/v2/heartbeats/${heartbeat}/ping`, pagingEnv };
   const groups = { recording: `${job}.recording`, alerts: `${job}.alerts` };
-  // Cloud Run with Google's managed Prometheus: no rule evaluator, so the alerts and the dashboard inline the recording rules.
-  const noRuleEvaluator = answers.cloud === 'gcp' && answers.monitoring === 'managed-prometheus';
   // The series the dashboard's variables list label values of.
   const variableSource = noRuleEvaluator ? metrics.requestsTotal : RECORD.rate('5m');
   const dashboard = {
@@ -364,7 +370,7 @@ export function buildMonitoringStack(answers: Answers, facts: RepoFacts): Monito
     cases: specs.flatMap((s, i) => ((s.testSuite ?? 'alerts') === id ? s.tests(alerts[i]!) : [])),
     recordingCases: id === 'alerts' ? buildRecordingTests(ctx) : [],
   }));
-  const runbooks = buildRunbooks({ answers, names, repo, alerts, slo, metrics, traffic: ctx.traffic, pagingEnv, rulesPath: files.rules, dashboardPath: files.dashboard, recordingRules, inline: noRuleEvaluator });
+  const runbooks = buildRunbooks({ answers, names, repo, alerts, slo, metrics, traffic: ctx.traffic, pagingEnv, rulesPath: files.alertRules, dashboardPath: files.dashboard, recordingRules, inline: noRuleEvaluator });
   // The panels select the service through the dashboard's variable (this service by default), so the same JSON serves others.
   dashboard.panels = buildPanels({ ...ctx, service: SERVICE_VAR, traffic: servedTraffic(metrics, SERVICE_VAR, probePaths) }, noRuleEvaluator);
   return {

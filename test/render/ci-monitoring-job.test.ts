@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -60,5 +60,18 @@ describe('the CI job that checks the alert rules', async () => {
     const r = run(dir, step.run!);
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/::error file=monitoring\/prometheus\/rules\/[^:]+::no runbook at docs\/runbooks\/ServiceDown\.md/);
+  });
+
+  // On Cloud Run with managed Prometheus, Cloud Monitoring runs the managed file's alerts, not the rules file's.
+  it.skipIf(!(await hasBinary('promtool')))('gcp managed: checks the file Cloud Monitoring runs too, and the runbooks link it', async () => {
+    const { dir, job } = await checkout('managed-prometheus', 'gcp');
+    const managed = 'monitoring/prometheus/managed/orders-api.alerts.yml';
+    expect(job.steps.find((s) => s.name === 'Check and unit-test the rules')!.run).toContain(`promtool check rules monitoring/prometheus/rules/orders-api.rules.yml ${managed}`);
+    const step = job.steps.find((s) => s.name === 'Every alert has its runbook')!;
+    writeFileSync(join(dir, managed), `${readFileSync(join(dir, managed), 'utf8')}\n# runbook_url: "https://github.com/acme/orders-api/blob/main/docs/runbooks/Missing.md"\n`);
+    const r = run(dir, step.run!);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain(`::error file=${managed}::no runbook at docs/runbooks/Missing.md`);
+    expect(readFileSync(join(dir, 'docs/runbooks/HighErrorRatio.md'), 'utf8')).toContain(`Rule: [\`${managed}\`](../../${managed})`);
   });
 });

@@ -11,7 +11,7 @@ import { hasBinary } from '../../src/check/promtool.js';
 import { renderStack } from '../../src/render/plop-bridge.js';
 import { buildStack } from '../../src/stack/build-stack.js';
 import type { Stack } from '../../src/stack/types.js';
-import { stubCommands } from '../helpers/run-step.js';
+import { runStepScript, stubCommands } from '../helpers/run-step.js';
 import { pipelineAnswers, pipelineFacts } from './pipeline-fixtures.js';
 
 /**
@@ -650,5 +650,38 @@ describe.skipIf(!hasCurl)('smoke test and synthetic traffic scripts, against a l
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toContain('synthetic traffic off');
     expect(requests).toEqual([]);
+  });
+});
+
+describe('a re-run of an older Deploy run', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'deploy-rerun-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('stops before deploying once a newer run of another commit exists, and goes on otherwise', async () => {
+    const { files } = await render('aws', 'rolling', 'none');
+    const doc = parseYaml(files.get('.github/workflows/deploy.yml')!) as { jobs: Record<string, { steps: Step[]; permissions: Record<string, string> }> };
+    const jobs = Object.entries(doc.jobs).filter(([id]) => id.startsWith('deploy-'));
+    expect(jobs.length).toBe(2);
+    for (const [id, job] of jobs) {
+      // First, before any credentials; only on a re-run (a first attempt of a queued older run deploys in turn).
+      expect(job.steps[0], id).toMatchObject({ name: 'Not superseded by a newer Deploy run', if: 'fromJSON(github.run_attempt) > 1' });
+      expect(job.permissions.actions, id).toBe('read');
+    }
+    const guard = jobs[0]![1].steps[0]!;
+    expect(guard.run).toContain('repos/$GITHUB_REPOSITORY/actions/workflows/deploy.yml/runs?branch=$BRANCH');
+    const attempt = (newest: string | null) => {
+      // The stand-in for `gh api … --jq`: the newest run's number and commit, or a failed call.
+      const path = stubCommands(join(dir, `bin-${newest ?? 'fail'}`.replace(/\s/g, '-')), { gh: newest === null ? '#!/bin/sh\nexit 1\n' : `#!/bin/sh\necho '${newest}'\n` });
+      const env = { PATH: path, GITHUB_REPOSITORY: 'acme/orders-api', BRANCH: 'main', GITHUB_RUN_NUMBER: '41', GITHUB_SHA: 'a'.repeat(40), GH_TOKEN: 't' };
+      return runStepScript(guard.run!, { cwd: dir, env });
+    };
+    expect(attempt(`41 ${'a'.repeat(40)}`).status).toBe(0);
+    // A newer run of the same commit (a manual run on it): nothing older would go out.
+    expect(attempt(`42 ${'a'.repeat(40)}`).status).toBe(0);
+    const older = attempt(`42 ${'b'.repeat(40)}`);
+    expect(older.status).toBe(1);
+    expect(older.stdout).toContain('::error::Deploy run #42 (bbbbbbb) is newer than this one (aaaaaaa)');
+    // The lookup itself failing stops the job too: it never deploys unchecked.
+    expect(attempt(null).status).not.toBe(0);
   });
 });

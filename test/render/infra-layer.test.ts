@@ -1105,6 +1105,35 @@ describe('the deploy identities may read the registry (provenance check before d
   });
 });
 
+describe('azure: the deploy identity may update its app, which PUTs the environment and runtime identity too', () => {
+  it('a custom role with join and assign only, granted on that environment and identity, and assignable by the env roots', async () => {
+    const files = await renderInfra(infraStack('azure', 'terraform', 'rolling', 'none'));
+    const bootstrap = await parseHcl('infra/bootstrap/main.tf', files.get('infra/bootstrap/main.tf')!);
+    const role = body(bootstrap, 'resource', 'azurerm_role_definition', 'deploy_links');
+    expect(body(role, 'permissions').actions).toEqual([
+      'Microsoft.App/managedEnvironments/read',
+      'Microsoft.App/managedEnvironments/join/action',
+      'Microsoft.ManagedIdentity/userAssignedIdentities/read',
+      'Microsoft.ManagedIdentity/userAssignedIdentities/assign/action',
+    ]);
+    // The Terraform identities' RBAC administration is limited to listed roles: this one is listed.
+    expect(files.get('infra/bootstrap/main.tf')).toMatch(/assignable_role_ids = join\(", ", \[[^\]]*azurerm_role_definition\.deploy_links\.role_definition_id,/);
+    const module = await parseHcl('infra/modules/github-oidc/main.tf', files.get('infra/modules/github-oidc/main.tf')!);
+    expect(body(module, 'resource', 'azurerm_role_assignment', 'deploy_links')).toMatchObject({
+      for_each: { environment: '${var.environment_id}', runtime_identity: '${var.runtime_identity_id}' },
+      scope: '${each.value}',
+      role_definition_name: '${var.deploy_links_role}',
+      principal_id: '${azurerm_user_assigned_identity.deploy.principal_id}',
+    });
+    // Each env root names the bootstrap's role exactly as the bootstrap does, and passes its own environment and identity.
+    const env = body(await parseHcl('infra/envs/production/main.tf', files.get('infra/envs/production/main.tf')!), 'module', 'github_oidc');
+    expect(env).toMatchObject({ deploy_links_role: role.name, environment_id: '${module.service.environment_id}', runtime_identity_id: '${module.service.runtime_identity_id}' });
+    const outputs = await parseHcl('infra/modules/service/outputs.tf', files.get('infra/modules/service/outputs.tf')!);
+    expect(body(outputs, 'output', 'environment_id').value).toBe('${azurerm_container_app_environment.this.id}');
+    expect(body(outputs, 'output', 'runtime_identity_id').value).toBe('${azurerm_user_assigned_identity.runtime.id}');
+  });
+});
+
 describe('the container port comes from the stack, not a variable of the env roots', () => {
   it.each(INFRA_CLOUDS)('%s: each env root passes the image\'s port (which its health check and the collector also use) and has no variable to change it alone', async (cloud) => {
     const stack = infraStack(cloud, 'terraform', 'rolling', 'prometheus');

@@ -228,6 +228,31 @@ resource "azurerm_role_assignment" "plan" {
   principal_id       = azurerm_user_assigned_identity.ci["plan"].principal_id
 }
 
+# `az containerapp update` (each deploy, and a rollback to an image) PUTs the
+# whole app, its environment and runtime identity included, and Azure checks
+# that the caller may join the one and assign the other: without both, every
+# deploy fails with LinkedAuthorizationFailed (microsoft/azure-container-apps#530).
+# Contributor on them would let a deploy change or delete the environment:
+# this role carries the two linked actions (and reads) only. Assignable at the
+# subscription, like the plan role; each env root assigns it to its deploy
+# identity on its own environment and runtime identity, by this name.
+resource "azurerm_role_definition" "deploy_links" {
+  name        = "${var.service} container app deploy links (${var.subscription_id})"
+  scope       = local.subscription_scope
+  description = "Deploys of ${var.repository}: join the container app's environment and assign its runtime identity, which every update of the app asks for."
+
+  permissions {
+    actions = [
+      "Microsoft.App/managedEnvironments/read",
+      "Microsoft.App/managedEnvironments/join/action",
+      "Microsoft.ManagedIdentity/userAssignedIdentities/read",
+      "Microsoft.ManagedIdentity/userAssignedIdentities/assign/action",
+    ]
+  }
+
+  assignable_scopes = [local.subscription_scope]
+}
+
 # Plans read every environment's state (pull requests plan them all).
 resource "azurerm_role_assignment" "plan_state" {
   for_each = azurerm_storage_container.env_state
@@ -237,9 +262,9 @@ resource "azurerm_role_assignment" "plan_state" {
   principal_id         = azurerm_user_assigned_identity.ci["plan"].principal_id
 }
 
-# The built-in roles the env roots assign (the app's AcrPull, Key Vault Secrets
-# User and Monitoring Metrics Publisher; the deploy identity's Contributor on the
-# app and Monitoring Data Reader): the only ones a Terraform identity may grant
+# The roles the env roots assign (the app's AcrPull, Key Vault Secrets User and
+# Monitoring Metrics Publisher; the deploy identity's Contributor on the app,
+# Monitoring Data Reader and deploy links): the only ones a Terraform identity may grant
 # or remove with Role Based Access Control Administrator. Unconditioned, that
 # role lets the staging identity make itself Owner of the subscription.
 locals {
@@ -250,6 +275,7 @@ locals {
     "3913510d-42f4-4e42-8a64-420c390055eb", # Monitoring Metrics Publisher
     "b24988ac-6180-42a0-ab88-20f7382dd24c", # Contributor
     "b0d8363b-8ddd-447d-831f-62ca05bff136", # Monitoring Data Reader
+    azurerm_role_definition.deploy_links.role_definition_id,
   ])
   # Microsoft's "constrain roles" condition: assignments of these roles are the only ones written or deleted.
   rbac_admin_condition = join(" AND ", [

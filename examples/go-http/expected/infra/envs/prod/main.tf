@@ -109,6 +109,9 @@ module "github_oidc" {
   identity_name        = local.settings.deploy_identity
   github_subject       = "repo:${var.repository}:environment:${local.environment}"
   container_app_id     = module.service.container_app_id
+  environment_id       = module.service.environment_id
+  runtime_identity_id  = module.service.runtime_identity_id
+  deploy_links_role    = "${var.service} container app deploy links (${var.subscription_id})"
   registry_id          = data.azurerm_container_registry.shared.id
   monitor_workspace_id = null
   tags                 = local.tags

@@ -24,6 +24,19 @@ resource "azurerm_role_assignment" "app" {
   principal_id         = azurerm_user_assigned_identity.deploy.principal_id
 }
 
+# Every update of the app PUTs it whole, its environment and runtime identity
+# included: Azure then asks for join on the one and assign on the other.
+resource "azurerm_role_assignment" "deploy_links" {
+  for_each = {
+    environment      = var.environment_id
+    runtime_identity = var.runtime_identity_id
+  }
+
+  scope                = each.value
+  role_definition_name = var.deploy_links_role
+  principal_id         = azurerm_user_assigned_identity.deploy.principal_id
+}
+
 # Deploys verify an image's provenance, which resolves its digest in the
 # registry: pull access, nothing else on it.
 resource "azurerm_role_assignment" "registry_pull" {

@@ -30,6 +30,21 @@ variable "container_app_id" {
   description = "The one container app the identity may deploy."
 }
 
+variable "environment_id" {
+  type        = string
+  description = "Container Apps environment of the app: updating the app asks to join it."
+}
+
+variable "runtime_identity_id" {
+  type        = string
+  description = "The app's user-assigned runtime identity: updating the app asks to assign it."
+}
+
+variable "deploy_links_role" {
+  type        = string
+  description = "Name of the bootstrap's custom role that joins an environment and assigns an identity, nothing else."
+}
+
 variable "registry_id" {
   type        = string
   description = "Resource id of the container registry (AcrPull: deploys verify an image's provenance)."

@@ -5,6 +5,16 @@ output "container_app_id" {
   value       = azurerm_container_app.this.id
 }
 
+output "environment_id" {
+  description = "Resource id of the Container Apps environment the app runs in."
+  value       = azurerm_container_app_environment.this.id
+}
+
+output "runtime_identity_id" {
+  description = "Resource id of the app's runtime identity (image pulls, Key Vault reads)."
+  value       = azurerm_user_assigned_identity.runtime.id
+}
+
 output "container_app_name" {
   description = "Container app name."
   value       = azurerm_container_app.this.name

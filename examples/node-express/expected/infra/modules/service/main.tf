@@ -328,7 +328,7 @@ resource "aws_cloudwatch_metric_alarm" "target_5xx" {
 
 resource "aws_cloudwatch_metric_alarm" "latency_p99" {
   alarm_name          = "${var.service_name}-latency-p99"
-  alarm_description   = "p99 latency of ${var.service_name} above the SLO: fails and rolls back a deployment."
+  alarm_description   = "p99 latency of ${var.service_name} above ${var.alarm_latency_p99_seconds}s: fails and rolls back a deployment."
   namespace           = "AWS/ApplicationELB"
   metric_name         = "TargetResponseTime"
   dimensions          = { LoadBalancer = aws_lb.this.arn_suffix }

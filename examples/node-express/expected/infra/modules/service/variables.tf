@@ -154,7 +154,7 @@ variable "alarm_5xx_per_minute" {
 
 variable "alarm_latency_p99_seconds" {
   type        = number
-  description = "p99 latency (seconds) that fails a deployment."
+  description = "p99 latency (seconds) that fails a deployment: ECS rolls it back. Looser than the latency objective (99% within 0.5s) that the alerts and the deploy's metric gate hold, so that only a clear regression rolls back on its own."
   default     = 1
 }
 
