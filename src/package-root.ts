@@ -21,3 +21,5 @@ export const PACKAGE_ROOT = findPackageRoot();
 export const TEMPLATES_DIR = join(PACKAGE_ROOT, 'templates');
 export const TOOL_VERSION = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 export const TOOL_NAME = 'create-devops-stack';
+/** Re-renders a repository's stack with the newest release (and what detection finds now). */
+export const REGENERATE_COMMAND = `npx ${TOOL_NAME}@latest upgrade`;

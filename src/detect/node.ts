@@ -79,7 +79,12 @@ export function detectNode(files: RepoFiles, dir: string): AppFacts | null {
   const readiness = pickReadinessPath(routes);
 
   const testScriptValue = scripts.test;
-  const hasTest = testScriptValue !== undefined && !/no test specified/.test(testScriptValue);
+  // `npm init` writes a placeholder that fails: no tests either.
+  const placeholder = testScriptValue !== undefined && /no test specified/.test(testScriptValue);
+  const hasTest = testScriptValue !== undefined && !placeholder;
+  if (!hasTest) {
+    notes.push(`no test script in ${joinPath(dir, 'package.json')}${placeholder ? " (npm init's placeholder, which exits 1, is none)" : ''}: CI runs no tests until it has one`);
+  }
   const depNames = Object.keys(deps);
   // The HTTP middleware names the metrics; prom-client alone means the app writes its own.
   const metricsLibrary = 'express-prom-bundle' in deps

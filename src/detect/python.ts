@@ -9,6 +9,8 @@ import { firstVersion, plainVersion, rangeLowerBound, toolVersionsEntry } from '
 
 const DEFAULT_PORT = 8000;
 const SKIP = ['tests', 'test', 'migrations', 'docs', 'scripts', 'node_modules'];
+/** pytest's default test file names. */
+const TEST_FILE = /(^|\/)(test_[^/]*|[^/]*_test)\.py$/;
 
 const PORT_PATTERNS: readonly PortPattern[] = [
   { re: /uvicorn\.run\([^)]*?\bport\s*=\s*(\d{2,5})\b/, what: 'uvicorn.run()' },
@@ -34,9 +36,8 @@ export function detectPython(files: RepoFiles, dir: string): AppFacts | null {
   const notes = [...project.notes];
   const { deps } = project;
 
-  const pyFiles = walkFiles(files, dir, { exts: ['.py'], maxDepth: 5, maxFiles: 500, skip: SKIP }).filter(
-    (f) => !/(^|\/)(test_[^/]*|[^/]*_test|conftest)\.py$/.test(f),
-  );
+  const walked = walkFiles(files, dir, { exts: ['.py'], maxDepth: 5, maxFiles: 500, skip: SKIP });
+  const pyFiles = walked.filter((f) => !TEST_FILE.test(f) && !/(^|\/)conftest\.py$/.test(f));
   const fw = PYTHON_FRAMEWORKS.find((f) => deps.has(f.dep)) ??
     (files.exists(joinPath(dir, 'manage.py')) ? PYTHON_FRAMEWORKS.find((f) => f.dep === 'django') : undefined);
   const target = findTarget(files, dir, pyFiles, fw);
@@ -67,15 +68,17 @@ export function detectPython(files: RepoFiles, dir: string): AppFacts | null {
   if (health) notes.push(`health path ${health.path} from ${health.file}`);
 
   const run = { uv: 'uv run ', poetry: 'poetry run ', pipenv: 'pipenv run ', pip: '' }[project.pm];
-  const hasTests = files.isDirectory(joinPath(dir, 'tests')) || files.isDirectory(joinPath(dir, 'test'));
+  const testDir = files.isDirectory(joinPath(dir, 'tests')) || files.isDirectory(joinPath(dir, 'test'));
   let testCommand: string | null = null;
-  if (deps.has('pytest') || hasTests) testCommand = `${run}pytest`;
+  if (deps.has('pytest') || testDir) testCommand = `${run}pytest`;
   else if (fw?.dep === 'django') {
     // Django's runner discovers tests from the working directory: run it where manage.py is.
     const manage = findManagePy(files, dir, pyFiles);
     const at = manage === null ? '.' : relativePath(dir, parentDir(manage));
     testCommand = `${at === '.' ? '' : `cd ${at} && `}${run}python manage.py test`;
-  }
+  } else if (walked.some((f) => TEST_FILE.test(f))) testCommand = `${run}pytest`;
+  // pytest without tests exits 5 ("no tests collected"), and is not installed without a declaration.
+  if (testCommand === null) notes.push('no tests (no tests/ or test/ folder, no test_*.py files) and no pytest dependency: CI runs no tests until there are some');
   if (testCommand?.endsWith('pytest') && !deps.has('pytest')) {
     notes.push(`CI runs the tests with pytest, which no dependency file declares: add it to the test dependencies (${project.devRequirements ?? 'a requirements-dev.txt, or a dev group'}), or CI fails with "pytest: command not found"`);
   }

@@ -1,6 +1,6 @@
 import type { Answers } from '../answers/options.js';
 import type { RepoFacts } from '../detect/types.js';
-import { TOOL_NAME, TOOL_VERSION } from '../package-root.js';
+import { REGENERATE_COMMAND, TOOL_NAME, TOOL_VERSION } from '../package-root.js';
 import { buildDockerStack } from './docker.js';
 import { buildEnvironments } from './environments.js';
 import { buildInfraStack } from './infra.js';
@@ -48,7 +48,7 @@ export function buildStack(answers: Answers, facts: RepoFacts, generated: Readon
   const monitoring = buildMonitoringStack(answers, facts);
   const repo = buildRepo(facts.git);
   return deepFreeze({
-    tool: { name: TOOL_NAME, version: TOOL_VERSION, regenerateCommand: `npx ${TOOL_NAME}@latest upgrade` },
+    tool: { name: TOOL_NAME, version: TOOL_VERSION, regenerateCommand: REGENERATE_COMMAND },
     answers: { ...answers, environments: [...answers.environments] },
     is: buildSwitches(answers),
     service: {

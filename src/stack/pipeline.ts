@@ -1,4 +1,4 @@
-import type { Answers } from '../answers/options.js';
+import type { Answers, Language } from '../answers/options.js';
 import { javaBuildTool } from '../detect/java-build.js';
 import { joinPath } from '../detect/paths.js';
 import type { PackageManager, PythonFacts, RepoFacts } from '../detect/types.js';
@@ -8,11 +8,12 @@ import { ecsRollbackConfiguration } from './ecs-rollback.js';
 import { buildRepo } from './repo.js';
 import type { MetricGate } from './promql.js';
 import { buildUses, TRIVY_VERSION, type PinKey } from './pins.js';
-import { testCommand, type TestReport } from './test-reports.js';
+import { testCommand, type TestCommand, type TestReport } from './test-reports.js';
 import { corepackCommand } from './docker-node.js';
 import { resolveContext } from './docker.js';
 import { GO, TOOLS, chooseLine } from './versions.js';
 import { shellWord } from '../render/escape/shell.js';
+import { REGENERATE_COMMAND } from '../package-root.js';
 
 /** A GitHub Actions variable (`vars.NAME`) the generated workflows read. */
 export interface PipelineVariable {
@@ -46,8 +47,12 @@ export interface LanguagePipeline {
   extraCache: { path: string; key: string } | null;
   install: RunStep[];
   lint: RunStep[];
-  /** The test command, before test-reports.ts adds its report flags. */
-  test: string;
+  /**
+   * The test command, before test-reports.ts adds its report flags; null when
+   * a Node or Python app has no tests yet (their runners fail without any:
+   * npm's missing script, pytest's exit 5). Go and Java always have one: theirs pass.
+   */
+  test: string | null;
   /** Dependency audit for the ecosystem; empty when Trivy's fs scan is the audit (Java). */
   audit: RunStep[];
   /** CodeQL language id and build mode. */
@@ -110,6 +115,8 @@ export interface PipelineStack {
   ciJobs: CiJob[];
   /** What the test job uploads (its report), or null when the test command's reports are unknown. */
   testReport: TestReport | null;
+  /** What the app lacks for CI to run tests (the Test job then only warns), or null when it has tests. */
+  missingTests: string | null;
   /** Go: the release the image builds with, which CI's jobs (CodeQL's autobuild included) set up too; null for other languages. */
   goVersion: string | null;
   /** Buildx GHA cache scope (one per image). Dockerfile and context come from `stack.docker`. */
@@ -306,10 +313,32 @@ function nodePipeline(facts: RepoFacts, dirPrefix: string): LanguagePipeline {
     extraCache: null,
     install: [run('Install dependencies', install[pm] ?? 'npm ci')],
     lint: [lint ? run('Lint', lint) : run('Check syntax (add a lint script to run your linter here)', `node --check ${facts.node?.entrypoint ?? 'index.js'}`)],
-    test: facts.testCommand ?? `${exec} test`,
+    test: facts.testCommand,
     audit: auditCommand === null ? [] : [run('Audit dependencies', auditCommand)],
     codeql: { language: 'javascript-typescript', buildMode: 'none' },
   };
+}
+
+/** What a project adds for CI to run tests: the Test job's warning and the docs say it. */
+const ADD_TESTS: Readonly<Record<Language, string>> = {
+  node: 'Add a "test" script to package.json',
+  python: 'Add tests (a tests/ folder or test_*.py files) and declare pytest in the test dependencies',
+  go: 'Add _test.go files',
+  java: 'Add tests under src/test/',
+};
+
+/**
+ * The Test job: the tests, or, for an app without tests,
+ * a warning on the run and success, so that the deploy, which needs CI, still
+ * runs. The job stays either way: branch protection may require the check "Test".
+ */
+function testJob(tests: TestCommand | null, missingTests: string): CiJob {
+  const job = { id: 'test', name: 'Test', needs: 'lint', timeout: 20, trivy: false };
+  if (tests === null) {
+    const warning = `::warning::No tests found: CI runs none. ${missingTests}, then run ${REGENERATE_COMMAND} and CI runs them.`;
+    return { ...job, setup: false, steps: [run('No tests found', `echo ${shellWord(warning)}`)], report: null };
+  }
+  return { ...job, setup: true, steps: [run('Test', tests.run)], report: tests.report };
 }
 
 const PIP_AUDIT = 'pip-audit==2.9.0';
@@ -334,7 +363,6 @@ function pythonPipeline(facts: RepoFacts, dirPrefix: string): LanguagePipeline {
   // Not pyproject.toml: setup-python reads requires-python as a range and takes the newest Python in it, not the image's.
   const version = versionInput(facts, ['.python-version', '.tool-versions'], 'python', '3.12');
   const depFile = facts.python?.dependencyFile ?? 'requirements.txt';
-  const testCmd = (prefix: string) => facts.testCommand ?? `${prefix}python -m pytest`;
   const codeql = { language: 'python', buildMode: 'none' };
   const lintCmd = facts.lintCommand;
   if (pm === 'uv') {
@@ -346,7 +374,7 @@ function pythonPipeline(facts: RepoFacts, dirPrefix: string): LanguagePipeline {
       extraCache: { path: '~/.cache/uv', key: `uv-\${{ runner.os }}-\${{ hashFiles('${joinPath(dirPrefix, facts.lockfile ?? 'uv.lock')}') }}` },
       install: [run('Install uv', `python -m pip install ${UV}`), run('Install dependencies', `uv sync --locked${uvTestFlags(facts.python)}`)],
       lint: [run('Lint', lintCmd ?? 'uv run python -m compileall -q .')],
-      test: facts.testCommand ?? 'uv run python -m pytest',
+      test: facts.testCommand,
       audit: [
         // Without the project itself (`-e .`): pip-audit cannot look up an unpublished package.
         run('Export locked requirements', 'uv export --locked --no-dev --no-hashes --no-emit-project --format requirements-txt --output-file "$RUNNER_TEMP/requirements.txt"'),
@@ -365,7 +393,7 @@ function pythonPipeline(facts: RepoFacts, dirPrefix: string): LanguagePipeline {
       // A PEP 735 group is installed by default, as Poetry's own groups are; an extra only when named.
       install: [run('Install dependencies', `poetry install --no-interaction${facts.python?.installable ? '' : ' --no-root'}${facts.python?.testExtra ? ` --extras ${facts.python.testExtra}` : ''}`)],
       lint: [run('Lint', lintCmd ?? 'poetry run python -m compileall -q .')],
-      test: testCmd('poetry run '),
+      test: facts.testCommand,
       // The project itself is installed editable and is on no index: skip it.
       audit: [run('Audit dependencies', `poetry run pip install ${PIP_AUDIT} && poetry run pip-audit --strict --skip-editable`)],
       codeql,
@@ -381,7 +409,7 @@ function pythonPipeline(facts: RepoFacts, dirPrefix: string): LanguagePipeline {
       // The tests' packages are [dev-packages]; `sync` installs exactly the lockfile, hashes checked.
       install: [run('Install dependencies', locked ? 'pipenv sync --dev' : 'pipenv install --dev')],
       lint: [run('Lint', lintCmd ?? 'pipenv run python -m compileall -q .')],
-      test: testCmd('pipenv run '),
+      test: facts.testCommand,
       audit: locked
         ? [
             run('Install pip-audit', `python -m pip install ${PIP_AUDIT}`),
@@ -410,7 +438,7 @@ function pythonPipeline(facts: RepoFacts, dirPrefix: string): LanguagePipeline {
       run('Install dependencies', `${requirements ? `python -m pip install -r ${requirements}` : `python -m pip install -e ${shellWord(extra ? `.[${extra}]` : '.')}`}${dev ? ` -r ${dev}` : ''}${group ? ` --group ${group}` : ''}`),
     ],
     lint: [run('Lint', lintCmd ?? 'python -m compileall -q .')],
-    test: testCmd(''),
+    test: facts.testCommand,
     audit: [
       run('Install pip-audit', `python -m pip install ${PIP_AUDIT}`),
       // The editable project itself is on no index for pip-audit to look up.
@@ -729,14 +757,14 @@ export function buildPipelineStack(
     };
   });
   const lang = languagePipeline(answers, facts, dirPrefix);
-  const tests = testCommand(answers, facts, lang.test, dirPrefix);
+  const tests = lang.test === null ? null : testCommand(answers, facts, lang.test, dirPrefix);
   const ecsBake = ecsBakeOf(answers.strategy, monitoring.gate !== null);
   const ecsDeploy = ecsDeploymentConfiguration(answers.strategy, ecsBake);
   const ecsRollback = ecsRollbackConfiguration(answers.strategy);
   const files = workflowFiles(facts.existing.workflows, generated);
   const ciJobs: CiJob[] = [
     { id: 'lint', name: 'Lint', needs: null, timeout: 15, setup: true, steps: lang.lint, report: null, trivy: false },
-    { id: 'test', name: 'Test', needs: 'lint', timeout: 20, setup: true, steps: [run('Test', tests.run)], report: tests.report, trivy: false },
+    testJob(tests, ADD_TESTS[answers.language]),
     { id: 'audit', name: 'Security / dependency audit', needs: 'test', timeout: 15, setup: lang.audit.length > 0, steps: lang.audit, report: null, trivy: true },
   ];
   return {
@@ -745,7 +773,8 @@ export function buildPipelineStack(
     files,
     lang,
     ciJobs,
-    testReport: tests.report,
+    testReport: tests?.report ?? null,
+    missingTests: tests === null ? ADD_TESTS[answers.language] : null,
     goVersion: answers.language === 'go' ? imageGoVersion(facts) : null,
     image: { cacheScope: answers.serviceName },
     registry: registryOf(answers, names),

@@ -129,6 +129,16 @@ describe('detectNode framework, scripts and commands', () => {
     expect(none.lintCommand).toBeNull();
   });
 
+  it("says CI runs no tests without a test script, npm init's failing placeholder included", () => {
+    const placeholder = detect({ 'package.json': pkg({ scripts: { test: 'echo "Error: no test specified" && exit 1' } }) });
+    expect(placeholder.node?.testRunner).toBeNull();
+    expect(placeholder.notes).toContain("no test script in package.json (npm init's placeholder, which exits 1, is none): CI runs no tests until it has one");
+    const missing = detect({ 'package.json': pkg({ scripts: { start: 'node ./bin/www' } }) });
+    expect(missing.testCommand).toBeNull();
+    expect(missing.notes).toContain('no test script in package.json: CI runs no tests until it has one');
+    expect(detect({ 'package.json': pkg({ scripts: { test: 'vitest run' } }) }).notes.join('\n')).not.toMatch(/no test script/);
+  });
+
   it('runs bun tests through the script, not bun’s own runner', () => {
     expect(detect({ 'package.json': pkg({ scripts: { test: 'jest' } }), 'bun.lockb': '' }).testCommand).toBe('bun run test');
   });

@@ -274,6 +274,22 @@ describe('detectPython framework, server and target', () => {
     expect(detect({ 'requirements.txt': 'flask\n', 'tests/': '' }).testCommand).toBe('pytest');
   });
 
+  it('runs pytest for test files beside the app, and no tests without tests or pytest', () => {
+    const flask = { 'requirements.txt': 'flask\n', 'app.py': 'from flask import Flask\napp = Flask(__name__)\n' };
+    const none = detect(flask);
+    expect(none.testCommand).toBeNull();
+    expect(none.notes).toContain('no tests (no tests/ or test/ folder, no test_*.py files) and no pytest dependency: CI runs no tests until there are some');
+    expect(detect({ ...flask, 'test_app.py': 'def test_ok(): pass\n' }).testCommand).toBe('pytest');
+    expect(detect({ ...flask, 'app/routes_test.py': 'def test_ok(): pass\n' }).testCommand).toBe('pytest');
+    // A conftest.py alone is no test.
+    expect(detect({ ...flask, 'conftest.py': '' }).testCommand).toBeNull();
+    const declared = detect({ ...flask, 'requirements.txt': 'flask\npytest\n' });
+    expect(declared.testCommand).toBe('pytest');
+    expect(declared.notes.join('\n')).not.toMatch(/no tests/);
+    // Django's runner passes without tests, and finds its test*.py files itself.
+    expect(detect({ 'requirements.txt': 'django\n', 'manage.py': '', 'polls/test_views.py': '' }).testCommand).toBe('python manage.py test');
+  });
+
   it('reports prometheus-client and opentelemetry', () => {
     expect(detect({ 'requirements.txt': 'flask\nprometheus_client\n' }).metricsLibrary).toBe('prometheus-client');
     expect(detect({ 'requirements.txt': 'flask\nopentelemetry-sdk\n' }).metricsLibrary).toBe('opentelemetry');

@@ -29,6 +29,7 @@ const BY_PM: Record<string, { language: Language; lockfile: string | null; versi
   yarn: { language: 'node', lockfile: 'yarn.lock', version: '20', source: null, test: 'yarn test' },
   bun: { language: 'node', lockfile: 'bun.lock', version: '22', source: null, test: 'bun run test' },
   uv: { language: 'python', lockfile: 'uv.lock', version: '3.12', source: '.python-version', test: 'uv run pytest' },
+  // An app without tests yet.
   poetry: { language: 'python', lockfile: 'poetry.lock', version: '3.11', source: 'pyproject.toml requires-python', test: null },
   pip: { language: 'python', lockfile: null, version: '3.12', source: null, test: 'pytest' },
   pipenv: { language: 'python', lockfile: 'Pipfile.lock', version: '3.12', source: 'Pipfile requires.python_version', test: 'pipenv run pytest' },
@@ -76,6 +77,12 @@ export function pipelineFacts(pm: PackageManager, workflows: string[] = []): Rep
       : null,
     notes: [],
   };
+}
+
+/** An app of `pm` without tests, as detection leaves it (Node and Python: no test command). */
+export function noTestsFacts(pm: 'npm' | 'pip'): RepoFacts {
+  const facts = pipelineFacts(pm);
+  return { ...facts, testCommand: null, node: facts.node && { ...facts.node, testRunner: null, testPlugins: [] } };
 }
 
 /** One package manager per language variant the pipeline distinguishes. */

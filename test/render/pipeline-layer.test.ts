@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { CLOUDS, STRATEGIES, type Answers, type Monitoring } from '../../src/answers/options.js';
-import type { PackageManager } from '../../src/detect/types.js';
+import type { PackageManager, RepoFacts } from '../../src/detect/types.js';
 import { checkWorkflow } from '../../src/check/workflow.js';
 import type { Finding } from '../../src/check/types.js';
 import { readFileSync } from 'node:fs';
@@ -16,7 +16,7 @@ import { hasBinary } from '../../src/check/promtool.js';
 import { renderStack } from '../../src/render/plop-bridge.js';
 import type { Stack } from '../../src/stack/types.js';
 import { buildStack } from '../../src/stack/build-stack.js';
-import { pipelineAnswers, pipelineFacts, PIPELINE_PMS } from './pipeline-fixtures.js';
+import { noTestsFacts, pipelineAnswers, pipelineFacts, PIPELINE_PMS } from './pipeline-fixtures.js';
 
 /** One representative package manager per language for the full cloud matrix. */
 const LANG_PM: ReadonlyArray<[Answers['language'], PackageManager]> = [['node', 'npm'], ['python', 'uv'], ['go', 'go'], ['java', 'maven']];
@@ -27,7 +27,11 @@ interface Case {
   label: string;
   answers: Answers;
   pm: PackageManager;
+  /** Facts other than the package manager's fixture. */
+  facts?: RepoFacts;
 }
+
+const factsOf = (c: Case): RepoFacts => c.facts ?? pipelineFacts(c.pm);
 
 const cases: Case[] = [];
 for (const [language, pm] of LANG_PM)
@@ -43,6 +47,11 @@ for (const pm of PIPELINE_PMS) {
 }
 for (const cloud of CLOUDS) {
   cases.push({ label: `node/${cloud}/canary/managed`, pm: 'pnpm', answers: pipelineAnswers({ language: 'node', cloud, strategy: 'canary', monitoring: 'managed-prometheus' }) });
+}
+// Apps without tests (the Test job only warns).
+for (const pm of ['npm', 'pip'] as const) {
+  const language = pm === 'npm' ? 'node' : 'python';
+  cases.push({ label: `${pm}-no-tests/azure/blue-green`, pm, facts: noTestsFacts(pm), answers: pipelineAnswers({ language, cloud: 'azure', strategy: 'blue-green' }) });
 }
 
 /**
@@ -84,7 +93,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 describe('pipeline layer', () => {
   it('renders through plop exactly what the fast renderer produces', async () => {
     for (const c of [cases[0]!, cases[cases.length - 1]!]) {
-      const stack = buildStack(c.answers, pipelineFacts(c.pm));
+      const stack = buildStack(c.answers, factsOf(c));
       const tree = await renderStack(stack, 'pipeline');
       const fast = renderFast(stack);
       expect(tree.paths()).toEqual([...fast.keys()].sort());
@@ -94,7 +103,7 @@ describe('pipeline layer', () => {
 
   it(`renders ${cases.length} combinations`, () => {
     for (const c of cases) {
-      const files = renderFast(buildStack(c.answers, pipelineFacts(c.pm)));
+      const files = renderFast(buildStack(c.answers, factsOf(c)));
       expect(files.has('.github/workflows/ci.yml'), c.label).toBe(true);
       for (const [path, file] of files) {
         if (path.startsWith('.github/workflows/')) collect(workflows, path, file.content, c.label);

@@ -10,7 +10,7 @@ import type { PackageManager } from '../../src/detect/types.js';
 import { renderStack } from '../../src/render/plop-bridge.js';
 import { buildStack } from '../../src/stack/build-stack.js';
 import { runStepScript } from '../helpers/run-step.js';
-import { pipelineAnswers, pipelineFacts } from './pipeline-fixtures.js';
+import { noTestsFacts, pipelineAnswers, pipelineFacts } from './pipeline-fixtures.js';
 
 /**
  * The CI test job's Test step, run for real in a small project of each
@@ -102,5 +102,20 @@ describe('test reports, written by the generated Test step', () => {
     writeFileSync(join(dir, 'test_add.py'), 'def test_adds():\n    assert 1 + 2 == 4\n');
     expect(runStep(dir, run).status).not.toBe(0);
   });
-});
 
+  it('an app without tests: the Test job warns on the run and passes, and the docs say how CI gets tests', async () => {
+    for (const pm of ['npm', 'pip'] as const) {
+      const facts = noTestsFacts(pm);
+      const tree = await renderStack(buildStack(pipelineAnswers({ language: facts.language as Language, cloud: 'aws' }), facts), 'pipeline');
+      const doc = parseYaml(tree.read('.github/workflows/ci.yml')!.content) as { jobs: { test: { name: string; steps: Step[] } } };
+      const { name, steps } = doc.jobs.test;
+      expect(name).toBe('Test');
+      // Checkout, then the warning: nothing to set up or install.
+      expect(steps.map((s) => s.name ?? s.uses?.replace(/@.*/, ''))).toEqual(['actions/checkout', 'No tests found']);
+      const r = runStep(project(`no-tests-${pm}`, { 'README.md': '' }), steps[1]!.run!);
+      expect(r.status, r.output).toBe(0);
+      expect(r.output).toMatch(/^::warning::No tests found: CI runs none\. Add .*, then run npx create-devops-stack@latest upgrade and CI runs them\.\n$/);
+      expect(tree.read('docs/deploy/pipeline.md')!.content).toContain('No tests were found, so the test job runs none');
+    }
+  });
+});

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildPipelineStack, pipelineVariables, workflowFiles } from '../../src/stack/pipeline.js';
 import { ACTION_PINS, buildUses } from '../../src/stack/pins.js';
-import { pipelineAnswers, pipelineFacts } from '../render/pipeline-fixtures.js';
+import { noTestsFacts, pipelineAnswers, pipelineFacts } from '../render/pipeline-fixtures.js';
 
 describe('action pins', () => {
   it('are full SHAs with an exact version', () => {
@@ -148,6 +148,29 @@ describe('buildPipelineStack', () => {
       expect(config.strategy).toBe(native);
       expect(config.deploymentCircuitBreaker).toEqual({ enable: true, rollback: true });
     }
+  });
+
+  it('an app without tests: the Test job only warns, and passes, without setting up the language', () => {
+    for (const [language, pm, add] of [['node', 'npm', 'Add a "test" script to package.json'], ['python', 'pip', 'Add tests (a tests/ folder']] as const) {
+      const p = buildPipelineStack(pipelineAnswers({ language, cloud: 'aws' }), noTestsFacts(pm));
+      const test = p.ciJobs.find((j) => j.id === 'test')!;
+      // Still the job named Test: branch protection may require it.
+      expect(test).toMatchObject({ name: 'Test', needs: 'lint', setup: false, report: null });
+      expect(test.steps).toHaveLength(1);
+      expect(test.steps[0]!.name).toBe('No tests found');
+      expect(test.steps[0]!.run).toMatch(/^echo '::warning::No tests found: CI runs none\. /);
+      expect(test.steps[0]!.run).toContain(add);
+      expect(test.steps[0]!.run).toContain('then run npx create-devops-stack@latest upgrade and CI runs them.');
+      expect(p.missingTests?.startsWith(add)).toBe(true);
+      expect(p.testReport).toBeNull();
+    }
+    // Go and Java test tools pass without tests: theirs run.
+    const go = buildPipelineStack(pipelineAnswers({ language: 'go', cloud: 'aws' }), { ...pipelineFacts('go'), testCommand: null });
+    expect(go.ciJobs.find((j) => j.id === 'test')!.steps[0]!.run).toContain('go test -json');
+    expect(go.missingTests).toBeNull();
+    const npm = buildPipelineStack(pipelineAnswers({ language: 'node', cloud: 'aws' }), pipelineFacts('npm'));
+    expect(npm.missingTests).toBeNull();
+    expect(npm.ciJobs.find((j) => j.id === 'test')!.setup).toBe(true);
   });
 
   it('maps the ecosystem for dependabot', () => {
