@@ -1,5 +1,6 @@
 import type { Answers, Language } from '../answers/options.js';
 import { javaBuildTool } from '../detect/java-build.js';
+import { runScript, type NodePm } from '../detect/node-pm.js';
 import { joinPath } from '../detect/paths.js';
 import type { PackageManager, PythonFacts, RepoFacts } from '../detect/types.js';
 import { buildMonitoringStack, type MonitoringStack } from './monitoring.js';
@@ -319,6 +320,19 @@ function nodePipeline(facts: RepoFacts, dirPrefix: string): LanguagePipeline {
   };
 }
 
+/**
+ * The workspace packages the service imports, built as the image builds them
+ * (same packages, same order, same script): their package.json `main` is
+ * build output (dist/index.js) that type checks and tests resolve. The paths
+ * are relative to the service directory, where CI's steps run.
+ */
+function workspaceBuildSteps(facts: RepoFacts): RunStep[] {
+  const dirs = facts.node?.workspaceBuilds ?? [];
+  if (dirs.length === 0) return [];
+  const build = runScript((facts.packageManager ?? 'npm') as NodePm, 'build');
+  return [run('Build the workspace packages this service imports', dirs.map((d) => `(cd ${shellWord(d)} && ${build})`).join('\n'))];
+}
+
 /** What a project adds for CI to run tests: the Test job's warning and the docs say it. */
 const ADD_TESTS: Readonly<Record<Language, string>> = {
   node: 'Add a "test" script to package.json',
@@ -328,17 +342,18 @@ const ADD_TESTS: Readonly<Record<Language, string>> = {
 };
 
 /**
- * The Test job: the tests, or, for an app without tests,
- * a warning on the run and success, so that the deploy, which needs CI, still
- * runs. The job stays either way: branch protection may require the check "Test".
+ * The Test job: the tests after the workspace builds, or, for an app without
+ * tests, a warning on the run and success, so that the deploy, which needs CI,
+ * still runs. The job stays either way: branch protection may require the
+ * check "Test".
  */
-function testJob(tests: TestCommand | null, missingTests: string): CiJob {
+function testJob(tests: TestCommand | null, missingTests: string, builds: RunStep[]): CiJob {
   const job = { id: 'test', name: 'Test', needs: 'lint', timeout: 20, trivy: false };
   if (tests === null) {
     const warning = `::warning::No tests found: CI runs none. ${missingTests}, then run ${REGENERATE_COMMAND} and CI runs them.`;
     return { ...job, setup: false, steps: [run('No tests found', `echo ${shellWord(warning)}`)], report: null };
   }
-  return { ...job, setup: true, steps: [run('Test', tests.run)], report: tests.report };
+  return { ...job, setup: true, steps: [...builds, run('Test', tests.run)], report: tests.report };
 }
 
 const PIP_AUDIT = 'pip-audit==2.9.0';
@@ -758,13 +773,14 @@ export function buildPipelineStack(
   });
   const lang = languagePipeline(answers, facts, dirPrefix);
   const tests = lang.test === null ? null : testCommand(answers, facts, lang.test, dirPrefix);
+  const builds = workspaceBuildSteps(facts);
   const ecsBake = ecsBakeOf(answers.strategy, monitoring.gate !== null);
   const ecsDeploy = ecsDeploymentConfiguration(answers.strategy, ecsBake);
   const ecsRollback = ecsRollbackConfiguration(answers.strategy);
   const files = workflowFiles(facts.existing.workflows, generated);
   const ciJobs: CiJob[] = [
-    { id: 'lint', name: 'Lint', needs: null, timeout: 15, setup: true, steps: lang.lint, report: null, trivy: false },
-    testJob(tests, ADD_TESTS[answers.language]),
+    { id: 'lint', name: 'Lint', needs: null, timeout: 15, setup: true, steps: [...builds, ...lang.lint], report: null, trivy: false },
+    testJob(tests, ADD_TESTS[answers.language], builds),
     { id: 'audit', name: 'Security / dependency audit', needs: 'test', timeout: 15, setup: lang.audit.length > 0, steps: lang.audit, report: null, trivy: true },
   ];
   return {

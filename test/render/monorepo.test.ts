@@ -1,16 +1,43 @@
+import { mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { detectRepo, filesFromMap } from '../../src/detect/index.js';
+import { detectRepo, detectRepoOnDisk, filesFromMap } from '../../src/detect/index.js';
 import { renderStack } from '../../src/render/plop-bridge.js';
 import { buildStack } from '../../src/stack/build-stack.js';
 import { makeAnswers } from '../helpers/facts.js';
+import { runStepScript } from '../helpers/run-step.js';
+import { testdir } from '../helpers/testdir.js';
 
 // A service below the repository root, detected from real layouts: every
 // path a workflow hands an action or a step must name the file from where
 // GitHub resolves it (actions' globs refuse '..'; run steps start in the
 // service directory), and a wrapper at a multi-project root is CI's to run.
 
-type Workflow = { jobs: Record<string, { steps?: Array<{ name?: string; uses?: string; run?: string; with?: Record<string, string> }> }> };
+type Step = { name?: string; uses?: string; run?: string; with?: Record<string, string> };
+type Workflow = { jobs: Record<string, { steps?: Step[] }> };
+
+/** An npm workspace: apps/api imports @repo/shared, whose `main` is the output of its build script. */
+const NPM_WORKSPACE: Record<string, string> = {
+  'package.json': JSON.stringify({ name: 'mono', private: true, workspaces: ['apps/*', 'packages/*'] }),
+  'package-lock.json': JSON.stringify({
+    name: 'mono',
+    lockfileVersion: 3,
+    requires: true,
+    packages: {
+      '': { name: 'mono', workspaces: ['apps/*', 'packages/*'] },
+      'apps/api': { name: '@repo/api', version: '1.0.0', dependencies: { '@repo/shared': '*' } },
+      'node_modules/@repo/api': { resolved: 'apps/api', link: true },
+      'node_modules/@repo/shared': { resolved: 'packages/shared', link: true },
+      'packages/shared': { name: '@repo/shared', version: '1.0.0' },
+    },
+  }),
+  'apps/api/package.json': JSON.stringify({ name: '@repo/api', version: '1.0.0', scripts: { start: 'node server.js', test: 'node --test' }, dependencies: { '@repo/shared': '*' } }),
+  'apps/api/server.js': "const { greet } = require('@repo/shared');\nrequire('node:http').createServer((q, r) => r.end(greet())).listen(process.env.PORT || 8080);\n",
+  'apps/api/greet.test.js': "const test = require('node:test');\nconst assert = require('node:assert');\nconst { greet } = require('@repo/shared');\ntest('greets', () => assert.equal(greet(), 'hi'));\n",
+  'packages/shared/package.json': JSON.stringify({ name: '@repo/shared', version: '1.0.0', main: 'dist/index.js', scripts: { build: 'node build.js' } }),
+  'packages/shared/build.js': "const fs = require('node:fs');\nfs.mkdirSync('dist', { recursive: true });\nfs.writeFileSync('dist/index.js', \"exports.greet = () => 'hi';\\n\");\n",
+};
 
 async function ci(files: Record<string, string>, serviceDir: string, language: 'node' | 'python' | 'java') {
   const facts = detectRepo(filesFromMap(files), { dirName: 'mono', serviceDir });
@@ -55,6 +82,30 @@ describe('a service in a monorepo', () => {
     expect(build).toMatch(/^WORKDIR \/app\/packages\/core\nRUN npm run build\nWORKDIR \/app\/packages\/shared\nRUN npm run build\nWORKDIR \/app\/apps\/api\n/m);
     // The member has no build script of its own.
     expect(build.match(/^RUN npm run build$/gm)).toHaveLength(2);
+  });
+
+  it('workspace member: CI builds the workspace packages it imports after the install, before lint and test; its tests then pass', async () => {
+    const root = testdir(NPM_WORKSPACE);
+    const facts = detectRepoOnDisk(root, { serviceDir: 'apps/api' });
+    const tree = await renderStack(buildStack(makeAnswers({ language: 'node', serviceDir: 'apps/api', port: 8080 }), facts), 'pipeline');
+    const { jobs } = parseYaml(tree.read('.github/workflows/ci.yml')!.content) as Workflow;
+    const names = (job: string) => (jobs[job]?.steps ?? []).map((s) => s.name ?? '');
+    const build = 'Build the workspace packages this service imports';
+    expect(names('lint').slice(names('lint').indexOf('Install dependencies'))).toEqual(['Install dependencies', build, expect.stringMatching(/^Check syntax/)]);
+    expect(names('test').slice(names('test').indexOf('Install dependencies'), -1)).toEqual(['Install dependencies', build, 'Test']);
+    // CodeQL analyses JavaScript without building it.
+    expect(names('codeql')).not.toContain(build);
+
+    // The test job's shell steps, run in order from the service directory, as GitHub runs them.
+    const runs = (jobs['test']?.steps ?? []).filter((s) => s.run !== undefined);
+    const env = { ...process.env, RUNNER_TEMP: mkdtempSync(join(root, 'runner-')), npm_config_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false' };
+    const runAll = (steps: Step[]) => steps.map((s) => ({ name: s.name, ...runStepScript(s.run!, { cwd: join(root, 'apps/api'), env }) }));
+    // Without the build, @repo/shared's main (dist/index.js) does not exist.
+    const unbuilt = runAll(runs.filter((s) => s.name !== build));
+    expect(unbuilt.map((r) => r.status)).toEqual([0, 1]);
+    expect(unbuilt[1]!.stdout + unbuilt[1]!.stderr).toMatch(/Cannot find module .*@repo\/shared\/dist\/index\.js/);
+    const built = runAll(runs);
+    expect(built.map((r) => [r.name, r.status]), built.map((r) => r.stdout + r.stderr).join('\n')).toEqual([['Install dependencies', 0], [build, 0], ['Test', 0]]);
   });
 
   it('uv workspace member: the cache key hashes the workspace lockfile', async () => {

@@ -79,6 +79,21 @@ export function pipelineFacts(pm: PackageManager, workflows: string[] = []): Rep
   };
 }
 
+/**
+ * A pnpm workspace member at apps/api (render it with that serviceDir) that
+ * imports two workspace packages with a build script each, core first.
+ */
+export function workspaceMemberFacts(): RepoFacts {
+  const facts = pipelineFacts('pnpm');
+  return {
+    ...facts,
+    lockfile: '../../pnpm-lock.yaml',
+    appDir: 'apps/api',
+    services: [{ name: 'orders-api', dir: 'apps/api', language: 'node' }],
+    node: { ...facts.node!, workspaceBuilds: ['../../packages/core', '../../packages/shared'] },
+  };
+}
+
 /** An app of `pm` without tests, as detection leaves it (Node and Python: no test command). */
 export function noTestsFacts(pm: 'npm' | 'pip'): RepoFacts {
   const facts = pipelineFacts(pm);

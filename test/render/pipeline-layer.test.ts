@@ -16,7 +16,7 @@ import { hasBinary } from '../../src/check/promtool.js';
 import { renderStack } from '../../src/render/plop-bridge.js';
 import type { Stack } from '../../src/stack/types.js';
 import { buildStack } from '../../src/stack/build-stack.js';
-import { noTestsFacts, pipelineAnswers, pipelineFacts, PIPELINE_PMS } from './pipeline-fixtures.js';
+import { noTestsFacts, pipelineAnswers, pipelineFacts, PIPELINE_PMS, workspaceMemberFacts } from './pipeline-fixtures.js';
 
 /** One representative package manager per language for the full cloud matrix. */
 const LANG_PM: ReadonlyArray<[Answers['language'], PackageManager]> = [['node', 'npm'], ['python', 'uv'], ['go', 'go'], ['java', 'maven']];
@@ -48,7 +48,8 @@ for (const pm of PIPELINE_PMS) {
 for (const cloud of CLOUDS) {
   cases.push({ label: `node/${cloud}/canary/managed`, pm: 'pnpm', answers: pipelineAnswers({ language: 'node', cloud, strategy: 'canary', monitoring: 'managed-prometheus' }) });
 }
-// Apps without tests (the Test job only warns).
+// A workspace member whose imports build first, and apps without tests (the Test job only warns).
+cases.push({ label: 'pnpm-workspace-member/aws/rolling', pm: 'pnpm', facts: workspaceMemberFacts(), answers: pipelineAnswers({ language: 'node', cloud: 'aws', serviceDir: 'apps/api' }) });
 for (const pm of ['npm', 'pip'] as const) {
   const language = pm === 'npm' ? 'node' : 'python';
   cases.push({ label: `${pm}-no-tests/azure/blue-green`, pm, facts: noTestsFacts(pm), answers: pipelineAnswers({ language, cloud: 'azure', strategy: 'blue-green' }) });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildPipelineStack, pipelineVariables, workflowFiles } from '../../src/stack/pipeline.js';
 import { ACTION_PINS, buildUses } from '../../src/stack/pins.js';
-import { noTestsFacts, pipelineAnswers, pipelineFacts } from '../render/pipeline-fixtures.js';
+import { noTestsFacts, pipelineAnswers, pipelineFacts, workspaceMemberFacts } from '../render/pipeline-fixtures.js';
 
 describe('action pins', () => {
   it('are full SHAs with an exact version', () => {
@@ -171,6 +171,20 @@ describe('buildPipelineStack', () => {
     const npm = buildPipelineStack(pipelineAnswers({ language: 'node', cloud: 'aws' }), pipelineFacts('npm'));
     expect(npm.missingTests).toBeNull();
     expect(npm.ciJobs.find((j) => j.id === 'test')!.setup).toBe(true);
+  });
+
+  it('a workspace member: lint and test build the workspace packages it imports first, as the image does', () => {
+    const p = buildPipelineStack(pipelineAnswers({ language: 'node', cloud: 'aws', serviceDir: 'apps/api' }), workspaceMemberFacts());
+    const build = { name: 'Build the workspace packages this service imports', run: '(cd ../../packages/core && pnpm run build)\n(cd ../../packages/shared && pnpm run build)' };
+    const job = (id: string) => p.ciJobs.find((j) => j.id === id)!;
+    expect(job('lint').steps[0]).toEqual(build);
+    expect(job('lint').steps).toHaveLength(1 + p.lang.lint.length);
+    expect(job('test').steps.map((s) => s.name)).toEqual([build.name, 'Test']);
+    // The audit reads the lockfile only.
+    expect(job('audit').steps.map((s) => s.name)).not.toContain(build.name);
+    // Outside a workspace nothing is built.
+    const single = buildPipelineStack(pipelineAnswers({ language: 'node', cloud: 'aws' }), pipelineFacts('pnpm'));
+    expect(single.ciJobs.flatMap((j) => j.steps).map((s) => s.name)).not.toContain(build.name);
   });
 
   it('maps the ecosystem for dependabot', () => {
