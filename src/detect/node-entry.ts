@@ -1,6 +1,6 @@
 import { parseJsoncObject, isObject, stringProp, type JsonObject } from './json.js';
 import { joinPath, normalizePath } from './paths.js';
-import type { RepoFiles } from './types.js';
+import type { NodeFacts, NodeLauncher, RepoFiles } from './types.js';
 
 /** What the image runs for a Node app, and how it was found. */
 export interface NodeEntry {
@@ -12,6 +12,8 @@ export interface NodeEntry {
   startCommand: string;
   /** Options the start script gives `node` before the file (-r module-alias/register, --import ./otel.mjs): the image keeps them. */
   nodeOptions: string[];
+  /** A package's CLI that loads the entrypoint (fastify-cli), or null when node runs it. */
+  launcher: NodeLauncher | null;
   notes: string[];
 }
 
@@ -22,6 +24,8 @@ export interface NodeEntryInput {
   framework: string | null;
   nextStandalone: boolean;
   typescript: boolean;
+  /** `dependencies`: what the image's production install keeps. */
+  prodDeps: Record<string, string>;
 }
 
 const NEXT_BIN = 'node_modules/next/dist/bin/next';
@@ -34,6 +38,24 @@ const FALLBACK_NAMES = ['server', 'index', 'main', 'app'];
 const FLAGS_WITH_VALUE = new Set(['-r', '--require', '--import', '--loader', '--experimental-loader', '--env-file', '--env-file-if-exists', '--watch-path', '--inspect-port']);
 /** Development-only options the image leaves out (the .env file is not in the image either). */
 const DEV_ONLY = /^--(hot|watch|watch-path|inspect|inspect-brk|inspect-wait|inspect-port|env-file|env-file-if-exists)(=|$)/;
+/** node's options that load tsx, which then runs TypeScript (https://tsx.is/dev-api). */
+const TSX_LOADER = ['--import', 'tsx'];
+/** fastify-cli's entry, run by node like Next's binary above (node_modules/.bin/fastify is a shell script under pnpm). */
+const FASTIFY_CLI = 'node_modules/fastify-cli/cli.js';
+/** `fastify start` options that take a value (fastify-cli's args.js). */
+const FASTIFY_VALUE_FLAGS = new Set([
+  '-p', '--port', '--inspect-port', '--body-limit', '-T', '--plugin-timeout', '-g', '--close-grace-delay', '--trust-proxy-hop',
+  '-l', '--log-level', '-a', '--address', '-s', '--socket', '-x', '--prefix', '--ignore-watch', '-L', '--logging-module',
+  '--debug-host', '--lang', '-r', '--require', '-i', '--import', '-c', '--config', '--method', '--trust-proxy-ips',
+  '--follow-watch', '-I', '--debug-port',
+]);
+/**
+ * `fastify start` options the image leaves out: watching and debugging, pretty
+ * logs (pino-pretty is a dev tool; the platform wants JSON lines), the port (the
+ * image's PORT sets it) and the address (set to one the load balancer reaches).
+ */
+const FASTIFY_DROPPED = /^(-w|--watch|-V|--verbose-watch|--ignore-watch|--follow-watch|-P|--pretty-logs|-d|--debug|-I|--debug-port|--debug-host|--inspect-port|-p|--port|-a|--address)(=|$)/;
+const LOOPBACK = /^(localhost|127\.[\d.]+|::1|\[::1\])$/;
 
 /**
  * Works out what the image runs with `node`: Next.js's standalone server or
@@ -59,6 +81,7 @@ export function detectNodeEntry(files: RepoFiles, dir: string, input: NodeEntryI
       buildOutputDir: '.next',
       startCommand: input.nextStandalone ? 'node server.js' : `node ${NEXT_BIN} start`,
       nodeOptions: [],
+      launcher: null,
       notes,
     };
   }
@@ -67,25 +90,19 @@ export function detectNodeEntry(files: RepoFiles, dir: string, input: NodeEntryI
   let entrypoint: string | null = null;
   let entrySource: string | null = null;
   let nodeOptions: string[] = [];
+  let launcher: NodeLauncher | null = null;
 
   for (const name of ['start', 'start:prod', 'serve']) {
     const script = input.scripts[name];
     const command = script === undefined ? null : nodeScriptCommand(script);
-    const file = command?.file ?? null;
-    // `node .` runs package.json main, handled below.
-    if (file === null || file === '.') continue;
-    if (command?.tool === 'node') nodeOptions = command.options;
-    if (command?.tool === 'bun' && TS_EXT.test(file)) {
-      // bun runs TypeScript itself: the image runs the source file, not a compiled one.
-      entrypoint = file;
-      entrySource = file;
-    } else if (TS_EXT.test(file)) {
-      entrypoint = fromSource(file);
-      entrySource = file;
-    } else {
-      entrypoint = resolveJs(files, dir, file);
+    if (command !== null && command.tool.startsWith('pm2') && command.file === null) {
+      notes.push(`the ${name} script starts the apps a pm2 process file lists: the image runs the app with node itself, from the entrypoint found below`);
     }
-    notes.push(`entrypoint ${entrypoint} from the ${name} script`);
+    // `node .` runs package.json main, handled below.
+    if (command === null || command.file === null || command.file === '.') continue;
+    const run = scriptEntry(files, dir, { ...command, file: command.file }, { ts, hasBuild, prodDeps: input.prodDeps });
+    ({ entrypoint, entrySource, nodeOptions, launcher } = run);
+    notes.push(`entrypoint ${entrypoint} from the ${name} script`, ...run.notes);
     break;
   }
 
@@ -131,40 +148,164 @@ export function detectNodeEntry(files: RepoFiles, dir: string, input: NodeEntryI
     entrypoint,
     entrySource: entrySource === null ? null : joinPath(dir, entrySource),
     buildOutputDir,
-    startCommand: ['node', ...nodeOptions, entrypoint].join(' '),
+    startCommand: ['node', ...nodeOptions, ...(launcher === null ? [entrypoint] : [launcher.script, ...launcher.args])].join(' '),
     nodeOptions,
+    launcher,
     notes,
   };
 }
 
-/** The file a `node [flags] <file>` command runs (ts-node/tsx run .ts the same way), or null. */
+/** What the image runs for the file a start script's command names. */
+interface ScriptEntry {
+  entrypoint: string;
+  entrySource: string | null;
+  nodeOptions: string[];
+  launcher: NodeLauncher | null;
+  notes: string[];
+}
+
+function scriptEntry(
+  files: RepoFiles,
+  dir: string,
+  command: ScriptCommand & { file: string },
+  ctx: { ts: TsOptions; hasBuild: boolean; prodDeps: Record<string, string> },
+): ScriptEntry {
+  const { tool, file } = command;
+  const notes: string[] = [];
+  const ts = TS_EXT.test(file);
+  // bun and node (type stripping) run TypeScript themselves, and tsx does when nothing compiles it.
+  const runsSource = ts && (tool === 'bun' || tool === 'node' || (tool === 'tsx' && !ctx.hasBuild));
+  const entrypoint = !ts ? resolveJs(files, dir, file) : runsSource ? file : compiledPath(file, ctx.ts);
+  let nodeOptions = tool === 'node' ? command.options : [];
+  if (tool === 'tsx' && runsSource) {
+    // tsx's loader inside node: the same TypeScript support, without tsx's watcher process in between.
+    nodeOptions = [...TSX_LOADER, ...command.options];
+    if (!('tsx' in ctx.prodDeps)) {
+      notes.push(`the start script runs ${file} with tsx, which dependencies do not list: the image's production install leaves it out; move tsx to dependencies, or add a build script that compiles ${file}`);
+    }
+  }
+  if (tool === 'nodemon') notes.push(`the start script runs ${file} under nodemon, a development watcher: the image runs it with node`);
+  if (tool.startsWith('pm2')) {
+    notes.push(`the start script runs ${file} under ${tool}: the image runs it with node directly (tini is PID 1; the platform restarts containers and scales them, one process each)`);
+  }
+  const launcher = tool === 'fastify' ? fastifyLauncher(command, entrypoint, ctx.prodDeps, notes) : null;
+  return { entrypoint, entrySource: ts ? file : null, nodeOptions, launcher, notes };
+}
+
+/**
+ * `fastify start <plugin>`: fastify-cli builds the server around the plugin the
+ * file exports, so node runs fastify-cli, not the file (which only exports).
+ */
+function fastifyLauncher(command: ScriptCommand, entrypoint: string, prodDeps: Record<string, string>, notes: string[]): NodeLauncher {
+  if (!('fastify-cli' in prodDeps)) {
+    notes.push("fastify start runs fastify-cli, which dependencies do not list: the image's production install leaves it out; move fastify-cli to dependencies");
+  }
+  const address = command.flags.get('-a') ?? command.flags.get('--address') ?? null;
+  if (address === null) {
+    notes.push('fastify start has no --address: fastify-cli listens on localhost unless it sees Docker or Kubernetes, so the image passes --address 0.0.0.0 for the load balancer to reach it');
+  } else if (LOOPBACK.test(address)) {
+    notes.push(`fastify start listens on ${address} only, out of the load balancer's reach: the image passes --address 0.0.0.0 instead`);
+  }
+  const listen = address === null || LOOPBACK.test(address) ? '0.0.0.0' : address;
+  // The port comes from PORT, which the image sets (and Cloud Run overrides).
+  return { script: FASTIFY_CLI, args: ['start', ...command.options, '--address', listen, entrypoint, ...command.rest] };
+}
+
+/** node itself runs the entrypoint's TypeScript (type stripping), without tsx's loader or bun. */
+export function nodeRunsTypeScript(node: Pick<NodeFacts, 'entrypoint' | 'nodeOptions' | 'launcher'>): boolean {
+  const tsx = node.nodeOptions.some((o, i) => o === TSX_LOADER[1] && node.nodeOptions[i - 1] === TSX_LOADER[0]);
+  return node.launcher === null && TS_EXT.test(node.entrypoint) && !tsx;
+}
+
+/** The file a start script's command runs (node, ts-node, tsx, bun, nodemon, pm2, fastify start), or null. */
 export function nodeScriptFile(script: string): string | null {
   return nodeScriptCommand(script)?.file ?? null;
 }
 
-/** What a `node [options] <file>` (or ts-node, tsx, bun) command runs, with the options the image keeps. */
-function nodeScriptCommand(script: string): { tool: string; file: string | null; options: string[] } | null {
-  parts: for (const part of script.split(/&&|\|\||;/)) {
+/** A command in a script that runs the app's file. */
+interface ScriptCommand {
+  tool: string;
+  /** The file it runs; null when none is named (`node -e`, a pm2 process file). */
+  file: string | null;
+  /** The options before the file that the image keeps (node's for node and tsx, fastify-cli's for fastify start). */
+  options: string[];
+  /** Every option before the file with its value ('' for a switch), kept or not. */
+  flags: Map<string, string>;
+  /** The words after the file (`fastify start app.js -- --plugin-option`). */
+  rest: string[];
+}
+
+/** How a tool's command line names the file it runs. */
+interface ToolSyntax {
+  /** A subcommand that must come first (`fastify start`); another one runs no file. */
+  command?: string;
+  /** Subcommands to pass over (`tsx watch`, `pm2 start`, `bun run`). */
+  skip?: string[];
+  /** Options that take the next word as their value. */
+  valueFlags: ReadonlySet<string>;
+  /** Options the image leaves out. */
+  dropped: RegExp;
+  /** Only a word like this is the file; other words are option values (nodemon, pm2)... */
+  file?: RegExp;
+  /** ...or, when set, mean the command runs no file (`bun x`, `bun run build`). */
+  otherWordRunsNoFile?: boolean;
+  /** A process file: the command runs what it lists (pm2's ecosystem.config.js). */
+  processFile?: RegExp;
+}
+
+const SCRIPT_FILE = /\.(c|m)?[jt]sx?$/;
+const EVERY_OPTION = /^-/;
+const PM2: ToolSyntax = { skip: ['start'], valueFlags: new Set(), dropped: EVERY_OPTION, file: SCRIPT_FILE, processFile: /(^|\/)ecosystem[^/]*$|\.config\.(c|m)?js$/ };
+const SYNTAX: Readonly<Record<string, ToolSyntax>> = {
+  node: { valueFlags: FLAGS_WITH_VALUE, dropped: DEV_ONLY },
+  'ts-node': { valueFlags: FLAGS_WITH_VALUE, dropped: DEV_ONLY },
+  // tsx's own options (its tsconfig, watch filters) mean nothing to node.
+  tsx: { skip: ['watch'], valueFlags: new Set([...FLAGS_WITH_VALUE, '--tsconfig', '--include', '--exclude']), dropped: new RegExp(`${DEV_ONLY.source}|^--(tsconfig|include|exclude|no-cache|clear-screen)(=|$)`) },
+  bun: { skip: ['run'], valueFlags: FLAGS_WITH_VALUE, dropped: DEV_ONLY, file: BUN_FILE, otherWordRunsNoFile: true },
+  nodemon: { valueFlags: new Set(['-w', '--watch', '-i', '--ignore', '-e', '--ext', '-x', '--exec', '-d', '--delay', '--signal', '--config', '--cwd', '-P', '--polling-interval']), dropped: EVERY_OPTION, file: SCRIPT_FILE },
+  pm2: PM2,
+  'pm2-runtime': PM2,
+  fastify: { command: 'start', valueFlags: FASTIFY_VALUE_FLAGS, dropped: FASTIFY_DROPPED },
+};
+
+/** The first command in a script (`a && b; c`) that runs a file with one of the tools SYNTAX knows. */
+function nodeScriptCommand(script: string): ScriptCommand | null {
+  for (const part of script.split(/&&|\|\||;/)) {
     const tokens = part.trim().split(/\s+/);
-    const at = tokens.findIndex((t) => t === 'node' || t === 'ts-node' || t === 'tsx' || t === 'bun');
+    const at = tokens.findIndex((t) => Object.hasOwn(SYNTAX, t));
     if (at < 0) continue;
-    const tool = tokens[at]!;
-    const options: string[] = [];
-    for (let i = at + 1; i < tokens.length; i++) {
-      const t = tokens[i] ?? '';
-      const takesValue = FLAGS_WITH_VALUE.has(t);
-      // `bun run src/index.ts` runs a file; `bun run build` or `bun x` runs a script or a package binary.
-      if (tool === 'bun' && !t.startsWith('-') && !BUN_FILE.test(t)) {
-        if (t === 'run') continue;
-        continue parts;
-      }
-      if (!t.startsWith('-')) return { tool, file: normalizePath(t), options };
-      if (!DEV_ONLY.test(t)) options.push(...(takesValue ? [t, tokens[i + 1] ?? ''] : [t]));
-      if (takesValue) i++;
-    }
-    return { tool, file: null, options };
+    const tool = tokens[at] ?? '';
+    const command = parseCommand(tool, SYNTAX[tool] as ToolSyntax, tokens.slice(at + 1));
+    if (command !== null) return command;
   }
   return null;
+}
+
+function parseCommand(tool: string, syntax: ToolSyntax, words: string[]): ScriptCommand | null {
+  if (syntax.command !== undefined && words.shift() !== syntax.command) return null;
+  const options: string[] = [];
+  const flags = new Map<string, string>();
+  const result = (file: string | null, rest: string[] = []): ScriptCommand => ({ tool, file, options, flags, rest });
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i] ?? '';
+    if (word.startsWith('-')) {
+      const takesValue = syntax.valueFlags.has(word);
+      const [name = word, inline = ''] = word.split(/=(.*)/);
+      flags.set(name, takesValue ? (words[i + 1] ?? '') : inline);
+      if (!syntax.dropped.test(word)) options.push(...(takesValue ? [word, words[i + 1] ?? ''] : [word]));
+      if (takesValue) i++;
+    } else if (syntax.skip?.includes(word)) {
+      continue;
+    } else if (syntax.processFile?.test(word)) {
+      return result(null);
+    } else if (syntax.file === undefined || syntax.file.test(word)) {
+      return result(normalizePath(word), words.slice(i + 1));
+    } else if (syntax.otherWordRunsNoFile) {
+      return null;
+    }
+    // Anything else is the value of an option we do not know.
+  }
+  return result(null);
 }
 
 interface TsOptions {

@@ -50,10 +50,11 @@ export function detectNode(files: RepoFiles, dir: string): AppFacts | null {
   if (pkg === null) notes.push(`${joinPath(dir, 'package.json')} is not valid JSON: scripts and dependencies are unknown`);
 
   const scripts = stringMap(pkg, 'scripts');
-  const deps = { ...stringMap(pkg, 'devDependencies'), ...stringMap(pkg, 'dependencies') };
+  const prodDeps = stringMap(pkg, 'dependencies');
+  const deps = { ...stringMap(pkg, 'devDependencies'), ...prodDeps };
   const pm = detectNodePm(files, dir, stringProp(pkg, 'packageManager'));
   notes.push(...pm.notes);
-  const devOnlyHook = devOnlyLifecycleTool(scripts, stringMap(pkg, 'dependencies'), stringMap(pkg, 'devDependencies'));
+  const devOnlyHook = devOnlyLifecycleTool(scripts, prodDeps, stringMap(pkg, 'devDependencies'));
   if (devOnlyHook) {
     notes.push(
       `the ${devOnlyHook.script} script runs ${devOnlyHook.tool}, a dev dependency: the image's production install runs it too and fails without it; make the script tolerate that (e.g. "${devOnlyHook.tool} || true")`,
@@ -63,7 +64,7 @@ export function detectNode(files: RepoFiles, dir: string): AppFacts | null {
   const framework = FRAMEWORKS.find(([dep]) => dep in deps)?.[1] ?? null;
   const typescript = 'typescript' in deps || files.exists(joinPath(dir, 'tsconfig.json'));
   const nextStandalone = framework === 'next' && isNextStandalone(files, dir);
-  const entry = detectNodeEntry(files, dir, { pkg, scripts, framework, nextStandalone, typescript });
+  const entry = detectNodeEntry(files, dir, { pkg, scripts, framework, nextStandalone, typescript, prodDeps });
   notes.push(...entry.notes);
 
   const sources = walkFiles(files, dir, { exts: SOURCE_EXTS, maxDepth: 5, maxFiles: 400, skip: TEST_DIRS })
@@ -71,7 +72,7 @@ export function detectNode(files: RepoFiles, dir: string): AppFacts | null {
   const ordered = entry.entrySource ? [entry.entrySource, ...sources.filter((f) => f !== entry.entrySource)] : sources;
 
   const version = nodeVersion(files, dir, pkg);
-  const port = nodePort(files, dir, ordered, framework, scripts);
+  const port = nodePort(files, dir, ordered, framework, scripts, entry.launcher !== null);
   if (port.note) notes.push(port.note);
   const routes = [...nextRoutes(files, dir), ...findNodeRoutes(files, ordered)];
   const health = pickHealthPath(routes);
@@ -116,6 +117,7 @@ export function detectNode(files: RepoFiles, dir: string): AppFacts | null {
       buildOutputDir: entry.buildOutputDir,
       entrypoint: entry.entrypoint,
       nodeOptions: entry.nodeOptions,
+      launcher: entry.launcher,
       nextStandalone,
       workspaces: nodeWorkspaces(files, dir, pkg),
       hasLintScript: 'lint' in scripts,
@@ -180,6 +182,7 @@ function nodePort(
   sources: readonly string[],
   framework: string | null,
   scripts: Record<string, string>,
+  fastifyCli: boolean,
 ): { port: number | null; source: string | null; note: string | null } {
   const script = scripts.start ?? '';
   const flag = /(?:^|\s)(?:-p|--port)[ =](\d{2,5})\b/.exec(script);
@@ -187,6 +190,8 @@ function nodePort(
     const source = `${joinPath(dir, 'package.json')} start script`;
     return { port: Number(flag[1]), source, note: `port ${flag[1]} from ${source}` };
   }
+  // The plugin file fastify-cli loads never calls listen(): fastify-cli listens on PORT, else 3000.
+  if (fastifyCli) return { port: 3000, source: 'fastify-cli default', note: 'port 3000: the fastify-cli default' };
   const found = findPort(files, sources, PORT_PATTERNS);
   if (found) {
     return { port: found.port, source: found.file, note: `port ${found.port} from ${found.file} (${found.what})` };

@@ -45,10 +45,12 @@ export interface NodeFacts {
   hasBuildScript: boolean;
   /** The directory the build writes to, e.g. 'dist', '.next'. */
   buildOutputDir: string | null;
-  /** The file `node` runs in the image, relative to the app dir (e.g. 'dist/server.js', 'server.js'). */
+  /** The app's file the image runs, relative to the app dir (e.g. 'dist/server.js', 'server.js'): node runs it, or the launcher loads it. */
   entrypoint: string;
   /** Options the start script passes `node` before the file (e.g. -r module-alias/register), dev-only ones left out. */
   nodeOptions: string[];
+  /** A package's CLI that loads the entrypoint instead of node running it (fastify-cli's `fastify start`), or null. */
+  launcher: NodeLauncher | null;
   /** Next.js with `output: 'standalone'` (ship .next/standalone + static). */
   nextStandalone: boolean;
   /** The app declares workspaces (npm/yarn `workspaces`, pnpm-workspace.yaml). */
@@ -70,6 +72,14 @@ export interface NodeFacts {
   testRunner: NodeTestRunner | null;
   /** Test report packages among the dependencies (NODE_TEST_PLUGINS), e.g. a vitest coverage provider. */
   testPlugins: string[];
+}
+
+/** A CLI node runs that loads the app's entrypoint itself. */
+export interface NodeLauncher {
+  /** Script node runs, relative to the app dir (e.g. node_modules/fastify-cli/cli.js). */
+  script: string;
+  /** Its arguments, the entrypoint among them (e.g. start -l info --address 0.0.0.0 app.js). */
+  args: string[];
 }
 
 export type NodeTestRunner = 'node-test' | 'vitest' | 'jest';

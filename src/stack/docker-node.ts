@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import { NODE_INSTALL_CONFIG } from '../detect/node.js';
+import { nodeRunsTypeScript } from '../detect/node-entry.js';
 import type { NodeFacts } from '../detect/types.js';
 import {
   APP_ROOT,
@@ -63,6 +64,14 @@ export function nodeInstallCommands(pm: NodePm, locked: boolean, yarnBerry: bool
 
 function asNodePm(pm: string | null): NodePm {
   return pm === 'pnpm' || pm === 'yarn' || pm === 'bun' ? pm : 'npm';
+}
+
+/** node strips TypeScript types without a flag from 22.18 and 23.6 on. */
+function stripsTypes(nodeImage: string): boolean {
+  const m = /^node:(\d+)\.(\d+)/.exec(nodeImage);
+  const major = Number(m?.[1]);
+  const minor = Number(m?.[2]);
+  return major > 23 || (major === 23 && minor >= 6) || (major === 22 && minor >= 18);
 }
 
 /** `<appPath>/<rel>` inside /app, for runtime COPY paths. */
@@ -160,6 +169,9 @@ export function buildNodeSpec(ctx: DockerContext): LanguageSpec {
     const line = chooseLine(NODE, facts.runtimeVersion, 'Node.js');
     images = line.images;
     if (line.note) ctx.notes.push(line.note);
+    if (nodeRunsTypeScript(node) && !stripsTypes(images.runtime)) {
+      ctx.notes.push(`Node.js ${line.line} cannot run ${node.entrypoint}: node runs TypeScript by itself from Node 22.18 on; declare Node 22 or newer (.nvmrc or engines.node), or compile it in a build script`);
+    }
   }
 
   // A workspace member imports its sibling packages' build output (main: dist/index.js): those build first.
@@ -170,7 +182,12 @@ export function buildNodeSpec(ctx: DockerContext): LanguageSpec {
   const entry = node.entrypoint;
   const bin = bun ? 'bun' : 'node';
   // The start script's node options (a -r preload, an --import hook) run in the image too.
-  const cmd = next && !node.nextStandalone ? [bin, entry, 'start'] : [bin, ...(bun ? [] : node.nodeOptions), entry];
+  const options = bun ? [] : node.nodeOptions;
+  const cmd = next && !node.nextStandalone
+    ? [bin, entry, 'start']
+    : node.launcher !== null
+      ? [bin, ...options, node.launcher.script, ...node.launcher.args]
+      : [bin, ...options, entry];
 
   const env: KeyValue[] = [{ name: 'NODE_ENV', value: 'production' }];
   if (next) env.push({ name: 'NEXT_TELEMETRY_DISABLED', value: '1' });

@@ -269,6 +269,89 @@ describe('detectNode entrypoint', () => {
     expect(nodeScriptFile('bun x prisma migrate deploy && bun server.js')).toBe('server.js');
   });
 
+  it('runs fastify-cli for `fastify start`: the file only exports a plugin, and node would exit at once', () => {
+    // The `fastify generate` template.
+    const f = detect({
+      'package.json': pkg({
+        main: 'app.js',
+        scripts: { start: 'fastify start -l info app.js', dev: 'fastify start -w -l info -P app.js' },
+        dependencies: { fastify: '5', 'fastify-cli': '7', '@fastify/autoload': '6' },
+      }),
+      'app.js': 'module.exports = async function (fastify, opts) {}',
+    });
+    expect(f.node?.entrypoint).toBe('app.js');
+    expect(f.node?.launcher).toEqual({ script: 'node_modules/fastify-cli/cli.js', args: ['start', '-l', 'info', '--address', '0.0.0.0', 'app.js'] });
+    expect(f.startCommand).toBe('node node_modules/fastify-cli/cli.js start -l info --address 0.0.0.0 app.js');
+    expect(f.port).toBe(3000);
+    const notes = f.notes.join('\n');
+    expect(notes).toContain('fastify start has no --address: fastify-cli listens on localhost unless it sees Docker or Kubernetes');
+    expect(notes).not.toMatch(/fastify-cli, which dependencies do not list|calls listen\(\) without a host/);
+  });
+
+  it('keeps the fastify start options that matter in production, and listens where the load balancer reaches', () => {
+    const launcher = (start: string, deps: Record<string, string> = { 'fastify-cli': '7' }) =>
+      detect({ 'package.json': pkg({ scripts: { start }, dependencies: { fastify: '5', ...deps } }), 'app.js': '' });
+    // Watching, pretty logs and the port go (PORT sets it); plugin options after the file stay.
+    const dev = launcher('fastify start -w -P -p 8080 -r dotenv/config --options app.js -- --feature on');
+    expect(dev.node?.launcher?.args).toEqual(['start', '-r', 'dotenv/config', '--options', '--address', '0.0.0.0', 'app.js', '--', '--feature', 'on']);
+    expect(dev.port).toBe(8080);
+    const loopback = launcher('fastify start -a 127.0.0.1 app.js');
+    expect(loopback.node?.launcher?.args).toEqual(['start', '--address', '0.0.0.0', 'app.js']);
+    expect(loopback.notes.join('\n')).toContain('fastify start listens on 127.0.0.1 only');
+    expect(launcher('fastify start --address=:: app.js').node?.launcher?.args).toEqual(['start', '--address', '::', 'app.js']);
+    // The TypeScript template builds first, then loads the compiled plugin.
+    expect(launcher('npm run build:ts && fastify start -l info dist/app.js').node?.launcher?.args.at(-1)).toBe('dist/app.js');
+    const devOnly = detect({ 'package.json': pkg({ scripts: { start: 'fastify start app.js' }, dependencies: { fastify: '5' }, devDependencies: { 'fastify-cli': '7' } }), 'app.js': '' });
+    expect(devOnly.notes.join('\n')).toContain("fastify start runs fastify-cli, which dependencies do not list: the image's production install leaves it out");
+    expect(nodeScriptFile('fastify generate my-app')).toBeNull();
+  });
+
+  it('runs the file nodemon or pm2 watches with node: a dev watcher and a process manager have no place in the image', () => {
+    const nodemon = detect({ 'package.json': pkg({ main: 'index.js', scripts: { start: 'nodemon server.js' }, devDependencies: { nodemon: '3' } }), 'server.js': '' });
+    expect(nodemon.node?.entrypoint).toBe('server.js');
+    expect(nodemon.startCommand).toBe('node server.js');
+    expect(nodemon.notes.join('\n')).toContain('the start script runs server.js under nodemon, a development watcher: the image runs it with node');
+    expect(nodemon.notes.join('\n')).not.toContain('does not exist');
+    expect(nodeScriptFile('nodemon --watch src/ -e js,json --exec node src/index.js')).toBe('src/index.js');
+    const pm2 = detect({ 'package.json': pkg({ scripts: { start: 'pm2-runtime start dist/server.js -i max --name api' }, dependencies: { pm2: '6' } }), 'dist/server.js': '' });
+    expect(pm2.startCommand).toBe('node dist/server.js');
+    expect(pm2.notes.join('\n')).toContain('under pm2-runtime: the image runs it with node directly');
+    // A process file lists the apps: the entrypoint comes from main instead, and the user is told.
+    const ecosystem = detect({ 'package.json': pkg({ main: 'app.js', scripts: { start: 'pm2-runtime start ecosystem.config.js --env production' } }), 'app.js': '' });
+    expect(ecosystem.node?.entrypoint).toBe('app.js');
+    expect(ecosystem.notes.join('\n')).toContain('the start script starts the apps a pm2 process file lists');
+  });
+
+  it('runs a tsx start script from source with tsx loaded into node when nothing compiles it', () => {
+    const files = (deps: Record<string, unknown>) => ({
+      'package.json': pkg({ type: 'module', scripts: { start: 'tsx src/server.ts' }, ...deps }),
+      'tsconfig.json': '{ "compilerOptions": { "noEmit": true } }',
+      'src/server.ts': '',
+    });
+    const f = detect(files({ dependencies: { tsx: '4', hono: '4' } }));
+    expect(f.node?.entrypoint).toBe('src/server.ts');
+    expect(f.node?.nodeOptions).toEqual(['--import', 'tsx']);
+    expect(f.startCommand).toBe('node --import tsx src/server.ts');
+    expect(f.notes.join('\n')).not.toMatch(/does not exist|build script|tsx, which/);
+    const devOnly = detect(files({ dependencies: { hono: '4' }, devDependencies: { tsx: '4' } }));
+    expect(devOnly.notes.join('\n')).toContain("runs src/server.ts with tsx, which dependencies do not list: the image's production install leaves it out; move tsx to dependencies, or add a build script");
+    // With a build script the image runs the compiled file, as before.
+    const built = detect({ 'package.json': pkg({ scripts: { start: 'tsx watch src/server.ts', build: 'tsc' } }), 'tsconfig.json': '{ "compilerOptions": { "outDir": "dist" } }' });
+    expect(built.node?.entrypoint).toBe('dist/server.js');
+    expect(built.node?.nodeOptions).toEqual([]);
+  });
+
+  it('runs a .ts file node names with node itself (type stripping), build script or not', () => {
+    for (const scripts of [{ start: 'node src/server.ts' }, { start: 'node --env-file=.env src/server.ts', build: 'tsc --noEmit' }]) {
+      const f = detect({ 'package.json': pkg({ scripts }), 'tsconfig.json': '{ "compilerOptions": { "noEmit": true, "outDir": "dist" } }', 'src/server.ts': '' });
+      expect(f.node?.entrypoint).toBe('src/server.ts');
+      expect(f.startCommand).toBe('node src/server.ts');
+      // The image keeps the source the file imports, not a build output.
+      expect(f.node?.buildOutputDir).toBeNull();
+      expect(f.notes.join('\n')).not.toContain('does not exist');
+    }
+  });
+
   it('parses node commands in scripts', () => {
     expect(nodeScriptFile('NODE_ENV=production node --import ./otel.js dist/a.js')).toBe('dist/a.js');
     expect(nodeScriptFile('npm run build && node ./out/index.mjs')).toBe('out/index.mjs');

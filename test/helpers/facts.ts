@@ -29,6 +29,7 @@ export const NODE_DEFAULTS: NodeFacts = {
   buildOutputDir: null,
   entrypoint: 'server.js',
   nodeOptions: [],
+  launcher: null,
   nextStandalone: false,
   workspaces: [],
   hasLintScript: false,

@@ -17,6 +17,7 @@ interface Variant {
 }
 
 const TS = { typescript: true, hasBuildScript: true, buildOutputDir: 'dist', entrypoint: 'dist/server.js' };
+const FASTIFY_CLI = { script: 'node_modules/fastify-cli/cli.js', args: ['start', '-l', 'info', '--address', '0.0.0.0', 'app.js'] };
 const NEXT = { typescript: true, hasBuildScript: true, buildOutputDir: '.next', nextStandalone: true, entrypoint: 'server.js' };
 
 /** Several fact shapes per language, across the three runtimes. */
@@ -28,6 +29,8 @@ const VARIANTS: Variant[] = [
   { name: 'node yarn classic with a JS build', answers: {}, facts: { packageManager: 'yarn', lockfile: 'yarn.lock', node: { hasBuildScript: true, buildOutputDir: 'build', entrypoint: 'build/index.js' } } },
   { name: 'node Next.js standalone, yarn berry', answers: {}, facts: { framework: 'next', packageManager: 'yarn', lockfile: 'yarn.lock', node: { ...NEXT, yarnBerry: true } } },
   { name: 'node Next.js without standalone', answers: { cloud: 'azure', runtime: 'container-apps' }, facts: { framework: 'next', node: { ...NEXT, nextStandalone: false, entrypoint: 'node_modules/next/dist/bin/next' } } },
+  { name: 'node fastify-cli', answers: { cloud: 'gcp', runtime: 'cloud-run' }, facts: { framework: 'fastify', node: { entrypoint: 'app.js', launcher: FASTIFY_CLI } } },
+  { name: 'node TypeScript run from source', answers: {}, facts: { node: { typescript: true, entrypoint: 'src/server.ts', nodeOptions: ['--import', 'tsx'] } } },
   { name: 'node bun', answers: {}, facts: { packageManager: 'bun', lockfile: 'bun.lock', runtimeVersion: null } },
   {
     name: 'node pnpm workspace member',
@@ -159,6 +162,11 @@ describe('docker layer output details', () => {
     expect(dockerfile).toMatch(/^COPY --exclude=\.npmrc --chown=1000:1000 \[".", "\/app\/"\]$/m);
     // Checked by the same rules as every other Dockerfile.
     expect(checkDockerfile('Dockerfile', dockerfile).filter((f) => f.severity === 'error')).toEqual([]);
+  });
+
+  it('runs fastify-cli, which loads the plugin file and listens on every interface', async () => {
+    const { dockerfile } = await render(VARIANTS.find((v) => v.name === 'node fastify-cli') as Variant);
+    expect(dockerfile).toMatch(/^CMD \["node", "node_modules\/fastify-cli\/cli\.js", "start", "-l", "info", "--address", "0\.0\.0\.0", "app\.js"\]$/m);
   });
 
   it('keeps dist/ in the build context when the app runs committed files from it', async () => {

@@ -9,6 +9,7 @@ import { pythonCommand } from '../../src/stack/docker-python.js';
 import { GO, JAVA, NODE, PYTHON, chooseLine } from '../../src/stack/versions.js';
 import { PYTHON_DEFAULTS, makeAnswers, makeFacts, type FactsOverrides } from '../helpers/facts.js';
 import type { Answers } from '../../src/answers/options.js';
+import type { NodeFacts } from '../../src/detect/types.js';
 
 function fileFor(answers: Partial<Answers>, facts: FactsOverrides): DockerfileSpec {
   const file = buildDockerStack(makeAnswers(answers), makeFacts(facts), new Set()).file;
@@ -181,6 +182,26 @@ describe('node', () => {
     expect(file.node?.copies.map((c) => c.paths[0])).toEqual(['/app/.next/standalone', '/app/.next/static', '/app/public']);
     expect(file.cmd).toEqual(['node', 'server.js']);
     expect(file.env).toContainEqual({ name: 'HOSTNAME', value: '0.0.0.0' });
+  });
+
+  it('runs fastify-cli with the launcher arguments detection chose, after the start script\'s node options', () => {
+    const launcher = { script: 'node_modules/fastify-cli/cli.js', args: ['start', '-l', 'info', '--address', '0.0.0.0', 'app.js'] };
+    expect(fileFor({}, { framework: 'fastify', node: { entrypoint: 'app.js', launcher } }).cmd)
+      .toEqual(['node', 'node_modules/fastify-cli/cli.js', 'start', '-l', 'info', '--address', '0.0.0.0', 'app.js']);
+    expect(fileFor({}, { framework: 'fastify', node: { entrypoint: 'app.js', launcher, nodeOptions: ['--enable-source-maps'] } }).cmd?.slice(0, 3))
+      .toEqual(['node', '--enable-source-maps', 'node_modules/fastify-cli/cli.js']);
+  });
+
+  it('runs a .ts entrypoint with the image\'s node, and says when that Node.js line cannot strip types', () => {
+    const notes = (runtimeVersion: string | null, node: Partial<NodeFacts>) =>
+      buildDockerStack(makeAnswers(), makeFacts({ runtimeVersion, node }), new Set()).notes.join('\n');
+    const ts = { typescript: true, entrypoint: 'src/server.ts' };
+    expect(fileFor({}, { node: ts }).cmd).toEqual(['node', 'src/server.ts']);
+    expect(notes('20', ts)).toContain('Node.js 20 cannot run src/server.ts: node runs TypeScript by itself from Node 22.18 on');
+    for (const version of [null, '22', '24']) expect(notes(version, ts), String(version)).not.toContain('cannot run');
+    // tsx's loader runs it on any line; so does bun.
+    expect(notes('20', { ...ts, nodeOptions: ['--import', 'tsx'] })).not.toContain('cannot run');
+    expect(fileFor({}, { runtimeVersion: '20', node: { ...ts, nodeOptions: ['--import', 'tsx'] } }).cmd).toEqual(['node', '--import', 'tsx', 'src/server.ts']);
   });
 
   it('mounts what requirements.txt includes with it, and says what lies outside the build context', () => {
