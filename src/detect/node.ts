@@ -74,6 +74,8 @@ export function detectNode(files: RepoFiles, dir: string): AppFacts | null {
   const version = nodeVersion(files, dir, pkg);
   const port = nodePort(files, dir, ordered, framework, scripts, entry.launcher !== null);
   if (port.note) notes.push(port.note);
+  const hostNote = localhostListenNote(files, ordered, fastifyServer(framework, deps, entry.launcher !== null));
+  if (hostNote) notes.push(hostNote);
   const routes = [...nextRoutes(files, dir), ...findNodeRoutes(files, ordered)];
   const health = pickHealthPath(routes);
   if (health) notes.push(`health path ${health.path} from ${health.file}`);
@@ -200,6 +202,58 @@ function nodePort(
     return { port: 3000, source: 'Next.js default', note: 'port 3000: the Next.js default' };
   }
   return { port: null, source: null, note: 'no port found in the source' };
+}
+
+/** Which Fastify server the app's own listen() call starts: Fastify's, Nest's Fastify adapter, or none (fastify-cli listens for it). */
+function fastifyServer(framework: string | null, deps: Record<string, string>, fastifyCli: boolean): 'fastify' | 'nest' | null {
+  if (framework === 'fastify' && !fastifyCli) return 'fastify';
+  return framework === 'nest' && '@nestjs/platform-fastify' in deps ? 'nest' : null;
+}
+
+/**
+ * Fastify listens on localhost unless listen() names a host (Nest's Fastify
+ * adapter too): the platform's load balancer and probes then cannot reach it,
+ * while a HEALTHCHECK run inside the container still passes. Reads the first
+ * listen() call in the sources.
+ */
+function localhostListenNote(files: RepoFiles, sources: readonly string[], server: 'fastify' | 'nest' | null): string | null {
+  if (server === null) return null;
+  for (const file of sources) {
+    const text = files.read(file) ?? '';
+    const at = text.indexOf('.listen(');
+    if (at < 0) continue;
+    if (!listensOnLocalhost(callArguments(text, at + '.listen'.length))) return null;
+    const fix = server === 'nest' ? "pass '0.0.0.0' as listen()'s second argument" : "add host: '0.0.0.0' to its options";
+    return `${file} calls listen() without a host: Fastify then listens on localhost only, which the load balancer and the platform's probes cannot reach (the image's HEALTHCHECK, run inside the container, still passes); ${fix}, or read the host from an environment variable`;
+  }
+  return null;
+}
+
+/** listen({ port }), listen(3000), listen(port, callback): no host. Options built elsewhere (listen(opts), a spread) are given the benefit of the doubt. */
+function listensOnLocalhost(args: string[]): boolean {
+  const [first = '', second] = args;
+  if (first.startsWith('{')) return !/\bhost\b|\.\.\./.test(first);
+  if (!/^\d+$|port/i.test(first)) return false;
+  // Fastify 4's listen(port, callback) has no host either; listen(port, host) does.
+  return second === undefined || /^(\(|function\b|async\b|\w+\s*=>)/.test(second);
+}
+
+/** The top-level arguments of a call, from the index of its '(' (nested brackets kept whole). */
+function callArguments(text: string, open: number): string[] {
+  const args: string[] = [];
+  let depth = 0;
+  let start = open + 1;
+  for (let i = open; i < text.length; i++) {
+    const c = text[i];
+    if (c === '(' || c === '{' || c === '[') depth++;
+    else if (c === ')' || c === '}' || c === ']') depth--;
+    if ((depth === 1 && c === ',') || depth === 0) {
+      args.push(text.slice(start, i).trim());
+      start = i + 1;
+      if (depth === 0) break;
+    }
+  }
+  return args.filter((a) => a !== '');
 }
 
 /** Quoted health routes in source, plus Nest's `@Controller('health')`. */

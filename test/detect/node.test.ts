@@ -409,6 +409,22 @@ describe('detectNode port and health path', () => {
     expect(f.notes.some((n) => n.startsWith(`port ${port} from src/server.js`))).toBe(true);
   });
 
+  it('says when Fastify listens on localhost only, which the load balancer cannot reach', () => {
+    const fastify = (code: string, deps: Record<string, string> = { fastify: '5' }) =>
+      detect({ 'package.json': pkg({ main: 'src/server.js', dependencies: deps }), 'src/server.js': code }).notes.join('\n');
+    for (const code of ['await app.listen({ port: 3000 })', 'fastify.listen({ port: Number(process.env.PORT) || 3000 }, (err) => {})', 'app.listen(3000, (err) => {})']) {
+      expect(fastify(code), code).toContain("src/server.js calls listen() without a host: Fastify then listens on localhost only, which the load balancer and the platform's probes cannot reach");
+      expect(fastify(code), code).toContain("add host: '0.0.0.0' to its options");
+    }
+    for (const code of ["app.listen({ port: 3000, host: '0.0.0.0' })", 'app.listen({ port, host })', 'app.listen({ ...config.server })', 'app.listen(listenOptions)', "app.listen(3000, '0.0.0.0')"]) {
+      expect(fastify(code), code).not.toContain('without a host');
+    }
+    // Nest's Fastify adapter has the same default; Express listens on every interface.
+    expect(fastify('await app.listen(process.env.PORT ?? 3000);', { '@nestjs/core': '10', '@nestjs/platform-fastify': '10' })).toContain("pass '0.0.0.0' as listen()'s second argument");
+    expect(fastify('await app.listen(3000);', { '@nestjs/core': '10', '@nestjs/platform-express': '10' })).not.toContain('without a host');
+    expect(fastify('app.listen(3000)', { express: '5' })).not.toContain('without a host');
+  });
+
   it('has no port when nothing declares one', () => {
     const f = app({ 'src/server.js': 'app.listen(port)' });
     expect(f.port).toBeNull();
