@@ -14,6 +14,8 @@ export interface NodeEntry {
   nodeOptions: string[];
   /** A package's CLI that loads the entrypoint (fastify-cli), or null when node runs it. */
   launcher: NodeLauncher | null;
+  /** `next start` compiles next.config.ts, and typescript is only a dev dependency. */
+  runtimeTypescript: boolean;
   notes: string[];
 }
 
@@ -68,11 +70,13 @@ export function detectNodeEntry(files: RepoFiles, dir: string, input: NodeEntryI
   const hasBuild = 'build' in input.scripts;
 
   if (input.framework === 'next') {
+    let runtimeTypescript = false;
     if (!input.nextStandalone) {
       notes.push("Next.js without output: 'standalone' ships all of node_modules; set it in next.config for a smaller image");
-      // `next start` compiles a TypeScript config with the typescript package, a dev dependency the image leaves out.
+      // `next start` compiles a TypeScript config with the typescript package (Next 15 installs it at start when missing).
       const tsConfig = ['next.config.ts', 'next.config.mts'].find((f) => files.exists(joinPath(dir, f)));
-      if (tsConfig) notes.push(`next start reads ${tsConfig} with typescript, which the image's production dependencies lack: set output: 'standalone' (the server then carries the config) or move typescript to dependencies`);
+      runtimeTypescript = tsConfig !== undefined && !('typescript' in input.prodDeps);
+      if (runtimeTypescript) notes.push(`next start compiles ${tsConfig} with typescript, a dev dependency: the image keeps a copy of it from the build stage (the standalone server needs none)`);
     }
     const entrypoint = input.nextStandalone ? 'server.js' : NEXT_BIN;
     return {
@@ -82,6 +86,7 @@ export function detectNodeEntry(files: RepoFiles, dir: string, input: NodeEntryI
       startCommand: input.nextStandalone ? 'node server.js' : `node ${NEXT_BIN} start`,
       nodeOptions: [],
       launcher: null,
+      runtimeTypescript,
       notes,
     };
   }
@@ -151,6 +156,7 @@ export function detectNodeEntry(files: RepoFiles, dir: string, input: NodeEntryI
     startCommand: ['node', ...nodeOptions, ...(launcher === null ? [entrypoint] : [launcher.script, ...launcher.args])].join(' '),
     nodeOptions,
     launcher,
+    runtimeTypescript: false,
     notes,
   };
 }

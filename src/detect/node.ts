@@ -120,6 +120,7 @@ export function detectNode(files: RepoFiles, dir: string): AppFacts | null {
       entrypoint: entry.entrypoint,
       nodeOptions: entry.nodeOptions,
       launcher: entry.launcher,
+      runtimeTypescript: entry.runtimeTypescript,
       nextStandalone,
       workspaces: nodeWorkspaces(files, dir, pkg),
       hasLintScript: 'lint' in scripts,

@@ -51,6 +51,11 @@ export interface NodeFacts {
   nodeOptions: string[];
   /** A package's CLI that loads the entrypoint instead of node running it (fastify-cli's `fastify start`), or null. */
   launcher: NodeLauncher | null;
+  /**
+   * Starting the app compiles TypeScript with the typescript package, which only
+   * devDependencies list (`next start` reads next.config.ts): the image keeps a copy.
+   */
+  runtimeTypescript: boolean;
   /** Next.js with `output: 'standalone'` (ship .next/standalone + static). */
   nextStandalone: boolean;
   /** The app declares workspaces (npm/yarn `workspaces`, pnpm-workspace.yaml). */

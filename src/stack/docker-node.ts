@@ -66,6 +66,14 @@ function asNodePm(pm: string | null): NodePm {
   return pm === 'pnpm' || pm === 'yarn' || pm === 'bun' ? pm : 'npm';
 }
 
+/** Where the build stage keeps typescript for the runtime stage: outside /app, whose node_modules it drops. */
+const KEPT_TYPESCRIPT = '/tmp/typescript';
+
+/** Copies typescript, wherever the install put it (hoisted, or a pnpm symlink), to KEPT_TYPESCRIPT. */
+function keepTypescriptCommand(bin: string): string {
+  return `cp -rL "$(${bin} -p "require('path').dirname(require.resolve('typescript/package.json'))")" ${KEPT_TYPESCRIPT}`;
+}
+
 /** node strips TypeScript types without a flag from 22.18 and 23.6 on. */
 function stripsTypes(nodeImage: string): boolean {
   const m = /^node:(\d+)\.(\d+)/.exec(nodeImage);
@@ -118,7 +126,11 @@ function runtimeCopies(node: NodeFacts, appPath: string, buildStage: boolean): R
       ],
     };
   }
-  if (buildStage) return { dropBuildModules: true, copies: [deps, { from: 'build', paths: ['/app/', '/app/'] }] };
+  if (buildStage) {
+    // `next start` finds typescript in the app's node_modules, where production dependencies lack it.
+    const typescript: CopySpec[] = node.runtimeTypescript ? [{ from: 'build', paths: [KEPT_TYPESCRIPT, inApp(appPath, 'node_modules/typescript')] }] : [];
+    return { dropBuildModules: true, copies: [deps, { from: 'build', paths: ['/app/', '/app/'] }, ...typescript] };
+  }
   return { dropBuildModules: false, copies: [deps, { from: null, paths: ['.', '/app/'] }] };
 }
 
@@ -217,6 +229,7 @@ export function buildNodeSpec(ctx: DockerContext): LanguageSpec {
     ownBuild: node.hasBuildScript,
     workspaceBuilds: workspaceBuilds.map((d) => assertSafe(d, 'workspace package')),
     dropBuildModules,
+    keepTypescript: buildStage && node.runtimeTypescript ? keepTypescriptCommand(bin) : null,
     copies,
     // Without a build script the app runs committed files: keep the folder its entrypoint is in.
     ignoredOutputs: ['dist', 'build'].filter((d) => buildStage || !entry.startsWith(`${d}/`)),

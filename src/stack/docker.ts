@@ -76,6 +76,8 @@ export interface NodeSpec {
   workspaceBuilds: string[];
   /** The build stage drops its node_modules after building, so production ones can be laid over its tree. */
   dropBuildModules: boolean;
+  /** Shell command keeping typescript for the runtime stage (`next start` compiles next.config.ts with it), or null. */
+  keepTypescript: string | null;
   /** Runtime COPY lines, in order. */
   copies: CopySpec[];
   /** Build output folders the ignore file leaves out (the image builds its own); not the one a build-less app runs from. */

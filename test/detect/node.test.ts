@@ -373,11 +373,18 @@ describe('detectNode Next.js', () => {
     expect(f.port).toBe(3000);
   });
 
-  it('without standalone, says a TypeScript next.config needs typescript at runtime', () => {
-    const f = detect({ 'package.json': pkg({ scripts: { build: 'next build', start: 'next start' }, dependencies: { next: '15' } }), 'next.config.ts': 'export default {}' });
-    expect(f.notes.join('\n')).toContain("next start reads next.config.ts with typescript, which the image's production dependencies lack");
-    const standalone = detect({ 'package.json': pkg({ scripts: { build: 'next build' }, dependencies: { next: '15' } }), 'next.config.ts': "export default { output: 'standalone' }" });
-    expect(standalone.notes.join('\n')).not.toContain('with typescript');
+  it('without standalone, keeps typescript in the image for a TypeScript next.config that next start compiles', () => {
+    const f = detect(next('export default {}'));
+    expect(f.node?.runtimeTypescript).toBe(true);
+    expect(f.notes.join('\n')).toContain('next start compiles next.config.ts with typescript, a dev dependency: the image keeps a copy of it from the build stage');
+    // The standalone server carries the compiled config; typescript in dependencies is installed anyway; a JS config needs none.
+    const standalone = detect(next("export default { output: 'standalone' }"));
+    const inDeps = detect({ 'package.json': pkg({ scripts: { build: 'next build' }, dependencies: { next: '15', typescript: '5' } }), 'next.config.ts': '' });
+    const js = detect({ 'package.json': pkg({ scripts: { build: 'next build' }, dependencies: { next: '15' } }), 'next.config.mjs': '' });
+    for (const f of [standalone, inDeps, js]) {
+      expect(f.node?.runtimeTypescript).toBe(false);
+      expect(f.notes.join('\n')).not.toContain('with typescript');
+    }
   });
 
   it('runs the next binary without standalone, and says how to shrink the image', () => {

@@ -30,6 +30,7 @@ export const NODE_DEFAULTS: NodeFacts = {
   entrypoint: 'server.js',
   nodeOptions: [],
   launcher: null,
+  runtimeTypescript: false,
   nextStandalone: false,
   workspaces: [],
   hasLintScript: false,

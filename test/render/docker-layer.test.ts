@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Answers } from '../../src/answers/options.js';
@@ -29,6 +29,11 @@ const VARIANTS: Variant[] = [
   { name: 'node yarn classic with a JS build', answers: {}, facts: { packageManager: 'yarn', lockfile: 'yarn.lock', node: { hasBuildScript: true, buildOutputDir: 'build', entrypoint: 'build/index.js' } } },
   { name: 'node Next.js standalone, yarn berry', answers: {}, facts: { framework: 'next', packageManager: 'yarn', lockfile: 'yarn.lock', node: { ...NEXT, yarnBerry: true } } },
   { name: 'node Next.js without standalone', answers: { cloud: 'azure', runtime: 'container-apps' }, facts: { framework: 'next', node: { ...NEXT, nextStandalone: false, entrypoint: 'node_modules/next/dist/bin/next' } } },
+  {
+    name: 'node Next.js without standalone, next.config.ts, pnpm',
+    answers: {},
+    facts: { framework: 'next', packageManager: 'pnpm', lockfile: 'pnpm-lock.yaml', node: { ...NEXT, nextStandalone: false, entrypoint: 'node_modules/next/dist/bin/next', runtimeTypescript: true } },
+  },
   { name: 'node fastify-cli', answers: { cloud: 'gcp', runtime: 'cloud-run' }, facts: { framework: 'fastify', node: { entrypoint: 'app.js', launcher: FASTIFY_CLI } } },
   { name: 'node TypeScript run from source', answers: {}, facts: { node: { typescript: true, entrypoint: 'src/server.ts', nodeOptions: ['--import', 'tsx'] } } },
   { name: 'node bun', answers: {}, facts: { packageManager: 'bun', lockfile: 'bun.lock', runtimeVersion: null } },
@@ -167,6 +172,23 @@ describe('docker layer output details', () => {
   it('runs fastify-cli, which loads the plugin file and listens on every interface', async () => {
     const { dockerfile } = await render(VARIANTS.find((v) => v.name === 'node fastify-cli') as Variant);
     expect(dockerfile).toMatch(/^CMD \["node", "node_modules\/fastify-cli\/cli\.js", "start", "-l", "info", "--address", "0\.0\.0\.0", "app\.js"\]$/m);
+  });
+
+  it('copies typescript for next start out of the build stage before its node_modules go, wherever the install put it', async () => {
+    const { dockerfile } = await render(VARIANTS.find((v) => v.name === 'node Next.js without standalone, next.config.ts, pnpm') as Variant);
+    const build = dockerfile.slice(dockerfile.indexOf(' AS build'), dockerfile.indexOf(' AS runtime'));
+    const keep = /^RUN (cp -rL .*)$/m.exec(build);
+    expect(keep, build).not.toBeNull();
+    expect(build.indexOf(keep?.[0] ?? '')).toBeLessThan(build.indexOf('-name node_modules'));
+    expect(dockerfile).toMatch(/^COPY --from=build --chown=1000:1000 \["\/tmp\/typescript", "\/app\/node_modules\/typescript"\]$/m);
+    // Run the command on a pnpm layout (a symlink into the store) from a workspace member whose root hoisted it.
+    const store = 'node_modules/.pnpm/typescript@5.9.3/node_modules/typescript';
+    const dir = testdir({ [`${store}/package.json`]: '{"name":"typescript","version":"5.9.3"}', [`${store}/lib/typescript.js`]: '', 'apps/web/package.json': '{}' });
+    symlinkSync(join(dir, store), join(dir, 'node_modules/typescript'));
+    const r = spawnSync('sh', ['-c', (keep?.[1] ?? '').replace('/tmp/typescript', join(dir, 'kept'))], { cwd: join(dir, 'apps/web'), encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(lstatSync(join(dir, 'kept')).isSymbolicLink()).toBe(false);
+    expect(existsSync(join(dir, 'kept/lib/typescript.js'))).toBe(true);
   });
 
   it('keeps dist/ in the build context when the app runs committed files from it', async () => {

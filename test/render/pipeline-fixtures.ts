@@ -64,7 +64,7 @@ export function pipelineFacts(pm: PackageManager, workflows: string[] = []): Rep
     git: { remote: 'git@github.com:acme/orders-api.git', owner: 'acme', repo: 'orders-api', defaultBranch: 'main' },
     dirName: 'orders-api',
     node: d.language === 'node'
-      ? { typescript: pm === 'pnpm' || pm === 'bun', hasBuildScript: false, buildOutputDir: null, entrypoint: 'server.js', nodeOptions: [], launcher: null, nextStandalone: false, workspaces: [], hasLintScript: pm === 'npm', yarnBerry: false, corepackSpec: null, workspaceBuilds: [], installConfig: [],
+      ? { typescript: pm === 'pnpm' || pm === 'bun', hasBuildScript: false, buildOutputDir: null, entrypoint: 'server.js', nodeOptions: [], launcher: null, runtimeTypescript: false, nextStandalone: false, workspaces: [], hasLintScript: pm === 'npm', yarnBerry: false, corepackSpec: null, workspaceBuilds: [], installConfig: [],
         // One runner per package manager, so the matrix renders each runner's report flags.
         testRunner: pm === 'npm' ? 'node-test' : pm === 'pnpm' ? 'vitest' : 'jest', testPlugins: pm === 'pnpm' ? ['@vitest/coverage-v8'] : pm === 'yarn' ? ['jest-junit'] : [] }
       : null,

@@ -204,6 +204,21 @@ describe('node', () => {
     expect(fileFor({}, { runtimeVersion: '20', node: { ...ts, nodeOptions: ['--import', 'tsx'] } }).cmd).toEqual(['node', '--import', 'tsx', 'src/server.ts']);
   });
 
+  it('keeps typescript from the build stage when next start compiles next.config.ts', () => {
+    const next = (runtimeTypescript: boolean, pm: 'npm' | 'bun' = 'npm') => fileFor({}, {
+      framework: 'next',
+      packageManager: pm,
+      lockfile: pm === 'bun' ? 'bun.lock' : 'package-lock.json',
+      node: { typescript: true, hasBuildScript: true, buildOutputDir: '.next', entrypoint: 'node_modules/next/dist/bin/next', runtimeTypescript },
+    }).node;
+    const kept = next(true);
+    expect(kept?.keepTypescript).toBe(`cp -rL "$(node -p "require('path').dirname(require.resolve('typescript/package.json'))")" /tmp/typescript`);
+    expect(kept?.copies.at(-1)).toEqual({ from: 'build', paths: ['/tmp/typescript', '/app/node_modules/typescript'] });
+    expect(next(true, 'bun')?.keepTypescript).toMatch(/^cp -rL "\$\(bun -p /);
+    expect(next(false)?.keepTypescript).toBeNull();
+    expect(next(false)?.copies.map((c) => c.paths[0])).not.toContain('/tmp/typescript');
+  });
+
   it('mounts what requirements.txt includes with it, and says what lies outside the build context', () => {
     const file = fileFor({ language: 'python' }, { language: 'python', packageManager: 'pip', lockfile: null, python: { dependencyFile: 'requirements.txt', requirementIncludes: ['requirements/base.txt', '../shared.txt'] } });
     expect(file.python?.bindMounts).toEqual(['--mount=type=bind,source=requirements.txt,target=requirements.txt', '--mount=type=bind,source=requirements/base.txt,target=requirements/base.txt']);
