@@ -22,16 +22,31 @@ export interface PythonProject {
   notes: string[];
 }
 
-const DEV_REQUIREMENTS = ['requirements-dev.txt', 'requirements_dev.txt', 'dev-requirements.txt', 'requirements-test.txt'];
+/**
+ * What the image installs: requirements.txt, else the production set of a
+ * requirements/ folder (cookiecutter-django's production.txt, or prod.txt),
+ * else the set the others include (base.txt).
+ */
+const IMAGE_REQUIREMENTS = ['requirements.txt', 'requirements/production.txt', 'requirements/prod.txt', 'requirements/base.txt'];
+/** What CI installs for the tests besides them, best first (one that declares pytest wins). */
+const DEV_REQUIREMENTS = [
+  'requirements-dev.txt', 'requirements_dev.txt', 'dev-requirements.txt', 'requirements-test.txt',
+  'requirements/local.txt', 'requirements/dev.txt', 'requirements/test.txt',
+];
 // A pip --hash pin (pip-compile --generate-hashes): one makes pip require hashes for everything it installs with it.
 const HASH_PIN = /--hash[= ]/;
 
-const MANIFESTS = ['pyproject.toml', 'requirements.txt', 'Pipfile', 'setup.py', 'setup.cfg', 'uv.lock', 'poetry.lock', 'manage.py'];
+const MANIFESTS = [...IMAGE_REQUIREMENTS, 'pyproject.toml', 'Pipfile', 'setup.py', 'setup.cfg', 'uv.lock', 'poetry.lock', 'manage.py'];
 const EXTRA_REQUIREMENTS = [...DEV_REQUIREMENTS, 'requirements.in'];
 
 /** True when `dir` has a Python manifest. */
 export function hasPythonManifest(files: RepoFiles, dir: string): boolean {
   return MANIFESTS.some((m) => files.exists(joinPath(dir, m)));
+}
+
+/** True for a pip requirements file (requirements.txt, requirements/production.txt...), not a lockfile or manifest. */
+export function isRequirementsFile(dependencyFile: string): boolean {
+  return dependencyFile.endsWith('.txt');
 }
 
 /** PEP 503 name normalisation: 'Flask_Cors' → 'flask-cors'. */
@@ -72,7 +87,8 @@ export function readPythonProject(files: RepoFiles, dir: string): PythonProject 
   for (const f of reqFiles) for (const line of requirementLines(files, at(f), 0)) add(requirementName(line));
   for (const spec of setupPyRequirements(files.read(at('setup.py')))) add(requirementName(spec));
 
-  const requirements = files.read(at('requirements.txt'));
+  const requirementsFile = IMAGE_REQUIREMENTS.find((f) => files.exists(at(f))) ?? null;
+  const requirements = requirementsFile === null ? undefined : files.read(at(requirementsFile));
   const hashPinned = requirements !== undefined && HASH_PIN.test(requirements);
   const build = tomlTable(pyproject, 'build-system');
   const poetryTable = tomlTable(pyproject, 'tool', 'poetry');
@@ -83,10 +99,10 @@ export function readPythonProject(files: RepoFiles, dir: string): PythonProject 
   const installable = (tomlTable(pyproject, 'project') !== null || poetryPackage) && build !== null;
 
   const uvLock = findUp(files, dir, 'uv.lock');
-  const devRequirements = DEV_REQUIREMENTS.find((f) => files.exists(at(f))) ?? null;
+  const devRequirements = testRequirements(files, dir);
   // One hash makes pip require hashes for everything it installs with it (CI installs both files at once).
   if (hashPinned && devRequirements !== null && !HASH_PIN.test(files.read(at(devRequirements)) ?? '')) {
-    notes.push(`${devRequirements} has no --hash pins next to a hash-pinned requirements.txt: pip refuses to install the two together, as CI does; pin it with hashes too (pip-compile --generate-hashes)`);
+    notes.push(`${devRequirements} has no --hash pins next to a hash-pinned ${requirementsFile}: pip refuses to install the two together, as CI does; pin it with hashes too (pip-compile --generate-hashes)`);
   }
   const base = { deps, pyproject, hashPinned, installable, devRequirements, notes };
   if (uvLock !== null) {
@@ -107,19 +123,39 @@ export function readPythonProject(files: RepoFiles, dir: string): PythonProject 
     notes.push('no Pipfile.lock: installs are not reproducible (run `pipenv lock` and commit it)');
     return { ...base, pm: 'pipenv', lockfile: null, dependencyFile: 'Pipfile' };
   }
-  if (requirements !== undefined) {
+  if (requirementsFile !== null) {
+    if (requirementsFile !== 'requirements.txt') {
+      notes.push(`no requirements.txt: the image installs ${requirementsFile}${devRequirements ? `, CI ${devRequirements} with it` : ''}`);
+    }
     if (!hashPinned) {
       notes.push(
-        'no lockfile: requirements.txt has no --hash pins, so installs are not reproducible (use uv, poetry or pip-compile --generate-hashes)',
+        `no lockfile: ${requirementsFile} has no --hash pins, so installs are not reproducible (use uv, poetry or pip-compile --generate-hashes)`,
       );
     }
-    return { ...base, pm: 'pip', lockfile: hashPinned ? 'requirements.txt' : null, dependencyFile: 'requirements.txt' };
+    return { ...base, pm: 'pip', lockfile: hashPinned ? requirementsFile : null, dependencyFile: requirementsFile };
+  }
+  // A pyproject.toml holding only tool settings (ruff, pytest) declares nothing for `pip install .` to install.
+  if (tomlTable(pyproject, 'project') === null && build === null && !files.exists(at('setup.py'))) {
+    notes.push("no file lists the app's dependencies (a requirements.txt, or [project] dependencies in pyproject.toml): the image's and CI's `pip install .` has no project to install and fails; add a requirements.txt");
+    return { ...base, pm: 'pip', lockfile: null, dependencyFile: pyprojectText !== undefined ? 'pyproject.toml' : 'setup.py' };
   }
   notes.push('no lockfile: dependencies come from pyproject.toml ranges, so installs are not reproducible');
   if (dir === '.' && findsFlatPackages(files, pyproject)) {
     notes.push("setuptools finds a flat layout's packages itself and refuses several top-level folders, the generated infra/ and monitoring/ among them: CI's `pip install .` fails until pyproject.toml names the packages ([tool.setuptools] packages, or [tool.setuptools.packages.find] include)");
   }
   return { ...base, pm: 'pip', lockfile: null, dependencyFile: pyprojectText !== undefined ? 'pyproject.toml' : 'setup.py' };
+}
+
+/**
+ * The test requirements CI installs besides the app's: the first that declares
+ * pytest (requirements/local.txt may include test.txt, or be the one with it),
+ * else the first that exists; null without one.
+ */
+function testRequirements(files: RepoFiles, dir: string): string | null {
+  const present = DEV_REQUIREMENTS.filter((f) => files.exists(joinPath(dir, f)));
+  const declaresPytest = (f: string): boolean =>
+    requirementLines(files, joinPath(dir, f), 0).some((line) => requirementName(line) === 'pytest');
+  return present.find(declaresPytest) ?? present[0] ?? null;
 }
 
 /**
@@ -173,10 +209,10 @@ function poetryDependencyNames(doc: TomlTable | null): string[] {
 }
 
 /**
- * The files requirements.txt includes (-r, -c), three files deep, relative to
- * `dir` and existing: the image's install needs them next to it.
+ * The files a requirements file (relative to `dir`) includes (-r, -c), three
+ * files deep, relative to `dir` and existing: the image's install needs them next to it.
  */
-export function requirementIncludes(files: RepoFiles, dir: string): string[] {
+export function requirementIncludes(files: RepoFiles, dir: string, requirementsFile: string): string[] {
   const found: string[] = [];
   const walk = (path: string, depth: number): void => {
     for (const raw of (files.read(path) ?? '').split('\n')) {
@@ -188,7 +224,7 @@ export function requirementIncludes(files: RepoFiles, dir: string): string[] {
       if (depth < 2) walk(included, depth + 1);
     }
   };
-  walk(joinPath(dir, 'requirements.txt'), 0);
+  walk(joinPath(dir, requirementsFile), 0);
   return found.map((f) => relativePath(dir, f));
 }
 

@@ -1,7 +1,7 @@
 import type { AppFacts, FoundVersion } from './app-facts.js';
 import { joinPath, parentDir, relativePath } from './paths.js';
 import { PYTHON_FRAMEWORKS, findAppObject, findDjangoTarget, findManagePy, moduleName, type PythonTarget } from './python-app.js';
-import { hasPythonManifest, readPythonProject, requirementIncludes, testExtra, testGroup, type PythonProject } from './python-deps.js';
+import { hasPythonManifest, isRequirementsFile, readPythonProject, requirementIncludes, testExtra, testGroup, type PythonProject } from './python-deps.js';
 import { findPort, findRoutes, pickHealthPath, pickReadinessPath, walkFiles, type PortPattern } from './scan.js';
 import { parseToml, tomlString, tomlTable } from './toml.js';
 import type { RepoFiles } from './types.js';
@@ -114,7 +114,7 @@ export function detectPython(files: RepoFiles, dir: string): AppFacts | null {
       testGroup: testGroup(project.pyproject),
       pytestCov: deps.has('pytest-cov'),
       importRoot,
-      requirementIncludes: project.dependencyFile === 'requirements.txt' ? requirementIncludes(files, dir) : [],
+      requirementIncludes: isRequirementsFile(project.dependencyFile) ? requirementIncludes(files, dir, project.dependencyFile) : [],
     },
     go: null,
     java: null,

@@ -1,3 +1,4 @@
+import { isRequirementsFile } from '../detect/python-deps.js';
 import type { PythonFacts } from '../detect/types.js';
 import {
   USERS,
@@ -95,8 +96,9 @@ export function pythonInstall(pm: PythonPm, py: PythonFacts, locked: boolean, wo
         unlocked: !locked,
       };
     case 'pip': {
-      const requirements = py.dependencyFile === 'requirements.txt';
-      // What requirements.txt includes is mounted with it (outside the build context it cannot be: see the note).
+      const file = py.dependencyFile;
+      const requirements = isRequirementsFile(file);
+      // What the requirements file includes is mounted with it (outside the build context it cannot be: see the note).
       const includes = partitionByContext(py.requirementIncludes).inside;
       return {
         toolInstall: null,
@@ -104,11 +106,11 @@ export function pythonInstall(pm: PythonPm, py: PythonFacts, locked: boolean, wo
         createVenv: true,
         buildEnv: [{ name: 'PIP_DISABLE_PIP_VERSION_CHECK', value: '1' }],
         cacheMounts: [cacheMount(PIP_CACHE)],
-        bindMounts: requirements ? ['requirements.txt', ...includes].map(bindMount) : [],
+        bindMounts: requirements ? [file, ...includes].map(bindMount) : [],
         installDeps: requirements
           ? py.hashPinned
-            ? ['pip', 'install', '--require-hashes', '-r', 'requirements.txt']
-            : ['pip', 'install', '-r', 'requirements.txt']
+            ? ['pip', 'install', '--require-hashes', '-r', file]
+            : ['pip', 'install', '-r', file]
           : null,
         installProject: requirements ? (py.installable ? ['pip', 'install', '--no-deps', '.'] : null) : ['pip', 'install', '.'],
         unlocked: !py.hashPinned,
@@ -166,7 +168,7 @@ export function buildPythonSpec(ctx: DockerContext): LanguageSpec {
   // A missing lockfile or hash pins are detection's notes (src/detect/python-deps.ts), printed with these.
   const { outside } = partitionByContext(py.requirementIncludes);
   if (pm === 'pip' && outside.length > 0) {
-    ctx.notes.push(`requirements.txt includes ${outside.join(', ')}, outside the build context: the install cannot read ${outside.length > 1 ? 'them' : 'it'}; move ${outside.length > 1 ? 'them' : 'it'} into ${ctx.serviceDir}`);
+    ctx.notes.push(`${py.dependencyFile} includes ${outside.join(', ')}, outside the build context: the install cannot read ${outside.length > 1 ? 'them' : 'it'}; move ${outside.length > 1 ? 'them' : 'it'} into ${ctx.serviceDir}`);
   }
   ctx.notes.push(`the image runs ${py.server}: it must be a runtime dependency, not a dev one`);
   if (py.server === 'gunicorn' && /(^|\.)asgi:/.test(py.appModule)) {

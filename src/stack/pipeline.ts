@@ -2,6 +2,7 @@ import type { Answers, Language } from '../answers/options.js';
 import { javaBuildTool } from '../detect/java-build.js';
 import { runScript, type NodePm } from '../detect/node-pm.js';
 import { joinPath } from '../detect/paths.js';
+import { isRequirementsFile } from '../detect/python-deps.js';
 import type { PackageManager, PythonFacts, RepoFacts } from '../detect/types.js';
 import { buildMonitoringStack, type MonitoringStack } from './monitoring.js';
 import { appContainerName, buildNames } from './naming.js';
@@ -435,7 +436,7 @@ function pythonPipeline(facts: RepoFacts, dirPrefix: string): LanguagePipeline {
       codeql,
     };
   }
-  const requirements = depFile.endsWith('.txt') ? depFile : null;
+  const requirements = isRequirementsFile(depFile) ? depFile : null;
   const dev = facts.python?.devRequirements ?? null;
   const extra = facts.python?.testExtra ?? null;
   // A requirements-dev.txt is what the tests install; a group then most likely lists the same.

@@ -133,6 +133,39 @@ describe('detectPython installers and lockfiles', () => {
     expect(f.framework).toBe('flask');
   });
 
+  it('a requirements/ folder without requirements.txt (cookiecutter-django): the image installs the production set, CI the local one', () => {
+    const f = detect({
+      'pyproject.toml': '[tool.pytest.ini_options]\naddopts = "--ds=config.settings.test"\n\n[tool.ruff]\nline-length = 119\n',
+      'requirements/base.txt': 'django==5.1.4\ndjango-environ==0.11.2\n',
+      'requirements/local.txt': '-r base.txt\npytest==8.3.4\npytest-django==4.9.0\n',
+      'requirements/production.txt': '-r base.txt\ngunicorn==23.0.0\n',
+      'config/wsgi.py': 'from django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n',
+      'manage.py': '',
+      'myproj/users/models.py': '',
+    });
+    expect(f.packageManager).toBe('pip');
+    expect(f.python).toMatchObject({ dependencyFile: 'requirements/production.txt', devRequirements: 'requirements/local.txt', requirementIncludes: ['requirements/base.txt'], installable: false });
+    const notes = f.notes.join('\n');
+    expect(notes).toMatch(/no requirements.txt: the image installs requirements\/production.txt, CI requirements\/local.txt with it/);
+    // The tool-only pyproject.toml is no project: no `pip install .`, nor its flat-layout warning.
+    expect(notes).not.toMatch(/flat layout|pyproject.toml ranges/);
+    expect(notes).not.toMatch(/gunicorn, which|pytest, which/);
+  });
+
+  it('a requirements/ folder: prod.txt, then base.txt; the test set that declares pytest', () => {
+    const files = { 'manage.py': '', 'requirements/base.txt': 'django\n', 'requirements/dev.txt': '-r base.txt\nipdb\n', 'requirements/test.txt': '-r base.txt\npytest\n' };
+    expect(detect({ ...files, 'requirements/prod.txt': '-r base.txt\ngunicorn\n' }).python).toMatchObject({ dependencyFile: 'requirements/prod.txt', devRequirements: 'requirements/test.txt' });
+    expect(detect(files).python).toMatchObject({ dependencyFile: 'requirements/base.txt', requirementIncludes: [] });
+    // None declares pytest: the first one there.
+    expect(detect({ ...files, 'requirements/test.txt': 'coverage\n' }).python?.devRequirements).toBe('requirements/dev.txt');
+  });
+
+  it('says when nothing lists the dependencies: a pyproject.toml with tool settings only', () => {
+    const f = detect({ 'pyproject.toml': '[tool.ruff]\nline-length = 100\n', 'manage.py': '' });
+    expect(f.notes.join('\n')).toMatch(/no file lists the app's dependencies .* add a requirements.txt/);
+    expect(f.notes.join('\n')).not.toMatch(/flat layout/);
+  });
+
   it('lists the files requirements.txt includes, for the image to mount with it', () => {
     const f = detect({
       'svc/requirements.txt': '-r requirements/prod.txt\n--constraint=constraints.txt  # pinned\n-r missing.txt\n',

@@ -226,6 +226,13 @@ describe('node', () => {
     expect(docker.notes.join('\n')).toContain('requirements.txt includes ../shared.txt, outside the build context');
   });
 
+  it('installs a requirements/ folder\'s production set with what it includes, never the tool-only pyproject.toml', () => {
+    const file = fileFor({ language: 'python' }, { language: 'python', packageManager: 'pip', lockfile: null, python: { dependencyFile: 'requirements/production.txt', requirementIncludes: ['requirements/base.txt'] } });
+    expect(file.python?.bindMounts).toEqual(['--mount=type=bind,source=requirements/production.txt,target=requirements/production.txt', '--mount=type=bind,source=requirements/base.txt,target=requirements/base.txt']);
+    expect(file.python?.installDeps).toEqual(['pip', 'install', '-r', 'requirements/production.txt']);
+    expect(file.python?.installProject).toBeNull();
+  });
+
   it('installs the pnpm release detection chose when package.json pins none, in every stage that runs pnpm', async () => {
     const facts = makeFacts({ packageManager: 'pnpm', lockfile: 'pnpm-lock.yaml', node: { corepackSpec: 'pnpm@8', hasBuildScript: true, buildOutputDir: 'dist', entrypoint: 'dist/server.js' } });
     const stack = buildStack(makeAnswers({}), facts);

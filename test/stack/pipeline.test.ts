@@ -75,6 +75,15 @@ describe('buildPipelineStack', () => {
     expect(lang('go', vendored).install).toEqual([]);
   });
 
+  it('pip from a requirements/ folder: the production set with the local one, audited as the image installs it', () => {
+    const facts = pipelineFacts('pip');
+    const folder = { ...facts, python: { ...facts.python!, dependencyFile: 'requirements/production.txt', devRequirements: 'requirements/local.txt' } };
+    const lang = buildPipelineStack(pipelineAnswers({ language: 'python', cloud: 'aws' }), folder).lang;
+    expect(lang.install.map((s) => s.run)).toEqual(['python -m pip install -r requirements/production.txt -r requirements/local.txt']);
+    expect(lang.setupWith).toContainEqual({ key: 'cache-dependency-path', value: 'requirements/production.txt\nrequirements/local.txt' });
+    expect(lang.audit.map((s) => s.run)).toContain('pip-audit --strict -r requirements/production.txt');
+  });
+
   it('pip from pyproject.toml: the project editable with its test extra, and an audit that skips it', () => {
     const facts = pipelineFacts('pip');
     const fromPyproject = { ...facts, python: { ...facts.python!, dependencyFile: 'pyproject.toml', testExtra: 'test' } };
