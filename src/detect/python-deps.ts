@@ -19,6 +19,8 @@ export interface PythonProject {
   installable: boolean;
   /** The test/dev requirements file CI installs besides requirements.txt, or null. */
   devRequirements: string | null;
+  /** Local code the requirements file installs ('.', './libs/shared'), relative to the app dir. */
+  localRequirements: string[];
   notes: string[];
 }
 
@@ -43,6 +45,13 @@ const EXTRA_REQUIREMENTS = [...DEV_REQUIREMENTS, 'requirements.in'];
 export function hasPythonManifest(files: RepoFiles, dir: string): boolean {
   return MANIFESTS.some((m) => files.exists(joinPath(dir, m)));
 }
+
+/**
+ * A requirement line that installs local code (`-e .`, `.`, `--editable ./libs/shared`),
+ * which needs the source. Both a POSIX extended regex and a JavaScript one, so the
+ * image's filter (sed -E) and detection agree on which lines they are.
+ */
+export const LOCAL_REQUIREMENT = '^ *((-e|--editable)[ =]+)?\\.';
 
 /** True for a pip requirements file (requirements.txt, requirements/production.txt...), not a lockfile or manifest. */
 export function isRequirementsFile(dependencyFile: string): boolean {
@@ -104,7 +113,9 @@ export function readPythonProject(files: RepoFiles, dir: string): PythonProject 
   if (hashPinned && devRequirements !== null && !HASH_PIN.test(files.read(at(devRequirements)) ?? '')) {
     notes.push(`${devRequirements} has no --hash pins next to a hash-pinned ${requirementsFile}: pip refuses to install the two together, as CI does; pin it with hashes too (pip-compile --generate-hashes)`);
   }
-  const base = { deps, pyproject, hashPinned, installable, devRequirements, notes };
+  const localRequirements = requirementsFile === null ? [] : localRequirementPaths(files.read(at(requirementsFile)));
+  if (requirementsFile !== null) notes.push(...localIncludeNotes(files, dir, requirementsFile));
+  const base = { deps, pyproject, hashPinned, installable, devRequirements, localRequirements, notes };
   if (uvLock !== null) {
     if (parentDir(uvLock) !== dir) notes.push(`lockfile ${uvLock} is shared with the uv workspace`);
     return { ...base, pm: 'uv', lockfile: relativePath(dir, uvLock), dependencyFile: 'uv.lock' };
@@ -226,6 +237,24 @@ export function requirementIncludes(files: RepoFiles, dir: string, requirementsF
   };
   walk(joinPath(dir, requirementsFile), 0);
   return found.map((f) => relativePath(dir, f));
+}
+
+/** The local paths a requirements file installs, as written ('.', '.[prod]', './libs/shared'); not its includes'. */
+export function localRequirementPaths(text: string | undefined): string[] {
+  const local = new RegExp(LOCAL_REQUIREMENT);
+  const lines = (text ?? '').split(/\r?\n/).map((raw) => raw.replace(/(^|\s)#.*$/, '').trim());
+  return [...new Set(lines.filter((line) => local.test(line)).map((line) => line.replace(/^(-e|--editable)[ =]+/, '').trim()))];
+}
+
+/**
+ * Files the requirements file includes that install local code: the image installs
+ * them before the source is copied, so that line must be in the file itself.
+ */
+function localIncludeNotes(files: RepoFiles, dir: string, requirementsFile: string): string[] {
+  return requirementIncludes(files, dir, requirementsFile).flatMap((included) => {
+    const local = localRequirementPaths(files.read(joinPath(dir, included)));
+    return local.length === 0 ? [] : [`${included} installs local code (${local.join(', ')}), which the image installs only once the source is copied: move that line into ${requirementsFile}, or the image build fails`];
+  });
 }
 
 /** Requirement lines of a requirements file, following `-r other.txt` two levels deep. */

@@ -115,6 +115,7 @@ export function detectPython(files: RepoFiles, dir: string): AppFacts | null {
       pytestCov: deps.has('pytest-cov'),
       importRoot,
       requirementIncludes: isRequirementsFile(project.dependencyFile) ? requirementIncludes(files, dir, project.dependencyFile) : [],
+      localRequirements: project.localRequirements,
     },
     go: null,
     java: null,

@@ -120,6 +120,11 @@ export interface PythonFacts {
   importRoot: string | null;
   /** Files requirements.txt includes (-r, -c), relative to the app dir: mounted for the install with it. */
   requirementIncludes: string[];
+  /**
+   * Local code requirements.txt installs ('.' from `-e .`, './libs/shared'), relative to the
+   * app dir: it needs the source, so the image installs it after the other requirements.
+   */
+  localRequirements: string[];
 }
 
 export interface GoFacts {

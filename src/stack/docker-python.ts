@@ -1,4 +1,4 @@
-import { isRequirementsFile } from '../detect/python-deps.js';
+import { LOCAL_REQUIREMENT, isRequirementsFile } from '../detect/python-deps.js';
 import type { PythonFacts } from '../detect/types.js';
 import {
   USERS,
@@ -12,6 +12,7 @@ import {
   type KeyValue,
   type LanguageSpec,
   type PythonSpec,
+  type RequirementsFilter,
 } from './docker.js';
 import { PYTHON, TOOLS, chooseLine } from './versions.js';
 import { shellWord } from '../render/escape/shell.js';
@@ -19,7 +20,7 @@ import { shellWord } from '../render/escape/shell.js';
 type PythonPm = PythonSpec['pm'];
 
 /** The installer-specific part of the build stage. */
-type Install = Pick<PythonSpec, 'toolInstall' | 'toolCacheMount' | 'createVenv' | 'buildEnv' | 'cacheMounts' | 'bindMounts' | 'installDeps' | 'installProject' | 'unlocked'>;
+type Install = Pick<PythonSpec, 'toolInstall' | 'toolCacheMount' | 'createVenv' | 'buildEnv' | 'cacheMounts' | 'bindMounts' | 'localFilter' | 'installDeps' | 'installProject' | 'unlocked'>;
 
 const PIP_CACHE = '/root/.cache/pip';
 
@@ -61,6 +62,7 @@ export function pythonInstall(pm: PythonPm, py: PythonFacts, locked: boolean, wo
         ],
         cacheMounts: [cacheMount('/root/.cache/uv')],
         bindMounts: workspace ? [] : ['uv.lock', 'pyproject.toml'].map(bindMount),
+        localFilter: null,
         installDeps: ['uv', 'sync', '--locked', '--no-dev', workspace ? '--no-install-workspace' : '--no-install-project'],
         installProject: workspace || py.installable ? ['uv', 'sync', '--locked', '--no-dev', '--no-editable'] : null,
         unlocked: false,
@@ -77,6 +79,7 @@ export function pythonInstall(pm: PythonPm, py: PythonFacts, locked: boolean, wo
         ],
         cacheMounts: [cacheMount(PIP_CACHE), cacheMount('/root/.cache/pypoetry')],
         bindMounts: (locked ? ['pyproject.toml', 'poetry.lock'] : ['pyproject.toml']).map(bindMount),
+        localFilter: null,
         // --compile: bytecode at build time (pip and uv do it too), not at every cold start.
         installDeps: ['poetry', 'install', '--only', 'main', '--no-root', '--compile'],
         installProject: py.installable ? ['poetry', 'install', '--only', 'main', '--compile'] : null,
@@ -90,6 +93,7 @@ export function pythonInstall(pm: PythonPm, py: PythonFacts, locked: boolean, wo
         buildEnv: [{ name: 'PIPENV_VENV_IN_PROJECT', value: '1' }],
         cacheMounts: [cacheMount(PIP_CACHE), cacheMount('/root/.cache/pipenv')],
         bindMounts: (locked ? ['Pipfile', 'Pipfile.lock'] : ['Pipfile']).map(bindMount),
+        localFilter: null,
         // `pipenv sync` installs exactly Pipfile.lock's default packages, hashes checked.
         installDeps: locked ? ['pipenv', 'sync'] : ['pipenv', 'install'],
         installProject: null,
@@ -100,6 +104,8 @@ export function pythonInstall(pm: PythonPm, py: PythonFacts, locked: boolean, wo
       const requirements = isRequirementsFile(file);
       // What the requirements file includes is mounted with it (outside the build context it cannot be: see the note).
       const includes = partitionByContext(py.requirementIncludes).inside;
+      const localFilter = requirements && py.localRequirements.length > 0 ? withoutLocalRequirements(file) : null;
+      const installed = localFilter?.output ?? file;
       return {
         toolInstall: null,
         toolCacheMount: cacheMount(PIP_CACHE),
@@ -107,16 +113,37 @@ export function pythonInstall(pm: PythonPm, py: PythonFacts, locked: boolean, wo
         buildEnv: [{ name: 'PIP_DISABLE_PIP_VERSION_CHECK', value: '1' }],
         cacheMounts: [cacheMount(PIP_CACHE)],
         bindMounts: requirements ? [file, ...includes].map(bindMount) : [],
+        localFilter,
         installDeps: requirements
           ? py.hashPinned
-            ? ['pip', 'install', '--require-hashes', '-r', file]
-            : ['pip', 'install', '-r', file]
+            ? ['pip', 'install', '--require-hashes', '-r', installed]
+            : ['pip', 'install', '-r', installed]
           : null,
-        installProject: requirements ? (py.installable ? ['pip', 'install', '--no-deps', '.'] : null) : ['pip', 'install', '.'],
+        installProject: requirements ? projectInstall(py) : ['pip', 'install', '.'],
         unlocked: !py.hashPinned,
       };
     }
   }
+}
+
+/**
+ * The requirements file without its local-code lines (`-e .`, `./libs/shared`), written
+ * next to it so that its `-r` includes still resolve: what can be installed before the
+ * source is copied. The image and CI's audit use it alike.
+ */
+export function withoutLocalRequirements(file: string): RequirementsFilter {
+  return { command: ['sed', '-E', `/${LOCAL_REQUIREMENT}/d`, file], output: file.replace(/(\.txt)?$/, '.deps.txt') };
+}
+
+/**
+ * What a requirements-file install adds once the source is copied: the local code the
+ * file names (with the dependencies it declares, unless hashes pin every one), else the
+ * project itself when it is a package (its dependencies are the file's).
+ */
+function projectInstall(py: PythonFacts): string[] | null {
+  const local = partitionByContext(py.localRequirements).inside;
+  if (local.length > 0) return ['pip', 'install', ...(py.hashPinned ? ['--no-deps'] : []), ...local];
+  return py.installable ? ['pip', 'install', '--no-deps', '.'] : null;
 }
 
 /**
@@ -169,6 +196,10 @@ export function buildPythonSpec(ctx: DockerContext): LanguageSpec {
   const { outside } = partitionByContext(py.requirementIncludes);
   if (pm === 'pip' && outside.length > 0) {
     ctx.notes.push(`${py.dependencyFile} includes ${outside.join(', ')}, outside the build context: the install cannot read ${outside.length > 1 ? 'them' : 'it'}; move ${outside.length > 1 ? 'them' : 'it'} into ${ctx.serviceDir}`);
+  }
+  const localOutside = partitionByContext(py.localRequirements).outside;
+  if (pm === 'pip' && localOutside.length > 0) {
+    ctx.notes.push(`${py.dependencyFile} installs ${localOutside.join(', ')}, outside the build context: the image cannot install ${localOutside.length > 1 ? 'them' : 'it'}; move ${localOutside.length > 1 ? 'them' : 'it'} into ${ctx.serviceDir} or publish ${localOutside.length > 1 ? 'them' : 'it'} as a package`);
   }
   ctx.notes.push(`the image runs ${py.server}: it must be a runtime dependency, not a dev one`);
   if (py.server === 'gunicorn' && /(^|\.)asgi:/.test(py.appModule)) {

@@ -84,6 +84,12 @@ export interface NodeSpec {
   ignoredOutputs: string[];
 }
 
+/** A command that writes a requirements file without some of its lines, and where it writes it. */
+export interface RequirementsFilter {
+  command: string[];
+  output: string;
+}
+
 /** Python (uv, poetry, pipenv, pip) specifics. */
 export interface PythonSpec {
   pm: 'uv' | 'poetry' | 'pipenv' | 'pip';
@@ -101,6 +107,11 @@ export interface PythonSpec {
   manifestsStage: boolean;
   manifestNames: string[];
   bindMounts: string[];
+  /**
+   * Writes the requirements file without its local-code lines to `output` (their
+   * code is not copied yet): installDeps installs that file. Null: installDeps reads the file itself.
+   */
+  localFilter: RequirementsFilter | null;
   /** Installs locked dependencies only (before the source is copied), or null. */
   installDeps: string[] | null;
   /** Runs after the source is copied (installs the project itself), or null. */

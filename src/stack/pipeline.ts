@@ -13,6 +13,7 @@ import { buildUses, TRIVY_VERSION, type PinKey } from './pins.js';
 import { testCommand, type TestCommand, type TestReport } from './test-reports.js';
 import { corepackCommand } from './docker-node.js';
 import { resolveContext } from './docker.js';
+import { withoutLocalRequirements } from './docker-python.js';
 import { GO, TOOLS, chooseLine } from './versions.js';
 import { shellWord } from '../render/escape/shell.js';
 import { REGENERATE_COMMAND } from '../package-root.js';
@@ -374,6 +375,16 @@ function uvTestFlags(python: PythonFacts | null): string {
   return extra + group;
 }
 
+/**
+ * pip-audit of a requirements file: without the local code it installs (`-e .`),
+ * which is on no index to look up, as the image's dependency layer installs it.
+ */
+function requirementsAudit(file: string, python: PythonFacts | null): string {
+  if (!python?.localRequirements.length) return `pip-audit --strict -r ${file}`;
+  const filter = withoutLocalRequirements(file);
+  return `${filter.command.map(shellWord).join(' ')} > ${filter.output}\npip-audit --strict -r ${filter.output}`;
+}
+
 function pythonPipeline(facts: RepoFacts, dirPrefix: string): LanguagePipeline {
   const pm = facts.packageManager ?? 'pip';
   // Not pyproject.toml: setup-python reads requires-python as a range and takes the newest Python in it, not the image's.
@@ -458,7 +469,7 @@ function pythonPipeline(facts: RepoFacts, dirPrefix: string): LanguagePipeline {
     audit: [
       run('Install pip-audit', `python -m pip install ${PIP_AUDIT}`),
       // The editable project itself is on no index for pip-audit to look up.
-      run('Audit dependencies', requirements ? `pip-audit --strict -r ${requirements}` : 'pip-audit --strict --skip-editable'),
+      run('Audit dependencies', requirements ? requirementsAudit(requirements, facts.python) : 'pip-audit --strict --skip-editable'),
     ],
     codeql,
   };

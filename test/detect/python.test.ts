@@ -160,6 +160,16 @@ describe('detectPython installers and lockfiles', () => {
     expect(detect({ ...files, 'requirements/test.txt': 'coverage\n' }).python?.devRequirements).toBe('requirements/dev.txt');
   });
 
+  it('finds the local code requirements.txt installs (-e ., paths), which the image installs after the source', () => {
+    const f = detect({
+      'requirements.txt': 'fastapi==0.115.0\n-e .  # the project\r\n--editable=./libs/shared\n.[prod]\n-r requirements/base.txt\n-e git+https://example.com/x.git#egg=x\n',
+      'requirements/base.txt': '-e ./vendor/y\nuvicorn\n',
+    });
+    expect(f.python?.localRequirements).toEqual(['.', './libs/shared', '.[prod]']);
+    expect(f.notes.join('\n')).toMatch(/requirements\/base.txt installs local code \(.\/vendor\/y\), which the image installs only once the source is copied: move that line into requirements.txt/);
+    expect(detect({ 'requirements.txt': 'fastapi\n' }).python?.localRequirements).toEqual([]);
+  });
+
   it('says when nothing lists the dependencies: a pyproject.toml with tool settings only', () => {
     const f = detect({ 'pyproject.toml': '[tool.ruff]\nline-length = 100\n', 'manage.py': '' });
     expect(f.notes.join('\n')).toMatch(/no file lists the app's dependencies .* add a requirements.txt/);
@@ -360,6 +370,7 @@ describe('python fixtures on disk', () => {
       pytestCov: false,
       importRoot: null,
       requirementIncludes: [],
+      localRequirements: [],
       testExtra: null,
       testGroup: null,
     });

@@ -52,6 +52,7 @@ export const PYTHON_DEFAULTS: PythonFacts = {
   pytestCov: false,
   importRoot: null,
   requirementIncludes: [],
+  localRequirements: [],
   testExtra: null,
   testGroup: null,
 };

@@ -57,6 +57,11 @@ const VARIANTS: Variant[] = [
     facts: { language: 'python', framework: 'flask', packageManager: 'pip', lockfile: null, python: { server: 'gunicorn', appModule: 'app:app', dependencyFile: 'requirements.txt' } },
   },
   {
+    name: 'python requirements/ folder installing the project too (-e .)',
+    answers: { language: 'python' },
+    facts: { language: 'python', framework: 'django', packageManager: 'pip', lockfile: null, python: { server: 'gunicorn', appModule: 'config.wsgi:application', dependencyFile: 'requirements/production.txt', requirementIncludes: ['requirements/base.txt'], localRequirements: ['.'] } },
+  },
+  {
     name: 'python uv workspace member',
     answers: { language: 'python', serviceDir: 'apps/api' },
     facts: { language: 'python', appDir: 'apps/api', lockfile: '../../uv.lock' },
@@ -238,6 +243,24 @@ describe('python images: the app compiled to bytecode at build time', () => {
     const compile = lines.findIndex((l) => l.startsWith('RUN python -m compileall'));
     expect(compile).toBeGreaterThan(lines.lastIndexOf('COPY . .'));
     expect(lines.slice(0, compile).filter((l) => l.startsWith('WORKDIR ')).pop()).toBe(`WORKDIR ${stack.docker.file?.workdir}`);
+  });
+
+  it('installs the requirements without their local code (-e .) first, and that code once the source is copied', async () => {
+    const local = pythonVariants.find((v) => v.name.includes('-e .'))!;
+    const lines = buildStage((await render(local)).dockerfile);
+    const deps = lines.find((l) => l.includes('sed -E'))!;
+    expect(lines.indexOf(deps)).toBeLessThan(lines.lastIndexOf('COPY . .'));
+    expect(lines[lines.lastIndexOf('COPY . .') + 1]).toMatch(/pip install \.$/);
+    // The RUN line itself, with pip replaced by cat: what pip would read, and nothing left behind.
+    const run = deps.slice('RUN '.length).replace(/--mount=\S+ /g, '').replace('pip install -r', 'cat');
+    const dir = testdir({
+      'requirements/production.txt': '-r base.txt\ngunicorn==23.0.0\r\n-e .\r\n--editable=./libs/shared  # ours\n.[extra]\n',
+      'requirements/base.txt': 'django==5.1.4\n',
+    });
+    const r = spawnSync('sh', ['-c', run], { cwd: dir, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.replace(/\r/g, '').split('\n').filter(Boolean)).toEqual(['-r base.txt', 'gunicorn==23.0.0']);
+    expect(readdirSync(join(dir, 'requirements')).sort()).toEqual(['base.txt', 'production.txt']);
   });
 
   it.skipIf(!hasPython)('the RUN line compiles the app, skips the virtualenv and never fails the build', async () => {

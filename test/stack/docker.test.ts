@@ -9,7 +9,7 @@ import { pythonCommand } from '../../src/stack/docker-python.js';
 import { GO, JAVA, NODE, PYTHON, chooseLine } from '../../src/stack/versions.js';
 import { PYTHON_DEFAULTS, makeAnswers, makeFacts, type FactsOverrides } from '../helpers/facts.js';
 import type { Answers } from '../../src/answers/options.js';
-import type { NodeFacts } from '../../src/detect/types.js';
+import type { NodeFacts, PythonFacts } from '../../src/detect/types.js';
 
 function fileFor(answers: Partial<Answers>, facts: FactsOverrides): DockerfileSpec {
   const file = buildDockerStack(makeAnswers(answers), makeFacts(facts), new Set()).file;
@@ -231,6 +231,19 @@ describe('node', () => {
     expect(file.python?.bindMounts).toEqual(['--mount=type=bind,source=requirements/production.txt,target=requirements/production.txt', '--mount=type=bind,source=requirements/base.txt,target=requirements/base.txt']);
     expect(file.python?.installDeps).toEqual(['pip', 'install', '-r', 'requirements/production.txt']);
     expect(file.python?.installProject).toBeNull();
+  });
+
+  it('requirements that install local code (-e .): the rest first, from a filtered copy; the local code after the source', () => {
+    const pip = (python: Partial<PythonFacts>) => fileFor({ language: 'python' }, { language: 'python', packageManager: 'pip', lockfile: null, python: { dependencyFile: 'requirements.txt', ...python } }).python;
+    const local = pip({ localRequirements: ['.', './libs/shared', '../outside'], installable: true });
+    expect(local?.localFilter).toEqual({ command: ['sed', '-E', '/^ *((-e|--editable)[ =]+)?\\./d', 'requirements.txt'], output: 'requirements.deps.txt' });
+    expect(local?.installDeps).toEqual(['pip', 'install', '-r', 'requirements.deps.txt']);
+    expect(local?.installProject).toEqual(['pip', 'install', '.', './libs/shared']);
+    // Hashes pin every dependency: the local code adds none.
+    expect(pip({ localRequirements: ['.'], hashPinned: true })?.installProject).toEqual(['pip', 'install', '--no-deps', '.']);
+    expect(pip({ localRequirements: [] })?.localFilter).toBeNull();
+    const docker = buildDockerStack(makeAnswers({ language: 'python' }), makeFacts({ language: 'python', packageManager: 'pip', lockfile: null, python: { dependencyFile: 'requirements.txt', localRequirements: ['../outside'] } }), new Set());
+    expect(docker.notes.join('\n')).toContain('requirements.txt installs ../outside, outside the build context');
   });
 
   it('installs the pnpm release detection chose when package.json pins none, in every stage that runs pnpm', async () => {

@@ -84,6 +84,14 @@ describe('buildPipelineStack', () => {
     expect(lang.audit.map((s) => s.run)).toContain('pip-audit --strict -r requirements/production.txt');
   });
 
+  it('pip requirements that install local code: audited without it, as the image installs them first', () => {
+    const facts = pipelineFacts('pip');
+    const local = { ...facts, python: { ...facts.python!, dependencyFile: 'requirements.txt', localRequirements: ['.'] } };
+    const lang = buildPipelineStack(pipelineAnswers({ language: 'python', cloud: 'aws' }), local).lang;
+    expect(lang.install.map((s) => s.run)).toEqual(['python -m pip install -r requirements.txt']);
+    expect(lang.audit.map((s) => s.run)).toContain("sed -E '/^ *((-e|--editable)[ =]+)?\\./d' requirements.txt > requirements.deps.txt\npip-audit --strict -r requirements.deps.txt");
+  });
+
   it('pip from pyproject.toml: the project editable with its test extra, and an audit that skips it', () => {
     const facts = pipelineFacts('pip');
     const fromPyproject = { ...facts, python: { ...facts.python!, dependencyFile: 'pyproject.toml', testExtra: 'test' } };
