@@ -37,6 +37,7 @@ const INSTALLS: ReadonlyArray<readonly [RegExp, string]> = [
   [/\buv\s+(sync|pip\s+install)\b/, '/root/.cache/uv'],
   [/\bpip3?\s+install\b/, '/root/.cache/pip'],
   [/\bpoetry\s+(install|sync)\b/, '/root/.cache/pypoetry'],
+  [/\bpdm\s+(install|sync)\b/, '/root/.cache/pdm'],
   [/\bpipenv\s+(install|sync)\b/, '/root/.cache/pipenv'],
   [/\bgo\s+(mod\s+download|build)\b/, '/go/pkg/mod and /root/.cache/go-build'],
   [/(^|[\s;&|])(\.\/)?mvnw?\s/, '/root/.m2'],

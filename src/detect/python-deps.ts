@@ -4,7 +4,7 @@ import type { RepoFiles } from './types.js';
 import { findUp } from './versions.js';
 
 /** The Python installers we generate for. */
-export type PythonPm = 'uv' | 'poetry' | 'pipenv' | 'pip';
+export type PythonPm = 'uv' | 'poetry' | 'pdm' | 'pipenv' | 'pip';
 
 /** How a Python project declares and installs its dependencies. */
 export interface PythonProject {
@@ -38,7 +38,7 @@ const DEV_REQUIREMENTS = [
 // A pip --hash pin (pip-compile --generate-hashes): one makes pip require hashes for everything it installs with it.
 const HASH_PIN = /--hash[= ]/;
 
-const MANIFESTS = [...IMAGE_REQUIREMENTS, 'pyproject.toml', 'Pipfile', 'setup.py', 'setup.cfg', 'uv.lock', 'poetry.lock', 'manage.py'];
+const MANIFESTS = [...IMAGE_REQUIREMENTS, 'pyproject.toml', 'Pipfile', 'setup.py', 'setup.cfg', 'uv.lock', 'poetry.lock', 'pdm.lock', 'manage.py'];
 const EXTRA_REQUIREMENTS = [...DEV_REQUIREMENTS, 'requirements.in'];
 
 /** True when `dir` has a Python manifest. */
@@ -72,7 +72,8 @@ function requirementName(spec: string): string | null {
 /**
  * Reads pyproject.toml, requirements files, Pipfile and setup.py in `dir`, and
  * picks the installer: uv.lock → uv, poetry.lock / [tool.poetry] → poetry,
- * Pipfile(.lock) → pipenv, requirements.txt or a bare pyproject → pip.
+ * pdm.lock / [tool.pdm.dev-dependencies] → pdm, Pipfile(.lock) → pipenv,
+ * requirements.txt or a bare pyproject → pip.
  */
 export function readPythonProject(files: RepoFiles, dir: string): PythonProject {
   const notes: string[] = [];
@@ -106,6 +107,7 @@ export function readPythonProject(files: RepoFiles, dir: string): PythonProject 
   const poetryPackages = poetryTable?.['packages'];
   const poetryPackage = Array.isArray(poetryPackages) && poetryPackages.length > 0 && poetryTable?.['package-mode'] !== false;
   const installable = (tomlTable(pyproject, 'project') !== null || poetryPackage) && build !== null;
+  const pdmTable = tomlTable(pyproject, 'tool', 'pdm');
 
   const uvLock = findUp(files, dir, 'uv.lock');
   const devRequirements = testRequirements(files, dir);
@@ -126,6 +128,10 @@ export function readPythonProject(files: RepoFiles, dir: string): PythonProject 
   if (poetryTable !== null) {
     notes.push('no poetry.lock: installs are not reproducible (run `poetry lock` and commit it)');
     return { ...base, pm: 'poetry', lockfile: null, dependencyFile: 'pyproject.toml' };
+  }
+  // [tool.pdm] alone may only configure pdm-backend builds; dev-dependencies are PDM's own install groups.
+  if (files.exists(at('pdm.lock')) || tomlTable(pdmTable, 'dev-dependencies') !== null) {
+    return { ...base, ...pdmProject(files.exists(at('pdm.lock')), pyproject, notes) };
   }
   if (files.exists(at('Pipfile.lock'))) {
     return { ...base, pm: 'pipenv', lockfile: 'Pipfile.lock', dependencyFile: 'Pipfile.lock' };
@@ -169,6 +175,17 @@ function testRequirements(files: RepoFiles, dir: string): string | null {
   return present.find(declaresPytest) ?? present[0] ?? null;
 }
 
+/** The PDM specifics: its lockfile, and whether `pdm install` installs the project itself. */
+function pdmProject(locked: boolean, pyproject: TomlTable | null, notes: string[]): Pick<PythonProject, 'pm' | 'lockfile' | 'dependencyFile' | 'installable'> {
+  if (!locked) notes.push('no pdm.lock: installs are not reproducible (run `pdm lock` and commit it)');
+  // Dependabot has no PDM support: it may bump pyproject.toml, never pdm.lock.
+  else notes.push("Dependabot does not update pdm.lock: a version bump it proposes fails CI's `pdm install --check` until `pdm lock` runs on its branch");
+  // tool.pdm.distribution says whether the project is a package; without it, a build system does.
+  const distribution = tomlTable(pyproject, 'tool', 'pdm')?.['distribution'];
+  const installable = tomlTable(pyproject, 'project') !== null && (typeof distribution === 'boolean' ? distribution : tomlTable(pyproject, 'build-system') !== null);
+  return { pm: 'pdm', lockfile: locked ? 'pdm.lock' : null, dependencyFile: locked ? 'pdm.lock' : 'pyproject.toml', installable };
+}
+
 /**
  * True when setuptools would discover the packages of a flat layout (no src/,
  * no packages or py-modules named, no setup.py that could name them): it then
@@ -199,7 +216,7 @@ function firstTestName(table: TomlTable | null): string | null {
   return TEST_DEPENDENCY_NAMES.find((name) => table !== null && name in table) ?? null;
 }
 
-/** PEP 621 dependencies, optional-dependencies, PEP 735 dependency-groups and uv dev-dependencies. */
+/** PEP 621 dependencies, optional-dependencies, PEP 735 dependency-groups, uv and PDM dev-dependencies. */
 function pyprojectRequirements(doc: TomlTable | null): string[] {
   const project = tomlTable(doc, 'project');
   const out = [...tomlStrings(project, 'dependencies')];
@@ -207,6 +224,8 @@ function pyprojectRequirements(doc: TomlTable | null): string[] {
     for (const key of Object.keys(group ?? {})) out.push(...tomlStrings(group, key));
   }
   out.push(...tomlStrings(tomlTable(doc, 'tool', 'uv'), 'dev-dependencies'));
+  const pdmDev = tomlTable(doc, 'tool', 'pdm', 'dev-dependencies');
+  for (const key of Object.keys(pdmDev ?? {})) out.push(...tomlStrings(pdmDev, key));
   return out;
 }
 

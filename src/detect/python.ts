@@ -67,7 +67,7 @@ export function detectPython(files: RepoFiles, dir: string): AppFacts | null {
   const health = pickHealthPath(routes);
   if (health) notes.push(`health path ${health.path} from ${health.file}`);
 
-  const run = { uv: 'uv run ', poetry: 'poetry run ', pipenv: 'pipenv run ', pip: '' }[project.pm];
+  const run = { uv: 'uv run ', poetry: 'poetry run ', pdm: 'pdm run ', pipenv: 'pipenv run ', pip: '' }[project.pm];
   const testDir = files.isDirectory(joinPath(dir, 'tests')) || files.isDirectory(joinPath(dir, 'test'));
   let testCommand: string | null = null;
   if (deps.has('pytest') || testDir) testCommand = `${run}pytest`;

@@ -16,7 +16,7 @@ export interface RepoFiles {
 
 export type PackageManager =
   | 'npm' | 'pnpm' | 'yarn' | 'bun'
-  | 'pip' | 'poetry' | 'uv' | 'pipenv'
+  | 'pip' | 'poetry' | 'uv' | 'pdm' | 'pipenv'
   | 'go'
   | 'maven' | 'gradle';
 
@@ -96,7 +96,7 @@ export interface PythonFacts {
   server: 'uvicorn' | 'gunicorn';
   /** ASGI/WSGI target, e.g. 'app.main:app' or 'mysite.wsgi:application'. */
   appModule: string;
-  /** Dependency file used for installs: 'uv.lock', 'poetry.lock', 'requirements.txt', 'Pipfile.lock', 'pyproject.toml'. */
+  /** Dependency file used for installs: 'uv.lock', 'poetry.lock', 'pdm.lock', 'requirements.txt', 'Pipfile.lock', 'pyproject.toml'. */
   dependencyFile: string;
   /** requirements.txt carries --hash pins (pip-compile --generate-hashes). */
   hashPinned: boolean;

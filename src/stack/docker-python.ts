@@ -36,7 +36,7 @@ const PIP_CACHE = '/root/.cache/pip';
 const COMPILE_SOURCE = ['python', '-m', 'compileall', '-q', '-j', '0', '--invalidation-mode', 'unchecked-hash', '-x', '/\\.venv/', '.'];
 
 function asPythonPm(pm: string | null): PythonPm {
-  return pm === 'uv' || pm === 'poetry' || pm === 'pipenv' ? pm : 'pip';
+  return pm === 'uv' || pm === 'poetry' || pm === 'pdm' || pm === 'pipenv' ? pm : 'pip';
 }
 
 /**
@@ -85,6 +85,24 @@ export function pythonInstall(pm: PythonPm, py: PythonFacts, locked: boolean, wo
         installProject: py.installable ? ['poetry', 'install', '--only', 'main', '--compile'] : null,
         unlocked: !locked,
       };
+    case 'pdm': {
+      // --check: a pdm.lock that no longer matches pyproject.toml fails the build rather than being re-resolved.
+      const check = locked ? ['--check'] : [];
+      return {
+        toolInstall: ['pip', 'install', `pdm==${TOOLS.pdm}`],
+        toolCacheMount: cacheMount(PIP_CACHE),
+        // PDM installs into the project's .venv when one exists: the image's Python, not one it picks.
+        createVenv: true,
+        buildEnv: [{ name: 'PDM_CHECK_UPDATE', value: 'false' }],
+        cacheMounts: [cacheMount(PIP_CACHE), cacheMount('/root/.cache/pdm')],
+        bindMounts: (locked ? ['pyproject.toml', 'pdm.lock'] : ['pyproject.toml']).map(bindMount),
+        localFilter: null,
+        // --prod: the default group only, no dev groups.
+        installDeps: ['pdm', 'install', ...check, '--prod', '--no-self'],
+        installProject: py.installable ? ['pdm', 'install', ...check, '--prod', '--no-editable'] : null,
+        unlocked: !locked,
+      };
+    }
     case 'pipenv':
       return {
         toolInstall: ['pip', 'install', `pipenv==${TOOLS.pipenv}`],
@@ -178,7 +196,7 @@ export function pythonCommand(py: PythonFacts, startCommand: string | null, port
   ];
 }
 
-/** Python (uv, poetry, pipenv, pip) image spec. */
+/** Python (uv, poetry, pdm, pipenv, pip) image spec. */
 export function buildPythonSpec(ctx: DockerContext): LanguageSpec {
   const { facts, answers, appPath } = ctx;
   const py = facts.python ?? missingFacts('python', ctx.serviceDir);

@@ -90,17 +90,17 @@ export interface RequirementsFilter {
   output: string;
 }
 
-/** Python (uv, poetry, pipenv, pip) specifics. */
+/** Python (uv, poetry, pdm, pipenv, pip) specifics. */
 export interface PythonSpec {
-  pm: 'uv' | 'poetry' | 'pipenv' | 'pip';
+  pm: 'uv' | 'poetry' | 'pdm' | 'pipenv' | 'pip';
   uv: boolean;
   /** ghcr.io/astral-sh/uv image stage, when uv is used. */
   uvImage: string | null;
-  /** Installs a pinned installer (poetry, pipenv) in the build stage, or null... */
+  /** Installs a pinned installer (poetry, pdm, pipenv) in the build stage, or null... */
   toolInstall: string[] | null;
   /** ...with pip's cache mounted. */
   toolCacheMount: string;
-  /** `python -m venv /app/.venv` first (pip and pipenv; uv and poetry create it themselves). */
+  /** `python -m venv /app/.venv` first (pip, pdm and pipenv; uv and poetry create it themselves). */
   createVenv: boolean;
   buildEnv: KeyValue[];
   cacheMounts: string[];

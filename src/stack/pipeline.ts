@@ -363,6 +363,7 @@ const PIP = 'pip==25.3';
 // The same tool versions as the image's build stage.
 const UV = `uv==${TOOLS.uv}`;
 const POETRY = `poetry==${TOOLS.poetry}`;
+const PDM = `pdm==${TOOLS.pdm}`;
 const PIPENV = `pipenv==${TOOLS.pipenv}`;
 
 /**
@@ -423,6 +424,31 @@ function pythonPipeline(facts: RepoFacts, dirPrefix: string): LanguagePipeline {
       test: facts.testCommand,
       // The project itself is installed editable and is on no index: skip it.
       audit: [run('Audit dependencies', `poetry run pip install ${PIP_AUDIT} && poetry run pip-audit --strict --skip-editable`)],
+      codeql,
+    };
+  }
+  if (pm === 'pdm') {
+    const locked = facts.lockfile !== null;
+    return {
+      preSetup: [run('Install pdm', `pipx install ${PDM}`)],
+      setupUses: 'setupPython',
+      // setup-python has no pdm cache: PDM's own, keyed on the lockfile.
+      setupWith: [version],
+      extraCache: { path: '~/.cache/pdm', key: `pdm-\${{ runner.os }}-\${{ hashFiles('${dirPrefix}${locked ? 'pdm.lock' : 'pyproject.toml'}') }}` },
+      install: [
+        // PDM installs into the project's .venv when there is one: setup-python's Python, not the newest it finds.
+        run('Create the virtualenv', 'python -m venv .venv'),
+        // Without options: the default group and every group pdm.lock holds (the tests' among them).
+        run('Install dependencies', locked ? 'pdm install --check' : 'pdm install'),
+      ],
+      lint: [run('Lint', lintCmd ?? 'pdm run python -m compileall -q .')],
+      test: testCmd('pdm run '),
+      audit: [
+        // The image's packages: the default group, without the project (on no index to look up).
+        run('Export locked requirements', 'pdm export --prod --no-hashes --output "$RUNNER_TEMP/requirements.txt"'),
+        run('Install pip-audit', `python -m pip install ${PIP_AUDIT}`),
+        run('Audit dependencies', 'pip-audit --strict -r "$RUNNER_TEMP/requirements.txt"'),
+      ],
       codeql,
     };
   }

@@ -102,6 +102,7 @@ export const TOOLS = {
   uvImage: `ghcr.io/astral-sh/uv:${UV_VERSION}`,
   uv: UV_VERSION,
   poetry: '2.2.1',
+  pdm: '2.26.2',
   pipenv: '2025.0.4',
   /** Debian bookworm's tini package version (apt pin), installed in Node runtime images. */
   tiniApt: '0.19.0-1+b3',

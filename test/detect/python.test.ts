@@ -63,6 +63,25 @@ describe('detectPython installers and lockfiles', () => {
     expect(poetry('', '').python?.installable).toBe(false);
   });
 
+  it('pdm.lock or [tool.pdm.dev-dependencies] → pdm, reading its dev groups', () => {
+    const toml = '[project]\nname = "svc"\nrequires-python = ">=3.12"\ndependencies = ["fastapi"]\n\n[tool.pdm]\ndistribution = false\n\n[tool.pdm.dev-dependencies]\ntest = ["pytest>=8", "pytest-cov"]\nlint = ["ruff"]\n';
+    const locked = detect({ 'pyproject.toml': toml, 'pdm.lock': '[metadata]\ngroups = ["default", "lint", "test"]\n', 'tests/test_app.py': '' });
+    expect(locked).toMatchObject({ packageManager: 'pdm', lockfile: 'pdm.lock', testCommand: 'pdm run pytest', lintCommand: 'pdm run ruff check .' });
+    expect(locked.python).toMatchObject({ dependencyFile: 'pdm.lock', installable: false, pytestCov: true });
+    const notes = locked.notes.join('\n');
+    expect(notes).not.toMatch(/no lockfile|pytest, which no dependency file declares/);
+    expect(notes).toMatch(/Dependabot does not update pdm.lock/);
+
+    const unlocked = detect({ 'pyproject.toml': toml });
+    expect(unlocked).toMatchObject({ packageManager: 'pdm', lockfile: null });
+    expect(unlocked.notes.join('\n')).toMatch(/no pdm.lock/);
+    // A package: distribution = true, or (without it) a build system.
+    expect(detect({ 'pyproject.toml': toml.replace('distribution = false', 'distribution = true'), 'pdm.lock': '' }).python?.installable).toBe(true);
+    expect(detect({ 'pyproject.toml': `${toml.replace('distribution = false', '')}\n[build-system]\nrequires = ["pdm-backend"]\nbuild-backend = "pdm.backend"\n`, 'pdm.lock': '' }).python?.installable).toBe(true);
+    // [tool.pdm] that only configures pdm-backend's build is no PDM-managed install.
+    expect(detect({ 'pyproject.toml': '[project]\nname = "svc"\ndependencies = ["fastapi"]\n[tool.pdm.build]\nincludes = ["svc"]\n' }).packageManager).toBe('pip');
+  });
+
   it('Pipfile.lock → pipenv, reading Pipfile packages', () => {
     const f = detect({ Pipfile: '[packages]\nDjango = "*"\n\n[dev-packages]\npytest = "*"\n', 'Pipfile.lock': '{}', 'manage.py': '' });
     expect(f.packageManager).toBe('pipenv');

@@ -45,6 +45,7 @@ const VARIANTS: Variant[] = [
   { name: 'python uv FastAPI', answers: { language: 'python' }, facts: { language: 'python' } },
   { name: 'python uv installable, Cloud Run', answers: { language: 'python', cloud: 'gcp', runtime: 'cloud-run' }, facts: { language: 'python', runtimeVersion: '3.13', python: { installable: true } } },
   { name: 'python poetry', answers: { language: 'python' }, facts: { language: 'python', packageManager: 'poetry', lockfile: 'poetry.lock', python: { dependencyFile: 'poetry.lock' } } },
+  { name: 'python pdm, installable', answers: { language: 'python' }, facts: { language: 'python', packageManager: 'pdm', lockfile: 'pdm.lock', python: { dependencyFile: 'pdm.lock', installable: true } } },
   { name: 'python pipenv', answers: { language: 'python' }, facts: { language: 'python', packageManager: 'pipenv', lockfile: 'Pipfile.lock', python: { dependencyFile: 'Pipfile.lock' } } },
   {
     name: 'python Django, hashed requirements',

@@ -33,6 +33,7 @@ const BY_PM: Record<string, { language: Language; lockfile: string | null; versi
   poetry: { language: 'python', lockfile: 'poetry.lock', version: '3.11', source: 'pyproject.toml requires-python', test: null },
   pip: { language: 'python', lockfile: null, version: '3.12', source: null, test: 'pytest' },
   pipenv: { language: 'python', lockfile: 'Pipfile.lock', version: '3.12', source: 'Pipfile requires.python_version', test: 'pipenv run pytest' },
+  pdm: { language: 'python', lockfile: 'pdm.lock', version: '3.12', source: 'pyproject.toml requires-python', test: 'pdm run pytest' },
   go: { language: 'go', lockfile: 'go.sum', version: '1.23', source: 'go.mod go', test: null },
   maven: { language: 'java', lockfile: null, version: '21', source: 'pom.xml java.version', test: null },
   gradle: { language: 'java', lockfile: null, version: '17', source: null, test: null },
@@ -101,4 +102,4 @@ export function noTestsFacts(pm: 'npm' | 'pip'): RepoFacts {
 }
 
 /** One package manager per language variant the pipeline distinguishes. */
-export const PIPELINE_PMS: readonly PackageManager[] = ['npm', 'pnpm', 'yarn', 'bun', 'uv', 'poetry', 'pip', 'pipenv', 'go', 'maven', 'gradle'];
+export const PIPELINE_PMS: readonly PackageManager[] = ['npm', 'pnpm', 'yarn', 'bun', 'uv', 'poetry', 'pdm', 'pip', 'pipenv', 'go', 'maven', 'gradle'];

@@ -296,6 +296,22 @@ describe('python', () => {
       .toEqual(['pipenv', 'sync']);
   });
 
+  it('pdm: pinned in the build stage, into the image\'s own virtualenv, the default group from a checked lockfile', () => {
+    const pdm = (lockfile: string | null, installable: boolean) =>
+      fileFor({ language: 'python' }, { language: 'python', packageManager: 'pdm', lockfile, python: { dependencyFile: lockfile ?? 'pyproject.toml', installable } }).python;
+    const locked = pdm('pdm.lock', true);
+    expect(locked?.toolInstall).toEqual(['pip', 'install', expect.stringMatching(/^pdm==\d+\.\d+\.\d+$/)]);
+    expect(locked?.createVenv).toBe(true);
+    expect(locked?.bindMounts).toEqual(['--mount=type=bind,source=pyproject.toml,target=pyproject.toml', '--mount=type=bind,source=pdm.lock,target=pdm.lock']);
+    expect(locked?.installDeps).toEqual(['pdm', 'install', '--check', '--prod', '--no-self']);
+    expect(locked?.installProject).toEqual(['pdm', 'install', '--check', '--prod', '--no-editable']);
+    expect(locked?.unlocked).toBe(false);
+    const unlocked = pdm(null, false);
+    expect(unlocked?.installDeps).toEqual(['pdm', 'install', '--prod', '--no-self']);
+    expect(unlocked?.installProject).toBeNull();
+    expect(unlocked?.unlocked).toBe(true);
+  });
+
   it('verifies hashes only when requirements.txt has them', () => {
     const pinned = buildDockerStack(makeAnswers({ language: 'python' }), makeFacts({
       language: 'python', packageManager: 'pip', lockfile: 'requirements.txt',

@@ -56,6 +56,13 @@ describe('buildPipelineStack', () => {
     expect(lang('npm').audit.map((s) => s.run)).toEqual(['npm audit --omit=dev --audit-level=high']);
     // bun has no `bun exec` of package binaries.
     expect(lang('bun').lint[0]?.run).toBe('bunx tsc --noEmit');
+    // pdm: into a virtualenv of setup-python's Python, every locked group (the tests' too), the lock checked.
+    const pdm = lang('pdm');
+    expect(pdm.preSetup.map((s) => s.run)).toEqual([expect.stringMatching(/^pipx install pdm==\d/)]);
+    expect(pdm.install.map((s) => s.run)).toEqual(['python -m venv .venv', 'pdm install --check']);
+    expect(pdm.extraCache).toEqual({ path: '~/.cache/pdm', key: "pdm-${{ runner.os }}-${{ hashFiles('pdm.lock') }}" });
+    expect(pdm.audit.map((s) => s.run)).toEqual(['pdm export --prod --no-hashes --output "$RUNNER_TEMP/requirements.txt"', expect.stringMatching(/^python -m pip install pip-audit==/), 'pip-audit --strict -r "$RUNNER_TEMP/requirements.txt"']);
+    expect(lang('pdm', { ...pipelineFacts('pdm'), lockfile: null }).install.map((s) => s.run)).toEqual(['python -m venv .venv', 'pdm install']);
     // pipenv: its own install (the tests' packages are dev-packages), never `pip install .`.
     const pipenv = lang('pipenv');
     expect(pipenv.preSetup.map((s) => s.run)).toEqual([expect.stringMatching(/^pipx install pipenv==\d/)]);
