@@ -12,7 +12,7 @@ import { normalizePath } from './paths.js';
 import { detectPython } from './python.js';
 import { filesFromDisk } from './repo-files.js';
 import type { RepoFacts, RepoFiles, ServiceInfo } from './types.js';
-import { findServices } from './workspaces.js';
+import { findServices, findTopLevelApps, type TopLevelApps } from './workspaces.js';
 
 export type { RepoFacts, RepoFiles } from './types.js';
 export { filesFromDisk, filesFromMap } from './repo-files.js';
@@ -40,11 +40,18 @@ const DETECTORS: Readonly<Record<Language, (files: RepoFiles, dir: string) => Ap
  */
 export function detectRepo(files: RepoFiles, opts: DetectOptions): RepoFacts {
   const notes: string[] = [];
-  const members = findServices(files);
-  const root = pickCandidate(languageCandidates(files, '.'));
+  let members = findServices(files);
+  const rootCandidates = languageCandidates(files, '.');
+  const root = pickCandidate(rootCandidates);
   // A workspace root's start script usually fans out to the members; it is not itself the service.
   const workspaceRoot = nodeWorkspaces(files, '.', parseJsonObject(files.read('package.json'))).length > 0 || files.exists('go.work');
   const rootIsApp = root !== null && root.deployable && !(workspaceRoot && members.length > 0);
+
+  // No manifest at the root (or a package.json of tooling only) and no monorepo layout: the
+  // root's own folders (backend/ + frontend/). A root app of a framework we do not know stays the app.
+  const rootIsTooling = rootCandidates.every((c) => c.language === 'node' && !c.deployable);
+  const topLevel = opts.serviceDir === undefined && rootIsTooling && members.length === 0 ? pickTopLevelApp(findTopLevelApps(files)) : null;
+  if (topLevel) members = topLevel.members;
 
   let appDir = '.';
   let ambiguous = false;
@@ -56,6 +63,9 @@ export function detectRepo(files: RepoFiles, opts: DetectOptions): RepoFacts {
     } else {
       appDir = dir;
     }
+  } else if (topLevel?.chosen) {
+    appDir = topLevel.chosen;
+    notes.push(topLevel.note);
   } else if (!rootIsApp && members.length === 1 && members[0]) {
     appDir = members[0].dir;
     notes.push(`app in ${appDir}: the only deployable service in the repository`);
@@ -110,6 +120,21 @@ export function detectRepo(files: RepoFiles, opts: DetectOptions): RepoFacts {
     java: app?.java ?? null,
     notes: [...notes, ...(app?.notes ?? [])],
   };
+}
+
+/**
+ * The app to deploy among the root's folders: the one server-side app (a web framework),
+ * else the one runnable app; none when several compete (they are listed for --service-dir).
+ */
+function pickTopLevelApp(top: TopLevelApps): { members: ServiceInfo[]; chosen: string | null; note: string } {
+  const members = top.servers.length > 0 ? top.servers : top.runnable;
+  const chosen = members.length === 1 ? members[0]! : null;
+  if (chosen === null) return { members, chosen: null, note: '' };
+  const passedOver = [...top.servers, ...top.runnable, ...top.others].filter((a) => a !== chosen);
+  const why = top.servers.length > 0 ? 'the only server-side app (web framework)' : 'the only runnable app';
+  const others = passedOver.length === 0 ? '' : `, not ${passedOver.map((a) => `${a.dir} (${a.language ?? 'unknown'})`).join(', ')}`;
+  const other = passedOver.length === 1 ? passedOver[0]!.dir : '<dir>';
+  return { members, chosen: chosen.dir, note: `app in ${chosen.dir}: ${why} among the top-level folders${others}; pass --service-dir ${other} to deploy another` };
 }
 
 /** detectRepo on a directory on disk; the directory's name is the fallback service name. */

@@ -44,6 +44,36 @@ export function findServices(files: RepoFiles): ServiceInfo[] {
   return out;
 }
 
+/** Top-level folders that hold docs, tests, examples or tooling: never taken for the service. */
+const NOT_SERVICES = new Set(['doc', 'docs', 'example', 'examples', 'sample', 'samples', 'test', 'tests', 'e2e', 'benchmarks', 'scripts', 'tools', 'infra', 'terraform', 'monitoring']);
+
+/** Apps in the root's own folders, split into server-side ones and the rest (frontends, scripts). */
+export interface TopLevelApps {
+  /** Apps with a web framework: what this tool deploys. */
+  servers: ServiceInfo[];
+  /** Apps without one that a container could still run (a start script). */
+  runnable: ServiceInfo[];
+  /** Folders with a manifest but nothing to run (a Vite SPA, a library). */
+  others: ServiceInfo[];
+}
+
+/**
+ * The apps in the root's own folders (backend/ + frontend/, server/, api/...), for a
+ * repository whose root is no app and that no workspace or services/*, apps/* folder
+ * describes. Docs, tests and examples folders are left out.
+ */
+export function findTopLevelApps(files: RepoFiles): TopLevelApps {
+  const found: TopLevelApps = { servers: [], runnable: [], others: [] };
+  for (const dir of expandGlob(files, '*').sort()) {
+    if (NOT_SERVICES.has(dir)) continue;
+    const best = pickCandidate(languageCandidates(files, dir));
+    if (!best) continue;
+    const app = { name: baseName(dir), dir, language: best.language };
+    (best.web ? found.servers : best.deployable ? found.runnable : found.others).push(app);
+  }
+  return found;
+}
+
 /**
  * Expands a workspace glob to existing directories: literal segments, '*'
  * and '?' within a segment, and '**' for any depth (up to a limit).

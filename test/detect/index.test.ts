@@ -47,6 +47,36 @@ describe('detectRepo', () => {
     expect(f.notes[0]).toBe('app in services/api: the only deployable service in the repository');
   });
 
+  it('without a root app or monorepo layout, takes the server-side app of the top-level folders (backend/ + frontend/)', () => {
+    const layout = {
+      'backend/pyproject.toml': '[tool.poetry]\nname = "backend"\npackage-mode = false\n\n[tool.poetry.dependencies]\npython = "^3.12"\nfastapi = "*"\n',
+      'backend/poetry.lock': '',
+      'backend/app/main.py': 'from fastapi import FastAPI\napp = FastAPI()\n',
+      // A Vite SPA, even one with a start script, is no server to deploy.
+      'frontend/package.json': JSON.stringify({ scripts: { start: 'vite', build: 'vite build' }, devDependencies: { vite: '5' } }),
+      'docs/package.json': express,
+    };
+    const f = detect(layout);
+    expect(f).toMatchObject({ appDir: 'backend', language: 'python', packageManager: 'poetry' });
+    expect(f.services).toEqual([{ name: 'backend', dir: 'backend', language: 'python' }]);
+    expect(f.notes[0]).toBe('app in backend: the only server-side app (web framework) among the top-level folders, not frontend (node); pass --service-dir frontend to deploy another');
+    // --service-dir still picks any folder.
+    expect(detect(layout, 'frontend').appDir).toBe('frontend');
+    // Two servers: the user chooses.
+    const two = detect({ ...layout, 'server/package.json': express });
+    expect(two.language).toBeNull();
+    expect(two.notes.join('\n')).toMatch(/several deployable services \(backend \(python\), server \(node\)\): pass --service-dir/);
+  });
+
+  it('keeps a root app, and a monorepo layout, over top-level folders; a root of tooling only gives way', () => {
+    const backend = { 'backend/package.json': express };
+    expect(detect({ ...backend, 'package.json': express }).appDir).toBe('.');
+    expect(detect({ ...backend, 'services/api/package.json': express }).appDir).toBe('services/api');
+    // A Python root without a framework we know is still the app.
+    expect(detect({ ...backend, 'requirements.txt': 'aiohttp\n', 'main.py': '' }).appDir).toBe('.');
+    expect(detect({ ...backend, 'package.json': JSON.stringify({ devDependencies: { husky: '9' } }) }).appDir).toBe('backend');
+  });
+
   it('respects --service-dir, normalising it', () => {
     const f = detect({ 'services/a/package.json': express, 'services/b/go.mod': 'module b\n', 'services/b/main.go': 'package main\n' }, './services/b/');
     expect(f.appDir).toBe('services/b');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { filesFromMap } from '../../src/detect/repo-files.js';
-import { expandGlob, findServices } from '../../src/detect/workspaces.js';
+import { expandGlob, findServices, findTopLevelApps } from '../../src/detect/workspaces.js';
 
 const express = JSON.stringify({ scripts: { start: 'node server.js' }, dependencies: { express: '4' } });
 const lib = JSON.stringify({ name: 'lib', main: 'index.js' });
@@ -107,5 +107,27 @@ describe('findServices', () => {
 
   it('is empty for a single-app repository', () => {
     expect(findServices(filesFromMap({ 'package.json': express }))).toEqual([]);
+  });
+});
+
+describe('findTopLevelApps', () => {
+  it('sorts the root folders into servers, runnable apps and the rest, leaving docs, tests and examples out', () => {
+    const top = findTopLevelApps(
+      filesFromMap({
+        'api/go.mod': 'module api\n',
+        'api/main.go': 'package main\nfunc main() {}\n',
+        'worker/package.json': JSON.stringify({ scripts: { start: 'node worker.js' } }),
+        'web/package.json': JSON.stringify({ scripts: { build: 'vite build' }, devDependencies: { vite: '5' } }),
+        'examples/demo/package.json': express,
+        'examples/package.json': express,
+        'docs/requirements.txt': 'mkdocs\n',
+        'notes/README.md': '',
+      }),
+    );
+    expect(top).toEqual({
+      servers: [{ name: 'api', dir: 'api', language: 'go' }],
+      runnable: [{ name: 'worker', dir: 'worker', language: 'node' }],
+      others: [{ name: 'web', dir: 'web', language: 'node' }],
+    });
   });
 });
