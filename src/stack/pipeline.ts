@@ -442,7 +442,7 @@ function pythonPipeline(facts: RepoFacts, dirPrefix: string): LanguagePipeline {
         run('Install dependencies', locked ? 'pdm install --check' : 'pdm install'),
       ],
       lint: [run('Lint', lintCmd ?? 'pdm run python -m compileall -q .')],
-      test: testCmd('pdm run '),
+      test: facts.testCommand,
       audit: [
         // The image's packages: the default group, without the project (on no index to look up).
         run('Export locked requirements', 'pdm export --prod --no-hashes --output "$RUNNER_TEMP/requirements.txt"'),
