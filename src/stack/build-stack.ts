@@ -45,7 +45,7 @@ function deepFreeze<T>(value: T): T {
  */
 export function buildStack(answers: Answers, facts: RepoFacts, generated: ReadonlySet<string> = new Set()): Stack {
   const dir = answers.serviceDir === '.' ? '.' : answers.serviceDir.replace(/\/+$/, '');
-  const monitoring = buildMonitoringStack(answers, facts);
+  const monitoring = buildMonitoringStack(answers, facts, generated);
   const repo = buildRepo(facts.git);
   return deepFreeze({
     tool: { name: TOOL_NAME, version: TOOL_VERSION, regenerateCommand: REGENERATE_COMMAND },

@@ -20,6 +20,7 @@ import {
 import { buildRepo } from './repo.js';
 import { buildCollector, type CollectorStack } from './collector.js';
 import { buildRunbooks, type Runbook } from './runbooks.js';
+import { workflowFiles, type WorkflowFiles } from './workflow-files.js';
 import { byCodeUnit } from '../compare.js';
 
 /** Alert severity: one scheme across the project; Alertmanager routes on it. */
@@ -159,6 +160,8 @@ export interface MonitoringStack {
   /** The promtool test files with their cases; every alert has a case that fires and one that must not. */
   ruleTestSuites: RuleTestSuite[];
   runbooks: Runbook[];
+  /** The pipeline's workflow files (devops-stack-*.yml where the repository had its own): the docs and runbooks name them. */
+  workflows: WorkflowFiles;
   /** Paths of the generated files, relative to the target root. */
   files: {
     rules: string;
@@ -300,10 +303,12 @@ const num = (v: number): string => String(Number(v.toFixed(6)));
 /**
  * Answers + RepoFacts -> the monitoring layer's values: metric names matching
  * the app, the metric gate, recording rules, alerts, their promtool tests,
- * runbooks and dashboard panels. Pure.
+ * runbooks and dashboard panels. Pure. `generated`: the paths a previous run
+ * wrote (from the manifest), which keep the workflow names it chose.
  */
-export function buildMonitoringStack(answers: Answers, facts: RepoFacts): MonitoringStack {
+export function buildMonitoringStack(answers: Answers, facts: RepoFacts, generated: ReadonlySet<string> = new Set()): MonitoringStack {
   const metrics = metricNamesFor(facts);
+  const workflows = workflowFiles(facts.existing.workflows, generated);
   const repo = buildRepo(facts.git);
   const names = buildNames(answers, repo.slug);
   const service = answers.serviceName;
@@ -353,7 +358,7 @@ export function buildMonitoringStack(answers: Answers, facts: RepoFacts): Monito
     panels: [] as DashboardPanel[],
   };
   if (answers.monitoring === 'none') {
-    return { metrics, gate: null, metricsPath: metricsPathFor(metrics), probeRoutes: [], collector: null, job, testEnv, slo, recordingRules: [], alerts: [], ruleTestSuites: [], runbooks: [], noTargetAlerts: [], files, dashboard, groups, localTarget, alertmanager };
+    return { metrics, gate: null, metricsPath: metricsPathFor(metrics), probeRoutes: [], collector: null, job, testEnv, slo, recordingRules: [], alerts: [], ruleTestSuites: [], runbooks: [], workflows, noTargetAlerts: [], files, dashboard, groups, localTarget, alertmanager };
   }
 
   // Health and readiness checks and metric scrapes are not user traffic (servedTraffic).
@@ -370,7 +375,7 @@ export function buildMonitoringStack(answers: Answers, facts: RepoFacts): Monito
     cases: specs.flatMap((s, i) => ((s.testSuite ?? 'alerts') === id ? s.tests(alerts[i]!) : [])),
     recordingCases: id === 'alerts' ? buildRecordingTests(ctx) : [],
   }));
-  const runbooks = buildRunbooks({ answers, names, repo, alerts, slo, metrics, traffic: ctx.traffic, pagingEnv, rulesPath: files.alertRules, dashboardPath: files.dashboard, recordingRules, inline: noRuleEvaluator });
+  const runbooks = buildRunbooks({ answers, names, repo, alerts, slo, metrics, traffic: ctx.traffic, pagingEnv, rulesPath: files.alertRules, dashboardPath: files.dashboard, recordingRules, inline: noRuleEvaluator, workflows });
   // The panels select the service through the dashboard's variable (this service by default), so the same JSON serves others.
   dashboard.panels = buildPanels({ ...ctx, service: SERVICE_VAR, traffic: servedTraffic(metrics, SERVICE_VAR, probePaths) }, noRuleEvaluator);
   return {
@@ -386,6 +391,7 @@ export function buildMonitoringStack(answers: Answers, facts: RepoFacts): Monito
     alerts,
     ruleTestSuites,
     runbooks,
+    workflows,
     noTargetAlerts: alerts.filter((a) => a.kind === 'service-down' || a.kind === 'metrics-absent').map((a) => a.name),
     files,
     dashboard,

@@ -17,6 +17,7 @@ import { withoutLocalRequirements } from './docker-python.js';
 import { GO, TOOLS, chooseLine } from './versions.js';
 import { shellWord } from '../render/escape/shell.js';
 import { REGENERATE_COMMAND } from '../package-root.js';
+import { WORKFLOW_DIR, workflowFiles, type WorkflowFiles } from './workflow-files.js';
 
 /** A GitHub Actions variable (`vars.NAME`) the generated workflows read. */
 export interface PipelineVariable {
@@ -97,14 +98,6 @@ export interface PipelineEnvironment {
   cluster: string;
   resourceGroup: string;
   concurrencyGroup: string;
-}
-
-/** File names (inside .github/workflows/) of the generated workflows. */
-export interface WorkflowFiles {
-  ci: string;
-  deploy: string;
-  rollback: string;
-  build: string;
 }
 
 /** Values the pipeline layer's templates read. Owned by the pipeline layer. */
@@ -244,23 +237,6 @@ export interface PipelineGate {
   auth: 'basic' | 'aws-sigv4' | 'google' | 'azure';
   /** `env:` entries of the gate step (queries, thresholds, endpoint). */
   env: StepInput[];
-}
-
-const WORKFLOW_DIR = '.github/workflows';
-
-/**
- * Our workflow names, or a `devops-stack-` prefixed one when the repository
- * already has a workflow of that name that we did not generate. `generated`
- * (from the manifest) keeps whichever name an earlier run chose.
- */
-export function workflowFiles(existing: readonly string[], generated: ReadonlySet<string> = new Set()): WorkflowFiles {
-  const taken = new Set(existing.filter((p) => !generated.has(p)).map((p) => p.toLowerCase()));
-  const pick = (name: string): string => {
-    if (generated.has(`${WORKFLOW_DIR}/${name}`)) return name;
-    if (generated.has(`${WORKFLOW_DIR}/devops-stack-${name}`)) return `devops-stack-${name}`;
-    return taken.has(`${WORKFLOW_DIR}/${name}`) || taken.has(`${WORKFLOW_DIR}/${name.replace(/\.yml$/, '.yaml')}`) ? `devops-stack-${name}` : name;
-  };
-  return { ci: pick('ci.yml'), deploy: pick('deploy.yml'), rollback: pick('rollback.yml'), build: pick('_build.yml') };
 }
 
 const run = (name: string, cmd: string): RunStep => ({ name, run: cmd });
@@ -782,7 +758,7 @@ export function buildPipelineStack(
   answers: Answers,
   facts: RepoFacts,
   generated: ReadonlySet<string> = new Set(),
-  monitoring: MonitoringStack = buildMonitoringStack(answers, facts),
+  monitoring: MonitoringStack = buildMonitoringStack(answers, facts, generated),
 ): PipelineStack {
   const dir = answers.serviceDir === '.' ? '.' : answers.serviceDir.replace(/\/+$/, '');
   const dirPrefix = dir === '.' ? '' : `${dir}/`;

@@ -2,6 +2,7 @@ import type { Answers } from '../answers/options.js';
 import type { MonitoringAlert, NameValue, RecordingRule, SloStack } from './monitoring.js';
 import { appContainerName, type CloudNames } from './naming.js';
 import { ecsRollbackConfiguration } from './ecs-rollback.js';
+import type { WorkflowFiles } from './workflow-files.js';
 import { COLLECTOR_CONFIG_PATH, COLLECTOR_CONTAINER as COLLECTOR } from './collector.js';
 import { errorRatioExpr, latencyQuantileExpr, requestRateExpr, selector, SERVER_ERROR_REGEX, SERVICE_DOWN_LOOKBACK, type MetricNames } from './promql.js';
 
@@ -52,10 +53,12 @@ export interface RunbookInput {
   recordingRules: RecordingRule[];
   /** Nothing evaluates recording rules (Cloud Run with managed Prometheus): queries use their expressions. */
   inline: boolean;
+  /** The pipeline's workflow files, which the rollback and deploy-history commands name. */
+  workflows: Pick<WorkflowFiles, 'deploy' | 'rollback'>;
 }
 
 /** Runtime CLI commands with the production environment's resource names. */
-function runtimeCommands(a: Answers, names: CloudNames) {
+function runtimeCommands(a: Answers, names: CloudNames, rollbackWorkflow: string) {
   const env = a.environments[a.environments.length - 1] ?? 'production';
   const n = names.perEnv[env];
   const svc = n?.service ?? `${a.serviceName}-${env}`;
@@ -66,7 +69,7 @@ function runtimeCommands(a: Answers, names: CloudNames) {
   // infra/ names the app's container next to the collector sidecar; without it the name is the user's.
   const container = appContainerName(a);
   const appLogs = a.iac === 'none' ? '' : ` --container ${container}`;
-  const gh = { title: 'Roll back through the pipeline (records who and why in the Actions log)', code: `gh workflow run rollback.yml -f environment=${env} -f target=<digest-or-revision>` };
+  const gh = { title: 'Roll back through the pipeline (records who and why in the Actions log)', code: `gh workflow run ${rollbackWorkflow} -f environment=${env} -f target=<digest-or-revision>` };
   if (a.cloud === 'aws') {
     // ECS's rolling strategy has no deployment to stop and no bakes to skip.
     const rolling = a.strategy === 'rolling';
@@ -170,7 +173,7 @@ function watchdog(a: Answers) {
 /** One runbook per alert, in the alerts' order. Pure. */
 export function buildRunbooks(input: RunbookInput): Runbook[] {
   const { answers: a, metrics: m, slo } = input;
-  const rt = runtimeCommands(a, input.names);
+  const rt = runtimeCommands(a, input.names, input.workflows.rollback);
   const service = a.serviceName;
   const sel = input.traffic;
   const errorsBy = (label: string) => `topk(5, ${requestRateExpr(m, [...sel, `${m.codeLabel}=~"${SERVER_ERROR_REGEX}"`], '5m', [label])})`;
@@ -181,7 +184,7 @@ export function buildRunbooks(input: RunbookInput): Runbook[] {
   const rate5m = input.recordingRules.find((r) => r.record === 'service:http_requests:rate5m');
   const dashboardLink = { name: 'Grafana dashboard', value: `../../${input.dashboardPath}` };
   const rulesLink = { name: 'Alerting rules', value: `../../${input.rulesPath}` };
-  const deployStep = `If a deploy happened shortly before the alert, roll back first and diagnose after (commands above). Deploys: \`gh run list --workflow deploy.yml --limit 5\`.`;
+  const deployStep = `If a deploy happened shortly before the alert, roll back first and diagnose after (commands above). Deploys: \`gh run list --workflow ${input.workflows.deploy} --limit 5\`.`;
 
   return input.alerts.map((alert) => {
     // The expression the evaluator runs: inlined where nothing evaluates recording rules.

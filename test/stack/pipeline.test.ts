@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildPipelineStack, pipelineVariables, workflowFiles } from '../../src/stack/pipeline.js';
+import { buildPipelineStack, pipelineVariables } from '../../src/stack/pipeline.js';
+import { workflowFiles } from '../../src/stack/workflow-files.js';
 import { ACTION_PINS, buildUses } from '../../src/stack/pins.js';
 import { noTestsFacts, pipelineAnswers, pipelineFacts, workspaceMemberFacts } from '../render/pipeline-fixtures.js';
 

@@ -1,0 +1,26 @@
+/** File names (inside .github/workflows/) of the generated workflows. */
+export interface WorkflowFiles {
+  ci: string;
+  deploy: string;
+  rollback: string;
+  build: string;
+}
+
+export const WORKFLOW_DIR = '.github/workflows';
+
+/**
+ * Our workflow names, or a `devops-stack-` prefixed one when the repository
+ * already has a workflow of that name that we did not generate. `generated`
+ * (from the manifest) keeps whichever name an earlier run chose. The pipeline
+ * writes the workflows under these names, and the monitoring layer's docs and
+ * runbooks name them in their commands.
+ */
+export function workflowFiles(existing: readonly string[], generated: ReadonlySet<string> = new Set()): WorkflowFiles {
+  const taken = new Set(existing.filter((p) => !generated.has(p)).map((p) => p.toLowerCase()));
+  const pick = (name: string): string => {
+    if (generated.has(`${WORKFLOW_DIR}/${name}`)) return name;
+    if (generated.has(`${WORKFLOW_DIR}/devops-stack-${name}`)) return `devops-stack-${name}`;
+    return taken.has(`${WORKFLOW_DIR}/${name}`) || taken.has(`${WORKFLOW_DIR}/${name.replace(/\.yml$/, '.yaml')}`) ? `devops-stack-${name}` : name;
+  };
+  return { ci: pick('ci.yml'), deploy: pick('deploy.yml'), rollback: pick('rollback.yml'), build: pick('_build.yml') };
+}
