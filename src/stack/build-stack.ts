@@ -1,6 +1,7 @@
 import type { Answers } from '../answers/options.js';
 import type { RepoFacts } from '../detect/types.js';
 import { REGENERATE_COMMAND, TOOL_NAME, TOOL_VERSION } from '../package-root.js';
+import { buildDeployGuide } from './deploy-guide.js';
 import { buildDockerStack } from './docker.js';
 import { buildEnvironments } from './environments.js';
 import { buildInfraStack } from './infra.js';
@@ -66,5 +67,6 @@ export function buildStack(answers: Answers, facts: RepoFacts, generated: Readon
     pipeline: buildPipelineStack(answers, facts, generated, monitoring),
     infra: buildInfraStack(answers, facts),
     monitoring,
+    guide: buildDeployGuide(answers),
   });
 }

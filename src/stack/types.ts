@@ -1,4 +1,5 @@
 import type { Answers } from '../answers/options.js';
+import type { DeployGuide } from './deploy-guide.js';
 import type { DockerStack } from './docker.js';
 import type { InfraStack } from './infra.js';
 import type { MonitoringStack } from './monitoring.js';
@@ -84,4 +85,6 @@ export interface Stack {
   pipeline: PipelineStack;
   infra: InfraStack;
   monitoring: MonitoringStack;
+  /** DEPLOY.md's own values. */
+  guide: DeployGuide;
 }

@@ -13,6 +13,13 @@ const content = (tree: Tree, path: string): string => {
   return file.content;
 };
 
+/** The text from `from` up to `to` (both headings or list markers of the rendered doc). */
+const section = (text: string, from: string, to: string): string => text.slice(text.indexOf(from), text.indexOf(to));
+
+const expectAll = (text: string, parts: string[]): void => {
+  for (const part of parts) expect(text).toContain(part);
+};
+
 describe('workflow names taken by the repository', () => {
   const taken = ['.github/workflows/ci.yml', '.github/workflows/deploy.yml', '.github/workflows/rollback.yml'];
 
@@ -37,5 +44,41 @@ describe('workflow names taken by the repository', () => {
     expect(text).toContain('gh workflow run rollback.yml -f environment=production');
     expect(text).toContain('gh run list --workflow deploy.yml --limit 5');
     expect(content(tree, 'docs/deploy/monitoring.md')).toContain('`.github/workflows/ci.yml`');
+  });
+});
+
+describe('DEPLOY.md and pipeline.md: GitHub settings the stack relies on', () => {
+  it.each(['terraform', 'none'] as const)('iac %s: step 2 names the plans environments and reviewers need, and the upgrade token', async (iac) => {
+    const tree = await renderStack(buildStack(pipelineAnswers({ language: 'go', cloud: 'gcp', iac }), pipelineFacts('go')), 'stack');
+    expectAll(section(content(tree, 'DEPLOY.md'), '2. **GitHub settings.**', '3. **'), [
+      'GitHub Pro, Team or Enterprise',
+      'required reviewers there need GitHub Enterprise',
+      '`DEVOPS_STACK_UPGRADE_TOKEN`',
+      'Allow GitHub Actions\n   to create and approve pull requests',
+    ]);
+    expectAll(section(content(tree, 'docs/deploy/pipeline.md'), '## GitHub environments to create', '## Variables to set'), [
+      '**Which GitHub plan.**',
+      '*Required reviewers* and *Prevent self-review* in a private or\ninternal repository need GitHub Enterprise',
+      `\`production\` deploys${iac === 'none' ? '' : ' and applies'} without anyone's approval`,
+    ]);
+  });
+
+  it("pipeline.md says exactly what the upgrade workflow's fallback GITHUB_TOKEN cannot do", async () => {
+    const tree = await renderStack(buildStack(pipelineAnswers({ language: 'node', cloud: 'aws' }), pipelineFacts('npm')), 'pipeline');
+    expectAll(section(content(tree, 'docs/deploy/pipeline.md'), '- **Token**', '- To upgrade by hand'), [
+      '`GITHUB_TOKEN`',
+      'GitHub refuses the push when the upgrade changes a file in\n  `.github/workflows/`',
+      'Allow GitHub Actions to create and approve pull requests* is ticked, which is\n  off by default',
+      'starts no workflow',
+    ]);
+  });
+
+  it('without a GitHub remote, step 0 lists what the placeholder reaches in this stack only', async () => {
+    const bare = buildStack(pipelineAnswers({ language: 'node', cloud: 'aws', iac: 'none', monitoring: 'none' }), { ...pipelineFacts('npm'), git: { remote: null, owner: null, repo: null, defaultBranch: null } });
+    const step0 = content(await renderStack(bare, 'stack'), 'DEPLOY.md');
+    expect(step0).toContain('it uses the placeholder `OWNER/REPO` for the repository, in: the OIDC subjects docs/deploy/pipeline.md tells you to trust.');
+    expect(step0).not.toMatch(/runbook links|state bucket|registry's/);
+    const known = content(await renderStack(buildStack(pipelineAnswers({ language: 'node', cloud: 'aws' }), pipelineFacts('npm')), 'stack'), 'DEPLOY.md');
+    expect(known).not.toContain('Add the GitHub remote first');
   });
 });

@@ -42,6 +42,7 @@ function monitoringStack(answers: Answers, facts: RepoFacts): Stack {
     pipeline: {} as Stack['pipeline'],
     infra: {} as Stack['infra'],
     monitoring: buildMonitoringStack(a, facts),
+    guide: {} as Stack['guide'],
   };
 }
 

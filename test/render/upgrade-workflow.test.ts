@@ -168,6 +168,8 @@ describe('weekly upgrade workflow', () => {
     }
     interface Options {
       prs?: string;
+      /** gh refuses `pr create`, as GitHub does for GITHUB_TOKEN until Actions may create pull requests. */
+      prCreateRefused?: boolean;
       humanBranch?: boolean;
       npm?: unknown;
       recorded?: string;
@@ -220,7 +222,7 @@ describe('weekly upgrade workflow', () => {
       writeFileSync(npmJson, typeof opts.npm === 'string' ? opts.npm : JSON.stringify(opts.npm ?? ONE_RELEASE));
       writeFileSync(join(bin, 'npm'), `#!/usr/bin/env bash\nif [ "$*" != "view create-devops-stack time versions dist-tags --json" ]; then exit 9; fi\ncat ${JSON.stringify(npmJson)}\n`);
       const ghLog = join(dir, 'gh.log');
-      writeFileSync(join(bin, 'gh'), `#!/usr/bin/env bash\necho "$*" >> ${JSON.stringify(ghLog)}\nif [ "$1 $2" = "pr list" ]; then printf '%s' ${JSON.stringify(opts.prs ?? '')}; fi\n`);
+      writeFileSync(join(bin, 'gh'), `#!/usr/bin/env bash\necho "$*" >> ${JSON.stringify(ghLog)}\nif [ "$1 $2" = "pr list" ]; then printf '%s' ${JSON.stringify(opts.prs ?? '')}; fi\n${opts.prCreateRefused ? 'if [ "$1 $2" = "pr create" ]; then echo "GitHub Actions is not permitted to create or approve pull requests" >&2; exit 1; fi\n' : ''}`);
       for (const f of ['npx', 'npm', 'gh']) chmodSync(join(bin, f), 0o755);
       const output = join(dir, 'output');
       writeFileSync(output, '');
@@ -317,6 +319,14 @@ describe('weekly upgrade workflow', () => {
       expect(r.remote('show', 'devops-stack/upgrade:crlf.txt').stdout).toBe('a\r\nb\r\n');
       expect(r.remote('cat-file', '-e', 'devops-stack/upgrade:old.txt').status).not.toBe(0);
       expect(r.gh).toContain('pr create --base main --head devops-stack/upgrade --title chore: upgrade the DevOps stack to create-devops-stack 9.9.9');
+    });
+
+    it('fails with the setting and the secret to fix it when GitHub refuses to open the pull request', async () => {
+      const r = await scenario({ code: 0, write: { 'ci.yml': 'new\n' } }, { prCreateRefused: true });
+      expect(r.second?.status).not.toBe(0);
+      expect(r.remoteBranch).toBe(true);
+      expect(r.second?.stdout).toContain('Allow GitHub Actions to create and approve pull requests');
+      expect(r.second?.stdout).toContain('DEVOPS_STACK_UPGRADE_TOKEN');
     });
 
     it('updates the open pull request instead of opening another', async () => {
