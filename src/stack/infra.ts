@@ -2,6 +2,7 @@ import type { Answers } from '../answers/options.js';
 import type { RepoFacts } from '../detect/types.js';
 import { buildNames, clipUnique, fromEnvRoot, monitoringPaths, repoScopedHash, type EnvNames } from './naming.js';
 import { ACTION_PINS, usesLine } from './pins.js';
+import { pipelineVariables, withoutInfraOutput } from './pipeline.js';
 import { buildRepo } from './repo.js';
 import { awsStateReplicaRegion } from './aws-replica-regions.js';
 import { gcpStateDualRegion } from './gcp-dual-regions.js';
@@ -44,13 +45,15 @@ export const INFRA_VERSIONS = {
 /** tflint's config, for every directory under infra/ (the infra workflow passes it to `tflint --recursive`). */
 export const TFLINT_CONFIG_PATH = 'infra/.tflint.hcl';
 
-/** A GitHub variable only the infra workflow reads (the pipeline's are in stack.pipeline.variables). */
+/** A GitHub variable the infra workflow reads: its own identities', and the pipeline's it shares (stack.pipeline.variables). */
 export interface InfraVariable {
   name: string;
   description: string;
   perEnvironment: boolean;
   /** The bootstrap output that supplies it. */
   bootstrapOutput: string;
+  /** The build and deploy workflows read it too (set once, used by both). */
+  sharedWithPipeline: boolean;
 }
 
 /** Per-environment settings, rendered into the env roots' settings map. */
@@ -95,8 +98,10 @@ export interface InfraStack {
   setupUses: string;
   /** tflint in the infra workflow: its config file, versions and the cloud's ruleset plugin. */
   tflint: { configPath: string; ciVersion: string; requiredVersion: string; setupUses: string; ruleset: { name: string; version: string; source: string } };
-  /** GitHub variables of the infra workflow's identities (plan and apply). */
+  /** Every GitHub variable the infra workflow reads: its identities (plan and apply) and the cloud's ids it logs in with. */
   variables: InfraVariable[];
+  /** `vars.NAME` expressions for the infra workflow (`{{gh infra.vars.NAME}}`): strict rendering fails on a variable not listed above. */
+  vars: Record<string, string>;
   provider: { name: 'aws' | 'google' | 'azurerm'; source: string; rootConstraint: string; moduleConstraint: string };
   /** Cloud region from the answers. */
   region: string;
@@ -159,11 +164,34 @@ export interface InfraStack {
    * nothing (the read-only plan identity could not). Empty on other clouds.
    */
   resourceProviders: string[];
+  /** GCP: the APIs the bootstrap's administrator enables before the first apply (the CI identities cannot). Empty on other clouds. */
+  gcpApis: string[];
+}
+
+/**
+ * The pipeline's variables the infra workflow's OIDC logins read too: the
+ * cloud's ids (the identities are the infra workflow's own).
+ */
+const SHARED_WITH_PIPELINE: Record<Answers['cloud'], string[]> = {
+  aws: [],
+  gcp: ['GCP_PROJECT_ID', 'GCP_WORKLOAD_IDENTITY_PROVIDER'],
+  azure: ['AZURE_TENANT_ID', 'AZURE_SUBSCRIPTION_ID'],
+};
+
+/** Every variable the infra workflow reads: its own identities, then the ones it shares with the pipeline. */
+function infraVariables(answers: Pick<Answers, 'cloud' | 'monitoring'>): InfraVariable[] {
+  const shared = pipelineVariables({ cloud: answers.cloud, monitoring: answers.monitoring })
+    .filter((p) => SHARED_WITH_PIPELINE[answers.cloud].includes(p.name))
+    .map((p): InfraVariable => {
+      if (!p.infraOutput || p.perEnvironment) throw new Error(`${p.name}: a variable the infra workflow shares must be a repository-wide bootstrap output`);
+      return { name: p.name, description: withoutInfraOutput(p.description), perEnvironment: false, bootstrapOutput: p.infraOutput, sharedWithPipeline: true };
+    });
+  return [...identityVariables(answers.cloud), ...shared];
 }
 
 /** Identities of the infra workflow, per cloud: a read-only plan identity and one apply identity per environment. */
-function infraVariables(cloud: Answers['cloud']): InfraVariable[] {
-  const v = (name: string, description: string, perEnvironment: boolean, bootstrapOutput: string): InfraVariable => ({ name, description, perEnvironment, bootstrapOutput });
+function identityVariables(cloud: Answers['cloud']): InfraVariable[] {
+  const v = (name: string, description: string, perEnvironment: boolean, bootstrapOutput: string): InfraVariable => ({ name, description, perEnvironment, bootstrapOutput, sharedWithPipeline: false });
   switch (cloud) {
     case 'aws':
       return [
@@ -201,6 +229,16 @@ function azureResourceProviders(monitoring: Answers['monitoring']): string[] {
   return ['Microsoft.App', 'Microsoft.ContainerRegistry', 'Microsoft.OperationalInsights', ...managed].sort();
 }
 
+/**
+ * The Google APIs the roots call. Secret Manager always: the env roots grant
+ * the runtime account each secret of the `secrets` variable (and the
+ * collector's remote-write password), and planning those grants calls the API.
+ */
+const GCP_APIS = [
+  'run.googleapis.com', 'artifactregistry.googleapis.com', 'iam.googleapis.com', 'iamcredentials.googleapis.com', 'sts.googleapis.com',
+  'monitoring.googleapis.com', 'cloudresourcemanager.googleapis.com', 'logging.googleapis.com', 'secretmanager.googleapis.com',
+];
+
 /** Backend key (S3, azurerm) or prefix (GCS) of one environment's state: one state per env. */
 function stateKeyOf(cloud: Answers['cloud'], svc: string, env: string): string {
   return cloud === 'aws' ? `${svc}/${env}/terraform.tfstate` : cloud === 'gcp' ? `${svc}/${env}` : `${svc}/${env}.tfstate`;
@@ -226,6 +264,7 @@ export function buildInfraStack(answers: Answers, facts: RepoFacts): InfraStack 
   const hash = repoScopedHash(slug, svc);
   const last = answers.environments.length - 1;
   const names = buildNames(answers, slug);
+  const variables = infraVariables(answers);
   const envs = answers.environments.map((name, i): InfraEnv => {
     const prod = i === last;
     return {
@@ -261,7 +300,8 @@ export function buildInfraStack(answers: Answers, facts: RepoFacts): InfraStack 
       setupUses: usesLine(ACTION_PINS.setupTflint),
       ruleset: { ...INFRA_VERSIONS.tflint.rulesets[answers.cloud], source: `github.com/terraform-linters/tflint-ruleset-${INFRA_VERSIONS.tflint.rulesets[answers.cloud].name}` },
     },
-    variables: infraVariables(answers.cloud),
+    variables,
+    vars: Object.fromEntries(variables.map((x) => [x.name, `vars.${x.name}`])),
     provider: {
       name: answers.cloud === 'aws' ? 'aws' : answers.cloud === 'gcp' ? 'google' : 'azurerm',
       source: p.source,
@@ -298,5 +338,6 @@ export function buildInfraStack(answers: Answers, facts: RepoFacts): InfraStack 
     oidcSubjects: Object.fromEntries(answers.environments.map((e) => [e, `repo:${slug}:environment:${e}`])),
     pushSubject: `repo:${slug}:ref:refs/heads/${branch}`,
     resourceProviders: answers.cloud === 'azure' ? azureResourceProviders(answers.monitoring) : [],
+    gcpApis: answers.cloud === 'gcp' ? [...GCP_APIS] : [],
   };
 }

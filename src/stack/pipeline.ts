@@ -560,8 +560,13 @@ function dependabotEcosystem(answers: Answers, facts: RepoFacts): string {
 }
 
 /** `(infra output \`x\`)` at the end of a description names the IaC output that supplies the value. */
+const INFRA_OUTPUT = / \(infra output `([a-z0-9_]+)`\)$/;
+
+/** The description without the IaC output it names (where the table shows the output in a column, or there is no IaC). */
+export const withoutInfraOutput = (description: string): string => description.replace(INFRA_OUTPUT, '');
+
 const v = (name: string, description: string, perEnvironment: boolean): PipelineVariable => {
-  const m = /\(infra output `([a-z0-9_]+)`\)$/.exec(description);
+  const m = INFRA_OUTPUT.exec(description);
   return { name, description, perEnvironment, infraOutput: m?.[1] ?? null };
 };
 
@@ -582,22 +587,22 @@ export function pipelineVariables(answers: Pick<Answers, 'cloud' | 'monitoring'>
     list.push(
       v('AWS_PUSH_ROLE_ARN', 'IAM role the build job assumes by OIDC to push to ECR (infra output `github_push_role_arn`)', false),
       v('AWS_DEPLOY_ROLE_ARN', 'IAM role the deploy job of this environment assumes by OIDC (infra output `github_deploy_role_arn`)', true),
-      v('AWS_ACCOUNT_ID', 'AWS account id; credentials for any other account are refused', false),
+      v('AWS_ACCOUNT_ID', 'AWS account id; credentials for any other account are refused (infra output `aws_account_id`)', false),
     );
     if (answers.monitoring === 'managed-prometheus') {
       list.push(v('AMP_WORKSPACE_ID', 'Amazon Managed Prometheus workspace id queried by the metric gate (infra output `amp_workspace_id`)', true));
     }
   } else if (answers.cloud === 'gcp') {
     list.push(
-      v('GCP_PROJECT_ID', 'Google Cloud project id (registry and services)', false),
+      v('GCP_PROJECT_ID', 'Google Cloud project id, of the registry and the services (infra output `project_id`)', false),
       v('GCP_WORKLOAD_IDENTITY_PROVIDER', 'Full resource name of the workload identity provider (infra output `workload_identity_provider`)', false),
       v('GCP_PUSH_SERVICE_ACCOUNT', 'Service account email the build job impersonates to push images (infra output `push_service_account`)', false),
       v('GCP_DEPLOY_SERVICE_ACCOUNT', 'Service account email the deploy job of this environment impersonates (infra output `deploy_service_account`)', true),
     );
   } else {
     list.push(
-      v('AZURE_TENANT_ID', 'Entra tenant id', false),
-      v('AZURE_SUBSCRIPTION_ID', 'Subscription id', false),
+      v('AZURE_TENANT_ID', 'Entra tenant id (infra output `tenant_id`)', false),
+      v('AZURE_SUBSCRIPTION_ID', 'Subscription id (infra output `subscription_id`)', false),
       v('AZURE_PUSH_CLIENT_ID', 'Client id of the managed identity the build job uses to push to ACR (infra output `push_client_id`)', false),
       v('AZURE_CLIENT_ID', 'Client id of the managed identity the deploy job of this environment uses (infra output `deploy_client_id`)', true),
     );
@@ -626,7 +631,7 @@ export function pipelineVariables(answers: Pick<Answers, 'cloud' | 'monitoring'>
     list.push(v(SYNTHETIC_TRAFFIC, 'Set to `off` in an environment whose real traffic is enough for the metric gate (it needs its minimum request count per bake); synthetic requests also dilute a real error ratio', true));
   }
   // Without IaC nothing has outputs: the values come from wherever the resources were made.
-  if (answers.iac === 'none') return list.map((x) => ({ ...x, description: x.description.replace(/ \(infra output `[^`]+`\)/, ''), infraOutput: null }));
+  if (answers.iac === 'none') return list.map((x) => ({ ...x, description: withoutInfraOutput(x.description), infraOutput: null }));
   return list;
 }
 

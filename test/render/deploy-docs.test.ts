@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { renderStack } from '../../src/render/plop-bridge.js';
 import type { Tree } from '../../src/plan/tree.js';
 import { buildStack } from '../../src/stack/build-stack.js';
+import { infraStack } from './infra-fixtures.js';
 import { pipelineAnswers, pipelineFacts } from './pipeline-fixtures.js';
 
 // What the generated docs and runbooks tell the reader to run: the names,
@@ -80,5 +81,58 @@ describe('DEPLOY.md and pipeline.md: GitHub settings the stack relies on', () =>
     expect(step0).not.toMatch(/runbook links|state bucket|registry's/);
     const known = content(await renderStack(buildStack(pipelineAnswers({ language: 'node', cloud: 'aws' }), pipelineFacts('npm')), 'stack'), 'DEPLOY.md');
     expect(known).not.toContain('Add the GitHub remote first');
+  });
+});
+
+/** Rows of the markdown table that follows `heading` in `doc`: the cells of each row, without the header. */
+function tableAfter(doc: string, heading: string): string[][] {
+  const lines = doc.slice(doc.indexOf(heading) + heading.length).split('\n');
+  const start = lines.findIndex((l) => l.startsWith('|'));
+  const rows: string[][] = [];
+  for (const line of lines.slice(start + 2)) {
+    if (!line.startsWith('|')) break;
+    rows.push(line.slice(1, -1).split(' | ').map((c) => c.trim()));
+  }
+  return rows;
+}
+
+describe('infra.md: the GitHub variables', () => {
+  it.each(['aws', 'gcp', 'azure'] as const)('%s: the infra workflow table lists exactly the vars.* infra.yml reads', async (cloud) => {
+    const tree = await renderStack(infraStack(cloud, 'terraform', 'rolling', 'managed-prometheus'), 'infra');
+    const read = new Set([...content(tree, '.github/workflows/infra.yml').matchAll(/\bvars\.([A-Z0-9_]+)/g)].map((m) => m[1]!));
+    const documented = tableAfter(content(tree, 'docs/deploy/infra.md'), 'Used by the infra workflow:').map((row) => row[0]!.replace(/`/g, ''));
+    expect(documented.slice().sort()).toEqual([...read].sort());
+  });
+
+  it.each(['aws', 'gcp', 'azure'] as const)('%s: a variable the bootstrap outputs is never "set by hand"', async (cloud) => {
+    const tree = await renderStack(infraStack(cloud, 'opentofu', 'rolling', 'managed-prometheus'), 'infra');
+    // The bootstrap's outputs say which GitHub variable they feed.
+    const fed = [...content(tree, 'infra/bootstrap/outputs.tf').matchAll(/^output "([a-z0-9_]+)" \{\n\s+description = "GitHub variable ([A-Z0-9_]+)/gm)].map((m) => ({ output: m[1]!, name: m[2]! }));
+    expect(fed.length).toBeGreaterThan(2);
+    const doc = content(tree, 'docs/deploy/infra.md');
+    const rows = [...tableAfter(doc, 'Used by the infra workflow:'), ...tableAfter(doc, 'Used by the build and deploy workflows:')];
+    for (const { output, name } of fed) {
+      const documented = rows.filter((row) => row[0] === `\`${name}\``);
+      expect(documented.length, name).toBeGreaterThan(0);
+      for (const row of documented) expect(row[2], name).toMatch(new RegExp(`\`${output}\``));
+    }
+  });
+});
+
+describe('infra.md: the one-time bootstrap', () => {
+  it('GCP: enables Secret Manager and creates Application Default Credentials before the first init', async () => {
+    const doc = content(await renderStack(infraStack('gcp', 'terraform', 'rolling', 'prometheus'), 'infra'), 'docs/deploy/infra.md');
+    const bootstrap = section(doc, '## One-time bootstrap', '## Provider lock files');
+    expect(bootstrap).toContain('secretmanager.googleapis.com');
+    expect(bootstrap).toContain('and the metrics remote-write password');
+    expect(bootstrap.indexOf('gcloud auth application-default login')).toBeGreaterThan(-1);
+    expect(bootstrap.indexOf('gcloud auth application-default login')).toBeLessThan(bootstrap.indexOf('terraform init'));
+  });
+
+  it('Azure: waits for the state role assignment to propagate before moving the state, and retries on 403', async () => {
+    const doc = content(await renderStack(infraStack('azure', 'terraform', 'rolling', 'prometheus'), 'infra'), 'docs/deploy/infra.md');
+    const step3 = section(doc, '3. Move the bootstrap', 'Still as administrator');
+    expect(step3).toContain('wait a few\n   minutes before this `init`');
+    expect(step3).toContain('if it answers 403');
   });
 });

@@ -228,7 +228,13 @@ describe('pipelineVariables', () => {
     const aws = pipelineVariables({ cloud: 'aws', monitoring: 'managed-prometheus' });
     expect(aws.map((v) => v.name)).toEqual(['AWS_PUSH_ROLE_ARN', 'AWS_DEPLOY_ROLE_ARN', 'AWS_ACCOUNT_ID', 'AMP_WORKSPACE_ID', 'CODE_SCANNING', 'ATTESTATIONS', 'SERVICE_URL', 'BUSINESS_PATH', 'SYNTHETIC_TRAFFIC']);
     expect(aws.find((v) => v.name === 'AWS_DEPLOY_ROLE_ARN')).toMatchObject({ perEnvironment: true, infraOutput: 'github_deploy_role_arn' });
-    expect(aws.find((v) => v.name === 'AWS_ACCOUNT_ID')?.infraOutput).toBeNull();
+    // The bootstrap outputs the cloud's ids too: nothing the IaC knows is "set by hand".
+    expect(aws.find((v) => v.name === 'AWS_ACCOUNT_ID')?.infraOutput).toBe('aws_account_id');
+    expect(pipelineVariables({ cloud: 'gcp', monitoring: 'none' }).find((v) => v.name === 'GCP_PROJECT_ID')?.infraOutput).toBe('project_id');
+    const azure = pipelineVariables({ cloud: 'azure', monitoring: 'none' });
+    expect(azure.filter((v) => v.name === 'AZURE_TENANT_ID' || v.name === 'AZURE_SUBSCRIPTION_ID').map((v) => v.infraOutput)).toEqual(['tenant_id', 'subscription_id']);
+    // Without IaC there is no output to read.
+    expect(pipelineVariables({ cloud: 'aws', monitoring: 'none', iac: 'none' }).every((v) => v.infraOutput === null && !v.description.includes('infra output'))).toBe(true);
     for (const cloud of ['aws', 'gcp', 'azure'] as const) {
       const names = pipelineVariables({ cloud, monitoring: 'prometheus' }).map((v) => v.name);
       expect(names).toContain('PROMETHEUS_URL');
