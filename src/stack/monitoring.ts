@@ -19,7 +19,7 @@ import {
 } from './promql.js';
 import { buildRepo } from './repo.js';
 import { buildCollector, type CollectorStack } from './collector.js';
-import { buildRunbooks, type Runbook } from './runbooks.js';
+import { buildRunbooks, queryConsole, type QueryConsole, type Runbook } from './runbooks.js';
 import { workflowFiles, type WorkflowFiles } from './workflow-files.js';
 import { byCodeUnit } from '../compare.js';
 
@@ -160,6 +160,8 @@ export interface MonitoringStack {
   /** The promtool test files with their cases; every alert has a case that fires and one that must not. */
   ruleTestSuites: RuleTestSuite[];
   runbooks: Runbook[];
+  /** Where the runbooks' queries run (the label after each, and a command where there is no console). */
+  queryConsole: QueryConsole;
   /** The pipeline's workflow files (devops-stack-*.yml where the repository had its own): the docs and runbooks name them. */
   workflows: WorkflowFiles;
   /** Paths of the generated files, relative to the target root. */
@@ -358,7 +360,7 @@ export function buildMonitoringStack(answers: Answers, facts: RepoFacts, generat
     panels: [] as DashboardPanel[],
   };
   if (answers.monitoring === 'none') {
-    return { metrics, gate: null, metricsPath: metricsPathFor(metrics), probeRoutes: [], collector: null, job, testEnv, slo, recordingRules: [], alerts: [], ruleTestSuites: [], runbooks: [], workflows, noTargetAlerts: [], files, dashboard, groups, localTarget, alertmanager };
+    return { metrics, gate: null, metricsPath: metricsPathFor(metrics), probeRoutes: [], collector: null, job, testEnv, slo, recordingRules: [], alerts: [], ruleTestSuites: [], runbooks: [], queryConsole: queryConsole(answers), workflows, noTargetAlerts: [], files, dashboard, groups, localTarget, alertmanager };
   }
 
   // Health and readiness checks and metric scrapes are not user traffic (servedTraffic).
@@ -391,6 +393,7 @@ export function buildMonitoringStack(answers: Answers, facts: RepoFacts, generat
     alerts,
     ruleTestSuites,
     runbooks,
+    queryConsole: queryConsole(answers),
     workflows,
     noTargetAlerts: alerts.filter((a) => a.kind === 'service-down' || a.kind === 'metrics-absent').map((a) => a.name),
     files,

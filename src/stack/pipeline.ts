@@ -96,6 +96,8 @@ export interface PipelineEnvironment {
   service: string;
   /** ECS cluster (AWS) or Container Apps resource group (Azure). */
   cluster: string;
+  /** ECS: the CloudWatch log group of the service's containers (the runbooks tail it). */
+  logGroup: string;
   resourceGroup: string;
   concurrencyGroup: string;
 }
@@ -786,6 +788,7 @@ export function buildPipelineStack(
       isLast: i === envs.length - 1,
       service: n.service,
       cluster: answers.cloud === 'azure' ? n.resourceGroup : n.cluster,
+      logGroup: n.logGroup,
       resourceGroup: n.resourceGroup,
       concurrencyGroup: n.releaseLock,
     };

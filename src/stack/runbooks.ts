@@ -12,6 +12,44 @@ export interface Snippet {
   code: string;
 }
 
+/** Where an engineer runs the runbooks' PromQL, and how when there is no query UI. */
+export interface QueryConsole {
+  /** Named after each query ("Error ratio per revision (<where>)"). */
+  where: string;
+  /** A command that runs one query, shown once before the queries; null where a console runs them. */
+  command: Snippet | null;
+}
+
+/**
+ * Self-hosted: Prometheus's own UI, or Grafana with the generated data source.
+ * A managed Prometheus has neither (no Prometheus UI, and no Grafana data
+ * source is generated for it): each cloud's own query console, and on AWS,
+ * whose console has none, Amazon Managed Grafana or a SigV4-signed request.
+ */
+export function queryConsole(a: Pick<Answers, 'cloud' | 'monitoring' | 'region'>): QueryConsole {
+  if (a.monitoring !== 'managed-prometheus') return { where: 'Prometheus or Grafana Explore', command: null };
+  switch (a.cloud) {
+    case 'aws':
+      return {
+        where: 'Amazon Managed Grafana with the workspace as data source, or awscurl as shown above',
+        command: {
+          // awscurl (pip install awscurl) signs with your AWS credentials; it has no --data-urlencode, so jq encodes the query.
+          title: 'Without Amazon Managed Grafana, run a query with [awscurl](https://github.com/okigan/awscurl) and your AWS credentials (`AMP_WORKSPACE_ID`: the environment\'s `amp_workspace_id` output, also its GitHub variable)',
+          code: [
+            "query='<the query>'",
+            `awscurl -X POST --region ${a.region} --service aps \\`,
+            `  "https://aps-workspaces.${a.region}.amazonaws.com/workspaces/$AMP_WORKSPACE_ID/api/v1/query" \\`,
+            `  -d "query=$(jq -rn --arg q "$query" '$q|@uri')" --header 'Content-Type: application/x-www-form-urlencoded'`,
+          ].join('\n'),
+        },
+      };
+    case 'gcp':
+      return { where: 'Cloud Monitoring → Metrics explorer, PromQL', command: null };
+    case 'azure':
+      return { where: 'the Azure Monitor workspace → Prometheus explorer', command: null };
+  }
+}
+
 /** Everything `templates/monitoring/runbook.md.hbs` writes for one alert. */
 export interface Runbook {
   alert: string;

@@ -136,3 +136,72 @@ describe('infra.md: the one-time bootstrap', () => {
     expect(step3).toContain('if it answers 403');
   });
 });
+
+describe('runbooks: where the queries run', () => {
+  /** The label after each query's title: the line before a promql block, "<title> (<where>):". */
+  const queryLabels = (tree: Tree) => [...content(tree, 'docs/runbooks/HighErrorRatio.md').matchAll(/^.+ \(([^()]+)\):\n\n```promql/gm)].map((m) => m[1]!);
+
+  it.each([
+    ['aws', 'Amazon Managed Grafana with the workspace as data source, or awscurl as shown above'],
+    ['gcp', 'Cloud Monitoring → Metrics explorer, PromQL'],
+    ['azure', 'the Azure Monitor workspace → Prometheus explorer'],
+  ] as const)('%s managed Prometheus: each query names the cloud\'s own console, never a Prometheus UI that does not exist', async (cloud, where) => {
+    const tree = await renderStack(infraStack(cloud, 'terraform', 'rolling', 'managed-prometheus'), 'monitoring');
+    const labels = queryLabels(tree);
+    expect(labels.length).toBeGreaterThan(1);
+    expect(new Set(labels)).toEqual(new Set([where]));
+    const runbook = content(tree, 'docs/runbooks/HighErrorRatio.md');
+    if (cloud === 'aws') {
+      // SigV4-signed, to the workspace's query API in the stack's region, the query URL-encoded (awscurl has no --data-urlencode).
+      expect(runbook).toContain('awscurl -X POST --region eu-west-1 --service aps \\\n  "https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/$AMP_WORKSPACE_ID/api/v1/query"');
+      expect(runbook).toContain(`-d "query=$(jq -rn --arg q "$query" '$q|@uri')"`);
+    } else {
+      expect(runbook).not.toContain('awscurl');
+    }
+  });
+
+  it('self-hosted Prometheus: Prometheus or Grafana Explore', async () => {
+    const tree = await renderStack(infraStack('gcp', 'terraform', 'rolling', 'prometheus'), 'monitoring');
+    expect(new Set(queryLabels(tree))).toEqual(new Set(['Prometheus or Grafana Explore']));
+  });
+});
+
+describe('without IaC: what the user creates is named as the runbooks expect', () => {
+  it('AWS: pipeline.md names the task family, log group and the sidecar\'s stream prefix the runbook commands use', async () => {
+    const tree = await renderStack(infraStack('aws', 'none', 'rolling', 'prometheus'), 'stack');
+    const pipeline = content(tree, 'docs/deploy/pipeline.md');
+    expectAll(pipeline, [
+      'its family named like the service (`orders-api-staging`, `orders-api-production`)',
+      'to the log group `/ecs/orders-api-staging`, `/ecs/orders-api-production`',
+      'the sidecar with the stream prefix `otel-collector`',
+    ]);
+    const targetDown = content(tree, 'docs/runbooks/TargetDown.md');
+    expectAll(targetDown, ['aws logs tail /ecs/orders-api-production --since 30m', '--log-stream-name-prefix otel-collector']);
+    expect(content(tree, 'docs/runbooks/HighErrorRatio.md')).toContain('--task-definition orders-api-production:<previous-revision>');
+  });
+
+  it('monitoring.md: the env label is the user\'s to set, to the GitHub environment\'s name', async () => {
+    const none = content(await renderStack(infraStack('aws', 'none', 'rolling', 'prometheus'), 'monitoring'), 'docs/deploy/monitoring.md');
+    expect(none).not.toContain('set by the IaC');
+    expectAll(none, ['which you set on the sidecar: there is no IaC here', '`ServiceDown` watches `env="production"` only', 'Alertmanager pages the on-call engineer only for alerts from it']);
+    const iac = content(await renderStack(infraStack('aws', 'terraform', 'rolling', 'prometheus'), 'monitoring'), 'docs/deploy/monitoring.md');
+    expect(iac).toContain('`DEPLOY_ENV`, set by the IaC');
+  });
+});
+
+describe('comments in generated files', () => {
+  it('the managed alert manager\'s routing does not point at a file managed mode never writes, and says how its pages differ', async () => {
+    const tree = await renderStack(infraStack('aws', 'terraform', 'rolling', 'managed-prometheus'), 'stack');
+    expect(tree.has('monitoring/alertmanager/alertmanager.yml')).toBe(false);
+    const module = content(tree, 'infra/modules/monitoring/main.tf');
+    expect(module).not.toContain('monitoring/alertmanager/alertmanager.yml');
+    expect(module).toContain("subscribe\n  # a pager to production's only");
+  });
+
+  it('Container Apps: the revision suffix comment matches the SUFFIX the workflows pass', async () => {
+    const tree = await renderStack(infraStack('azure', 'terraform', 'rolling', 'prometheus'), 'pipeline');
+    expect(content(tree, '.github/scripts/deploy-container-apps.sh')).toContain('(suffix = SUFFIX: r<run number>-<run attempt> from a deploy, rb<...> from');
+    expect(content(tree, '.github/workflows/deploy.yml')).toContain('SUFFIX: r${{ github.run_number }}-${{ github.run_attempt }}');
+    expect(content(tree, '.github/workflows/rollback.yml')).toContain('SUFFIX: rb${{ github.run_number }}-${{ github.run_attempt }}');
+  });
+});

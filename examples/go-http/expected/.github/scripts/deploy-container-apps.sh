@@ -3,7 +3,8 @@
 # regenerates it and merges your edits with the new templates.
 #
 # Azure Container Apps in multiple-revision mode: each deploy adds a revision
-# (suffix = run number + commit) that gets no traffic and a `candidate` label,
+# (suffix = SUFFIX: r<run number>-<run attempt> from a deploy, rb<...> from
+# a rollback to an image digest) that gets no traffic and a `candidate` label,
 # is smoke-tested on the label URL, then takes traffic by weight in steps
 # (canary) or at once (blue-green, rolling). The previous revision stays
 # active, so rollback is a weight change; older idle revisions are
