@@ -1,6 +1,7 @@
 import type { FoundVersion } from './app-facts.js';
 import { joinPath, relativePath } from './paths.js';
-import type { RepoFacts, RepoFiles } from './types.js';
+import { gradleProject, mavenParentTexts, mavenProject } from './java-project.js';
+import type { JavaProject, RepoFacts, RepoFiles } from './types.js';
 import { findUp, firstVersion, toolVersionsEntry } from './versions.js';
 
 /** The build file chosen for a JVM app and how to invoke its tool. */
@@ -13,6 +14,13 @@ export interface JavaBuild {
   /** The wrapper relative to the app dir ('./mvnw', '../gradlew'), or null. */
   wrapper: string | null;
   kotlinDsl: boolean;
+  /** The multi-module build the app is a module of, or null. */
+  project: JavaProject | null;
+  /**
+   * The build files whose settings the app inherits, its own first: Maven's
+   * parent poms in the repository, a Gradle multi-project's root build script.
+   */
+  inherited: Array<{ file: string; text: string }>;
   notes: string[];
 }
 
@@ -58,7 +66,9 @@ export function detectJavaBuild(files: RepoFiles, dir: string): JavaBuild | null
   }
 
   const buildFile = tool === 'maven' ? pom : (gradleFile ?? '');
+  const text = files.read(buildFile) ?? '';
   const wrapper = tool === 'maven' ? mvnw : gradlew;
+  const project = tool === 'maven' ? mavenProject(files, dir) : gradleProject(files, dir);
   if (wrapper === null) {
     notes.push(
       tool === 'maven'
@@ -73,11 +83,20 @@ export function detectJavaBuild(files: RepoFiles, dir: string): JavaBuild | null
   return {
     tool,
     buildFile,
-    text: files.read(buildFile) ?? '',
+    text,
     wrapper,
     kotlinDsl: tool === 'gradle' && buildFile.endsWith('.kts'),
+    project,
+    inherited: tool === 'maven' ? mavenParentTexts(files, dir) : [{ file: buildFile, text }, ...gradleRootScript(files, dir, project)],
     notes,
   };
+}
+
+/** The root build script of the multi-project build the app belongs to (plugins declared there with `apply false`, shared toolchains). */
+function gradleRootScript(files: RepoFiles, dir: string, project: JavaProject | null): Array<{ file: string; text: string }> {
+  if (project === null) return [];
+  const file = ['build.gradle.kts', 'build.gradle'].map((f) => joinPath(dir, project.root, f)).find((f) => files.exists(f));
+  return file === undefined ? [] : [{ file, text: files.read(file) ?? '' }];
 }
 
 /** '1.8' → '8', '21.0.2' → '21', 'temurin-17.0.9+9' → '17'. */
@@ -95,20 +114,30 @@ const GRADLE_VERSION_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   [/targetCompatibility\s*=\s*(?:JavaVersion\.VERSION_(?:1_)?(\d+)|['"]?(?:1\.)?(\d+))/, 'targetCompatibility'],
 ];
 
+function mavenJavaVersion(pom: string): FoundVersion | null {
+  for (const tag of MAVEN_VERSION_TAGS) {
+    const m = new RegExp(`<${tag.replace(/\./g, '\\.')}>\\s*([\\d.]+)\\s*</`).exec(pom);
+    const v = m?.[1] ? javaMajor(m[1]) : null;
+    if (v) return { version: v, source: `<${tag}>` };
+  }
+  return null;
+}
+
+function gradleJavaVersion(script: string): FoundVersion | null {
+  for (const [re, label] of GRADLE_VERSION_PATTERNS) {
+    const m = re.exec(script);
+    const v = m?.[1] ?? m?.[2];
+    if (v) return { version: v, source: label };
+  }
+  return null;
+}
+
 /** Java version: the build file first (it decides what the code compiles for), then version files. */
 export function javaVersion(files: RepoFiles, dir: string, build: JavaBuild): FoundVersion | null {
-  if (build.tool === 'maven') {
-    for (const tag of MAVEN_VERSION_TAGS) {
-      const m = new RegExp(`<${tag.replace(/\./g, '\\.')}>\\s*([\\d.]+)\\s*</`).exec(build.text);
-      const v = m?.[1] ? javaMajor(m[1]) : null;
-      if (v) return { version: v, source: `${build.buildFile} <${tag}>` };
-    }
-  } else {
-    for (const [re, label] of GRADLE_VERSION_PATTERNS) {
-      const m = re.exec(build.text);
-      const v = m?.[1] ?? m?.[2];
-      if (v) return { version: v, source: `${build.buildFile} ${label}` };
-    }
+  // A module's own setting wins over its parent's, as in the build itself.
+  for (const { file, text } of build.inherited) {
+    const found = build.tool === 'maven' ? mavenJavaVersion(text) : gradleJavaVersion(text);
+    if (found) return { version: found.version, source: `${file} ${found.source}` };
   }
   return firstVersion(files, dir, [
     { file: '.java-version', read: javaMajor },

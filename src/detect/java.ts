@@ -1,9 +1,10 @@
+import { posix } from 'node:path';
 import type { AppFacts } from './app-facts.js';
 import { detectJavaBuild, javaVersion, type JavaBuild } from './java-build.js';
 import { configPort, readAppConfig } from './java-config.js';
 import { joinPath } from './paths.js';
 import { findRoutes, pickHealthPath, pickReadinessPath, walkFiles } from './scan.js';
-import type { JavaFacts, RepoFiles } from './types.js';
+import type { JavaFacts, JavaProject, RepoFiles } from './types.js';
 
 const SPRING_BOOT = /spring-boot-starter-parent|spring-boot-maven-plugin|spring-boot-dependencies|org\.springframework\.boot['"]|plugins\.spring\.boot\b|spring-boot-gradle-plugin/;
 const ACTUATOR = /spring-boot-starter-actuator|starter[.-]actuator\b/;
@@ -18,7 +19,8 @@ export function detectJava(files: RepoFiles, dir: string): AppFacts | null {
   const build = detectJavaBuild(files, dir);
   if (build === null) return null;
   const notes = [...build.notes];
-  const text = build.text;
+  // What the parents declare (the Spring Boot parent, shared dependencies and plugins) applies to the module too.
+  const text = build.inherited.map((b) => b.text).join('\n');
   const springBoot = SPRING_BOOT.test(text);
   const bootVersion = springBoot ? springBootVersion(text) : null;
   const actuator = ACTUATOR.test(text);
@@ -29,7 +31,11 @@ export function detectJava(files: RepoFiles, dir: string): AppFacts | null {
   const { port, portSource } = javaPort(files, dir, framework, notes);
   const { healthPath, readinessPath } = javaHealth(files, dir, actuator ? { probes: springBoot && bootHasProbes(bootVersion) } : null, notes);
   if (springBoot) notes.push(bootVersion ? `Spring Boot ${bootVersion}` : 'Spring Boot version not stated in the build file: the image assumes 3.3 or later');
-  const commands = javaCommands(build);
+  const commands = javaCommands(build, text);
+  if (build.project !== null) {
+    const root = joinPath(dir, build.project.root);
+    notes.push(`module ${build.project.selector} of the ${build.tool === 'maven' ? 'multi-module' : 'multi-project'} build at ${root === '.' ? 'the repository root' : root}: the image and CI build it from there, with the modules it depends on`);
+  }
 
   const metricsLibrary = PROMETHEUS_REGISTRY.test(text) ? 'micrometer-prometheus' : /opentelemetry/.test(text) ? 'opentelemetry' : null;
   const artifactGlob = build.tool === 'maven' ? 'target/*.jar' : 'build/libs/*.jar';
@@ -63,6 +69,7 @@ export function detectJava(files: RepoFiles, dir: string): AppFacts | null {
       actuator,
       gradleKotlinDsl: build.kotlinDsl,
       artifactGlob,
+      project: build.project,
     },
   };
 }
@@ -149,11 +156,16 @@ function javaHealth(files: RepoFiles, dir: string, actuator: { probes: boolean }
   return { healthPath: health?.path ?? null, readinessPath: pickReadinessPath(routes)?.path ?? null };
 }
 
-function javaCommands(b: JavaBuild): Pick<AppFacts, 'buildCommand' | 'testCommand' | 'lintCommand'> {
-  const spotless = /spotless/.test(b.text);
-  const checkstyle = /checkstyle/.test(b.text);
+/**
+ * Commands run in the app dir. A Maven module is built through its reactor
+ * (`-f <root>/pom.xml -pl :module -am`: the sibling modules it depends on are
+ * in no repository); Gradle finds its settings from any project dir itself.
+ */
+function javaCommands(b: JavaBuild, text: string): Pick<AppFacts, 'buildCommand' | 'testCommand' | 'lintCommand'> {
+  const spotless = /spotless/.test(text);
+  const checkstyle = /checkstyle/.test(text);
   if (b.tool === 'maven') {
-    const mvn = b.wrapper ?? 'mvn';
+    const mvn = [b.wrapper ?? 'mvn', ...mavenReactorArgs(b.project)].join(' ');
     return {
       buildCommand: `${mvn} -B -DskipTests package`,
       testCommand: `${mvn} -B verify`,
@@ -168,7 +180,15 @@ function javaCommands(b: JavaBuild): Pick<AppFacts, 'buildCommand' | 'testComman
   };
 }
 
-/** ./mvnw or ./gradlew is in the app dir: the image, whose build context that is, builds with it. */
-export function wrapperInContext(java: Pick<JavaFacts, 'wrapperPath'>): boolean {
-  return java.wrapperPath !== null && !java.wrapperPath.startsWith('../');
+/** Maven flags that build a module with the modules it depends on, from the app dir; none for a standalone build. */
+export function mavenReactorArgs(project: JavaProject | null): string[] {
+  return project === null ? [] : ['-f', posix.join(project.root, 'pom.xml'), '-pl', project.selector, '-am'];
+}
+
+/**
+ * The wrapper is at the root of the image's build context, where the
+ * Dockerfile copies it from: the app dir (`appPath` '') or a multi-module build's root.
+ */
+export function wrapperInContext(java: Pick<JavaFacts, 'wrapperPath'>, appPath = ''): boolean {
+  return java.wrapperPath !== null && ['mvnw', 'gradlew'].includes(posix.join(appPath, java.wrapperPath));
 }

@@ -154,6 +154,18 @@ export interface JavaFacts {
   gradleKotlinDsl: boolean;
   /** Where the built jar lands, as a glob relative to the app dir: 'target/*.jar', 'build/libs/*.jar'. */
   artifactGlob: string;
+  /** The multi-module (Maven) or multi-project (Gradle) build the app is a module of, built from its root; null for a standalone build. */
+  project: JavaProject | null;
+}
+
+/** A multi-module build in the repository: the service is built from its root, selecting its module. */
+export interface JavaProject {
+  /** The build's root directory relative to the app dir ('..', '../..'). */
+  root: string;
+  /** How the build tool selects the service from the root: Maven `-pl :artifactId`, Gradle's project path `:services:api`. */
+  selector: string;
+  /** The build files of the root and of every module, relative to the root: what the image's dependency layer copies. */
+  buildFiles: string[];
 }
 
 export interface GitFacts {

@@ -1,5 +1,6 @@
 import { languageCandidates, pickCandidate } from './app-kind.js';
 import { parseGoWorkUses } from './go-mod.js';
+import { gradleIncludes, mavenModules } from './java-project.js';
 import { parseJsonObject } from './json.js';
 import { nodeWorkspaces } from './node.js';
 import { baseName, joinPath, normalizePath } from './paths.js';
@@ -31,7 +32,7 @@ export function findServices(files: RepoFiles): ServiceInfo[] {
   addAll([...tomlStrings(uv, 'members'), ...tomlStrings(uv, 'exclude').map((e) => `!${e}`)]);
   const goWork = files.read('go.work');
   if (goWork !== undefined) addAll(parseGoWorkUses(goWork));
-  addAll(mavenModules(files, '.', 0));
+  addAll(mavenModules(files, '.'));
   addAll(gradleIncludes(files.read('settings.gradle.kts') ?? files.read('settings.gradle') ?? ''));
   addAll(CONVENTIONAL);
 
@@ -108,26 +109,4 @@ export function expandGlob(files: RepoFiles, pattern: string): string[] {
 /** Subdirectories a wildcard may match: never dependencies, build output or dot folders. */
 function subdirs(files: RepoFiles, dir: string): string[] {
   return files.list(dir).filter((n) => !n.startsWith('.') && !SKIP_DIRS.has(n) && files.isDirectory(joinPath(dir, n)));
-}
-
-/** `<module>` entries of a pom, following nested aggregator poms a few levels. */
-function mavenModules(files: RepoFiles, dir: string, depth: number): string[] {
-  const pom = files.read(joinPath(dir, 'pom.xml'));
-  if (pom === undefined || depth > 3) return [];
-  const out: string[] = [];
-  for (const m of pom.matchAll(/<module>\s*([^<\s]+)\s*<\/module>/g)) {
-    const child = joinPath(dir, m[1] ?? '');
-    out.push(child, ...mavenModules(files, child, depth + 1));
-  }
-  return out;
-}
-
-/** Project dirs from settings.gradle `include 'a', ':b:c'` (→ 'a', 'b/c'). */
-function gradleIncludes(settings: string): string[] {
-  const out: string[] = [];
-  for (const line of settings.split('\n')) {
-    if (!/^\s*include\b/.test(line)) continue;
-    for (const m of line.matchAll(/['"]:?([\w.:-]+)['"]/g)) out.push((m[1] ?? '').replace(/:/g, '/'));
-  }
-  return out;
 }

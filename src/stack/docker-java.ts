@@ -5,10 +5,13 @@ import {
   drainSeconds,
   missingFacts,
   type DockerContext,
+  type JavaSpec,
   type KeyValue,
   type LanguageSpec,
 } from './docker.js';
 import { bootAtLeast, bootHasProbes, wrapperInContext } from '../detect/java.js';
+import type { JavaProject } from '../detect/types.js';
+import { UserError } from '../errors.js';
 import { JAVA, chooseLine } from './versions.js';
 import { LATENCY_THRESHOLD_SECONDS, metricNamesFor } from './promql.js';
 
@@ -43,20 +46,16 @@ export function buildJavaSpec(ctx: DockerContext): LanguageSpec {
 
   const maven = java.buildTool === 'maven';
   // The wrapper pins the build tool's version, so the plain JDK image is enough; without it use the tool's image.
-  const wrapper = wrapperInContext(java);
+  const wrapper = wrapperInContext(java, ctx.appPath);
   const build = wrapper ? line.images.build : maven ? line.images.maven : line.images.gradle;
   const tool = maven ? (wrapper ? './mvnw' : 'mvn') : wrapper ? './gradlew' : 'gradle';
-  const artifactDir = assertSafe(posix.dirname(java.artifactGlob), 'artifact directory');
+  const artifactDir = assertSafe(posix.join(ctx.appPath, posix.dirname(java.artifactGlob)), 'artifact directory');
 
   // A missing wrapper is detection's note (src/detect/java-build.ts), printed with these.
   if (java.wrapperPath !== null && !wrapper) {
-    ctx.notes.push(`the wrapper ${java.wrapperPath} is outside the build context (${ctx.contextDir}): the image builds with the ${maven ? 'Maven' : 'Gradle'} of its pinned image, and a build that needs other modules of the project needs the project root as context`);
+    ctx.notes.push(`the wrapper ${java.wrapperPath} is outside the build context (${ctx.contextDir}): the image builds with the ${maven ? 'Maven' : 'Gradle'} of its pinned image`);
   }
-  ctx.notes.push(
-    maven
-      ? 'the dependency layer copies pom.xml only: a multi-module build must also copy each module\'s pom.xml'
-      : 'the dependency layer copies the root build files only: a multi-project build must also copy each project\'s build file',
-  );
+  const steps = java.project === null ? standaloneSteps(tool, maven, java.springBoot, ctx) : projectSteps(java.project, tool, maven, java.springBoot, ctx);
   const layout = java.springBoot ? bootLayout(java.springBootVersion) : null;
   if (!layout?.extract) {
     ctx.notes.push('the image runs `java -jar app.jar`: the build must produce one runnable (fat) jar with a Main-Class');
@@ -98,12 +97,57 @@ export function buildJavaSpec(ctx: DockerContext): LanguageSpec {
       springBoot: java.springBoot,
       extractLayers: layout?.extract ?? null,
       cacheTarget: maven ? '/root/.m2' : '/root/.gradle',
-      resolve: maven ? [tool, '-B', '-ntp', 'dependency:go-offline'] : [tool, '--no-daemon', 'dependencies'],
-      package: maven
-        ? [tool, '-B', '-ntp', '-DskipTests', 'package']
-        : [tool, '--no-daemon', java.springBoot ? 'bootJar' : 'assemble'],
+      ...steps,
       artifactDir,
     },
+  };
+}
+
+type BuildSteps = Pick<JavaSpec, 'buildFiles' | 'resolve' | 'package' | 'copyContext' | 'moduleOutputs'>;
+
+/** A standalone build: its build files, then `src`. */
+function standaloneSteps(tool: string, maven: boolean, springBoot: boolean, ctx: DockerContext): BuildSteps {
+  ctx.notes.push(
+    maven
+      ? "the dependency layer copies pom.xml only: a build that needs other files to resolve (a parent pom, extensions) must copy them too"
+      : 'the dependency layer copies the root build files only: a build that needs other files to configure (buildSrc, included builds) must copy them too',
+  );
+  return {
+    buildFiles: [],
+    resolve: maven ? [tool, '-B', '-ntp', 'dependency:go-offline'] : [tool, '--no-daemon', 'dependencies'],
+    package: maven ? [tool, '-B', '-ntp', '-DskipTests', 'package'] : [tool, '--no-daemon', springBoot ? 'bootJar' : 'assemble'],
+    copyContext: false,
+    moduleOutputs: [],
+  };
+}
+
+/** A Maven `:artifactId` or Gradle `:a:b` project selector, as one word of a RUN line. */
+function safeSelector(selector: string): string {
+  if (!/^(?::[A-Za-z0-9._-]+)+$/.test(selector)) throw new UserError(`module ${JSON.stringify(selector)} has characters the generated Dockerfile cannot use safely`);
+  return selector;
+}
+
+/**
+ * A module of a multi-module build, built from the build's root (the
+ * context) with the modules it depends on. Maven gets no separate dependency
+ * layer: `dependency:go-offline` cannot resolve a sibling module that is not
+ * built yet (MDEP-516), so one `package -pl -am` resolves and builds, its
+ * downloads kept in the cache mount. Gradle resolves from the build scripts alone.
+ */
+function projectSteps(project: JavaProject, tool: string, maven: boolean, springBoot: boolean, ctx: DockerContext): BuildSteps {
+  const selector = safeSelector(project.selector);
+  const buildFiles = maven ? [] : project.buildFiles.map((f): [string, string] => [assertSafe(f, 'build file'), posix.dirname(f) === '.' ? './' : `${posix.dirname(f)}/`]);
+  const moduleDirs = [...new Set(project.buildFiles.map((f) => posix.dirname(f)).filter((d) => d !== '.'))];
+  if (!maven) ctx.notes.push('the dependency layer copies the build scripts of every project: a build that needs other files to configure (buildSrc, included builds) must copy them too');
+  return {
+    buildFiles,
+    resolve: maven ? null : [tool, '--no-daemon', `${selector}:dependencies`],
+    package: maven
+      ? [tool, '-B', '-ntp', '-pl', selector, '-am', '-DskipTests', 'package']
+      : [tool, '--no-daemon', `${selector}:${springBoot ? 'bootJar' : 'assemble'}`],
+    copyContext: true,
+    // .dockerignore patterns match from the context root only: each module's output needs its own line.
+    moduleOutputs: moduleDirs.flatMap((d) => (maven ? [`${assertSafe(d, 'module')}/target/`] : [`${assertSafe(d, 'project')}/build/`, `${d}/.gradle/`])),
   };
 }
 

@@ -146,8 +146,15 @@ export interface JavaSpec {
   /** Command extracting Spring Boot's layers to /app/extracted (its syntax depends on the Boot version), or null: the jar runs as is. */
   extractLayers: string[] | null;
   cacheTarget: string;
-  resolve: string[];
+  /** [file, destination folder] of every module's build file, copied before resolving (a multi-project build); else [] (the template copies the root's). */
+  buildFiles: Array<[string, string]>;
+  /** Resolves dependencies into their own layer, or null (a Maven module: its package step resolves). */
+  resolve: string[] | null;
   package: string[];
+  /** Copy the whole context (a module of a multi-module build) rather than `src`. */
+  copyContext: boolean;
+  /** Build output folders of the modules, for the ignore file (its patterns match from the context root only). */
+  moduleOutputs: string[];
   /** Directory the build writes the jar to ('target', 'build/libs'). */
   artifactDir: string;
 }
@@ -303,14 +310,29 @@ export function partitionByContext(paths: readonly string[]): { inside: string[]
   return { inside: paths.filter((p) => !p.startsWith('../')), outside };
 }
 
+/** Where the service's build starts when that is above the service dir: the folder relative to it, and why. */
+export interface BuildRoot {
+  dir: string;
+  why: string;
+}
+
 /**
- * The build context: the service dir, or the workspace root when the lockfile
- * lives there (an install needs it and every member's manifest).
+ * The folder the service must be built from: a multi-module Java build's
+ * root (sibling modules and the parent pom), else the workspace root holding
+ * the lockfile (an install needs it and every member's manifest); null for the service dir.
  */
-export function resolveContext(serviceDir: string, lockfile: string | null): { contextDir: string; appPath: string } {
-  if (lockfile === null || !lockfile.startsWith('../')) return { contextDir: serviceDir, appPath: '' };
-  const contextDir = joinRepo(serviceDir, posix.dirname(lockfile));
-  if (contextDir.startsWith('..')) throw new UserError(`lockfile ${lockfile} is outside the repository`);
+export function buildRootOf(facts: Pick<RepoFacts, 'lockfile' | 'java'>): BuildRoot | null {
+  const project = facts.java?.project;
+  if (project) return { dir: project.root, why: `the root of the ${facts.java?.buildTool === 'gradle' ? 'multi-project Gradle' : 'multi-module Maven'} build` };
+  if (facts.lockfile?.startsWith('../')) return { dir: posix.dirname(facts.lockfile), why: 'the workspace root holding the lockfile' };
+  return null;
+}
+
+/** The build context (the service dir, or its build root) and the service's path inside it. */
+export function resolveContext(serviceDir: string, root: BuildRoot | null): { contextDir: string; appPath: string } {
+  if (root === null) return { contextDir: serviceDir, appPath: '' };
+  const contextDir = joinRepo(serviceDir, root.dir);
+  if (contextDir.startsWith('..')) throw new UserError(`${root.why} (${root.dir} from ${serviceDir}) is outside the repository`);
   const appPath = posix.relative(contextDir === '.' ? '' : contextDir, serviceDir === '.' ? '' : serviceDir);
   return { contextDir, appPath };
 }
@@ -369,7 +391,8 @@ export function buildDockerStack(answers: Answers, facts: RepoFacts, generated: 
     );
   }
 
-  const { contextDir, appPath } = resolveContext(serviceDir, facts.lockfile);
+  const root = buildRootOf(facts);
+  const { contextDir, appPath } = resolveContext(serviceDir, root);
   const ctx: DockerContext = { answers, facts, serviceDir, contextDir, appPath, notes: [] };
   const spec = buildLanguageSpec(ctx);
   const healthcheck = healthcheckFor(spec, answers);
@@ -377,7 +400,7 @@ export function buildDockerStack(answers: Answers, facts: RepoFacts, generated: 
     contextDir === serviceDir ? joinRepo(serviceDir, '.dockerignore') : joinRepo(serviceDir, 'Dockerfile.dockerignore');
   if (contextDir !== serviceDir) {
     ctx.notes.push(
-      `the build context is ${contextDir} (the workspace root holding the lockfile); ${dockerignorePath} applies to it (BuildKit reads <Dockerfile>.dockerignore)`,
+      `the build context is ${contextDir} (${root?.why ?? 'the build root'}); ${dockerignorePath} applies to it (BuildKit reads <Dockerfile>.dockerignore)`,
     );
   }
 

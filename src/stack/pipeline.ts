@@ -1,5 +1,6 @@
 import type { Answers, Language } from '../answers/options.js';
 import { javaBuildTool } from '../detect/java-build.js';
+import { mavenReactorArgs } from '../detect/java.js';
 import { runScript, type NodePm } from '../detect/node-pm.js';
 import { joinPath } from '../detect/paths.js';
 import { isRequirementsFile } from '../detect/python-deps.js';
@@ -12,7 +13,7 @@ import type { MetricGate } from './promql.js';
 import { buildUses, TRIVY_VERSION, type PinKey } from './pins.js';
 import { testCommand, type TestCommand, type TestReport } from './test-reports.js';
 import { corepackCommand } from './docker-node.js';
-import { resolveContext } from './docker.js';
+import { buildRootOf, resolveContext } from './docker.js';
 import { withoutLocalRequirements } from './docker-python.js';
 import { GO, TOOLS, chooseLine } from './versions.js';
 import { shellWord } from '../render/escape/shell.js';
@@ -514,9 +515,13 @@ function goPipeline(facts: RepoFacts, dirPrefix: string): LanguagePipeline {
 
 function javaPipeline(facts: RepoFacts): LanguagePipeline {
   const gradle = javaBuildTool(facts) === 'gradle';
+  const project = facts.java?.project ?? null;
   // CI runs in the repository, so a wrapper at a multi-project root ('../../gradlew') serves too.
-  const tool = facts.java?.wrapperPath ?? (gradle ? 'gradle' : 'mvn');
+  // A Maven module builds through its reactor, with the sibling modules it needs; Gradle finds its settings itself.
+  const tool = [facts.java?.wrapperPath ?? (gradle ? 'gradle' : 'mvn'), ...(gradle ? [] : mavenReactorArgs(project))].join(' ');
   const flags = gradle ? '--no-daemon' : '--batch-mode --no-transfer-progress';
+  // go-offline cannot resolve a sibling module before it is built (MDEP-516): the test step downloads.
+  const resolve = !gradle && project !== null ? [] : [run('Resolve dependencies', gradle ? `${tool} ${flags} dependencies` : `${tool} ${flags} dependency:go-offline`)];
   return {
     preSetup: [],
     setupUses: 'setupJava',
@@ -526,7 +531,7 @@ function javaPipeline(facts: RepoFacts): LanguagePipeline {
       { key: 'cache', value: gradle ? 'gradle' : 'maven' },
     ],
     extraCache: null,
-    install: [run('Resolve dependencies', gradle ? `${tool} ${flags} dependencies` : `${tool} ${flags} dependency:go-offline`)],
+    install: resolve,
     lint: [run('Lint', facts.lintCommand ?? (gradle ? `${tool} ${flags} check -x test` : `${tool} ${flags} validate`))],
     test: facts.testCommand ?? (gradle ? `${tool} ${flags} test` : `${tool} ${flags} verify`),
     // Trivy's filesystem scan reads pom.xml / Gradle lockfiles; OWASP dependency-check needs an NVD API key.
@@ -854,7 +859,7 @@ export function buildPipelineStack(
 
 /** See PipelineStack.deployPaths: the service's folder, and the pipeline that builds and deploys it. */
 function deployPaths(dir: string, facts: RepoFacts, files: WorkflowFiles): string[] | null {
-  if (dir === '.' || resolveContext(dir, facts.lockfile).contextDir !== dir) return null;
+  if (dir === '.' || resolveContext(dir, buildRootOf(facts)).contextDir !== dir) return null;
   const workflows = [files.deploy, files.ci, files.build].map((f) => `${WORKFLOW_DIR}/${f}`);
   return [`${dir}/**`, ...workflows, '.github/scripts/**'];
 }

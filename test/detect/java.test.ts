@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { detectRepoOnDisk } from '../../src/detect/index.js';
+import { detectRepo, detectRepoOnDisk } from '../../src/detect/index.js';
 import { detectJava, isJavaApp, springBootVersion, wrapperInContext } from '../../src/detect/java.js';
 import { javaMajor } from '../../src/detect/java-build.js';
 import { filesFromMap } from '../../src/detect/repo-files.js';
+import { GRADLE_MULTI_PROJECT, mavenMultiModule } from '../helpers/multi-module.js';
 import { fixture } from './helpers.js';
 
 const POM = (body = '') =>
@@ -200,6 +201,7 @@ describe('java fixtures on disk', () => {
       actuator: true,
       gradleKotlinDsl: false,
       artifactGlob: 'target/*.jar',
+      project: null,
     });
     // The 'local' profile's 7070 must not win over the default document.
     expect(f.port).toBe(9090);
@@ -209,5 +211,55 @@ describe('java fixtures on disk', () => {
     expect(f.runtimeVersion).toBe('21');
     expect(f.existing.workflows).toEqual(['.github/workflows/ci.yml']);
     expect(f.existing.dependabot).toEqual(['.github/dependabot.yml']);
+  });
+});
+
+describe('a module of a multi-module build', () => {
+  const repo = (files: Record<string, string>) => detectRepo(filesFromMap(files), { dirName: 'acme' });
+
+  it('Maven: picks the module with the app, builds it through the root reactor, and reads the parent chain', () => {
+    const f = repo(mavenMultiModule());
+    expect(f.appDir).toBe('api');
+    expect(f.java?.project).toEqual({ root: '..', selector: ':acme-api', buildFiles: ['pom.xml', 'core/pom.xml', 'api/pom.xml'] });
+    // The root pom's java.version and Boot parent apply to the module.
+    expect(f.runtimeVersion).toBe('17');
+    expect(f.runtimeVersionSource).toBe('pom.xml <java.version>');
+    expect(f.notes.join('\n')).not.toMatch(/no java version/);
+    expect(f.java).toMatchObject({ springBoot: true, springBootVersion: '3.5.0', actuator: true, wrapperPath: '../mvnw' });
+    // Run from api/: the reactor of the root pom, with the modules api depends on.
+    expect(f.testCommand).toBe('../mvnw -f ../pom.xml -pl :acme-api -am -B verify');
+    expect(f.notes.join('\n')).toContain('module :acme-api of the multi-module build at the repository root');
+  });
+
+  it("Maven: a Boot 2 parent's version is read from the root, so the image extracts with layertools", () => {
+    expect(repo(mavenMultiModule('2.7.18')).java?.springBootVersion).toBe('2.7.18');
+  });
+
+  it('Maven: a parent elsewhere (relativePath) gives its settings; a module no aggregator lists is standalone', () => {
+    const files = {
+      'parent/pom.xml': '<project><artifactId>base</artifactId><packaging>pom</packaging><properties><maven.compiler.release>21</maven.compiler.release></properties></project>',
+      'svc/pom.xml': '<project><parent><artifactId>base</artifactId><relativePath>../parent</relativePath></parent><artifactId>svc</artifactId></project>',
+    };
+    const f = detect(files, 'svc');
+    expect(f.runtimeVersionSource).toBe('parent/pom.xml <maven.compiler.release>');
+    expect(f.java?.project).toBeNull();
+    // A parent named differently from the pom at relativePath is not that pom.
+    const other = detect({ ...files, 'svc/pom.xml': files['svc/pom.xml'].replace('<artifactId>base</artifactId>', '<artifactId>other</artifactId>') }, 'svc');
+    expect(other.runtimeVersion).toBeNull();
+  });
+
+  it('Gradle: the included project, its root build script (Boot plugin with apply false, toolchain) and every build file', () => {
+    const f = repo(GRADLE_MULTI_PROJECT);
+    expect(f.appDir).toBe('app');
+    expect(f.java?.project).toEqual({
+      root: '..',
+      selector: ':app',
+      buildFiles: ['settings.gradle.kts', 'build.gradle.kts', 'app/build.gradle.kts', 'lib/build.gradle.kts'],
+    });
+    expect(f.runtimeVersion).toBe('21');
+    expect(f.runtimeVersionSource).toBe('build.gradle.kts toolchain');
+    expect(f.java).toMatchObject({ springBoot: true, springBootVersion: '3.4.1', wrapperPath: '../gradlew' });
+    // Gradle finds the settings from the project dir itself: the wrapper alone.
+    expect(f.testCommand).toBe('../gradlew build');
   });
 });

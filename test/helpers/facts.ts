@@ -67,6 +67,7 @@ export const JAVA_DEFAULTS: JavaFacts = {
   actuator: true,
   gradleKotlinDsl: false,
   artifactGlob: 'target/*.jar',
+  project: null,
 };
 
 /** Language-level defaults: what a plain, well-kept app of that language looks like to the detectors. */

@@ -73,6 +73,27 @@ const VARIANTS: Variant[] = [
   { name: 'java maven wrapper Spring Boot', answers: { language: 'java' }, facts: { language: 'java' } },
   { name: 'java maven image, plain jar', answers: { language: 'java' }, facts: { language: 'java', runtimeVersion: '17', java: { wrapperPath: null, springBoot: false } } },
   { name: 'java gradle kotlin wrapper', answers: { language: 'java' }, facts: { language: 'java', packageManager: 'gradle', java: { buildTool: 'gradle', gradleKotlinDsl: true, artifactGlob: 'build/libs/*.jar' } } },
+  {
+    name: 'java maven module of a multi-module build',
+    answers: { language: 'java', serviceDir: 'api' },
+    facts: { language: 'java', appDir: 'api', java: { wrapperPath: '../mvnw', project: { root: '..', selector: ':acme-api', buildFiles: ['pom.xml', 'core/pom.xml', 'api/pom.xml'] } } },
+  },
+  {
+    name: 'java gradle project of a multi-project build',
+    answers: { language: 'java', serviceDir: 'services/app' },
+    facts: {
+      language: 'java',
+      appDir: 'services/app',
+      packageManager: 'gradle',
+      java: {
+        buildTool: 'gradle',
+        gradleKotlinDsl: true,
+        wrapperPath: '../../gradlew',
+        artifactGlob: 'build/libs/*.jar',
+        project: { root: '../..', selector: ':services:app', buildFiles: ['settings.gradle.kts', 'build.gradle.kts', 'services/app/build.gradle.kts', 'lib/build.gradle.kts'] },
+      },
+    },
+  },
   { name: 'java gradle groovy, Java 25, no wrapper', answers: { language: 'java' }, facts: { language: 'java', runtimeVersion: '25', packageManager: 'gradle', java: { buildTool: 'gradle', wrapperPath: null, artifactGlob: 'build/libs/*.jar' } } },
 ];
 
@@ -219,6 +240,26 @@ describe('docker layer output details', () => {
     const plain = await render({ name: '', answers: { language: 'go' }, facts: { language: 'go' } });
     expect(plain.dockerfile).toContain('go mod download');
     expect(plain.dockerignore).toMatch(/^vendor\/$/m);
+  });
+
+  it('builds a Gradle project from the root: every build script first, then the dependency layer, then the whole build', async () => {
+    const { dockerfile, dockerignore } = await render(VARIANTS.find((v) => v.name === 'java gradle project of a multi-project build') as Variant);
+    const build = dockerfile.slice(dockerfile.indexOf('AS build'), dockerfile.indexOf('AS runtime'));
+    expect(build).toContain(
+      [
+        'COPY gradlew ./',
+        'COPY gradle gradle',
+        'COPY ["settings.gradle.kts", "./"]',
+        'COPY ["build.gradle.kts", "./"]',
+        'COPY ["services/app/build.gradle.kts", "services/app/"]',
+        'COPY ["lib/build.gradle.kts", "lib/"]',
+        'RUN --mount=type=cache,target=/root/.gradle \\',
+        '    ./gradlew --no-daemon :services:app:dependencies',
+      ].join('\n'),
+    );
+    expect(build).toMatch(/^COPY \. \.\nRUN --mount=type=cache,target=\/root\/\.gradle \\\n {4}\.\/gradlew --no-daemon :services:app:bootJar$/m);
+    expect(build).toContain('find services/app/build/libs -maxdepth 1');
+    expect(dockerignore).toMatch(/^services\/app\/build\/\nservices\/app\/\.gradle\/\nlib\/build\/\nlib\/\.gradle\/$/m);
   });
 
   it('writes nothing when the repository brings its own Dockerfile', async () => {

@@ -6,6 +6,7 @@ import { detectRepo, detectRepoOnDisk, filesFromMap } from '../../src/detect/ind
 import { renderStack } from '../../src/render/plop-bridge.js';
 import { buildStack } from '../../src/stack/build-stack.js';
 import { makeAnswers } from '../helpers/facts.js';
+import { mavenMultiModule } from '../helpers/multi-module.js';
 import { runStepScript } from '../helpers/run-step.js';
 import { testdir } from '../helpers/testdir.js';
 
@@ -118,7 +119,7 @@ describe('a service in a monorepo', () => {
     expect(tree.read('.github/workflows/ci.yml')!.content).toContain("hashFiles('uv.lock')");
   });
 
-  it('Gradle multi-project: CI runs the root wrapper; the image, whose context is the project, builds with the Gradle image and says why', async () => {
+  it('Gradle multi-project: CI runs the root wrapper from the project dir; the image builds from the root with it', async () => {
     const { stack, steps } = await ci({
       'settings.gradle.kts': 'include("services:api")\n',
       gradlew: '#!/bin/sh\n',
@@ -129,8 +130,30 @@ describe('a service in a monorepo', () => {
     const runs = steps.map((s) => s.run ?? '').filter((r) => /gradle/.test(r));
     expect(runs.length).toBeGreaterThan(0);
     for (const r of runs) expect(r).toMatch(/^\.\.\/\.\.\/gradlew /);
-    expect(stack.docker.file?.java?.wrapper).toBe(false);
-    expect(stack.docker.notes.join('\n')).toContain('the wrapper ../../gradlew is outside the build context (services/api)');
+    expect(stack.docker.contextDir).toBe('.');
+    expect(stack.docker.file?.java).toMatchObject({ wrapper: true, package: ['./gradlew', '--no-daemon', ':services:api:bootJar'], artifactDir: 'services/api/build/libs' });
+  });
+
+  it('Maven multi-module: CI and the image build the module through the root reactor, with its sibling modules', async () => {
+    const { stack, tree, steps } = await ci(mavenMultiModule(), 'api', 'java');
+    const runs = steps.map((s) => s.run ?? '').filter((r) => /mvnw/.test(r));
+    expect(runs.length).toBeGreaterThan(0);
+    // go-offline cannot resolve the unbuilt sibling module: no such step.
+    for (const r of runs) expect(r).toMatch(/^\.\.\/mvnw -f \.\.\/pom\.xml -pl :acme-api -am (?!.*go-offline)/);
+    expect(stack.docker.contextDir).toBe('.');
+    const dockerfile = tree.read('api/Dockerfile')!.content;
+    expect(dockerfile).toContain('docker build -f api/Dockerfile .');
+    expect(dockerfile).toMatch(/^COPY \. \.\nRUN --mount=type=cache,target=\/root\/\.m2 \\\n {4}\.\/mvnw -B -ntp -pl :acme-api -am -DskipTests package$/m);
+    expect(dockerfile).toContain("find api/target -maxdepth 1 -name '*.jar'");
+    expect(dockerfile).not.toMatch(/mvnw[^\n]*go-offline/);
+    // Every module's output stays out of the context: a stale jar there would be a second match.
+    expect(tree.read('api/Dockerfile.dockerignore')!.content).toMatch(/^core\/target\/\napi\/target\/$/m);
+    expect(tree.read('DEPLOY.md')!.content).toContain('non-root; built from `.`, the root of the build the service is part of');
+  });
+
+  it('Maven multi-module with a Boot 2 parent: layertools (Boot 2 has no -Djarmode=tools)', async () => {
+    const { tree } = await ci(mavenMultiModule('2.7.18'), 'api', 'java');
+    expect(tree.read('api/Dockerfile')!.content).toContain('RUN java -Djarmode=layertools -jar /app/app.jar extract --destination /app/extracted');
   });
 
   it('a push deploys only when the service folder or its pipeline changed; a workspace member on any push', async () => {

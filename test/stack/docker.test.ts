@@ -412,6 +412,22 @@ describe('java', () => {
     expect(gradle.java?.artifactDir).toBe('build/libs');
   });
 
+  it('builds a module of a multi-module build from its root, with the wrapper there; a module without that root is refused', () => {
+    const project = { root: '../..', selector: ':api', buildFiles: ['pom.xml', 'services/api/pom.xml'] };
+    const stack = buildDockerStack(
+      makeAnswers({ language: 'java', serviceDir: 'services/api' }),
+      makeFacts({ language: 'java', appDir: 'services/api', java: { wrapperPath: '../../mvnw', project } }),
+      new Set(),
+    );
+    expect(stack).toMatchObject({ contextDir: '.', dockerignorePath: 'services/api/Dockerfile.dockerignore' });
+    expect(stack.file?.java).toMatchObject({ wrapper: true, resolve: null, copyContext: true, artifactDir: 'services/api/target', moduleOutputs: ['services/api/target/'] });
+    expect(stack.notes.join('\n')).toContain('the build context is . (the root of the multi-module Maven build)');
+    expect(() => fileFor({ language: 'java', serviceDir: 'api' }, { language: 'java', appDir: 'api', java: { project: { ...project, root: '../..' } } })).toThrow(
+      /the root of the multi-module Maven build \(\.\.\/\.\. from api\) is outside the repository/,
+    );
+    expect(() => fileFor({ language: 'java' }, { language: 'java', java: { project: { ...project, root: '.', selector: ':a b' } } })).toThrow(/module ":a b" has characters/);
+  });
+
   it("turns on Micrometer's request histogram with the latency objective's bucket, when there is monitoring", () => {
     const env = (answers: Partial<Answers>) => Object.fromEntries(fileFor({ language: 'java', ...answers }, { language: 'java', metricsLibrary: 'micrometer-prometheus' }).env.map((e) => [e.name, e.value]));
     expect(env({ monitoring: 'prometheus' })).toMatchObject({
