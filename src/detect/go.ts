@@ -1,10 +1,11 @@
 import { posix } from 'node:path';
 import type { AppFacts } from './app-facts.js';
-import { parseGoMod, type GoMod } from './go-mod.js';
-import { baseName, joinPath, parentDir } from './paths.js';
+import type { FoundVersion } from './app-facts.js';
+import { parseGoMod, parseGoWorkUses, type GoMod } from './go-mod.js';
+import { baseName, joinPath, parentDir, relativePath } from './paths.js';
 import { findPort, findRoutes, pickHealthPath, pickReadinessPath, walkFiles, type PortPattern } from './scan.js';
 import type { RepoFiles } from './types.js';
-import { findUp } from './versions.js';
+import { compareVersionParts, findUp } from './versions.js';
 
 /** Modules that link C libraries: with them the binary needs cgo and can't be fully static. */
 const CGO_MODULES = [
@@ -58,8 +59,13 @@ export function detectGo(files: RepoFiles, dir: string): AppFacts | null {
   const cgo = cgoReason(files, mod, goFiles);
   if (cgo) notes.push(`cgo needed: ${cgo} (the image needs a C toolchain to build and libc to run)`);
 
-  const version = mod.toolchain ?? mod.go;
-  const versionSource = mod.toolchain ? 'toolchain' : 'go directive';
+  const workspace = goWorkspace(files, dir);
+  if (workspace !== null) {
+    notes.push(`module of the Go workspace ${workspace.file} (use ${workspace.uses.join(', ')}): the image builds from its folder, in workspace mode`);
+  }
+  // go.work's go line binds every module of the workspace: the image's Go must satisfy it too.
+  const own = declaredGo(mod, joinPath(dir, 'go.mod'));
+  const found = workspace?.declared && (own === null || compareVersionParts(goVersionParts(workspace.declared.version), goVersionParts(own.version)) > 0) ? workspace.declared : own;
   // The main package's own files are the likeliest place for the listen address.
   const mainDir = joinPath(dir, main.pkg);
   const inMain = (f: string): boolean => parentDir(f) === mainDir;
@@ -86,8 +92,8 @@ export function detectGo(files: RepoFiles, dir: string): AppFacts | null {
     framework,
     packageManager: 'go',
     lockfile: files.exists(joinPath(dir, 'go.sum')) ? 'go.sum' : null,
-    runtimeVersion: version,
-    runtimeVersionSource: version ? `${joinPath(dir, 'go.mod')} ${versionSource}` : null,
+    runtimeVersion: found?.version ?? null,
+    runtimeVersionSource: found?.source ?? null,
     buildCommand: 'go build ./...',
     testCommand: 'go test ./...',
     lintCommand: golangci ? 'golangci-lint run' : null,
@@ -106,9 +112,33 @@ export function detectGo(files: RepoFiles, dir: string): AppFacts | null {
       cgo: cgo !== null,
       vendored: files.exists(joinPath(dir, 'vendor/modules.txt')),
       localReplaces: mod.localReplaces.map((r) => posix.normalize(r)),
+      workspace: workspace === null ? null : { root: workspace.root, uses: workspace.uses },
     },
     java: null,
   };
+}
+
+/** The Go version a go.mod or go.work asks for (toolchain wins over the go directive), and where. */
+function declaredGo(mod: GoMod, file: string): FoundVersion | null {
+  const version = mod.toolchain ?? mod.go;
+  return version === null ? null : { version, source: `${file} ${mod.toolchain ? 'toolchain' : 'go directive'}` };
+}
+
+const goVersionParts = (v: string): number[] => v.split('.').map(Number);
+
+/**
+ * The go.work above (or at) `dir` that uses it: the go command finds it by
+ * itself and builds in workspace mode, where a sibling module required at a
+ * placeholder version (v0.0.0) resolves to its folder and nowhere else.
+ */
+function goWorkspace(files: RepoFiles, dir: string): { file: string; root: string; uses: string[]; declared: FoundVersion | null } | null {
+  const file = findUp(files, dir, 'go.work');
+  if (file === null) return null;
+  const text = files.read(file) ?? '';
+  const workDir = parentDir(file);
+  const uses = parseGoWorkUses(text).map((u) => joinPath(workDir, u));
+  if (!uses.includes(dir)) return null;
+  return { file, root: relativePath(dir, workDir), uses: uses.map((u) => relativePath(workDir, u)), declared: declaredGo(parseGoMod(text), file) };
 }
 
 /** 'github.com/acme/api/v2' → 'github.com/acme/api' (major-version suffixes are not names). */

@@ -137,6 +137,16 @@ export interface GoFacts {
   vendored: boolean;
   /** Folders go.mod `replace`s modules with, relative to the app dir (normalised: 'third_party/x', '../libs/shared'). */
   localReplaces: string[];
+  /** The go.work that uses this module (builds run in workspace mode, with its other modules), or null. */
+  workspace: GoWorkspace | null;
+}
+
+/** A Go workspace (go.work) the service's module is part of. */
+export interface GoWorkspace {
+  /** The folder holding go.work, relative to the app dir ('../..'). */
+  root: string;
+  /** The module folders go.work uses, relative to that folder ('libs/platform', 'services/api'). */
+  uses: string[];
 }
 
 export interface JavaFacts {

@@ -16,12 +16,13 @@ export function rangeLowerBound(range: string, parts: number): string | null {
     const nums = [m[1], m[2], m[3]]
       .filter((n): n is string => n !== undefined && /^\d+$/.test(n))
       .map(Number);
-    if (!best || compare(nums, best) > 0) best = nums;
+    if (!best || compareVersionParts(nums, best) > 0) best = nums;
   }
   return best ? best.slice(0, parts).join('.') : null;
 }
 
-function compare(a: number[], b: number[]): number {
+/** Compares versions as number arrays ([1, 24] vs [1, 24, 1]); a missing part counts as 0. */
+export function compareVersionParts(a: readonly number[], b: readonly number[]): number {
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
     const d = (a[i] ?? 0) - (b[i] ?? 0);
     if (d !== 0) return d;

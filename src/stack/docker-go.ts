@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import {
   USERS,
   assertSafe,
@@ -35,12 +36,14 @@ export function buildGoSpec(ctx: DockerContext): LanguageSpec {
 
   const name = binaryName(facts.startCommand);
   const binaryPath = `/app/${name}`;
-  const mainPackage = assertSafe(go.mainPackage, 'main package');
+  // From go.work's folder, the package is named by its path from there: go.work maps it to its module.
+  const mainPackage = assertSafe(ctx.appPath === '' ? go.mainPackage : `./${posix.join(ctx.appPath, go.mainPackage)}`, 'main package');
+  const workspace = go.workspace !== null;
   if (go.cgo) {
     ctx.notes.push('cgo: the binary links glibc, so it runs on distroless/base; C libraries beyond glibc/libssl must be copied in too');
   }
   if (facts.lockfile === null) ctx.notes.push('no go.sum: module downloads are not verified; run `go mod tidy` and commit go.sum');
-  const replaces = partitionByContext(go.localReplaces);
+  const replaces = partitionByContext(go.localReplaces, ctx.appPath);
   const { outside } = replaces;
   if (outside.length > 0) {
     ctx.notes.push(`go.mod replaces modules with ${outside.join(', ')}, outside the build context (${ctx.contextDir}): the image build cannot read ${outside.length > 1 ? 'them' : 'it'}; build from a context that holds ${outside.length > 1 ? 'them' : 'it'}, or vendor (go mod vendor)`);
@@ -64,9 +67,12 @@ export function buildGoSpec(ctx: DockerContext): LanguageSpec {
     go: {
       cgo: go.cgo,
       crossCompile: !go.cgo,
-      // go mod download reads the go.mod of every module a `replace` points at a folder.
-      bindMounts: ['go.mod', ...(facts.lockfile === null ? [] : ['go.sum']), ...replaces.inside].map(bindMount),
-      download: go.vendored ? null : ['go', 'mod', 'download'],
+      // go mod download reads the go.mod of every module a `replace` points at a folder (a workspace has no download step).
+      bindMounts: workspace ? [] : ['go.mod', ...(facts.lockfile === null ? [] : ['go.sum']), ...replaces.inside].map(bindMount),
+      // In workspace mode `go mod download` also looks up the workspace's own modules at the versions
+      // go.mod requires (a v0.0.0 placeholder that no proxy has): the build downloads, into the cache mount.
+      download: go.vendored || workspace ? null : ['go', 'mod', 'download'],
+      workspace,
       vendored: go.vendored,
       build: ['go', 'build', '-trimpath', '-ldflags=-s -w', '-o', `/out/${name}`, mainPackage],
       binaryCopy: [`/out/${name}`, binaryPath],

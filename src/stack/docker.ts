@@ -128,8 +128,10 @@ export interface GoSpec {
   /** Build on the builder's platform and cross-compile (static binaries only). */
   crossCompile: boolean;
   bindMounts: string[];
-  /** `go mod download`, or null when vendor/ holds the modules (go build then uses it by itself). */
+  /** `go mod download`, or null when vendor/ holds the modules (go build then uses it by itself) or in a workspace. */
   download: string[] | null;
+  /** Built in workspace mode from go.work's folder (the context): no separate download layer. */
+  workspace: boolean;
   /** vendor/ is part of the build context (not ignored). */
   vendored: boolean;
   build: string[];
@@ -302,12 +304,16 @@ function joinRepo(...parts: string[]): string {
 }
 
 /**
- * Paths relative to the app dir, split by whether a build context that is the
- * app dir holds them: '../' ones cannot be mounted or copied, only noted.
+ * Paths relative to the app dir, split by whether the build context (the app
+ * dir, or `appPath` below the context's root) holds them: the others cannot
+ * be mounted or copied, only noted.
  */
-export function partitionByContext(paths: readonly string[]): { inside: string[]; outside: string[] } {
-  const outside = paths.filter((p) => p.startsWith('../'));
-  return { inside: paths.filter((p) => !p.startsWith('../')), outside };
+export function partitionByContext(paths: readonly string[], appPath = ''): { inside: string[]; outside: string[] } {
+  const isOutside = (p: string): boolean => {
+    const inContext = posix.normalize(posix.join(appPath, p));
+    return inContext === '..' || inContext.startsWith('../');
+  };
+  return { inside: paths.filter((p) => !isOutside(p)), outside: paths.filter(isOutside) };
 }
 
 /** Where the service's build starts when that is above the service dir: the folder relative to it, and why. */
@@ -317,11 +323,13 @@ export interface BuildRoot {
 }
 
 /**
- * The folder the service must be built from: a multi-module Java build's
- * root (sibling modules and the parent pom), else the workspace root holding
+ * The folder the service must be built from: a Go workspace's or a
+ * multi-module Java build's root (sibling modules, the parent pom), else the workspace root holding
  * the lockfile (an install needs it and every member's manifest); null for the service dir.
  */
-export function buildRootOf(facts: Pick<RepoFacts, 'lockfile' | 'java'>): BuildRoot | null {
+export function buildRootOf(facts: Pick<RepoFacts, 'lockfile' | 'java' | 'go'>): BuildRoot | null {
+  const workspace = facts.go?.workspace;
+  if (workspace && workspace.root !== '.') return { dir: workspace.root, why: 'the Go workspace holding go.work' };
   const project = facts.java?.project;
   if (project) return { dir: project.root, why: `the root of the ${facts.java?.buildTool === 'gradle' ? 'multi-project Gradle' : 'multi-module Maven'} build` };
   if (facts.lockfile?.startsWith('../')) return { dir: posix.dirname(facts.lockfile), why: 'the workspace root holding the lockfile' };

@@ -501,7 +501,8 @@ function goPipeline(facts: RepoFacts, dirPrefix: string): LanguagePipeline {
     ],
     extraCache: null,
     // vendor/ holds the modules already: `go mod download` would fetch them again (private ones need credentials).
-    install: facts.go?.vendored ? [] : [run('Download modules', 'go mod download')],
+    // In a workspace (go.work, found from the service dir) it would look the sibling modules up in the proxy: tests download.
+    install: facts.go?.vendored || facts.go?.workspace ? [] : [run('Download modules', 'go mod download')],
     lint: facts.lintCommand
       ? [run('Lint', facts.lintCommand)]
       // The module's own packages: not vendor/, which is other people's formatting.

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { detectGo } from '../../src/detect/go.js';
 import { parseGoMod, parseGoWorkUses } from '../../src/detect/go-mod.js';
-import { detectRepoOnDisk } from '../../src/detect/index.js';
+import { detectRepo, detectRepoOnDisk } from '../../src/detect/index.js';
 import { filesFromMap } from '../../src/detect/repo-files.js';
+import { GO_WORKSPACE } from '../helpers/multi-module.js';
 import { fixture } from './helpers.js';
 
 const MAIN = 'package main\n\nimport "net/http"\n\nfunc main() { http.ListenAndServe(":8080", nil) }\n';
@@ -123,11 +124,31 @@ describe('detectGo', () => {
   });
 });
 
+describe('detectGo in a workspace (go.work)', () => {
+  it('knows the go.work that uses the module, its folder and the modules it uses', () => {
+    const f = detectRepo(filesFromMap(GO_WORKSPACE), { dirName: 'acme', serviceDir: 'services/api' });
+    expect(f.go?.workspace).toEqual({ root: '../..', uses: ['libs/platform', 'services/api', 'services/billing'] });
+    expect(f.go?.mainPackage).toBe('./cmd/server');
+    expect(f.notes.join('\n')).toContain('module of the Go workspace go.work (use libs/platform, services/api, services/billing)');
+  });
+
+  it('a go.work that does not use the module is not its workspace', () => {
+    expect(detect({ ...GO_WORKSPACE, 'go.work': 'go 1.19\n\nuse ./libs/platform\n' }, 'services/api').go?.workspace).toBeNull();
+  });
+
+  it("takes go.work's Go version when it asks for more than the module: it binds the whole workspace", () => {
+    const newer = detect({ ...GO_WORKSPACE, 'go.work': GO_WORKSPACE['go.work']!.replace('go 1.19', 'go 1.23.4') }, 'services/api');
+    expect([newer.runtimeVersion, newer.runtimeVersionSource]).toEqual(['1.23.4', 'go.work go directive']);
+    const older = detect(GO_WORKSPACE, 'services/api');
+    expect([older.runtimeVersion, older.runtimeVersionSource]).toEqual(['1.19', 'services/api/go.mod go directive']);
+  });
+});
+
 describe('go fixture on disk', () => {
   it('module with cmd/server, a cgo dependency and a chi router', () => {
     const f = detectRepoOnDisk(fixture('go-cgo'));
     expect(f.language).toBe('go');
-    expect(f.go).toEqual({ module: 'github.com/acme/orders', mainPackage: './cmd/server', cgo: true, vendored: false, localReplaces: [] });
+    expect(f.go).toEqual({ module: 'github.com/acme/orders', mainPackage: './cmd/server', cgo: true, vendored: false, localReplaces: [], workspace: null });
     expect(f.runtimeVersion).toBe('1.24.1');
     expect(f.framework).toBe('chi');
     expect(f.port).toBe(8081);

@@ -84,3 +84,18 @@ tasks.jar { enabled = false }
   'lib/build.gradle.kts': 'plugins { `java-library` }\n',
   'lib/src/main/java/com/acme/lib/Lib.java': 'package com.acme.lib;\npublic class Lib {}\n',
 };
+
+/**
+ * Go workspace: services/api requires the sibling module libs/platform at
+ * v0.0.0 with no replace, which only go.work resolves (to its folder).
+ */
+export const GO_WORKSPACE: Record<string, string> = {
+  'go.work': 'go 1.19\n\nuse (\n\t./libs/platform\n\t./services/api\n\t./services/billing\n)\n',
+  'libs/platform/go.mod': 'module example.com/acme/libs/platform\n\ngo 1.19\n',
+  'libs/platform/platform.go': 'package platform\n\n// Name is what the services greet with.\nfunc Name() string { return "platform" }\n',
+  'services/api/go.mod': 'module example.com/acme/services/api\n\ngo 1.19\n\nrequire example.com/acme/libs/platform v0.0.0\n',
+  // fmt only: a test compiles it for real, and net/http would take a minute on a cold cache.
+  'services/api/cmd/server/main.go': 'package main\n\nimport (\n\t"fmt"\n\n\t"example.com/acme/libs/platform"\n)\n\nfunc main() { fmt.Println(platform.Name()) }\n',
+  'services/billing/go.mod': 'module example.com/acme/services/billing\n\ngo 1.19\n',
+  'services/billing/main.go': 'package main\n\nimport "net/http"\n\nfunc main() { _ = http.ListenAndServe(":8081", nil) }\n',
+};

@@ -70,6 +70,11 @@ const VARIANTS: Variant[] = [
   { name: 'go static', answers: { language: 'go' }, facts: { language: 'go' } },
   { name: 'go cgo, Azure', answers: { language: 'go', cloud: 'azure', runtime: 'container-apps' }, facts: { language: 'go', runtimeVersion: '1.25.1', go: { cgo: true, mainPackage: '.' } } },
   { name: 'go without go.sum', answers: { language: 'go' }, facts: { language: 'go', lockfile: null, runtimeVersion: '1.23' } },
+  {
+    name: 'go module of a workspace (go.work)',
+    answers: { language: 'go', serviceDir: 'services/api' },
+    facts: { language: 'go', appDir: 'services/api', go: { workspace: { root: '../..', uses: ['libs/platform', 'services/api'] }, localReplaces: ['../../libs/platform'] } },
+  },
   { name: 'java maven wrapper Spring Boot', answers: { language: 'java' }, facts: { language: 'java' } },
   { name: 'java maven image, plain jar', answers: { language: 'java' }, facts: { language: 'java', runtimeVersion: '17', java: { wrapperPath: null, springBoot: false } } },
   { name: 'java gradle kotlin wrapper', answers: { language: 'java' }, facts: { language: 'java', packageManager: 'gradle', java: { buildTool: 'gradle', gradleKotlinDsl: true, artifactGlob: 'build/libs/*.jar' } } },

@@ -1,12 +1,14 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { checkDockerfile } from '../../src/check/dockerfile.js';
 import { detectRepo, detectRepoOnDisk, filesFromMap } from '../../src/detect/index.js';
 import { renderStack } from '../../src/render/plop-bridge.js';
 import { buildStack } from '../../src/stack/build-stack.js';
 import { makeAnswers } from '../helpers/facts.js';
-import { mavenMultiModule } from '../helpers/multi-module.js';
+import { GO_WORKSPACE, mavenMultiModule } from '../helpers/multi-module.js';
 import { runStepScript } from '../helpers/run-step.js';
 import { testdir } from '../helpers/testdir.js';
 
@@ -40,7 +42,7 @@ const NPM_WORKSPACE: Record<string, string> = {
   'packages/shared/build.js': "const fs = require('node:fs');\nfs.mkdirSync('dist', { recursive: true });\nfs.writeFileSync('dist/index.js', \"exports.greet = () => 'hi';\\n\");\n",
 };
 
-async function ci(files: Record<string, string>, serviceDir: string, language: 'node' | 'python' | 'java') {
+async function ci(files: Record<string, string>, serviceDir: string, language: 'node' | 'python' | 'go' | 'java') {
   const facts = detectRepo(filesFromMap(files), { dirName: 'mono', serviceDir });
   const stack = buildStack(makeAnswers({ language, serviceDir, port: 8080 }), facts);
   const tree = await renderStack(stack, 'stack');
@@ -154,6 +156,33 @@ describe('a service in a monorepo', () => {
   it('Maven multi-module with a Boot 2 parent: layertools (Boot 2 has no -Djarmode=tools)', async () => {
     const { tree } = await ci(mavenMultiModule('2.7.18'), 'api', 'java');
     expect(tree.read('api/Dockerfile')!.content).toContain('RUN java -Djarmode=layertools -jar /app/app.jar extract --destination /app/extracted');
+  });
+
+  it("Go workspace: the image builds from go.work's folder with no download layer; CI's steps download nothing first", async () => {
+    const { stack, tree, steps } = await ci(GO_WORKSPACE, 'services/api', 'go');
+    expect(stack.docker.contextDir).toBe('.');
+    const dockerfile = tree.read('services/api/Dockerfile')!.content;
+    expect(dockerfile).toContain("go build -trimpath '-ldflags=-s -w' -o /out/server ./services/api/cmd/server");
+    expect(dockerfile).not.toMatch(/^\s+go mod download/m);
+    expect(checkDockerfile('Dockerfile', dockerfile, { language: 'go' }).filter((f) => f.severity === 'error')).toEqual([]);
+    expect(steps.map((s) => s.run)).not.toContain('go mod download');
+  });
+
+  it.skipIf(spawnSync('go', ['version']).status !== 0)("Go workspace: the image's build command works from go.work's folder with no module proxy; the service folder alone does not", () => {
+    const root = testdir(GO_WORKSPACE);
+    const env = { ...process.env, GOPROXY: 'off', GOFLAGS: '', GOWORK: '', CGO_ENABLED: '0' };
+    const facts = detectRepoOnDisk(root, { serviceDir: 'services/api' });
+    const words = buildStack(makeAnswers({ language: 'go', serviceDir: 'services/api' }), facts).docker.file!.go!.build;
+    const binary = join(root, 'server');
+    const build = spawnSync(words[0]!, words.slice(1).map((w) => (w === '/out/server' ? binary : w)), { cwd: root, env, encoding: 'utf8' });
+    expect(build.status, build.stderr).toBe(0);
+    expect(spawnSync(binary, { encoding: 'utf8' }).stdout).toBe('platform\n');
+    // What the image did before: the service folder as the context, outside the workspace.
+    const alone = spawnSync('go', ['build', './cmd/server'], { cwd: join(root, 'services/api'), env: { ...env, GOWORK: 'off' }, encoding: 'utf8' });
+    expect(alone.status).not.toBe(0);
+    // CI's steps run in the service folder, where the go command finds go.work by itself.
+    const vet = runStepScript('go vet ./...', { cwd: join(root, 'services/api'), env });
+    expect(vet.status, vet.stderr).toBe(0);
   });
 
   it('a push deploys only when the service folder or its pipeline changed; a workspace member on any push', async () => {

@@ -257,6 +257,18 @@ describe('node', () => {
     for (const st of corepack) expect(st.run).toBe('corepack enable && corepack install -g pnpm@8');
   });
 
+  it("builds a workspace module from go.work's folder: the main package by its path from there, a replace there is inside", () => {
+    const docker = buildDockerStack(
+      makeAnswers({ language: 'go', serviceDir: 'services/api' }),
+      makeFacts({ language: 'go', appDir: 'services/api', go: { mainPackage: '.', workspace: { root: '../..', uses: ['libs/a', 'services/api'] }, localReplaces: ['../../libs/a', '../../../x'] } }),
+      new Set(),
+    );
+    expect(docker.contextDir).toBe('.');
+    expect(docker.file?.go).toMatchObject({ download: null, workspace: true });
+    expect(docker.file?.go?.build.at(-1)).toBe('./services/api');
+    expect(docker.notes.join('\n')).toMatch(/replaces modules with \.\.\/\.\.\/\.\.\/x, outside the build context \(\.\)/);
+  });
+
   it('mounts the folders go.mod replaces modules with for go mod download, and says when one is outside the build context', () => {
     const file = fileFor({ language: 'go' }, { language: 'go', go: { localReplaces: ['third_party/shared', '../../libs/a'] } });
     expect(file.go?.bindMounts).toContain('--mount=type=bind,source=third_party/shared,target=third_party/shared');
