@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import type { AppFacts } from './app-facts.js';
 import type { FoundVersion } from './app-facts.js';
 import { parseGoMod, parseGoWorkUses, type GoMod } from './go-mod.js';
+import { goRuntimeFiles } from './go-runtime-files.js';
 import { baseName, joinPath, parentDir, relativePath } from './paths.js';
 import { findPort, findRoutes, pickHealthPath, pickReadinessPath, walkFiles, type PortPattern } from './scan.js';
 import type { RepoFiles } from './types.js';
@@ -59,6 +60,8 @@ export function detectGo(files: RepoFiles, dir: string): AppFacts | null {
   const cgo = cgoReason(files, mod, goFiles);
   if (cgo) notes.push(`cgo needed: ${cgo} (the image needs a C toolchain to build and libc to run)`);
 
+  const runtimeFiles = goRuntimeFiles(files, dir, goFiles);
+  notes.push(...runtimeFiles.notes);
   const workspace = goWorkspace(files, dir);
   if (workspace !== null) {
     notes.push(`module of the Go workspace ${workspace.file} (use ${workspace.uses.join(', ')}): the image builds from its folder, in workspace mode`);
@@ -113,6 +116,7 @@ export function detectGo(files: RepoFiles, dir: string): AppFacts | null {
       vendored: files.exists(joinPath(dir, 'vendor/modules.txt')),
       localReplaces: mod.localReplaces.map((r) => posix.normalize(r)),
       workspace: workspace === null ? null : { root: workspace.root, uses: workspace.uses },
+      runtimeFiles: runtimeFiles.paths,
     },
     java: null,
   };

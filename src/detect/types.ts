@@ -139,6 +139,8 @@ export interface GoFacts {
   localReplaces: string[];
   /** The go.work that uses this module (builds run in workspace mode, with its other modules), or null. */
   workspace: GoWorkspace | null;
+  /** Files and folders the code opens by relative path at run time (templates, static assets), relative to the app dir: the image ships them. */
+  runtimeFiles: string[];
 }
 
 /** A Go workspace (go.work) the service's module is part of. */

@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import {
+  APP_ROOT,
   USERS,
   assertSafe,
   bindMount,
@@ -76,6 +77,8 @@ export function buildGoSpec(ctx: DockerContext): LanguageSpec {
       vendored: go.vendored,
       build: ['go', 'build', '-trimpath', '-ldflags=-s -w', '-o', `/out/${name}`, mainPackage],
       binaryCopy: [`/out/${name}`, binaryPath],
+      // Relative paths resolve from the working directory: /app here, the module folder under `go run`.
+      runtimeCopies: go.runtimeFiles.map((f): [string, string] => [assertSafe(posix.join(ctx.appPath, f), 'runtime file'), `${APP_ROOT}/${f}`]),
     },
   };
 }

@@ -137,6 +137,8 @@ export interface GoSpec {
   build: string[];
   /** [path in the build stage, path in the image] of the binary. */
   binaryCopy: [string, string];
+  /** [path in the build context, path in the image] of each file or folder the app reads at run time, beside the binary. */
+  runtimeCopies: Array<[string, string]>;
 }
 
 export interface JavaSpec {

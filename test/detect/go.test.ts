@@ -124,6 +124,41 @@ describe('detectGo', () => {
   });
 });
 
+describe('detectGo: files the app reads at run time', () => {
+  const app = (main: string, extra: Record<string, string> = {}) =>
+    detect({ 'go.mod': 'module example.com/web\n\ngo 1.22\n', 'cmd/server/main.go': `package main\n\n${main}\n`, ...extra });
+
+  it('finds template globs, template files, static folders and plain reads by literal relative path, when they exist', () => {
+    const f = app(
+      [
+        'var tpl = template.Must(template.ParseGlob("templates/*.html"))',
+        'var mail = template.Must(template.ParseFiles("mail/welcome.txt", "mail/bye.txt"))',
+        'func routes(r *gin.Engine) { r.LoadHTMLGlob("web/views/**/*"); r.Static("/static", "./public"); r.StaticFile("/favicon.ico", "./public/favicon.ico") }',
+        'var assets = http.FileServer(http.Dir("assets"))',
+        'var cfg, _ = os.ReadFile("config.yaml")',
+        'var certs, _ = os.ReadFile("/etc/ssl/certs/ca-certificates.crt")',
+      ].join('\n'),
+      { 'templates/index.html': '', 'mail/welcome.txt': '', 'mail/bye.txt': '', 'web/views/a/b.html': '', 'public/favicon.ico': '', 'assets/app.css': '', 'config.yaml': '' },
+    );
+    // A folder covers the files in it; the system's own absolute paths are not copied.
+    expect(f.go?.runtimeFiles).toEqual(['assets', 'config.yaml', 'mail/bye.txt', 'mail/welcome.txt', 'public', 'templates', 'web/views']);
+    expect(f.notes.join('\n')).toContain('the app reads assets, config.yaml, mail/bye.txt, mail/welcome.txt, public, templates, web/views at run time: the image copies them beside the binary');
+  });
+
+  it('says what it cannot copy: a missing path, a dotfile, a computed path', () => {
+    const f = app('var a, _ = os.ReadFile("data/seed.json")\nvar b, _ = os.ReadFile(".env")\nvar t = template.Must(template.ParseGlob(dir + "/*.html"))', { '.env': '' });
+    expect(f.go?.runtimeFiles).toEqual([]);
+    const notes = f.notes.join('\n');
+    expect(notes).toContain('cmd/server/main.go reads "data/seed.json" at run time (os.ReadFile), which is not a file or folder of the module: the image will not have it; embed it (//go:embed) or copy it in');
+    expect(notes).toContain('reads ".env" at run time (os.ReadFile): the image leaves dotfiles out');
+    expect(notes).toContain('reads files at run time (ParseGlob) by a computed path');
+  });
+
+  it('embedded files need nothing', () => {
+    expect(app('//go:embed templates\nvar fs embed.FS\nvar tpl = template.Must(template.ParseFS(fs, "templates/*.html"))', { 'templates/a.html': '' }).go?.runtimeFiles).toEqual([]);
+  });
+});
+
 describe('detectGo in a workspace (go.work)', () => {
   it('knows the go.work that uses the module, its folder and the modules it uses', () => {
     const f = detectRepo(filesFromMap(GO_WORKSPACE), { dirName: 'acme', serviceDir: 'services/api' });
@@ -148,7 +183,7 @@ describe('go fixture on disk', () => {
   it('module with cmd/server, a cgo dependency and a chi router', () => {
     const f = detectRepoOnDisk(fixture('go-cgo'));
     expect(f.language).toBe('go');
-    expect(f.go).toEqual({ module: 'github.com/acme/orders', mainPackage: './cmd/server', cgo: true, vendored: false, localReplaces: [], workspace: null });
+    expect(f.go).toEqual({ module: 'github.com/acme/orders', mainPackage: './cmd/server', cgo: true, vendored: false, localReplaces: [], workspace: null, runtimeFiles: [] });
     expect(f.runtimeVersion).toBe('1.24.1');
     expect(f.framework).toBe('chi');
     expect(f.port).toBe(8081);

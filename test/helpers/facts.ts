@@ -57,7 +57,7 @@ export const PYTHON_DEFAULTS: PythonFacts = {
   testGroup: null,
 };
 
-export const GO_DEFAULTS: GoFacts = { module: 'github.com/acme/api', mainPackage: './cmd/server', cgo: false, vendored: false, localReplaces: [], workspace: null };
+export const GO_DEFAULTS: GoFacts = { module: 'github.com/acme/api', mainPackage: './cmd/server', cgo: false, vendored: false, localReplaces: [], workspace: null, runtimeFiles: [] };
 
 export const JAVA_DEFAULTS: JavaFacts = {
   buildTool: 'maven',

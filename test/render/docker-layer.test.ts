@@ -70,10 +70,11 @@ const VARIANTS: Variant[] = [
   { name: 'go static', answers: { language: 'go' }, facts: { language: 'go' } },
   { name: 'go cgo, Azure', answers: { language: 'go', cloud: 'azure', runtime: 'container-apps' }, facts: { language: 'go', runtimeVersion: '1.25.1', go: { cgo: true, mainPackage: '.' } } },
   { name: 'go without go.sum', answers: { language: 'go' }, facts: { language: 'go', lockfile: null, runtimeVersion: '1.23' } },
+  { name: 'go with templates and static files', answers: { language: 'go' }, facts: { language: 'go', go: { runtimeFiles: ['public', 'templates'] } } },
   {
     name: 'go module of a workspace (go.work)',
     answers: { language: 'go', serviceDir: 'services/api' },
-    facts: { language: 'go', appDir: 'services/api', go: { workspace: { root: '../..', uses: ['libs/platform', 'services/api'] }, localReplaces: ['../../libs/platform'] } },
+    facts: { language: 'go', appDir: 'services/api', go: { workspace: { root: '../..', uses: ['libs/platform', 'services/api'] }, localReplaces: ['../../libs/platform'], runtimeFiles: ['templates'] } },
   },
   { name: 'java maven wrapper Spring Boot', answers: { language: 'java' }, facts: { language: 'java' } },
   { name: 'java maven image, plain jar', answers: { language: 'java' }, facts: { language: 'java', runtimeVersion: '17', java: { wrapperPath: null, springBoot: false } } },
@@ -265,6 +266,17 @@ describe('docker layer output details', () => {
     expect(build).toMatch(/^COPY \. \.\nRUN --mount=type=cache,target=\/root\/\.gradle \\\n {4}\.\/gradlew --no-daemon :services:app:bootJar$/m);
     expect(build).toContain('find services/app/build/libs -maxdepth 1');
     expect(dockerignore).toMatch(/^services\/app\/build\/\nservices\/app\/\.gradle\/\nlib\/build\/\nlib\/\.gradle\/$/m);
+  });
+
+  it('ships the files a Go app reads at run time beside the binary, at the paths it opens them by', async () => {
+    const { dockerfile } = await render(VARIANTS.find((v) => v.name === 'go with templates and static files') as Variant);
+    const runtime = dockerfile.slice(dockerfile.indexOf('AS runtime'));
+    expect(runtime).toMatch(/^WORKDIR \/app$/m);
+    expect(runtime).toContain('COPY ["public", "/app/public"]\nCOPY ["templates", "/app/templates"]\n');
+    const member = await render(VARIANTS.find((v) => v.name === 'go module of a workspace (go.work)') as Variant);
+    expect(member.dockerfile).toContain('COPY ["services/api/templates", "/app/templates"]\n');
+    const none = await render({ name: '', answers: { language: 'go' }, facts: { language: 'go' } });
+    expect(none.dockerfile).not.toContain('opens by relative path');
   });
 
   it('writes nothing when the repository brings its own Dockerfile', async () => {

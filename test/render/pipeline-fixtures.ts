@@ -72,7 +72,7 @@ export function pipelineFacts(pm: PackageManager, workflows: string[] = []): Rep
     python: d.language === 'python'
       ? { server: 'uvicorn', appModule: 'app.main:app', dependencyFile: d.lockfile ?? 'requirements.txt', hashPinned: false, installable: false, devRequirements: null, pytestCov: pm === 'uv', importRoot: null, requirementIncludes: [], localRequirements: [], testExtra: null, testGroup: pm === 'uv' ? 'test' : null }
       : null,
-    go: d.language === 'go' ? { module: 'example.com/orders', mainPackage: './cmd/server', cgo: false, vendored: false, localReplaces: [], workspace: null } : null,
+    go: d.language === 'go' ? { module: 'example.com/orders', mainPackage: './cmd/server', cgo: false, vendored: false, localReplaces: [], workspace: null, runtimeFiles: [] } : null,
     java: d.language === 'java'
       ? { buildTool: pm === 'gradle' ? 'gradle' : 'maven', wrapperPath: pm === 'maven' ? './mvnw' : null, springBoot: true, springBootVersion: '3.5.0', actuator: true, gradleKotlinDsl: false, artifactGlob: 'target/*.jar', project: null }
       : null,
