@@ -9,6 +9,7 @@ import type { JavaFacts, JavaProject, RepoFiles } from './types.js';
 const SPRING_BOOT = /spring-boot-starter-parent|spring-boot-maven-plugin|spring-boot-dependencies|org\.springframework\.boot['"]|plugins\.spring\.boot\b|spring-boot-gradle-plugin/;
 const ACTUATOR = /spring-boot-starter-actuator|starter[.-]actuator\b/;
 const PROMETHEUS_REGISTRY = /micrometer-registry-prometheus|micrometer[.-]registry[.-]prometheus/;
+const QUARKUS_HEALTH = /quarkus-smallrye-health/;
 const DEFAULT_PORT = 8080;
 
 /**
@@ -25,11 +26,16 @@ export function detectJava(files: RepoFiles, dir: string): AppFacts | null {
   const bootVersion = springBoot ? springBootVersion(text) : null;
   const actuator = ACTUATOR.test(text);
   const framework = springBoot ? 'spring-boot' : /io\.quarkus/.test(text) ? 'quarkus' : /io\.micronaut/.test(text) ? 'micronaut' : null;
-  if (framework === 'quarkus') notes.push('Quarkus builds target/quarkus-app/, not a single jar: check the generated Dockerfile');
+  const quarkusApp = framework === 'quarkus' ? quarkusFastJar(files, dir, build.tool, notes) : null;
+  if (framework === 'micronaut' && build.tool === 'gradle' && !/shadow/.test(text)) {
+    notes.push('Micronaut with Gradle but no shadow plugin: build/libs holds only the thin jar, which cannot run alone; add the shadow plugin (com.gradleup.shadow) so the image runs its -all.jar');
+  }
 
   const version = javaVersion(files, dir, build);
   const { port, portSource } = javaPort(files, dir, framework, notes);
-  const { healthPath, readinessPath } = javaHealth(files, dir, actuator ? { probes: springBoot && bootHasProbes(bootVersion) } : null, notes);
+  const { healthPath, readinessPath } = QUARKUS_HEALTH.test(text)
+    ? quarkusHealth(files, dir, notes)
+    : javaHealth(files, dir, actuator ? { probes: springBoot && bootHasProbes(bootVersion) } : null, notes);
   if (springBoot) notes.push(bootVersion ? `Spring Boot ${bootVersion}` : 'Spring Boot version not stated in the build file: the image assumes 3.3 or later');
   const commands = javaCommands(build, text);
   if (build.project !== null) {
@@ -69,6 +75,7 @@ export function detectJava(files: RepoFiles, dir: string): AppFacts | null {
       actuator,
       gradleKotlinDsl: build.kotlinDsl,
       artifactGlob,
+      quarkusApp,
       project: build.project,
     },
   };
@@ -161,6 +168,36 @@ function javaHealth(files: RepoFiles, dir: string, actuator: { probes: boolean }
  * (`-f <root>/pom.xml -pl :module -am`: the sibling modules it depends on are
  * in no repository); Gradle finds its settings from any project dir itself.
  */
+/**
+ * Quarkus packages a fast-jar by default (1.12+): <build dir>/quarkus-app/
+ * with quarkus-run.jar, which needs lib/, app/ and quarkus/ beside it. An
+ * uber-jar (quarkus.package.jar.type, or quarkus.package.type before 3.x) is
+ * one runnable *-runner.jar; a native build is not supported.
+ */
+function quarkusFastJar(files: RepoFiles, dir: string, tool: 'maven' | 'gradle', notes: string[]): string | null {
+  const type = readAppConfig(files, dir, 'quarkus.package.jar.type') ?? readAppConfig(files, dir, 'quarkus.package.type');
+  if (type?.value === 'uber-jar') {
+    notes.push(`Quarkus uber-jar (${type.file}): the image runs the *-runner.jar`);
+    return null;
+  }
+  if (type !== null && type.value !== 'fast-jar') {
+    notes.push(`Quarkus package type ${type.value} in ${type.file} is not supported: the image expects the default fast-jar (quarkus-app/quarkus-run.jar) or an uber-jar`);
+  }
+  const folder = tool === 'maven' ? 'target/quarkus-app' : 'build/quarkus-app';
+  notes.push(`Quarkus fast-jar: the image runs ${folder}/quarkus-run.jar with the lib/, app/ and quarkus/ folders beside it`);
+  return folder;
+}
+
+/**
+ * SmallRye Health serves liveness and readiness under the non-application
+ * root (/q by default): /q/health/live restarts, /q/health/ready takes traffic.
+ */
+function quarkusHealth(files: RepoFiles, dir: string, notes: string[]): { healthPath: string; readinessPath: string } {
+  const root = readAppConfig(files, dir, 'quarkus.http.non-application-root-path')?.value.replace(/^\/?/, '/').replace(/\/$/, '') ?? '/q';
+  notes.push(`health path ${root}/health/live from SmallRye Health (readiness: ${root}/health/ready)`);
+  return { healthPath: `${root}/health/live`, readinessPath: `${root}/health/ready` };
+}
+
 function javaCommands(b: JavaBuild, text: string): Pick<AppFacts, 'buildCommand' | 'testCommand' | 'lintCommand'> {
   const spotless = /spotless/.test(text);
   const checkstyle = /checkstyle/.test(text);

@@ -166,6 +166,12 @@ export interface JavaFacts {
   gradleKotlinDsl: boolean;
   /** Where the built jar lands, as a glob relative to the app dir: 'target/*.jar', 'build/libs/*.jar'. */
   artifactGlob: string;
+  /**
+   * Quarkus's fast-jar folder ('target/quarkus-app', relative to the app dir):
+   * quarkus-run.jar runs from it with lib/, app/ and quarkus/ beside it. Null
+   * for every other app, an uber-jar Quarkus build included (one runnable jar).
+   */
+  quarkusApp: string | null;
   /** The multi-module (Maven) or multi-project (Gradle) build the app is a module of, built from its root; null for a standalone build. */
   project: JavaProject | null;
 }

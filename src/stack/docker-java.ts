@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import {
+  APP_ROOT,
   USERS,
   assertSafe,
   drainSeconds,
@@ -57,7 +58,11 @@ export function buildJavaSpec(ctx: DockerContext): LanguageSpec {
   }
   const steps = java.project === null ? standaloneSteps(tool, maven, java.springBoot, ctx) : projectSteps(java.project, tool, maven, java.springBoot, ctx);
   const layout = java.springBoot ? bootLayout(java.springBootVersion) : null;
-  if (!layout?.extract) {
+  const quarkusApp = java.quarkusApp === null ? null : assertSafe(posix.join(ctx.appPath, java.quarkusApp), 'Quarkus output');
+  if (quarkusApp !== null && metricNamesFor(ctx.facts).library === 'micrometer-prometheus' && ctx.answers.monitoring !== 'none') {
+    ctx.notes.push("Quarkus Micrometer writes no http_server_requests_seconds_bucket series unless a MeterFilter turns the histogram on (with a 0.5 s SLO boundary): without it the latency alerts and the metric gate read nothing");
+  }
+  if (!layout?.extract && quarkusApp === null) {
     ctx.notes.push('the image runs `java -jar app.jar`: the build must produce one runnable (fat) jar with a Main-Class');
   }
 
@@ -82,7 +87,7 @@ export function buildJavaSpec(ctx: DockerContext): LanguageSpec {
     env,
     tiniApt: null,
     // The JVM handles SIGTERM and runs shutdown hooks (Spring's graceful shutdown) itself.
-    entrypoint: layout?.entrypoint ?? ['java', '-jar', '/app/app.jar'],
+    entrypoint: quarkusApp !== null ? ['java', '-jar', `${APP_ROOT}/quarkus-run.jar`] : (layout?.entrypoint ?? ['java', '-jar', '/app/app.jar']),
     cmd: null,
     // The JRE image has no curl, and a JVM per probe is too heavy: the load balancer checks health.
     healthcheckCmd: null,
@@ -96,6 +101,7 @@ export function buildJavaSpec(ctx: DockerContext): LanguageSpec {
       gradleKotlinDsl: java.gradleKotlinDsl,
       springBoot: java.springBoot,
       extractLayers: layout?.extract ?? null,
+      quarkusApp,
       cacheTarget: maven ? '/root/.m2' : '/root/.gradle',
       ...steps,
       artifactDir,

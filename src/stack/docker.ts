@@ -149,6 +149,8 @@ export interface JavaSpec {
   springBoot: boolean;
   /** Command extracting Spring Boot's layers to /app/extracted (its syntax depends on the Boot version), or null: the jar runs as is. */
   extractLayers: string[] | null;
+  /** Quarkus's fast-jar folder in the build stage ('target/quarkus-app'): shipped as four layers instead of one jar; else null. */
+  quarkusApp: string | null;
   cacheTarget: string;
   /** [file, destination folder] of every module's build file, copied before resolving (a multi-project build); else [] (the template copies the root's). */
   buildFiles: Array<[string, string]>;

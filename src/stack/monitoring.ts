@@ -360,11 +360,11 @@ export function buildMonitoringStack(answers: Answers, facts: RepoFacts, generat
     panels: [] as DashboardPanel[],
   };
   if (answers.monitoring === 'none') {
-    return { metrics, gate: null, metricsPath: metricsPathFor(metrics), probeRoutes: [], collector: null, job, testEnv, slo, recordingRules: [], alerts: [], ruleTestSuites: [], runbooks: [], queryConsole: queryConsole(answers), workflows, noTargetAlerts: [], files, dashboard, groups, localTarget, alertmanager };
+    return { metrics, gate: null, metricsPath: metricsPathFor(metrics, facts.framework), probeRoutes: [], collector: null, job, testEnv, slo, recordingRules: [], alerts: [], ruleTestSuites: [], runbooks: [], queryConsole: queryConsole(answers), workflows, noTargetAlerts: [], files, dashboard, groups, localTarget, alertmanager };
   }
 
   // Health and readiness checks and metric scrapes are not user traffic (servedTraffic).
-  const probePaths = [answers.healthPath, answers.readinessPath, metricsPathFor(metrics)].map((p) => probeRoute(metrics, p));
+  const probePaths = [answers.healthPath, answers.readinessPath, metricsPathFor(metrics, facts.framework)].map((p) => probeRoute(metrics, p));
   const ctx: RuleContext = { m: metrics, service, job, env: testEnv, slo, traffic: servedTraffic(metrics, service, probePaths), probePath: probePaths[0]!, pagingEnv };
   const recordingRules = buildRecordingRules(ctx);
   const specs = buildAlertSpecs(ctx, recordedRefs(ctx));
@@ -383,7 +383,7 @@ export function buildMonitoringStack(answers: Answers, facts: RepoFacts, generat
   return {
     metrics,
     gate: buildMetricGate(service, metrics, answers.slo, { latencySeconds: LATENCY_THRESHOLD_SECONDS, probePaths }),
-    metricsPath: metricsPathFor(metrics),
+    metricsPath: metricsPathFor(metrics, facts.framework),
     probeRoutes: [...new Set(probePaths)],
     collector: buildCollector(answers),
     job,

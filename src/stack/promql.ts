@@ -218,7 +218,8 @@ function suggestedLibrary(facts: { framework: string | null; language: string | 
   return null;
 }
 
-/** Where the app serves its metrics. */
-export function metricsPathFor(m: MetricNames): string {
-  return m.requestsTotal.startsWith('http_server_requests_seconds') ? '/actuator/prometheus' : '/metrics';
+/** Where the app serves its metrics: Micrometer's registry at /actuator/prometheus (Spring Boot) or /q/metrics (Quarkus). */
+export function metricsPathFor(m: MetricNames, framework: string | null = null): string {
+  if (!m.requestsTotal.startsWith('http_server_requests_seconds')) return '/metrics';
+  return framework === 'quarkus' ? '/q/metrics' : '/actuator/prometheus';
 }

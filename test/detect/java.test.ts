@@ -201,6 +201,7 @@ describe('java fixtures on disk', () => {
       actuator: true,
       gradleKotlinDsl: false,
       artifactGlob: 'target/*.jar',
+      quarkusApp: null,
       project: null,
     });
     // The 'local' profile's 7070 must not win over the default document.
@@ -211,6 +212,34 @@ describe('java fixtures on disk', () => {
     expect(f.runtimeVersion).toBe('21');
     expect(f.existing.workflows).toEqual(['.github/workflows/ci.yml']);
     expect(f.existing.dependabot).toEqual(['.github/dependabot.yml']);
+  });
+});
+
+describe('detectJava Quarkus and Micronaut', () => {
+  const QUARKUS = '<project><artifactId>q</artifactId><dependencies><dependency><groupId>io.quarkus</groupId><artifactId>quarkus-rest</artifactId></dependency><dependency><groupId>io.quarkus</groupId><artifactId>quarkus-smallrye-health</artifactId></dependency></dependencies></project>';
+
+  it("Quarkus: runs the fast-jar's quarkus-run.jar, with SmallRye Health's liveness and readiness", () => {
+    const f = detect({ 'pom.xml': QUARKUS, mvnw: '' });
+    expect(f.framework).toBe('quarkus');
+    expect(f.java?.quarkusApp).toBe('target/quarkus-app');
+    expect([f.healthPath, f.readinessPath]).toEqual(['/q/health/live', '/q/health/ready']);
+    const moved = detect({ 'pom.xml': QUARKUS, mvnw: '', 'src/main/resources/application.properties': 'quarkus.http.non-application-root-path=/internal\n' });
+    expect([moved.healthPath, moved.readinessPath]).toEqual(['/internal/health/live', '/internal/health/ready']);
+    const gradle = detect({ 'build.gradle.kts': 'plugins { id("io.quarkus") }\n', gradlew: '' });
+    expect(gradle.java?.quarkusApp).toBe('build/quarkus-app');
+  });
+
+  it('Quarkus uber-jar: one runnable jar; another package type is called unsupported', () => {
+    const uber = detect({ 'pom.xml': QUARKUS, 'src/main/resources/application.properties': 'quarkus.package.jar.type=uber-jar\n' });
+    expect(uber.java?.quarkusApp).toBeNull();
+    const native = detect({ 'pom.xml': QUARKUS, 'src/main/resources/application.properties': 'quarkus.package.type=native\n' });
+    expect(native.notes.join('\n')).toContain('Quarkus package type native in src/main/resources/application.properties is not supported');
+  });
+
+  it('Micronaut with Gradle: says when there is no shadow plugin to build a runnable jar', () => {
+    const note = /no shadow plugin/;
+    expect(detect({ 'build.gradle': "plugins { id 'io.micronaut.application' }\n" }).notes.join('\n')).toMatch(note);
+    expect(detect({ 'build.gradle': "plugins { id 'io.micronaut.application'\n id 'com.gradleup.shadow' }\n" }).notes.join('\n')).not.toMatch(note);
   });
 });
 

@@ -67,6 +67,7 @@ export const JAVA_DEFAULTS: JavaFacts = {
   actuator: true,
   gradleKotlinDsl: false,
   artifactGlob: 'target/*.jar',
+  quarkusApp: null,
   project: null,
 };
 

@@ -80,6 +80,11 @@ const VARIANTS: Variant[] = [
   { name: 'java maven image, plain jar', answers: { language: 'java' }, facts: { language: 'java', runtimeVersion: '17', java: { wrapperPath: null, springBoot: false } } },
   { name: 'java gradle kotlin wrapper', answers: { language: 'java' }, facts: { language: 'java', packageManager: 'gradle', java: { buildTool: 'gradle', gradleKotlinDsl: true, artifactGlob: 'build/libs/*.jar' } } },
   {
+    name: 'java Quarkus fast-jar',
+    answers: { language: 'java', healthPath: '/q/health/live', readinessPath: '/q/health/ready' },
+    facts: { language: 'java', framework: 'quarkus', java: { springBoot: false, springBootVersion: null, actuator: false, quarkusApp: 'target/quarkus-app' } },
+  },
+  {
     name: 'java maven module of a multi-module build',
     answers: { language: 'java', serviceDir: 'api' },
     facts: { language: 'java', appDir: 'api', java: { wrapperPath: '../mvnw', project: { root: '..', selector: ':acme-api', buildFiles: ['pom.xml', 'core/pom.xml', 'api/pom.xml'] } } },
@@ -277,6 +282,23 @@ describe('docker layer output details', () => {
     expect(member.dockerfile).toContain('COPY ["services/api/templates", "/app/templates"]\n');
     const none = await render({ name: '', answers: { language: 'go' }, facts: { language: 'go' } });
     expect(none.dockerfile).not.toContain('opens by relative path');
+  });
+
+  it("ships Quarkus's fast-jar as its four layers and runs quarkus-run.jar, with no jar pick; scrapes /q/metrics", async () => {
+    const { dockerfile, stack } = await render(VARIANTS.find((v) => v.name === 'java Quarkus fast-jar') as Variant);
+    expect(dockerfile).toContain('RUN test -f target/quarkus-app/quarkus-run.jar');
+    expect(dockerfile).not.toContain('expected one application jar');
+    expect(dockerfile).toContain(
+      [
+        'COPY --from=build --chown=10001:10001 /app/target/quarkus-app/lib/ ./lib/',
+        'COPY --from=build --chown=10001:10001 /app/target/quarkus-app/*.jar ./',
+        'COPY --from=build --chown=10001:10001 /app/target/quarkus-app/app/ ./app/',
+        'COPY --from=build --chown=10001:10001 /app/target/quarkus-app/quarkus/ ./quarkus/',
+      ].join('\n'),
+    );
+    expect(dockerfile).toMatch(/^ENTRYPOINT \["java", "-jar", "\/app\/quarkus-run\.jar"\]$/m);
+    expect(stack.monitoring.metricsPath).toBe('/q/metrics');
+    expect(stack.docker.notes.join('\n')).toMatch(/Quarkus Micrometer writes no http_server_requests_seconds_bucket/);
   });
 
   it('writes nothing when the repository brings its own Dockerfile', async () => {
