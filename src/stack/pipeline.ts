@@ -151,8 +151,10 @@ export interface PipelineStack {
    * updates would not match.
    */
   iacDependabotEcosystem: 'terraform' | 'opentofu' | null;
-  /** The service directory as Dependabot writes it ('/' or '/services/api'). */
+  /** The service directory as Dependabot writes it ('/' or '/services/api'): where the Dockerfile is. */
   dependabotDir: string;
+  /** Where Dependabot reads the language's manifests: the service directory, or the root of the multi-module Java build it is part of (which resolves the modules). */
+  dependabotManifestDir: string;
   /** Scripts directory inside the repository. */
   scriptsDir: string;
   /** The runtime's deploy script in scriptsDir (deploy | shift | promote | rollback | wait). */
@@ -833,7 +835,8 @@ export function buildPipelineStack(
     bakeSeconds: BAKE_SECONDS,
     dependabotEcosystem: dependabotEcosystem(answers, facts),
     iacDependabotEcosystem: answers.iac === 'none' ? null : answers.iac,
-    dependabotDir: dir === '.' ? '/' : `/${dir}`,
+    dependabotDir: dependabotPath(dir),
+    dependabotManifestDir: dependabotPath(facts.java?.project ? resolveContext(dir, buildRootOf(facts)).contextDir : dir),
     scriptsDir: '.github/scripts',
     deployScript: `deploy-${answers.runtime}.sh`,
     trafficSplit: answers.cloud !== 'aws',
@@ -856,6 +859,11 @@ export function buildPipelineStack(
     smokeHealthPath: answers.cloud === 'gcp' && answers.healthPath.endsWith('z') ? '' : answers.healthPath,
     deployPaths: deployPaths(dir, facts, files),
   };
+}
+
+/** A repository folder as Dependabot's `directory` writes it: '/' or '/services/api'. */
+function dependabotPath(dir: string): string {
+  return dir === '.' ? '/' : `/${dir}`;
 }
 
 /** See PipelineStack.deployPaths: the service's folder, and the pipeline that builds and deploys it. */

@@ -151,6 +151,9 @@ describe('a service in a monorepo', () => {
     // Every module's output stays out of the context: a stale jar there would be a second match.
     expect(tree.read('api/Dockerfile.dockerignore')!.content).toMatch(/^core\/target\/\napi\/target\/$/m);
     expect(tree.read('DEPLOY.md')!.content).toContain('non-root; built from `.`, the root of the build the service is part of');
+    // Dependabot resolves the modules from the root pom; the Dockerfile stays in api/.
+    const dependabot = parseYaml(tree.read('.github/dependabot.yml')!.content) as { updates: Array<{ 'package-ecosystem': string; directory: string }> };
+    expect(dependabot.updates.filter((u) => ['maven', 'docker'].includes(u['package-ecosystem'])).map((u) => [u['package-ecosystem'], u.directory])).toEqual([['docker', '/api'], ['maven', '/']]);
   });
 
   it('Maven multi-module with a Boot 2 parent: layertools (Boot 2 has no -Djarmode=tools)', async () => {
