@@ -29,14 +29,24 @@ export class TargetPaths {
     const stat = lstatOrNull(abs);
     if (stat?.isSymbolicLink()) throw new UserError(`${rel} is a symlink; refusing to replace it (move it away or use a regular file)`);
     if (stat?.isDirectory()) throw new UserError(`${rel} is a directory, but a file is to be written there`);
-    const folder = dirname(abs);
+    const refusal = this.#refusal(dirname(abs));
+    if (refusal !== null) throw new UserError(`${rel}: ${refusal}`);
+    return { abs, stat };
+  }
+
+  /** Whether the folder `rel` is inside the target, not reached through a symlink that leaves it. */
+  isSafeFolder(rel: string): boolean {
+    const abs = join(this.realRoot, rel);
+    return isWithin(this.realRoot, abs) && this.#refusal(abs) === null;
+  }
+
+  #refusal(folder: string): string | null {
     let refusal = this.#folders.get(folder);
     if (refusal === undefined) {
       refusal = this.#checkFolder(folder);
       this.#folders.set(folder, refusal);
     }
-    if (refusal !== null) throw new UserError(`${rel}: ${refusal}`);
-    return { abs, stat };
+    return refusal;
   }
 
   #checkFolder(folder: string): string | null {
@@ -56,10 +66,6 @@ export class TargetPaths {
   }
 }
 
-/** One path: TargetPaths.resolve without the kept verdicts. */
-export function resolveInside(root: string, rel: string): string {
-  return new TargetPaths(root).resolve(rel).abs;
-}
 
 export function isWithin(root: string, path: string): boolean {
   return path === root || path.startsWith(root.endsWith(sep) ? root : root + sep);

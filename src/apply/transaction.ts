@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsync, fsyncSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmdirSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmdirSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { UserError } from '../errors.js';
 import { lstatOrNull } from '../stat-or-null.js';
 import { blobId, isBlobId } from './blob-id.js';
-import { resolveInside, TargetPaths } from './safe-path.js';
+import { TargetPaths } from './safe-path.js';
 
 /**
  * Written before anything else (staging included) and renamed to
@@ -103,7 +103,8 @@ export class Transaction {
   }
 
   async commit(): Promise<void> {
-    const journalDir = dirname(join(this.root, JOURNAL_PATH));
+    // Refused like any write when .devops-stack leads out of the target.
+    const journalDir = dirname(this.#paths.resolve(JOURNAL_PATH).abs);
     this.#planDirs(journalDir);
     // The journal's own folder first: the journal lists it, so undo removes it too.
     const own = this.#dirs.filter((d) => journalDir === d || journalDir.startsWith(`${d}/`));
@@ -151,7 +152,7 @@ export class Transaction {
 
   /** Drops the originals kept for rollback, and folders left empty by deletions; then the journal. */
   finish(): void {
-    complete(this.root, this.#entries);
+    complete(this.root, this.#entries, join(this.root, COMMITTED_PATH));
   }
 
   #mkdir(dir: string): void {
@@ -171,42 +172,42 @@ export class Transaction {
   }
 }
 
-/** After the commit point: removes the backups and the folders deletions emptied, then the journal. */
-function complete(root: string, entries: readonly JournalEntry[]): void {
+/** After the commit point: removes the backups and the folders deletions emptied, then the journal (at `committed`). */
+function complete(root: string, entries: readonly JournalEntry[], committed: string): void {
   for (const e of entries) {
     if (e.backup) tryUnlink(join(root, e.backup));
     if (!e.tmp) removeEmptyParents(root, dirname(join(root, e.path)));
   }
-  tryUnlink(join(root, COMMITTED_PATH));
+  tryUnlink(committed);
 }
 
 /**
  * Restores each entry's original: remove what was renamed in, put the backup
  * back, drop staged files. After a crash the user may have written at a path
  * since (a new file, an edit of ours): that file stays, and its original is
- * left aside under its backup name, reported in `notes`.
+ * left aside under its backup name, reported in `notes`. Safe to run again
+ * after being killed itself: each step leaves a state the next run reads the
+ * same way (nothing at the path and a backup aside: the backup goes back).
  */
 function undo(root: string, entries: readonly JournalEntry[], notes: string[] = []): void {
   for (const e of [...entries].reverse()) {
     const abs = join(root, e.path);
     const tmpLeft = e.tmp !== null && lstatOrNull(join(root, e.tmp)) !== null;
     const backupLeft = e.backup !== null && lstatOrNull(join(root, e.backup)) !== null;
-    // The new file is in place when its staged copy is gone (renamed onto the path).
-    const ours = e.tmp !== null && !tmpLeft && (e.backup === null || backupLeft);
-    let userWrote: boolean;
-    if (ours) {
-      userWrote = e.blob !== undefined && !holds(abs, e.blob);
-      if (!userWrote) tryUnlink(abs);
-    } else {
-      if (e.tmp && tmpLeft) tryUnlink(join(root, e.tmp));
-      // The original was moved aside and nothing of ours renamed in: anything there now is the user's.
-      userWrote = backupLeft && lstatOrNull(abs) !== null;
-    }
-    if (e.backup && backupLeft) {
-      if (userWrote) notes.push(`${e.path} was written after the interrupted run and is left as it is; the version from before that run is ${e.backup}`);
-      else renameSync(join(root, e.backup), abs);
-    } else if (userWrote) {
-      notes.push(`${e.path} was written after the interrupted run and is left as it is`);
+    if (e.tmp !== null && tmpLeft) tryUnlink(join(root, e.tmp));
+    // The new file was renamed in when its staged copy is gone and the original, if any, is still aside.
+    const renamedIn = e.tmp !== null && !tmpLeft && (e.backup === null || backupLeft);
+    const present = lstatOrNull(abs) !== null;
+    // A file at the path is the user's when it is not what this run wrote: with
+    // the original moved aside and ours never renamed in, anything there is.
+    const userWrote = present && (renamedIn ? e.blob !== undefined && !holds(abs, e.blob) : backupLeft);
+    if (userWrote) {
+      notes.push(`${e.path} was written after the interrupted run and is left as it is${backupLeft ? `; the version from before that run is ${e.backup}` : ''}`);
+    } else if (e.backup !== null && backupLeft) {
+      // Over ours in one rename: the path is never empty while its original is aside.
+      renameSync(join(root, e.backup), abs);
+    } else if (present && renamedIn) {
+      tryUnlink(abs);
     }
   }
 }
@@ -225,28 +226,41 @@ function holds(abs: string, blob: string): boolean {
  * before that apply; if the apply had passed its commit point, finish it.
  * Called at the start of every command that writes. Returns true when
  * changes were undone; `notes` gets the files left as the user made them since.
+ * Each step can be killed too: the journal goes last, so the next run does
+ * whatever is left.
  */
 export function recoverInterrupted(root: string, notes: string[] = []): boolean {
-  const real = realpathSync(root);
-  const committedFile = readJournalFile(real, COMMITTED_PATH);
-  const journalFile = readJournalFile(real, JOURNAL_PATH);
+  const paths = journalPaths(root);
+  const { real } = paths;
+  const committedFile = readJournalFile(paths.committed);
+  const journalFile = readJournalFile(paths.journal);
   if ([committedFile, journalFile].some((f) => f !== null && isInProgress(f))) throw anotherRun(real);
   if (committedFile !== null) {
-    complete(real, safeJournal(real, committedFile).entries);
+    complete(real, safeJournal(real, committedFile).entries, paths.committed);
     return false;
   }
   if (journalFile === null) {
     // Killed between creating the journal's folder and writing the journal.
-    tryRmdir(dirname(join(real, JOURNAL_PATH)));
+    tryRmdir(dirname(paths.journal));
     return false;
   }
   const journal = safeJournal(real, journalFile);
   undo(real, journal.entries, notes);
-  unlinkSync(join(real, JOURNAL_PATH));
   // Deepest first; a folder the user has put something in since is not empty and stays.
   for (const d of [...journal.dirs].reverse()) tryRmdir(join(real, d));
-  tryRmdir(dirname(join(real, JOURNAL_PATH)));
+  unlinkSync(paths.journal);
+  tryRmdir(dirname(paths.journal));
   return true;
+}
+
+/**
+ * The journal's paths, proven to stay inside the target before anything is
+ * read or removed there: a .devops-stack that is a symlink leading out of it
+ * is refused (as for any write).
+ */
+function journalPaths(root: string): { real: string; journal: string; committed: string } {
+  const paths = new TargetPaths(root);
+  return { real: paths.realRoot, journal: paths.resolve(JOURNAL_PATH).abs, committed: paths.resolve(COMMITTED_PATH).abs };
 }
 
 function anotherRun(root: string): UserError {
@@ -276,9 +290,8 @@ interface JournalFile {
   mtimeMs: number;
 }
 
-/** The journal at `rel`, or null when there is none. */
-function readJournalFile(real: string, rel: string): JournalFile | null {
-  const abs = join(real, rel);
+/** The journal at `abs` (checked by journalPaths), or null when there is none. */
+function readJournalFile(abs: string): JournalFile | null {
   const stat = lstatOrNull(abs);
   let text: string;
   try {
@@ -297,13 +310,15 @@ function readJournalFile(real: string, rel: string): JournalFile | null {
 
 /** A journal's safe entries; one cut short was written before anything else happened: empty. */
 function safeJournal(real: string, { parsed }: JournalFile): Journal {
+  const paths = new TargetPaths(real);
   let data: Journal = { entries: [], dirs: [] };
   try {
-    if (parsed !== null) data = { entries: (parsed.entries ?? []).filter(isSafeEntry), dirs: (parsed.dirs ?? []).filter((d) => isSafeRelative(d)) };
+    // A folder through a symlink leaving the target is not removed (rmdir would remove an empty one out there).
+    if (parsed !== null) data = { entries: (parsed.entries ?? []).filter(isSafeEntry), dirs: (parsed.dirs ?? []).filter((d) => isSafeRelative(d) && paths.isSafeFolder(d)) };
   } catch {
     // Not a journal's shape: treated as one cut short.
   }
-  for (const e of data.entries) for (const p of [e.path, e.tmp, e.backup]) if (p) resolveInside(real, p);
+  for (const e of data.entries) for (const p of [e.path, e.tmp, e.backup]) if (p) paths.resolve(p);
   return data;
 }
 

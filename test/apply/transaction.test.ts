@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -26,24 +26,36 @@ describe('Transaction', () => {
   });
 });
 
-describe('recovery after a crash, when the user has written since', () => {
-  /** A run killed after renaming its files into place, before its commit point. */
-  async function crashedAfterRenames(): Promise<string> {
-    const root = testdir({ 'old.txt': 'original\n' });
-    const tx = new Transaction(root);
-    tx.stage({ path: 'new.txt', content: 'ours\n', mode: 0o644 });
-    tx.stage({ path: 'old.txt', content: 'ours too\n', mode: 0o644 });
-    await tx.commit();
-    // As if killed just before the commit point: the journal is back, the renames are done.
-    renameSync(join(root, COMMITTED_PATH), join(root, JOURNAL_PATH));
-    const journal = JSON.parse(readFileSync(join(root, JOURNAL_PATH), 'utf8')) as { owner?: unknown };
-    delete journal.owner;
-    writeFileSync(join(root, JOURNAL_PATH), JSON.stringify(journal));
-    return root;
-  }
+/** A run killed after renaming its files into place, before its commit point. */
+async function crashedAfterRenames(): Promise<string> {
+  const root = testdir({ 'old.txt': 'original\n' });
+  const tx = new Transaction(root);
+  tx.stage({ path: 'new.txt', content: 'ours\n', mode: 0o644 });
+  tx.stage({ path: 'old.txt', content: 'ours too\n', mode: 0o644 });
+  await tx.commit();
+  // As if killed just before the commit point: the journal is back, the renames are done.
+  renameSync(join(root, COMMITTED_PATH), join(root, JOURNAL_PATH));
+  const journal = JSON.parse(readFileSync(join(root, JOURNAL_PATH), 'utf8')) as { owner?: unknown };
+  delete journal.owner;
+  writeFileSync(join(root, JOURNAL_PATH), JSON.stringify(journal));
+  return root;
+}
 
+describe('recovery after a crash, when the user has written since', () => {
   it('undoes what is still as the run wrote it', async () => {
     const root = await crashedAfterRenames();
+    const notes: string[] = [];
+    expect(recoverInterrupted(root, notes)).toBe(true);
+    expect(snapshotDir(root)).toEqual({ 'old.txt': '644:original\n' });
+    expect(notes).toEqual([]);
+  });
+
+  it('a recovery killed after removing a new file, before putting the original back, is finished by the next one', async () => {
+    const root = await crashedAfterRenames();
+    // What the recovery had done: the new file removed (and new.txt, a file of
+    // this run only, too); the original still aside, nothing at its path.
+    unlinkSync(join(root, 'old.txt'));
+    unlinkSync(join(root, 'new.txt'));
     const notes: string[] = [];
     expect(recoverInterrupted(root, notes)).toBe(true);
     expect(snapshotDir(root)).toEqual({ 'old.txt': '644:original\n' });
@@ -126,3 +138,36 @@ describe('two runs in one target', () => {
     expect(snapshotDir(root)).toEqual(before);
   });
 });
+
+describe('a .devops-stack that is a symlink', () => {
+  /** A target whose .devops-stack leads to a folder outside it, holding journals. */
+  function linkedOutside(): { root: string; outside: string } {
+    const outside = testdir({ 'journal.json': '{"entries":[],"dirs":[]}\n', 'journal.committed.json': '{"entries":[],"dirs":[]}\n' });
+    const root = testdir({ 'app.js': 'app\n' });
+    symlinkSync(outside, join(root, '.devops-stack'));
+    return { root, outside };
+  }
+
+  it('leading outside the target: recovery refuses before reading or removing anything there', () => {
+    const { root, outside } = linkedOutside();
+    const before = snapshotDir(outside);
+    expect(() => recoverInterrupted(root)).toThrow(/^\.devops-stack\/journal(\.committed)?\.json: \.devops-stack is a symlink that leads outside the target directory$/);
+    expect(snapshotDir(outside)).toEqual(before);
+  });
+
+  it('leading outside the target: a transaction writes no journal there', async () => {
+    const { root, outside } = linkedOutside();
+    emptyFolder(outside);
+    const tx = new Transaction(root);
+    tx.stage({ path: 'docs/a.md', content: 'a\n', mode: 0o644 });
+    await expect(tx.commit()).rejects.toThrow(/symlink that leads outside the target directory$/);
+    tx.rollback();
+    expect(readdirSync(outside)).toEqual([]);
+    expect(existsSync(join(root, 'docs'))).toBe(false);
+  });
+});
+
+/** Empties a folder of its files. */
+function emptyFolder(dir: string): void {
+  for (const name of readdirSync(dir)) unlinkSync(join(dir, name));
+}

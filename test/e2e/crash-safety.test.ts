@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { appendFileSync, cpSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { recoverInterrupted } from '../../src/apply/transaction.js';
@@ -10,6 +11,19 @@ const CRASH = join(import.meta.dirname, '..', 'helpers', 'crash-apply.mjs');
 
 async function crashAt(n: number, args: string[]) {
   return execa(process.execPath, [CRASH, String(n), ...args], { reject: false, env: { NO_COLOR: '1', COUNT_RENAMES: '1' } });
+}
+
+/** Runs only the recovery in `dir`, killed right after its n-th change to the filesystem. */
+async function recoveryKilledAt(n: number, dir: string) {
+  return execa(process.execPath, [CRASH, String(n), '--recover', dir], { reject: false, env: { NO_COLOR: '1', CRASH_COUNT: 'ops', CRASH_ROOT: dir, COUNT_OPS: '1' } });
+}
+
+/** A private copy of `dir`, beside it. */
+let copies = 0;
+function copyOf(dir: string): string {
+  const to = join(dirname(dir), `copy-${copies++}`);
+  cpSync(dir, to, { recursive: true });
+  return to;
 }
 
 
@@ -38,6 +52,43 @@ describe('crash safety', () => {
       // And the next ordinary run completes the job.
       expect((await runCli([dir, '--yes'])).exitCode).toBe(0);
       expect(snapshotDir(dir)).toEqual(finalState);
+    }
+  });
+
+  it('a recovery killed at any of its steps, once or at every step in turn, still restores the tree from before the interrupted run', async () => {
+    // A stack with an edit of the user's, upgraded with a change that updates, merges, adds and deletes files.
+    const dir = exampleCopy('node-express');
+    expect((await runCli([dir, '--yes'])).exitCode).toBe(0);
+    appendFileSync(join(dir, 'infra/envs/staging/main.tf'), '# my edit\n');
+    const initial = snapshotDir(dir);
+    const upgrade = (d: string) => ['upgrade', d, '--yes', '--strategy', 'canary', '--environments', 'staging,qa,production'];
+    const renames = (String((await crashAt(100_000, upgrade(copyOf(dir)))).stderr).match(/^rename \d+$/gm) ?? []).length;
+    expect(renames).toBeGreaterThan(10);
+
+    // Killed after moving the first original aside (its new file not renamed in yet),
+    // and after every rename but the commit point's.
+    for (const point of [1, renames - 1]) {
+      const crashed = copyOf(dir);
+      expect((await crashAt(point, upgrade(crashed))).signal).toBe('SIGKILL');
+      const probe = await recoveryKilledAt(1_000_000, copyOf(crashed));
+      expect(probe.exitCode, String(probe.stderr)).toBe(0);
+      const steps = (String(probe.stderr).match(/^op \d+ /gm) ?? []).length;
+      expect(steps).toBeGreaterThan(2);
+
+      for (let k = 1; k <= steps; k++) {
+        const d = copyOf(crashed);
+        expect((await recoveryKilledAt(k, d)).signal, `upgrade killed at rename ${point}, recovery at step ${k}`).toBe('SIGKILL');
+        const notes: string[] = [];
+        recoverInterrupted(d, notes);
+        expect(snapshotDir(d), `upgrade killed at rename ${point}, recovery at step ${k}`).toEqual(initial);
+        expect(notes).toEqual([]);
+      }
+
+      // Killed again and again, each run after its first step: every run takes one more.
+      const d = copyOf(crashed);
+      let runs = 0;
+      while ((await recoveryKilledAt(1, d)).signal === 'SIGKILL') expect(++runs).toBeLessThanOrEqual(steps);
+      expect(snapshotDir(d), `upgrade killed at rename ${point}, recovery killed ${runs} times`).toEqual(initial);
     }
   });
 });

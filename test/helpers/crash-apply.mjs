@@ -1,6 +1,8 @@
 // Runs the built CLI with the given argv and SIGKILLs itself at an exact
 // point of an apply, without any hook in the product code.
 // Usage: node crash-apply.mjs <N> <cli args...>
+//        node crash-apply.mjs <N> --recover <dir>: only the recovery every
+//        writing command starts with (recoverInterrupted), without the CLI's start-up.
 //   CRASH_COUNT=renames (default): killed right after the N-th rename.
 //   CRASH_COUNT=ops: every change to the filesystem under CRASH_ROOT counts
 //     (open for writing, write, fsync, close, rename, unlink, mkdir, rmdir);
@@ -88,5 +90,10 @@ if (countOps) {
   }
 }
 syncBuiltinESMExports();
-process.argv = [process.argv[0], 'create-devops-stack', ...process.argv.slice(3)];
-await import('../../dist/src/cli/bin.js');
+if (process.argv[3] === '--recover') {
+  const { recoverInterrupted } = await import('../../dist/src/apply/transaction.js');
+  recoverInterrupted(process.argv[4]);
+} else {
+  process.argv = [process.argv[0], 'create-devops-stack', ...process.argv.slice(3)];
+  await import('../../dist/src/cli/bin.js');
+}
