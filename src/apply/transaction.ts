@@ -254,6 +254,19 @@ export function recoverInterrupted(root: string, notes: string[] = []): boolean 
 }
 
 /**
+ * For commands that only read (check, --dry-run): a run killed before its
+ * commit point left the target half-written, which would read as the user's
+ * edits and deletions. Refuses, naming the command that undoes it.
+ */
+export function refuseInterrupted(root: string, recover: string): void {
+  const paths = journalPaths(root);
+  const journalFile = readJournalFile(paths.journal);
+  if (journalFile === null) return;
+  if (isInProgress(journalFile)) throw anotherRun(paths.real);
+  throw new UserError(`an earlier run was interrupted while writing in ${paths.real} (${JOURNAL_PATH}); run \`${recover}\` first: it undoes that run before anything else`);
+}
+
+/**
  * The journal's paths, proven to stay inside the target before anything is
  * read or removed there: a .devops-stack that is a symlink leading out of it
  * is refused (as for any write).

@@ -3,7 +3,7 @@ import { OPTIONS, type Answers, type OptionName } from '../answers/options.js';
 import { resolveAnswers, type AnswerSource } from '../answers/resolve.js';
 import { applyPlan, nextManifest } from '../apply/apply-plan.js';
 import { dirtyPaths } from '../apply/git-dirty.js';
-import { recoverInterrupted } from '../apply/transaction.js';
+import { recoverInterrupted, refuseInterrupted } from '../apply/transaction.js';
 import { MANIFEST_PATH, readManifest, serializeManifest, type Manifest } from '../apply/manifest.js';
 import { detectRepoOnDisk } from '../detect/index.js';
 import type { RepoFacts } from '../detect/types.js';
@@ -51,7 +51,9 @@ export async function runGenerate(opts: GenerateOptions, out: Output): Promise<E
   const root = targetDir(opts.dir);
   refuseInsideRepository(root);
   const recoveryNotes: string[] = [];
-  if (!opts.dryRun && recoverInterrupted(root, recoveryNotes)) out.err('An earlier run was interrupted while writing; its changes were undone.');
+  // A dry run writes nothing, not even the recovery: it would plan from a half-written target.
+  if (opts.dryRun) refuseInterrupted(root, commandLine(opts));
+  else if (recoverInterrupted(root, recoveryNotes)) out.err('An earlier run was interrupted while writing; its changes were undone.');
   for (const note of recoveryNotes) out.err(`note: ${note}`);
   const manifest = readManifest(root);
   if (opts.mode === 'upgrade') await guardUpgrade(root, manifest, opts);
@@ -124,6 +126,12 @@ async function decideAndApply(plan: Plan, manifest: Manifest | null, next: Manif
   if (marked.length > 0) out.err(`${marked.length} file(s) have conflict markers to resolve: ${marked.map((c) => c.path).join(', ')}`);
   for (const e of unmerged) out.err(`not merged, left as it was: ${e.path} (${e.reason ?? 'cannot be merged'})`);
   return conflicts.length + unmerged.length > 0 ? 2 : 0;
+}
+
+/** The command the user ran, as they would type it again without --dry-run. */
+function commandLine(opts: GenerateOptions): string {
+  const command = opts.mode === 'upgrade' ? ' upgrade' : opts.generator === 'stack' ? '' : ` add ${opts.generator}`;
+  return `${TOOL_NAME}${command}${opts.dir === '.' ? '' : ` ${opts.dir}`}`;
 }
 
 /**

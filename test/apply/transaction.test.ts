@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { COMMITTED_PATH, JOURNAL_PATH, recoverInterrupted, Transaction } from '../../src/apply/transaction.js';
+import { COMMITTED_PATH, JOURNAL_PATH, recoverInterrupted, refuseInterrupted, Transaction } from '../../src/apply/transaction.js';
 import { isUserError } from '../../src/errors.js';
 import { snapshotDir, testdir } from '../helpers/testdir.js';
 
@@ -152,6 +152,7 @@ describe('a .devops-stack that is a symlink', () => {
     const { root, outside } = linkedOutside();
     const before = snapshotDir(outside);
     expect(() => recoverInterrupted(root)).toThrow(/^\.devops-stack\/journal(\.committed)?\.json: \.devops-stack is a symlink that leads outside the target directory$/);
+    expect(() => refuseInterrupted(root, 'create-devops-stack upgrade')).toThrow(/symlink that leads outside the target directory$/);
     expect(snapshotDir(outside)).toEqual(before);
   });
 
@@ -171,3 +172,24 @@ describe('a .devops-stack that is a symlink', () => {
 function emptyFolder(dir: string): void {
   for (const name of readdirSync(dir)) unlinkSync(join(dir, name));
 }
+
+describe('refuseInterrupted (commands that only read)', () => {
+  it('names the command that undoes a run killed before its commit point, and touches nothing', async () => {
+    const root = await crashedAfterRenames();
+    const before = snapshotDir(root);
+    expect(() => refuseInterrupted(root, 'create-devops-stack upgrade')).toThrow(
+      /^an earlier run was interrupted while writing in .+ \(\.devops-stack\/journal\.json\); run `create-devops-stack upgrade` first: it undoes that run before anything else$/,
+    );
+    expect(snapshotDir(root)).toEqual(before);
+  });
+
+  it('says nothing when there is no journal, or only a committed one (its files are final)', async () => {
+    const root = testdir();
+    expect(() => refuseInterrupted(root, 'x')).not.toThrow();
+    const tx = new Transaction(root);
+    tx.stage({ path: 'a.txt', content: 'a\n', mode: 0o644 });
+    await tx.commit();
+    expect(existsSync(join(root, COMMITTED_PATH))).toBe(true);
+    expect(() => refuseInterrupted(root, 'x')).not.toThrow();
+  });
+});

@@ -1,4 +1,4 @@
-import { appendFileSync, cpSync } from 'node:fs';
+import { appendFileSync, cpSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -90,5 +90,27 @@ describe('crash safety', () => {
       while ((await recoveryKilledAt(1, d)).signal === 'SIGKILL') expect(++runs).toBeLessThanOrEqual(steps);
       expect(snapshotDir(d), `upgrade killed at rename ${point}, recovery killed ${runs} times`).toEqual(initial);
     }
+  });
+
+  it('check and --dry-run refuse a target left half-written by a killed run, naming the command that undoes it', async () => {
+    const dir = exampleCopy('node-express');
+    expect((await runCli([dir, '--yes'])).exitCode).toBe(0);
+    const initial = snapshotDir(dir);
+    // Killed after some of its renames, before the commit point: some files new, some old, some gone.
+    expect((await crashAt(7, ['upgrade', dir, '--yes', '--environments', 'staging,qa,production'])).signal).toBe('SIGKILL');
+    const halfWritten = snapshotDir(dir);
+    for (const args of [['check', dir], ['upgrade', dir, '--dry-run'], [dir, '--dry-run']]) {
+      const r = await runCli(args);
+      expect(r.exitCode, args.join(' ')).toBe(1);
+      const command = args[0] === 'upgrade' || args[0] === 'check' ? `create-devops-stack upgrade ${dir}` : `create-devops-stack ${dir}`;
+      expect(r.stderr.trim().split('\n')).toEqual([
+        `create-devops-stack: an earlier run was interrupted while writing in ${realpathSync(dir)} (.devops-stack/journal.json); run \`${command}\` first: it undoes that run before anything else`,
+      ]);
+      expect(r.stdout).toBe('');
+      expect(snapshotDir(dir)).toEqual(halfWritten);
+    }
+    // The command named undoes it, and without --yes writes nothing more.
+    expect((await runCli(['upgrade', dir])).stderr).toContain('An earlier run was interrupted while writing; its changes were undone.');
+    expect(snapshotDir(dir)).toEqual(initial);
   });
 });

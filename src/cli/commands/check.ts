@@ -2,11 +2,13 @@
 import { blobId } from '../../apply/blob-id.js';
 import { MANIFEST_PATH, readManifest } from '../../apply/manifest.js';
 import { readInside } from '../../apply/safe-path.js';
+import { refuseInterrupted } from '../../apply/transaction.js';
 import { checkFiles } from '../../check/check-files.js';
 import type { Finding } from '../../check/types.js';
 import { detectGit } from '../../detect/git-remote.js';
 import { filesFromDisk } from '../../detect/repo-files.js';
 import { UserError } from '../../errors.js';
+import { TOOL_NAME } from '../../package-root.js';
 import { targetDir } from '../target-dir.js';
 import type { Output } from '../output.js';
 
@@ -21,6 +23,8 @@ export interface Drift {
  */
 export async function runCheck(dir: string, flags: { json?: boolean }, out: Output): Promise<number> {
   const root = targetDir(dir);
+  // A run killed mid-write would read as drift; undoing it is a write, which check never does.
+  refuseInterrupted(root, `${TOOL_NAME} upgrade${dir === '.' ? '' : ` ${dir}`}`);
   const manifest = readManifest(root);
   if (manifest === null) throw new UserError(`no ${MANIFEST_PATH} in ${dir}: nothing generated to check`);
   const files = new Map<string, string>();
