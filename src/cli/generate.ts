@@ -10,8 +10,8 @@ import type { RepoFacts } from '../detect/types.js';
 import { UserError } from '../errors.js';
 import { statOrNull } from '../stat-or-null.js';
 import { TOOL_NAME, TOOL_VERSION } from '../package-root.js';
-import { buildPlan, type ConflictPolicy } from '../plan/build-plan.js';
-import { changingEntries, type Plan } from '../plan/plan-types.js';
+import { buildPlan, isInTheWay, type ConflictPolicy } from '../plan/build-plan.js';
+import { changingEntries, type Plan, type PlanEntry } from '../plan/plan-types.js';
 import { Tree, type LayerName } from '../plan/tree.js';
 import { renderStack } from '../render/plop-bridge.js';
 import { buildStack } from '../stack/build-stack.js';
@@ -94,18 +94,20 @@ export async function runGenerate(opts: GenerateOptions, out: Output): Promise<E
 async function decideAndApply(plan: Plan, manifest: Manifest | null, next: Manifest, opts: GenerateOptions, out: Output): Promise<ExitCode> {
   const conflicts = plan.entries.filter((e) => e.kind === 'conflict');
   const unmerged = plan.entries.filter((e) => e.kind === 'unmerged');
-  if (conflicts.length + unmerged.length > 0 && opts.mode === 'init') {
+  // init writes nothing over what is there; upgrade merges, but never into a file it did not write.
+  const inTheWay = opts.mode === 'init' ? [...conflicts, ...unmerged] : conflicts.filter(isInTheWay);
+  if (inTheWay.length > 0) {
     out.err(
-      `${conflicts.length + unmerged.length} file(s) are in the way:\n${[...conflicts, ...unmerged].map((c) => `  ${c.path}: ${c.reason ?? 'conflict'}`).join('\n')}\n` +
-        `nothing was written; rerun with --on-conflict keep (keep yours, write the rest) or --on-conflict overwrite${manifest === null ? '' : `, or use \`${TOOL_NAME} upgrade\` to merge your edits`}`,
+      `${inTheWay.length} file(s) are in the way:\n${inTheWay.map((c) => `  ${c.path}: ${c.reason ?? 'conflict'}`).join('\n')}\n` +
+        `nothing was written; rerun with --on-conflict keep (keep yours, write the rest) or --on-conflict overwrite${opts.mode === 'init' && manifest !== null ? `, or use \`${TOOL_NAME} upgrade\` to merge your edits` : ''}`,
     );
     return 2;
   }
   const changes = changingEntries(plan.entries);
   const manifestChanged = manifest === null || serializeManifest(manifest) !== serializeManifest(next);
   if (changes.length === 0 && !manifestChanged) {
-    if (!opts.json) out.err('Everything is up to date; nothing was written.');
-    return 0;
+    if (!opts.json) out.err(unmerged.length > 0 ? 'Everything else is up to date; nothing was written.' : 'Everything is up to date; nothing was written.');
+    return reportLeftAsIs(conflicts, unmerged, out);
   }
   if (!opts.yes) {
     if (!opts.interactive) {
@@ -122,6 +124,11 @@ async function decideAndApply(plan: Plan, manifest: Manifest | null, next: Manif
   if (!opts.json) {
     out.err(`Wrote ${result.written.length} file(s)${result.deleted.length ? `, deleted ${result.deleted.length}` : ''} in ${plan.root} (manifest: ${MANIFEST_PATH}).`);
   }
+  return reportLeftAsIs(conflicts, unmerged, out);
+}
+
+/** The files the user must still act on (conflict markers, unmerged edits); exit 2 when there are any. */
+function reportLeftAsIs(conflicts: readonly PlanEntry[], unmerged: readonly PlanEntry[], out: Output): ExitCode {
   const marked = conflicts.filter((c) => c.after !== null && c.after !== c.before);
   if (marked.length > 0) out.err(`${marked.length} file(s) have conflict markers to resolve: ${marked.map((c) => c.path).join(', ')}`);
   for (const e of unmerged) out.err(`not merged, left as it was: ${e.path} (${e.reason ?? 'cannot be merged'})`);

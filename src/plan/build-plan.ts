@@ -10,6 +10,16 @@ import { matchEol } from './eol.js';
 
 export type ConflictPolicy = 'fail' | 'keep' | 'overwrite';
 
+const IN_THE_WAY = 'a file that create-devops-stack did not generate is in the way';
+
+/**
+ * A file that is not ours where we generate one, left to --on-conflict: with
+ * `fail` it stops the whole run, upgrade's as init's, before anything is written.
+ */
+export function isInTheWay(e: PlanEntry): boolean {
+  return e.kind === 'conflict' && e.reason === IN_THE_WAY;
+}
+
 export interface PlanOptions {
   onConflict: ConflictPolicy;
   /** Layers rendered this run; stale manifest files are only looked for in these. */
@@ -50,19 +60,17 @@ export async function buildPlan(root: string, tree: Tree, manifest: Manifest | n
       entry.kind = 'update';
     } else if (!recorded && kept.has(path) && opts.onConflict !== 'overwrite') {
       Object.assign(entry, { kind: 'keep', after: before, reason: 'yours: you kept it over the generated one' });
+    } else if (!recorded) {
+      // Never written into, not even with markers (an orphan we generate
+      // again included: the user's since): under `fail` nothing is written.
+      Object.assign(entry, { kind: 'conflict', reason: IN_THE_WAY });
+      applyPolicy(entry, opts.onConflict);
     } else if (!read.isText) {
       unmerged(entry, 'not UTF-8 text, so it cannot be merged', opts.onConflict);
-    } else if (recorded && hasMergeMarkers(read.text, path)) {
+    } else if (hasMergeMarkers(read.text, path)) {
       unmerged(entry, 'it still has conflict markers from an earlier upgrade: resolve them, then run upgrade again', opts.onConflict);
-    } else if (recorded) {
-      await planMerge(bases, entry, read.text, file.content, recorded.blob, opts);
     } else {
-      entry.kind = 'conflict';
-      entry.reason = 'a file that create-devops-stack did not generate is in the way';
-      // upgrade writes conflicts: never over a file of the user's (e.g. an orphan
-      // we generate again), but with markers around both versions (empty base).
-      if (opts.mode === 'upgrade' && opts.onConflict === 'fail') await markConflicts(entry, read.text, '', file.content);
-      else applyPolicy(entry, opts.onConflict);
+      await planMerge(bases, entry, read.text, file.content, recorded.blob, opts);
     }
     entries.push(entry);
   }
@@ -97,8 +105,9 @@ async function planMerge(bases: BaseStore, entry: PlanEntry, ours: string, their
   } else if (merged === null) {
     entry.kind = 'conflict';
     entry.reason = `you edited it and the previous version is missing from ${BASES_PATH}`;
-    // Without the base every difference is a conflict: markers around each one.
-    if (opts.mode === 'upgrade' && opts.onConflict === 'fail') await markConflicts(entry, ours, '', next);
+    // A file we wrote, so markers may go in as for any conflict; without the
+    // base every difference is one: markers around each.
+    if (opts.mode === 'upgrade' && opts.onConflict === 'fail') await markConflicts(entry, ours, next);
     else applyPolicy(entry, opts.onConflict);
   } else if (merged.conflicts === 0) {
     entry.kind = merged.content === ours ? 'unchanged' : 'merge';
@@ -112,9 +121,9 @@ async function planMerge(bases: BaseStore, entry: PlanEntry, ours: string, their
   }
 }
 
-/** upgrade's conflict: both versions with markers, or the file left as is when git cannot merge. */
-async function markConflicts(entry: PlanEntry, ours: string, base: string, theirs: string): Promise<void> {
-  const merged = await merge3(ours, base, theirs, entry.path);
+/** upgrade's conflict without a base: both versions with markers, or the file left as is when git cannot merge. */
+async function markConflicts(entry: PlanEntry, ours: string, theirs: string): Promise<void> {
+  const merged = await merge3(ours, '', theirs, entry.path);
   if (merged === null) unmerged(entry, `${entry.reason ?? 'a conflict'}, and git is not installed (or failed) to mark it`, 'fail');
   else entry.after = merged.content;
 }

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readManifest } from '../../src/apply/manifest.js';
 import { runCli } from '../helpers/run-cli.js';
-import { commitAll, git, inspectStack, scratchRoot, StackFixtures } from '../helpers/stack-fixture.js';
+import { commitAll, git, inspectStack, scratchRoot, StackFixtures, treeSnapshot } from '../helpers/stack-fixture.js';
 
 // The ways an upgrade, add or re-run could lose or mangle what the user wrote
 // when the usual three-way merge cannot run: no merge base, no git, bytes
@@ -54,6 +54,11 @@ describe('upgrade when the merge cannot run as usual', () => {
     // The earlier base stays recorded: with git back, the port change merges into the edit.
     expect(readManifest(dir)!.files['Dockerfile']!.blob).toBe(blobBefore);
     inspectStack(dir);
+    // Still no git: nothing else to write, and the edit is still not merged.
+    const stillNoGit = await runCli(['upgrade', dir, '--yes'], { env: { PATH: '/nonexistent' } });
+    expect(stillNoGit.exitCode, stillNoGit.stderr).toBe(2);
+    expect(stillNoGit.stderr).toContain('not merged, left as it was: Dockerfile (you edited it, and git is not installed');
+    expect(stillNoGit.stderr).not.toContain('Everything is up to date');
     const again = await upgrade(dir, PORT_CHANGE);
     expect(again.exitCode, again.stderr).toBe(0);
     expect(read(dir, 'Dockerfile')).toContain('EXPOSE 4000');
@@ -80,6 +85,19 @@ describe('upgrade when the merge cannot run as usual', () => {
     const second = await upgrade(dir, ['--port', '7070']);
     expect(second.exitCode, second.stderr).toBe(2);
     expect(second.stdout).toMatch(/UNMERGED\s+Dockerfile\s+\(it still has conflict markers/);
+    expect(read(dir, 'Dockerfile')).toBe(marked);
+  });
+
+  it('an upgrade with nothing else to write still says what is not merged, and exits 2', async () => {
+    const dir = await fx.workdir('git');
+    write(dir, 'Dockerfile', read(dir, 'Dockerfile').replace('EXPOSE 3000', 'EXPOSE 3000 9229'));
+    expect((await upgrade(dir, PORT_CHANGE)).exitCode).toBe(2);
+    const marked = read(dir, 'Dockerfile');
+    // Markers left in: the same answers again, so the Dockerfile is all there is.
+    const r = await upgrade(dir);
+    expect(r.exitCode, r.stderr).toBe(2);
+    expect(r.stderr).toContain('Everything else is up to date; nothing was written.');
+    expect(r.stderr).toContain('not merged, left as it was: Dockerfile (it still has conflict markers from an earlier upgrade');
     expect(read(dir, 'Dockerfile')).toBe(marked);
   });
 
@@ -127,6 +145,31 @@ describe('choices and answers that later runs must respect', () => {
     expect(again.exitCode, again.stderr).toBe(0);
     expect(existsSync(join(dir, '.github/workflows/devops-stack-ci.yml'))).toBe(false);
     expect(read(dir, '.github/workflows/ci.yml')).toContain('# MY EDIT');
+  });
+
+  it('upgrade never writes into a file it did not generate: fail writes nothing, keep writes the rest and remembers it, overwrite replaces it', async () => {
+    const dir = await fx.workdir('git');
+    const mine = 'resource "null_resource" "mine" {}\n';
+    write(dir, 'infra/envs/qa/main.tf', mine);
+    await commitAll(dir, 'git', 'a qa environment of my own');
+    const before = treeSnapshot(dir);
+    const qa = ['--environments', 'staging,qa,production'];
+    const fail = await upgrade(dir, qa);
+    expect(fail.exitCode).toBe(2);
+    expect(fail.stderr).toContain('1 file(s) are in the way:\n  infra/envs/qa/main.tf: a file that create-devops-stack did not generate is in the way\nnothing was written; rerun with --on-conflict keep (keep yours, write the rest) or --on-conflict overwrite');
+    expect(treeSnapshot(dir)).toEqual(before);
+
+    const keep = await upgrade(dir, [...qa, '--on-conflict', 'keep']);
+    expect(keep.exitCode, keep.stderr).toBe(0);
+    expect(read(dir, 'infra/envs/qa/main.tf')).toBe(mine);
+    expect(read(dir, 'infra/envs/qa/versions.tf')).toContain('required_version');
+    expect(readManifest(dir)!.kept).toEqual(['infra/envs/qa/main.tf']);
+    expect(readManifest(dir)!.files['infra/envs/qa/main.tf']).toBeUndefined();
+
+    const overwrite = await upgrade(dir, ['--on-conflict', 'overwrite']);
+    expect(overwrite.exitCode, overwrite.stderr).toBe(0);
+    expect(read(dir, 'infra/envs/qa/main.tf')).toBe(read(await fx.render('git', qa), 'infra/envs/qa/main.tf'));
+    expect(readManifest(dir)!.kept).toEqual([]);
   });
 
   it('upgrade --answers with some answers keeps the stored others', async () => {

@@ -370,7 +370,7 @@ describe.concurrent('upgrade scenarios, for every kind of generated file', () =>
 // Every scenario above changes answers; 'untouched' and 'no longer generated,
 // untouched' also compare the whole tree with a clean init of the new answers.
 describe.concurrent('answer changed back', () => {
-  it('a kept orphan that is generated again is not overwritten: the edit survives as a conflict [nogit]', async () => {
+  it('a kept orphan that is generated again is not written into: nothing is written until --on-conflict says [nogit]', async () => {
     const t = new Trial(await fx.workdir('nogit'), 'nogit');
     const rules = 'monitoring/prometheus/rules/shop.rules.yml';
     const original = t.read(rules)!;
@@ -378,14 +378,15 @@ describe.concurrent('answer changed back', () => {
     t.write(rules, edited);
     expect((await t.upgrade(['--monitoring', 'none'])).stdout).toMatch(row('ORPHAN', rules));
     // Back to prometheus: our rules file is generated again where the user's copy is.
+    const before = treeSnapshot(t.dir);
     const r = await t.upgrade(['--monitoring', 'prometheus']);
     expect(r.exitCode).toBe(2);
     expect(r.stdout).toMatch(row('CONFLICT', rules));
-    const now = t.read(rules)!;
-    expectNothingLost(original, edited, [now]);
-    expect(now).toContain(`<<<<<<< ${rules} (yours)`);
-    t.write(rules, takeYours(now));
-    expectNothingLost(original, edited, [t.read(rules)]);
+    expect(r.stderr).toContain(`${rules}: a file that create-devops-stack did not generate is in the way`);
+    expect(treeSnapshot(t.dir)).toEqual(before);
+    const kept = await t.upgrade(['--monitoring', 'prometheus', '--on-conflict', 'keep']);
+    expect(kept.exitCode, kept.stderr).toBe(0);
+    expect(t.read(rules)).toBe(edited);
     expect((await t.expectSettled()).markers).toEqual([]);
   });
 });
