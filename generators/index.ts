@@ -6,6 +6,9 @@ import { pipelineLayer } from './pipeline.js';
 import type { LayerGenerator, RenderAction } from './layer.js';
 import type { Stack } from '../src/stack/types.js';
 
+/** The stack's own file: the index of the layers' docs, written by the whole-stack generator only. */
+export const STACK_INDEX_PATH = 'DEPLOY.md';
+
 /** Every layer, in the order their files are planned and listed. */
 export const LAYERS: readonly LayerGenerator[] = [dockerLayer, pipelineLayer, infraLayer, monitoringLayer];
 
@@ -34,7 +37,7 @@ export default function registerGenerators(plop: NodePlopAPI): void {
     actions: (data) => [
       ...LAYERS.flatMap((l) => layerActions(l, stackOf(data))),
       // The index of the layers' docs belongs to the whole stack.
-      { type: 'render', template: 'stack/DEPLOY.md.hbs', path: 'DEPLOY.md', layer: 'stack' },
+      { type: 'render', template: 'stack/DEPLOY.md.hbs', path: STACK_INDEX_PATH, layer: 'stack' },
     ],
   });
 }

@@ -13,6 +13,7 @@ import { TOOL_NAME, TOOL_VERSION } from '../package-root.js';
 import { buildPlan, isInTheWay, type ConflictPolicy } from '../plan/build-plan.js';
 import { changingEntries, type Plan, type PlanEntry } from '../plan/plan-types.js';
 import { Tree, type LayerName } from '../plan/tree.js';
+import { STACK_INDEX_PATH } from '../../generators/index.js';
 import { renderStack } from '../render/plop-bridge.js';
 import { buildStack } from '../stack/build-stack.js';
 import type { Stack } from '../stack/types.js';
@@ -201,8 +202,10 @@ function layersToRender(opts: GenerateOptions, manifest: Manifest | null): reado
   if (opts.generator !== 'stack') return [opts.generator];
   if (opts.mode !== 'upgrade' || manifest === null) return ALL_LAYERS;
   const recorded = new Set(Object.values(manifest.files).map((f) => f.layer));
-  // 'stack' (DEPLOY.md) is written by the whole-stack generator only: the stack was generated whole.
-  return recorded.has('stack') || recorded.size === 0 ? ALL_LAYERS : ALL_LAYERS.filter((l) => recorded.has(l));
+  // DEPLOY.md is written by the whole-stack generator only, so with it (or the
+  // user's own, kept over it) the stack was generated whole.
+  const whole = recorded.has('stack') || manifest.kept.includes(STACK_INDEX_PATH) || recorded.size === 0;
+  return whole ? ALL_LAYERS : ALL_LAYERS.filter((l) => recorded.has(l));
 }
 
 /** The whole stack in one pass, or the given layers merged into one tree. */

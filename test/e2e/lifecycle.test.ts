@@ -147,6 +147,18 @@ describe('add', () => {
     expect(again.stderr).toContain('nothing was written');
   });
 
+  it('a whole stack whose DEPLOY.md the user kept is upgraded whole, their DEPLOY.md still kept', async () => {
+    const dir = exampleCopy('node-express');
+    writeFileSync(join(dir, 'DEPLOY.md'), '# how we deploy\n');
+    expect((await runCli([dir, '--yes', '--on-conflict', 'keep'])).exitCode).toBe(0);
+    const up = await runCli(['upgrade', dir, '--yes', '--allow-dirty']);
+    expect(up.exitCode, up.stderr).toBe(0);
+    expect(up.stderr).not.toContain('upgrading the layers generated so far');
+    expect(up.stdout).toMatch(/KEEP\s+DEPLOY\.md\s+\(yours: you kept it/);
+    expect(up.stderr).toContain('nothing was written');
+    expect(readFileSync(join(dir, 'DEPLOY.md'), 'utf8')).toBe('# how we deploy\n');
+  });
+
   it('refuses an unknown layer', async () => {
     const r = await runCli(['add', 'kubernetes', exampleCopy('node-express'), '--yes']);
     expect(r.exitCode).toBe(1);
