@@ -6,11 +6,15 @@ import type { Answers } from './options.js';
 
 /** Validates parsed answers JSON against the published schema. `source` names it in errors. */
 export function validateAnswersObject(data: unknown, source: string): Partial<Answers> {
-  const ajv = new Ajv2020({ allErrors: false, strict: true });
+  // verbose: errors carry the failing value and its schema (for a pattern's description).
+  const ajv = new Ajv2020({ allErrors: false, strict: true, verbose: true });
   const validate = ajv.compile(answersJsonSchema());
   if (!validate(data)) {
     const err = validate.errors?.[0];
     const where = err?.instancePath ? err.instancePath.slice(1).replace(/\//g, '.') : 'top level';
+    const description = (err?.parentSchema as { description?: unknown } | undefined)?.description;
+    // A regular expression says little to the user; the description of the form it checks says more.
+    if (err?.keyword === 'pattern' && typeof description === 'string') throw new UserError(`${source}: ${where} '${String(err.data)}' is not valid (${description})`);
     const allowed = err?.params && 'allowedValues' in err.params ? ` (${(err.params.allowedValues as string[]).join(', ')})` : '';
     const extra = err?.params && 'additionalProperty' in err.params ? ` '${String(err.params.additionalProperty)}'` : '';
     throw new UserError(`${source}: ${where} ${err?.message ?? 'is invalid'}${extra}${allowed}`);

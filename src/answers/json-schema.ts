@@ -1,4 +1,4 @@
-import { OPTION_NAMES, OPTIONS, type OptionSpec } from './options.js';
+import { CLOUDS, OPTION_NAMES, OPTIONS, REGION_FORMS, type OptionSpec } from './options.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -39,5 +39,14 @@ export function answersJsonSchema(): JsonSchema {
     type: 'object',
     additionalProperties: false,
     properties,
+    allOf: regionPerCloud(),
   };
+}
+
+/** Where the file names its cloud, the region must be in that cloud's form (src/answers/options.ts REGION_FORMS). */
+function regionPerCloud(): JsonSchema[] {
+  return CLOUDS.map((cloud) => ({
+    if: { type: 'object', properties: { cloud: { const: cloud } }, required: ['cloud'] },
+    then: { type: 'object', properties: { region: { type: 'string', pattern: REGION_FORMS[cloud].pattern, description: `${OPTIONS.region.message}: ${REGION_FORMS[cloud].description}` } } },
+  }));
 }

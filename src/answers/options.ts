@@ -32,6 +32,21 @@ export const DEFAULT_REGION: Readonly<Record<Cloud, string>> = {
   azure: 'eastus',
 };
 
+/**
+ * How each cloud names its regions: AWS <area>-<direction>-<n> (us-east-1,
+ * us-gov-west-1), GCP <area>-<direction><n> (us-central1, europe-west4),
+ * Azure one lowercase word, maybe with a digit (eastus, westeurope, eastus2).
+ * A region of another cloud would reach the provider and every workflow.
+ */
+export const REGION_FORMS: Readonly<Record<Cloud, { pattern: string; description: string }>> = {
+  aws: { pattern: '^[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}$', description: 'an AWS region id such as us-east-1 or eu-west-2' },
+  gcp: { pattern: '^[a-z]+-[a-z]+[0-9]{1,2}$', description: 'a GCP region id such as us-central1 or europe-west4' },
+  azure: { pattern: '^[a-z]+[0-9]?$', description: 'an Azure region name such as eastus or westeurope' },
+};
+
+/** Any cloud's region form: what a region is checked against before the cloud is known. */
+const ANY_REGION = `^(${Object.values(REGION_FORMS).map((f) => f.pattern.slice(1, -1)).join('|')})$`;
+
 /** The user's choices, and nothing derived from them (that is the Stack's job). */
 export interface Answers {
   language: Language;
@@ -80,6 +95,11 @@ interface OptionBase<T> {
   default: (ctx: DefaultContext) => T;
   /** True when the default came from the repository rather than from us. */
   detected?: (ctx: DefaultContext) => boolean;
+  /**
+   * Valid on the cloud it was chosen for only: when `upgrade` changes the
+   * cloud, the stored value is dropped (unless given again) and derived anew.
+   */
+  cloudBound?: boolean;
 }
 
 export interface ChoiceOption<T extends string = string> extends OptionBase<T> {
@@ -99,6 +119,8 @@ export interface StringOption extends OptionBase<string> {
   pattern: string;
   description: string;
   maxLength: number;
+  /** A narrower form given earlier answers (null: `pattern` only). */
+  formFor?: (answers: Partial<Answers>) => { pattern: string; description: string } | null;
 }
 export interface NumberOption extends OptionBase<number> {
   kind: 'integer' | 'number';
@@ -144,16 +166,19 @@ export const OPTIONS = {
     choices: RUNTIMES,
     choicesFor: (a) => (a.cloud ? RUNTIMES_BY_CLOUD[a.cloud] : RUNTIMES),
     default: (c) => RUNTIMES_BY_CLOUD[c.answers.cloud ?? 'aws'][0] ?? 'ecs-fargate',
+    cloudBound: true,
   }),
   region: {
     kind: 'string',
     flag: 'region',
     message: 'Cloud region',
     ask: true,
-    pattern: '^[a-z]+(-[a-z]+)*[0-9]?(-[a-z0-9]+)*$',
-    description: 'a region id such as us-east-1, europe-west1 or westeurope',
+    pattern: ANY_REGION,
+    description: "the cloud's region id: us-east-1 (AWS), us-central1 (GCP) or eastus (Azure)",
     maxLength: 40,
+    formFor: (a) => (a.cloud ? REGION_FORMS[a.cloud] : null),
     default: (c) => DEFAULT_REGION[c.answers.cloud ?? 'aws'],
+    cloudBound: true,
   },
   iac: choice<IacTool>({
     flag: 'iac',

@@ -9,7 +9,7 @@ import { parseFlagValue, valueError } from './validate-value.js';
  * The interactive side of answer resolution, loaded only when a TTY asks
  * questions (never under --yes or in CI). Detected defaults say "(detected)".
  */
-export const askWithInquirer: AskFn = async (name, spec, defaultValue, detected, choices) => {
+export const askWithInquirer: AskFn = async (name, spec, defaultValue, detected, choices, answers) => {
   const message = `${spec.message}${detected ? ' (detected)' : ''}`;
   return cancellable(async () => {
     if (choices) {
@@ -19,7 +19,7 @@ export const askWithInquirer: AskFn = async (name, spec, defaultValue, detected,
     const raw = await input({
       message,
       default: shown,
-      validate: (text) => valueError(name, parseFlagValue(name, text)) ?? true,
+      validate: (text) => valueError(name, parseFlagValue(name, text), answers) ?? true,
     });
     return parseFlagValue(name, raw);
   });

@@ -13,13 +13,14 @@ import { valueError } from './validate-value.js';
 
 export type AnswerSource = 'flag' | 'file' | 'prompt' | 'detected' | 'default';
 
-/** Asks one question; given the default and the choices valid at that point. */
+/** Asks one question; given the default, the choices valid at that point and the answers so far (to validate against). */
 export type AskFn = (
   name: OptionName,
   spec: OptionSpec,
   defaultValue: unknown,
   detected: boolean,
   choices: readonly string[] | null,
+  answers: Partial<Answers>,
 ) => Promise<unknown>;
 
 export interface ResolveInput {
@@ -84,7 +85,7 @@ export async function resolveAnswers(input: ResolveInput): Promise<ResolvedAnswe
       const detected = spec.detected?.(ctx as never) ?? false;
       if (input.ask && spec.ask) {
         const choices = spec.kind === 'choice' ? (spec.choicesFor?.(answers) ?? spec.choices) : null;
-        [value, source] = [await input.ask(name, spec, choiceDefault(def, choices), detected, choices), 'prompt'];
+        [value, source] = [await input.ask(name, spec, choiceDefault(def, choices), detected, choices, answers), 'prompt'];
       } else {
         [value, source] = [def, detected ? 'detected' : 'default'];
         // A default that is no longer valid (e.g. monitoring with --iac none) falls back to the first valid choice.
@@ -107,6 +108,19 @@ export async function resolveAnswers(input: ResolveInput): Promise<ResolvedAnswe
     if (err !== null) throw new UserError(err);
   }
   return { answers: complete, sources };
+}
+
+/**
+ * The stored answers `upgrade` builds on, given the answers given now (flags,
+ * --answers): when those change the cloud, the answers bound to the old one
+ * (its runtime, its region) are dropped unless given too, so they are derived
+ * for the new cloud as on a first run, and reported with that source.
+ */
+export function storedAnswersFor(stored: Partial<Answers>, given: Partial<Record<OptionName, unknown>>): Partial<Answers> {
+  if (given.cloud === undefined || given.cloud === stored.cloud) return stored;
+  const kept: Partial<Answers> = { ...stored };
+  for (const name of OPTION_NAMES) if ((OPTIONS[name] as OptionSpec).cloudBound) delete kept[name];
+  return kept;
 }
 
 function choiceDefault(def: unknown, choices: readonly string[] | null): unknown {

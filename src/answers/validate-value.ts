@@ -19,11 +19,13 @@ export function valueError(name: OptionName, value: unknown, answers: Partial<An
       const bad = value.find((v) => !re.test(v));
       return bad === undefined ? null : `${show(bad)} is not valid (${spec.item.description})`;
     }
-    case 'string':
-      if (typeof value !== 'string' || value.length > spec.maxLength || !new RegExp(spec.pattern).test(value)) {
-        return `${show(value)} is not valid (${spec.description})`;
+    case 'string': {
+      const form = spec.formFor?.(answers) ?? spec;
+      if (typeof value !== 'string' || value.length > spec.maxLength || !new RegExp(form.pattern).test(value)) {
+        return `${show(value)} is not valid (${form.description})`;
       }
       return null;
+    }
     case 'integer':
     case 'number': {
       const ok = typeof value === 'number' && Number.isFinite(value) && (spec.kind === 'number' || Number.isInteger(value));

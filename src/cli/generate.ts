@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { OPTIONS, type Answers, type OptionName } from '../answers/options.js';
-import { resolveAnswers, type AnswerSource } from '../answers/resolve.js';
+import { resolveAnswers, storedAnswersFor, type AnswerSource } from '../answers/resolve.js';
 import { applyPlan, nextManifest } from '../apply/apply-plan.js';
 import { dirtyPaths } from '../apply/git-dirty.js';
 import { recoverInterrupted, refuseInterrupted } from '../apply/transaction.js';
@@ -60,10 +60,8 @@ export async function runGenerate(opts: GenerateOptions, out: Output): Promise<E
   if (opts.mode === 'upgrade') await guardUpgrade(root, manifest, opts);
   // The JSON Schema validator is only loaded for an --answers file; its answers
   // go over the stored ones, as flags do.
-  const fileAnswers: Partial<Answers> = {
-    ...(manifest?.answers ?? {}),
-    ...(opts.answersFile ? (await import('../answers/from-file.js')).readAnswersFile(opts.answersFile) : {}),
-  };
+  const given: Partial<Answers> = opts.answersFile ? (await import('../answers/from-file.js')).readAnswersFile(opts.answersFile) : {};
+  const fileAnswers: Partial<Answers> = { ...storedAnswersFor(manifest?.answers ?? {}, { ...given, ...opts.flags }), ...given };
   const fileLabel = opts.answersFile ? `--answers ${opts.answersFile}` : MANIFEST_PATH;
   if (opts.generator !== 'stack' && manifest !== null) refuseChangedAnswers(opts, manifest, fileAnswers);
   if (opts.mode === 'init' && manifest !== null) refuseSecondService(opts, manifest);

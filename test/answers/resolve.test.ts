@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { answersJsonSchema } from '../../src/answers/json-schema.js';
 import { validateAnswersObject } from '../../src/answers/from-file.js';
-import { resolveAnswers, suggestServiceName, type AskFn } from '../../src/answers/resolve.js';
+import { resolveAnswers, storedAnswersFor, suggestServiceName, type AskFn } from '../../src/answers/resolve.js';
 import { detectRepo, filesFromMap } from '../../src/detect/index.js';
 import { UserError } from '../../src/errors.js';
 
@@ -39,6 +39,29 @@ describe('resolveAnswers', () => {
     const { answers } = await resolve({ cloud: 'gcp' });
     expect(answers.runtime).toBe('cloud-run');
     expect(answers.region).toBe('us-central1');
+  });
+
+  it('takes a region in the form of the chosen cloud only, and says which form in one line', async () => {
+    for (const [cloud, region] of [['aws', 'us-east-1'], ['aws', 'us-gov-west-1'], ['aws', 'ap-southeast-2'], ['gcp', 'us-central1'], ['gcp', 'northamerica-northeast1'], ['azure', 'westeurope'], ['azure', 'eastus2']]) {
+      expect((await resolve({ cloud, region })).answers.region, `${cloud} ${region}`).toBe(region);
+    }
+    await expect(resolve({ cloud: 'gcp', region: 'us-east-1' })).rejects.toThrow(/^--region: 'us-east-1' is not valid \(a GCP region id such as us-central1 or europe-west4\)$/);
+    await expect(resolve({ cloud: 'azure', region: 'us-central1' })).rejects.toThrow(/^--region: 'us-central1' is not valid \(an Azure region name such as eastus or westeurope\)$/);
+    await expect(resolve({ region: 'westeurope' })).rejects.toThrow(/^--region: 'westeurope' is not valid \(an AWS region id such as us-east-1 or eu-west-2\)$/);
+    await expect(resolve({}, { cloud: 'gcp', region: 'eu-west-1' })).rejects.toThrow(/^--answers a\.json: region: 'eu-west-1' is not valid \(a GCP region id/);
+  });
+
+  it('upgrade to another cloud drops the stored runtime and region, unless given, and derives them as on a first run', async () => {
+    const stored = { cloud: 'aws', runtime: 'ecs-fargate', region: 'eu-west-1', port: 3000 } as const;
+    expect(storedAnswersFor(stored, {})).toBe(stored);
+    expect(storedAnswersFor(stored, { cloud: 'aws', port: 4000 })).toBe(stored);
+    expect(storedAnswersFor(stored, { cloud: 'gcp' })).toEqual({ cloud: 'aws', port: 3000 });
+    const { answers, sources } = await resolve({ cloud: 'gcp' }, storedAnswersFor(stored, { cloud: 'gcp' }));
+    expect(answers).toMatchObject({ cloud: 'gcp', runtime: 'cloud-run', region: 'us-central1', port: 3000 });
+    expect([sources.runtime, sources.region, sources.port]).toEqual(['default', 'default', 'file']);
+    // Given with the new cloud: taken (and checked against it).
+    const given = await resolve({ cloud: 'gcp', region: 'europe-west4' }, storedAnswersFor(stored, { cloud: 'gcp', region: 'europe-west4' }));
+    expect(given.answers.region).toBe('europe-west4');
   });
 
   it('refuses a runtime the cloud does not offer, naming the flags', async () => {
@@ -141,10 +164,16 @@ describe('answers file schema', () => {
   });
 
   it('keeps --service-dir inside the repository, and the SLO where a fast burn can still page', () => {
-    for (const dir of ['..', '../x', 'src/..', 'a/./b', './a']) expect(() => validateAnswersObject({ serviceDir: dir }, 'a.json'), dir).toThrow(/serviceDir must match pattern/);
+    for (const dir of ['..', '../x', 'src/..', 'a/./b', './a']) expect(() => validateAnswersObject({ serviceDir: dir }, 'a.json'), dir).toThrow(`a.json: serviceDir '${dir}' is not valid (Directory of the service inside the repository (monorepos): a relative path inside the repository, such as '.' or services/api)`);
     for (const dir of ['.', 'services/api', 'apps/.hidden', 'a..b']) expect(validateAnswersObject({ serviceDir: dir }, 'a.json')).toEqual({ serviceDir: dir });
     // 14.4 x a 94 % SLO's budget is 86 % errors: below 95 the page could hardly fire.
     expect(() => validateAnswersObject({ slo: 94 }, 'a.json')).toThrow(/slo must be >= 95/);
+  });
+
+  it('checks the region against the form of the cloud the file names', () => {
+    expect(() => validateAnswersObject({ cloud: 'gcp', region: 'us-east-1' }, 'a.json')).toThrow("a.json: region 'us-east-1' is not valid (Cloud region: a GCP region id such as us-central1 or europe-west4)");
+    expect(() => validateAnswersObject({ region: 'West Europe' }, 'a.json')).toThrow(/^a\.json: region 'West Europe' is not valid \(Cloud region: the cloud's region id/);
+    expect(validateAnswersObject({ cloud: 'azure', region: 'westeurope' }, 'a.json')).toEqual({ cloud: 'azure', region: 'westeurope' });
   });
 
   it('rejects unknown keys and wrong types', () => {

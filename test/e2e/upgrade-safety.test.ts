@@ -183,6 +183,16 @@ describe('choices and answers that later runs must respect', () => {
     expect(plan.counts.delete ?? 0).toBe(0);
   });
 
+  it('upgrade to another cloud derives its runtime and region anew, and refuses a region of the old one in one line', async () => {
+    const dir = await fx.workdir('git');
+    const r = await runCli(['upgrade', dir, '--dry-run', '--cloud', 'gcp']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^cloud: gcp \(flag\)\nruntime: cloud-run \(default\)\nregion: us-central1 \(default\)$/m);
+    const wrong = await runCli(['upgrade', dir, '--dry-run', '--cloud', 'gcp', '--region', 'us-east-1']);
+    expect(wrong.exitCode).toBe(1);
+    expect(wrong.stderr.trim()).toBe("create-devops-stack: --region: 'us-east-1' is not valid (a GCP region id such as us-central1 or europe-west4)");
+  });
+
   it('add <layer> refuses an answer that differs from the stored one, and writes nothing', async () => {
     const dir = await fx.workdir('git');
     const r = await runCli(['add', 'docker', dir, '--yes', '--port', '9090']);
