@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeTempDir } from '../temp-dir.js';
 
 export interface MergeResult {
   content: string;
@@ -29,7 +29,7 @@ export function hasMergeMarkers(text: string, path: string): boolean {
 export async function merge3(ours: string, base: string, theirs: string, path: string): Promise<MergeResult | null> {
   // Loaded on first merge only: most runs never merge.
   const { execa } = await import('execa');
-  const dir = mkdtempSync(join(tmpdir(), 'devops-stack-merge-'));
+  const dir = makeTempDir('devops-stack-merge-', 'merge');
   try {
     const files = { ours: join(dir, 'ours'), base: join(dir, 'base'), theirs: join(dir, 'theirs') };
     writeFileSync(files.ours, ours);

@@ -35,6 +35,9 @@ export async function checkFiles(files: ReadonlyMap<string, string>, opts: { lan
   };
   // promtool and amtool are processes of their own: they run while the checks below do.
   const promtool = prom.rules.length + prom.alertmanager.length > 0 ? runPromtool(files, prom) : Promise.resolve([]);
+  // Awaited once the checks below are done: a failure before then (no usable
+  // TMPDIR) must not count as unhandled, which would end the process.
+  promtool.catch(() => {});
   for (const p of paths) {
     const content = files.get(p)!;
     // Unresolved merge markers make most files unparseable: report that alone.

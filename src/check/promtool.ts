@@ -1,7 +1,7 @@
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
+import { makeTempDir } from '../temp-dir.js';
 import type { Finding } from './types.js';
 
 /** Files to validate, by path relative to the target root (so relative rule_files resolve). */
@@ -37,7 +37,7 @@ export async function hasBinary(bin: string): Promise<boolean> {
  * finding with its output; a missing tool gives one warning per tool.
  */
 export async function runPromtool(files: FileMap, input: PromtoolInput): Promise<Finding[]> {
-  const dir = await mkdtemp(join(tmpdir(), 'cds-promtool-'));
+  const dir = makeTempDir('cds-promtool-', 'run promtool');
   try {
     for (const [path, content] of entries(files)) {
       const abs = join(dir, path);

@@ -65,6 +65,17 @@ describe('upgrade when the merge cannot run as usual', () => {
     expect(read(dir, 'Dockerfile')).toContain('# MY EDIT');
   });
 
+  it('a TMPDIR that does not exist stops a merge with one line, before anything is written', async () => {
+    const dir = await fx.workdir('git');
+    write(dir, 'Dockerfile', `${read(dir, 'Dockerfile')}# MY EDIT\n`);
+    await commitAll(dir, 'git', 'user edits');
+    const before = treeSnapshot(dir);
+    const r = await runCli(['upgrade', dir, '--yes', ...PORT_CHANGE], { env: { TMPDIR: '/nonexistent' } });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr.trim().split('\n').pop()).toBe('create-devops-stack: cannot merge without a temporary folder: /nonexistent (TMPDIR): it does not exist; set TMPDIR to a writable folder');
+    expect(treeSnapshot(dir)).toEqual(before);
+  });
+
   it('a file that is not UTF-8 text keeps its bytes', async () => {
     const dir = await fx.workdir('git');
     const bytes = Buffer.concat([Buffer.from('# caf\xe9 ', 'latin1'), Buffer.from([0xe9, 0x0a]), readFileSync(join(dir, 'Dockerfile'))]);
