@@ -66,6 +66,10 @@ export async function runGenerate(opts: GenerateOptions, out: Output): Promise<E
   if (opts.generator !== 'stack' && manifest !== null) refuseChangedAnswers(opts, manifest, fileAnswers);
   if (opts.mode === 'init' && manifest !== null) refuseSecondService(opts, manifest);
   const serviceDir = (opts.flags.serviceDir ?? fileAnswers.serviceDir) as string | undefined;
+  if (serviceDir !== undefined) {
+    const where = opts.flags.serviceDir !== undefined ? '--service-dir' : given.serviceDir !== undefined ? `${fileLabel}: serviceDir` : null;
+    refuseMissingFolder(root, serviceDir, where);
+  }
   const facts = detectRepoOnDisk(root, serviceDir === undefined ? {} : { serviceDir });
   const ask = opts.interactive ? (await import('../answers/prompt.js')).askWithInquirer : null;
   const { answers, sources } = await resolveAnswers({ flags: opts.flags, file: fileAnswers, fileLabel, facts, ask });
@@ -138,6 +142,17 @@ function reportLeftAsIs(conflicts: readonly PlanEntry[], unmerged: readonly Plan
 function commandLine(opts: GenerateOptions): string {
   const command = opts.mode === 'upgrade' ? ' upgrade' : opts.generator === 'stack' ? '' : ` add ${opts.generator}`;
   return `${TOOL_NAME}${command}${opts.dir === '.' ? '' : ` ${opts.dir}`}`;
+}
+
+/**
+ * A service directory that is not there would read as "no app found": say
+ * what is wrong instead. `given`: where the user gave it; null for the stored one.
+ */
+function refuseMissingFolder(root: string, dir: string, given: string | null): void {
+  const stat = statOrNull(join(root, dir));
+  if (stat?.isDirectory()) return;
+  const problem = `${dir}: ${stat === null ? 'no such folder' : 'not a folder'} in ${root}`;
+  throw new UserError(given === null ? `${MANIFEST_PATH}: serviceDir ${problem}; pass --service-dir with the folder of the service` : `${given} ${problem}`);
 }
 
 /**

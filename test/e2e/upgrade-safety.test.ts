@@ -249,6 +249,22 @@ describe('choices and answers that later runs must respect', () => {
     expect(same.stderr).not.toContain('one stack per repository');
   });
 
+  it('a service directory that is not there is named as such, not as "no app found"', async () => {
+    const dir = fx.copyExample();
+    const r = await runCli([dir, '--yes', '--service-dir', 'nonexist']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr.trim()).toBe(`create-devops-stack: --service-dir nonexist: no such folder in ${dir}`);
+    expect(existsSync(join(dir, '.devops-stack.json'))).toBe(false);
+    // Stored by an earlier run, and moved since.
+    const stack = await fx.workdir('nogit');
+    const manifest = JSON.parse(read(stack, '.devops-stack.json')) as { answers: Record<string, unknown> };
+    manifest.answers['serviceDir'] = 'services/api';
+    write(stack, '.devops-stack.json', JSON.stringify(manifest));
+    const up = await runCli(['upgrade', stack, '--dry-run']);
+    expect(up.exitCode).toBe(1);
+    expect(up.stderr.trim()).toBe(`create-devops-stack: .devops-stack.json: serviceDir services/api: no such folder in ${stack}; pass --service-dir with the folder of the service`);
+  });
+
   it('a symlink to nowhere where a folder is written gives a one-line error, not an internal one', async () => {
     const dir = fx.copyExample();
     symlinkSync(join(dir, 'missing-target'), join(dir, '.github'));
