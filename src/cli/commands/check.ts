@@ -4,6 +4,7 @@ import { MANIFEST_PATH, readManifest } from '../../apply/manifest.js';
 import { readInside } from '../../apply/safe-path.js';
 import { refuseInterrupted } from '../../apply/transaction.js';
 import { checkFiles } from '../../check/check-files.js';
+import { githubAnnotation } from '../../check/github-annotation.js';
 import type { Finding } from '../../check/types.js';
 import { detectGit } from '../../detect/git-remote.js';
 import { filesFromDisk } from '../../detect/repo-files.js';
@@ -21,7 +22,7 @@ export interface Drift {
  * `check [dir]`: validates the generated files as they are now, and reports
  * drift from what was generated. Exit 0 clean, 1 errors, 2 drift only.
  */
-export async function runCheck(dir: string, flags: { json?: boolean }, out: Output): Promise<number> {
+export async function runCheck(dir: string, flags: { json?: boolean; githubAnnotations?: boolean }, out: Output): Promise<number> {
   const root = targetDir(dir);
   // A run killed mid-write would read as drift; undoing it is a write, which check never does.
   refuseInterrupted(root, `${TOOL_NAME} upgrade${dir === '.' ? '' : ` ${dir}`}`);
@@ -53,12 +54,16 @@ export async function runCheck(dir: string, flags: { json?: boolean }, out: Outp
   }
   const errors = findings.filter((f) => f.severity === 'error');
   if (flags.json) out.out(JSON.stringify({ root, findings, drift }, null, 2));
-  else report(findings, drift, out);
+  else report(findings, drift, out, flags.githubAnnotations === true);
   return errors.length > 0 ? 1 : drift.length > 0 ? 2 : 0;
 }
 
-function report(findings: Finding[], drift: Drift[], out: Output): void {
+function report(findings: Finding[], drift: Drift[], out: Output, annotate: boolean): void {
   for (const f of findings) {
+    if (annotate) {
+      out.out(githubAnnotation(f));
+      continue;
+    }
     const where = f.line === null ? f.path : `${f.path}:${f.line}`;
     out.out(`${out.color(f.severity === 'error' ? 'red' : 'yellow', f.severity.padEnd(7))} ${where}  ${f.message} ${out.color('dim', `[${f.rule}]`)}`);
   }
