@@ -1,5 +1,5 @@
 import { joinPath, parentDir, relativePath } from './paths.js';
-import { isTable, parseToml, tomlString, tomlStrings, tomlTable, type TomlTable } from './toml.js';
+import { isTable, parseToml, tomlString, tomlStrings, tomlTable, type TomlTable, type TomlValue } from './toml.js';
 import type { RepoFiles } from './types.js';
 import { findUp } from './versions.js';
 
@@ -10,6 +10,8 @@ export type PythonPm = 'uv' | 'poetry' | 'pdm' | 'pipenv' | 'pip';
 export interface PythonProject {
   /** Normalised (PEP 503) names of every declared dependency, dev ones included. */
   deps: Set<string>;
+  /** The same names, each with the extras of every place it is declared ('psycopg' → [['binary'], ['c']]). */
+  declared: Map<string, string[][]>;
   pyproject: TomlTable | null;
   pm: PythonPm;
   /** Relative to the app dir; null when installs are not locked. */
@@ -65,8 +67,19 @@ export function normalizeName(name: string): string {
 
 /** The package name at the start of a requirement ('fastapi[all]>=0.110; python_version>"3"' → 'fastapi'). */
 function requirementName(spec: string): string | null {
-  const m = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(spec);
-  return m?.[1] ? normalizeName(m[1]) : null;
+  return parseRequirement(spec)?.name ?? null;
+}
+
+/** Name and extras of a requirement ('psycopg[binary,pool]>=3.1' → psycopg, [binary, pool]). */
+function parseRequirement(spec: string): { name: string; extras: string[] } | null {
+  const m = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[([^\]]*)\])?/.exec(spec);
+  if (!m?.[1]) return null;
+  return { name: normalizeName(m[1]), extras: extrasList(m[2]?.split(',')) };
+}
+
+/** Extras as normalized names, from a requirement's brackets or a Poetry/Pipfile `extras = [...]`. */
+function extrasList(extras: unknown): string[] {
+  return Array.isArray(extras) ? extras.filter((e): e is string => typeof e === 'string' && e.trim() !== '').map((e) => normalizeName(e.trim())) : [];
 }
 
 /**
@@ -84,18 +97,21 @@ export function readPythonProject(files: RepoFiles, dir: string): PythonProject 
   const pipfile = parseToml(files.read(at('Pipfile')));
 
   const deps = new Set<string>();
-  const add = (name: string | null): void => {
-    if (name !== null && name !== 'python') deps.add(name);
+  const declared = new Map<string, string[][]>();
+  const add = (req: { name: string; extras: string[] } | null): void => {
+    if (req === null || req.name === 'python') return;
+    deps.add(req.name);
+    declared.set(req.name, [...(declared.get(req.name) ?? []), req.extras]);
   };
-  for (const spec of pyprojectRequirements(pyproject)) add(requirementName(spec));
-  for (const name of poetryDependencyNames(pyproject)) add(normalizeName(name));
+  for (const spec of pyprojectRequirements(pyproject)) add(parseRequirement(spec));
+  for (const [name, value] of poetryDependencies(pyproject)) add(tableRequirement(name, value));
   for (const section of ['packages', 'dev-packages']) {
-    for (const name of Object.keys(tomlTable(pipfile, section) ?? {})) add(normalizeName(name));
+    for (const [name, value] of Object.entries(tomlTable(pipfile, section) ?? {})) add(tableRequirement(name, value));
   }
   const reqFiles = ['requirements.txt', ...EXTRA_REQUIREMENTS, ...files.list(at('requirements')).map((f) => `requirements/${f}`)]
     .filter((f) => f.endsWith('.txt') || f.endsWith('.in'));
-  for (const f of reqFiles) for (const line of requirementLines(files, at(f), 0)) add(requirementName(line));
-  for (const spec of setupPyRequirements(files.read(at('setup.py')))) add(requirementName(spec));
+  for (const f of reqFiles) for (const line of requirementLines(files, at(f), 0)) add(parseRequirement(line));
+  for (const spec of setupPyRequirements(files.read(at('setup.py')))) add(parseRequirement(spec));
 
   const requirementsFile = IMAGE_REQUIREMENTS.find((f) => files.exists(at(f))) ?? null;
   const requirements = requirementsFile === null ? undefined : files.read(at(requirementsFile));
@@ -117,7 +133,7 @@ export function readPythonProject(files: RepoFiles, dir: string): PythonProject 
   }
   const localRequirements = requirementsFile === null ? [] : localRequirementPaths(files.read(at(requirementsFile)));
   if (requirementsFile !== null) notes.push(...localIncludeNotes(files, dir, requirementsFile));
-  const base = { deps, pyproject, hashPinned, installable, devRequirements, localRequirements, notes };
+  const base = { deps, declared, pyproject, hashPinned, installable, devRequirements, localRequirements, notes };
   if (uvLock !== null) {
     if (parentDir(uvLock) !== dir) notes.push(`lockfile ${uvLock} is shared with the uv workspace`);
     return { ...base, pm: 'uv', lockfile: relativePath(dir, uvLock), dependencyFile: 'uv.lock' };
@@ -229,13 +245,18 @@ function pyprojectRequirements(doc: TomlTable | null): string[] {
   return out;
 }
 
-/** Keys of [tool.poetry.dependencies], dev-dependencies and every group's dependencies. */
-function poetryDependencyNames(doc: TomlTable | null): string[] {
+/** Entries of [tool.poetry.dependencies], dev-dependencies and every group's dependencies. */
+function poetryDependencies(doc: TomlTable | null): Array<[string, TomlValue]> {
   const poetry = tomlTable(doc, 'tool', 'poetry');
   const tables = [tomlTable(poetry, 'dependencies'), tomlTable(poetry, 'dev-dependencies')];
   const groups = tomlTable(poetry, 'group');
   for (const g of Object.values(groups ?? {})) if (isTable(g)) tables.push(tomlTable(g, 'dependencies'));
-  return tables.flatMap((t) => Object.keys(t ?? {}));
+  return tables.flatMap((t) => Object.entries(t ?? {}));
+}
+
+/** A Poetry or Pipfile dependency: `name = "^1.0"`, or a table that may list `extras`. */
+function tableRequirement(name: string, value: TomlValue | undefined): { name: string; extras: string[] } {
+  return { name: normalizeName(name), extras: isTable(value) ? extrasList(value['extras']) : [] };
 }
 
 /**

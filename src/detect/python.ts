@@ -1,6 +1,7 @@
 import type { AppFacts, FoundVersion } from './app-facts.js';
 import { joinPath, parentDir, relativePath } from './paths.js';
 import { PYTHON_FRAMEWORKS, findAppObject, findDjangoTarget, findManagePy, moduleName, type PythonTarget } from './python-app.js';
+import { nativePythonDeps } from './python-native.js';
 import { hasPythonManifest, isRequirementsFile, readPythonProject, requirementIncludes, testExtra, testGroup, type PythonProject } from './python-deps.js';
 import { findPort, findRoutes, pickHealthPath, pickReadinessPath, walkFiles, type PortPattern } from './scan.js';
 import { parseToml, tomlString, tomlTable } from './toml.js';
@@ -116,6 +117,7 @@ export function detectPython(files: RepoFiles, dir: string): AppFacts | null {
       importRoot,
       requirementIncludes: isRequirementsFile(project.dependencyFile) ? requirementIncludes(files, dir, project.dependencyFile) : [],
       localRequirements: project.localRequirements,
+      nativeDeps: nativePythonDeps(project.declared),
     },
     go: null,
     java: null,

@@ -125,7 +125,12 @@ export interface PythonFacts {
    * app dir: it needs the source, so the image installs it after the other requirements.
    */
   localRequirements: string[];
+  /** Dependencies that need OS packages to build or run on a slim image (see python-native.ts), sorted. */
+  nativeDeps: NativePythonDep[];
 }
+
+/** A Python dependency with native needs: see src/detect/python-native.ts. */
+export type NativePythonDep = 'mysqlclient' | 'psycopg' | 'psycopg-c' | 'psycopg2' | 'python-ldap' | 'uwsgi';
 
 export interface GoFacts {
   module: string;

@@ -14,6 +14,7 @@ import {
   type PythonSpec,
   type RequirementsFilter,
 } from './docker.js';
+import { pythonSystemPackages } from './python-system-packages.js';
 import { PYTHON, TOOLS, chooseLine } from './versions.js';
 import { shellWord } from '../render/escape/shell.js';
 
@@ -224,6 +225,9 @@ export function buildPythonSpec(ctx: DockerContext): LanguageSpec {
     ctx.notes.push('ASGI under gunicorn uses uvicorn.workers.UvicornWorker: uvicorn must be installed');
   }
   if (workspace) ctx.notes.push('uv workspace: the image syncs the member from the workspace root lockfile');
+  const system = pythonSystemPackages(py.nativeDeps);
+  if (system.build) ctx.notes.push(`${system.build.why}: the image's build stage installs ${system.build.packages.join(', ')}`);
+  if (system.runtime) ctx.notes.push(`${system.runtime.why}: the runtime stage installs ${system.runtime.packages.join(', ')}`);
 
   const env: KeyValue[] = [
     { name: 'PYTHONUNBUFFERED', value: '1' },
@@ -260,6 +264,8 @@ export function buildPythonSpec(ctx: DockerContext): LanguageSpec {
       manifestsStage: workspace,
       manifestNames: ['pyproject.toml', 'uv.lock'],
       django: facts.framework === 'django',
+      buildPackages: system.build,
+      runtimePackages: system.runtime,
     },
   };
 }

@@ -6,6 +6,7 @@ import { buildGoSpec } from './docker-go.js';
 import { buildJavaSpec } from './docker-java.js';
 import { buildNodeSpec } from './docker-node.js';
 import { buildPythonSpec } from './docker-python.js';
+import type { AptPackages } from './python-system-packages.js';
 import { buildRepo } from './repo.js';
 
 /** A NAME=value pair for ENV or LABEL; values go through `dockerQuoted`. */
@@ -121,6 +122,10 @@ export interface PythonSpec {
   /** A hash-less or lockfile-less install: the comment says so. */
   unlocked: boolean;
   django: boolean;
+  /** Debian packages the install needs in the build stage (a compiler, library headers), or null. */
+  buildPackages: AptPackages | null;
+  /** Debian libraries the app loads at run time, installed in the runtime stage, or null. */
+  runtimePackages: AptPackages | null;
 }
 
 export interface GoSpec {

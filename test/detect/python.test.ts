@@ -207,6 +207,28 @@ describe('detectPython installers and lockfiles', () => {
   });
 });
 
+describe('detectPython native dependencies', () => {
+  const native = (files: Record<string, string>) => detect({ 'main.py': FASTAPI_MAIN, ...files }).python?.nativeDeps;
+
+  it('finds the dependencies that build from source or load a C library, wherever they are declared', () => {
+    expect(native({ 'requirements.txt': 'fastapi==0.1\npsycopg2==2.9.10\nuWSGI==2.0.28\n' })).toEqual(['psycopg2', 'uwsgi']);
+    expect(native({ 'pyproject.toml': '[project]\nname = "x"\ndependencies = ["fastapi", "mysqlclient>=2", "python_ldap"]\n' })).toEqual(['mysqlclient', 'python-ldap']);
+    expect(native({ 'Pipfile': '[packages]\nfastapi = "*"\npsycopg2 = "*"\n' })).toEqual(['psycopg2']);
+    expect(native({ 'requirements.txt': 'fastapi==0.1\npsycopg2-binary==2.9.10\n' })).toEqual([]);
+  });
+
+  it("tells psycopg's installs apart by their extras: [binary] needs nothing, [c] builds, plain loads libpq", () => {
+    expect(native({ 'requirements.txt': 'psycopg[binary,pool]==3.2.9\n' })).toEqual([]);
+    expect(native({ 'requirements.txt': 'psycopg[pool]==3.2.9\n' })).toEqual(['psycopg']);
+    expect(native({ 'requirements.txt': 'psycopg==3.2.9\npsycopg-binary==3.2.9\n' })).toEqual([]);
+    expect(native({ 'requirements.txt': 'psycopg-c==3.2.9\n' })).toEqual(['psycopg-c']);
+    // cookiecutter-django: the binary wheel for development, the C build for production.
+    expect(native({ 'requirements/base.txt': 'django==5.1\n', 'requirements/local.txt': '-r base.txt\npsycopg[binary]==3.2.9\n', 'requirements/production.txt': '-r base.txt\npsycopg[c]==3.2.9\n' })).toEqual(['psycopg-c']);
+    expect(native({ 'pyproject.toml': '[tool.poetry]\nname = "x"\n[tool.poetry.dependencies]\npython = "^3.12"\npsycopg = { extras = ["c"], version = "^3.2" }\n' })).toEqual(['psycopg-c']);
+    expect(native({ 'pyproject.toml': '[tool.poetry]\nname = "x"\n[tool.poetry.dependencies]\npython = "^3.12"\npsycopg = { extras = ["binary"], version = "^3.2" }\n' })).toEqual([]);
+  });
+});
+
 describe('detectPython versions', () => {
   it.each([
     [{ '.python-version': '3.12.4\n' }, '3.12', '.python-version'],
@@ -392,6 +414,7 @@ describe('python fixtures on disk', () => {
       localRequirements: [],
       testExtra: null,
       testGroup: null,
+      nativeDeps: [],
     });
     expect(f.lockfile).toBe('requirements.txt');
     expect(f.healthPath).toBe('/healthz/');

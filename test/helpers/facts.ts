@@ -55,6 +55,7 @@ export const PYTHON_DEFAULTS: PythonFacts = {
   localRequirements: [],
   testExtra: null,
   testGroup: null,
+  nativeDeps: [],
 };
 
 export const GO_DEFAULTS: GoFacts = { module: 'github.com/acme/api', mainPackage: './cmd/server', cgo: false, vendored: false, localReplaces: [], workspace: null, runtimeFiles: [] };

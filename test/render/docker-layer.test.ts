@@ -63,6 +63,12 @@ const VARIANTS: Variant[] = [
     facts: { language: 'python', framework: 'django', packageManager: 'pip', lockfile: null, python: { server: 'gunicorn', appModule: 'config.wsgi:application', dependencyFile: 'requirements/production.txt', requirementIncludes: ['requirements/base.txt'], localRequirements: ['.'] } },
   },
   {
+    name: 'python Django with psycopg[c] and uwsgi (a compiler in the build stage, libpq in the runtime one)',
+    answers: { language: 'python' },
+    facts: { language: 'python', framework: 'django', packageManager: 'pip', lockfile: null, python: { server: 'gunicorn', appModule: 'config.wsgi:application', dependencyFile: 'requirements/production.txt', requirementIncludes: ['requirements/base.txt'], nativeDeps: ['psycopg-c', 'uwsgi'] } },
+  },
+  { name: 'python uv with plain psycopg (libpq at run time only)', answers: { language: 'python' }, facts: { language: 'python', python: { nativeDeps: ['psycopg'] } } },
+  {
     name: 'python uv workspace member',
     answers: { language: 'python', serviceDir: 'apps/api' },
     facts: { language: 'python', appDir: 'apps/api', lockfile: '../../uv.lock' },
@@ -324,6 +330,26 @@ describe('python images: the app compiled to bytecode at build time', () => {
     const compile = lines.findIndex((l) => l.startsWith('RUN python -m compileall'));
     expect(compile).toBeGreaterThan(lines.lastIndexOf('COPY . .'));
     expect(lines.slice(0, compile).filter((l) => l.startsWith('WORKDIR ')).pop()).toBe(`WORKDIR ${stack.docker.file?.workdir}`);
+  });
+
+  it('installs the OS packages native dependencies need before the dependencies, and their libraries in the runtime stage', async () => {
+    const native = (name: string) => render(pythonVariants.find((v) => v.name.startsWith(name))!);
+    const stages = (dockerfile: string) => dockerfile.split(/^FROM /m).slice(1).map((s) => s.split('\n'));
+    const aptLines = (lines: string[]) => lines.filter((l) => l.includes('apt-get install'));
+
+    const django = stages((await native('python Django with psycopg[c]')).dockerfile);
+    const build = django.find((l) => l[0]!.endsWith(' AS build'))!;
+    expect(aptLines(build)).toEqual(['    && apt-get install -y --no-install-recommends gcc libc6-dev libpq-dev \\']);
+    expect(build.findIndex((l) => l.includes('apt-get install'))).toBeLessThan(build.findIndex((l) => l.includes('pip install')));
+    const runtime = django.find((l) => l[0]!.endsWith(' AS runtime'))!;
+    expect(aptLines(runtime)).toEqual(['    && apt-get install -y --no-install-recommends libpq5 \\']);
+    // hadolint reads an ignore comment only on the line right before the instruction.
+    for (const lines of [build, runtime]) expect(lines[lines.findIndex((l) => l.startsWith('RUN apt-get update')) - 1]).toBe('# hadolint ignore=DL3008');
+
+    const plain = stages((await native('python uv with plain psycopg')).dockerfile);
+    expect(aptLines(plain.find((l) => l[0]!.endsWith(' AS build'))!)).toEqual([]);
+    expect(aptLines(plain.find((l) => l[0]!.endsWith(' AS runtime'))!)).toEqual(['    && apt-get install -y --no-install-recommends libpq5 \\']);
+    expect((await render(pythonVariants[0]!)).dockerfile).not.toContain('apt-get');
   });
 
   it('installs the requirements without their local code (-e .) first, and that code once the source is copied', async () => {

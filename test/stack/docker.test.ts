@@ -6,6 +6,7 @@ import { buildDockerStack, type DockerfileSpec } from '../../src/stack/docker.js
 import { bootLayout } from '../../src/stack/docker-java.js';
 import { nodeInstallCommands } from '../../src/stack/docker-node.js';
 import { pythonCommand } from '../../src/stack/docker-python.js';
+import { pythonSystemPackages } from '../../src/stack/python-system-packages.js';
 import { GO, JAVA, NODE, PYTHON, chooseLine } from '../../src/stack/versions.js';
 import { PYTHON_DEFAULTS, makeAnswers, makeFacts, type FactsOverrides } from '../helpers/facts.js';
 import type { Answers } from '../../src/answers/options.js';
@@ -295,6 +296,26 @@ describe('node', () => {
     expect(file.images.build).toMatch(/^oven\/bun:\d+\.\d+\.\d+-slim$/);
     expect(file.cmd?.[0]).toBe('bun');
     expect(file.node?.installProd).toEqual(['bun', 'install', '--frozen-lockfile', '--production']);
+  });
+});
+
+describe('python system packages', () => {
+  it('installs what the native dependencies need: compilers and headers in the build stage, libraries in the runtime one', () => {
+    const { build, runtime } = pythonSystemPackages(['psycopg2', 'uwsgi']);
+    expect(build).toEqual({ packages: ['gcc', 'libc6-dev', 'libpq-dev'], why: 'psycopg2 and uwsgi build from source' });
+    expect(runtime).toEqual({ packages: ['libpq5'], why: 'psycopg2 loads its C library at run time' });
+    expect(pythonSystemPackages(['psycopg'])).toEqual({ build: null, runtime: { packages: ['libpq5'], why: 'psycopg (without [binary]) loads its C library at run time' } });
+    expect(pythonSystemPackages(['uwsgi']).runtime).toBeNull();
+    expect(pythonSystemPackages([])).toEqual({ build: null, runtime: null });
+  });
+
+  it('renders them into the Dockerfile stages that need them, and says so', () => {
+    const facts = makeFacts({ language: 'python', packageManager: 'pip', lockfile: null, python: { dependencyFile: 'requirements.txt', nativeDeps: ['mysqlclient'] } });
+    const docker = buildDockerStack(makeAnswers({ language: 'python' }), facts, new Set());
+    expect(docker.file.python?.buildPackages?.packages).toEqual(['default-libmysqlclient-dev', 'gcc', 'libc6-dev', 'pkg-config']);
+    expect(docker.file.python?.runtimePackages?.packages).toEqual(['libmariadb3']);
+    expect(docker.notes.join('\n')).toMatch(/mysqlclient builds from source: the image's build stage installs default-libmysqlclient-dev, gcc, libc6-dev, pkg-config/);
+    expect(fileFor({ language: 'python' }, { language: 'python' }).python).toMatchObject({ buildPackages: null, runtimePackages: null });
   });
 });
 
