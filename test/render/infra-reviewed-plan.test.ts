@@ -173,3 +173,31 @@ describe('infra workflow: apply only the reviewed plan', () => {
     }
   });
 });
+
+describe('a re-run of an older infra run', () => {
+  it.each(['aws', 'gcp', 'azure'] as const)('%s: applies nothing once a newer run of another commit exists', async (cloud) => {
+    const { jobs } = await render(cloud, 'terraform');
+    for (const env of ['staging', 'production']) {
+      const apply = jobs[`apply-${env}`]! as Job & { permissions: Record<string, string> };
+      // First, before the checkout and any credentials; only on a re-run (a queued first attempt applies in turn).
+      expect(apply.steps[0], env).toMatchObject({ name: 'Not superseded by a newer infra run', if: 'fromJSON(github.run_attempt) > 1' });
+      expect(apply.permissions.actions, env).toBe('read');
+    }
+    const guard = jobs['apply-staging']!.steps[0]!;
+    expect(guard.run).toContain('repos/$GITHUB_REPOSITORY/actions/workflows/infra.yml/runs?branch=$BRANCH');
+    const dir = join(root, `rerun-${cloud}`);
+    const attempt = (newest: string | null) => {
+      // The stand-in for `gh api … --jq`: the newest run's number and commit, or a failed call.
+      const path = stubCommands(join(dir, `bin-${newest ?? 'fail'}`.replace(/\s/g, '-')), { gh: newest === null ? '#!/bin/sh\nexit 1\n' : `#!/bin/sh\necho '${newest}'\n` });
+      return runStepScript(guard.run!, { cwd: root, env: { PATH: path, GITHUB_REPOSITORY: 'acme/shop', BRANCH: 'main', GITHUB_RUN_NUMBER: '17', GITHUB_SHA: 'a'.repeat(40), GH_TOKEN: 't' } });
+    };
+    expect(attempt(`17 ${'a'.repeat(40)}`).status).toBe(0);
+    // A newer run of the same commit (Run workflow on it): the same code, nothing undone.
+    expect(attempt(`18 ${'a'.repeat(40)}`).status).toBe(0);
+    const older = attempt(`18 ${'b'.repeat(40)}`);
+    expect(older.status).toBe(1);
+    expect(older.stdout).toContain('::error::infra run #18 (bbbbbbb) is newer than this one (aaaaaaa)');
+    // The lookup itself failing stops the job too: it never applies unchecked.
+    expect(attempt(null).status).not.toBe(0);
+  });
+});
