@@ -46,7 +46,7 @@ function fromYaml(text: string, key: string): string | null {
     const root: unknown = doc.toJS();
     if (lookup(root, 'spring.config.activate.on-profile') !== undefined || lookup(root, 'spring.profiles') !== undefined) continue;
     const v = lookup(root, key);
-    if (typeof v === 'string' || typeof v === 'number') return String(v);
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return String(v);
   }
   return null;
 }

@@ -10,6 +10,8 @@ const SPRING_BOOT = /spring-boot-starter-parent|spring-boot-maven-plugin|spring-
 const ACTUATOR = /spring-boot-starter-actuator|starter[.-]actuator\b/;
 const PROMETHEUS_REGISTRY = /micrometer-registry-prometheus|micrometer[.-]registry[.-]prometheus/;
 const QUARKUS_HEALTH = /quarkus-smallrye-health/;
+// io.micronaut:micronaut-management (io.micronaut:management before 2.0) serves the health endpoint.
+const MICRONAUT_MANAGEMENT = /micronaut-management\b|io\.micronaut:management\b/;
 const DEFAULT_PORT = 8080;
 
 /**
@@ -35,7 +37,9 @@ export function detectJava(files: RepoFiles, dir: string): AppFacts | null {
   const { port, portSource } = javaPort(files, dir, framework, notes);
   const { healthPath, readinessPath } = QUARKUS_HEALTH.test(text)
     ? quarkusHealth(files, dir, notes)
-    : javaHealth(files, dir, actuator ? { probes: springBoot && bootHasProbes(bootVersion) } : null, notes);
+    : framework === 'micronaut'
+      ? micronautHealth(files, dir, MICRONAUT_MANAGEMENT.test(text), notes)
+      : javaHealth(files, dir, actuator ? { probes: springBoot && bootHasProbes(bootVersion) } : null, notes);
   if (springBoot) notes.push(bootVersion ? `Spring Boot ${bootVersion}` : 'Spring Boot version not stated in the build file: the image assumes 3.3 or later');
   const commands = javaCommands(build, text);
   if (build.project !== null) {
@@ -164,11 +168,6 @@ function javaHealth(files: RepoFiles, dir: string, actuator: { probes: boolean }
 }
 
 /**
- * Commands run in the app dir. A Maven module is built through its reactor
- * (`-f <root>/pom.xml -pl :module -am`: the sibling modules it depends on are
- * in no repository); Gradle finds its settings from any project dir itself.
- */
-/**
  * Quarkus packages a fast-jar by default (1.12+): <build dir>/quarkus-app/
  * with quarkus-run.jar, which needs lib/, app/ and quarkus/ beside it. An
  * uber-jar (quarkus.package.jar.type, or quarkus.package.type before 3.x) is
@@ -193,11 +192,53 @@ function quarkusFastJar(files: RepoFiles, dir: string, tool: 'maven' | 'gradle',
  * root (/q by default): /q/health/live restarts, /q/health/ready takes traffic.
  */
 function quarkusHealth(files: RepoFiles, dir: string, notes: string[]): { healthPath: string; readinessPath: string } {
-  const root = readAppConfig(files, dir, 'quarkus.http.non-application-root-path')?.value.replace(/^\/?/, '/').replace(/\/$/, '') ?? '/q';
+  const root = basePath(readAppConfig(files, dir, 'quarkus.http.non-application-root-path')?.value ?? '/q');
   notes.push(`health path ${root}/health/live from SmallRye Health (readiness: ${root}/health/ready)`);
   return { healthPath: `${root}/health/live`, readinessPath: `${root}/health/ready` };
 }
 
+/**
+ * Micronaut Management serves /health/liveness (indicators marked @Liveness:
+ * restarts) and /health/readiness (takes traffic) under endpoints.all.path
+ * ('/' by default), on the app's port unless endpoints.all.port moves them.
+ * The health endpoint is on and not sensitive by default. Without the
+ * management module (or with health turned off) only routes in source count.
+ */
+function micronautHealth(files: RepoFiles, dir: string, management: boolean, notes: string[]): { healthPath: string | null; readinessPath: string | null } {
+  if (!management) {
+    notes.push('Micronaut without micronaut-management: add the io.micronaut:micronaut-management dependency so the app serves /health/liveness and /health/readiness for the health checks');
+    return javaHealth(files, dir, null, notes);
+  }
+  const disabled = micronautHealthDisabled(files, dir);
+  if (disabled !== null) {
+    notes.push(`the Micronaut health endpoint is turned off in ${disabled}: turn it on (endpoints.health.enabled: true) so the health checks find /health/liveness and /health/readiness`);
+    return javaHealth(files, dir, null, notes);
+  }
+  const base = basePath(readAppConfig(files, dir, 'endpoints.all.path')?.value ?? '/');
+  notes.push(`health path ${base}/health/liveness from Micronaut Management (readiness: ${base}/health/readiness)`);
+  const sensitive = readAppConfig(files, dir, 'endpoints.health.sensitive');
+  if (sensitive?.value === 'true') notes.push(`endpoints.health.sensitive is true in ${sensitive.file}: the unauthenticated health checks get 401; set it to false`);
+  const port = readAppConfig(files, dir, 'endpoints.all.port');
+  if (port) notes.push(`endpoints.all.port is ${port.value} in ${port.file}: the health check must use that port`);
+  return { healthPath: `${base}/health/liveness`, readinessPath: `${base}/health/readiness` };
+}
+
+/** The config file that turns Micronaut's health endpoint off (endpoints.health.enabled, else endpoints.all.enabled), or null. */
+function micronautHealthDisabled(files: RepoFiles, dir: string): string | null {
+  const enabled = readAppConfig(files, dir, 'endpoints.health.enabled') ?? readAppConfig(files, dir, 'endpoints.all.enabled');
+  return enabled?.value === 'false' ? enabled.file : null;
+}
+
+/** A configured base path as a prefix: '/q/' and 'q' give '/q', '/' gives ''. */
+function basePath(value: string): string {
+  return value.replace(/^\/?/, '/').replace(/\/$/, '');
+}
+
+/**
+ * Commands run in the app dir. A Maven module is built through its reactor
+ * (`-f <root>/pom.xml -pl :module -am`: the sibling modules it depends on are
+ * in no repository); Gradle finds its settings from any project dir itself.
+ */
 function javaCommands(b: JavaBuild, text: string): Pick<AppFacts, 'buildCommand' | 'testCommand' | 'lintCommand'> {
   const spotless = /spotless/.test(text);
   const checkstyle = /checkstyle/.test(text);

@@ -241,6 +241,45 @@ describe('detectJava Quarkus and Micronaut', () => {
     expect(detect({ 'build.gradle': "plugins { id 'io.micronaut.application' }\n" }).notes.join('\n')).toMatch(note);
     expect(detect({ 'build.gradle': "plugins { id 'io.micronaut.application'\n id 'com.gradleup.shadow' }\n" }).notes.join('\n')).not.toMatch(note);
   });
+
+  describe('Micronaut health paths', () => {
+    const MICRONAUT_POM = (deps: string) =>
+      `<project><parent><groupId>io.micronaut.platform</groupId><artifactId>micronaut-parent</artifactId></parent><dependencies>${deps}</dependencies></project>`;
+    const MANAGEMENT = '<dependency><groupId>io.micronaut</groupId><artifactId>micronaut-management</artifactId></dependency>';
+    const CONFIG = 'src/main/resources/application.yml';
+    const notes = (f: { notes: string[] }) => f.notes.join('\n');
+
+    it("micronaut-management: Micronaut Management's liveness and readiness, Maven or Gradle", () => {
+      const maven = detect({ 'pom.xml': MICRONAUT_POM(MANAGEMENT) });
+      expect([maven.healthPath, maven.readinessPath]).toEqual(['/health/liveness', '/health/readiness']);
+      expect(notes(maven)).toContain('health path /health/liveness from Micronaut Management');
+      const gradle = detect({ 'build.gradle.kts': 'plugins { id("io.micronaut.application") }\ndependencies { implementation("io.micronaut:micronaut-management") }\n' });
+      expect([gradle.healthPath, gradle.readinessPath]).toEqual(['/health/liveness', '/health/readiness']);
+    });
+
+    it('endpoints.all.path moves them; endpoints.all.port and a sensitive health endpoint are called out', () => {
+      const f = detect({
+        'pom.xml': MICRONAUT_POM(MANAGEMENT),
+        [CONFIG]: 'endpoints:\n  all:\n    path: /manage/\n    port: 8085\n  health:\n    sensitive: true\n',
+      });
+      expect([f.healthPath, f.readinessPath]).toEqual(['/manage/health/liveness', '/manage/health/readiness']);
+      expect(notes(f)).toContain(`endpoints.all.port is 8085 in ${CONFIG}: the health check must use that port`);
+      expect(notes(f)).toContain(`endpoints.health.sensitive is true in ${CONFIG}: the unauthenticated health checks get 401`);
+    });
+
+    it('without micronaut-management, or with health turned off: says what to add or change, and takes routes from source', () => {
+      const controller = { 'src/main/java/app/Health.java': '@Controller("/healthz") class Health {}' };
+      const bare = detect({ 'pom.xml': MICRONAUT_POM(''), ...controller });
+      expect(bare.healthPath).toBe('/healthz');
+      expect(notes(bare)).toContain('add the io.micronaut:micronaut-management dependency');
+      expect(detect({ 'pom.xml': MICRONAUT_POM('') }).healthPath).toBeNull();
+      const off = detect({ 'pom.xml': MICRONAUT_POM(MANAGEMENT), 'src/main/resources/application.properties': 'endpoints.all.enabled=false\n' });
+      expect(off.healthPath).toBeNull();
+      expect(notes(off)).toContain('the Micronaut health endpoint is turned off in src/main/resources/application.properties');
+      const healthOn = detect({ 'pom.xml': MICRONAUT_POM(MANAGEMENT), [CONFIG]: 'endpoints:\n  all:\n    enabled: false\n  health:\n    enabled: true\n' });
+      expect(healthOn.healthPath).toBe('/health/liveness');
+    });
+  });
 });
 
 describe('a module of a multi-module build', () => {
