@@ -5,7 +5,7 @@ import { parseGoMod, parseGoWorkUses, type GoMod } from './go-mod.js';
 import { goRuntimeFiles } from './go-runtime-files.js';
 import { baseName, joinPath, parentDir, relativePath } from './paths.js';
 import { findPort, findRoutes, pickHealthPath, pickReadinessPath, walkFiles, type PortPattern } from './scan.js';
-import type { RepoFiles } from './types.js';
+import type { GoWorkspace, RepoFiles } from './types.js';
 import { compareVersionParts, findUp } from './versions.js';
 
 /** Modules that link C libraries: with them the binary needs cgo and can't be fully static. */
@@ -115,7 +115,7 @@ export function detectGo(files: RepoFiles, dir: string): AppFacts | null {
       cgo: cgo !== null,
       vendored: files.exists(joinPath(dir, 'vendor/modules.txt')),
       localReplaces: mod.localReplaces.map((r) => posix.normalize(r)),
-      workspace: workspace === null ? null : { root: workspace.root, uses: workspace.uses },
+      workspace: workspace === null ? null : { root: workspace.root, uses: workspace.uses, hasSum: workspace.hasSum },
       runtimeFiles: runtimeFiles.paths,
     },
     java: null,
@@ -135,14 +135,20 @@ const goVersionParts = (v: string): number[] => v.split('.').map(Number);
  * itself and builds in workspace mode, where a sibling module required at a
  * placeholder version (v0.0.0) resolves to its folder and nowhere else.
  */
-function goWorkspace(files: RepoFiles, dir: string): { file: string; root: string; uses: string[]; declared: FoundVersion | null } | null {
+function goWorkspace(files: RepoFiles, dir: string): GoWorkspace & { file: string; declared: FoundVersion | null } | null {
   const file = findUp(files, dir, 'go.work');
   if (file === null) return null;
   const text = files.read(file) ?? '';
   const workDir = parentDir(file);
   const uses = parseGoWorkUses(text).map((u) => joinPath(workDir, u));
   if (!uses.includes(dir)) return null;
-  return { file, root: relativePath(dir, workDir), uses: uses.map((u) => relativePath(workDir, u)), declared: declaredGo(parseGoMod(text), file) };
+  return {
+    file,
+    root: relativePath(dir, workDir),
+    uses: uses.map((u) => relativePath(workDir, u)),
+    hasSum: files.exists(joinPath(workDir, 'go.work.sum')),
+    declared: declaredGo(parseGoMod(text), file),
+  };
 }
 
 /** 'github.com/acme/api/v2' → 'github.com/acme/api' (major-version suffixes are not names). */

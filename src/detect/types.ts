@@ -154,6 +154,8 @@ export interface GoWorkspace {
   root: string;
   /** The module folders go.work uses, relative to that folder ('libs/platform', 'services/api'). */
   uses: string[];
+  /** go.work.sum sits beside go.work: the checksums of modules only the workspace needs, so the module cache depends on it too. */
+  hasSum: boolean;
 }
 
 export interface JavaFacts {

@@ -492,14 +492,26 @@ function imageGoVersion(facts: RepoFacts): string {
   return /^golang:(\d+\.\d+\.\d+)/.exec(build)?.[1] ?? GO.default;
 }
 
+/**
+ * The files setup-go keys its module cache on. A module without dependencies
+ * has no go.sum: its go.mod then (setup-go warns on a missing file). A
+ * workspace's go.work.sum holds sums the module's go.sum does not, so a change
+ * there must refresh the cache too; by its path from the repository root, as
+ * setup-go's globs refuse '..'.
+ */
+function goCacheDependencyPaths(facts: RepoFacts, dirPrefix: string): string[] {
+  const own = joinPath(dirPrefix, facts.lockfile ?? 'go.mod');
+  const workspace = facts.go?.workspace;
+  return workspace?.hasSum ? [own, joinPath(dirPrefix, workspace.root, 'go.work.sum')] : [own];
+}
+
 function goPipeline(facts: RepoFacts, dirPrefix: string): LanguagePipeline {
   return {
     preSetup: [],
     setupUses: 'setupGo',
     setupWith: [
       { key: 'go-version', value: imageGoVersion(facts) },
-      // A module without dependencies has no go.sum: key the cache on go.mod (setup-go warns on a missing file).
-      { key: 'cache-dependency-path', value: joinPath(dirPrefix, facts.lockfile ?? 'go.mod') },
+      { key: 'cache-dependency-path', value: goCacheDependencyPaths(facts, dirPrefix).join('\n') },
     ],
     extraCache: null,
     // vendor/ holds the modules already: `go mod download` would fetch them again (private ones need credentials).

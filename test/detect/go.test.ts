@@ -162,9 +162,14 @@ describe('detectGo: files the app reads at run time', () => {
 describe('detectGo in a workspace (go.work)', () => {
   it('knows the go.work that uses the module, its folder and the modules it uses', () => {
     const f = detectRepo(filesFromMap(GO_WORKSPACE), { dirName: 'acme', serviceDir: 'services/api' });
-    expect(f.go?.workspace).toEqual({ root: '../..', uses: ['libs/platform', 'services/api', 'services/billing'] });
+    expect(f.go?.workspace).toEqual({ root: '../..', uses: ['libs/platform', 'services/api', 'services/billing'], hasSum: false });
     expect(f.go?.mainPackage).toBe('./cmd/server');
     expect(f.notes.join('\n')).toContain('module of the Go workspace go.work (use libs/platform, services/api, services/billing)');
+  });
+
+  it("knows when go.work.sum sits beside go.work: the module cache depends on it too", () => {
+    const f = detectRepo(filesFromMap({ ...GO_WORKSPACE, 'go.work.sum': '' }), { dirName: 'acme', serviceDir: 'services/api' });
+    expect(f.go?.workspace?.hasSum).toBe(true);
   });
 
   it('a go.work that does not use the module is not its workspace', () => {

@@ -80,7 +80,7 @@ const VARIANTS: Variant[] = [
   {
     name: 'go module of a workspace (go.work)',
     answers: { language: 'go', serviceDir: 'services/api' },
-    facts: { language: 'go', appDir: 'services/api', go: { workspace: { root: '../..', uses: ['libs/platform', 'services/api'] }, localReplaces: ['../../libs/platform'], runtimeFiles: ['templates'] } },
+    facts: { language: 'go', appDir: 'services/api', go: { workspace: { root: '../..', uses: ['libs/platform', 'services/api'], hasSum: false }, localReplaces: ['../../libs/platform'], runtimeFiles: ['templates'] } },
   },
   { name: 'java maven wrapper Spring Boot', answers: { language: 'java' }, facts: { language: 'java' } },
   { name: 'java maven image, plain jar', answers: { language: 'java' }, facts: { language: 'java', runtimeVersion: '17', java: { wrapperPath: null, springBoot: false } } },

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { checkDockerfile } from '../../src/check/dockerfile.js';
+import { checkWorkflow } from '../../src/check/workflow.js';
 import { detectRepo, detectRepoOnDisk, filesFromMap } from '../../src/detect/index.js';
 import { renderStack } from '../../src/render/plop-bridge.js';
 import { buildStack } from '../../src/stack/build-stack.js';
@@ -169,6 +170,19 @@ describe('a service in a monorepo', () => {
     expect(dockerfile).not.toMatch(/^\s+go mod download/m);
     expect(checkDockerfile('Dockerfile', dockerfile, { language: 'go' }).filter((f) => f.severity === 'error')).toEqual([]);
     expect(steps.map((s) => s.run)).not.toContain('go mod download');
+  });
+
+  it("Go workspace: setup-go's module cache is keyed on the module's sums and, when there is one, the workspace's go.work.sum", async () => {
+    const cachePaths = (steps: Step[]) => steps.map((s) => s.with?.['cache-dependency-path']).filter((p) => p !== undefined);
+    const withoutSum = await ci(GO_WORKSPACE, 'services/api', 'go');
+    expect(new Set(cachePaths(withoutSum.steps))).toEqual(new Set(['services/api/go.mod']));
+    const withSum = await ci({ ...GO_WORKSPACE, 'services/api/go.sum': '', 'go.work.sum': '' }, 'services/api', 'go');
+    const paths = cachePaths(withSum.steps);
+    expect(paths.length).toBeGreaterThan(0);
+    // One file a line (setup-go's multi-line form), each from the repository root: its globs refuse '..'.
+    for (const p of paths) expect(p.trim().split('\n')).toEqual(['services/api/go.sum', 'go.work.sum']);
+    const findings = await checkWorkflow('.github/workflows/ci.yml', withSum.tree.read('.github/workflows/ci.yml')!.content);
+    expect(findings.filter((f) => f.severity === 'error')).toEqual([]);
   });
 
   it.skipIf(spawnSync('go', ['version']).status !== 0)("Go workspace: the image's build command works from go.work's folder with no module proxy; the service folder alone does not", () => {

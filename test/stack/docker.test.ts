@@ -261,7 +261,7 @@ describe('node', () => {
   it("builds a workspace module from go.work's folder: the main package by its path from there, a replace there is inside", () => {
     const docker = buildDockerStack(
       makeAnswers({ language: 'go', serviceDir: 'services/api' }),
-      makeFacts({ language: 'go', appDir: 'services/api', go: { mainPackage: '.', workspace: { root: '../..', uses: ['libs/a', 'services/api'] }, localReplaces: ['../../libs/a', '../../../x'] } }),
+      makeFacts({ language: 'go', appDir: 'services/api', go: { mainPackage: '.', workspace: { root: '../..', uses: ['libs/a', 'services/api'], hasSum: false }, localReplaces: ['../../libs/a', '../../../x'] } }),
       new Set(),
     );
     expect(docker.contextDir).toBe('.');
