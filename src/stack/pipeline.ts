@@ -70,7 +70,12 @@ export interface CiJob {
   name: string;
   needs: string | null;
   timeout: number;
-  /** Set up the language toolchain and install dependencies first. */
+  /**
+   * Check the repository out first. A job that reads none of it skips that, and
+   * its steps run in the empty workspace with no permissions.
+   */
+  checkout: boolean;
+  /** Set up the language toolchain and install dependencies first (after the checkout). */
   setup: boolean;
   steps: RunStep[];
   /** Test reports and coverage the job uploads after its steps (also when they fail), or null. */
@@ -328,15 +333,16 @@ const ADD_TESTS: Readonly<Record<Language, string>> = {
  * The Test job: the tests after the workspace builds, or, for an app without
  * tests, a warning on the run and success, so that the deploy, which needs CI,
  * still runs. The job stays either way: branch protection may require the
- * check "Test".
+ * check "Test", and the audit waits for it. The warning needs no checkout,
+ * toolchain or dependencies.
  */
 function testJob(tests: TestCommand | null, missingTests: string, builds: RunStep[]): CiJob {
   const job = { id: 'test', name: 'Test', needs: 'lint', timeout: 20, trivy: false };
   if (tests === null) {
     const warning = `::warning::No tests found: CI runs none. ${missingTests}, then run ${REGENERATE_COMMAND} and CI runs them.`;
-    return { ...job, setup: false, steps: [run('No tests found', `echo ${shellWord(warning)}`)], report: null };
+    return { ...job, checkout: false, setup: false, steps: [run('No tests found', `echo ${shellWord(warning)}`)], report: null };
   }
-  return { ...job, setup: true, steps: [...builds, run('Test', tests.run)], report: tests.report };
+  return { ...job, checkout: true, setup: true, steps: [...builds, run('Test', tests.run)], report: tests.report };
 }
 
 const PIP_AUDIT = 'pip-audit==2.9.0';
@@ -821,9 +827,9 @@ export function buildPipelineStack(
   const ecsRollback = ecsRollbackConfiguration(answers.strategy);
   const files = workflowFiles(facts.existing.workflows, generated);
   const ciJobs: CiJob[] = [
-    { id: 'lint', name: 'Lint', needs: null, timeout: 15, setup: true, steps: [...builds, ...lang.lint], report: null, trivy: false },
+    { id: 'lint', name: 'Lint', needs: null, timeout: 15, checkout: true, setup: true, steps: [...builds, ...lang.lint], report: null, trivy: false },
     testJob(tests, ADD_TESTS[answers.language], builds),
-    { id: 'audit', name: 'Security / dependency audit', needs: 'test', timeout: 15, setup: lang.audit.length > 0, steps: lang.audit, report: null, trivy: true },
+    { id: 'audit', name: 'Security / dependency audit', needs: 'test', timeout: 15, checkout: true, setup: lang.audit.length > 0, steps: lang.audit, report: null, trivy: true },
   ];
   return {
     uses: buildUses(),

@@ -52,7 +52,9 @@ for (const cloud of CLOUDS) {
 cases.push({ label: 'pnpm-workspace-member/aws/rolling', pm: 'pnpm', facts: workspaceMemberFacts(), answers: pipelineAnswers({ language: 'node', cloud: 'aws', serviceDir: 'apps/api' }) });
 for (const pm of ['npm', 'pip'] as const) {
   const language = pm === 'npm' ? 'node' : 'python';
-  cases.push({ label: `${pm}-no-tests/azure/blue-green`, pm, facts: noTestsFacts(pm), answers: pipelineAnswers({ language, cloud: 'azure', strategy: 'blue-green' }) });
+  // One at the root, one in a service folder (its Test job, with no checkout, runs in the workspace).
+  const serviceDir = pm === 'npm' ? '.' : 'services/api';
+  cases.push({ label: `${pm}-no-tests/azure/blue-green`, pm, facts: noTestsFacts(pm), answers: pipelineAnswers({ language, cloud: 'azure', strategy: 'blue-green', serviceDir }) });
 }
 
 /**

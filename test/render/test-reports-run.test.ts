@@ -42,6 +42,7 @@ function runStep(dir: string, script: string): { status: number | null; reports:
 
 function project(name: string, files: Record<string, string>): string {
   const dir = join(root, name);
+  mkdirSync(dir, { recursive: true });
   for (const [path, content] of Object.entries(files)) {
     mkdirSync(join(dir, path, '..'), { recursive: true });
     writeFileSync(join(dir, path), content);
@@ -103,16 +104,21 @@ describe('test reports, written by the generated Test step', () => {
     expect(runStep(dir, run).status).not.toBe(0);
   });
 
-  it('an app without tests: the Test job warns on the run and passes, and the docs say how CI gets tests', async () => {
-    for (const pm of ['npm', 'pip'] as const) {
+  it('an app without tests: the Test job only warns on the run and passes, with no checkout; the docs say how CI gets tests', async () => {
+    type Job = { name: string; needs?: string; permissions?: unknown; defaults?: { run: { 'working-directory': string } }; steps: Step[] };
+    for (const [pm, serviceDir] of [['npm', '.'], ['pip', 'services/api']] as const) {
       const facts = noTestsFacts(pm);
-      const tree = await renderStack(buildStack(pipelineAnswers({ language: facts.language as Language, cloud: 'aws' }), facts), 'pipeline');
-      const doc = parseYaml(tree.read('.github/workflows/ci.yml')!.content) as { jobs: { test: { name: string; steps: Step[] } } };
-      const { name, steps } = doc.jobs.test;
+      const tree = await renderStack(buildStack(pipelineAnswers({ language: facts.language as Language, cloud: 'aws', serviceDir }), facts), 'pipeline');
+      const doc = parseYaml(tree.read('.github/workflows/ci.yml')!.content) as { jobs: Record<string, Job> };
+      const { name, permissions, defaults, steps } = doc.jobs['test']!;
       expect(name).toBe('Test');
-      // Checkout, then the warning: nothing to set up or install.
-      expect(steps.map((s) => s.name ?? s.uses?.replace(/@.*/, ''))).toEqual(['actions/checkout', 'No tests found']);
-      const r = runStep(project(`no-tests-${pm}`, { 'README.md': '' }), steps[1]!.run!);
+      expect(doc.jobs['audit']!.needs).toBe('test');
+      // The warning alone: nothing to check out, set up or install, and no token scopes.
+      expect(steps.map((s) => s.name ?? s.uses?.replace(/@.*/, ''))).toEqual(['No tests found']);
+      expect(permissions).toEqual({});
+      // Without a checkout the service folder does not exist: the step runs in the (empty) workspace.
+      expect(defaults?.run['working-directory']).toBe('.');
+      const r = runStep(project(`no-tests-${pm}`, {}), steps[0]!.run!);
       expect(r.status, r.output).toBe(0);
       expect(r.output).toMatch(/^::warning::No tests found: CI runs none\. Add .*, then run npx create-devops-stack@latest upgrade and CI runs them\.\n$/);
       expect(tree.read('docs/deploy/pipeline.md')!.content).toContain('No tests were found, so the test job runs none');

@@ -175,12 +175,14 @@ describe('buildPipelineStack', () => {
     }
   });
 
-  it('an app without tests: the Test job only warns, and passes, without setting up the language', () => {
+  it('an app without tests: the Test job only warns, and passes, without checking out or setting up the language', () => {
     for (const [language, pm, add] of [['node', 'npm', 'Add a "test" script to package.json'], ['python', 'pip', 'Add tests (a tests/ folder']] as const) {
       const p = buildPipelineStack(pipelineAnswers({ language, cloud: 'aws' }), noTestsFacts(pm));
       const test = p.ciJobs.find((j) => j.id === 'test')!;
       // Still the job named Test: branch protection may require it.
-      expect(test).toMatchObject({ name: 'Test', needs: 'lint', setup: false, report: null });
+      expect(test).toMatchObject({ name: 'Test', needs: 'lint', checkout: false, setup: false, report: null });
+      // The audit still waits for it.
+      expect(p.ciJobs.find((j) => j.id === 'audit')).toMatchObject({ needs: 'test', checkout: true });
       expect(test.steps).toHaveLength(1);
       expect(test.steps[0]!.name).toBe('No tests found');
       expect(test.steps[0]!.run).toMatch(/^echo '::warning::No tests found: CI runs none\. /);
@@ -195,7 +197,7 @@ describe('buildPipelineStack', () => {
     expect(go.missingTests).toBeNull();
     const npm = buildPipelineStack(pipelineAnswers({ language: 'node', cloud: 'aws' }), pipelineFacts('npm'));
     expect(npm.missingTests).toBeNull();
-    expect(npm.ciJobs.find((j) => j.id === 'test')!.setup).toBe(true);
+    expect(npm.ciJobs.find((j) => j.id === 'test')).toMatchObject({ checkout: true, setup: true });
   });
 
   it('a workspace member: lint and test build the workspace packages it imports first, as the image does', () => {
