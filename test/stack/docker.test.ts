@@ -312,8 +312,8 @@ describe('python system packages', () => {
   it('renders them into the Dockerfile stages that need them, and says so', () => {
     const facts = makeFacts({ language: 'python', packageManager: 'pip', lockfile: null, python: { dependencyFile: 'requirements.txt', nativeDeps: ['mysqlclient'] } });
     const docker = buildDockerStack(makeAnswers({ language: 'python' }), facts, new Set());
-    expect(docker.file.python?.buildPackages?.packages).toEqual(['default-libmysqlclient-dev', 'gcc', 'libc6-dev', 'pkg-config']);
-    expect(docker.file.python?.runtimePackages?.packages).toEqual(['libmariadb3']);
+    expect(docker.file?.python?.buildPackages?.packages).toEqual(['default-libmysqlclient-dev', 'gcc', 'libc6-dev', 'pkg-config']);
+    expect(docker.file?.python?.runtimePackages?.packages).toEqual(['libmariadb3']);
     expect(docker.notes.join('\n')).toMatch(/mysqlclient builds from source: the image's build stage installs default-libmysqlclient-dev, gcc, libc6-dev, pkg-config/);
     expect(fileFor({ language: 'python' }, { language: 'python' }).python).toMatchObject({ buildPackages: null, runtimePackages: null });
   });
