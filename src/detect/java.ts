@@ -80,6 +80,7 @@ export function detectJava(files: RepoFiles, dir: string): AppFacts | null {
       gradleKotlinDsl: build.kotlinDsl,
       artifactGlob,
       quarkusApp,
+      metricsPath: framework === 'micronaut' ? micronautMetricsPath(files, dir, notes) : null,
       project: build.project,
     },
   };
@@ -221,6 +222,18 @@ function micronautHealth(files: RepoFiles, dir: string, management: boolean, not
   const port = readAppConfig(files, dir, 'endpoints.all.port');
   if (port) notes.push(`endpoints.all.port is ${port.value} in ${port.file}: the health check must use that port`);
   return { healthPath: `${base}/health/liveness`, readinessPath: `${base}/health/readiness` };
+}
+
+/**
+ * Micronaut's Prometheus registry serves the scrape at /prometheus under
+ * endpoints.all.path (its /metrics is Micronaut's own JSON). The endpoint is
+ * sensitive (401 without a login) unless configured otherwise: the image turns
+ * that off (ENDPOINTS_PROMETHEUS_SENSITIVE), as scrapers do not log in.
+ */
+function micronautMetricsPath(files: RepoFiles, dir: string, notes: string[]): string {
+  const path = `${basePath(readAppConfig(files, dir, 'endpoints.all.path')?.value ?? '/')}/prometheus`;
+  notes.push(`metrics path ${path} from Micronaut Micrometer's Prometheus endpoint`);
+  return path;
 }
 
 /** The config file that turns Micronaut's health endpoint off (endpoints.health.enabled, else endpoints.all.enabled), or null. */

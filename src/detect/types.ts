@@ -179,6 +179,12 @@ export interface JavaFacts {
    * for every other app, an uber-jar Quarkus build included (one runnable jar).
    */
   quarkusApp: string | null;
+  /**
+   * Where the app serves Prometheus metrics when its framework's config decides
+   * it (Micronaut: `<endpoints.all.path>/prometheus`); null: the usual path of
+   * its metrics library (see metricsPathFor).
+   */
+  metricsPath: string | null;
   /** The multi-module (Maven) or multi-project (Gradle) build the app is a module of, built from its root; null for a standalone build. */
   project: JavaProject | null;
 }

@@ -80,6 +80,7 @@ export function buildJavaSpec(ctx: DockerContext): LanguageSpec {
     if (java.actuator && bootHasProbes(java.springBootVersion)) env.push({ name: 'MANAGEMENT_ENDPOINT_HEALTH_PROBES_ENABLED', value: 'true' });
     env.push(...micrometerHistogram(ctx));
   }
+  if (ctx.facts.framework === 'micronaut') env.push(...micrometerHistogram(ctx));
 
   return {
     images: { build, runtime: line.images.runtime },
@@ -160,10 +161,20 @@ function projectSteps(project: JavaProject, tool: string, maven: boolean, spring
 /**
  * Micrometer writes no http_server_requests_seconds_bucket series unless the
  * histogram is on, and its buckets have no 0.5 s edge unless an SLO boundary
- * asks for one: without both, the latency alerts and the metric gate read nothing.
+ * asks for one: without both, the latency alerts and the metric gate read
+ * nothing. Spring Boot and Micronaut take both as environment variables
+ * (Quarkus needs a MeterFilter in code: its note says so).
  */
 function micrometerHistogram(ctx: DockerContext): KeyValue[] {
   if (ctx.answers.monitoring === 'none' || metricNamesFor(ctx.facts).library !== 'micrometer-prometheus') return [];
+  if (ctx.facts.framework === 'micronaut') {
+    ctx.notes.push(`the image turns on Micronaut's http.server.requests histogram with a ${LATENCY_THRESHOLD_SECONDS} s bucket (the latency alerts and the metric gate read it) and lets the Prometheus endpoint answer without a login (scrapers do not log in); these variables override the same settings in application.yml`);
+    return [
+      { name: 'MICRONAUT_METRICS_BINDERS_WEB_SERVER_HISTOGRAM', value: 'true' },
+      { name: 'MICRONAUT_METRICS_BINDERS_WEB_SERVER_SLOS', value: String(LATENCY_THRESHOLD_SECONDS) },
+      { name: 'ENDPOINTS_PROMETHEUS_SENSITIVE', value: 'false' },
+    ];
+  }
   const bucket = `${LATENCY_THRESHOLD_SECONDS * 1000}ms`;
   ctx.notes.push(`the image turns on Micrometer's http.server.requests histogram with a ${bucket} bucket (the latency alerts and the metric gate read it); these variables override the same settings in application.properties`);
   return [

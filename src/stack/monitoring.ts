@@ -8,6 +8,7 @@ import {
   latencyQuantileExpr,
   metricNamesFor,
   metricsPathFor,
+  micrometerFramework,
   probeRoute,
   requestRateExpr,
   selector,
@@ -144,8 +145,10 @@ export interface MonitoringStack {
   metrics: MetricNames;
   /** null with --monitoring none: the pipeline gates on smoke tests and health checks only. */
   gate: MetricGate | null;
-  /** Where the app serves metrics: /metrics, or /actuator/prometheus for Spring Boot. */
+  /** Where the app serves metrics: /metrics, /actuator/prometheus (Spring Boot), /prometheus (Micronaut), /q/metrics (Quarkus). */
   metricsPath: string;
+  /** Which framework's Micrometer setup the docs show (a JVM app with Micrometer's Prometheus registry), else null. */
+  micrometerFramework: 'spring-boot' | 'micronaut' | 'quarkus' | null;
   /** Route label values of health checks and scrapes, which the SLIs leave out (see probeRoute); empty with --monitoring none. */
   probeRoutes: string[];
   /** The sidecar that scrapes the app and writes its samples out; null with --monitoring none. */
@@ -360,11 +363,11 @@ export function buildMonitoringStack(answers: Answers, facts: RepoFacts, generat
     panels: [] as DashboardPanel[],
   };
   if (answers.monitoring === 'none') {
-    return { metrics, gate: null, metricsPath: metricsPathFor(metrics, facts.framework), probeRoutes: [], collector: null, job, testEnv, slo, recordingRules: [], alerts: [], ruleTestSuites: [], runbooks: [], queryConsole: queryConsole(answers), workflows, noTargetAlerts: [], files, dashboard, groups, localTarget, alertmanager };
+    return { metrics, gate: null, metricsPath: metricsPathFor(metrics, facts), micrometerFramework: micrometerFramework(metrics, facts), probeRoutes: [], collector: null, job, testEnv, slo, recordingRules: [], alerts: [], ruleTestSuites: [], runbooks: [], queryConsole: queryConsole(answers), workflows, noTargetAlerts: [], files, dashboard, groups, localTarget, alertmanager };
   }
 
   // Health and readiness checks and metric scrapes are not user traffic (servedTraffic).
-  const probePaths = [answers.healthPath, answers.readinessPath, metricsPathFor(metrics, facts.framework)].map((p) => probeRoute(metrics, p));
+  const probePaths = [answers.healthPath, answers.readinessPath, metricsPathFor(metrics, facts)].map((p) => probeRoute(metrics, p));
   const ctx: RuleContext = { m: metrics, service, job, env: testEnv, slo, traffic: servedTraffic(metrics, service, probePaths), probePath: probePaths[0]!, pagingEnv };
   const recordingRules = buildRecordingRules(ctx);
   const specs = buildAlertSpecs(ctx, recordedRefs(ctx));
@@ -383,7 +386,8 @@ export function buildMonitoringStack(answers: Answers, facts: RepoFacts, generat
   return {
     metrics,
     gate: buildMetricGate(service, metrics, answers.slo, { latencySeconds: LATENCY_THRESHOLD_SECONDS, probePaths }),
-    metricsPath: metricsPathFor(metrics, facts.framework),
+    metricsPath: metricsPathFor(metrics, facts),
+    micrometerFramework: micrometerFramework(metrics, facts),
     probeRoutes: [...new Set(probePaths)],
     collector: buildCollector(answers),
     job,

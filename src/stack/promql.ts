@@ -5,6 +5,8 @@
  * the same thing everywhere. The pipeline substitutes the revision being
  * promoted for REVISION_PLACEHOLDER.
  */
+import type { RepoFacts } from '../detect/types.js';
+
 export const REVISION_PLACEHOLDER = '__REVISION__';
 
 export interface MetricNames {
@@ -218,8 +220,19 @@ function suggestedLibrary(facts: { framework: string | null; language: string | 
   return null;
 }
 
-/** Where the app serves its metrics: Micrometer's registry at /actuator/prometheus (Spring Boot) or /q/metrics (Quarkus). */
-export function metricsPathFor(m: MetricNames, framework: string | null = null): string {
+/**
+ * Where the app serves its metrics: the path detection read from the app's
+ * config (Micronaut's /prometheus), else Micrometer's registry at
+ * /actuator/prometheus (Spring Boot) or /q/metrics (Quarkus), else /metrics.
+ */
+export function metricsPathFor(m: MetricNames, facts: Pick<RepoFacts, 'framework' | 'java'>): string {
   if (!m.requestsTotal.startsWith('http_server_requests_seconds')) return '/metrics';
-  return framework === 'quarkus' ? '/q/metrics' : '/actuator/prometheus';
+  if (facts.java?.metricsPath) return facts.java.metricsPath;
+  return facts.framework === 'quarkus' ? '/q/metrics' : facts.framework === 'micronaut' ? '/prometheus' : '/actuator/prometheus';
+}
+
+/** The framework whose Micrometer setup an app with Micrometer's Prometheus registry needs (Spring Boot unless Micronaut or Quarkus), else null. */
+export function micrometerFramework(m: MetricNames, facts: Pick<RepoFacts, 'framework'>): 'spring-boot' | 'micronaut' | 'quarkus' | null {
+  if (m.library !== 'micrometer-prometheus') return null;
+  return facts.framework === 'micronaut' || facts.framework === 'quarkus' ? facts.framework : 'spring-boot';
 }

@@ -202,6 +202,7 @@ describe('java fixtures on disk', () => {
       gradleKotlinDsl: false,
       artifactGlob: 'target/*.jar',
       quarkusApp: null,
+      metricsPath: null,
       project: null,
     });
     // The 'local' profile's 7070 must not win over the default document.
@@ -278,6 +279,16 @@ describe('detectJava Quarkus and Micronaut', () => {
       expect(notes(off)).toContain('the Micronaut health endpoint is turned off in src/main/resources/application.properties');
       const healthOn = detect({ 'pom.xml': MICRONAUT_POM(MANAGEMENT), [CONFIG]: 'endpoints:\n  all:\n    enabled: false\n  health:\n    enabled: true\n' });
       expect(healthOn.healthPath).toBe('/health/liveness');
+    });
+
+    it("serves Prometheus metrics at /prometheus under endpoints.all.path (its /metrics is Micronaut's own JSON)", () => {
+      const PROMETHEUS = '<dependency><groupId>io.micronaut.micrometer</groupId><artifactId>micronaut-micrometer-registry-prometheus</artifactId></dependency>';
+      const f = detect({ 'pom.xml': MICRONAUT_POM(MANAGEMENT + PROMETHEUS) });
+      expect(f.metricsLibrary).toBe('micrometer-prometheus');
+      expect(f.java?.metricsPath).toBe('/prometheus');
+      expect(detect({ 'pom.xml': MICRONAUT_POM(MANAGEMENT + PROMETHEUS), [CONFIG]: 'endpoints:\n  all:\n    path: /manage\n' }).java?.metricsPath).toBe('/manage/prometheus');
+      // Without the registry yet: where it will serve them once the docs' dependency is added.
+      expect(detect({ 'pom.xml': MICRONAUT_POM(MANAGEMENT) }).java?.metricsPath).toBe('/prometheus');
     });
   });
 });

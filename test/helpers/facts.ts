@@ -69,6 +69,7 @@ export const JAVA_DEFAULTS: JavaFacts = {
   gradleKotlinDsl: false,
   artifactGlob: 'target/*.jar',
   quarkusApp: null,
+  metricsPath: null,
   project: null,
 };
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { renderStack } from '../../src/render/plop-bridge.js';
 import type { Tree } from '../../src/plan/tree.js';
 import { buildStack } from '../../src/stack/build-stack.js';
@@ -203,5 +204,37 @@ describe('comments in generated files', () => {
     expect(content(tree, '.github/scripts/deploy-container-apps.sh')).toContain('(suffix = SUFFIX: r<run number>-<run attempt> from a deploy, rb<...> from');
     expect(content(tree, '.github/workflows/deploy.yml')).toContain('SUFFIX: r${{ github.run_number }}-${{ github.run_attempt }}');
     expect(content(tree, '.github/workflows/rollback.yml')).toContain('SUFFIX: rb${{ github.run_number }}-${{ github.run_attempt }}');
+  });
+});
+
+describe("monitoring.md: the Micrometer setup of the app's own JVM framework", () => {
+  const monitoringDoc = async (framework: string, metricsLibrary: string | null) => {
+    const facts = { ...pipelineFacts('maven'), framework, metricsLibrary };
+    const java = { ...facts.java!, springBoot: framework === 'spring-boot', metricsPath: framework === 'micronaut' ? '/prometheus' : null };
+    return content(await renderStack(buildStack(pipelineAnswers({ language: 'java', cloud: 'aws' }), { ...facts, java }), 'monitoring'), 'docs/deploy/monitoring.md');
+  };
+  /** The code block that mentions `marker`. */
+  const codeBlock = (text: string, marker: string) => [...text.matchAll(/```\w+\n([\s\S]*?)```/g)].map((m) => m[1]!).find((b) => b.includes(marker)) ?? '';
+
+  it('Micronaut: its registry, /prometheus not sensitive, and its server histogram, as valid YAML', async () => {
+    const doc = await monitoringDoc('micronaut', null);
+    expectAll(doc, ['micronaut-micrometer-registry-prometheus', 'MICRONAUT_METRICS_BINDERS_WEB_SERVER_HISTOGRAM', '(`/prometheus`)']);
+    expect(doc).not.toContain('management.endpoints.web.exposure.include');
+    expect(parseYaml(codeBlock(doc, 'micronaut-micrometer-registry-prometheus'))).toEqual({ endpoints: { prometheus: { sensitive: false } }, micronaut: { metrics: { enabled: true, binders: { web: { server: { histogram: true, slos: '0.5' } } } } } });
+  });
+
+  it('Quarkus: its extension and the MeterFilter its histogram needs, also once the registry is there', async () => {
+    for (const library of [null, 'micrometer-prometheus']) {
+      const doc = await monitoringDoc('quarkus', library);
+      expect(doc).toContain('.serviceLevelObjectives(Duration.ofMillis(500).toNanos())');
+      expect(doc).not.toContain('management.metrics.distribution');
+    }
+    expect(await monitoringDoc('quarkus', null)).toContain('quarkus-micrometer-registry-prometheus');
+  });
+
+  it("Spring Boot: actuator's exposure and histogram properties", async () => {
+    const doc = await monitoringDoc('spring-boot', null);
+    expectAll(doc, ['management.endpoints.web.exposure.include=health,prometheus', 'MANAGEMENT_METRICS_DISTRIBUTION_SLO_HTTP_SERVER_REQUESTS']);
+    expect(doc).not.toContain('MeterFilter');
   });
 });

@@ -470,6 +470,20 @@ describe('java', () => {
     expect(Object.keys(env({ monitoring: 'none' })).filter((k) => k.startsWith('MANAGEMENT_METRICS'))).toEqual([]);
   });
 
+  it("Micronaut: turns on its server histogram with the objective's bucket, and lets a scraper read /prometheus", () => {
+    const micronaut = { language: 'java' as const, framework: 'micronaut', metricsLibrary: 'micrometer-prometheus', java: { springBoot: false, actuator: false, metricsPath: '/prometheus' } };
+    const env = (answers: Partial<Answers>) => Object.fromEntries(fileFor({ language: 'java', ...answers }, micronaut).env.map((e) => [e.name, e.value]));
+    expect(env({ monitoring: 'prometheus' })).toMatchObject({
+      MICRONAUT_METRICS_BINDERS_WEB_SERVER_HISTOGRAM: 'true',
+      MICRONAUT_METRICS_BINDERS_WEB_SERVER_SLOS: '0.5',
+      ENDPOINTS_PROMETHEUS_SENSITIVE: 'false',
+    });
+    expect(Object.keys(env({ monitoring: 'prometheus' })).filter((k) => k.startsWith('MANAGEMENT_'))).toEqual([]);
+    expect(Object.keys(env({ monitoring: 'none' })).filter((k) => k.startsWith('MICRONAUT_') || k.startsWith('ENDPOINTS_'))).toEqual([]);
+    const stack = buildStack(makeAnswers({ language: 'java' }), makeFacts(micronaut));
+    expect([stack.monitoring.metricsPath, stack.monitoring.micrometerFramework]).toEqual(['/prometheus', 'micronaut']);
+  });
+
   it('runs Spring Boot from its extracted layers and plain jars with java -jar, on a JRE', () => {
     const boot = fileFor({ language: 'java' }, { language: 'java' });
     expect(boot.entrypoint).toEqual(['java', 'org.springframework.boot.loader.launch.JarLauncher']);
