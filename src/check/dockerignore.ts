@@ -2,7 +2,7 @@ import type { Language } from '../answers/options.js';
 import type { Finding } from './types.js';
 
 /** One .dockerignore line: a pattern, negated with `!` or not. */
-interface IgnoreRule {
+export interface IgnoreRule {
   line: number;
   text: string;
   negated: boolean;
@@ -139,7 +139,7 @@ export function decidingRule(rules: readonly IgnoreRule[], path: string): Ignore
   return decided;
 }
 
-function excluded(rules: readonly IgnoreRule[], path: string): boolean {
+export function excluded(rules: readonly IgnoreRule[], path: string): boolean {
   const rule = decidingRule(rules, path);
   return rule !== null && !rule.negated;
 }

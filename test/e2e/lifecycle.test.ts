@@ -180,4 +180,17 @@ describe('check', () => {
     expect(bad.exitCode).toBe(1);
     expect(bad.stdout).toMatch(/error\s+Dockerfile/);
   });
+
+  it("reports what the image build would not find in its context: a deleted lockfile, a file the ignore file leaves out", async () => {
+    const dir = await generatedRepo('node-express');
+    rmSync(join(dir, 'package-lock.json'));
+    writeFileSync(join(dir, '.dockerignore'), `${readFileSync(join(dir, '.dockerignore'), 'utf8')}package.json\n`);
+    const r = await runCli(['check', dir, '--json']);
+    expect(r.exitCode).toBe(1);
+    const found = (JSON.parse(r.stdout) as { findings: Array<{ rule: string; message: string }> }).findings.filter((f) => f.rule === 'dockerfile/build-source');
+    expect(found.map((f) => f.message)).toEqual([
+      'RUN reads package.json from the build context (.), which leaves it out (.dockerignore): the image build fails',
+      'RUN reads package-lock.json from the build context (.), which has no such file: the image build fails',
+    ]);
+  });
 });

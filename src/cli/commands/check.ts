@@ -3,6 +3,7 @@ import { blobId } from '../../apply/blob-id.js';
 import { MANIFEST_PATH, readManifest } from '../../apply/manifest.js';
 import { readInside } from '../../apply/safe-path.js';
 import { refuseInterrupted } from '../../apply/transaction.js';
+import { buildSourceFindings, imageBuilds } from '../../check/build-sources.js';
 import { checkFiles } from '../../check/check-files.js';
 import { githubAnnotation } from '../../check/github-annotation.js';
 import type { Finding } from '../../check/types.js';
@@ -49,7 +50,11 @@ export async function runCheck(dir: string, flags: { json?: boolean; githubAnnot
     if (blobId(content) !== entry.blob) drift.push({ path, state: 'edited' });
   }
   const findings = [...unreadable, ...(await checkFiles(files, { language: manifest.answers.language ?? 'node' }))];
-  if (detectGit(filesFromDisk(root)).owner === null) {
+  const repoFiles = filesFromDisk(root);
+  // What the image builds read from the repository, as CI's build steps run them.
+  const workflows = new Map([...files].filter(([p]) => p.startsWith('.github/workflows/')));
+  for (const build of imageBuilds(workflows)) findings.push(...buildSourceFindings(build, repoFiles));
+  if (detectGit(repoFiles).owner === null) {
     findings.push({ path: MANIFEST_PATH, line: null, rule: 'stack/placeholder', message: 'no GitHub remote: OIDC subjects and runbook links use OWNER/REPO; add the remote (git remote add origin ...) and run upgrade', severity: 'warning' });
   }
   const errors = findings.filter((f) => f.severity === 'error');
