@@ -80,7 +80,7 @@ export function detectJava(files: RepoFiles, dir: string): AppFacts | null {
       gradleKotlinDsl: build.kotlinDsl,
       artifactGlob,
       quarkusApp,
-      metricsPath: framework === 'micronaut' ? micronautMetricsPath(files, dir, notes) : null,
+      metricsPath: jvmMetricsPath(files, dir, framework, notes),
       project: build.project,
     },
   };
@@ -222,6 +222,25 @@ function micronautHealth(files: RepoFiles, dir: string, management: boolean, not
   const port = readAppConfig(files, dir, 'endpoints.all.port');
   if (port) notes.push(`endpoints.all.port is ${port.value} in ${port.file}: the health check must use that port`);
   return { healthPath: `${base}/health/liveness`, readinessPath: `${base}/health/readiness` };
+}
+
+/**
+ * Where the framework's Micrometer Prometheus registry serves the scrape, as
+ * its config places it: Spring Boot's actuator base path (/actuator) and the
+ * endpoint's path mapping, Quarkus's non-application root (/q) and export
+ * path, Micronaut's endpoints path. Null for other apps.
+ */
+function jvmMetricsPath(files: RepoFiles, dir: string, framework: string | null, notes: string[]): string | null {
+  const config = (key: string) => readAppConfig(files, dir, key)?.value;
+  if (framework === 'spring-boot') {
+    return `${basePath(config('management.endpoints.web.base-path') ?? '/actuator')}/${config('management.endpoints.web.path-mapping.prometheus') ?? 'prometheus'}`;
+  }
+  if (framework === 'quarkus') {
+    const path = config('quarkus.micrometer.export.prometheus.path') ?? 'metrics';
+    // A path starting with / is absolute; otherwise it is under the non-application root.
+    return path.startsWith('/') ? path : `${basePath(config('quarkus.http.non-application-root-path') ?? '/q')}/${path}`;
+  }
+  return framework === 'micronaut' ? micronautMetricsPath(files, dir, notes) : null;
 }
 
 /**

@@ -180,9 +180,9 @@ export interface JavaFacts {
    */
   quarkusApp: string | null;
   /**
-   * Where the app serves Prometheus metrics when its framework's config decides
-   * it (Micronaut: `<endpoints.all.path>/prometheus`); null: the usual path of
-   * its metrics library (see metricsPathFor).
+   * Where the app's Micrometer Prometheus registry serves the scrape, as its
+   * framework's config places it (Spring Boot `/actuator/prometheus`, Quarkus
+   * `/q/metrics`, Micronaut `/prometheus`, each movable); null for other apps.
    */
   metricsPath: string | null;
   /** The multi-module (Maven) or multi-project (Gradle) build the app is a module of, built from its root; null for a standalone build. */

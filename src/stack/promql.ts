@@ -221,9 +221,10 @@ function suggestedLibrary(facts: { framework: string | null; language: string | 
 }
 
 /**
- * Where the app serves its metrics: the path detection read from the app's
- * config (Micronaut's /prometheus), else Micrometer's registry at
- * /actuator/prometheus (Spring Boot) or /q/metrics (Quarkus), else /metrics.
+ * Where the app serves its metrics: for Micrometer's registry, the path
+ * detection read from the framework's config, else its default
+ * (/actuator/prometheus, /q/metrics for Quarkus, /prometheus for Micronaut);
+ * /metrics for every other library.
  */
 export function metricsPathFor(m: MetricNames, facts: Pick<RepoFacts, 'framework' | 'java'>): string {
   if (!m.requestsTotal.startsWith('http_server_requests_seconds')) return '/metrics';

@@ -202,7 +202,7 @@ describe('java fixtures on disk', () => {
       gradleKotlinDsl: false,
       artifactGlob: 'target/*.jar',
       quarkusApp: null,
-      metricsPath: null,
+      metricsPath: '/actuator/prometheus',
       project: null,
     });
     // The 'local' profile's 7070 must not win over the default document.
@@ -216,6 +216,16 @@ describe('java fixtures on disk', () => {
   });
 });
 
+describe('detectJava Spring Boot metrics path', () => {
+  const BOOT = '<project><parent><groupId>org.springframework.boot</groupId><artifactId>spring-boot-starter-parent</artifactId><version>3.5.0</version></parent><dependencies><dependency><artifactId>spring-boot-starter-actuator</artifactId></dependency><dependency><artifactId>micrometer-registry-prometheus</artifactId></dependency></dependencies></project>';
+
+  it("follows the actuator's base path and the endpoint's path mapping, as the health path does", () => {
+    expect(detect({ 'pom.xml': BOOT }).java?.metricsPath).toBe('/actuator/prometheus');
+    const moved = detect({ 'pom.xml': BOOT, 'src/main/resources/application.properties': 'management.endpoints.web.base-path=/manage/\nmanagement.endpoints.web.path-mapping.prometheus=metrics\n' });
+    expect([moved.healthPath, moved.java?.metricsPath]).toEqual(['/manage/health/liveness', '/manage/metrics']);
+  });
+});
+
 describe('detectJava Quarkus and Micronaut', () => {
   const QUARKUS = '<project><artifactId>q</artifactId><dependencies><dependency><groupId>io.quarkus</groupId><artifactId>quarkus-rest</artifactId></dependency><dependency><groupId>io.quarkus</groupId><artifactId>quarkus-smallrye-health</artifactId></dependency></dependencies></project>';
 
@@ -226,6 +236,10 @@ describe('detectJava Quarkus and Micronaut', () => {
     expect([f.healthPath, f.readinessPath]).toEqual(['/q/health/live', '/q/health/ready']);
     const moved = detect({ 'pom.xml': QUARKUS, mvnw: '', 'src/main/resources/application.properties': 'quarkus.http.non-application-root-path=/internal\n' });
     expect([moved.healthPath, moved.readinessPath]).toEqual(['/internal/health/live', '/internal/health/ready']);
+    // The Prometheus scrape moves with the non-application root, unless its own path is absolute.
+    expect([f.java?.metricsPath, moved.java?.metricsPath]).toEqual(['/q/metrics', '/internal/metrics']);
+    const absolute = detect({ 'pom.xml': QUARKUS, 'src/main/resources/application.properties': 'quarkus.micrometer.export.prometheus.path=/prom\n' });
+    expect(absolute.java?.metricsPath).toBe('/prom');
     const gradle = detect({ 'build.gradle.kts': 'plugins { id("io.quarkus") }\n', gradlew: '' });
     expect(gradle.java?.quarkusApp).toBe('build/quarkus-app');
   });
