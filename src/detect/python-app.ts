@@ -95,6 +95,17 @@ export function findDjangoTarget(files: RepoFiles, dir: string, pyFiles: readonl
   return null;
 }
 
+/**
+ * True when a settings module lets any Host through (`ALLOWED_HOSTS = ["*"]`),
+ * health checks by IP included. Settings read from the environment count as
+ * not: their value is not known here.
+ */
+export function djangoAllowsAnyHost(files: RepoFiles, pyFiles: readonly string[]): boolean {
+  return pyFiles
+    .filter((f) => /(^|\/)settings(\.py$|\/)/.test(f))
+    .some((f) => /^\s*ALLOWED_HOSTS\s*=\s*\[\s*['"]\*['"]\s*,?\s*\]/m.test(files.read(f) ?? ''));
+}
+
 /** The shallowest manage.py under `dir`: the Django project's own folder. */
 export function findManagePy(files: RepoFiles, dir: string, pyFiles: readonly string[]): string | null {
   const atRoot = joinPath(dir, 'manage.py');

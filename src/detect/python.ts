@@ -1,6 +1,6 @@
 import type { AppFacts, FoundVersion } from './app-facts.js';
 import { joinPath, parentDir, relativePath } from './paths.js';
-import { PYTHON_FRAMEWORKS, findAppObject, findDjangoTarget, findManagePy, moduleName, type PythonTarget } from './python-app.js';
+import { PYTHON_FRAMEWORKS, djangoAllowsAnyHost, findAppObject, findDjangoTarget, findManagePy, moduleName, type PythonTarget } from './python-app.js';
 import { nativePythonDeps } from './python-native.js';
 import { hasPythonManifest, isRequirementsFile, readPythonProject, requirementIncludes, testExtra, testGroup, type PythonProject } from './python-deps.js';
 import { findPort, findRoutes, pickHealthPath, pickReadinessPath, walkFiles, type PortPattern } from './scan.js';
@@ -67,6 +67,9 @@ export function detectPython(files: RepoFiles, dir: string): AppFacts | null {
   ];
   const health = pickHealthPath(routes);
   if (health) notes.push(`health path ${health.path} from ${health.file}`);
+  if (fw?.dep === 'django' && !djangoAllowsAnyHost(files, pyFiles)) {
+    notes.push("Django answers 400 to a Host its ALLOWED_HOSTS does not list, and the platform's health checks send the container's own address (the load balancer's checks its IP, the image's HEALTHCHECK localhost): answer the health paths in a middleware placed first, as docs/deploy/pipeline.md shows, or deploys roll back on failed health checks");
+  }
 
   const run = { uv: 'uv run ', poetry: 'poetry run ', pdm: 'pdm run ', pipenv: 'pipenv run ', pip: '' }[project.pm];
   const testDir = files.isDirectory(joinPath(dir, 'tests')) || files.isDirectory(joinPath(dir, 'test'));

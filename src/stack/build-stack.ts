@@ -59,6 +59,7 @@ export function buildStack(answers: Answers, facts: RepoFacts, generated: Readon
       port: answers.port,
       healthPath: answers.healthPath,
       readinessPath: answers.readinessPath,
+      django: facts.framework === 'django',
     },
     repo,
     environments: buildEnvironments(answers.environments),

@@ -29,6 +29,8 @@ export interface ServiceStack {
   healthPath: string;
   /** Readiness path: load balancer health checks, readiness and (Cloud Run) startup probes. */
   readinessPath: string;
+  /** A Django app: its Host check refuses health checks sent to the container's address (pipeline.md says what to do). */
+  django: boolean;
 }
 
 export interface RepoStack {

@@ -207,6 +207,19 @@ describe('detectPython installers and lockfiles', () => {
   });
 });
 
+describe('detectPython Django host check', () => {
+  const HOSTS_NOTE = /Django answers 400 to a Host its ALLOWED_HOSTS does not list/;
+  const django = (settings: string) =>
+    detect({ 'requirements.txt': 'django==5.1\ngunicorn==23\n', 'manage.py': 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")\n', 'mysite/settings.py': settings, 'mysite/wsgi.py': 'from django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n' }).notes.join('\n');
+
+  it('says the health checks need their own answer unless ALLOWED_HOSTS lets any host through', () => {
+    expect(django('ALLOWED_HOSTS = ["shop.example.com"]\n')).toMatch(HOSTS_NOTE);
+    expect(django('ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")\n')).toMatch(HOSTS_NOTE);
+    expect(django("ALLOWED_HOSTS = ['*']\n")).not.toMatch(HOSTS_NOTE);
+    expect(detect({ 'requirements.txt': 'fastapi==0.1\n', 'main.py': FASTAPI_MAIN }).notes.join('\n')).not.toMatch(HOSTS_NOTE);
+  });
+});
+
 describe('detectPython native dependencies', () => {
   const native = (files: Record<string, string>) => detect({ 'main.py': FASTAPI_MAIN, ...files }).python?.nativeDeps;
 

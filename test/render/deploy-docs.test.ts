@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { renderStack } from '../../src/render/plop-bridge.js';
@@ -236,5 +240,47 @@ describe("monitoring.md: the Micrometer setup of the app's own JVM framework", (
     const doc = await monitoringDoc('spring-boot', null);
     expectAll(doc, ['management.endpoints.web.exposure.include=health,prometheus', 'MANAGEMENT_METRICS_DISTRIBUTION_SLO_HTTP_SERVER_REQUESTS']);
     expect(doc).not.toContain('MeterFilter');
+  });
+});
+
+describe('pipeline.md: Django answers health checks sent to the container address', () => {
+  const DJANGO_PYTHON = '/usr/bin/python3';
+  const hasDjango = spawnSync(DJANGO_PYTHON, ['-c', 'import django'], { encoding: 'utf8' }).status === 0;
+  const djangoDoc = async (django: boolean) => {
+    const facts = { ...pipelineFacts('pip'), framework: django ? 'django' : 'fastapi' };
+    const answers = pipelineAnswers({ language: 'python', cloud: 'aws', healthPath: '/healthz/', readinessPath: '/readyz/' });
+    return content(await renderStack(buildStack(answers, facts), 'pipeline'), 'docs/deploy/pipeline.md');
+  };
+
+  it('only for a Django app', async () => {
+    expect(await djangoDoc(true)).toContain('## Django and the health checks');
+    expect(await djangoDoc(false)).not.toContain('Django');
+  });
+
+  // Django from Debian's python3-django (.ci/run installs it), under Debian's own Python.
+  it.skipIf(!hasDjango)('the middleware it shows answers the health paths whatever the Host, and leaves the Host check to Django for the rest', async () => {
+    const doc = await djangoDoc(true);
+    const snippet = /```python\n([\s\S]*?)```/.exec(doc.slice(doc.indexOf('## Django and the health checks')))![1]!;
+    const dir = mkdtempSync(join(tmpdir(), 'django-health-'));
+    try {
+      writeFileSync(join(dir, 'health.py'), snippet);
+      writeFileSync(join(dir, 'urls.py'), 'from django.http import HttpResponse\nfrom django.urls import path\nurlpatterns = [path("", lambda r: HttpResponse("home"))]\n');
+      const script = `
+import django
+from django.conf import settings
+settings.configure(DEBUG=False, SECRET_KEY="test", ALLOWED_HOSTS=["shop.example.com"], ROOT_URLCONF="urls",
+    MIDDLEWARE=["health.HealthCheckMiddleware", "django.middleware.security.SecurityMiddleware", "django.middleware.common.CommonMiddleware"])
+django.setup()
+from django.test import Client
+c = Client()
+for path, host in [("/healthz/", "10.0.1.23:8000"), ("/readyz/", "localhost:8000"), ("/", "10.0.1.23:8000"), ("/", "shop.example.com")]:
+    print(path, host, c.get(path, HTTP_HOST=host).status_code)
+`;
+      const r = spawnSync(DJANGO_PYTHON, ['-c', script], { cwd: dir, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '', PYTHONPATH: dir } });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout.trim().split('\n')).toEqual(['/healthz/ 10.0.1.23:8000 200', '/readyz/ localhost:8000 200', '/ 10.0.1.23:8000 400', '/ shop.example.com 200']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -34,7 +34,7 @@ function monitoringStack(answers: Answers, facts: RepoFacts): Stack {
       rolling: a.strategy === 'rolling', blueGreen: a.strategy === 'blue-green', canary: a.strategy === 'canary',
       monitoring: a.monitoring !== 'none', prometheus: a.monitoring === 'prometheus', managedPrometheus: a.monitoring === 'managed-prometheus',
     },
-    service: { name: a.serviceName, dir: '.', dirPrefix: '', port: a.port, healthPath: a.healthPath, readinessPath: a.readinessPath },
+    service: { name: a.serviceName, dir: '.', dirPrefix: '', port: a.port, healthPath: a.healthPath, readinessPath: a.readinessPath, django: false },
     repo: buildRepo(facts.git),
     environments: buildEnvironments(a.environments),
     names: buildNames(a, buildRepo(facts.git).slug),
