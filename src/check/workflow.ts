@@ -166,6 +166,14 @@ export function securityFindings(path: string, content: string): Finding[] {
   };
   queueRule(root['concurrency'], []);
 
+  // Triggers whose runs hold the base repository's secrets and a write token while
+  // the change came from a fork: running the fork's code there is the "pwn request".
+  const on = root['on'];
+  const triggers = typeof on === 'string' ? [on] : Array.isArray(on) ? on.map(String) : isRecord(on) ? Object.keys(on) : [];
+  for (const trigger of triggers.filter((t) => t === 'pull_request_target' || t === 'workflow_run')) {
+    add(lineOf(['on']), 'trigger/privileged', `\`${trigger}\` runs with this repository's secrets and a write token for changes from forks: never check out or run their code in it (use pull_request)`, 'warning');
+  }
+
   const jobs = root['jobs'];
   if (!isRecord(jobs)) return out;
   for (const [id, job] of Object.entries(jobs)) {
@@ -174,6 +182,9 @@ export function securityFindings(path: string, content: string): Finding[] {
     // Jobs that call a reusable workflow cannot set timeout-minutes; its own jobs do.
     if (job['uses'] === undefined && job['timeout-minutes'] === undefined) {
       add(lineOf(['jobs', id]), 'job/timeout', `job ${id} has no timeout-minutes (the default is 360)`);
+    }
+    if (job['secrets'] === 'inherit') {
+      add(lineOf(['jobs', id, 'secrets']), 'secrets/inherit', `job ${id}: \`secrets: inherit\` hands every secret of the repository to the called workflow: pass the ones it needs by name`, 'warning');
     }
     const steps = job['steps'];
     if (!Array.isArray(steps)) continue;

@@ -41,6 +41,16 @@ describe('checkWorkflow', () => {
     expect(f.some((x) => x.rule === 'workflow-parser')).toBe(true);
   });
 
+  it('warns about privileged triggers and about handing every secret to a called workflow', () => {
+    const warnings = (content: string) => securityFindings('t.yml', content).filter((f) => f.severity === 'warning').map((f) => f.rule);
+    expect(warnings(workflow().replace('on: push', 'on:\n  pull_request_target:\n    branches: [main]'))).toEqual(['trigger/privileged']);
+    expect(warnings(workflow().replace('on: push', 'on: [push, workflow_run]'))).toEqual(['trigger/privileged']);
+    expect(warnings(workflow().replace('on: push', 'on:\n  pull_request:'))).toEqual([]);
+    const caller = `name: t\non: push\npermissions: {}\njobs:\n  build:\n    uses: ./.github/workflows/_build.yml\n    secrets: inherit\n`;
+    expect(warnings(caller)).toEqual(['secrets/inherit']);
+    expect(warnings(caller.replace('secrets: inherit', 'secrets:\n      token: ${{ secrets.TOKEN }}'))).toEqual([]);
+  });
+
   it('requires uses: pinned to a SHA from the pin table with a version comment', () => {
     expect(rules(workflow({ steps: '      - uses: actions/checkout@v7\n        with:\n          persist-credentials: false' }))).toContain('pin/sha');
     expect(rules(workflow({ steps: `      - uses: ${ACTION_PINS.checkout.action}@${ACTION_PINS.checkout.sha}\n        with:\n          persist-credentials: false` }))).toContain('pin/version-comment');
