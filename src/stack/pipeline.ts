@@ -15,6 +15,7 @@ import { testCommand, type TestCommand, type TestReport } from './test-reports.j
 import { corepackCommand } from './docker-node.js';
 import { buildRootOf, resolveContext } from './docker.js';
 import { withoutLocalRequirements } from './docker-python.js';
+import { pythonSystemPackages } from './python-system-packages.js';
 import { GO, TOOLS, chooseLine } from './versions.js';
 import { shellWord } from '../render/escape/shell.js';
 import { REGENERATE_COMMAND } from '../package-root.js';
@@ -561,12 +562,25 @@ function javaPipeline(facts: RepoFacts): LanguagePipeline {
   };
 }
 
+/**
+ * The Debian packages the image's build stage installs for dependencies that
+ * build from source (psycopg2, mysqlclient...), installed on the runner before
+ * the dependencies too: the runner's Ubuntu has the same package names, not
+ * every one of them installed.
+ */
+function withNativeBuildPackages(lang: LanguagePipeline, python: PythonFacts | null): LanguagePipeline {
+  const build = pythonSystemPackages(python?.nativeDeps ?? []).build;
+  if (build === null) return lang;
+  const install = run(`System packages: ${build.why}`, `sudo apt-get update -qq\nsudo apt-get install -y -qq --no-install-recommends ${build.packages.join(' ')}`);
+  return { ...lang, install: [install, ...lang.install] };
+}
+
 function languagePipeline(answers: Answers, facts: RepoFacts, dirPrefix: string): LanguagePipeline {
   switch (answers.language) {
     case 'node':
       return nodePipeline(facts, dirPrefix);
     case 'python':
-      return pythonPipeline(facts, dirPrefix);
+      return withNativeBuildPackages(pythonPipeline(facts, dirPrefix), facts.python);
     case 'go':
       return goPipeline(facts, dirPrefix);
     case 'java':

@@ -71,8 +71,8 @@ export function pipelineFacts(pm: PackageManager, workflows: string[] = []): Rep
       : null,
     python: d.language === 'python'
       ? { server: 'uvicorn', appModule: 'app.main:app', dependencyFile: d.lockfile ?? 'requirements.txt', hashPinned: false, installable: false, devRequirements: null, pytestCov: pm === 'uv', importRoot: null, requirementIncludes: [], localRequirements: [], testExtra: null, testGroup: pm === 'uv' ? 'test' : null,
-        // The image's OS packages: build and runtime ones (pip), runtime ones only (poetry).
-        nativeDeps: pm === 'pip' ? ['psycopg2', 'uwsgi'] : pm === 'poetry' ? ['psycopg'] : [] }
+        // The image's (and CI's) OS packages: build and runtime ones (pipenv), runtime ones only (poetry).
+        nativeDeps: pm === 'pipenv' ? ['psycopg2', 'uwsgi'] : pm === 'poetry' ? ['psycopg'] : [] }
       : null,
     go: d.language === 'go' ? { module: 'example.com/orders', mainPackage: './cmd/server', cgo: false, vendored: false, localReplaces: [], workspace: null, runtimeFiles: [] } : null,
     java: d.language === 'java'

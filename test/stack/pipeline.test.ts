@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildPipelineStack, pipelineVariables } from '../../src/stack/pipeline.js';
 import { workflowFiles } from '../../src/stack/workflow-files.js';
+import type { PythonFacts } from '../../src/detect/types.js';
 import { ACTION_PINS, buildUses } from '../../src/stack/pins.js';
 import { noTestsFacts, pipelineAnswers, pipelineFacts, workspaceMemberFacts } from '../render/pipeline-fixtures.js';
 
@@ -67,7 +68,8 @@ describe('buildPipelineStack', () => {
     // pipenv: its own install (the tests' packages are dev-packages), never `pip install .`.
     const pipenv = lang('pipenv');
     expect(pipenv.preSetup.map((s) => s.run)).toEqual([expect.stringMatching(/^pipx install pipenv==\d/)]);
-    expect(pipenv.install.map((s) => s.run)).toEqual(['pipenv sync --dev']);
+    // After the system packages its fixture's psycopg2 and uwsgi build against.
+    expect(pipenv.install.map((s) => s.run)).toEqual([expect.stringContaining('sudo apt-get install'), 'pipenv sync --dev']);
     expect(pipenv.setupWith).toContainEqual({ key: 'cache', value: 'pipenv' });
     expect(pipenv.audit.map((s) => s.run).join('\n')).toContain('pipenv requirements > "$RUNNER_TEMP/requirements.txt"');
     // Poetry 2 refuses to install a root package it cannot find: an app skips it.
@@ -128,6 +130,19 @@ describe('buildPipelineStack', () => {
     expect(install('uv', { testGroup: 'test', testExtra: 'dev' })).toContain('uv sync --locked --extra dev --group test');
     // Poetry installs every non-optional group, PEP 735 ones too; an extra only when named.
     expect(install('poetry', { testExtra: 'tests', testGroup: 'test' })).toEqual(['poetry install --no-interaction --no-root --extras tests']);
+  });
+
+  it('installs on the runner the Debian packages native dependencies build against, as the image does, before the dependencies', () => {
+    const answers = pipelineAnswers({ language: 'python', cloud: 'aws' });
+    const install = (nativeDeps: PythonFacts['nativeDeps']) => {
+      const facts = pipelineFacts('pip');
+      return buildPipelineStack(answers, { ...facts, python: { ...facts.python!, nativeDeps } }).lang.install;
+    };
+    const [system, deps] = install(['mysqlclient', 'psycopg2']);
+    expect(system).toEqual({ name: 'System packages: mysqlclient and psycopg2 build from source', run: 'sudo apt-get update -qq\nsudo apt-get install -y -qq --no-install-recommends default-libmysqlclient-dev gcc libc6-dev libpq-dev pkg-config' });
+    expect(deps?.run).toBe('python -m pip install -r requirements.txt');
+    // psycopg 3 without [binary] only loads libpq, which the runner has: nothing to install.
+    expect(install(['psycopg']).map((s) => s.run)).toEqual(['python -m pip install -r requirements.txt']);
   });
 
   it('falls back to an explicit version when no version file is known', () => {
