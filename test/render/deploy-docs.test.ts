@@ -268,17 +268,18 @@ describe('pipeline.md: Django answers health checks sent to the container addres
       const script = `
 import django
 from django.conf import settings
-settings.configure(DEBUG=False, SECRET_KEY="test", ALLOWED_HOSTS=["shop.example.com"], ROOT_URLCONF="urls",
+settings.configure(DEBUG=False, SECRET_KEY="test", ALLOWED_HOSTS=["shop.example.com"], ROOT_URLCONF="urls", SECURE_SSL_REDIRECT=True,
     MIDDLEWARE=["health.HealthCheckMiddleware", "django.middleware.security.SecurityMiddleware", "django.middleware.common.CommonMiddleware"])
 django.setup()
 from django.test import Client
 c = Client()
-for path, host in [("/healthz/", "10.0.1.23:8000"), ("/readyz/", "localhost:8000"), ("/", "10.0.1.23:8000"), ("/", "shop.example.com")]:
-    print(path, host, c.get(path, HTTP_HOST=host).status_code)
+for path, host, https in [("/healthz/", "10.0.1.23:8000", False), ("/readyz/", "localhost:8000", False), ("/", "10.0.1.23:8000", True), ("/", "shop.example.com", True), ("/", "shop.example.com", False)]:
+    print(path, host, c.get(path, HTTP_HOST=host, secure=https).status_code)
 `;
       const r = spawnSync(DJANGO_PYTHON, ['-c', script], { cwd: dir, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '', PYTHONPATH: dir } });
       expect(r.status, r.stderr).toBe(0);
-      expect(r.stdout.trim().split('\n')).toEqual(['/healthz/ 10.0.1.23:8000 200', '/readyz/ localhost:8000 200', '/ 10.0.1.23:8000 400', '/ shop.example.com 200']);
+      // Health paths answer over plain HTTP from any Host; the rest keeps Django's host check and HTTPS redirect.
+      expect(r.stdout.trim().split('\n')).toEqual(['/healthz/ 10.0.1.23:8000 200', '/readyz/ localhost:8000 200', '/ 10.0.1.23:8000 400', '/ shop.example.com 200', '/ shop.example.com 301']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
