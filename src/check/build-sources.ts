@@ -13,8 +13,7 @@ export interface ImageBuild {
 
 /**
  * The builds docker/build-push-action steps run, read from the workflows (the
- * values CI really uses, edits included). Values holding an expression are
- * not known here and are skipped.
+ * values CI really uses, edits included).
  */
 export function imageBuilds(workflows: ReadonlyMap<string, string>): ImageBuild[] {
   const found = new Map<string, ImageBuild>();
@@ -31,7 +30,8 @@ export function imageBuilds(workflows: ReadonlyMap<string, string>): ImageBuild[
         if (typeof step?.uses !== 'string' || !step.uses.startsWith('docker/build-push-action@')) continue;
         const context = clean(String(step.with?.['context'] ?? '.'));
         const dockerfile = clean(String(step.with?.['file'] ?? joinPath(context, 'Dockerfile')));
-        if (context.includes('${{') || dockerfile.includes('${{')) continue;
+        // An expression is not known here; a path leaving the repository is not read.
+        if ([context, dockerfile].some((p) => p.includes('${{') || p.startsWith('/') || p.split('/').includes('..'))) continue;
         found.set(`${dockerfile}\0${context}`, { dockerfile, context });
       }
     }

@@ -27,9 +27,11 @@ describe('imageBuilds', () => {
     ]);
   });
 
-  it('skips builds whose paths are expressions, and workflows that do not parse', () => {
+  it('skips builds whose paths are expressions or leave the repository, and workflows that do not parse', () => {
     const workflows = new Map([
       ['a.yml', BUILD_STEP('          context: ${{ inputs.context }}')],
+      ['c.yml', BUILD_STEP('          context: ../elsewhere')],
+      ['d.yml', BUILD_STEP('          context: .\n          file: /etc/Dockerfile')],
       ['b.yml', 'jobs: [unclosed'],
     ]);
     expect(imageBuilds(workflows)).toEqual([]);
