@@ -156,7 +156,7 @@ function javaHealth(files: RepoFiles, dir: string, actuator: { probes: boolean }
       notes.push(`health path ${base}/health from Spring Boot Actuator`);
     }
     const mgmtPort = readAppConfig(files, dir, 'management.server.port');
-    if (mgmtPort) notes.push(`management.server.port is ${mgmtPort.value} in ${mgmtPort.file}: the health check must use that port`);
+    if (mgmtPort) notes.push(`management.server.port is ${mgmtPort.value} in ${mgmtPort.file}: the health checks and the metrics scrape must use that port`);
     return actuator.probes
       ? { healthPath: `${base}/health/liveness`, readinessPath: `${base}/health/readiness` }
       : { healthPath: `${base}/health`, readinessPath: null };
@@ -195,6 +195,11 @@ function quarkusFastJar(files: RepoFiles, dir: string, tool: 'maven' | 'gradle',
 function quarkusHealth(files: RepoFiles, dir: string, notes: string[]): { healthPath: string; readinessPath: string } {
   const root = basePath(readAppConfig(files, dir, 'quarkus.http.non-application-root-path')?.value ?? '/q');
   notes.push(`health path ${root}/health/live from SmallRye Health (readiness: ${root}/health/ready)`);
+  const management = readAppConfig(files, dir, 'quarkus.management.enabled');
+  if (management?.value === 'true') {
+    const port = readAppConfig(files, dir, 'quarkus.management.port')?.value ?? '9000';
+    notes.push(`quarkus.management.enabled is true in ${management.file}: health and metrics are served on the management port ${port}, not the app's: the health checks and the metrics scrape must use that port`);
+  }
   return { healthPath: `${root}/health/live`, readinessPath: `${root}/health/ready` };
 }
 
@@ -220,7 +225,7 @@ function micronautHealth(files: RepoFiles, dir: string, management: boolean, not
   const sensitive = readAppConfig(files, dir, 'endpoints.health.sensitive');
   if (sensitive?.value === 'true') notes.push(`endpoints.health.sensitive is true in ${sensitive.file}: the unauthenticated health checks get 401; set it to false`);
   const port = readAppConfig(files, dir, 'endpoints.all.port');
-  if (port) notes.push(`endpoints.all.port is ${port.value} in ${port.file}: the health check must use that port`);
+  if (port) notes.push(`endpoints.all.port is ${port.value} in ${port.file}: the health checks and the metrics scrape must use that port`);
   return { healthPath: `${base}/health/liveness`, readinessPath: `${base}/health/readiness` };
 }
 

@@ -240,6 +240,10 @@ describe('detectJava Quarkus and Micronaut', () => {
     expect([f.java?.metricsPath, moved.java?.metricsPath]).toEqual(['/q/metrics', '/internal/metrics']);
     const absolute = detect({ 'pom.xml': QUARKUS, 'src/main/resources/application.properties': 'quarkus.micrometer.export.prometheus.path=/prom\n' });
     expect(absolute.java?.metricsPath).toBe('/prom');
+    // The management interface moves both to its own port: said, as the port is the user's to open.
+    const management = detect({ 'pom.xml': QUARKUS, 'src/main/resources/application.properties': 'quarkus.management.enabled=true\n' });
+    expect(management.notes.join('\n')).toContain('health and metrics are served on the management port 9000');
+    expect(f.notes.join('\n')).not.toContain('management port');
     const gradle = detect({ 'build.gradle.kts': 'plugins { id("io.quarkus") }\n', gradlew: '' });
     expect(gradle.java?.quarkusApp).toBe('build/quarkus-app');
   });
@@ -278,7 +282,7 @@ describe('detectJava Quarkus and Micronaut', () => {
         [CONFIG]: 'endpoints:\n  all:\n    path: /manage/\n    port: 8085\n  health:\n    sensitive: true\n',
       });
       expect([f.healthPath, f.readinessPath]).toEqual(['/manage/health/liveness', '/manage/health/readiness']);
-      expect(notes(f)).toContain(`endpoints.all.port is 8085 in ${CONFIG}: the health check must use that port`);
+      expect(notes(f)).toContain(`endpoints.all.port is 8085 in ${CONFIG}: the health checks and the metrics scrape must use that port`);
       expect(notes(f)).toContain(`endpoints.health.sensitive is true in ${CONFIG}: the unauthenticated health checks get 401`);
     });
 
