@@ -7,7 +7,7 @@ import { checkRulesFile } from './promql.js';
 import { runPromtool } from './promtool.js';
 import { checkRunbookLinks } from './runbook-links.js';
 import type { Finding } from './types.js';
-import { checkWorkflow } from './workflow.js';
+import { checkWorkflow, type PinOptions } from './workflow.js';
 import { reusableCallFindings } from './workflow-calls.js';
 
 const isWorkflow = (p: string) => /^\.github\/workflows\/[^/]+\.ya?ml$/.test(p);
@@ -23,7 +23,7 @@ const isCollectorConfig = (p: string) => /^monitoring\/collector\/[^/]+\.ya?ml$/
  * parser + our workflow rules (and reusable-workflow calls' permissions), HCL parse/fmt/references/schema, PromQL,
  * the collector config's component references, runbook links, promtool and amtool (warning when not on PATH).
  */
-export async function checkFiles(files: ReadonlyMap<string, string>, opts: { language: Language }): Promise<Finding[]> {
+export async function checkFiles(files: ReadonlyMap<string, string>, opts: { language: Language } & PinOptions): Promise<Finding[]> {
   const findings: Finding[] = [];
   const paths = [...files.keys()].sort();
   const clean = (p: string) => !hasConflictMarkers(files.get(p)!);
@@ -54,7 +54,7 @@ export async function checkFiles(files: ReadonlyMap<string, string>, opts: { lan
     }
   }
   const workflows = paths.filter(isWorkflow).filter(clean).map((p) => [p, files.get(p)!] as [string, string]);
-  for (const [p, content] of workflows) findings.push(...(await checkWorkflow(p, content)));
+  for (const [p, content] of workflows) findings.push(...(await checkWorkflow(p, content, opts.pinTable === false ? { pinTable: false } : {})));
   findings.push(...reusableCallFindings(new Map(workflows)));
   const tf = new Map(paths.filter((p) => (p.endsWith('.tf') || p.endsWith('.tflint.hcl')) && clean(p)).map((p) => [p, files.get(p)!]));
   if (tf.size > 0) findings.push(...(await checkHcl(tf)));

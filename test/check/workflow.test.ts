@@ -41,6 +41,14 @@ describe('checkWorkflow', () => {
     expect(f.some((x) => x.rule === 'workflow-parser')).toBe(true);
   });
 
+  it("in a repository's own workflows (check), takes any action and commit the team or Dependabot pinned, still by SHA with its version", () => {
+    const repoRules = (content: string) => securityFindings('t.yml', content, { pinTable: false }).filter((f) => f.severity === 'error').map((f) => f.rule);
+    expect(repoRules(workflow({ steps: `      - uses: actions/checkout@${'a'.repeat(40)} # v7.0.2\n        with:\n          persist-credentials: false` }))).toEqual([]);
+    expect(repoRules(workflow({ steps: `      - uses: slackapi/slack-github-action@${'b'.repeat(40)} # v2.1.0` }))).toEqual([]);
+    expect(repoRules(workflow({ steps: '      - uses: slackapi/slack-github-action@v2' }))).toEqual(['pin/sha']);
+    expect(repoRules(workflow({ steps: `      - uses: slackapi/slack-github-action@${'b'.repeat(40)}` }))).toEqual(['pin/version-comment']);
+  });
+
   it('warns about privileged triggers and about handing every secret to a called workflow', () => {
     const warnings = (content: string) => securityFindings('t.yml', content).filter((f) => f.severity === 'warning').map((f) => f.rule);
     expect(warnings(workflow().replace('on: push', 'on:\n  pull_request_target:\n    branches: [main]'))).toEqual(['trigger/privileged']);

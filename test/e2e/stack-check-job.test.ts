@@ -90,13 +90,20 @@ describe('the CI stack-check job', () => {
     expect(r.out).not.toMatch(/^::error/m);
   });
 
-  it('passes with a notice when generated files were only edited, and fails with an annotation on an error', async () => {
+  it('passes with a notice when generated files were only edited (a Dependabot pin update too), and fails with an annotation on an error', async () => {
     const dir = await generatedRepo('go-http');
     writeFileSync(join(dir, 'docs/deploy/pipeline.md'), 'our own notes\n');
     const drift = runJob(dir);
     expect(drift.status, drift.out).toBe(0);
     expect(drift.out).toMatch(/drift\s+docs\/deploy\/pipeline\.md/);
     expect(drift.out).toMatch(/^::notice::Generated files were edited/m);
+
+    // A Dependabot update of an action pin: a new commit SHA and version comment.
+    const ci = join(dir, '.github/workflows/ci.yml');
+    writeFileSync(ci, readFileSync(ci, 'utf8').replace(/actions\/checkout@[0-9a-f]{40} # v[\d.]+/g, `actions/checkout@${'c'.repeat(40)} # v7.9.9`));
+    const bumped = runJob(dir);
+    expect(bumped.status, bumped.out).toBe(0);
+    expect(bumped.out).toMatch(/drift\s+\.github\/workflows\/ci\.yml/);
 
     writeFileSync(join(dir, 'Dockerfile'), 'FROM golang:latest\nCMD go run .\n');
     const broken = runJob(dir);

@@ -49,7 +49,7 @@ export async function runCheck(dir: string, flags: { json?: boolean; githubAnnot
     files.set(path, content);
     if (blobId(content) !== entry.blob) drift.push({ path, state: 'edited' });
   }
-  const findings = [...unreadable, ...(await checkFiles(files, { language: manifest.answers.language ?? 'node' }))];
+  const findings = [...unreadable, ...(await checkFiles(files, { language: manifest.answers.language ?? 'node', pinTable: false }))];
   const repoFiles = filesFromDisk(root);
   // What the image builds read from the repository, as CI's build steps run them.
   const workflows = new Map([...files].filter(([p]) => p.startsWith('.github/workflows/')));
