@@ -38,6 +38,19 @@ const PORT_PATTERNS: readonly PortPattern[] = [
   { re: /"(?:0\.0\.0\.0|localhost|127\.0\.0\.1)?:(\d{2,5})"/, what: 'listen address' },
 ];
 
+// A server started on a loopback address: net/http's ListenAndServe and http.Server{Addr},
+// gin's Run, echo's Start, fiber's Listen.
+const LOOPBACK_LISTEN = /(?:ListenAndServe(?:TLS)?|\.Run|\.Start|\.Listen|Addr\s*:)\s*\(?\s*"((?:localhost|127\.0\.0\.1|\[::1\]):(\d{2,5}))"/;
+
+/** The first file whose server listens on a loopback address only, or null. */
+function loopbackListen(files: RepoFiles, paths: readonly string[]): { file: string; address: string; port: string } | null {
+  for (const file of paths) {
+    const m = LOOPBACK_LISTEN.exec(files.read(file) ?? '');
+    if (m?.[1] && m[2]) return { file, address: m[1], port: m[2] };
+  }
+  return null;
+}
+
 /** Is `dir` a module root with go.mod? */
 export function hasGoMod(files: RepoFiles, dir: string): boolean {
   return files.exists(joinPath(dir, 'go.mod'));
@@ -77,6 +90,10 @@ export function detectGo(files: RepoFiles, dir: string): AppFacts | null {
   const port = findPort(files, ordered, PORT_PATTERNS);
   if (port) notes.push(`port ${port.port} from ${port.file} (${port.what})`);
   else notes.push('no port found in the source');
+  const loopback = loopbackListen(files, ordered);
+  if (loopback) {
+    notes.push(`${loopback.file} listens on ${loopback.address}, the container's loopback only: the load balancer and the platform's probes cannot reach it, so deploys fail their health checks; listen on ":${loopback.port}" (every interface) instead`);
+  }
   const routes = findRoutes(files, ordered, /"(?:(?:GET|HEAD) )?(\/[a-z0-9/]+)"/g);
   const health = pickHealthPath(routes);
   if (health) notes.push(`health path ${health.path} from ${health.file}`);

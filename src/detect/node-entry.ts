@@ -57,7 +57,7 @@ const FASTIFY_VALUE_FLAGS = new Set([
  * image's PORT sets it) and the address (set to one the load balancer reaches).
  */
 const FASTIFY_DROPPED = /^(-w|--watch|-V|--verbose-watch|--ignore-watch|--follow-watch|-P|--pretty-logs|-d|--debug|-I|--debug-port|--debug-host|--inspect-port|-p|--port|-a|--address)(=|$)/;
-const LOOPBACK = /^(localhost|127\.[\d.]+|::1|\[::1\])$/;
+export const LOOPBACK = /^(localhost|127\.[\d.]+|::1|\[::1\])$/;
 
 /**
  * Works out what the image runs with `node`: Next.js's standalone server or

@@ -1,7 +1,7 @@
 import { parse as parseYaml } from 'yaml';
 import type { AppFacts, FoundVersion } from './app-facts.js';
 import { isObject, parseJsonObject, stringArray, stringMap, stringProp, type JsonObject } from './json.js';
-import { detectNodeEntry } from './node-entry.js';
+import { LOOPBACK, detectNodeEntry } from './node-entry.js';
 import { detectNodePm, runScript, testScript } from './node-pm.js';
 import { workspaceBuilds } from './node-workspace-builds.js';
 import { joinPath } from './paths.js';
@@ -74,7 +74,7 @@ export function detectNode(files: RepoFiles, dir: string): AppFacts | null {
   const version = nodeVersion(files, dir, pkg);
   const port = nodePort(files, dir, ordered, framework, scripts, entry.launcher !== null);
   if (port.note) notes.push(port.note);
-  const hostNote = localhostListenNote(files, ordered, fastifyServer(framework, deps, entry.launcher !== null));
+  const hostNote = localhostListenNote(files, ordered, fastifyServer(framework, deps, entry.launcher !== null)) ?? loopbackHostNote(files, ordered);
   if (hostNote) notes.push(hostNote);
   const routes = [...nextRoutes(files, dir), ...findNodeRoutes(files, ordered)];
   const health = pickHealthPath(routes);
@@ -226,6 +226,24 @@ function localhostListenNote(files: RepoFiles, sources: readonly string[], serve
     if (!listensOnLocalhost(callArguments(text, at + '.listen'.length))) return null;
     const fix = server === 'nest' ? "pass '0.0.0.0' as listen()'s second argument" : "add host: '0.0.0.0' to its options";
     return `${file} calls listen() without a host: Fastify then listens on localhost only, which the load balancer and the platform's probes cannot reach (the image's HEALTHCHECK, run inside the container, still passes); ${fix}, or read the host from an environment variable`;
+  }
+  return null;
+}
+
+/**
+ * A listen() that names a loopback host, in any framework (`listen(3000,
+ * 'localhost')`, `listen({ host: '127.0.0.1' })`): the same reach problem.
+ * Reads the first listen() call in the sources.
+ */
+function loopbackHostNote(files: RepoFiles, sources: readonly string[]): string | null {
+  for (const file of sources) {
+    const text = files.read(file) ?? '';
+    const at = text.indexOf('.listen(');
+    if (at < 0) continue;
+    const [first = '', second = ''] = callArguments(text, at + '.listen'.length);
+    const host = /^['"`]([^'"`]+)['"`]$/.exec(second)?.[1] ?? /\bhost\s*:\s*['"`]([^'"`]+)['"`]/.exec(first)?.[1];
+    if (host === undefined || !LOOPBACK.test(host)) return null;
+    return `${file} listens on ${host} only: the load balancer and the platform's probes cannot reach it (the image's HEALTHCHECK, run inside the container, still passes), so deploys fail their health checks; listen on '0.0.0.0', or read the host from an environment variable`;
   }
   return null;
 }

@@ -61,6 +61,17 @@ describe('detectGo', () => {
     expect(f.runtimeVersionSource).toBe('go.mod toolchain');
   });
 
+  it('says when the server listens on the loopback address only, which nothing outside the container reaches', () => {
+    const note = (main: string) => detect({ 'go.mod': 'module m\n\ngo 1.23\n', 'main.go': main }).notes.find((n) => n.includes('loopback'));
+    expect(note(MAIN.replace('":8080"', '"localhost:8080"'))).toBe('main.go listens on localhost:8080, the container\'s loopback only: the load balancer and the platform\'s probes cannot reach it, so deploys fail their health checks; listen on ":8080" (every interface) instead');
+    expect(note('package main\nfunc main() { r := gin.Default(); r.Run("127.0.0.1:3000") }\n')).toContain('listens on 127.0.0.1:3000');
+    expect(note('package main\nvar srv = &http.Server{Addr: "localhost:9000"}\n')).toContain('listens on localhost:9000');
+    expect(note(MAIN)).toBeUndefined();
+    expect(note('package main\nfunc main() { e.Start("0.0.0.0:8080") }\n')).toBeUndefined();
+    // A client calling a local service is no listen address.
+    expect(note('package main\nfunc main() { http.Get("http://localhost:9090/x"); http.ListenAndServe(":8080", nil) }\n')).toBeUndefined();
+  });
+
   it('builds the root when main.go is package main', () => {
     const f = detect({ 'go.mod': 'module github.com/acme/api\n', 'main.go': MAIN });
     expect(f.go?.mainPackage).toBe('.');

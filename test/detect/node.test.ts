@@ -432,6 +432,17 @@ describe('detectNode port and health path', () => {
     expect(fastify('app.listen(3000)', { express: '5' })).not.toContain('without a host');
   });
 
+  it('says when any server names a loopback host in listen(): nothing outside the container reaches it', () => {
+    const notes = (code: string, deps: Record<string, string> = { express: '5' }) =>
+      detect({ 'package.json': pkg({ main: 'src/server.js', dependencies: deps }), 'src/server.js': code }).notes.join('\n');
+    expect(notes("app.listen(3000, 'localhost', () => {})")).toContain("src/server.js listens on localhost only: the load balancer and the platform's probes cannot reach it");
+    expect(notes('server.listen(port, "127.0.0.1")')).toContain('listens on 127.0.0.1 only');
+    expect(notes("await app.listen({ port: 3000, host: '::1' })", { fastify: '5' })).toContain('listens on ::1 only');
+    for (const code of ["app.listen(3000, '0.0.0.0')", 'app.listen(3000)', 'app.listen(port, HOST)', "app.listen({ port: 3000, host: '0.0.0.0' })"]) {
+      expect(notes(code), code).not.toMatch(/listens on .* only/);
+    }
+  });
+
   it('has no port when nothing declares one', () => {
     const f = app({ 'src/server.js': 'app.listen(port)' });
     expect(f.port).toBeNull();
