@@ -14,6 +14,7 @@ import { REVISION_PLACEHOLDER } from '../../src/stack/promql.js';
 import { buildStack } from '../../src/stack/build-stack.js';
 import { iacSetVars } from '../../src/stack/collector.js';
 import type { Stack } from '../../src/stack/types.js';
+import { brokenDocLinks } from '../helpers/doc-links.js';
 import { EXAMPLES_DIR } from '../helpers/testdir.js';
 
 /**
@@ -92,8 +93,8 @@ function crossLayerProblems(a: Answers, tree: Tree): string[] {
   const workflows = new Map(tree.entries().filter(([path]) => path.startsWith('.github/workflows/')).map(([path, f]) => [path, f.content] as [string, string]));
   for (const f of reusableCallFindings(workflows)) problems.push(`${f.path}: ${f.message}`);
   problems.push(...collectorProblems(stack, tree));
-  const deploy = tree.read('DEPLOY.md')?.content ?? '';
-  for (const m of deploy.matchAll(/\]\(((?:docs)\/[^)#]+\.md)\)/g)) if (!tree.has(m[1]!)) problems.push(`DEPLOY.md links ${m[1]}, which was not generated`);
+  // Every doc link leads to a generated file, and every #anchor to one of its headings.
+  problems.push(...brokenDocLinks(new Map(tree.entries().map(([path, f]) => [path, f.content] as [string, string]))));
   return problems;
 }
 
