@@ -67,6 +67,10 @@ export function detectPython(files: RepoFiles, dir: string): AppFacts | null {
   ];
   const health = pickHealthPath(routes);
   if (health) notes.push(`health path ${health.path} from ${health.file}`);
+  const trusted = trustedHostFile(files, pyFiles);
+  if (trusted !== null) {
+    notes.push(`${trusted} adds TrustedHostMiddleware, which answers 400 to a Host outside allowed_hosts, and the platform's health checks send the container's own address (the load balancer's checks its IP, the image's HEALTHCHECK localhost): let the health paths through before it, or deploys roll back on failed health checks`);
+  }
   if (fw?.dep === 'django' && !djangoAllowsAnyHost(files, pyFiles)) {
     notes.push("Django answers 400 to a Host its ALLOWED_HOSTS does not list, and the platform's health checks send the container's own address (the load balancer's checks its IP, the image's HEALTHCHECK localhost): answer the health paths in a middleware placed first, as docs/deploy/pipeline.md shows, or deploys roll back on failed health checks");
   }
@@ -125,6 +129,14 @@ export function detectPython(files: RepoFiles, dir: string): AppFacts | null {
     go: null,
     java: null,
   };
+}
+
+/** The first source that adds Starlette's (FastAPI's) TrustedHostMiddleware without allowing every host, or null. */
+function trustedHostFile(files: RepoFiles, pyFiles: readonly string[]): string | null {
+  return pyFiles.find((f) => {
+    const text = files.read(f) ?? '';
+    return /add_middleware\(\s*TrustedHostMiddleware/.test(text) && !/allowed_hosts\s*=\s*\[\s*['"]\*['"]\s*\]/.test(text);
+  }) ?? null;
 }
 
 /** True when `dir` holds a Python web app (a framework dependency or Django's manage.py). */

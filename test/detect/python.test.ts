@@ -212,6 +212,13 @@ describe('detectPython Django host check', () => {
   const django = (settings: string) =>
     detect({ 'requirements.txt': 'django==5.1\ngunicorn==23\n', 'manage.py': 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")\n', 'mysite/settings.py': settings, 'mysite/wsgi.py': 'from django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n' }).notes.join('\n');
 
+  it("says the same of Starlette's TrustedHostMiddleware, unless it allows every host", () => {
+    const main = (allowed: string) => `from fastapi import FastAPI\nfrom starlette.middleware.trustedhost import TrustedHostMiddleware\napp = FastAPI()\napp.add_middleware(TrustedHostMiddleware, allowed_hosts=${allowed})\n`;
+    const notes = (allowed: string) => detect({ 'requirements.txt': 'fastapi==0.1\n', 'main.py': main(allowed) }).notes.join('\n');
+    expect(notes('["shop.example.com"]')).toContain('main.py adds TrustedHostMiddleware, which answers 400 to a Host outside allowed_hosts');
+    expect(notes('["*"]')).not.toContain('TrustedHostMiddleware');
+  });
+
   it('says the health checks need their own answer unless ALLOWED_HOSTS lets any host through', () => {
     expect(django('ALLOWED_HOSTS = ["shop.example.com"]\n')).toMatch(HOSTS_NOTE);
     expect(django('ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")\n')).toMatch(HOSTS_NOTE);
