@@ -74,7 +74,8 @@ export function detectNode(files: RepoFiles, dir: string): AppFacts | null {
   const version = nodeVersion(files, dir, pkg);
   const port = nodePort(files, dir, ordered, framework, scripts, entry.launcher !== null);
   if (port.note) notes.push(port.note);
-  const hostNote = localhostListenNote(files, ordered, fastifyServer(framework, deps, entry.launcher !== null)) ?? loopbackHostNote(files, ordered);
+  const listen = firstListenCall(files, ordered);
+  const hostNote = listen && (localhostListenNote(listen, fastifyServer(framework, deps, entry.launcher !== null)) ?? loopbackHostNote(listen));
   if (hostNote) notes.push(hostNote);
   const routes = [...nextRoutes(files, dir), ...findNodeRoutes(files, ordered)];
   const health = pickHealthPath(routes);
@@ -214,36 +215,36 @@ function fastifyServer(framework: string | null, deps: Record<string, string>, f
 /**
  * Fastify listens on localhost unless listen() names a host (Nest's Fastify
  * adapter too): the platform's load balancer and probes then cannot reach it,
- * while a HEALTHCHECK run inside the container still passes. Reads the first
- * listen() call in the sources.
+ * while a HEALTHCHECK run inside the container still passes.
  */
-function localhostListenNote(files: RepoFiles, sources: readonly string[], server: 'fastify' | 'nest' | null): string | null {
-  if (server === null) return null;
-  for (const file of sources) {
-    const text = files.read(file) ?? '';
-    const at = text.indexOf('.listen(');
-    if (at < 0) continue;
-    if (!listensOnLocalhost(callArguments(text, at + '.listen'.length))) return null;
-    const fix = server === 'nest' ? "pass '0.0.0.0' as listen()'s second argument" : "add host: '0.0.0.0' to its options";
-    return `${file} calls listen() without a host: Fastify then listens on localhost only, which the load balancer and the platform's probes cannot reach (the image's HEALTHCHECK, run inside the container, still passes); ${fix}, or read the host from an environment variable`;
-  }
-  return null;
+function localhostListenNote({ file, args }: ListenCall, server: 'fastify' | 'nest' | null): string | null {
+  if (server === null || !listensOnLocalhost(args)) return null;
+  const fix = server === 'nest' ? "pass '0.0.0.0' as listen()'s second argument" : "add host: '0.0.0.0' to its options";
+  return `${file} calls listen() without a host: Fastify then listens on localhost only, which the load balancer and the platform's probes cannot reach (the image's HEALTHCHECK, run inside the container, still passes); ${fix}, or read the host from an environment variable`;
 }
 
 /**
  * A listen() that names a loopback host, in any framework (`listen(3000,
  * 'localhost')`, `listen({ host: '127.0.0.1' })`): the same reach problem.
- * Reads the first listen() call in the sources.
  */
-function loopbackHostNote(files: RepoFiles, sources: readonly string[]): string | null {
+function loopbackHostNote({ file, args }: ListenCall): string | null {
+  const [first = '', second = ''] = args;
+  const host = /^['"`]([^'"`]+)['"`]$/.exec(second)?.[1] ?? /\bhost\s*:\s*['"`]([^'"`]+)['"`]/.exec(first)?.[1];
+  if (host === undefined || !LOOPBACK.test(host)) return null;
+  return `${file} listens on ${host} only: the load balancer and the platform's probes cannot reach it (the image's HEALTHCHECK, run inside the container, still passes), so deploys fail their health checks; listen on '0.0.0.0', or read the host from an environment variable`;
+}
+
+interface ListenCall {
+  file: string;
+  args: string[];
+}
+
+/** The first listen() call in the sources (the server's, in the files read first): its file and arguments, or null. */
+function firstListenCall(files: RepoFiles, sources: readonly string[]): ListenCall | null {
   for (const file of sources) {
     const text = files.read(file) ?? '';
     const at = text.indexOf('.listen(');
-    if (at < 0) continue;
-    const [first = '', second = ''] = callArguments(text, at + '.listen'.length);
-    const host = /^['"`]([^'"`]+)['"`]$/.exec(second)?.[1] ?? /\bhost\s*:\s*['"`]([^'"`]+)['"`]/.exec(first)?.[1];
-    if (host === undefined || !LOOPBACK.test(host)) return null;
-    return `${file} listens on ${host} only: the load balancer and the platform's probes cannot reach it (the image's HEALTHCHECK, run inside the container, still passes), so deploys fail their health checks; listen on '0.0.0.0', or read the host from an environment variable`;
+    if (at >= 0) return { file, args: callArguments(text, at + '.listen'.length) };
   }
   return null;
 }
