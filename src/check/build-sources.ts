@@ -1,6 +1,6 @@
 import { DockerfileParser, JSONInstruction, ModifiableInstruction, type Instruction } from 'dockerfile-ast';
 import { parse as parseYaml } from 'yaml';
-import { joinPath } from '../detect/paths.js';
+import { joinPath, normalizePath } from '../detect/paths.js';
 import type { RepoFiles } from '../detect/types.js';
 import { excluded, parseDockerignore, type IgnoreRule } from './dockerignore.js';
 import type { Finding } from './types.js';
@@ -28,10 +28,10 @@ export function imageBuilds(workflows: ReadonlyMap<string, string>): ImageBuild[
     for (const job of Object.values(jobs)) {
       for (const step of Array.isArray(job?.steps) ? (job.steps as Array<{ uses?: unknown; with?: Record<string, unknown> }>) : []) {
         if (typeof step?.uses !== 'string' || !step.uses.startsWith('docker/build-push-action@')) continue;
-        const context = clean(String(step.with?.['context'] ?? '.'));
-        const dockerfile = clean(String(step.with?.['file'] ?? joinPath(context, 'Dockerfile')));
-        // An expression is not known here; a path leaving the repository is not read.
-        if ([context, dockerfile].some((p) => p.includes('${{') || p.startsWith('/') || p.split('/').includes('..'))) continue;
+        // normalizePath refuses a path leaving the repository: it is not read. An expression is not known here.
+        const context = normalizePath(String(step.with?.['context'] ?? '.'));
+        const dockerfile = context === null ? null : normalizePath(String(step.with?.['file'] ?? joinPath(context, 'Dockerfile')));
+        if (context === null || dockerfile === null || context.includes('${{') || dockerfile.includes('${{')) continue;
         found.set(`${dockerfile}\0${context}`, { dockerfile, context });
       }
     }
@@ -39,7 +39,6 @@ export function imageBuilds(workflows: ReadonlyMap<string, string>): ImageBuild[
   return [...found.values()];
 }
 
-const clean = (p: string): string => p.replace(/^\.\/+/, '').replace(/\/+$/, '') || '.';
 
 /**
  * What the build reads from its context and would not find: each source of a
@@ -97,7 +96,8 @@ function contextSources(i: Instruction): string[] {
  */
 function sourceProblem(source: string, context: string, files: RepoFiles, rules: readonly IgnoreRule[]): 'missing' | 'ignored' | null {
   if (source.includes('$') || /[*?[]/.test(source)) return null;
-  const rel = clean(source.replace(/^\/+/, ''));
+  const trimmed = source.replace(/^\/+/, '');
+  const rel = normalizePath(trimmed) ?? trimmed;
   if (rel === '.') return null;
   if (!files.exists(joinPath(context, rel))) return 'missing';
   return excluded(rules, rel) ? 'ignored' : null;
