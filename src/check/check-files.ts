@@ -54,7 +54,7 @@ export async function checkFiles(files: ReadonlyMap<string, string>, opts: { lan
     }
   }
   const workflows = paths.filter(isWorkflow).filter(clean).map((p) => [p, files.get(p)!] as [string, string]);
-  for (const [p, content] of workflows) findings.push(...(await checkWorkflow(p, content, opts.pinTable === false ? { pinTable: false } : {})));
+  for (const [p, content] of workflows) findings.push(...(await checkWorkflow(p, content, { pinTable: opts.pinTable })));
   findings.push(...reusableCallFindings(new Map(workflows)));
   const tf = new Map(paths.filter((p) => (p.endsWith('.tf') || p.endsWith('.tflint.hcl')) && clean(p)).map((p) => [p, files.get(p)!]));
   if (tf.size > 0) findings.push(...(await checkHcl(tf)));

@@ -25,7 +25,7 @@ export interface PinOptions {
    * and an action the team added is theirs to choose; both must still be
    * pinned to a commit SHA with its version comment.
    */
-  pinTable?: boolean;
+  pinTable?: boolean | undefined;
 }
 
 type LintResult = { message: string; line: number; column: number; kind: string };
