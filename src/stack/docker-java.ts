@@ -78,9 +78,8 @@ export function buildJavaSpec(ctx: DockerContext): LanguageSpec {
     env.push({ name: 'SPRING_LIFECYCLE_TIMEOUT_PER_SHUTDOWN_PHASE', value: `${drainSeconds(answers.runtime)}s` });
     // Actuator's liveness/readiness groups are on by default only on Kubernetes; the health checks use them.
     if (java.actuator && bootHasProbes(java.springBootVersion)) env.push({ name: 'MANAGEMENT_ENDPOINT_HEALTH_PROBES_ENABLED', value: 'true' });
-    env.push(...micrometerHistogram(ctx));
   }
-  if (ctx.facts.framework === 'micronaut') env.push(...micrometerHistogram(ctx));
+  env.push(...micrometerHistogram(ctx));
 
   return {
     images: { build, runtime: line.images.runtime },
@@ -162,8 +161,8 @@ function projectSteps(project: JavaProject, tool: string, maven: boolean, spring
  * Micrometer writes no http_server_requests_seconds_bucket series unless the
  * histogram is on, and its buckets have no 0.5 s edge unless an SLO boundary
  * asks for one: without both, the latency alerts and the metric gate read
- * nothing. Spring Boot and Micronaut take both as environment variables
- * (Quarkus needs a MeterFilter in code: its note says so).
+ * nothing. Spring Boot and Micronaut take both as environment variables;
+ * other JVM apps get none (Quarkus needs a MeterFilter in code: its note says so).
  */
 function micrometerHistogram(ctx: DockerContext): KeyValue[] {
   if (ctx.answers.monitoring === 'none' || metricNamesFor(ctx.facts).library !== 'micrometer-prometheus') return [];
@@ -175,6 +174,7 @@ function micrometerHistogram(ctx: DockerContext): KeyValue[] {
       { name: 'ENDPOINTS_PROMETHEUS_SENSITIVE', value: 'false' },
     ];
   }
+  if (!ctx.facts.java?.springBoot) return [];
   const bucket = `${LATENCY_THRESHOLD_SECONDS * 1000}ms`;
   ctx.notes.push(`the image turns on Micrometer's http.server.requests histogram with a ${bucket} bucket (the latency alerts and the metric gate read it); these variables override the same settings in application.properties`);
   return [
