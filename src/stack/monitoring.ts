@@ -362,12 +362,13 @@ export function buildMonitoringStack(answers: Answers, facts: RepoFacts, generat
     envQuery: `label_values(${variableSource}{${metrics.serviceLabel}="${SERVICE_VAR}"}, env)`,
     panels: [] as DashboardPanel[],
   };
+  const metricsPath = metricsPathFor(metrics, facts);
   if (answers.monitoring === 'none') {
-    return { metrics, gate: null, metricsPath: metricsPathFor(metrics, facts), micrometerFramework: micrometerFramework(metrics, facts), probeRoutes: [], collector: null, job, testEnv, slo, recordingRules: [], alerts: [], ruleTestSuites: [], runbooks: [], queryConsole: queryConsole(answers), workflows, noTargetAlerts: [], files, dashboard, groups, localTarget, alertmanager };
+    return { metrics, gate: null, metricsPath, micrometerFramework: micrometerFramework(metrics, facts), probeRoutes: [], collector: null, job, testEnv, slo, recordingRules: [], alerts: [], ruleTestSuites: [], runbooks: [], queryConsole: queryConsole(answers), workflows, noTargetAlerts: [], files, dashboard, groups, localTarget, alertmanager };
   }
 
   // Health and readiness checks and metric scrapes are not user traffic (servedTraffic).
-  const probePaths = [answers.healthPath, answers.readinessPath, metricsPathFor(metrics, facts)].map((p) => probeRoute(metrics, p));
+  const probePaths = [answers.healthPath, answers.readinessPath, metricsPath].map((p) => probeRoute(metrics, p));
   const ctx: RuleContext = { m: metrics, service, job, env: testEnv, slo, traffic: servedTraffic(metrics, service, probePaths), probePath: probePaths[0]!, pagingEnv };
   const recordingRules = buildRecordingRules(ctx);
   const specs = buildAlertSpecs(ctx, recordedRefs(ctx));
@@ -386,7 +387,7 @@ export function buildMonitoringStack(answers: Answers, facts: RepoFacts, generat
   return {
     metrics,
     gate: buildMetricGate(service, metrics, answers.slo, { latencySeconds: LATENCY_THRESHOLD_SECONDS, probePaths }),
-    metricsPath: metricsPathFor(metrics, facts),
+    metricsPath,
     micrometerFramework: micrometerFramework(metrics, facts),
     probeRoutes: [...new Set(probePaths)],
     collector: buildCollector(answers),

@@ -222,14 +222,12 @@ function suggestedLibrary(facts: { framework: string | null; language: string | 
 
 /**
  * Where the app serves its metrics: for Micrometer's registry, the path
- * detection read from the framework's config, else its default
- * (/actuator/prometheus, /q/metrics for Quarkus, /prometheus for Micronaut);
- * /metrics for every other library.
+ * detection worked out from the framework and its config (JavaFacts.metricsPath),
+ * else Spring Boot's; /metrics for every other library.
  */
-export function metricsPathFor(m: MetricNames, facts: Pick<RepoFacts, 'framework' | 'java'>): string {
+export function metricsPathFor(m: MetricNames, facts: Pick<RepoFacts, 'java'>): string {
   if (!m.requestsTotal.startsWith('http_server_requests_seconds')) return '/metrics';
-  if (facts.java?.metricsPath) return facts.java.metricsPath;
-  return facts.framework === 'quarkus' ? '/q/metrics' : facts.framework === 'micronaut' ? '/prometheus' : '/actuator/prometheus';
+  return facts.java?.metricsPath ?? '/actuator/prometheus';
 }
 
 /** The framework whose Micrometer setup an app with Micrometer's Prometheus registry needs (Spring Boot unless Micronaut or Quarkus), else null. */

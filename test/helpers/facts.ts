@@ -69,7 +69,7 @@ export const JAVA_DEFAULTS: JavaFacts = {
   gradleKotlinDsl: false,
   artifactGlob: 'target/*.jar',
   quarkusApp: null,
-  metricsPath: null,
+  metricsPath: '/actuator/prometheus',
   project: null,
 };
 

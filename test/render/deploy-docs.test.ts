@@ -214,7 +214,7 @@ describe('comments in generated files', () => {
 describe("monitoring.md: the Micrometer setup of the app's own JVM framework", () => {
   const monitoringDoc = async (framework: string, metricsLibrary: string | null) => {
     const facts = { ...pipelineFacts('maven'), framework, metricsLibrary };
-    const java = { ...facts.java!, springBoot: framework === 'spring-boot', metricsPath: framework === 'micronaut' ? '/prometheus' : null };
+    const java = { ...facts.java!, springBoot: framework === 'spring-boot', metricsPath: { micronaut: '/prometheus', quarkus: '/q/metrics' }[framework] ?? '/actuator/prometheus' };
     return content(await renderStack(buildStack(pipelineAnswers({ language: 'java', cloud: 'aws' }), { ...facts, java }), 'monitoring'), 'docs/deploy/monitoring.md');
   };
   /** The code block that mentions `marker`. */

@@ -88,7 +88,7 @@ const VARIANTS: Variant[] = [
   {
     name: 'java Quarkus fast-jar',
     answers: { language: 'java', healthPath: '/q/health/live', readinessPath: '/q/health/ready' },
-    facts: { language: 'java', framework: 'quarkus', java: { springBoot: false, springBootVersion: null, actuator: false, quarkusApp: 'target/quarkus-app' } },
+    facts: { language: 'java', framework: 'quarkus', java: { springBoot: false, springBootVersion: null, actuator: false, quarkusApp: 'target/quarkus-app', metricsPath: '/q/metrics' } },
   },
   {
     name: 'java maven module of a multi-module build',
