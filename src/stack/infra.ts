@@ -6,6 +6,7 @@ import { pipelineVariables, withoutInfraOutput } from './pipeline.js';
 import { buildRepo } from './repo.js';
 import { awsStateReplicaRegion } from './aws-replica-regions.js';
 import { gcpStateDualRegion } from './gcp-dual-regions.js';
+import { rerunGuard } from './rerun-guard.js';
 
 /**
  * Provider and CLI versions, pinned in one place (STYLE.md habit 11). Roots
@@ -87,6 +88,8 @@ export interface InfraEnv {
 
 /** Values the infra layer's templates read. Owned by the infra layer. */
 export interface InfraStack {
+  /** Script of each apply job's first step: a re-run of an older infra run applies nothing once a newer one exists. */
+  rerunGuard: string;
   /** 'terraform' | 'tofu': the CLI used in docs and workflows. */
   cli: 'terraform' | 'tofu';
   /** Human name of the tool, for docs. */
@@ -288,6 +291,7 @@ export function buildInfraStack(answers: Answers, facts: RepoFacts): InfraStack 
   const paths = monitoringPaths(svc);
   const rulesPath = answers.cloud === 'gcp' ? paths.managedAlerts : paths.rules;
   return {
+    rerunGuard: rerunGuard({ workflowFile: 'infra.yml', label: 'infra', harm: "applying this one's code could undo newer changes", instead: 'start the workflow on $BRANCH (Run workflow) to apply the newest code' }),
     cli,
     toolName: tofu ? 'OpenTofu' : 'Terraform',
     requiredVersion: versions.required,

@@ -16,6 +16,7 @@ import { corepackCommand } from './docker-node.js';
 import { buildRootOf, resolveContext } from './docker.js';
 import { withoutLocalRequirements } from './docker-python.js';
 import { pythonSystemPackages } from './python-system-packages.js';
+import { rerunGuard } from './rerun-guard.js';
 import { GO, TOOLS, chooseLine } from './versions.js';
 import { shellWord } from '../render/escape/shell.js';
 import { REGENERATE_COMMAND } from '../package-root.js';
@@ -111,6 +112,8 @@ export interface PipelineEnvironment {
 
 /** Values the pipeline layer's templates read. Owned by the pipeline layer. */
 export interface PipelineStack {
+  /** Script of each deploy job's first step: a re-run of an older Deploy run stops once a newer one exists. */
+  rerunGuard: string;
   /** `uses:` text per pinned action: `owner/repo@<sha> # vX.Y.Z`. */
   uses: Record<PinKey, string>;
   trivyVersion: string;
@@ -846,6 +849,7 @@ export function buildPipelineStack(
     { id: 'audit', name: 'Security / dependency audit', needs: 'test', timeout: 15, checkout: true, setup: lang.audit.length > 0, steps: lang.audit, report: null, trivy: true },
   ];
   return {
+    rerunGuard: rerunGuard({ workflowFile: files.deploy, label: 'Deploy', harm: 'a re-run of this one would deploy older code over it', instead: 'go back with the Rollback workflow' }),
     uses: buildUses(),
     trivyVersion: TRIVY_VERSION,
     files,
