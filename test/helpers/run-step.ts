@@ -23,3 +23,15 @@ export function stubCommands(bin: string, commands: Record<string, string>): str
   }
   return `${bin}:${process.env['PATH'] ?? ''}`;
 }
+
+/**
+ * Runs a re-run guard step's script (src/stack/rerun-guard.ts) as run
+ * `runNumber` of commit aaa…a, with a `gh` stand-in (its binaries under `dir`)
+ * that answers `gh api … --jq` with `newest`, the newest run's number and
+ * commit, or fails when `newest` is null.
+ */
+export function runRerunGuard(script: string, dir: string, runNumber: number, newest: string | null): SpawnSyncReturns<string> {
+  const path = stubCommands(join(dir, `bin-${newest ?? 'fail'}`.replace(/\s/g, '-')), { gh: newest === null ? '#!/bin/sh\nexit 1\n' : `#!/bin/sh\necho '${newest}'\n` });
+  const env = { PATH: path, GITHUB_REPOSITORY: 'acme/shop', BRANCH: 'main', GITHUB_RUN_NUMBER: String(runNumber), GITHUB_SHA: 'a'.repeat(40), GH_TOKEN: 't' };
+  return runStepScript(script, { cwd: dir, env });
+}

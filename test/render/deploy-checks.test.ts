@@ -11,7 +11,7 @@ import { hasBinary } from '../../src/check/promtool.js';
 import { renderStack } from '../../src/render/plop-bridge.js';
 import { buildStack } from '../../src/stack/build-stack.js';
 import type { Stack } from '../../src/stack/types.js';
-import { runStepScript, stubCommands } from '../helpers/run-step.js';
+import { runRerunGuard, stubCommands } from '../helpers/run-step.js';
 import { pipelineAnswers, pipelineFacts } from './pipeline-fixtures.js';
 
 /**
@@ -669,12 +669,7 @@ describe('a re-run of an older Deploy run', () => {
     }
     const guard = jobs[0]![1].steps[0]!;
     expect(guard.run).toContain('repos/$GITHUB_REPOSITORY/actions/workflows/deploy.yml/runs?branch=$BRANCH');
-    const attempt = (newest: string | null) => {
-      // The stand-in for `gh api … --jq`: the newest run's number and commit, or a failed call.
-      const path = stubCommands(join(dir, `bin-${newest ?? 'fail'}`.replace(/\s/g, '-')), { gh: newest === null ? '#!/bin/sh\nexit 1\n' : `#!/bin/sh\necho '${newest}'\n` });
-      const env = { PATH: path, GITHUB_REPOSITORY: 'acme/orders-api', BRANCH: 'main', GITHUB_RUN_NUMBER: '41', GITHUB_SHA: 'a'.repeat(40), GH_TOKEN: 't' };
-      return runStepScript(guard.run!, { cwd: dir, env });
-    };
+    const attempt = (newest: string | null) => runRerunGuard(guard.run!, dir, 41, newest);
     expect(attempt(`41 ${'a'.repeat(40)}`).status).toBe(0);
     // A newer run of the same commit (a manual run on it): nothing older would go out.
     expect(attempt(`42 ${'a'.repeat(40)}`).status).toBe(0);

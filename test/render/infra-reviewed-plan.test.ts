@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import type { Cloud, IacTool } from '../../src/answers/options.js';
 import { renderStack } from '../../src/render/plop-bridge.js';
-import { runStepScript, stubCommands } from '../helpers/run-step.js';
+import { runRerunGuard, runStepScript, stubCommands } from '../helpers/run-step.js';
 import { evaluateCondition } from '../helpers/workflow-expression.js';
 import { infraStack } from './infra-fixtures.js';
 
@@ -186,11 +186,7 @@ describe('a re-run of an older infra run', () => {
     const guard = jobs['apply-staging']!.steps[0]!;
     expect(guard.run).toContain('repos/$GITHUB_REPOSITORY/actions/workflows/infra.yml/runs?branch=$BRANCH');
     const dir = join(root, `rerun-${cloud}`);
-    const attempt = (newest: string | null) => {
-      // The stand-in for `gh api … --jq`: the newest run's number and commit, or a failed call.
-      const path = stubCommands(join(dir, `bin-${newest ?? 'fail'}`.replace(/\s/g, '-')), { gh: newest === null ? '#!/bin/sh\nexit 1\n' : `#!/bin/sh\necho '${newest}'\n` });
-      return runStepScript(guard.run!, { cwd: root, env: { PATH: path, GITHUB_REPOSITORY: 'acme/shop', BRANCH: 'main', GITHUB_RUN_NUMBER: '17', GITHUB_SHA: 'a'.repeat(40), GH_TOKEN: 't' } });
-    };
+    const attempt = (newest: string | null) => runRerunGuard(guard.run!, dir, 17, newest);
     expect(attempt(`17 ${'a'.repeat(40)}`).status).toBe(0);
     // A newer run of the same commit (Run workflow on it): the same code, nothing undone.
     expect(attempt(`18 ${'a'.repeat(40)}`).status).toBe(0);
