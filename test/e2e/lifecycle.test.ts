@@ -3,23 +3,8 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
+import { generatedRepo, git } from '../helpers/stack-fixture.js';
 import { exampleCopy, snapshotDir } from '../helpers/testdir.js';
-
-async function git(dir: string, ...args: string[]) {
-  return execa('git', args, { cwd: dir, env: { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
-}
-
-/** A git repo holding examples/<name> with the stack generated and committed. */
-async function generatedRepo(name: string, flags: string[] = []): Promise<string> {
-  const dir = exampleCopy(name);
-  await git(dir, 'init', '-q', '-b', 'main');
-  await git(dir, 'remote', 'add', 'origin', 'https://github.com/acme/shop.git');
-  const r = await runCli([dir, '--yes', ...flags]);
-  expect(r.exitCode, r.stderr).toBe(0);
-  await git(dir, 'add', '-A');
-  await git(dir, 'commit', '-qm', 'stack');
-  return dir;
-}
 
 describe('upgrade', () => {
   it('keeps user edits while reconfiguring the stack (upgrade --strategy canary)', async () => {

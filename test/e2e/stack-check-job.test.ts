@@ -1,14 +1,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { renderStack } from '../../src/render/plop-bridge.js';
 import { buildStack } from '../../src/stack/build-stack.js';
 import { ACTION_PINS, usesLine } from '../../src/stack/pins.js';
-import { PUBLISHED_BIN, runCli } from '../helpers/run-cli.js';
+import { PUBLISHED_BIN } from '../helpers/run-cli.js';
 import { runStepScript, stubCommands } from '../helpers/run-step.js';
-import { exampleCopy } from '../helpers/testdir.js';
+import { generatedRepo } from '../helpers/stack-fixture.js';
 import { pipelineAnswers, pipelineFacts } from '../render/pipeline-fixtures.js';
 
 // The CI workflow's stack-check job, run as GitHub would run its script, in a
@@ -31,18 +30,6 @@ interface Job {
 }
 
 const pinned = (key: keyof typeof ACTION_PINS) => usesLine(ACTION_PINS[key]).replace(/ #.*$/, '');
-
-async function generatedRepo(name: string, flags: string[] = []): Promise<string> {
-  const dir = exampleCopy(name);
-  const git = (...args: string[]) => execa('git', args, { cwd: dir, env: { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' } });
-  await git('init', '-q', '-b', 'main');
-  await git('remote', 'add', 'origin', 'https://github.com/acme/shop.git');
-  const r = await runCli([dir, '--yes', ...flags]);
-  expect(r.exitCode, r.stderr).toBe(0);
-  await git('add', '-A');
-  await git('commit', '-qm', 'stack');
-  return dir;
-}
 
 const stackCheckJob = (dir: string) => (parseYaml(readFileSync(join(dir, '.github/workflows/ci.yml'), 'utf8')) as { jobs: Record<string, Job> }).jobs['stack-check']!;
 
