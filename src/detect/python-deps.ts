@@ -8,7 +8,7 @@ export type PythonPm = 'uv' | 'poetry' | 'pdm' | 'pipenv' | 'pip';
 
 /** How a Python project declares and installs its dependencies. */
 export interface PythonProject {
-  /** Normalised (PEP 503) names of every declared dependency, dev ones included. */
+  /** Normalised (PEP 503) names of every declared dependency, dev ones included (declared's keys). */
   deps: Set<string>;
   /** The same names, each with the extras of every place it is declared ('psycopg' → [['binary'], ['c']]). */
   declared: Map<string, string[][]>;
@@ -96,11 +96,9 @@ export function readPythonProject(files: RepoFiles, dir: string): PythonProject 
   if (pyprojectText !== undefined && pyproject === null) notes.push(`${at('pyproject.toml')} could not be parsed`);
   const pipfile = parseToml(files.read(at('Pipfile')));
 
-  const deps = new Set<string>();
   const declared = new Map<string, string[][]>();
   const add = (req: { name: string; extras: string[] } | null): void => {
     if (req === null || req.name === 'python') return;
-    deps.add(req.name);
     declared.set(req.name, [...(declared.get(req.name) ?? []), req.extras]);
   };
   for (const spec of pyprojectRequirements(pyproject)) add(parseRequirement(spec));
@@ -112,6 +110,7 @@ export function readPythonProject(files: RepoFiles, dir: string): PythonProject 
     .filter((f) => f.endsWith('.txt') || f.endsWith('.in'));
   for (const f of reqFiles) for (const line of requirementLines(files, at(f), 0)) add(parseRequirement(line));
   for (const spec of setupPyRequirements(files.read(at('setup.py')))) add(parseRequirement(spec));
+  const deps = new Set(declared.keys());
 
   const requirementsFile = IMAGE_REQUIREMENTS.find((f) => files.exists(at(f))) ?? null;
   const requirements = requirementsFile === null ? undefined : files.read(at(requirementsFile));
