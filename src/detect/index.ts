@@ -88,7 +88,6 @@ export function detectRepo(files: RepoFiles, opts: DetectOptions): RepoFacts {
   if (language === null && other === null && !ambiguous) notes.push(`no supported manifest (package.json, pyproject.toml, requirements.txt, go.mod, pom.xml, build.gradle) in ${appDir}`);
 
   const app = language === null ? null : DETECTORS[language](files, appDir);
-  if (app !== null && app.runtimeVersion === null) notes.push(`no ${app.language} version declared: the generated files use our default`);
   const rootService: ServiceInfo[] = rootIsApp && root ? [{ name: opts.dirName, dir: '.', language: root.language }] : [];
   const services = [...rootService, ...members];
 

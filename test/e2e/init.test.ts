@@ -129,6 +129,27 @@ describe('init safety', () => {
   });
 });
 
+describe('a repository that declares no runtime version', () => {
+  const repo = () =>
+    testdir({
+      'package.json': JSON.stringify({ name: 'api', scripts: { start: 'node server.js' }, dependencies: { express: '^4.21.0' } }),
+      'package-lock.json': JSON.stringify({ name: 'api', lockfileVersion: 3, packages: {} }),
+      'server.js': "require('express')().listen(process.env.PORT || 3000);\n",
+    });
+
+  it('init says once which line it uses instead', async () => {
+    const r = await runCli([repo(), '--dry-run', '--yes']);
+    const versionNotes = r.stderr.split('\n').filter((l) => l.startsWith('note: ') && /version/i.test(l));
+    expect(versionNotes).toEqual([expect.stringMatching(/^note: no Node\.js version declared: using Node\.js \d+$/)]);
+  });
+
+  it('detect says so on its runtime line', async () => {
+    const r = await runCli(['detect', repo()]);
+    expect(r.stdout).toMatch(/^runtime:\s+none declared: the generated files use our default$/m);
+    expect(r.stdout).not.toMatch(/note: .*version declared/);
+  });
+});
+
 describe('detect --json', () => {
   it('reports the documented keys for a repository it has never seen', async () => {
     const dir = testdir({

@@ -14,7 +14,9 @@ export function runDetect(dir: string, flags: { json?: boolean; serviceDir?: str
   show('language', facts.language ?? facts.otherLanguage);
   show('framework', facts.framework);
   show('package manager', facts.packageManager);
-  show('runtime', facts.runtimeVersion && `${facts.runtimeVersion} (${facts.runtimeVersionSource})`);
+  // Generating says which line it picks instead (stack/versions.ts), so this is not a note.
+  const noVersion = facts.language === null ? null : 'none declared: the generated files use our default';
+  show('runtime', facts.runtimeVersion === null ? noVersion : `${facts.runtimeVersion} (${facts.runtimeVersionSource})`);
   show('build', facts.buildCommand);
   show('test', facts.testCommand);
   show('start', facts.startCommand);
