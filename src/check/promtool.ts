@@ -2,6 +2,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { makeTempDir } from '../temp-dir.js';
+import { forAmtoolOnPath } from './amtool-compat.js';
 import type { Finding } from './types.js';
 
 /** Files to validate, by path relative to the target root (so relative rule_files resolve). */
@@ -58,6 +59,10 @@ export async function runPromtool(files: FileMap, input: PromtoolInput): Promise
       if (!ok) {
         findings.push({ path: jobs.find((j) => j.bin === bin)!.path, line: null, rule: `${bin}/missing`, message: `${bin} is not on PATH: ${bin} checks skipped (install the prometheus / prometheus-alertmanager package)`, severity: 'warning' });
       }
+    }
+    if (available.get('amtool')) {
+      const contents = new Map(entries(files));
+      for (const p of input.alertmanager) await writeFile(join(dir, p), await forAmtoolOnPath(contents.get(p) ?? ''));
     }
     const results = await Promise.all(
       jobs.filter((j) => available.get(j.bin)).map(async (j) => ({ j, r: await execa(j.bin, j.args, { cwd: dir, reject: false, all: true, timeout: 300_000 }) })),

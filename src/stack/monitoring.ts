@@ -203,9 +203,8 @@ export interface MonitoringStack {
   localTarget: string;
   alertmanager: {
     chatChannel: string;
-    /** Opsgenie heartbeat the Watchdog pings, and its ping URL (the Heartbeat API; no secret in it). */
+    /** Name of the heartbeat check the Watchdog pings (its ping URL is a secret file: it carries a token). */
     heartbeat: string;
-    heartbeatUrl: string;
     /**
      * The environment whose pages go to the pager (the last one, production);
      * pages from the others go to chat. Alerts without an env label (MetricsAbsent:
@@ -346,7 +345,7 @@ export function buildMonitoringStack(answers: Answers, facts: RepoFacts, generat
   const localTarget = `${service}:${answers.port}`;
   const heartbeat = `${service}-alertmanager`;
   const pagingEnv = productionEnv;
-  const alertmanager = { chatChannel: `#${service}-alerts`, heartbeat, heartbeatUrl: `https://api.opsgenie.com/v2/heartbeats/${heartbeat}/ping`, pagingEnv };
+  const alertmanager = { chatChannel: `#${service}-alerts`, heartbeat, pagingEnv };
   const groups = { recording: `${job}.recording`, alerts: `${job}.alerts` };
   // The series the dashboard's variables list label values of.
   const variableSource = noRuleEvaluator ? metrics.requestsTotal : RECORD.rate('5m');

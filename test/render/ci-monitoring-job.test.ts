@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { forAmtoolOnPath } from '../../src/check/amtool-compat.js';
 import { hasBinary } from '../../src/check/promtool.js';
 import { renderStack } from '../../src/render/plop-bridge.js';
 import { buildStack } from '../../src/stack/build-stack.js';
@@ -27,7 +28,8 @@ async function checkout(monitoring: 'prometheus' | 'managed-prometheus', cloud: 
   const dir = mkdtempSync(join(root, `${cloud}-${monitoring}-`));
   for (const [path, file] of tree.entries()) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), file.content);
+    // The runner's amtool (Ubuntu 24.04: 0.26) knows url_file; Debian 12's, which .ci/run installs, does not.
+    writeFileSync(join(dir, path), path.startsWith('monitoring/alertmanager/') ? await forAmtoolOnPath(file.content) : file.content);
   }
   const ci = parseYaml(tree.read('.github/workflows/ci.yml')!.content) as { jobs: Record<string, Job & { needs?: string[] }>; defaults?: Job['defaults'] };
   expect(ci.jobs['build']!.needs).toContain('monitoring');

@@ -2,6 +2,7 @@ import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CLOUDS, LANGUAGES, RUNTIMES_BY_CLOUD, type Answers } from '../../src/answers/options.js';
 import { checkPromql, checkRulesFile, dashboardExprs } from '../../src/check/promql.js';
+import { forAmtoolOnPath } from '../../src/check/amtool-compat.js';
 import { hasBinary, runPromtool } from '../../src/check/promtool.js';
 import { checkRunbookLinks } from '../../src/check/runbook-links.js';
 import { renderStack } from '../../src/render/plop-bridge.js';
@@ -208,7 +209,7 @@ describe('monitoring layer: Alertmanager routing (amtool config routes test)', (
       const dir = mkdtempSync(join(tmpdir(), 'cds-am-'));
       try {
         const file = join(dir, 'alertmanager.yml');
-        writeFileSync(file, content(await renderStack(stack, 'monitoring'), 'monitoring/alertmanager/alertmanager.yml'));
+        writeFileSync(file, await forAmtoolOnPath(content(await renderStack(stack, 'monitoring'), 'monitoring/alertmanager/alertmanager.yml')));
         const receiver = async (...labels: string[]) => (await execa('amtool', ['config', 'routes', 'test', `--config.file=${file}`, ...labels])).stdout.trim();
         const prod = environments[environments.length - 1]!;
         expect(await receiver('alertname=ErrorBudgetBurnFast', 'severity=page', `env=${prod}`)).toBe('pager');
@@ -221,6 +222,21 @@ describe('monitoring layer: Alertmanager routing (amtool config routes test)', (
         rmSync(dir, { recursive: true, force: true });
       }
     }
+  });
+});
+
+describe('monitoring layer: Alertmanager receivers', () => {
+  it('read every secret from a file, the heartbeat ping URL too (it carries the check token)', async () => {
+    const stack = monitoringStack(makeAnswers({ monitoring: 'prometheus' }), makeFacts({ language: 'node' }));
+    const am = parseYaml(content(await renderStack(stack, 'monitoring'), 'monitoring/alertmanager/alertmanager.yml')) as {
+      receivers: Array<{ name: string } & Record<string, Array<Record<string, unknown>>>>;
+    };
+    const byName = Object.fromEntries(am.receivers.map((r) => [r.name, r]));
+    expect(byName['heartbeat']!['webhook_configs']).toEqual([{ url_file: '/etc/alertmanager/secrets/heartbeat-ping-url', send_resolved: false }]);
+    expect(byName['pager']!['pagerduty_configs']![0]).toMatchObject({ routing_key_file: '/etc/alertmanager/secrets/pagerduty-routing-key' });
+    expect(byName['chat']!['slack_configs']![0]).toMatchObject({ api_url_file: '/etc/alertmanager/secrets/slack-webhook-url' });
+    // Opsgenie's API ends on 2027-04-05: a dead man's switch pinging it would die silently.
+    expect(JSON.stringify(am)).not.toMatch(/opsgenie/i);
   });
 });
 
