@@ -17,7 +17,7 @@ import { buildRootOf, resolveContext } from './docker.js';
 import { withoutLocalRequirements } from './docker-python.js';
 import { pythonSystemPackages } from './python-system-packages.js';
 import { rerunGuard } from './rerun-guard.js';
-import { GO, TOOLS, chooseLine } from './versions.js';
+import { GO, JAVA, NODE, PYTHON, TOOLS, chooseLine, type LineImages, type PinnedLines } from './versions.js';
 import { shellWord } from '../render/escape/shell.js';
 import { REGENERATE_COMMAND } from '../package-root.js';
 import { WORKFLOW_DIR, workflowFiles, type WorkflowFiles } from './workflow-files.js';
@@ -263,9 +263,16 @@ function versionFile(facts: RepoFacts, allowed: readonly string[]): string | nul
   return allowed.includes(base) ? file : null;
 }
 
-function versionInput(facts: RepoFacts, files: readonly string[], key: string, fallback: string): StepInput {
-  const file = versionFile(facts, files);
-  return file ? { key: `${key}-version-file`, value: file } : { key: `${key}-version`, value: facts.runtimeVersion ?? fallback };
+/**
+ * The setup action's version input: the repository's version file when the
+ * image runs the line it declares, else the line the image runs (a version we
+ * do not pin, or none), so CI tests on the runtime production runs.
+ */
+function versionInput(facts: RepoFacts, files: readonly string[], key: string, pinned: PinnedLines<LineImages>, what: string): StepInput {
+  const line = chooseLine(pinned, facts.runtimeVersion, what);
+  const file = line.note === null ? versionFile(facts, files) : null;
+  if (file) return { key: `${key}-version-file`, value: file };
+  return { key: `${key}-version`, value: line.note === null && facts.runtimeVersion !== null ? facts.runtimeVersion : line.line };
 }
 
 function nodePipeline(facts: RepoFacts, dirPrefix: string): LanguagePipeline {
@@ -297,7 +304,7 @@ function nodePipeline(facts: RepoFacts, dirPrefix: string): LanguagePipeline {
   const preSetup = pm === 'pnpm' || pm === 'yarn' ? [run('Enable corepack (pnpm/yarn at the version package.json pins)', corepackCommand(facts.node?.corepackSpec ?? null))] : [];
   if (pm === 'bun') preSetup.push(run('Install bun', 'npm install --global bun@1'));
   // Not package.json: setup-node reads its engines range and takes the newest release in it, not the image's.
-  const setupWith = [versionInput(facts, ['.nvmrc', '.node-version', '.tool-versions'], 'node', '22')];
+  const setupWith = [versionInput(facts, ['.nvmrc', '.node-version', '.tool-versions'], 'node', NODE, 'Node.js')];
   if (pm !== 'bun' && lock) setupWith.push({ key: 'cache', value: pm }, { key: 'cache-dependency-path', value: lock });
   return {
     preSetup,
@@ -380,7 +387,7 @@ function requirementsAudit(file: string, python: PythonFacts | null): string {
 function pythonPipeline(facts: RepoFacts, dirPrefix: string): LanguagePipeline {
   const pm = facts.packageManager ?? 'pip';
   // Not pyproject.toml: setup-python reads requires-python as a range and takes the newest Python in it, not the image's.
-  const version = versionInput(facts, ['.python-version', '.tool-versions'], 'python', '3.12');
+  const version = versionInput(facts, ['.python-version', '.tool-versions'], 'python', PYTHON, 'Python');
   const depFile = facts.python?.dependencyFile ?? 'requirements.txt';
   const codeql = { language: 'python', buildMode: 'none' };
   const lintCmd = facts.lintCommand;
@@ -493,7 +500,7 @@ function pythonPipeline(facts: RepoFacts, dirPrefix: string): LanguagePipeline {
 }
 
 /**
- * The Go release of the image's build stage (golang:1.24.9-bookworm -> 1.24.9).
+ * The Go release of the image's build stage (golang:1.26.7-bookworm -> 1.26.7).
  * Not go.mod's `go 1.24`, which setup-go resolves to whatever 1.24 the runner
  * has: govulncheck reports the standard library of the Go it runs with.
  */
@@ -552,7 +559,7 @@ function javaPipeline(facts: RepoFacts): LanguagePipeline {
     setupUses: 'setupJava',
     setupWith: [
       { key: 'distribution', value: 'temurin' },
-      versionInput(facts, ['.java-version', '.tool-versions', '.sdkmanrc'], 'java', '21'),
+      versionInput(facts, ['.java-version', '.tool-versions', '.sdkmanrc'], 'java', JAVA, 'Java'),
       { key: 'cache', value: gradle ? 'gradle' : 'maven' },
     ],
     extraCache: null,

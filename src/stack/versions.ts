@@ -6,7 +6,8 @@
  * In a generated repository these tags are literal `FROM` lines, so the
  * Dependabot `docker` ecosystem the pipeline layer configures proposes tag and
  * digest bumps there. Here, bump them with each release of this tool; every
- * value below was a published tag when it was written (late 2025).
+ * value below is a published tag, read from docker-library/official-images
+ * (August 2026).
  */
 
 /** A release line we pin, keyed by its version ('22', '3.12', '1.25', '21'). */
@@ -32,11 +33,12 @@ export interface PinnedLines<T extends LineImages> {
 
 /** Node.js LTS lines on Debian bookworm slim (glibc, so native addons' prebuilt binaries work). */
 export const NODE: PinnedLines<LineImages> = {
-  default: '22',
+  default: '24',
   lines: {
-    '20': { build: 'node:20.19-bookworm-slim', runtime: 'node:20.19-bookworm-slim' },
-    '22': { build: 'node:22.21-bookworm-slim', runtime: 'node:22.21-bookworm-slim' },
-    '24': { build: 'node:24.11-bookworm-slim', runtime: 'node:24.11-bookworm-slim' },
+    // No 20: it reached end of life in April 2026 (a repository declaring it gets 22, with a note).
+    '22': { build: 'node:22.23-bookworm-slim', runtime: 'node:22.23-bookworm-slim' },
+    '24': { build: 'node:24.19-bookworm-slim', runtime: 'node:24.19-bookworm-slim' },
+    '26': { build: 'node:26.7-bookworm-slim', runtime: 'node:26.7-bookworm-slim' },
   },
 };
 
@@ -45,11 +47,12 @@ export const BUN: LineImages = { build: 'oven/bun:1.3.1-slim', runtime: 'oven/bu
 
 /** CPython on Debian bookworm slim; build and runtime must match so the venv's interpreter path is valid. */
 export const PYTHON: PinnedLines<LineImages> = {
-  default: '3.12',
+  default: '3.13',
   lines: {
-    '3.11': { build: 'python:3.11.14-slim-bookworm', runtime: 'python:3.11.14-slim-bookworm' },
-    '3.12': { build: 'python:3.12.12-slim-bookworm', runtime: 'python:3.12.12-slim-bookworm' },
-    '3.13': { build: 'python:3.13.9-slim-bookworm', runtime: 'python:3.13.9-slim-bookworm' },
+    '3.11': { build: 'python:3.11.16-slim-bookworm', runtime: 'python:3.11.16-slim-bookworm' },
+    '3.12': { build: 'python:3.12.14-slim-bookworm', runtime: 'python:3.12.14-slim-bookworm' },
+    '3.13': { build: 'python:3.13.15-slim-bookworm', runtime: 'python:3.13.15-slim-bookworm' },
+    '3.14': { build: 'python:3.14.7-slim-bookworm', runtime: 'python:3.14.7-slim-bookworm' },
   },
 };
 
@@ -58,11 +61,12 @@ export const PYTHON: PinnedLines<LineImages> = {
  * tags, only moving ones plus digests, so `check` suggests a digest pin.
  */
 export const GO: PinnedLines<LineImages> & { cgoRuntime: string } = {
-  default: '1.25',
+  default: '1.26',
   lines: {
-    '1.23': { build: 'golang:1.23.12-bookworm', runtime: 'gcr.io/distroless/static-debian12:nonroot' },
-    '1.24': { build: 'golang:1.24.9-bookworm', runtime: 'gcr.io/distroless/static-debian12:nonroot' },
-    '1.25': { build: 'golang:1.25.3-bookworm', runtime: 'gcr.io/distroless/static-debian12:nonroot' },
+    // The two supported Go releases. An older `go` directive is a minimum: it
+    // builds with 1.26 (Go 1 compatibility), with a note.
+    '1.26': { build: 'golang:1.26.7-bookworm', runtime: 'gcr.io/distroless/static-debian12:nonroot' },
+    '1.27': { build: 'golang:1.27.0-bookworm', runtime: 'gcr.io/distroless/static-debian12:nonroot' },
   },
   // glibc (and libssl) for binaries linked with cgo; same Debian 12 as the build image.
   cgoRuntime: 'gcr.io/distroless/base-debian12:nonroot',
@@ -73,23 +77,23 @@ export const JAVA: PinnedLines<JavaLineImages> = {
   default: '21',
   lines: {
     '17': {
-      build: 'eclipse-temurin:17.0.16_8-jdk-noble',
-      runtime: 'eclipse-temurin:17.0.16_8-jre-noble',
-      maven: 'maven:3.9.11-eclipse-temurin-17-noble',
-      gradle: 'gradle:8.14.3-jdk17',
+      build: 'eclipse-temurin:17.0.20_8-jdk-noble',
+      runtime: 'eclipse-temurin:17.0.20_8-jre-noble',
+      maven: 'maven:3.9.16-eclipse-temurin-17-noble',
+      gradle: 'gradle:8.14.5-jdk17',
     },
     '21': {
-      build: 'eclipse-temurin:21.0.8_9-jdk-noble',
-      runtime: 'eclipse-temurin:21.0.8_9-jre-noble',
-      maven: 'maven:3.9.11-eclipse-temurin-21-noble',
-      gradle: 'gradle:8.14.3-jdk21',
+      build: 'eclipse-temurin:21.0.12_8-jdk-noble',
+      runtime: 'eclipse-temurin:21.0.12_8-jre-noble',
+      maven: 'maven:3.9.16-eclipse-temurin-21-noble',
+      gradle: 'gradle:8.14.5-jdk21',
     },
     '25': {
-      build: 'eclipse-temurin:25_36-jdk-noble',
-      runtime: 'eclipse-temurin:25_36-jre-noble',
-      maven: 'maven:3.9.11-eclipse-temurin-25-noble',
-      // Gradle 8.x cannot run on Java 25; 9.1 is the first that can.
-      gradle: 'gradle:9.1.0-jdk25',
+      build: 'eclipse-temurin:25.0.4_7-jdk-noble',
+      runtime: 'eclipse-temurin:25.0.4_7-jre-noble',
+      maven: 'maven:3.9.16-eclipse-temurin-25-noble',
+      // Gradle 8.x cannot run on Java 25; 9.1 was the first that can.
+      gradle: 'gradle:9.7.1-jdk25',
     },
   },
 };

@@ -35,22 +35,25 @@ describe('versions', () => {
 
   it('maps a declared version onto the line it belongs to', () => {
     expect(chooseLine(NODE, '22.11.0', 'Node.js')).toMatchObject({ line: '22', note: null });
-    expect(chooseLine(NODE, '22', 'Node.js').images.build).toBe('node:22.21-bookworm-slim');
-    expect(chooseLine(PYTHON, '3.13', 'Python').images.runtime).toBe('python:3.13.9-slim-bookworm');
-    expect(chooseLine(GO, '1.24.1', 'Go').line).toBe('1.24');
-    expect(chooseLine(JAVA, '17', 'Java').images.runtime).toBe('eclipse-temurin:17.0.16_8-jre-noble');
+    expect(chooseLine(NODE, '22', 'Node.js').images.build).toBe('node:22.23-bookworm-slim');
+    expect(chooseLine(PYTHON, '3.13', 'Python').images.runtime).toBe('python:3.13.15-slim-bookworm');
+    expect(chooseLine(GO, '1.26.1', 'Go').line).toBe('1.26');
+    expect(chooseLine(JAVA, '17', 'Java').images.runtime).toBe('eclipse-temurin:17.0.20_8-jre-noble');
   });
 
   it('uses the default line when nothing is declared, and says so', () => {
     const choice = chooseLine(NODE, null, 'Node.js');
-    expect(choice.line).toBe('22');
+    expect(choice.line).toBe('24');
     expect(choice.note).toMatch(/no Node.js version declared/);
   });
 
   it('moves an unpinned old version up to the next line and a too-new one down to the newest', () => {
-    expect(chooseLine(NODE, '18', 'Node.js')).toMatchObject({ line: '20' });
+    // Node.js 20 reached end of life (April 2026): no image line for it.
+    expect(chooseLine(NODE, '20', 'Node.js')).toMatchObject({ line: '22', note: expect.stringMatching(/^Node\.js 20 is not a line we pin: using Node\.js 22/) });
     expect(chooseLine(PYTHON, '3.10', 'Python').note).toMatch(/using Python 3.11/);
-    expect(chooseLine(GO, '1.26', 'Go')).toMatchObject({ line: '1.25' });
+    // A go directive is a minimum: go 1.24 builds with the oldest supported release.
+    expect(chooseLine(GO, '1.24', 'Go')).toMatchObject({ line: '1.26' });
+    expect(chooseLine(GO, '1.28', 'Go')).toMatchObject({ line: '1.27' });
     expect(chooseLine(JAVA, '11', 'Java')).toMatchObject({ line: '17' });
   });
 });
@@ -151,9 +154,9 @@ describe('node', () => {
   });
 
   it('picks the node image from the declared version', () => {
-    expect(fileFor({}, { runtimeVersion: '20.11.1' }).images.runtime).toBe('node:20.19-bookworm-slim');
-    expect(fileFor({}, { runtimeVersion: '24' }).images.build).toBe('node:24.11-bookworm-slim');
-    expect(fileFor({}, { runtimeVersion: null }).images.build).toBe('node:22.21-bookworm-slim');
+    expect(fileFor({}, { runtimeVersion: '22.11.1' }).images.runtime).toBe('node:22.23-bookworm-slim');
+    expect(fileFor({}, { runtimeVersion: '26' }).images.build).toBe('node:26.7-bookworm-slim');
+    expect(fileFor({}, { runtimeVersion: null }).images.build).toBe('node:24.19-bookworm-slim');
   });
 
   it('builds TypeScript in a build stage and ships only package.json, the output dir and production modules', () => {
@@ -198,8 +201,9 @@ describe('node', () => {
       buildDockerStack(makeAnswers(), makeFacts({ runtimeVersion, node }), new Set()).notes.join('\n');
     const ts = { typescript: true, entrypoint: 'src/server.ts' };
     expect(fileFor({}, { node: ts }).cmd).toEqual(['node', 'src/server.ts']);
-    expect(notes('20', ts)).toContain('Node.js 20 cannot run src/server.ts: node runs TypeScript by itself from Node 22.18 on');
-    for (const version of [null, '22', '24']) expect(notes(version, ts), String(version)).not.toContain('cannot run');
+    // Every line we pin strips types (22.23 and up); an older declared line runs on 22.
+    for (const version of [null, '20', '22', '24', '26']) expect(notes(version, ts), String(version)).not.toContain('cannot run');
+    expect(notes('20', ts)).toContain('using Node.js 22');
     // tsx's loader runs it on any line; so does bun.
     expect(notes('20', { ...ts, nodeOptions: ['--import', 'tsx'] })).not.toContain('cannot run');
     expect(fileFor({}, { runtimeVersion: '20', node: { ...ts, nodeOptions: ['--import', 'tsx'] } }).cmd).toEqual(['node', '--import', 'tsx', 'src/server.ts']);
@@ -426,22 +430,22 @@ describe('go', () => {
   });
 
   it('picks the toolchain from go.mod and warns when it asks for a newer patch than the image', () => {
-    expect(fileFor({ language: 'go' }, { language: 'go', runtimeVersion: '1.23' }).images.build).toBe('golang:1.23.12-bookworm');
-    const stack = buildDockerStack(makeAnswers({ language: 'go' }), makeFacts({ language: 'go', runtimeVersion: '1.25.99' }), new Set());
-    expect(stack.notes.join('\n')).toMatch(/asks for Go 1\.25\.99/);
+    expect(fileFor({ language: 'go' }, { language: 'go', runtimeVersion: '1.27' }).images.build).toBe('golang:1.27.0-bookworm');
+    const stack = buildDockerStack(makeAnswers({ language: 'go' }), makeFacts({ language: 'go', runtimeVersion: '1.26.99' }), new Set());
+    expect(stack.notes.join('\n')).toMatch(/asks for Go 1\.26\.99/);
   });
 });
 
 describe('java', () => {
   it('uses the wrapper when present, else the pinned Maven or Gradle image', () => {
     const wrapped = fileFor({ language: 'java' }, { language: 'java' });
-    expect(wrapped.images.build).toBe('eclipse-temurin:21.0.8_9-jdk-noble');
+    expect(wrapped.images.build).toBe('eclipse-temurin:21.0.12_8-jdk-noble');
     expect(wrapped.java?.package[0]).toBe('./mvnw');
     const maven = fileFor({ language: 'java' }, { language: 'java', java: { wrapperPath: null } });
-    expect(maven.images.build).toBe('maven:3.9.11-eclipse-temurin-21-noble');
+    expect(maven.images.build).toBe('maven:3.9.16-eclipse-temurin-21-noble');
     expect(maven.java?.package[0]).toBe('mvn');
     const gradle = fileFor({ language: 'java' }, { language: 'java', runtimeVersion: '17', java: { buildTool: 'gradle', wrapperPath: null, artifactGlob: 'build/libs/*.jar' } });
-    expect(gradle.images.build).toBe('gradle:8.14.3-jdk17');
+    expect(gradle.images.build).toBe('gradle:8.14.5-jdk17');
     expect(gradle.java?.artifactDir).toBe('build/libs');
   });
 

@@ -146,15 +146,26 @@ describe('buildPipelineStack', () => {
   });
 
   it('falls back to an explicit version when no version file is known', () => {
-    const p = buildPipelineStack(pipelineAnswers({ language: 'node', cloud: 'aws' }), pipelineFacts('yarn'));
-    expect(p.lang.setupWith).toContainEqual({ key: 'node-version', value: '20' });
+    const p = buildPipelineStack(pipelineAnswers({ language: 'node', cloud: 'aws' }), { ...pipelineFacts('yarn'), runtimeVersion: '24' });
+    expect(p.lang.setupWith).toContainEqual({ key: 'node-version', value: '24' });
+  });
+
+  it('tests on the line the image runs when the declared one is not pinned, even with a version file', () => {
+    // Node.js 20 is past end of life: the image runs 22, so CI must too.
+    const node = buildPipelineStack(pipelineAnswers({ language: 'node', cloud: 'aws' }), { ...pipelineFacts('npm'), runtimeVersion: '20' });
+    expect(node.lang.setupWith[0]).toEqual({ key: 'node-version', value: '22' });
+    const python = buildPipelineStack(pipelineAnswers({ language: 'python', cloud: 'aws' }), { ...pipelineFacts('uv'), runtimeVersion: '3.9' });
+    expect(python.lang.setupWith).toContainEqual({ key: 'python-version', value: '3.11' });
+    // Nothing declared: the default line, which the image runs too.
+    const none = buildPipelineStack(pipelineAnswers({ language: 'node', cloud: 'aws' }), { ...pipelineFacts('npm'), runtimeVersion: null, runtimeVersionSource: null });
+    expect(none.lang.setupWith[0]).toEqual({ key: 'node-version', value: '24' });
   });
 
   it('prefixes paths with the service directory', () => {
     const p = buildPipelineStack(pipelineAnswers({ language: 'go', cloud: 'gcp', serviceDir: 'services/api' }), pipelineFacts('go'));
-    // The image's Go release (golang:1.23.12-bookworm for `go 1.23`), not whatever 1.23 the runner has.
-    expect(p.lang.setupWith).toContainEqual({ key: 'go-version', value: '1.23.12' });
-    expect(p.goVersion).toBe('1.23.12');
+    // The image's Go release (golang:1.26.7-bookworm for `go 1.23`, a minimum), not whatever Go the runner has.
+    expect(p.lang.setupWith).toContainEqual({ key: 'go-version', value: '1.26.7' });
+    expect(p.goVersion).toBe('1.26.7');
     expect(p.image).toEqual({ cacheScope: 'orders-api' });
     expect(p.dependabotDir).toBe('/services/api');
   });
