@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import type { AppFacts } from './app-facts.js';
 import { detectJavaBuild, javaVersion, type JavaBuild } from './java-build.js';
 import { configPort, readAppConfig } from './java-config.js';
+import { appPrefix, basePath, micronautAppPrefix, micronautEndpointsPrefix, quarkusNonApplicationRoot, resolveUnder, springManagementPrefix, type RoutePrefix } from './java-paths.js';
 import { joinPath } from './paths.js';
 import { findRoutes, pickHealthPath, pickReadinessPath, walkFiles } from './scan.js';
 import type { JavaFacts, JavaProject, RepoFiles } from './types.js';
@@ -39,7 +40,13 @@ export function detectJava(files: RepoFiles, dir: string): AppFacts | null {
     ? quarkusHealth(files, dir, notes)
     : framework === 'micronaut'
       ? micronautHealth(files, dir, MICRONAUT_MANAGEMENT.test(text), notes)
-      : javaHealth(files, dir, actuator ? { probes: springBoot && bootHasProbes(bootVersion) } : null, notes);
+      : javaHealth(
+          files,
+          dir,
+          actuator ? { probes: springBoot && bootHasProbes(bootVersion), prefix: springManagementPrefix(files, dir, text) } : null,
+          appPrefix(files, dir, framework, text),
+          notes,
+        );
   if (springBoot) notes.push(bootVersion ? `Spring Boot ${bootVersion}` : 'Spring Boot version not stated in the build file: the image assumes 3.3 or later');
   const commands = javaCommands(build, text);
   if (build.project !== null) {
@@ -80,7 +87,7 @@ export function detectJava(files: RepoFiles, dir: string): AppFacts | null {
       gradleKotlinDsl: build.kotlinDsl,
       artifactGlob,
       quarkusApp,
-      metricsPath: jvmMetricsPath(files, dir, framework, notes),
+      metricsPath: jvmMetricsPath(files, dir, framework, text, notes),
       project: build.project,
     },
   };
@@ -140,20 +147,32 @@ export function bootHasProbes(version: string | null): boolean {
   return bootAtLeast(version, 2, 3);
 }
 
+/** ', under server.servlet.context-path /orders in ...' when a setting moved the path, else ''. */
+function under(prefix: RoutePrefix): string {
+  return prefix.source === null ? '' : `, under ${prefix.source}`;
+}
+
 /**
  * Health (liveness) and readiness paths. Actuator's liveness group (under
  * management.endpoints.web.base-path) checks the app itself, never a database,
  * so a dependency outage does not get every instance replaced; its readiness
  * group takes an instance out of rotation instead. Without probe groups
- * (Boot < 2.3), the aggregate health and no readiness path. Else routes in source.
+ * (Boot < 2.3), the aggregate health and no readiness path. Else routes in
+ * source, under the app's prefix (a context path).
  */
-function javaHealth(files: RepoFiles, dir: string, actuator: { probes: boolean } | null, notes: string[]): { healthPath: string | null; readinessPath: string | null } {
+function javaHealth(
+  files: RepoFiles,
+  dir: string,
+  actuator: { probes: boolean; prefix: RoutePrefix } | null,
+  app: RoutePrefix,
+  notes: string[],
+): { healthPath: string | null; readinessPath: string | null } {
   if (actuator) {
-    const base = readAppConfig(files, dir, 'management.endpoints.web.base-path')?.value.replace(/\/$/, '') ?? '/actuator';
+    const base = actuator.prefix.path + basePath(readAppConfig(files, dir, 'management.endpoints.web.base-path')?.value ?? '/actuator');
     if (actuator.probes) {
-      notes.push(`health path ${base}/health/liveness from Spring Boot Actuator (the image enables its probe groups; readiness: ${base}/health/readiness)`);
+      notes.push(`health path ${base}/health/liveness from Spring Boot Actuator${under(actuator.prefix)} (the image enables its probe groups; readiness: ${base}/health/readiness)`);
     } else {
-      notes.push(`health path ${base}/health from Spring Boot Actuator`);
+      notes.push(`health path ${base}/health from Spring Boot Actuator${under(actuator.prefix)}`);
     }
     const mgmtPort = readAppConfig(files, dir, 'management.server.port');
     if (mgmtPort) notes.push(`management.server.port is ${mgmtPort.value} in ${mgmtPort.file}: the health checks and the metrics scrape must use that port`);
@@ -164,8 +183,9 @@ function javaHealth(files: RepoFiles, dir: string, actuator: { probes: boolean }
   const sources = walkFiles(files, joinPath(dir, 'src/main'), { exts: ['.java', '.kt'], maxDepth: 10, maxFiles: 400 });
   const routes = findRoutes(files, sources, /"(\/[a-z0-9/]+)"/g);
   const health = pickHealthPath(routes);
-  if (health) notes.push(`health path ${health.path} from ${health.file}`);
-  return { healthPath: health?.path ?? null, readinessPath: pickReadinessPath(routes)?.path ?? null };
+  const readiness = pickReadinessPath(routes);
+  if (health) notes.push(`health path ${app.path}${health.path} from ${health.file}${under(app)}`);
+  return { healthPath: health ? app.path + health.path : null, readinessPath: readiness ? app.path + readiness.path : null };
 }
 
 /**
@@ -191,16 +211,20 @@ function quarkusFastJar(files: RepoFiles, dir: string, tool: 'maven' | 'gradle',
 /**
  * SmallRye Health serves liveness and readiness under the non-application
  * root (/q by default): /q/health/live restarts, /q/health/ready takes traffic.
+ * Each of its paths is relative to the one above unless it starts with '/'.
  */
 function quarkusHealth(files: RepoFiles, dir: string, notes: string[]): { healthPath: string; readinessPath: string } {
-  const root = basePath(readAppConfig(files, dir, 'quarkus.http.non-application-root-path')?.value ?? '/q');
-  notes.push(`health path ${root}/health/live from SmallRye Health (readiness: ${root}/health/ready)`);
+  const root = quarkusNonApplicationRoot(files, dir);
+  const config = (key: string, fallback: string) => readAppConfig(files, dir, key)?.value ?? fallback;
+  const health = resolveUnder(root.path, config('quarkus.smallrye-health.root-path', 'health'));
+  const [live, ready] = [resolveUnder(health, config('quarkus.smallrye-health.liveness-path', 'live')), resolveUnder(health, config('quarkus.smallrye-health.readiness-path', 'ready'))];
+  notes.push(`health path ${live} from SmallRye Health${under(root)} (readiness: ${ready})`);
   const management = readAppConfig(files, dir, 'quarkus.management.enabled');
   if (management?.value === 'true') {
     const port = readAppConfig(files, dir, 'quarkus.management.port')?.value ?? '9000';
     notes.push(`quarkus.management.enabled is true in ${management.file}: health and metrics are served on the management port ${port}, not the app's: the health checks and the metrics scrape must use that port`);
   }
-  return { healthPath: `${root}/health/live`, readinessPath: `${root}/health/ready` };
+  return { healthPath: live, readinessPath: ready };
 }
 
 /**
@@ -213,15 +237,16 @@ function quarkusHealth(files: RepoFiles, dir: string, notes: string[]): { health
 function micronautHealth(files: RepoFiles, dir: string, management: boolean, notes: string[]): { healthPath: string | null; readinessPath: string | null } {
   if (!management) {
     notes.push('Micronaut without micronaut-management: add the io.micronaut:micronaut-management dependency so the app serves /health/liveness and /health/readiness for the health checks');
-    return javaHealth(files, dir, null, notes);
+    return javaHealth(files, dir, null, micronautAppPrefix(files, dir), notes);
   }
   const disabled = micronautHealthDisabled(files, dir);
   if (disabled !== null) {
     notes.push(`the Micronaut health endpoint is turned off in ${disabled}: turn it on (endpoints.health.enabled: true) so the health checks find /health/liveness and /health/readiness`);
-    return javaHealth(files, dir, null, notes);
+    return javaHealth(files, dir, null, micronautAppPrefix(files, dir), notes);
   }
-  const base = basePath(readAppConfig(files, dir, 'endpoints.all.path')?.value ?? '/');
-  notes.push(`health path ${base}/health/liveness from Micronaut Management (readiness: ${base}/health/readiness)`);
+  const prefix = micronautEndpointsPrefix(files, dir);
+  const base = prefix.path + basePath(readAppConfig(files, dir, 'endpoints.all.path')?.value ?? '/');
+  notes.push(`health path ${base}/health/liveness from Micronaut Management${under(prefix)} (readiness: ${base}/health/readiness)`);
   const sensitive = readAppConfig(files, dir, 'endpoints.health.sensitive');
   if (sensitive?.value === 'true') notes.push(`endpoints.health.sensitive is true in ${sensitive.file}: the unauthenticated health checks get 401; set it to false`);
   const port = readAppConfig(files, dir, 'endpoints.all.port');
@@ -233,17 +258,17 @@ function micronautHealth(files: RepoFiles, dir: string, management: boolean, not
  * Where the framework's Micrometer Prometheus registry serves the scrape, as
  * its config places it: Spring Boot's actuator base path (/actuator) and the
  * endpoint's path mapping, Quarkus's non-application root (/q) and export
- * path, Micronaut's endpoints path. Null for other apps.
+ * path, Micronaut's endpoints path; each under the context path that moves
+ * the health path too. Null for other apps.
  */
-function jvmMetricsPath(files: RepoFiles, dir: string, framework: string | null, notes: string[]): string | null {
+function jvmMetricsPath(files: RepoFiles, dir: string, framework: string | null, buildText: string, notes: string[]): string | null {
   const config = (key: string) => readAppConfig(files, dir, key)?.value;
   if (framework === 'spring-boot') {
-    return `${basePath(config('management.endpoints.web.base-path') ?? '/actuator')}/${config('management.endpoints.web.path-mapping.prometheus') ?? 'prometheus'}`;
+    const prefix = springManagementPrefix(files, dir, buildText).path;
+    return `${prefix}${basePath(config('management.endpoints.web.base-path') ?? '/actuator')}/${config('management.endpoints.web.path-mapping.prometheus') ?? 'prometheus'}`;
   }
   if (framework === 'quarkus') {
-    const path = config('quarkus.micrometer.export.prometheus.path') ?? 'metrics';
-    // A path starting with / is absolute; otherwise it is under the non-application root.
-    return path.startsWith('/') ? path : `${basePath(config('quarkus.http.non-application-root-path') ?? '/q')}/${path}`;
+    return resolveUnder(quarkusNonApplicationRoot(files, dir).path, config('quarkus.micrometer.export.prometheus.path') ?? 'metrics');
   }
   return framework === 'micronaut' ? micronautMetricsPath(files, dir, notes) : null;
 }
@@ -255,7 +280,7 @@ function jvmMetricsPath(files: RepoFiles, dir: string, framework: string | null,
  * that off (ENDPOINTS_PROMETHEUS_SENSITIVE), as scrapers do not log in.
  */
 function micronautMetricsPath(files: RepoFiles, dir: string, notes: string[]): string {
-  const path = `${basePath(readAppConfig(files, dir, 'endpoints.all.path')?.value ?? '/')}/prometheus`;
+  const path = `${micronautEndpointsPrefix(files, dir).path}${basePath(readAppConfig(files, dir, 'endpoints.all.path')?.value ?? '/')}/prometheus`;
   notes.push(`metrics path ${path} from Micronaut Micrometer's Prometheus endpoint`);
   return path;
 }
@@ -264,11 +289,6 @@ function micronautMetricsPath(files: RepoFiles, dir: string, notes: string[]): s
 function micronautHealthDisabled(files: RepoFiles, dir: string): string | null {
   const enabled = readAppConfig(files, dir, 'endpoints.health.enabled') ?? readAppConfig(files, dir, 'endpoints.all.enabled');
   return enabled?.value === 'false' ? enabled.file : null;
-}
-
-/** A configured base path as a prefix: '/q/' and 'q' give '/q', '/' gives ''. */
-function basePath(value: string): string {
-  return value.replace(/^\/?/, '/').replace(/\/$/, '');
 }
 
 /**

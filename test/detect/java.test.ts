@@ -226,6 +226,69 @@ describe('detectJava Spring Boot metrics path', () => {
   });
 });
 
+describe('detectJava context paths', () => {
+  const BOOT = (deps: string) =>
+    `<project><parent><artifactId>spring-boot-starter-parent</artifactId><version>3.4.1</version></parent><dependencies>${deps}<dependency><artifactId>spring-boot-starter-actuator</artifactId></dependency><dependency><artifactId>micrometer-registry-prometheus</artifactId></dependency></dependencies></project>`;
+  const WEB = '<dependency><artifactId>spring-boot-starter-web</artifactId></dependency>';
+  const WEBFLUX = '<dependency><artifactId>spring-boot-starter-webflux</artifactId></dependency>';
+  const YML = 'src/main/resources/application.yml';
+  const PROPS = 'src/main/resources/application.properties';
+  const paths = (f: { healthPath: string | null; readinessPath: string | null; java: { metricsPath: string | null } | null }) => [f.healthPath, f.readinessPath, f.java?.metricsPath];
+
+  it("Spring Boot: Actuator is under the servlet context path and the DispatcherServlet's path, and the note says why", () => {
+    const f = detect({ 'pom.xml': BOOT(WEB), [YML]: 'server:\n  port: 8090\n  servlet:\n    context-path: /orders/\n' });
+    expect(paths(f)).toEqual(['/orders/actuator/health/liveness', '/orders/actuator/health/readiness', '/orders/actuator/prometheus']);
+    expect(f.notes.join('\n')).toContain(`health path /orders/actuator/health/liveness from Spring Boot Actuator, under server.servlet.context-path /orders/ in ${YML}`);
+    const servletPath = detect({ 'pom.xml': BOOT(WEB), [PROPS]: 'server.servlet.context-path=${CONTEXT_PATH:/shop}\nspring.mvc.servlet.path=/api\n' });
+    expect(servletPath.healthPath).toBe('/shop/api/actuator/health/liveness');
+    expect(detect({ 'pom.xml': BOOT(WEB), [PROPS]: 'server.servlet.context-path=/\n' }).healthPath).toBe('/actuator/health/liveness');
+  });
+
+  it('Spring Boot on WebFlux: spring.webflux.base-path moves Actuator, the servlet context path does not', () => {
+    const config = { [PROPS]: 'spring.webflux.base-path=/billing\nserver.servlet.context-path=/ignored\n' };
+    expect(paths(detect({ 'pom.xml': BOOT(WEBFLUX), ...config }))).toEqual(['/billing/actuator/health/liveness', '/billing/actuator/health/readiness', '/billing/actuator/prometheus']);
+    // With both starters Spring Boot runs on the servlet stack.
+    expect(detect({ 'pom.xml': BOOT(WEB + WEBFLUX), ...config }).healthPath).toBe('/ignored/actuator/health/liveness');
+  });
+
+  it('Spring Boot with management.server.port: its own base path applies, not the app context path', () => {
+    const own = detect({ 'pom.xml': BOOT(WEB), [PROPS]: 'server.servlet.context-path=/orders\nmanagement.server.port=9001\n' });
+    expect(own.healthPath).toBe('/actuator/health/liveness');
+    const based = detect({ 'pom.xml': BOOT(WEB), [PROPS]: 'server.servlet.context-path=/orders\nmanagement.server.port=9001\nmanagement.server.base-path=/mgmt\n' });
+    expect(paths(based)).toEqual(['/mgmt/actuator/health/liveness', '/mgmt/actuator/health/readiness', '/mgmt/actuator/prometheus']);
+  });
+
+  it('a health route in source is under the context path too', () => {
+    const f = detect({
+      'pom.xml': '<project><parent><artifactId>spring-boot-starter-parent</artifactId></parent></project>',
+      [PROPS]: 'server.servlet.context-path=/orders\n',
+      'src/main/java/app/Health.java': '@GetMapping("/healthz") String health() { return "ok"; }',
+    });
+    expect(f.healthPath).toBe('/orders/healthz');
+  });
+
+  it("Quarkus: a relative non-application root is under quarkus.http.root-path, an absolute one or the management interface's is not", () => {
+    const QUARKUS = '<project><dependencies><dependency><groupId>io.quarkus</groupId><artifactId>quarkus-smallrye-health</artifactId></dependency><dependency><artifactId>quarkus-micrometer-registry-prometheus</artifactId></dependency></dependencies></project>';
+    const rooted = detect({ 'pom.xml': QUARKUS, [PROPS]: 'quarkus.http.root-path=/greeting\n%dev.quarkus.http.root-path=/dev\n' });
+    expect(paths(rooted)).toEqual(['/greeting/q/health/live', '/greeting/q/health/ready', '/greeting/q/metrics']);
+    expect(rooted.notes.join('\n')).toContain(`health path /greeting/q/health/live from SmallRye Health, under quarkus.http.root-path /greeting in ${PROPS}`);
+    const absolute = detect({ 'pom.xml': QUARKUS, [PROPS]: 'quarkus.http.root-path=/greeting\nquarkus.http.non-application-root-path=/q\n' });
+    expect(paths(absolute)).toEqual(['/q/health/live', '/q/health/ready', '/q/metrics']);
+    const moved = detect({ 'pom.xml': QUARKUS, [PROPS]: 'quarkus.http.root-path=/greeting\nquarkus.smallrye-health.root-path=/status\nquarkus.smallrye-health.liveness-path=alive\n' });
+    expect([moved.healthPath, moved.readinessPath]).toEqual(['/status/alive', '/status/ready']);
+    const management = detect({ 'pom.xml': QUARKUS, [PROPS]: 'quarkus.http.root-path=/greeting\nquarkus.management.enabled=true\n' });
+    expect(paths(management)).toEqual(['/q/health/live', '/q/health/ready', '/q/metrics']);
+  });
+
+  it('Micronaut: management endpoints are under micronaut.server.context-path, unless endpoints.all.context-path sets theirs', () => {
+    const MICRONAUT = '<project><parent><groupId>io.micronaut.platform</groupId></parent><dependencies><dependency><artifactId>micronaut-management</artifactId></dependency><dependency><artifactId>micronaut-micrometer-registry-prometheus</artifactId></dependency></dependencies></project>';
+    const f = detect({ 'pom.xml': MICRONAUT, [YML]: 'micronaut:\n  server:\n    port: 8082\n    context-path: /inventory\n' });
+    expect(paths(f)).toEqual(['/inventory/health/liveness', '/inventory/health/readiness', '/inventory/prometheus']);
+    const own = detect({ 'pom.xml': MICRONAUT, [YML]: 'micronaut:\n  server:\n    context-path: /inventory\nendpoints:\n  all:\n    context-path: /ops\n' });
+    expect(paths(own)).toEqual(['/ops/health/liveness', '/ops/health/readiness', '/ops/prometheus']);
+  });
+});
+
 describe('detectJava Quarkus and Micronaut', () => {
   const QUARKUS = '<project><artifactId>q</artifactId><dependencies><dependency><groupId>io.quarkus</groupId><artifactId>quarkus-rest</artifactId></dependency><dependency><groupId>io.quarkus</groupId><artifactId>quarkus-smallrye-health</artifactId></dependency></dependencies></project>';
 
