@@ -110,8 +110,10 @@ const MAVEN_VERSION_TAGS = ['java.version', 'maven.compiler.release', 'release',
 const GRADLE_VERSION_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   [/JavaLanguageVersion\.of\(\s*(\d+)\s*\)/, 'toolchain'],
   [/jvmToolchain\(\s*(\d+)\s*\)/, 'jvmToolchain'],
-  [/sourceCompatibility\s*=\s*(?:JavaVersion\.VERSION_(?:1_)?(\d+)|['"]?(?:1\.)?(\d+))/, 'sourceCompatibility'],
-  [/targetCompatibility\s*=\s*(?:JavaVersion\.VERSION_(?:1_)?(\d+)|['"]?(?:1\.)?(\d+))/, 'targetCompatibility'],
+  // JavaVersion.VERSION_17, JavaVersion.toVersion("17") (what Micronaut Launch writes), '17' or 1.8.
+  [/sourceCompatibility\s*=\s*(?:JavaVersion\.(?:VERSION_(?:1_)?|toVersion\(\s*['"]?(?:1\.)?)|['"]?(?:1\.)?)(\d+)/, 'sourceCompatibility'],
+  [/targetCompatibility\s*=\s*(?:JavaVersion\.(?:VERSION_(?:1_)?|toVersion\(\s*['"]?(?:1\.)?)|['"]?(?:1\.)?)(\d+)/, 'targetCompatibility'],
+  [/options\.release(?:\.set\(\s*|\s*=\s*)(\d+)/, 'options.release'],
 ];
 
 function mavenJavaVersion(pom: string): FoundVersion | null {
@@ -125,8 +127,7 @@ function mavenJavaVersion(pom: string): FoundVersion | null {
 
 function gradleJavaVersion(script: string): FoundVersion | null {
   for (const [re, label] of GRADLE_VERSION_PATTERNS) {
-    const m = re.exec(script);
-    const v = m?.[1] ?? m?.[2];
+    const v = re.exec(script)?.[1];
     if (v) return { version: v, source: label };
   }
   return null;

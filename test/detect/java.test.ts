@@ -92,6 +92,10 @@ describe('detectJava version', () => {
     ['sourceCompatibility = JavaVersion.VERSION_17', '17'],
     ["sourceCompatibility = '11'", '11'],
     ['sourceCompatibility = JavaVersion.VERSION_1_8', '8'],
+    ['java {\n    sourceCompatibility = JavaVersion.toVersion("17")\n    targetCompatibility = JavaVersion.toVersion("17")\n}', '17'],
+    ['java.sourceCompatibility = JavaVersion.toVersion(1.8)', '8'],
+    ['tasks.withType<JavaCompile> { options.release = 25 }', '25'],
+    ['compileJava { options.release.set(17) }', '17'],
   ])('reads Gradle %s', (line, version) => {
     expect(detect({ 'build.gradle': `${GRADLE}${line}\n` }).runtimeVersion).toBe(version);
   });
