@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import type { AppFacts } from './app-facts.js';
+import { catalogVersion } from './gradle-catalog.js';
 import { detectJavaBuild, javaVersion, type JavaBuild } from './java-build.js';
 import { configPort, readAppConfig } from './java-config.js';
 import { appPrefix, basePath, micronautAppPrefix, micronautEndpointsPrefix, quarkusNonApplicationRoot, resolveUnder, springManagementPrefix, type RoutePrefix } from './java-paths.js';
@@ -26,7 +27,7 @@ export function detectJava(files: RepoFiles, dir: string): AppFacts | null {
   // What the parents declare (the Spring Boot parent, shared dependencies and plugins) applies to the module too.
   const text = build.inherited.map((b) => b.text).join('\n');
   const springBoot = SPRING_BOOT.test(text);
-  const bootVersion = springBoot ? springBootVersion(text) : null;
+  const bootVersion = springBoot ? (springBootVersion(text) ?? catalogBootVersion(files, dir, build)) : null;
   const actuator = ACTUATOR.test(text);
   const framework = springBoot ? 'spring-boot' : /io\.quarkus/.test(text) ? 'quarkus' : /io\.micronaut/.test(text) ? 'micronaut' : null;
   const quarkusApp = framework === 'quarkus' ? quarkusFastJar(files, dir, build.tool, notes) : null;
@@ -125,13 +126,34 @@ function javaPort(
   return { port: null, portSource: null };
 }
 
-/** Spring Boot's version as written in the parent POM, the BOM import or the Gradle plugin; null behind a property or catalog. */
+const BOOT_POM_VERSION = /<artifactId>\s*spring-boot-(?:starter-parent|dependencies)\s*<\/artifactId>\s*<version>\s*(?:(\d[\w.-]*)|\$\{([\w.-]+)\})\s*<\/version>/;
+
+/**
+ * Spring Boot's version as written in the parent POM or the BOM import (its
+ * own or through a property the poms define), or the Gradle plugin; null
+ * behind a property nothing here defines.
+ */
 export function springBootVersion(buildText: string): string | null {
+  const pom = BOOT_POM_VERSION.exec(buildText);
+  if (pom?.[2]) {
+    const property = pom[2].replace(/[.-]/g, (c) => `\\${c}`);
+    return new RegExp(`<${property}>\\s*(\\d[\\w.-]*)\\s*</${property}>`).exec(buildText)?.[1] ?? null;
+  }
   const m =
-    /<artifactId>\s*spring-boot-(?:starter-parent|dependencies)\s*<\/artifactId>\s*<version>\s*(\d[\w.-]*)\s*<\/version>/.exec(buildText) ??
+    pom ??
     /id\s*\(?\s*['"]org\.springframework\.boot['"]\s*\)?\s*version\s*\(?\s*['"](\d[\w.-]*)['"]/.exec(buildText) ??
     /spring-boot-(?:gradle-plugin|dependencies):(\d[\w.-]*)/.exec(buildText);
   return m?.[1] ?? null;
+}
+
+/** Spring Boot's version in the Gradle build's version catalog (`alias(libs.plugins.spring.boot)`, a BOM or plugin library). */
+function catalogBootVersion(files: RepoFiles, dir: string, build: JavaBuild): string | null {
+  if (build.tool !== 'gradle') return null;
+  const version = catalogVersion(files, joinPath(dir, build.project?.root ?? '.'), {
+    plugin: 'org.springframework.boot',
+    modules: ['org.springframework.boot:spring-boot-dependencies', 'org.springframework.boot:spring-boot-gradle-plugin'],
+  });
+  return version !== null && /^\d/.test(version) ? version : null;
 }
 
 /** Spring Boot `version` is `major.minor` or later; an unknown version (a property, a catalog) is taken to be current. */

@@ -162,6 +162,27 @@ describe('detectJava Spring Boot', () => {
     expect(detect({ 'build.gradle': GRADLE }).java?.springBootVersion).toBe('3.3.4');
   });
 
+  it('reads the Spring Boot version through a property the pom defines, and from the Gradle version catalog', () => {
+    const bom = '<properties><spring-boot.version>3.2.5</spring-boot.version></properties><dependencyManagement><dependencies><dependency><groupId>org.springframework.boot</groupId><artifactId>spring-boot-dependencies</artifactId><version>${spring-boot.version}</version><type>pom</type><scope>import</scope></dependency></dependencies></dependencyManagement>';
+    expect(springBootVersion(bom)).toBe('3.2.5');
+    const kts = 'plugins {\n  java\n  alias(libs.plugins.spring.boot)\n}\n';
+    const catalogs = [
+      '[versions]\nspring-boot = "3.2.5"\n[plugins]\nspring-boot = { id = "org.springframework.boot", version.ref = "spring-boot" }\n',
+      '[versions]\nboot = "3.2.5"\n[plugins]\nboot = { id = "org.springframework.boot", version = { ref = "boot" } }\n',
+      '[plugins]\nspring-boot = "org.springframework.boot:3.2.5"\n',
+      '[libraries]\nboot-bom = { module = "org.springframework.boot:spring-boot-dependencies", version = "3.2.5" }\n',
+      '[libraries]\nboot-plugin = { group = "org.springframework.boot", name = "spring-boot-gradle-plugin", version = { strictly = "3.2.5" } }\n',
+    ];
+    for (const catalog of catalogs) {
+      const f = detect({ 'build.gradle.kts': kts, 'gradle/libs.versions.toml': catalog });
+      expect(f.java?.springBootVersion).toBe('3.2.5');
+      expect(f.notes).toContain('Spring Boot 3.2.5');
+    }
+    // A project of a multi-project build reads the catalog at the build's root.
+    const project = detect({ 'settings.gradle.kts': 'include("app")\n', 'app/build.gradle.kts': kts, 'gradle/libs.versions.toml': catalogs[0] ?? '' }, 'app');
+    expect(project.java?.springBootVersion).toBe('3.2.5');
+  });
+
   it('finds a hand-written health endpoint without actuator', () => {
     const f = detect({
       'pom.xml': POM(),
