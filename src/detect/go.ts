@@ -35,6 +35,12 @@ const FRAMEWORKS: ReadonlyArray<readonly [string, string]> = [
 const PORT_PATTERNS: readonly PortPattern[] = [
   { re: /Getenv\(\s*"PORT"\s*\)[\s\S]{0,200}?"(?::)?(\d{2,5})"/, what: 'PORT default' },
   { re: /\(\s*"PORT"\s*,\s*":?(\d{2,5})"\s*\)/, what: 'PORT default' },
+  // Struct tags of env loaders: caarlos0/env `env:"PORT" envDefault:"8080"`, kelseyhightower/envconfig
+  // `envconfig:"PORT" default:"8080"`, cleanenv `env-default:"8080"`, sethvargo/go-envconfig `env:"PORT, default=8080"`.
+  { re: /`[^`\n]*"PORT\b[^`\n]*?\b(?:envDefault|env-default|default)\s*[:=]\s*"?:?(\d{2,5})/, what: 'PORT default' },
+  { re: /\.SetDefault\(\s*"(?:[\w.]*\.)?(?:http[_.-]?)?port"\s*,\s*"?:?(\d{2,5})/i, what: 'port setting default' },
+  // flag.Int("port", 8081, ...), flag.IntVar(&port, "port", ...), pflag's IntP("port", "p", 8081, ...), flag.String("port", "8081", ...).
+  { re: /\.(?:Int|Uint|String)(?:Var)?P?\(\s*(?:&[\w.]+\s*,\s*)?"(?:[\w-]*[-_.])?port"\s*,\s*(?:"\w"\s*,\s*)?"?:?(\d{2,5})\b/i, what: 'port flag default' },
   { re: /"(?:0\.0\.0\.0|localhost|127\.0\.0\.1)?:(\d{2,5})"/, what: 'listen address' },
 ];
 

@@ -120,6 +120,25 @@ describe('detectGo', () => {
     expect(detect({ 'go.mod': 'module m\n', 'main.go': MAIN }).port).toBe(8080);
   });
 
+  it.each([
+    ['flag.Int', 'port := flag.Int("port", 8081, "port to listen on")\nhttp.ListenAndServe(fmt.Sprintf(":%d", *port), nil)'],
+    ['flag.IntVar', 'flag.IntVar(&cfg.Port, "http-port", 8081, "HTTP port")'],
+    ["pflag's IntP", 'cmd.Flags().IntP("port", "p", 8081, "port")'],
+    ['flag.String', 'port := flag.String("port", "8081", "port")'],
+    ["caarlos0/env's envDefault", 'type config struct {\n\tPort int `env:"PORT" envDefault:"8081"`\n}'],
+    ["envconfig's default", 'type Spec struct {\n\tPort string `envconfig:"PORT" default:"8081"`\n}'],
+    ["go-envconfig's default=", 'type C struct {\n\tPort int `env:"PORT, default=8081"`\n}'],
+    ["viper's SetDefault", 'viper.SetDefault("server.port", 8081)'],
+  ])('reads the port from %s', (_what, line) => {
+    const code = `package main\n\nfunc main() {\n${line}\n}\n`;
+    expect(detect({ 'go.mod': 'module m\n', 'main.go': code }).port).toBe(8081);
+  });
+
+  it('does not take another flag or tag default for the port', () => {
+    const code = 'package main\n\ntype C struct {\n\tWorkers int `env:"WORKERS" envDefault:"8081"`\n}\n\nvar n = flag.Int("workers", 8081, "")\n';
+    expect(detect({ 'go.mod': 'module m\n', 'main.go': code }).port).toBeNull();
+  });
+
   it('finds Go 1.22 method patterns as health routes', () => {
     const code = `${MAIN}\nfunc routes(mux *http.ServeMux) { mux.HandleFunc("GET /readyz", h); mux.HandleFunc("GET /livez", h) }\n`;
     expect(detect({ 'go.mod': 'module m\n', 'main.go': code }).healthPath).toBe('/livez');
