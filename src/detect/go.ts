@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import type { AppFacts } from './app-facts.js';
 import type { FoundVersion } from './app-facts.js';
 import { parseGoMod, parseGoWorkUses, type GoMod } from './go-mod.js';
+import { privateModulesNote } from './go-private.js';
 import { goRuntimeFiles } from './go-runtime-files.js';
 import { baseName, joinPath, parentDir, relativePath } from './paths.js';
 import { findPort, findRoutes, pickHealthPath, pickReadinessPath, walkFiles, type PortPattern } from './scan.js';
@@ -79,6 +80,11 @@ export function detectGo(files: RepoFiles, dir: string): AppFacts | null {
   const cgo = cgoReason(files, mod, goFiles);
   if (cgo) notes.push(`cgo needed: ${cgo} (the image needs a C toolchain to build and libc to run)`);
 
+  const vendored = files.exists(joinPath(dir, 'vendor/modules.txt'));
+  // Vendored modules are in the repository: nothing to fetch.
+  const privateNote = vendored ? null : privateModulesNote(files, dir, mod.requires);
+  if (privateNote) notes.push(privateNote);
+
   const runtimeFiles = goRuntimeFiles(files, dir, goFiles);
   notes.push(...runtimeFiles.notes);
   const workspace = goWorkspace(files, dir);
@@ -136,7 +142,7 @@ export function detectGo(files: RepoFiles, dir: string): AppFacts | null {
       module: mod.module ?? baseName(dir),
       mainPackage: main.pkg,
       cgo: cgo !== null,
-      vendored: files.exists(joinPath(dir, 'vendor/modules.txt')),
+      vendored,
       localReplaces: mod.localReplaces.map((r) => posix.normalize(r)),
       workspace: workspace === null ? null : { root: workspace.root, uses: workspace.uses, hasSum: workspace.hasSum },
       runtimeFiles: runtimeFiles.paths,

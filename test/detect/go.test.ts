@@ -139,6 +139,25 @@ describe('detectGo', () => {
     expect(detect({ 'go.mod': 'module m\n', 'main.go': code }).port).toBeNull();
   });
 
+  describe('private modules', () => {
+    const GO_MOD = 'module github.com/acme-corp/payments\n\ngo 1.24\n\nrequire (\n\tgithub.com/acme-corp/platform-go v1.4.0\n\tgit.acme.internal/libs/auth v0.3.1\n\tgithub.com/gin-gonic/gin v1.10.0\n)\n';
+    const privateNote = (f: { notes: string[] }) => f.notes.find((n) => n.startsWith('go.mod requires private modules'));
+
+    it('says which required modules GOPRIVATE marks private, and where it is set', () => {
+      const f = detect({ 'go.mod': GO_MOD, 'main.go': MAIN, Makefile: 'export GOPRIVATE=github.com/acme-corp/*,git.acme.internal\nbuild:\n\tgo build .\n' });
+      expect(privateNote(f)).toContain('(github.com/acme-corp/platform-go, git.acme.internal/libs/auth; GOPRIVATE in Makefile)');
+      const workflow = detect({ 'go.mod': GO_MOD, 'main.go': MAIN, '.github/workflows/build.yml': 'env:\n  GOPRIVATE: "git.acme.internal"\n' });
+      expect(privateNote(workflow)).toContain('(git.acme.internal/libs/auth; GOPRIVATE in .github/workflows/build.yml)');
+    });
+
+    it('says nothing without GOPRIVATE, when it matches no requirement, or when the modules are vendored', () => {
+      expect(privateNote(detect({ 'go.mod': GO_MOD, 'main.go': MAIN }))).toBeUndefined();
+      expect(privateNote(detect({ 'go.mod': GO_MOD, 'main.go': MAIN, '.envrc': 'export GOPRIVATE=github.com/other/*\n' }))).toBeUndefined();
+      const vendored = { 'go.mod': GO_MOD, 'main.go': MAIN, Makefile: 'GOPRIVATE=git.acme.internal\n', 'vendor/modules.txt': '# git.acme.internal/libs/auth v0.3.1\n' };
+      expect(privateNote(detect(vendored))).toBeUndefined();
+    });
+  });
+
   it('finds Go 1.22 method patterns as health routes', () => {
     const code = `${MAIN}\nfunc routes(mux *http.ServeMux) { mux.HandleFunc("GET /readyz", h); mux.HandleFunc("GET /livez", h) }\n`;
     expect(detect({ 'go.mod': 'module m\n', 'main.go': code }).healthPath).toBe('/livez');
