@@ -56,9 +56,17 @@ export function detectJava(files: RepoFiles, dir: string): AppFacts | null {
   }
 
   const metricsLibrary = PROMETHEUS_REGISTRY.test(text) ? 'micrometer-prometheus' : /opentelemetry/.test(text) ? 'opentelemetry' : null;
-  const artifactGlob = build.tool === 'maven' ? 'target/*.jar' : 'build/libs/*.jar';
+  const archive = warPackaging(build) ? 'war' : 'jar';
+  const artifactGlob = `${build.tool === 'maven' ? 'target' : 'build/libs'}/*.${archive}`;
+  if (archive === 'war') {
+    notes.push(
+      springBoot
+        ? 'war packaging: the image runs the executable war with `java -jar` (Spring Boot cannot extract a war into layers)'
+        : 'war packaging without Spring Boot: the image runs `java -jar`, which a war for a servlet container cannot do; package a runnable jar, or run the war on a servlet container image instead',
+    );
+  }
   if (build.tool === 'gradle' && springBoot) {
-    notes.push('build/libs also holds the *-plain.jar: disable the jar task (tasks.jar { enabled = false }) so one jar matches');
+    notes.push(`build/libs also holds the *-plain.${archive}: disable the ${archive} task (tasks.${archive} { enabled = false }) so one ${archive} matches`);
   }
 
   return {
@@ -92,6 +100,13 @@ export function detectJava(files: RepoFiles, dir: string): AppFacts | null {
       project: build.project,
     },
   };
+}
+
+/** Maven's `<packaging>war</packaging>` or Gradle's war plugin: the build writes a .war, not a .jar. */
+function warPackaging(build: JavaBuild): boolean {
+  return build.tool === 'maven'
+    ? /<packaging>\s*war\s*<\/packaging>/.test(build.text)
+    : /\bid\s*\(?\s*['"]war['"]|^\s*war\s*$|apply\s*\(?\s*plugin\s*[:=]\s*['"]war['"]/m.test(build.text);
 }
 
 /** True when `dir` holds a runnable JVM app: Spring Boot, Quarkus/Micronaut, the application plugin, or a main method. */

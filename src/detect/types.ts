@@ -171,7 +171,7 @@ export interface JavaFacts {
   actuator: boolean;
   /** Gradle build script flavour. */
   gradleKotlinDsl: boolean;
-  /** Where the built jar lands, as a glob relative to the app dir: 'target/*.jar', 'build/libs/*.jar'. */
+  /** Where the built jar (or war) lands, as a glob relative to the app dir: 'target/*.jar', 'build/libs/*.war'. */
   artifactGlob: string;
   /**
    * Quarkus's fast-jar folder ('target/quarkus-app', relative to the app dir):

@@ -51,18 +51,22 @@ export function buildJavaSpec(ctx: DockerContext): LanguageSpec {
   const build = wrapper ? line.images.build : maven ? line.images.maven : line.images.gradle;
   const tool = maven ? (wrapper ? './mvnw' : 'mvn') : wrapper ? './gradlew' : 'gradle';
   const artifactDir = assertSafe(posix.join(ctx.appPath, posix.dirname(java.artifactGlob)), 'artifact directory');
+  const archive = java.artifactGlob.endsWith('.war') ? 'war' : 'jar';
 
   // A missing wrapper is detection's note (src/detect/java-build.ts), printed with these.
   if (java.wrapperPath !== null && !wrapper) {
     ctx.notes.push(`the wrapper ${java.wrapperPath} is outside the build context (${ctx.contextDir}): the image builds with the ${maven ? 'Maven' : 'Gradle'} of its pinned image`);
   }
-  const steps = java.project === null ? standaloneSteps(tool, maven, java.springBoot, ctx) : projectSteps(java.project, tool, maven, java.springBoot, ctx);
-  const layout = java.springBoot ? bootLayout(java.springBootVersion) : null;
+  // Spring Boot's Gradle plugin packages a war with bootWar; its jarmode cannot extract a war's WEB-INF/lib-provided.
+  const bootTask = archive === 'war' ? 'bootWar' : 'bootJar';
+  const steps = java.project === null ? standaloneSteps(tool, maven, java.springBoot && bootTask, ctx) : projectSteps(java.project, tool, maven, java.springBoot && bootTask, ctx);
+  const layout = java.springBoot && archive === 'jar' ? bootLayout(java.springBootVersion) : null;
   const quarkusApp = java.quarkusApp === null ? null : assertSafe(posix.join(ctx.appPath, java.quarkusApp), 'Quarkus output');
   if (quarkusApp !== null && metricNamesFor(ctx.facts).library === 'micrometer-prometheus' && ctx.answers.monitoring !== 'none') {
     ctx.notes.push("Quarkus Micrometer writes no http_server_requests_seconds_bucket series unless a MeterFilter turns the histogram on (with a 0.5 s SLO boundary): without it the latency alerts and the metric gate read nothing");
   }
-  if (!layout?.extract && quarkusApp === null) {
+  // A war's note is detection's (src/detect/java.ts).
+  if (!layout?.extract && quarkusApp === null && archive === 'jar') {
     ctx.notes.push('the image runs `java -jar app.jar`: the build must produce one runnable (fat) jar with a Main-Class');
   }
 
@@ -105,6 +109,7 @@ export function buildJavaSpec(ctx: DockerContext): LanguageSpec {
       cacheTarget: maven ? '/root/.m2' : '/root/.gradle',
       ...steps,
       artifactDir,
+      archive,
     },
   };
 }
@@ -112,7 +117,8 @@ export function buildJavaSpec(ctx: DockerContext): LanguageSpec {
 type BuildSteps = Pick<JavaSpec, 'buildFiles' | 'resolve' | 'package' | 'copyContext' | 'moduleOutputs'>;
 
 /** A standalone build: its build files, then `src`. */
-function standaloneSteps(tool: string, maven: boolean, springBoot: boolean, ctx: DockerContext): BuildSteps {
+/** `bootTask`: Spring Boot's Gradle packaging task (bootJar, bootWar), or false for other apps. */
+function standaloneSteps(tool: string, maven: boolean, bootTask: string | false, ctx: DockerContext): BuildSteps {
   ctx.notes.push(
     maven
       ? "the dependency layer copies pom.xml only: a build that needs other files to resolve (a parent pom, extensions) must copy them too"
@@ -121,7 +127,7 @@ function standaloneSteps(tool: string, maven: boolean, springBoot: boolean, ctx:
   return {
     buildFiles: [],
     resolve: maven ? [tool, '-B', '-ntp', 'dependency:go-offline'] : [tool, '--no-daemon', 'dependencies'],
-    package: maven ? [tool, '-B', '-ntp', '-DskipTests', 'package'] : [tool, '--no-daemon', springBoot ? 'bootJar' : 'assemble'],
+    package: maven ? [tool, '-B', '-ntp', '-DskipTests', 'package'] : [tool, '--no-daemon', bootTask || 'assemble'],
     copyContext: false,
     moduleOutputs: [],
   };
@@ -140,7 +146,7 @@ function safeSelector(selector: string): string {
  * built yet (MDEP-516), so one `package -pl -am` resolves and builds, its
  * downloads kept in the cache mount. Gradle resolves from the build scripts alone.
  */
-function projectSteps(project: JavaProject, tool: string, maven: boolean, springBoot: boolean, ctx: DockerContext): BuildSteps {
+function projectSteps(project: JavaProject, tool: string, maven: boolean, bootTask: string | false, ctx: DockerContext): BuildSteps {
   const selector = safeSelector(project.selector);
   const buildFiles = maven ? [] : project.buildFiles.map((f): [string, string] => [assertSafe(f, 'build file'), posix.dirname(f) === '.' ? './' : `${posix.dirname(f)}/`]);
   const moduleDirs = [...new Set(project.buildFiles.map((f) => posix.dirname(f)).filter((d) => d !== '.'))];
@@ -150,7 +156,7 @@ function projectSteps(project: JavaProject, tool: string, maven: boolean, spring
     resolve: maven ? null : [tool, '--no-daemon', `${selector}:dependencies`],
     package: maven
       ? [tool, '-B', '-ntp', '-pl', selector, '-am', '-DskipTests', 'package']
-      : [tool, '--no-daemon', `${selector}:${springBoot ? 'bootJar' : 'assemble'}`],
+      : [tool, '--no-daemon', `${selector}:${bootTask || 'assemble'}`],
     copyContext: true,
     // .dockerignore patterns match from the context root only: each module's output needs its own line.
     moduleOutputs: moduleDirs.flatMap((d) => (maven ? [`${assertSafe(d, 'module')}/target/`] : [`${assertSafe(d, 'project')}/build/`, `${d}/.gradle/`])),

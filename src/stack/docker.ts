@@ -168,6 +168,8 @@ export interface JavaSpec {
   moduleOutputs: string[];
   /** Directory the build writes the jar to ('target', 'build/libs'). */
   artifactDir: string;
+  /** What the build packages: 'jar', or 'war' (an executable Spring Boot war runs with `java -jar` too). */
+  archive: 'jar' | 'war';
 }
 
 /** Every value the docker templates read. Null parts do not apply to this language. */

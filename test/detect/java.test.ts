@@ -183,6 +183,18 @@ describe('detectJava Spring Boot', () => {
     expect(project.java?.springBootVersion).toBe('3.2.5');
   });
 
+  it('war packaging: the build writes a war, and the note says how the image runs it', () => {
+    const maven = detect({ 'pom.xml': POM('<packaging>war</packaging>') });
+    expect(maven.java?.artifactGlob).toBe('target/*.war');
+    expect(maven.notes.join('\n')).toContain('war packaging: the image runs the executable war with `java -jar`');
+    for (const script of ["plugins {\n  id 'java'\n  id 'war'\n  id 'org.springframework.boot' version '3.4.1'\n}\n", 'plugins {\n    java\n    war\n    id("org.springframework.boot") version "3.4.1"\n}\n', "apply plugin: 'war'\napply plugin: 'org.springframework.boot'\n"]) {
+      expect(detect({ 'build.gradle': script }).java?.artifactGlob).toBe('build/libs/*.war');
+    }
+    expect(detect({ 'build.gradle': GRADLE }).java?.artifactGlob).toBe('build/libs/*.jar');
+    const servlet = detect({ 'pom.xml': '<project><packaging>war</packaging><dependencies><dependency><artifactId>jakarta.servlet-api</artifactId></dependency></dependencies></project>' });
+    expect(servlet.notes.join('\n')).toContain('war packaging without Spring Boot');
+  });
+
   it('finds a hand-written health endpoint without actuator', () => {
     const f = detect({
       'pom.xml': POM(),

@@ -11,20 +11,20 @@ import { testdir } from '../helpers/testdir.js';
 // the jars real builds leave: Spring Boot, maven-shade (original-*.jar
 // beside the shaded one), Gradle shadow (-all), test and source jars.
 
-async function pickStep(): Promise<{ script: string; dir: string }> {
-  const stack = buildStack(makeAnswers({ language: 'java' }), makeFacts({ language: 'java', runtimeVersion: '21', java: { wrapperPath: null, springBoot: false } }));
+async function pickStep(artifactGlob = 'target/*.jar'): Promise<{ script: string; dir: string }> {
+  const stack = buildStack(makeAnswers({ language: 'java' }), makeFacts({ language: 'java', runtimeVersion: '21', java: { wrapperPath: null, springBoot: false, artifactGlob } }));
   const dockerfile = (await renderStack(stack, 'docker')).read('Dockerfile')!.content;
   const run = /^RUN (set -- \$\(find [\s\S]*?cp "\$1" \/app\/app\.jar)$/m.exec(dockerfile)![1]!;
   return { script: run.replace(/\\\n\s*/g, '').replace('/app/app.jar', '"$OUT"'), dir: stack.docker.file!.java!.artifactDir };
 }
 
 let step: { script: string; dir: string } | undefined;
-function pick(jars: string[]): { status: number | null; picked: string | null; stderr: string } {
+function pick(jars: string[], run = step!): { status: number | null; picked: string | null; stderr: string } {
   const root = testdir();
-  mkdirSync(join(root, step!.dir), { recursive: true });
-  for (const jar of jars) writeFileSync(join(root, step!.dir, jar), jar);
+  mkdirSync(join(root, run.dir), { recursive: true });
+  for (const jar of jars) writeFileSync(join(root, run.dir, jar), jar);
   const out = join(root, 'app.jar');
-  const r = spawnSync('sh', ['-c', step!.script], { cwd: root, env: { ...process.env, OUT: out }, encoding: 'utf8' });
+  const r = spawnSync('sh', ['-c', run.script], { cwd: root, env: { ...process.env, OUT: out }, encoding: 'utf8' });
   return { status: r.status, picked: r.status === 0 ? readFileSync(out, 'utf8') : null, stderr: r.stderr };
 }
 
@@ -44,5 +44,15 @@ describe('the Java Dockerfile picks the one application jar', async () => {
     const r = pick(['a.jar', 'b.jar']);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/^expected one application jar in target, found: .*\b[ab]\.jar .*\b[ab]\.jar$/m);
+  });
+});
+
+describe('the Java Dockerfile picks the one application war of a war build', async () => {
+  const maven = await pickStep('target/*.war');
+  const gradle = await pickStep('build/libs/*.war');
+  it("takes Spring Boot's repackaged war, not the .war.original beside it or Gradle's plain war", () => {
+    expect(pick(['legacy-0.0.1-SNAPSHOT.war', 'legacy-0.0.1-SNAPSHOT.war.original', 'classes.jar'], maven)).toMatchObject({ status: 0, picked: 'legacy-0.0.1-SNAPSHOT.war' });
+    expect(pick(['legacy-0.0.1.war', 'legacy-0.0.1-plain.war'], gradle)).toMatchObject({ status: 0, picked: 'legacy-0.0.1.war' });
+    expect(pick(['a.war', 'b.war'], maven).stderr).toMatch(/^expected one application war in target, found: /m);
   });
 });

@@ -496,6 +496,15 @@ describe('java', () => {
     expect(plain.entrypoint).toEqual(['java', '-jar', '/app/app.jar']);
   });
 
+  it('runs an executable Spring Boot war with java -jar, unextracted, built by bootWar under Gradle', () => {
+    const maven = fileFor({ language: 'java' }, { language: 'java', java: { artifactGlob: 'target/*.war' } });
+    expect(maven.java).toMatchObject({ archive: 'war', extractLayers: null, artifactDir: 'target' });
+    expect(maven.entrypoint).toEqual(['java', '-jar', '/app/app.jar']);
+    const gradle = fileFor({ language: 'java' }, { language: 'java', java: { buildTool: 'gradle', artifactGlob: 'build/libs/*.war' } });
+    expect(gradle.java?.package.at(-1)).toBe('bootWar');
+    expect(fileFor({ language: 'java' }, { language: 'java', java: { buildTool: 'gradle', artifactGlob: 'build/libs/*.jar' } }).java?.package.at(-1)).toBe('bootJar');
+  });
+
   it('sizes the heap from the container limit', () => {
     const env = fileFor({ language: 'java' }, { language: 'java' }).env;
     expect(env.find((e) => e.name === 'JAVA_TOOL_OPTIONS')?.value).toContain('-XX:MaxRAMPercentage=75');
