@@ -24,12 +24,18 @@ export function mavenModules(files: RepoFiles, dir: string, depth = 0): string[]
   return out;
 }
 
-/** Project dirs from settings.gradle `include 'a', ':b:c'` or `include("a", "b")` (→ 'a', 'b/c'). */
+/**
+ * `include(...)` with its arguments on any number of lines, or Groovy's
+ * `include 'a', 'b'` continued on the next line after a trailing comma.
+ */
+const INCLUDE = /^[ \t]*include\b[ \t]*(\([^)]*\)|(?:[^\n]*,[ \t]*\n)*[^\n]*)/gm;
+
+/** Project dirs from settings.gradle `include 'a', ':b:c'` or `include("a", "b")`, on one line or several (→ 'a', 'b/c'). */
 export function gradleIncludes(settings: string): string[] {
+  const code = settings.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
   const out: string[] = [];
-  for (const line of settings.split('\n')) {
-    if (!/^\s*include\b/.test(line)) continue;
-    for (const m of line.matchAll(/['"]:?([\w.:-]+)['"]/g)) out.push((m[1] ?? '').replace(/:/g, '/'));
+  for (const include of code.matchAll(INCLUDE)) {
+    for (const m of (include[1] ?? '').matchAll(/['"]:?([\w.:-]+)['"]/g)) out.push((m[1] ?? '').replace(/:/g, '/'));
   }
   return out;
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { detectRepo, detectRepoOnDisk } from '../../src/detect/index.js';
 import { detectJava, isJavaApp, springBootVersion, wrapperInContext } from '../../src/detect/java.js';
 import { javaMajor } from '../../src/detect/java-build.js';
+import { gradleIncludes } from '../../src/detect/java-project.js';
 import { filesFromMap } from '../../src/detect/repo-files.js';
 import { GRADLE_MULTI_PROJECT, mavenMultiModule } from '../helpers/multi-module.js';
 import { fixture } from './helpers.js';
@@ -413,6 +414,20 @@ describe('detectJava Quarkus and Micronaut', () => {
 
 describe('a module of a multi-module build', () => {
   const repo = (files: Record<string, string>) => detectRepo(filesFromMap(files), { dirName: 'acme' });
+
+  it('Gradle: reads include(...) spread over several lines, and Groovy includes continued after a comma', () => {
+    expect(gradleIncludes('rootProject.name = "acme"\n\ninclude(\n    ":service",\n    ":libs:common", // shared\n)\nincludeBuild("build-logic")\n')).toEqual(['service', 'libs/common']);
+    expect(gradleIncludes("include 'service',\n        'common'\ninclude ':tools'\n// include 'old'\n")).toEqual(['service', 'common', 'tools']);
+    const f = repo({
+      'settings.gradle.kts': 'include(\n    ":service",\n    ":common",\n)\n',
+      'build.gradle.kts': 'plugins { id("org.springframework.boot") version "3.4.1" apply false }\n',
+      gradlew: '',
+      'service/build.gradle.kts': 'plugins { id("org.springframework.boot") }\n',
+      'common/build.gradle.kts': 'plugins { `java-library` }\n',
+    });
+    expect(f.appDir).toBe('service');
+    expect(f.java?.project?.selector).toBe(':service');
+  });
 
   it('Maven: picks the module with the app, builds it through the root reactor, and reads the parent chain', () => {
     const f = repo(mavenMultiModule());
