@@ -23,7 +23,7 @@ const isCollectorConfig = (p: string) => /^monitoring\/collector\/[^/]+\.ya?ml$/
  * parser + our workflow rules (and reusable-workflow calls' permissions), HCL parse/fmt/references/schema, PromQL,
  * the collector config's component references, runbook links, promtool and amtool (warning when not on PATH).
  */
-export async function checkFiles(files: ReadonlyMap<string, string>, opts: { language: Language } & PinOptions): Promise<Finding[]> {
+export async function checkFiles(files: ReadonlyMap<string, string>, opts: { language: Language; goVendored?: boolean } & PinOptions): Promise<Finding[]> {
   const findings: Finding[] = [];
   const paths = [...files.keys()].sort();
   const clean = (p: string) => !hasConflictMarkers(files.get(p)!);
@@ -46,7 +46,7 @@ export async function checkFiles(files: ReadonlyMap<string, string>, opts: { lan
       continue;
     }
     if (p === 'Dockerfile' || p.endsWith('/Dockerfile')) findings.push(...checkDockerfile(p, content, { language: opts.language }));
-    if (p.endsWith('.dockerignore')) findings.push(...checkDockerignore(p, content, opts.language));
+    if (p.endsWith('.dockerignore')) findings.push(...checkDockerignore(p, content, opts.language, { goVendored: opts.goVendored === true }));
     if (isCollectorConfig(p)) findings.push(...checkCollectorConfig(p, content));
     if (isRules(p)) {
       findings.push(...checkRulesFile(p, content));

@@ -20,6 +20,9 @@ interface MustExclude {
   severity?: Finding['severity'];
 }
 
+/** The file that marks a Go module as vendored. */
+const GO_VENDOR = 'vendor/modules.txt';
+
 const COMMON_EXCLUDES: readonly MustExclude[] = [
   { what: '.git', samples: ['.git/HEAD'] },
   { what: '.github', samples: ['.github/workflows/ci.yml'] },
@@ -61,7 +64,7 @@ const LANGUAGE_EXCLUDES: Readonly<Record<Language, readonly MustExclude[]>> = {
   ],
   go: [
     { what: 'bin/', samples: ['bin/server'] },
-    { what: 'vendor/ (unless you vendor)', samples: ['vendor/modules.txt'], severity: 'warning' },
+    { what: 'vendor/ (unless you vendor)', samples: [GO_VENDOR], severity: 'warning' },
     { what: '*.test', samples: ['server.test'] },
   ],
   java: [
@@ -147,9 +150,11 @@ export function excluded(rules: readonly IgnoreRule[], path: string): boolean {
 /**
  * Checks a .dockerignore against section 2 of the checklist: every must-exclude
  * entry (common and per language) is excluded, and no lockfile or build
- * wrapper the image's install needs is. Shared by `check` and the tests.
+ * wrapper the image's install needs is. A Go module that vendors
+ * (`goVendored`) builds from vendor/, which must then stay in the context.
+ * Shared by `check` and the tests.
  */
-export function checkDockerignore(path: string, content: string, language: Language): Finding[] {
+export function checkDockerignore(path: string, content: string, language: Language, opts: { goVendored?: boolean } = {}): Finding[] {
   const findings: Finding[] = [];
   const rules = parseDockerignore(content);
 
@@ -158,6 +163,7 @@ export function checkDockerignore(path: string, content: string, language: Langu
     findings.push({ path, line: null, rule: 'dockerignore/must-exclude', severity: 'error', message: 'infrastructure code is not excluded: add infra/ or terraform/' });
   }
   for (const { what, samples, severity } of [...COMMON_EXCLUDES, ...LANGUAGE_EXCLUDES[language]]) {
+    if (opts.goVendored && samples.includes(GO_VENDOR)) continue;
     const missed = samples.filter((s) => !excluded(rules, s));
     if (missed.length === 0) continue;
     const rule = decidingRule(rules, missed[0] ?? '');

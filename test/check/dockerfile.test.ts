@@ -342,6 +342,12 @@ describe('checkDockerignore', () => {
     expect(found.map((f) => f.rule)).toEqual(['dockerignore/must-not-exclude', 'dockerignore/must-not-exclude']);
   });
 
+  it("warns when a Go module's vendor/ reaches the context, unless the module vendors and builds from it", () => {
+    const go = `${IGNORE_COMMON}bin/\n**/*.test\n`;
+    expect(checkDockerignore('.dockerignore', go, 'go').map((f) => f.message)).toEqual(['vendor/ (unless you vendor) is not excluded: vendor/modules.txt would reach the build context']);
+    expect(checkDockerignore('.dockerignore', go, 'go', { goVendored: true })).toEqual([]);
+  });
+
   it('matches nested Python caches only with a ** pattern', () => {
     const python = `${IGNORE_COMMON}.venv\nvenv\n__pycache__\n*.pyc\n.pytest_cache\n.mypy_cache\n.ruff_cache\n*.egg-info\n`;
     expect(checkDockerignore('.dockerignore', python, 'python').map((f) => f.message)).toEqual([

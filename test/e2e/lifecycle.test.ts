@@ -166,6 +166,16 @@ describe('check', () => {
     expect(bad.stdout).toMatch(/error\s+Dockerfile/);
   });
 
+  it("does not hold a vendoring Go module's ignore file, which keeps vendor/ for the build, to excluding it", async () => {
+    const dir = exampleCopy('go-http');
+    mkdirSync(join(dir, 'vendor'));
+    writeFileSync(join(dir, 'vendor/modules.txt'), '');
+    expect((await runCli([dir, '--yes'])).exitCode).toBe(0);
+    const r = await runCli(['check', dir, '--json']);
+    const findings = (JSON.parse(r.stdout) as { findings: Array<{ rule: string; message: string }> }).findings;
+    expect(findings.filter((f) => f.rule === 'dockerignore/must-exclude')).toEqual([]);
+  });
+
   it("reports what the image build would not find in its context: a deleted lockfile, a file the ignore file leaves out", async () => {
     const dir = await generatedRepo('node-express');
     rmSync(join(dir, 'package-lock.json'));

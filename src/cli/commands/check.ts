@@ -8,6 +8,7 @@ import { checkFiles } from '../../check/check-files.js';
 import { githubAnnotation } from '../../check/github-annotation.js';
 import type { Finding } from '../../check/types.js';
 import { detectGit } from '../../detect/git-remote.js';
+import { joinPath } from '../../detect/paths.js';
 import { filesFromDisk } from '../../detect/repo-files.js';
 import { UserError } from '../../errors.js';
 import { TOOL_NAME } from '../../package-root.js';
@@ -49,8 +50,11 @@ export async function runCheck(dir: string, flags: { json?: boolean; githubAnnot
     files.set(path, content);
     if (blobId(content) !== entry.blob) drift.push({ path, state: 'edited' });
   }
-  const findings = [...unreadable, ...(await checkFiles(files, { language: manifest.answers.language ?? 'node', pinTable: false }))];
   const repoFiles = filesFromDisk(root);
+  const language = manifest.answers.language ?? 'node';
+  // A vendoring Go module's ignore file keeps vendor/, which its build reads.
+  const goVendored = language === 'go' && repoFiles.exists(joinPath(manifest.answers.serviceDir ?? '.', 'vendor/modules.txt'));
+  const findings = [...unreadable, ...(await checkFiles(files, { language, goVendored, pinTable: false }))];
   // What the image builds read from the repository, as CI's build steps run them.
   const workflows = new Map([...files].filter(([p]) => p.startsWith('.github/workflows/')));
   for (const build of imageBuilds(workflows)) findings.push(...buildSourceFindings(build, repoFiles));
