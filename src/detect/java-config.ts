@@ -47,6 +47,8 @@ function fromYaml(text: string, key: string): string | null {
     if (lookup(root, 'spring.config.activate.on-profile') !== undefined || lookup(root, 'spring.profiles') !== undefined) continue;
     const v = lookup(root, key);
     if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return String(v);
+    // A YAML list (management.endpoints.web.exposure.include: [health, prometheus]) reads as Spring's comma-separated form.
+    if (Array.isArray(v)) return v.map(String).join(',');
   }
   return null;
 }

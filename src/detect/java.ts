@@ -97,6 +97,7 @@ export function detectJava(files: RepoFiles, dir: string): AppFacts | null {
       artifactGlob,
       quarkusApp,
       metricsPath: jvmMetricsPath(files, dir, framework, text, notes),
+      webExposure: springBoot && actuator ? webExposure(files, dir, metricsLibrary, notes) : null,
       project: build.project,
     },
   };
@@ -308,6 +309,21 @@ function jvmMetricsPath(files: RepoFiles, dir: string, framework: string | null,
     return resolveUnder(quarkusNonApplicationRoot(files, dir).path, config('quarkus.micrometer.export.prometheus.path') ?? 'metrics');
   }
   return framework === 'micronaut' ? micronautMetricsPath(files, dir, notes) : null;
+}
+
+/**
+ * Actuator exposes only `health` over HTTP unless
+ * management.endpoints.web.exposure.include lists more: the Prometheus
+ * scrape then gets 404. Unset, the image lists health and prometheus itself;
+ * set without prometheus (or *), only the user can add it.
+ */
+function webExposure(files: RepoFiles, dir: string, metricsLibrary: string | null, notes: string[]): string | null {
+  const found = readAppConfig(files, dir, 'management.endpoints.web.exposure.include');
+  const listed = found?.value.split(',').map((e) => e.trim()) ?? [];
+  if (found !== null && metricsLibrary === 'micrometer-prometheus' && !listed.some((e) => e === 'prometheus' || e === '*')) {
+    notes.push(`management.endpoints.web.exposure.include in ${found.file} leaves out prometheus: the metrics scrape gets 404 and the deploy's metric gate sees no requests; add prometheus to it`);
+  }
+  return found?.value ?? null;
 }
 
 /**

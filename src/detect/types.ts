@@ -185,6 +185,11 @@ export interface JavaFacts {
    * `/q/metrics`, Micronaut `/prometheus`, each movable); null for other apps.
    */
   metricsPath: string | null;
+  /**
+   * Spring Boot's management.endpoints.web.exposure.include as configured,
+   * or null when the config leaves it at its default (health only).
+   */
+  webExposure: string | null;
   /** The multi-module (Maven) or multi-project (Gradle) build the app is a module of, built from its root; null for a standalone build. */
   project: JavaProject | null;
 }

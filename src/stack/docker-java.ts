@@ -183,7 +183,10 @@ function micrometerHistogram(ctx: DockerContext): KeyValue[] {
   if (!ctx.facts.java?.springBoot) return [];
   const bucket = `${LATENCY_THRESHOLD_SECONDS * 1000}ms`;
   ctx.notes.push(`the image turns on Micrometer's http.server.requests histogram with a ${bucket} bucket (the latency alerts and the metric gate read it); these variables override the same settings in application.properties`);
+  // Actuator's HTTP exposure is health alone by default; where the config leaves it so, the scrape's endpoint joins it.
+  const expose: KeyValue[] = ctx.facts.java.actuator && ctx.facts.java.webExposure === null ? [{ name: 'MANAGEMENT_ENDPOINTS_WEB_EXPOSURE_INCLUDE', value: 'health,prometheus' }] : [];
   return [
+    ...expose,
     { name: 'MANAGEMENT_METRICS_DISTRIBUTION_PERCENTILESHISTOGRAM_HTTP_SERVER_REQUESTS', value: 'true' },
     { name: 'MANAGEMENT_METRICS_DISTRIBUTION_SLO_HTTP_SERVER_REQUESTS', value: bucket },
   ];

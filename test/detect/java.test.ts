@@ -241,6 +241,7 @@ describe('java fixtures on disk', () => {
       artifactGlob: 'target/*.jar',
       quarkusApp: null,
       metricsPath: '/actuator/prometheus',
+      webExposure: 'health,prometheus',
       project: null,
     });
     // The 'local' profile's 7070 must not win over the default document.
@@ -261,6 +262,21 @@ describe('detectJava Spring Boot metrics path', () => {
     expect(detect({ 'pom.xml': BOOT }).java?.metricsPath).toBe('/actuator/prometheus');
     const moved = detect({ 'pom.xml': BOOT, 'src/main/resources/application.properties': 'management.endpoints.web.base-path=/manage/\nmanagement.endpoints.web.path-mapping.prometheus=metrics\n' });
     expect([moved.healthPath, moved.java?.metricsPath]).toEqual(['/manage/health/liveness', '/manage/metrics']);
+  });
+});
+
+describe('detectJava Actuator web exposure', () => {
+  const BOOT = '<project><parent><artifactId>spring-boot-starter-parent</artifactId></parent><dependencies><dependency><artifactId>spring-boot-starter-actuator</artifactId></dependency><dependency><artifactId>micrometer-registry-prometheus</artifactId></dependency></dependencies></project>';
+  const note = (f: { notes: string[] }) => f.notes.find((n) => n.startsWith('management.endpoints.web.exposure.include'));
+
+  it('records the configured exposure, a YAML list included, and says when it leaves prometheus out', () => {
+    expect(detect({ 'pom.xml': BOOT }).java?.webExposure).toBeNull();
+    const listed = detect({ 'pom.xml': BOOT, 'src/main/resources/application.yml': 'management:\n  endpoints:\n    web:\n      exposure:\n        include: [health, info, prometheus]\n' });
+    expect(listed.java?.webExposure).toBe('health,info,prometheus');
+    expect(note(listed)).toBeUndefined();
+    expect(note(detect({ 'pom.xml': BOOT, 'src/main/resources/application.properties': 'management.endpoints.web.exposure.include=*\n' }))).toBeUndefined();
+    const missing = detect({ 'pom.xml': BOOT, 'src/main/resources/application.properties': 'management.endpoints.web.exposure.include=health,info\n' });
+    expect(note(missing)).toContain('leaves out prometheus: the metrics scrape gets 404');
   });
 });
 

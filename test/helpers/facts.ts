@@ -70,6 +70,7 @@ export const JAVA_DEFAULTS: JavaFacts = {
   artifactGlob: 'target/*.jar',
   quarkusApp: null,
   metricsPath: '/actuator/prometheus',
+  webExposure: 'health,prometheus',
   project: null,
 };
 

@@ -76,7 +76,7 @@ export function pipelineFacts(pm: PackageManager, workflows: string[] = []): Rep
       : null,
     go: d.language === 'go' ? { module: 'example.com/orders', mainPackage: './cmd/server', cgo: false, vendored: false, localReplaces: [], workspace: null, runtimeFiles: [] } : null,
     java: d.language === 'java'
-      ? { buildTool: pm === 'gradle' ? 'gradle' : 'maven', wrapperPath: pm === 'maven' ? './mvnw' : null, springBoot: true, springBootVersion: '3.5.0', actuator: true, gradleKotlinDsl: false, artifactGlob: 'target/*.jar', quarkusApp: null, metricsPath: '/actuator/prometheus', project: null }
+      ? { buildTool: pm === 'gradle' ? 'gradle' : 'maven', wrapperPath: pm === 'maven' ? './mvnw' : null, springBoot: true, springBootVersion: '3.5.0', actuator: true, gradleKotlinDsl: false, artifactGlob: 'target/*.jar', quarkusApp: null, metricsPath: '/actuator/prometheus', webExposure: 'health,prometheus', project: null }
       : null,
     notes: [],
   };

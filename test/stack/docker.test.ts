@@ -474,6 +474,14 @@ describe('java', () => {
     expect(Object.keys(env({ monitoring: 'none' })).filter((k) => k.startsWith('MANAGEMENT_METRICS'))).toEqual([]);
   });
 
+  it("exposes Actuator's prometheus endpoint where the config leaves the exposure at its default (health only), never over a configured list", () => {
+    const env = (webExposure: string | null, monitoring: Answers['monitoring'] = 'prometheus') =>
+      fileFor({ language: 'java', monitoring }, { language: 'java', metricsLibrary: 'micrometer-prometheus', java: { webExposure } }).env.find((e) => e.name === 'MANAGEMENT_ENDPOINTS_WEB_EXPOSURE_INCLUDE')?.value;
+    expect(env(null)).toBe('health,prometheus');
+    expect(env('health,info')).toBeUndefined();
+    expect(env(null, 'none')).toBeUndefined();
+  });
+
   it("Micronaut: turns on its server histogram with the objective's bucket, and lets a scraper read /prometheus", () => {
     const micronaut = { language: 'java' as const, framework: 'micronaut', metricsLibrary: 'micrometer-prometheus', java: { springBoot: false, actuator: false, metricsPath: '/prometheus' } };
     const env = (answers: Partial<Answers>) => Object.fromEntries(fileFor({ language: 'java', ...answers }, micronaut).env.map((e) => [e.name, e.value]));
