@@ -24,7 +24,7 @@ export interface MetricNames {
   serviceLabel: string;
   /** Label the scrape/collector sets to the running revision (task definition revision, Cloud Run revision, ACA revision). */
   revisionLabel: string;
-  /** Which instrumentation these names come from, e.g. 'Spring Boot Micrometer'. */
+  /** Which instrumentation these names come from, e.g. 'Micrometer (micrometer-registry-prometheus)'. */
   source: string;
   /** Key of the library (RepoFacts.metricsLibrary value), or 'contract' for the default names. */
   library: string;
@@ -167,7 +167,7 @@ const named = (library: string, base: string, code: string, route: string, sourc
  * Keys are RepoFacts.metricsLibrary values.
  */
 const LIBRARY_METRICS: Readonly<Record<string, MetricNames>> = {
-  'micrometer-prometheus': named('micrometer-prometheus', 'http_server_requests_seconds', 'status', 'uri', 'Spring Boot Micrometer (micrometer-registry-prometheus)'),
+  'micrometer-prometheus': named('micrometer-prometheus', 'http_server_requests_seconds', 'status', 'uri', 'Micrometer (micrometer-registry-prometheus)'),
   // The usual HTTP middleware over prom-client.
   'express-prom-bundle': named('express-prom-bundle', 'http_request_duration_seconds', 'status_code', 'path', 'express-prom-bundle (over prom-client)'),
   'prometheus-fastapi-instrumentator': named('prometheus-fastapi-instrumentator', 'http_request_duration_seconds', 'status', 'handler', 'prometheus-fastapi-instrumentator', 'http_requests_total'),
