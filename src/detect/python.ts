@@ -3,7 +3,8 @@ import { joinPath, parentDir, relativePath } from './paths.js';
 import { PYTHON_FRAMEWORKS, djangoAllowsAnyHost, findAppObject, findDjangoTarget, findManagePy, moduleName, type PythonTarget } from './python-app.js';
 import { nativePythonDeps } from './python-native.js';
 import { hasPythonManifest, isRequirementsFile, readPythonProject, requirementIncludes, testExtra, testGroup, type PythonProject } from './python-deps.js';
-import { findPort, findRoutes, pickHealthPath, pickReadinessPath, walkFiles, type PortPattern } from './scan.js';
+import { pythonRoutes } from './python-routes.js';
+import { findPort, pickHealthPath, pickReadinessPath, walkFiles, type PortPattern } from './scan.js';
 import { parseToml, tomlString, tomlTable } from './toml.js';
 import type { RepoFiles } from './types.js';
 import { firstVersion, plainVersion, rangeLowerBound, toolVersionsEntry } from './versions.js';
@@ -22,9 +23,6 @@ const PORT_PATTERNS: readonly PortPattern[] = [
   { re: /\.run\([^)]*?\bport\s*=\s*(\d{2,5})\b/, what: 'app.run()' },
 ];
 
-// Route decorators (@app.get, @router.route, @bp.get...), add_api_route, and Django path()/re_path().
-const DECORATOR_ROUTE = /(?:@\w+(?:\.\w+)*\.(?:get|head|route|api_route)|\.add_(?:api_)?(?:route|get))\(\s*['"](\/[^'"]*)['"]/g;
-const DJANGO_ROUTE = /\b(?:re_)?path\(\s*r?['"]\^?([A-Za-z/]*?)\$?['"]/g;
 
 /**
  * Detects a Python app in `dir`: installer and lockfile, Python version, web
@@ -60,13 +58,11 @@ export function detectPython(files: RepoFiles, dir: string): AppFacts | null {
   const portSource = found ? found.file : `${target.server} default`;
   notes.push(found ? `port ${port} from ${found.file} (${found.what})` : `port ${port}: our ${target.server} default`);
 
-  const urls = pyFiles.filter((f) => f.endsWith('urls.py'));
-  const routes = [
-    ...findRoutes(files, ordered, DECORATOR_ROUTE),
-    ...findRoutes(files, urls, DJANGO_ROUTE, (p) => `/${p}`),
-  ];
+  const scanned = pythonRoutes(files, ordered, { root: target.importRoot ? joinPath(dir, target.importRoot) : dir });
+  const { routes } = scanned;
+  notes.push(...scanned.notes);
   const health = pickHealthPath(routes);
-  if (health) notes.push(`health path ${health.path} from ${health.file}`);
+  if (health) notes.push(`health path ${health.served} from ${health.file}`);
   const trusted = trustedHostFile(files, pyFiles);
   if (trusted !== null) {
     notes.push(`${trusted} adds TrustedHostMiddleware, which answers 400 to a Host outside allowed_hosts, and the platform's health checks send the container's own address (the load balancer's checks its IP, the image's HEALTHCHECK localhost): let the health paths through before it, or deploys roll back on failed health checks`);
@@ -106,8 +102,8 @@ export function detectPython(files: RepoFiles, dir: string): AppFacts | null {
     startCommand: startCommand(target, port),
     port,
     portSource,
-    healthPath: health?.path ?? null,
-    readinessPath: pickReadinessPath(routes)?.path ?? null,
+    healthPath: health?.served ?? null,
+    readinessPath: pickReadinessPath(routes)?.served ?? null,
     metricsLibrary: pythonMetrics(deps),
     notes,
     node: null,

@@ -65,7 +65,7 @@ export interface FoundRoute {
  * Picks the best health route: by HEALTH_PATHS rank (an '/api' prefix or a
  * trailing slash only breaks ties), then by the order found.
  */
-export function pickHealthPath(routes: FoundRoute[]): FoundRoute | null {
+export function pickHealthPath<T extends FoundRoute>(routes: T[]): T | null {
   return pickRoute(routes, HEALTH_PATHS);
 }
 
@@ -73,12 +73,12 @@ export function pickHealthPath(routes: FoundRoute[]): FoundRoute | null {
 export const READINESS_PATHS = ['/readyz', '/ready', '/readiness'] as const;
 
 /** Picks the best readiness route, ranked like pickHealthPath. */
-export function pickReadinessPath(routes: FoundRoute[]): FoundRoute | null {
+export function pickReadinessPath<T extends FoundRoute>(routes: T[]): T | null {
   return pickRoute(routes, READINESS_PATHS);
 }
 
-function pickRoute(routes: FoundRoute[], names: readonly string[]): FoundRoute | null {
-  let best: FoundRoute | null = null;
+function pickRoute<T extends FoundRoute>(routes: T[], names: readonly string[]): T | null {
+  let best: T | null = null;
   let bestRank = Infinity;
   for (const r of routes) {
     const rank = routeRank(r.path, names);

@@ -456,3 +456,70 @@ describe('python fixtures on disk', () => {
     expect(f.notes.join('\n')).toMatch(/no lockfile/);
   });
 });
+
+describe('detectPython health routes under router prefixes', () => {
+  it('adds a FastAPI APIRouter prefix and the include_router prefix above it', () => {
+    const f = detect({
+      'requirements.txt': 'fastapi\n',
+      'app/main.py': 'from fastapi import FastAPI\nfrom app.routers import health\napp = FastAPI()\napp.include_router(health.router, prefix="/api")\n',
+      'app/routers/health.py': 'from fastapi import APIRouter\nrouter = APIRouter(prefix="/internal", tags=["health"])\n\n@router.get("/health")\nasync def health(): ...\n',
+    });
+    expect(f.healthPath).toBe('/api/internal/health');
+    expect(f.notes).toContain('health path /api/internal/health from app/routers/health.py');
+  });
+
+  it('follows a router mounted in the same file, and one imported under another name', () => {
+    const same = detect({
+      'requirements.txt': 'fastapi\n',
+      'main.py': 'app = FastAPI()\napi = APIRouter(prefix="/api")\n\n@api.get("/healthz")\ndef h(): ...\n\napp.include_router(api)\n',
+    });
+    expect(same.healthPath).toBe('/api/healthz');
+    const aliased = detect({
+      'requirements.txt': 'fastapi\n',
+      'svc/main.py': 'from svc.probes import router as probes\napp = FastAPI()\napp.include_router(probes, prefix="/ops")\n',
+      'svc/probes.py': 'router = APIRouter()\n@router.get("/readyz")\ndef r(): ...\n',
+    });
+    expect(aliased.readinessPath).toBe('/ops/readyz');
+  });
+
+  it("uses register_blueprint's url_prefix in place of the Blueprint's own, in an app factory", () => {
+    const f = detect({
+      'requirements.txt': 'flask\ngunicorn\n',
+      'app/__init__.py': 'from flask import Flask\n\ndef create_app():\n    app = Flask(__name__)\n    from .api import bp as api_bp\n    app.register_blueprint(api_bp, url_prefix="/api/v1")\n    return app\n',
+      'app/api/__init__.py': 'from flask import Blueprint\nbp = Blueprint("api", __name__, url_prefix="/ignored")\nfrom . import routes\n',
+      'app/api/routes.py': 'from . import bp\n\n@bp.route("/healthz")\ndef healthz(): ...\n',
+    });
+    expect(f.healthPath).toBe('/api/v1/healthz');
+    const own = detect({
+      'requirements.txt': 'flask\n',
+      'wsgi.py': 'health_bp = Blueprint("health", __name__, url_prefix="/_")\n@health_bp.get("/health")\ndef h(): ...\napp = Flask(__name__)\napp.register_blueprint(health_bp)\n',
+    });
+    expect(own.healthPath).toBe('/_/health');
+  });
+
+  it("adds the path of Django's include() that names the urls module", () => {
+    const f = detect({
+      'requirements.txt': 'django\n',
+      'manage.py': 'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")\n',
+      'config/wsgi.py': 'application = get_wsgi_application()\n',
+      'config/urls.py': 'urlpatterns = [\n    path("admin/", admin.site.urls),\n    path("api/", include("core.urls")),\n]\n',
+      'core/urls.py': 'urlpatterns = [path("healthz/", views.healthz)]\n',
+    });
+    expect(f.healthPath).toBe('/api/healthz/');
+  });
+
+  it('keeps the route as written, with a note, when a prefix is not a literal', () => {
+    const f = detect({
+      'requirements.txt': 'fastapi\n',
+      'app/main.py': 'app = FastAPI()\napp.include_router(api_router, prefix=settings.API_V1_STR)\n',
+      'app/api.py': 'api_router = APIRouter()\n@api_router.get("/health")\ndef h(): ...\n',
+    });
+    expect(f.healthPath).toBe('/health');
+    expect(f.notes.join('\n')).toMatch(/\/health in app\/api\.py is served under api_router's prefix, which is settings\.API_V1_STR, not a literal: .*--health-path/);
+  });
+
+  it("finds Litestar's bare @get handlers", () => {
+    const f = detect({ 'requirements.txt': 'litestar\n', 'app.py': 'from litestar import Litestar, get\n\n@get("/health")\nasync def health() -> dict: ...\n\napp = Litestar([health])\n' });
+    expect(f.healthPath).toBe('/health');
+  });
+});
