@@ -45,9 +45,10 @@ export function detectPython(files: RepoFiles, dir: string): AppFacts | null {
   const importRoot = pythonImportRoot(dir, target, project.installable);
   if (target.importRoot) notes.push(`the Django project lives in ${target.importRoot}/: the image sets PYTHONPATH=${target.importRoot}`);
   else if (importRoot) notes.push('the app lives under src/ and the project is not installable: the image sets PYTHONPATH=src');
-  // Flask and Django apps often run their dev server locally and never declare gunicorn.
-  if (target.server === 'gunicorn' && !deps.has('gunicorn')) {
-    notes.push(`the image runs gunicorn, which ${project.dependencyFile} does not declare: add it as a runtime dependency, or the container will not start`);
+  // Flask and Django apps often run their dev server locally and never declare gunicorn;
+  // FastAPI without [standard] and Quart (which brings hypercorn) lack uvicorn.
+  if (!installsServer(files, dir, project, target.server)) {
+    notes.push(`the image runs ${target.server}, which ${project.dependencyFile} does not declare: add it as a runtime dependency${fw?.dep === 'fastapi' ? ' (uvicorn, or fastapi[standard])' : ''}, or the container will not start`);
   }
 
   const version = pythonVersion(files, dir, project);
@@ -133,6 +134,21 @@ function trustedHostFile(files: RepoFiles, pyFiles: readonly string[]): string |
     const text = files.read(f) ?? '';
     return /add_middleware\(\s*TrustedHostMiddleware/.test(text) && !/allowed_hosts\s*=\s*\[\s*['"]\*['"]\s*\]/.test(text);
   }) ?? null;
+}
+
+/** Extras of a framework that install uvicorn (fastapi[standard], litestar[standard]). */
+const UVICORN_EXTRAS: Readonly<Record<string, readonly string[]>> = {
+  fastapi: ['standard', 'standard-no-fastapi-cloud-cli', 'all'],
+  litestar: ['standard', 'cli', 'full'],
+};
+
+/** True when the server is declared, comes with a framework's extra, or the lockfile installs it (a dependency's dependency). */
+function installsServer(files: RepoFiles, dir: string, project: PythonProject, server: 'uvicorn' | 'gunicorn'): boolean {
+  if (project.deps.has(server)) return true;
+  if (server === 'uvicorn' && Object.entries(UVICORN_EXTRAS).some(([dep, extras]) => (project.declared.get(dep) ?? []).some((e) => e.some((x) => extras.includes(x))))) return true;
+  const lock = project.lockfile === null || isRequirementsFile(project.lockfile) ? undefined : files.read(joinPath(dir, project.lockfile));
+  // uv.lock, poetry.lock and pdm.lock: name = "uvicorn"; Pipfile.lock: "uvicorn": {.
+  return lock !== undefined && new RegExp(`^name = "${server}"$|"${server}": \\{`, 'm').test(lock);
 }
 
 /** True when `dir` holds a Python web app (a framework dependency or Django's manage.py). */

@@ -281,6 +281,18 @@ describe('detectPython framework, server and target', () => {
     expect(detect({ 'requirements.txt': 'fastapi\nuvicorn\n', 'app/main.py': FASTAPI_MAIN }).python?.importRoot).toBeNull();
   });
 
+  it('says when uvicorn is not installed: Quart brings hypercorn, FastAPI brings it only with [standard]', () => {
+    const quart = detect({ 'pyproject.toml': '[project]\nname = "chat"\ndependencies = ["quart>=0.19", "hypercorn"]\n', 'app.py': 'from quart import Quart\napp = Quart(__name__)\n' });
+    expect(quart.notes).toContain('the image runs uvicorn, which pyproject.toml does not declare: add it as a runtime dependency, or the container will not start');
+    const fastapi = (deps: string, extra: Record<string, string> = {}) => detect({ 'requirements.txt': deps, 'main.py': FASTAPI_MAIN, ...extra }).notes.join('\n');
+    expect(fastapi('fastapi\n')).toContain('the image runs uvicorn, which requirements.txt does not declare: add it as a runtime dependency (uvicorn, or fastapi[standard])');
+    expect(fastapi('fastapi[standard]>=0.112\n')).not.toContain('does not declare');
+    expect(detect({ 'requirements.txt': 'litestar[standard]\n', 'app.py': 'app = Litestar([])\n' }).notes.join('\n')).not.toContain('does not declare');
+    // A lockfile that installs it as another package's dependency.
+    const lock = detect({ 'pyproject.toml': '[project]\nname = "x"\ndependencies = ["fastapi", "some-server"]\n', 'uv.lock': 'version = 1\n\n[[package]]\nname = "uvicorn"\nversion = "0.30.1"\n', 'main.py': FASTAPI_MAIN });
+    expect(lock.notes.join('\n')).not.toContain('does not declare');
+  });
+
   it('FastAPI in main.py at the root → uvicorn main:app', () => {
     const f = detect({ 'requirements.txt': 'fastapi\nuvicorn\n', 'main.py': FASTAPI_MAIN });
     expect(f.framework).toBe('fastapi');
