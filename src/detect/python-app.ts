@@ -95,15 +95,58 @@ export function findDjangoTarget(files: RepoFiles, dir: string, pyFiles: readonl
   return null;
 }
 
+const ALLOWED_HOSTS = /^ALLOWED_HOSTS\s*=\s*(.*)$/m;
+const ANY_HOST = /^\[\s*['"]\*['"]\s*,?\s*\]/;
+
 /**
- * True when a settings module lets any Host through (`ALLOWED_HOSTS = ["*"]`),
- * health checks by IP included. Settings read from the environment count as
- * not: their value is not known here.
+ * True when the settings the server runs with let any Host through
+ * (`ALLOWED_HOSTS = ["*"]`), health checks by IP included. Those are the
+ * module the WSGI/ASGI file names (config.settings.production), following its
+ * `from .base import *`; without one, any settings file. Settings read from
+ * the environment count as not: their value is not known here.
  */
-export function djangoAllowsAnyHost(files: RepoFiles, pyFiles: readonly string[]): boolean {
-  return pyFiles
-    .filter((f) => /(^|\/)settings(\.py$|\/)/.test(f))
-    .some((f) => /^\s*ALLOWED_HOSTS\s*=\s*\[\s*['"]\*['"]\s*,?\s*\]/m.test(files.read(f) ?? ''));
+export function djangoAllowsAnyHost(files: RepoFiles, pyFiles: readonly string[], target: PythonTarget, dir: string): boolean {
+  const root = target.importRoot ? joinPath(dir, target.importRoot) : dir;
+  const named = /DJANGO_SETTINGS_MODULE['"]\s*,\s*['"]([\w.]+)['"]/.exec((target.file && files.read(target.file)) ?? '')?.[1];
+  const settings = named === undefined ? null : moduleFile(files, root, named);
+  if (settings === null) {
+    return pyFiles
+      .filter((f) => /(^|\/)settings(\.py$|\/)/.test(f))
+      .some((f) => ANY_HOST.test(ALLOWED_HOSTS.exec(files.read(f) ?? '')?.[1] ?? ''));
+  }
+  // The module's own assignment decides; else the last module it star-imports that assigns one.
+  let file: string | null = settings;
+  for (let depth = 0; file !== null && depth < 4; depth++) {
+    const text = files.read(file) ?? '';
+    const value = ALLOWED_HOSTS.exec(text)?.[1];
+    if (value !== undefined) return ANY_HOST.test(value);
+    file = lastStarImport(files, root, file, text);
+  }
+  return false;
+}
+
+/** The file of the last `from x import *` in `text` (of `file`) that exists, or null. */
+function lastStarImport(files: RepoFiles, root: string, file: string, text: string): string | null {
+  const found = [...text.matchAll(/^from\s+([.\w]+)\s+import\s+\*/gm)]
+    .map((m) => m[1] ?? '')
+    .map((mod) => moduleFile(files, root, mod.startsWith('.') ? relativeModule(root, file, mod) : mod))
+    .filter((f): f is string => f !== null);
+  return found.pop() ?? null;
+}
+
+/** 'config.settings.production' → config/settings/production.py (or its package's __init__.py) under `root`, or null. */
+function moduleFile(files: RepoFiles, root: string, module: string): string | null {
+  const path = joinPath(root, ...module.split('.'));
+  return [`${path}.py`, joinPath(path, '__init__.py')].find((f) => files.exists(f)) ?? null;
+}
+
+/** A relative import ('.base', '..common') from `file` as an absolute module name. */
+function relativeModule(root: string, file: string, module: string): string {
+  const dots = /^\.+/.exec(module)?.[0].length ?? 0;
+  let pkg = parentDir(file);
+  for (let i = 1; i < dots; i++) pkg = parentDir(pkg);
+  const base = relativePath(root, pkg);
+  return [...(base === '.' ? [] : base.split('/')), ...module.slice(dots).split('.').filter((p) => p !== '')].join('.');
 }
 
 /** The shallowest manage.py under `dir`: the Django project's own folder. */

@@ -68,7 +68,7 @@ export function detectPython(files: RepoFiles, dir: string): AppFacts | null {
   if (trusted !== null) {
     notes.push(`${trusted} adds TrustedHostMiddleware, which answers 400 to a Host outside allowed_hosts, and the platform's health checks send the container's own address (the load balancer's checks its IP, the image's HEALTHCHECK localhost): let the health paths through before it, or deploys roll back on failed health checks`);
   }
-  if (fw?.dep === 'django' && !djangoAllowsAnyHost(files, pyFiles)) {
+  if (fw?.dep === 'django' && !djangoAllowsAnyHost(files, pyFiles, target, dir)) {
     notes.push("Django answers 400 to a Host its ALLOWED_HOSTS does not list, and the platform's health checks send the container's own address (the load balancer's checks its IP, the image's HEALTHCHECK localhost): answer the health paths in a middleware placed first, as docs/deploy/pipeline.md shows, or deploys roll back on failed health checks");
   }
 

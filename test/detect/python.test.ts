@@ -225,6 +225,22 @@ describe('detectPython Django host check', () => {
     expect(django("ALLOWED_HOSTS = ['*']\n")).not.toMatch(HOSTS_NOTE);
     expect(detect({ 'requirements.txt': 'fastapi==0.1\n', 'main.py': FASTAPI_MAIN }).notes.join('\n')).not.toMatch(HOSTS_NOTE);
   });
+
+  it("reads ALLOWED_HOSTS from the settings the WSGI file names, not from the local ones that allow any host", () => {
+    const split = (production: string, base = 'ALLOWED_HOSTS = []\n') => detect({
+      'requirements.txt': 'django==5.1\ngunicorn==23\n',
+      'manage.py': 'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")\n',
+      'config/wsgi.py': 'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")\napplication = get_wsgi_application()\n',
+      'config/settings/base.py': base,
+      'config/settings/local.py': 'from .base import *  # noqa\nALLOWED_HOSTS = ["*"]\n',
+      'config/settings/production.py': production,
+    }).notes.join('\n');
+    expect(split('from .base import *  # noqa\nALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")\n')).toMatch(HOSTS_NOTE);
+    expect(split('from .base import *\n')).toMatch(HOSTS_NOTE);
+    // Production inherits base's, through an absolute star import too.
+    expect(split('from config.settings.base import *\n', 'ALLOWED_HOSTS = ["*"]\n')).not.toMatch(HOSTS_NOTE);
+    expect(split('from .base import *\nALLOWED_HOSTS = ["*"]\n')).not.toMatch(HOSTS_NOTE);
+  });
 });
 
 describe('detectPython native dependencies', () => {
