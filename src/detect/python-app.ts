@@ -65,6 +65,34 @@ export function findAppObject(
   return null;
 }
 
+/** gunicorn's worker for aiohttp apps, shipped with aiohttp. */
+export const AIOHTTP_WORKER = 'aiohttp.GunicornWebWorker';
+
+/** Factory names aiohttp's docs and apps use (init_func, make_app...). */
+const AIOHTTP_FACTORIES = ['init_app', 'create_app', 'make_app', 'get_app', 'app_factory', 'init'];
+
+/**
+ * aiohttp's app, for gunicorn's aiohttp.GunicornWebWorker (uvicorn cannot
+ * serve it: it is no ASGI app): a module-level `app = web.Application()`, else
+ * a factory without parameters, which gunicorn calls ('module:init_app()') or,
+ * when async, the worker awaits ('module:init_app').
+ */
+export function findAiohttpApp(files: RepoFiles, dir: string, pyFiles: readonly string[]): PythonTarget | null {
+  const ranked = [...pyFiles].sort((a, b) => rank(a) - rank(b) || byCodeUnit(a, b));
+  const texts = ranked.map((file) => ({ file, text: files.read(file) ?? '' })).filter((t) => /\bApplication\(/.test(t.text));
+  for (const { file, text } of texts) {
+    const m = /^(\w+)\s*(?::\s*[\w.]+\s*)?=\s*(?:web\.)?Application\(/m.exec(text);
+    if (m?.[1]) return { server: 'gunicorn', appModule: `${moduleName(dir, file)}:${m[1]}`, factory: false, file };
+  }
+  for (const { file, text } of texts) {
+    for (const m of text.matchAll(/^(async\s+)?def\s+(\w+)\s*\(\s*\)\s*(->\s*(?:web\.)?Application\b)?/gm)) {
+      if (!m[2] || (!m[3] && !AIOHTTP_FACTORIES.includes(m[2]))) continue;
+      return { server: 'gunicorn', appModule: `${moduleName(dir, file)}:${m[2]}${m[1] ? '' : '()'}`, factory: false, file };
+    }
+  }
+  return null;
+}
+
 function rank(file: string): number {
   const depth = file.split('/').length;
   const i = LIKELY_NAMES.indexOf(file.slice(file.lastIndexOf('/') + 1));

@@ -1,6 +1,6 @@
 import type { AppFacts, FoundVersion } from './app-facts.js';
 import { joinPath, parentDir, relativePath } from './paths.js';
-import { PYTHON_FRAMEWORKS, djangoAllowsAnyHost, findAppObject, findDjangoTarget, findManagePy, moduleName, type PythonTarget } from './python-app.js';
+import { AIOHTTP_WORKER, PYTHON_FRAMEWORKS, djangoAllowsAnyHost, findAiohttpApp, findAppObject, findDjangoTarget, findManagePy, moduleName, type PythonTarget } from './python-app.js';
 import { nativePythonDeps } from './python-native.js';
 import { hasPythonManifest, isRequirementsFile, readPythonProject, requirementIncludes, testExtra, testGroup, type PythonProject } from './python-deps.js';
 import { pythonRoutes } from './python-routes.js';
@@ -39,7 +39,9 @@ export function detectPython(files: RepoFiles, dir: string): AppFacts | null {
   const pyFiles = walked.filter((f) => !TEST_FILE.test(f) && !/(^|\/)conftest\.py$/.test(f));
   const fw = PYTHON_FRAMEWORKS.find((f) => deps.has(f.dep)) ??
     (files.exists(joinPath(dir, 'manage.py')) ? PYTHON_FRAMEWORKS.find((f) => f.dep === 'django') : undefined);
-  const target = findTarget(files, dir, pyFiles, fw);
+  // aiohttp serves HTTP itself (a client elsewhere): its app counts only when no other framework is declared.
+  const aiohttp = fw === undefined && deps.has('aiohttp') ? findAiohttpApp(files, dir, pyFiles) : null;
+  const target = aiohttp ?? findTarget(files, dir, pyFiles, fw);
   if (target.file === null) notes.push(`app module ${target.appModule} is a guess: set it in the generated Dockerfile if wrong`);
   else notes.push(`app module ${target.appModule} from ${target.file}`);
   const importRoot = pythonImportRoot(dir, target, project.installable);
@@ -92,7 +94,7 @@ export function detectPython(files: RepoFiles, dir: string): AppFacts | null {
 
   return {
     language: 'python',
-    framework: fw?.name ?? null,
+    framework: fw?.name ?? (aiohttp ? 'aiohttp' : null),
     packageManager: project.pm,
     lockfile: project.lockfile,
     runtimeVersion: version?.version ?? null,
@@ -100,7 +102,7 @@ export function detectPython(files: RepoFiles, dir: string): AppFacts | null {
     buildCommand: null,
     testCommand,
     lintCommand: ruff ? `${run}ruff check .` : null,
-    startCommand: startCommand(target, port),
+    startCommand: startCommand(target, port, aiohttp !== null),
     port,
     portSource,
     healthPath: health?.served ?? null,
@@ -188,10 +190,10 @@ function pythonImportRoot(dir: string, target: PythonTarget, installable: boolea
   return target.file?.startsWith(joinPath(dir, 'src') + '/') && !installable ? 'src' : null;
 }
 
-function startCommand(t: PythonTarget, port: number): string {
+function startCommand(t: PythonTarget, port: number, aiohttp: boolean): string {
   return t.server === 'uvicorn'
     ? `uvicorn ${t.appModule}${t.factory ? ' --factory' : ''} --host 0.0.0.0 --port ${port}`
-    : `gunicorn --bind 0.0.0.0:${port} ${t.appModule}`;
+    : `gunicorn --bind 0.0.0.0:${port}${aiohttp ? ` --worker-class ${AIOHTTP_WORKER}` : ''} ${t.appModule}`;
 }
 
 /** Python version: .python-version, .tool-versions, runtime.txt, then requires-python / Poetry's python. */

@@ -1,3 +1,4 @@
+import { AIOHTTP_WORKER } from '../detect/python-app.js';
 import { LOCAL_REQUIREMENT, isRequirementsFile } from '../detect/python-deps.js';
 import type { PythonFacts } from '../detect/types.js';
 import {
@@ -166,13 +167,13 @@ function projectInstall(py: PythonFacts): string[] | null {
 }
 
 /**
- * The production server command: uvicorn for ASGI apps, gunicorn (threads, or
- * uvicorn workers for ASGI) for the rest. Both listen on $PORT (the image sets
+ * The production server command: uvicorn for ASGI apps, gunicorn (threads,
+ * uvicorn workers for ASGI, aiohttp's own worker for aiohttp) for the rest. Both listen on $PORT (the image sets
  * it to `port`; a platform may set another): gunicorn binds 0.0.0.0:$PORT by
  * itself, uvicorn has no such default, so a shell reads it and `exec`s
  * uvicorn, which then is PID 1 and gets SIGTERM.
  */
-export function pythonCommand(py: PythonFacts, startCommand: string | null, port: number, graceSeconds: number): string[] {
+export function pythonCommand(py: PythonFacts, startCommand: string | null, port: number, graceSeconds: number, framework: string | null = null): string[] {
   const app = py.appModule;
   if (py.server === 'uvicorn') {
     const factory = /\s--factory\b/.test(startCommand ?? '') ? ['--factory'] : [];
@@ -192,7 +193,7 @@ export function pythonCommand(py: PythonFacts, startCommand: string | null, port
     String(graceSeconds),
     '--access-logfile',
     '-',
-    ...(asgi ? ['--worker-class', 'uvicorn.workers.UvicornWorker'] : ['--threads', '4']),
+    ...(framework === 'aiohttp' ? ['--worker-class', AIOHTTP_WORKER] : asgi ? ['--worker-class', 'uvicorn.workers.UvicornWorker'] : ['--threads', '4']),
     app,
   ];
 }
@@ -209,7 +210,7 @@ export function buildPythonSpec(ctx: DockerContext): LanguageSpec {
 
   const install = pythonInstall(pm, py, locked, workspace);
   const grace = drainSeconds(answers.runtime);
-  const cmd = pythonCommand(py, facts.startCommand, answers.port, grace);
+  const cmd = pythonCommand(py, facts.startCommand, answers.port, grace, facts.framework);
 
   // A missing lockfile or hash pins are detection's notes (src/detect/python-deps.ts), printed with these.
   const { outside } = partitionByContext(py.requirementIncludes);

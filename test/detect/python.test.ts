@@ -309,6 +309,18 @@ describe('detectPython framework, server and target', () => {
     expect(lock.notes.join('\n')).not.toContain('does not declare');
   });
 
+  it('aiohttp runs under gunicorn with its own worker: the module-level app, a factory gunicorn calls, or an async one it awaits', () => {
+    const aiohttp = (main: string, deps = 'aiohttp==3.9.5\ngunicorn==22.0.0\n') => detect({ 'requirements.txt': deps, 'svc/main.py': main });
+    const sync = aiohttp('from aiohttp import web\n\ndef init_app() -> web.Application:\n    app = web.Application()\n    return app\n\nif __name__ == "__main__":\n    web.run_app(init_app())\n');
+    expect(sync).toMatchObject({ framework: 'aiohttp', python: { server: 'gunicorn', appModule: 'svc.main:init_app()' } });
+    expect(sync.startCommand).toBe('gunicorn --bind 0.0.0.0:8000 --worker-class aiohttp.GunicornWebWorker svc.main:init_app()');
+    expect(aiohttp('from aiohttp import web\n\nasync def make_app():\n    return web.Application()\n').python?.appModule).toBe('svc.main:make_app');
+    expect(aiohttp('from aiohttp import web\napp = web.Application()\n').python?.appModule).toBe('svc.main:app');
+    expect(aiohttp('from aiohttp import web\napp = web.Application()\n', 'aiohttp\n').notes.join('\n')).toContain('the image runs gunicorn, which requirements.txt does not declare');
+    // aiohttp as the HTTP client of a FastAPI app changes nothing.
+    expect(detect({ 'requirements.txt': 'fastapi\nuvicorn\naiohttp\n', 'main.py': FASTAPI_MAIN }).python?.server).toBe('uvicorn');
+  });
+
   it('FastAPI in main.py at the root → uvicorn main:app', () => {
     const f = detect({ 'requirements.txt': 'fastapi\nuvicorn\n', 'main.py': FASTAPI_MAIN });
     expect(f.framework).toBe('fastapi');

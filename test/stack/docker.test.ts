@@ -382,6 +382,10 @@ describe('python', () => {
     expect(flask).not.toContain('uvicorn.workers.UvicornWorker');
     const asgi = pythonCommand({ ...PYTHON_DEFAULTS, server: 'gunicorn', appModule: 'mysite.asgi:application' }, null, 8000, 25);
     expect(asgi).toContain('uvicorn.workers.UvicornWorker');
+    // aiohttp is no ASGI app: its own gunicorn worker serves it.
+    const aiohttp = pythonCommand({ ...PYTHON_DEFAULTS, server: 'gunicorn', appModule: 'svc.main:init_app()' }, null, 8080, 25, 'aiohttp');
+    expect(aiohttp.slice(-3)).toEqual(['--worker-class', 'aiohttp.GunicornWebWorker', 'svc.main:init_app()']);
+    expect(aiohttp).not.toContain('--threads');
     expect(pythonCommand(PYTHON_DEFAULTS, 'uvicorn app:create_app --factory', 8000, 25)[2]).toContain(' app.main:app --factory ');
   });
 
