@@ -53,6 +53,8 @@ export function detectPython(files: RepoFiles, dir: string): AppFacts | null {
     notes.push(`the image runs ${target.server}, which ${project.dependencyFile} does not declare: add it as a runtime dependency${fw?.dep === 'fastapi' ? ' (uvicorn, or fastapi[standard])' : ''}, or the container will not start`);
   }
 
+  if (target.server === 'gunicorn') notes.push(...gunicornConfigNotes(files, dir));
+
   const version = pythonVersion(files, dir, project);
   const configFiles = ['gunicorn.conf.py', 'Procfile', 'Dockerfile'].map((f) => joinPath(dir, f));
   const ordered = target.file ? [target.file, ...pyFiles.filter((f) => f !== target.file)] : pyFiles;
@@ -128,6 +130,26 @@ export function detectPython(files: RepoFiles, dir: string): AppFacts | null {
     go: null,
     java: null,
   };
+}
+
+/**
+ * What a gunicorn.conf.py in the working directory (gunicorn reads it by
+ * default) overrides: its settings win over the image's environment.
+ */
+function gunicornConfigNotes(files: RepoFiles, dir: string): string[] {
+  const file = joinPath(dir, 'gunicorn.conf.py');
+  const text = files.read(file);
+  if (text === undefined) return [];
+  const notes: string[] = [];
+  const workers = /^workers\s*=\s*(.+)$/m.exec(text)?.[1];
+  if (workers !== undefined && !/WEB_CONCURRENCY/.test(workers)) {
+    notes.push(`${file} sets workers = ${workers.trim()}, which wins over the image's WEB_CONCURRENCY (and cpu_count() counts the host's CPUs, not the container's share): read it with int(os.environ.get("WEB_CONCURRENCY", 2)), or the container runs more workers than it has memory and metrics for`);
+  }
+  const bind = /^bind\s*=\s*(.+)$/m.exec(text)?.[1] ?? '';
+  if (/['"](?:127\.0\.0\.1|localhost)[:'"]/.test(bind)) {
+    notes.push(`${file} binds ${bind.trim()}, the container's loopback only: the load balancer and the platform's probes cannot reach it; bind 0.0.0.0 (or drop bind: with PORT set, gunicorn binds 0.0.0.0:$PORT)`);
+  }
+  return notes;
 }
 
 /** The first source that adds Starlette's (FastAPI's) TrustedHostMiddleware without allowing every host, or null. */

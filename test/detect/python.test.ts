@@ -321,6 +321,14 @@ describe('detectPython framework, server and target', () => {
     expect(detect({ 'requirements.txt': 'fastapi\nuvicorn\naiohttp\n', 'main.py': FASTAPI_MAIN }).python?.server).toBe('uvicorn');
   });
 
+  it("says when gunicorn.conf.py's workers or bind override what the image sets", () => {
+    const notes = (conf: string) => detect({ 'requirements.txt': 'flask\ngunicorn\n', 'app.py': 'app = Flask(__name__)\n', 'gunicorn.conf.py': conf }).notes.join('\n');
+    expect(notes('import multiprocessing\nworkers = multiprocessing.cpu_count() * 2 + 1\n')).toContain("gunicorn.conf.py sets workers = multiprocessing.cpu_count() * 2 + 1, which wins over the image's WEB_CONCURRENCY");
+    expect(notes('workers = int(os.environ.get("WEB_CONCURRENCY", 2))\n')).not.toContain('sets workers');
+    expect(notes('bind = "127.0.0.1:8000"\n')).toContain("gunicorn.conf.py binds \"127.0.0.1:8000\", the container's loopback only");
+    expect(notes('bind = f"0.0.0.0:{os.environ.get(\'PORT\', \'5000\')}"\n')).not.toMatch(/loopback|sets workers/);
+  });
+
   it('FastAPI in main.py at the root → uvicorn main:app', () => {
     const f = detect({ 'requirements.txt': 'fastapi\nuvicorn\n', 'main.py': FASTAPI_MAIN });
     expect(f.framework).toBe('fastapi');
