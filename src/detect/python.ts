@@ -72,6 +72,10 @@ export function detectPython(files: RepoFiles, dir: string): AppFacts | null {
   if (trusted !== null) {
     notes.push(`${trusted} adds TrustedHostMiddleware, which answers 400 to a Host outside allowed_hosts, and the platform's health checks send the container's own address (the load balancer's checks its IP, the image's HEALTHCHECK localhost): let the health paths through before it, or deploys roll back on failed health checks`);
   }
+  if (fw?.dep === 'django' && deps.has('whitenoise')) {
+    // Not run for the user: settings that read secrets at import fail the build without them.
+    notes.push("whitenoise serves the files `manage.py collectstatic` gathers, and the image does not run it: uncomment its line in the Dockerfile once the settings load at build time without secrets (a build-only SECRET_KEY), or pages with {% static %} fail (a manifest storage answers 500)");
+  }
   if (fw?.dep === 'django' && !djangoAllowsAnyHost(files, pyFiles, target, dir)) {
     notes.push("Django answers 400 to a Host its ALLOWED_HOSTS does not list, and the platform's health checks send the container's own address (the load balancer's checks its IP, the image's HEALTHCHECK localhost): answer the health paths in a middleware placed first, as docs/deploy/pipeline.md shows, or deploys roll back on failed health checks");
   }

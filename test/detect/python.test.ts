@@ -226,6 +226,12 @@ describe('detectPython Django host check', () => {
     expect(detect({ 'requirements.txt': 'fastapi==0.1\n', 'main.py': FASTAPI_MAIN }).notes.join('\n')).not.toMatch(HOSTS_NOTE);
   });
 
+  it('says the image does not collect static files that whitenoise would serve', () => {
+    const notes = (deps: string) => detect({ 'requirements.txt': deps, 'manage.py': '' }).notes.join('\n');
+    expect(notes('django==5.1\ngunicorn\nwhitenoise==6.7\n')).toMatch(/whitenoise serves the files `manage.py collectstatic` gathers, and the image does not run it: uncomment its line in the Dockerfile/);
+    expect(notes('django==5.1\ngunicorn\n')).not.toMatch(/collectstatic/);
+  });
+
   it("reads ALLOWED_HOSTS from the settings the WSGI file names, not from the local ones that allow any host", () => {
     const split = (production: string, base = 'ALLOWED_HOSTS = []\n') => detect({
       'requirements.txt': 'django==5.1\ngunicorn==23\n',
