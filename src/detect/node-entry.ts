@@ -43,7 +43,18 @@ const DEV_ONLY = /^--(hot|watch|watch-path|inspect|inspect-brk|inspect-wait|insp
 /** node's options that load tsx, which then runs TypeScript (https://tsx.is/dev-api). */
 const TSX_LOADER = ['--import', 'tsx'];
 /** fastify-cli's entry, run by node like Next's binary above (node_modules/.bin/fastify is a shell script under pnpm). */
-const FASTIFY_CLI = 'node_modules/fastify-cli/cli.js';
+export const FASTIFY_CLI = 'node_modules/fastify-cli/cli.js';
+/**
+ * The servers React Router 7 and Remix 2 run a server build with
+ * (`react-router-serve ./build/server/index.js`): node runs their bin script,
+ * which listens on PORT (else 3000) on every interface.
+ */
+const SERVE_CLIS: Readonly<Record<string, { pkg: string; script: string }>> = {
+  'react-router-serve': { pkg: '@react-router/serve', script: 'node_modules/@react-router/serve/bin.js' },
+  'remix-serve': { pkg: '@remix-run/serve', script: 'node_modules/@remix-run/serve/dist/cli.js' },
+};
+/** The port a launcher listens on when PORT is unset. */
+export const LAUNCHER_DEFAULT_PORT = 3000;
 /** `fastify start` options that take a value (fastify-cli's args.js). */
 const FASTIFY_VALUE_FLAGS = new Set([
   '-p', '--port', '--inspect-port', '--body-limit', '-T', '--plugin-timeout', '-g', '--close-grace-delay', '--trust-proxy-hop',
@@ -194,7 +205,9 @@ function scriptEntry(
   if (tool.startsWith('pm2')) {
     notes.push(`the start script runs ${file} under ${tool}: the image runs it with node directly (tini is PID 1; the platform restarts containers and scales them, one process each)`);
   }
-  const launcher = tool === 'fastify' ? fastifyLauncher(command, entrypoint, ctx.prodDeps, notes) : null;
+  const launcher = tool === 'fastify'
+    ? fastifyLauncher(command, entrypoint, ctx.prodDeps, notes)
+    : Object.hasOwn(SERVE_CLIS, tool) ? serveLauncher(tool, entrypoint, ctx.prodDeps, notes) : null;
   return { entrypoint, entrySource: ts ? file : null, nodeOptions, launcher, notes };
 }
 
@@ -215,6 +228,15 @@ function fastifyLauncher(command: ScriptCommand, entrypoint: string, prodDeps: R
   const listen = address === null || LOOPBACK.test(address) ? '0.0.0.0' : address;
   // The port comes from PORT, which the image sets (and Cloud Run overrides).
   return { script: FASTIFY_CLI, args: ['start', ...command.options, '--address', listen, entrypoint, ...command.rest] };
+}
+
+/** `react-router-serve <server build>`: node runs the serve CLI, which imports the build (the file only exports it). */
+function serveLauncher(tool: string, entrypoint: string, prodDeps: Record<string, string>, notes: string[]): NodeLauncher {
+  const cli = SERVE_CLIS[tool] as { pkg: string; script: string };
+  if (!(cli.pkg in prodDeps)) {
+    notes.push(`${tool} comes from ${cli.pkg}, which dependencies do not list: the image's production install leaves it out; move ${cli.pkg} to dependencies`);
+  }
+  return { script: cli.script, args: [entrypoint] };
 }
 
 /** node itself runs the entrypoint's TypeScript (type stripping), without tsx's loader or bun. */
@@ -272,6 +294,8 @@ const SYNTAX: Readonly<Record<string, ToolSyntax>> = {
   pm2: PM2,
   'pm2-runtime': PM2,
   fastify: { command: 'start', valueFlags: FASTIFY_VALUE_FLAGS, dropped: FASTIFY_DROPPED },
+  'react-router-serve': { valueFlags: new Set(), dropped: EVERY_OPTION },
+  'remix-serve': { valueFlags: new Set(), dropped: EVERY_OPTION },
 };
 
 /** The first command in a script (`a && b; c`) that runs a file with one of the tools SYNTAX knows. */

@@ -1,12 +1,12 @@
 import { parse as parseYaml } from 'yaml';
 import type { AppFacts, FoundVersion } from './app-facts.js';
 import { isObject, parseJsonObject, stringArray, stringMap, stringProp, type JsonObject } from './json.js';
-import { LOOPBACK, detectNodeEntry } from './node-entry.js';
+import { FASTIFY_CLI, LAUNCHER_DEFAULT_PORT, LOOPBACK, detectNodeEntry } from './node-entry.js';
 import { detectNodePm, runScript, testScript } from './node-pm.js';
 import { workspaceBuilds } from './node-workspace-builds.js';
 import { joinPath } from './paths.js';
 import { findPort, findRoutes, pickHealthPath, pickReadinessPath, walkFiles, type FoundRoute, type PortPattern } from './scan.js';
-import { NODE_TEST_PLUGINS, type NodeTestRunner, type RepoFiles } from './types.js';
+import { NODE_TEST_PLUGINS, type NodeLauncher, type NodeTestRunner, type RepoFiles } from './types.js';
 import { firstVersion, plainVersion, rangeLowerBound, toolVersionsEntry } from './versions.js';
 
 /** Settings files an install reads (registry, auth, hooks); an .npmrc may hold a token. */
@@ -72,10 +72,11 @@ export function detectNode(files: RepoFiles, dir: string): AppFacts | null {
   const ordered = entry.entrySource ? [entry.entrySource, ...sources.filter((f) => f !== entry.entrySource)] : sources;
 
   const version = nodeVersion(files, dir, pkg);
-  const port = nodePort(files, dir, ordered, framework, scripts, entry.launcher !== null);
+  const port = nodePort(files, dir, ordered, framework, scripts, entry.launcher);
   if (port.note) notes.push(port.note);
   const listen = firstListenCall(files, ordered);
-  const hostNote = listen && (localhostListenNote(listen, fastifyServer(framework, deps, entry.launcher !== null)) ?? loopbackHostNote(listen));
+  const fastifyCli = entry.launcher?.script === FASTIFY_CLI;
+  const hostNote = listen && (localhostListenNote(listen, fastifyServer(framework, deps, fastifyCli)) ?? loopbackHostNote(listen));
   if (hostNote) notes.push(hostNote);
   const routes = [...nextRoutes(files, dir), ...findNodeRoutes(files, ordered)];
   const health = pickHealthPath(routes);
@@ -186,7 +187,7 @@ function nodePort(
   sources: readonly string[],
   framework: string | null,
   scripts: Record<string, string>,
-  fastifyCli: boolean,
+  launcher: NodeLauncher | null,
 ): { port: number | null; source: string | null; note: string | null } {
   const script = scripts.start ?? '';
   const flag = /(?:^|\s)(?:-p|--port)[ =](\d{2,5})\b/.exec(script);
@@ -194,8 +195,11 @@ function nodePort(
     const source = `${joinPath(dir, 'package.json')} start script`;
     return { port: Number(flag[1]), source, note: `port ${flag[1]} from ${source}` };
   }
-  // The plugin file fastify-cli loads never calls listen(): fastify-cli listens on PORT, else 3000.
-  if (fastifyCli) return { port: 3000, source: 'fastify-cli default', note: 'port 3000: the fastify-cli default' };
+  // The file a launcher loads never calls listen(): fastify-cli and the React Router/Remix servers listen on PORT, else 3000.
+  if (launcher !== null) {
+    const source = `${/^node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(launcher.script)?.[1] ?? launcher.script} default`;
+    return { port: LAUNCHER_DEFAULT_PORT, source, note: `port ${LAUNCHER_DEFAULT_PORT}: the ${source}` };
+  }
   const found = findPort(files, sources, PORT_PATTERNS);
   if (found) {
     return { port: found.port, source: found.file, note: `port ${found.port} from ${found.file} (${found.what})` };

@@ -306,6 +306,33 @@ describe('detectNode entrypoint', () => {
     expect(nodeScriptFile('fastify generate my-app')).toBeNull();
   });
 
+  it('runs the React Router or Remix server for `react-router-serve <build>`: the server build only exports, and node would exit at once', () => {
+    // The `create-react-router` template.
+    const f = detect({
+      'package.json': pkg({
+        type: 'module',
+        scripts: { build: 'react-router build', dev: 'react-router dev', start: 'react-router-serve ./build/server/index.js', typecheck: 'react-router typegen && tsc' },
+        dependencies: { '@react-router/node': '7', '@react-router/serve': '7', react: '19', 'react-router': '7' },
+        devDependencies: { '@react-router/dev': '7', typescript: '5', vite: '5' },
+      }),
+      'tsconfig.json': '{"compilerOptions":{"noEmit":true}}',
+      'app/root.tsx': '',
+    });
+    expect(f.node?.entrypoint).toBe('build/server/index.js');
+    expect(f.node?.launcher).toEqual({ script: 'node_modules/@react-router/serve/bin.js', args: ['build/server/index.js'] });
+    expect(f.startCommand).toBe('node node_modules/@react-router/serve/bin.js build/server/index.js');
+    expect(f.node?.buildOutputDir).toBe('build');
+    expect(f.port).toBe(3000);
+    expect(f.notes).toContain('port 3000: the @react-router/serve default');
+    expect(f.notes.join('\n')).not.toMatch(/no entrypoint found|dependencies do not list/);
+
+    const remix = detect({
+      'package.json': pkg({ scripts: { build: 'remix vite:build', start: 'remix-serve ./build/server/index.js' }, dependencies: { '@remix-run/node': '2' }, devDependencies: { '@remix-run/serve': '2' } }),
+    });
+    expect(remix.startCommand).toBe('node node_modules/@remix-run/serve/dist/cli.js build/server/index.js');
+    expect(remix.notes.join('\n')).toContain("remix-serve comes from @remix-run/serve, which dependencies do not list: the image's production install leaves it out");
+  });
+
   it('runs the file nodemon or pm2 watches with node: a dev watcher and a process manager have no place in the image', () => {
     const nodemon = detect({ 'package.json': pkg({ main: 'index.js', scripts: { start: 'nodemon server.js' }, devDependencies: { nodemon: '3' } }), 'server.js': '' });
     expect(nodemon.node?.entrypoint).toBe('server.js');
