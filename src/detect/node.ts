@@ -1,9 +1,11 @@
 import { parse as parseYaml } from 'yaml';
+import { callArguments } from './js-calls.js';
 import type { AppFacts, FoundVersion } from './app-facts.js';
 import { isObject, parseJsonObject, stringArray, stringMap, stringProp, type JsonObject } from './json.js';
 import { FASTIFY_CLI, LAUNCHER_DEFAULT_PORT, LOOPBACK, detectNodeEntry } from './node-entry.js';
 import { detectNodePm, runScript, testScript } from './node-pm.js';
 import { workspaceBuilds } from './node-workspace-builds.js';
+import { prefixRoute } from './node-route-prefix.js';
 import { joinPath } from './paths.js';
 import { findPort, findRoutes, pickHealthPath, pickReadinessPath, walkFiles, type FoundRoute, type PortPattern } from './scan.js';
 import { NODE_TEST_PLUGINS, type NodeLauncher, type NodeTestRunner, type RepoFiles } from './types.js';
@@ -79,9 +81,18 @@ export function detectNode(files: RepoFiles, dir: string): AppFacts | null {
   const hostNote = listen && (localhostListenNote(listen, fastifyServer(framework, deps, fastifyCli)) ?? loopbackHostNote(listen));
   if (hostNote) notes.push(hostNote);
   const routes = [...nextRoutes(files, dir), ...findNodeRoutes(files, ordered)];
-  const health = pickHealthPath(routes);
-  if (health) notes.push(`health path ${health.path} from ${health.file}`);
-  const readiness = pickReadinessPath(routes);
+  const served = (route: FoundRoute | null, what: 'health' | 'readiness'): string | null => {
+    if (route === null) return null;
+    const prefixed = prefixRoute(files, dir, ordered, framework, route);
+    const under = prefixed.from.length > 0 ? `, under ${prefixed.from.join(' and ')}` : '';
+    if (what === 'health' || under !== '') notes.push(`${what} path ${prefixed.path} from ${route.file}${under}`);
+    if (prefixed.unknown !== null) {
+      notes.push(`${prefixed.unknown}: if the ${what} route ${prefixed.path} is under it, pass its full path with --${what}-path`);
+    }
+    return prefixed.path;
+  };
+  const health = served(pickHealthPath(routes), 'health');
+  const readiness = served(pickReadinessPath(routes), 'readiness');
 
   const testScriptValue = scripts.test;
   // `npm init` writes a placeholder that fails: no tests either.
@@ -111,8 +122,8 @@ export function detectNode(files: RepoFiles, dir: string): AppFacts | null {
     startCommand: entry.startCommand,
     port: port.port,
     portSource: port.source,
-    healthPath: health?.path ?? null,
-    readinessPath: readiness?.path ?? null,
+    healthPath: health,
+    readinessPath: readiness,
     metricsLibrary,
     notes,
     node: {
@@ -260,24 +271,6 @@ function listensOnLocalhost(args: string[]): boolean {
   if (!/^\d+$|port/i.test(first)) return false;
   // Fastify 4's listen(port, callback) has no host either; listen(port, host) does.
   return second === undefined || /^(\(|function\b|async\b|\w+\s*=>)/.test(second);
-}
-
-/** The top-level arguments of a call, from the index of its '(' (nested brackets kept whole). */
-function callArguments(text: string, open: number): string[] {
-  const args: string[] = [];
-  let depth = 0;
-  let start = open + 1;
-  for (let i = open; i < text.length; i++) {
-    const c = text[i];
-    if (c === '(' || c === '{' || c === '[') depth++;
-    else if (c === ')' || c === '}' || c === ']') depth--;
-    if ((depth === 1 && c === ',') || depth === 0) {
-      args.push(text.slice(start, i).trim());
-      start = i + 1;
-      if (depth === 0) break;
-    }
-  }
-  return args.filter((a) => a !== '');
 }
 
 /** Quoted health routes in source, plus Nest's `@Controller('health')`. */

@@ -509,3 +509,75 @@ describe('detectNode port and health path', () => {
     expect(f.healthPath).toBe('/api/health');
   });
 });
+
+describe('detectNode health path prefixes', () => {
+  const nest = (main: string) => detect({
+    'package.json': pkg({ dependencies: { '@nestjs/core': '10', '@nestjs/terminus': '10' } }),
+    'src/main.ts': main,
+    'src/health/health.controller.ts': "@Controller('health')\nexport class HealthController { @Get() @HealthCheck() check() {} }",
+  });
+
+  it("puts Nest's global prefix in front of the health controller, unless its exclude option names it", () => {
+    const f = nest("const app = await NestFactory.create(AppModule);\napp.setGlobalPrefix('api');\nawait app.listen(process.env.PORT ?? 3000);");
+    expect(f.healthPath).toBe('/api/health');
+    expect(f.notes).toContain("health path /api/health from src/health/health.controller.ts, under the global prefix 'api' of src/main.ts");
+    expect(nest("app.setGlobalPrefix('api/v1');").healthPath).toBe('/api/v1/health');
+    expect(nest("app.setGlobalPrefix('api', { exclude: ['health'] });").healthPath).toBe('/health');
+    expect(nest("app.setGlobalPrefix('api', { exclude: [{ path: 'health', method: RequestMethod.GET }] });").healthPath).toBe('/health');
+  });
+
+  it('says when a prefix is not a literal, instead of guessing', () => {
+    const f = nest('app.setGlobalPrefix(config.get("PREFIX"));');
+    expect(f.healthPath).toBe('/health');
+    expect(f.notes).toContain('src/main.ts sets a global prefix the tool cannot read (setGlobalPrefix(config.get("PREFIX"))): if the health route /health is under it, pass its full path with --health-path');
+  });
+
+  it("puts Next.js's basePath in front of route handlers", () => {
+    const f = detect({
+      'package.json': pkg({ dependencies: { next: '15' } }),
+      'next.config.ts': "const nextConfig: NextConfig = {\n  basePath: '/docs',\n};\nexport default nextConfig;",
+      'app/api/health/route.ts': 'export async function GET() { return Response.json({ ok: true }); }',
+    });
+    expect(f.healthPath).toBe('/docs/api/health');
+  });
+
+  it('follows a router file to where the app mounts it: Fastify register prefixes, Express use paths', () => {
+    const fastify = detect({
+      'package.json': pkg({ type: 'module', dependencies: { fastify: '4' } }),
+      'src/server.ts': "import { healthRoutes } from './routes/health.js';\nawait fastify.register(healthRoutes, { prefix: '/v1' });\nawait fastify.listen({ port, host: '0.0.0.0' });",
+      'src/routes/health.ts': "export const healthRoutes = async (app) => { app.get('/healthz', async () => ({})); };",
+    });
+    expect(fastify.healthPath).toBe('/v1/healthz');
+    expect(fastify.notes).toContain("health path /v1/healthz from src/routes/health.ts, under the mount at '/v1' in src/server.ts");
+
+    const express = (index: string) => detect({
+      'package.json': pkg({ main: 'index.js', dependencies: { express: '4' } }),
+      'index.js': index,
+      'routes/status.js': "const router = require('express').Router();\nrouter.get('/health', (req, res) => res.send('ok'));\nmodule.exports = router;",
+    });
+    expect(express("app.use(express.json());\napp.use('/api/v2', auth, require('./routes/status'));").healthPath).toBe('/api/v2/health');
+    expect(express("const status = require('./routes/status');\napp.use('/internal', status);").healthPath).toBe('/internal/health');
+    // Mounted elsewhere than the health route's file: no prefix.
+    expect(express("const users = require('./routes/users');\napp.use('/api', users);").healthPath).toBe('/health');
+  });
+
+  it('prefixes a route declared on a router the same file mounts, not one declared on the app', () => {
+    const express = (body: string) => detect({ 'package.json': pkg({ main: 'index.js', dependencies: { express: '4' } }), 'index.js': `const api = express.Router();\n${body}\napp.use('/api', api);` }).healthPath;
+    expect(express("api.get('/health', h);")).toBe('/api/health');
+    expect(express("app.get('/health', h);")).toBe('/health');
+  });
+
+  it("puts Hono's basePath and a Koa router's prefix in front of their routes", () => {
+    const hono = detect({
+      'package.json': pkg({ dependencies: { hono: '4', '@hono/node-server': '1' } }),
+      'src/index.js': "const app = new Hono().basePath('/api');\napp.get('/health', (c) => c.json({ ok: true }));\nserve({ fetch: app.fetch, port: 4000 });",
+    });
+    expect(hono.healthPath).toBe('/api/health');
+    const koa = detect({
+      'package.json': pkg({ main: 'src/index.js', dependencies: { koa: '2', '@koa/router': '12' } }),
+      'src/index.js': "const router = require('./routes');\napp.use(router.routes());\napp.listen(PORT);",
+      'src/routes/index.js': "const router = new Router({ prefix: '/api' });\nrouter.get('/health', (ctx) => { ctx.body = 'ok'; });\nmodule.exports = router;",
+    });
+    expect(koa.healthPath).toBe('/api/health');
+  });
+});
