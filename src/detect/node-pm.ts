@@ -100,3 +100,8 @@ export function runScript(pm: NodePm, script: string): string {
 export function testScript(pm: NodePm): string {
   return pm === 'bun' ? 'bun run test' : `${pm} test`;
 }
+
+/** The words that run a package's binary from the project's own node_modules: `npx`, `pnpm exec`, `yarn exec`, `bunx` (bun has no exec). */
+export function binRunner(pm: NodePm): string[] {
+  return pm === 'npm' ? ['npx'] : pm === 'bun' ? ['bunx'] : [pm, 'exec'];
+}

@@ -5,6 +5,7 @@ import { isObject, parseJsonObject, stringArray, stringMap, stringProp, type Jso
 import { FASTIFY_CLI, LAUNCHER_DEFAULT_PORT, LOOPBACK, detectNodeEntry } from './node-entry.js';
 import { detectNodePm, runScript, testScript } from './node-pm.js';
 import { workspaceBuilds } from './node-workspace-builds.js';
+import { detectPrisma } from './node-prisma.js';
 import { prefixRoute } from './node-route-prefix.js';
 import { joinPath } from './paths.js';
 import { findPort, findRoutes, pickHealthPath, pickReadinessPath, walkFiles, type FoundRoute, type PortPattern } from './scan.js';
@@ -143,6 +144,7 @@ export function detectNode(files: RepoFiles, dir: string): AppFacts | null {
       installConfig: NODE_INSTALL_CONFIG.filter((f) => files.exists(joinPath(dir, f))),
       testRunner: hasTest ? testRunnerOf(testScriptValue) : null,
       testPlugins: NODE_TEST_PLUGINS.filter((p) => p in deps),
+      prisma: detectPrisma(files, dir, pkg, scripts, prodDeps),
     },
     python: null,
     go: null,

@@ -77,6 +77,18 @@ export interface NodeFacts {
   testRunner: NodeTestRunner | null;
   /** Test report packages among the dependencies (NODE_TEST_PLUGINS), e.g. a vitest coverage provider. */
   testPlugins: string[];
+  /** Prisma's client, which `prisma generate` writes from the schema, or null without @prisma/client. */
+  prisma: PrismaFacts | null;
+}
+
+/** A Prisma schema the app's client is generated from. */
+export interface PrismaFacts {
+  /** The schema file, or the folder of a multi-file schema, relative to the app dir. */
+  schema: string;
+  /** A prisma-client-js generator without `output`: the client lives in node_modules, so the production install needs one too. */
+  clientInNodeModules: boolean;
+  /** The build (or prebuild) script runs `prisma generate` itself. */
+  buildGenerates: boolean;
 }
 
 /** A CLI node runs that loads the app's entrypoint itself. */

@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import { NODE_INSTALL_CONFIG } from '../detect/node.js';
 import { nodeRunsTypeScript } from '../detect/node-entry.js';
+import { binRunner } from '../detect/node-pm.js';
 import type { NodeFacts } from '../detect/types.js';
 import {
   APP_ROOT,
@@ -15,6 +16,7 @@ import {
   type KeyValue,
   type LanguageSpec,
   type NodeSpec,
+  type PrismaSpec,
 } from './docker.js';
 import { BUN, NODE, TOOLS, chooseLine } from './versions.js';
 
@@ -233,6 +235,7 @@ export function buildNodeSpec(ctx: DockerContext): LanguageSpec {
     copies,
     // Without a build script the app runs committed files: keep the folder its entrypoint is in.
     ignoredOutputs: ['dist', 'build'].filter((d) => buildStage || !entry.startsWith(`${d}/`)),
+    prisma: prismaSpec(node, pm, appPath, buildStage, ctx.notes),
   };
   ctx.notes.push(...nodeNotes(ctx, node, pm, locked, copies));
 
@@ -252,6 +255,31 @@ export function buildNodeSpec(ctx: DockerContext): LanguageSpec {
     platforms: ['linux/amd64'],
     node: spec,
   };
+}
+
+/**
+ * Prisma's client in the image. The production install has no prisma CLI (a
+ * dev dependency), so the deps stage runs the CLI release of the installed
+ * @prisma/client; a client generated outside node_modules comes with the build.
+ */
+function prismaSpec(node: NodeFacts, pm: NodePm, appPath: string, buildStage: boolean, notes: string[]): PrismaSpec | null {
+  const prisma = node.prisma;
+  if (prisma === null) return null;
+  const schema = assertSafe(posix.join(appPath, prisma.schema), 'Prisma schema');
+  const cd = appPath === '' ? '' : `cd ${assertSafe(appPath, 'service directory')} && `;
+  let prodGenerate: PrismaSpec['prodGenerate'] = null;
+  if (prisma.clientInNodeModules && !node.nextStandalone) {
+    if (pm === 'bun') {
+      notes.push('Prisma: the production node_modules hold no generated client (the bun image has no npx to run the prisma CLI there): generate it in the deps stage, or the app fails at its first query');
+    } else {
+      // npx keeps the CLI it fetches in npm's cache, whatever installed the dependencies.
+      prodGenerate = { mounts: [bindMount(schema), cacheMount(CACHE_DIRS.npm)], command: `${cd}npx --yes prisma@"$(node -p "require('@prisma/client/package.json').version")" generate --schema ${prisma.schema}` };
+    }
+  } else if (!prisma.clientInNodeModules && !buildStage) {
+    notes.push(`Prisma: the schema ${prisma.schema} generates its client outside node_modules and nothing builds the app: the image has only the files committed; add a build script that runs \`prisma generate\``);
+  }
+  const buildGenerate = buildStage && !prisma.buildGenerates ? [...binRunner(pm), 'prisma', 'generate', '--schema', prisma.schema] : null;
+  return { mount: bindMount(schema), prodGenerate, buildGenerate };
 }
 
 /** Enables corepack; installs (and makes the default) the release detection chose when package.json pins none. */

@@ -83,6 +83,24 @@ export interface NodeSpec {
   copies: CopySpec[];
   /** Build output folders the ignore file leaves out (the image builds its own); not the one a build-less app runs from. */
   ignoredOutputs: string[];
+  /** Prisma's generated client, or null without Prisma. */
+  prisma: PrismaSpec | null;
+}
+
+/**
+ * How the image gets Prisma's client, which `prisma generate` writes from the
+ * schema: the installs see the schema (a `postinstall: prisma generate` needs
+ * it), the build generates before building, and the production node_modules
+ * get a client of their own. Prisma's engines load OpenSSL, which the slim
+ * images lack, in every stage.
+ */
+export interface PrismaSpec {
+  /** `--mount=type=bind` of the schema, for the installs and the deps stage's generate. */
+  mount: string;
+  /** The deps stage's command (a shell line) generating the client into production node_modules, and its mounts; null without a deps stage or for a client outside node_modules. */
+  prodGenerate: { mounts: string[]; command: string } | null;
+  /** The build stage's `prisma generate`, or null when the build script runs it (or there is no build stage). */
+  buildGenerate: string[] | null;
 }
 
 /** A command that writes a requirements file without some of its lines, and where it writes it. */

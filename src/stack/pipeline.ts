@@ -1,7 +1,7 @@
 import type { Answers, Language } from '../answers/options.js';
 import { javaBuildTool } from '../detect/java-build.js';
 import { mavenReactorArgs } from '../detect/java.js';
-import { runScript, type NodePm } from '../detect/node-pm.js';
+import { binRunner, runScript, type NodePm } from '../detect/node-pm.js';
 import { joinPath } from '../detect/paths.js';
 import { isRequirementsFile } from '../detect/python-deps.js';
 import type { PackageManager, PythonFacts, RepoFacts } from '../detect/types.js';
@@ -297,8 +297,7 @@ function nodePipeline(facts: RepoFacts, dirPrefix: string): LanguagePipeline {
     bun: 'bun audit --audit-level=high',
   };
   const auditCommand = audit[pm] === undefined ? audit['npm']! : audit[pm];
-  // bun has no `exec` of package binaries: bunx runs the project's own tsc.
-  const tscRunner = exec === 'npm' ? 'npx' : exec === 'bun' ? 'bunx' : `${exec} exec`;
+  const tscRunner = binRunner(pm as NodePm).join(' ');
   const lint = facts.lintCommand ?? (facts.node?.hasLintScript ? `${exec} run lint` : facts.node?.typescript ? `${tscRunner} tsc --noEmit` : null);
   // setup-node's cache runs `pnpm store path` / `yarn cache dir`, so the package manager must exist first.
   const preSetup = pm === 'pnpm' || pm === 'yarn' ? [run('Enable corepack (pnpm/yarn at the version package.json pins)', corepackCommand(facts.node?.corepackSpec ?? null))] : [];
@@ -311,12 +310,22 @@ function nodePipeline(facts: RepoFacts, dirPrefix: string): LanguagePipeline {
     setupUses: 'setupNode',
     setupWith,
     extraCache: null,
-    install: [run('Install dependencies', install[pm] ?? 'npm ci')],
+    install: [run('Install dependencies', install[pm] ?? 'npm ci'), ...prismaGenerateSteps(facts, tscRunner)],
     lint: [lint ? run('Lint', lint) : run('Check syntax (add a lint script to run your linter here)', `node --check ${facts.node?.entrypoint ?? 'index.js'}`)],
     test: facts.testCommand,
     audit: auditCommand === null ? [] : [run('Audit dependencies', auditCommand)],
     codeql: { language: 'javascript-typescript', buildMode: 'none' },
   };
+}
+
+/**
+ * Prisma's client is code generated from the schema, which type checks and
+ * tests import: @prisma/client's install hook wrote it up to Prisma 6; from 7
+ * only `prisma generate` does.
+ */
+function prismaGenerateSteps(facts: RepoFacts, runner: string): RunStep[] {
+  const prisma = facts.node?.prisma;
+  return prisma ? [run('Generate the Prisma client', `${runner} prisma generate --schema ${shellWord(prisma.schema)}`)] : [];
 }
 
 /**

@@ -581,3 +581,31 @@ describe('detectNode health path prefixes', () => {
     expect(koa.healthPath).toBe('/api/health');
   });
 });
+
+describe('detectNode Prisma', () => {
+  const SCHEMA = 'generator client {\n  provider = "prisma-client-js"\n}\n\ndatasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n';
+  const app = (files: Record<string, string>, extra: Record<string, unknown> = {}) =>
+    detect({ 'package.json': pkg({ dependencies: { '@prisma/client': '5' }, devDependencies: { prisma: '5' }, ...extra }), ...files });
+
+  it('finds the schema and whether the client lands in node_modules', () => {
+    expect(app({ 'prisma/schema.prisma': SCHEMA }).node?.prisma).toEqual({ schema: 'prisma/schema.prisma', clientInNodeModules: true, buildGenerates: false });
+    // Prisma 7's generator, and an output folder, put the client in the source tree.
+    const out = app({ 'prisma/schema.prisma': 'generator client {\n  provider = "prisma-client"\n  output   = "../src/generated/prisma"\n}\n' });
+    expect(out.node?.prisma?.clientInNodeModules).toBe(false);
+    const js = app({ 'prisma/schema.prisma': 'generator client {\n  provider = "prisma-client-js"\n  output = "../generated"\n}\n' });
+    expect(js.node?.prisma?.clientInNodeModules).toBe(false);
+  });
+
+  it('reads the schema location from package.json, prisma.config.ts or a multi-file folder', () => {
+    expect(app({ 'db/schema.prisma': SCHEMA }, { prisma: { schema: './db/schema.prisma' } }).node?.prisma?.schema).toBe('db/schema.prisma');
+    expect(app({ 'prisma.config.ts': "export default defineConfig({ schema: 'database/main.prisma' });", 'database/main.prisma': SCHEMA }).node?.prisma?.schema).toBe('database/main.prisma');
+    const folder = app({ 'prisma/schema/base.prisma': SCHEMA, 'prisma/schema/user.prisma': 'model User { id Int @id }' });
+    expect(folder.node?.prisma).toEqual({ schema: 'prisma/schema', clientInNodeModules: true, buildGenerates: false });
+  });
+
+  it('knows when the build script generates, and ignores Prisma without @prisma/client or a schema', () => {
+    expect(app({ 'prisma/schema.prisma': SCHEMA }, { scripts: { build: 'prisma generate && nest build' } }).node?.prisma?.buildGenerates).toBe(true);
+    expect(app({}).node?.prisma).toBeNull();
+    expect(detect({ 'package.json': pkg({ devDependencies: { prisma: '5' } }), 'prisma/schema.prisma': SCHEMA }).node?.prisma).toBeNull();
+  });
+});

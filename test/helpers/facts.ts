@@ -40,6 +40,7 @@ export const NODE_DEFAULTS: NodeFacts = {
   installConfig: [],
   testRunner: null,
   testPlugins: [],
+  prisma: null,
 };
 
 export const PYTHON_DEFAULTS: PythonFacts = {

@@ -19,6 +19,7 @@ interface Variant {
 const TS = { typescript: true, hasBuildScript: true, buildOutputDir: 'dist', entrypoint: 'dist/server.js' };
 const FASTIFY_CLI = { script: 'node_modules/fastify-cli/cli.js', args: ['start', '-l', 'info', '--address', '0.0.0.0', 'app.js'] };
 const NEXT = { typescript: true, hasBuildScript: true, buildOutputDir: '.next', nextStandalone: true, entrypoint: 'server.js' };
+const PRISMA = { schema: 'prisma/schema.prisma', clientInNodeModules: true, buildGenerates: false };
 
 /** Several fact shapes per language, across the three runtimes. */
 const VARIANTS: Variant[] = [
@@ -42,6 +43,14 @@ const VARIANTS: Variant[] = [
     answers: { serviceDir: 'services/api' },
     facts: { appDir: 'services/api', packageManager: 'pnpm', lockfile: '../../pnpm-lock.yaml', node: TS },
   },
+  { name: 'node Prisma, TypeScript', answers: {}, facts: { node: { ...TS, prisma: PRISMA } } },
+  { name: 'node Prisma, JavaScript without a build', answers: {}, facts: { node: { prisma: PRISMA } } },
+  {
+    name: 'node Prisma, pnpm workspace member',
+    answers: { serviceDir: 'services/api' },
+    facts: { appDir: 'services/api', packageManager: 'pnpm', lockfile: '../../pnpm-lock.yaml', node: { ...TS, prisma: PRISMA } },
+  },
+  { name: 'node Prisma, Next.js standalone', answers: {}, facts: { framework: 'next', node: { ...NEXT, prisma: { ...PRISMA, buildGenerates: true } } } },
   { name: 'python uv FastAPI', answers: { language: 'python' }, facts: { language: 'python' } },
   { name: 'python uv installable, Cloud Run', answers: { language: 'python', cloud: 'gcp', runtime: 'cloud-run' }, facts: { language: 'python', runtimeVersion: '3.13', python: { installable: true } } },
   { name: 'python poetry', answers: { language: 'python' }, facts: { language: 'python', packageManager: 'poetry', lockfile: 'poetry.lock', python: { dependencyFile: 'poetry.lock' } } },
@@ -179,6 +188,28 @@ describe.each(VARIANTS)('docker layer: $name', (variant) => {
 });
 
 describe('docker layer output details', () => {
+  it("generates Prisma's client where the image needs it: production node_modules, the build, with OpenSSL in every stage", async () => {
+    const { dockerfile } = await render({ name: '', answers: {}, facts: { node: { ...TS, prisma: PRISMA } } });
+    const stage = (name: string) => dockerfile.slice(dockerfile.indexOf(`AS ${name}\n`)).split(/\n# ---- /)[0] ?? '';
+    // The production install has no prisma CLI: the deps stage runs the release matching @prisma/client, with the schema mounted.
+    expect(stage('deps')).toContain('RUN --mount=type=bind,source=prisma/schema.prisma,target=prisma/schema.prisma \\\n    --mount=type=cache,target=/root/.npm \\\n    npx --yes prisma@"$(node -p "require(\'@prisma/client/package.json\').version")" generate --schema prisma/schema.prisma\n');
+    // A `postinstall: prisma generate` needs the schema during the installs too.
+    expect(stage('deps')).toMatch(/--mount=type=bind,source=prisma\/schema\.prisma,target=prisma\/schema\.prisma \\\n {4}--mount=type=cache,target=\/root\/\.npm \\\n {4}npm ci --omit=dev/);
+    expect(stage('build')).toMatch(/COPY \. \.\nRUN npx prisma generate --schema prisma\/schema\.prisma\nRUN npm run build\n/);
+    for (const name of ['deps', 'build', 'runtime']) expect(stage(name), name).toMatch(/apt-get install -y --no-install-recommends (?:\S+ )?openssl/);
+
+    const member = await render({ name: '', answers: { serviceDir: 'services/api' }, facts: { appDir: 'services/api', packageManager: 'pnpm', lockfile: '../../pnpm-lock.yaml', node: { ...TS, prisma: PRISMA } } });
+    expect(member.dockerfile).toContain('--mount=type=bind,source=services/api/prisma/schema.prisma,target=services/api/prisma/schema.prisma');
+    expect(member.dockerfile).toContain('cd services/api && npx --yes prisma@');
+    expect(member.dockerfile).toContain('RUN pnpm exec prisma generate --schema prisma/schema.prisma\n');
+
+    // Next's standalone server carries the client the build generated; a build script that generates is left to do it.
+    const next = await render({ name: '', answers: {}, facts: { framework: 'next', node: { ...NEXT, prisma: { ...PRISMA, buildGenerates: true } } } });
+    expect(next.dockerfile).not.toMatch(/prisma@|^RUN .*prisma generate/m);
+    const plain = await render({ name: '', answers: {}, facts: {} });
+    expect(plain.dockerfile).not.toMatch(/openssl|prisma/i);
+  });
+
   it('writes HEALTHCHECK only for ECS', async () => {
     const ecs = await render({ name: '', answers: {}, facts: {} });
     expect(ecs.dockerfile).toMatch(/^HEALTHCHECK .*\n {4}CMD \["node", "-e", /m);

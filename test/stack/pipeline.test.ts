@@ -42,6 +42,14 @@ describe('buildPipelineStack', () => {
     expect(p.lang.preSetup.map((s) => s.run)).toEqual(['corepack enable']);
   });
 
+  it("generates Prisma's client after the install, before type checks and tests import it", () => {
+    const facts = pipelineFacts('pnpm');
+    const prisma = { schema: 'db/schema.prisma', clientInNodeModules: false, buildGenerates: false };
+    const install = buildPipelineStack(pipelineAnswers({ language: 'node', cloud: 'aws' }), { ...facts, node: { ...facts.node!, prisma } }).lang.install;
+    expect(install.map((s) => s.run)).toEqual(['pnpm install --frozen-lockfile', 'pnpm exec prisma generate --schema db/schema.prisma']);
+    expect(buildPipelineStack(pipelineAnswers({ language: 'node', cloud: 'aws' }), facts).lang.install).toHaveLength(1);
+  });
+
   it('installs the test requirements next to the app requirements with pip', () => {
     const facts = pipelineFacts('pip');
     const withDev = { ...facts, python: { ...facts.python!, dependencyFile: 'requirements.txt', devRequirements: 'requirements-dev.txt' } };
