@@ -30,6 +30,9 @@ const LTS_CODENAMES: Record<string, string> = {
   hydrogen: '18', iron: '20', jod: '22', krypton: '24',
 };
 
+/** Script names projects give their type check. */
+const TYPECHECK_SCRIPTS = ['typecheck', 'type-check', 'check-types'];
+
 const SOURCE_EXTS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs', '.tsx', '.jsx'];
 const TEST_DIRS = ['test', 'tests', '__tests__', 'e2e', 'cypress', 'playwright'];
 
@@ -95,6 +98,9 @@ export function detectNode(files: RepoFiles, dir: string): AppFacts | null {
   const health = served(pickHealthPath(routes), 'health');
   const readiness = served(pickReadinessPath(routes), 'readiness');
 
+  // Without a lint script, the project's own type check beats a bare `tsc --noEmit`, which
+  // fails where types are generated first (React Router's `react-router typegen && tsc`).
+  const lintScript = ['lint', ...TYPECHECK_SCRIPTS].find((s) => s in scripts);
   const testScriptValue = scripts.test;
   // `npm init` writes a placeholder that fails: no tests either.
   const placeholder = testScriptValue !== undefined && /no test specified/.test(testScriptValue);
@@ -119,7 +125,7 @@ export function detectNode(files: RepoFiles, dir: string): AppFacts | null {
     runtimeVersionSource: version?.source ?? null,
     buildCommand: 'build' in scripts ? runScript(pm.pm, 'build') : null,
     testCommand: hasTest ? testScript(pm.pm) : null,
-    lintCommand: 'lint' in scripts ? runScript(pm.pm, 'lint') : null,
+    lintCommand: lintScript === undefined ? null : runScript(pm.pm, lintScript),
     startCommand: entry.startCommand,
     port: port.port,
     portSource: port.source,

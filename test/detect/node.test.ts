@@ -129,6 +129,12 @@ describe('detectNode framework, scripts and commands', () => {
     expect(none.lintCommand).toBeNull();
   });
 
+  it("lints with the project's type check script when it has no lint script: a bare tsc misses the types it generates first", () => {
+    const rr = detect({ 'package.json': pkg({ scripts: { build: 'react-router build', typecheck: 'react-router typegen && tsc' }, devDependencies: { typescript: '5' } }) });
+    expect(rr.lintCommand).toBe('npm run typecheck');
+    expect(detect({ 'package.json': pkg({ scripts: { lint: 'eslint .', 'type-check': 'tsc' } }) }).lintCommand).toBe('npm run lint');
+  });
+
   it("says CI runs no tests without a test script, npm init's failing placeholder included", () => {
     const placeholder = detect({ 'package.json': pkg({ scripts: { test: 'echo "Error: no test specified" && exit 1' } }) });
     expect(placeholder.node?.testRunner).toBeNull();
