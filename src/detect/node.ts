@@ -6,6 +6,7 @@ import { FASTIFY_CLI, LAUNCHER_DEFAULT_PORT, LOOPBACK, detectNodeEntry } from '.
 import { detectNodePm, runScript, testScript } from './node-pm.js';
 import { workspaceBuilds } from './node-workspace-builds.js';
 import { detectPrisma } from './node-prisma.js';
+import { remixRoutes } from './node-remix-routes.js';
 import { prefixRoute } from './node-route-prefix.js';
 import { joinPath } from './paths.js';
 import { findPort, findRoutes, pickHealthPath, pickReadinessPath, walkFiles, type FoundRoute, type PortPattern } from './scan.js';
@@ -84,7 +85,8 @@ export function detectNode(files: RepoFiles, dir: string): AppFacts | null {
   const fastifyCli = entry.launcher?.script === FASTIFY_CLI;
   const hostNote = listen && (localhostListenNote(listen, fastifyServer(framework, deps, fastifyCli)) ?? loopbackHostNote(listen));
   if (hostNote) notes.push(hostNote);
-  const routes = [...nextRoutes(files, dir), ...findNodeRoutes(files, ordered)];
+  const remix = Object.keys(deps).some((d) => d === 'react-router' || d.startsWith('@react-router/') || d.startsWith('@remix-run/'));
+  const routes = [...nextRoutes(files, dir), ...(remix ? remixRoutes(files, dir) : []), ...findNodeRoutes(files, ordered)];
   const served = (route: FoundRoute | null, what: 'health' | 'readiness'): string | null => {
     if (route === null) return null;
     const prefixed = prefixRoute(files, dir, ordered, framework, route);

@@ -53,7 +53,8 @@ export function walkFiles(files: RepoFiles, dir: string, opts: WalkOptions): str
 }
 
 /** Health endpoints we recognise, best first. */
-export const HEALTH_PATHS = ['/healthz', '/health', '/livez', '/readyz', '/ping'] as const;
+// /healthcheck: the Remix stacks' route.
+export const HEALTH_PATHS = ['/healthz', '/health', '/livez', '/readyz', '/ping', '/healthcheck'] as const;
 
 /** A route found in source, with the file it came from (for notes). */
 export interface FoundRoute {

@@ -615,3 +615,20 @@ describe('detectNode Prisma', () => {
     expect(detect({ 'package.json': pkg({ devDependencies: { prisma: '5' } }), 'prisma/schema.prisma': SCHEMA }).node?.prisma).toBeNull();
   });
 });
+
+describe('detectNode React Router and Remix routes', () => {
+  const deps = { dependencies: { '@react-router/node': '7', '@react-router/serve': '7', 'react-router': '7' } };
+
+  it("reads the health route from app/routes.ts, whose paths carry no slash, and from file routes (the Remix stacks' healthcheck.tsx)", () => {
+    const config = detect({
+      'package.json': pkg(deps),
+      'app/routes.ts': 'export default [index("routes/home.tsx"), route("healthz", "routes/healthz.ts")] satisfies RouteConfig;',
+    });
+    expect(config.healthPath).toBe('/healthz');
+    expect(detect({ 'package.json': pkg({ dependencies: { '@remix-run/node': '2' } }), 'app/routes/healthcheck.tsx': '', 'app/routes/_index.tsx': '' }).healthPath).toBe('/healthcheck');
+    expect(detect({ 'package.json': pkg(deps), 'app/routes/api.health.ts': '' }).healthPath).toBe('/api/health');
+    expect(detect({ 'package.json': pkg(deps), 'app/routes/livez/route.tsx': '' }).healthPath).toBe('/livez');
+    // Without React Router or Remix, app/routes is just a folder.
+    expect(detect({ 'package.json': pkg({ dependencies: { express: '4' } }), 'app/routes/healthz.js': 'module.exports = {}' }).healthPath).toBeNull();
+  });
+});
