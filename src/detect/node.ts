@@ -5,6 +5,7 @@ import { isObject, parseJsonObject, stringArray, stringMap, stringProp, type Jso
 import { FASTIFY_CLI, LAUNCHER_DEFAULT_PORT, LOOPBACK, detectNodeEntry } from './node-entry.js';
 import { detectNodePm, runScript, testScript } from './node-pm.js';
 import { workspaceBuilds } from './node-workspace-builds.js';
+import { autoloadRoutes } from './node-fastify-autoload.js';
 import { detectPrisma } from './node-prisma.js';
 import { remixRoutes } from './node-remix-routes.js';
 import { prefixRoute } from './node-route-prefix.js';
@@ -86,7 +87,8 @@ export function detectNode(files: RepoFiles, dir: string): AppFacts | null {
   const hostNote = listen && (localhostListenNote(listen, fastifyServer(framework, deps, fastifyCli)) ?? loopbackHostNote(listen));
   if (hostNote) notes.push(hostNote);
   const remix = Object.keys(deps).some((d) => d === 'react-router' || d.startsWith('@react-router/') || d.startsWith('@remix-run/'));
-  const routes = [...nextRoutes(files, dir), ...(remix ? remixRoutes(files, dir) : []), ...findNodeRoutes(files, ordered)];
+  const autoload = '@fastify/autoload' in deps ? autoloadRoutes(files, ordered) : [];
+  const routes = [...nextRoutes(files, dir), ...(remix ? remixRoutes(files, dir) : []), ...autoload, ...findNodeRoutes(files, ordered)];
   const served = (route: FoundRoute | null, what: 'health' | 'readiness'): string | null => {
     if (route === null) return null;
     const prefixed = prefixRoute(files, dir, ordered, framework, route);

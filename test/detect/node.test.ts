@@ -632,3 +632,17 @@ describe('detectNode React Router and Remix routes', () => {
     expect(detect({ 'package.json': pkg({ dependencies: { express: '4' } }), 'app/routes/healthz.js': 'module.exports = {}' }).healthPath).toBeNull();
   });
 });
+
+describe('detectNode @fastify/autoload routes', () => {
+  it("takes the folder a route file sits in as its prefix, as autoload does (fastify-cli's template)", () => {
+    const app = (register: string) => detect({
+      'package.json': pkg({ main: 'app.js', scripts: { start: 'fastify start -l info app.js' }, dependencies: { fastify: '4', 'fastify-cli': '6', '@fastify/autoload': '5' } }),
+      'app.js': `module.exports = async function (fastify, opts) {\n  fastify.register(AutoLoad, ${register})\n}`,
+      'routes/root.js': "module.exports = async function (fastify) { fastify.get('/', async () => ({ root: true })) }",
+      'routes/health/index.js': "module.exports = async function (fastify) { fastify.get('/', async () => ({ status: 'ok' })) }",
+    });
+    expect(app("{ dir: path.join(__dirname, 'routes'), options: Object.assign({}, opts) }").healthPath).toBe('/health');
+    expect(app("{ dir: join(__dirname, 'routes'), options: { prefix: '/api' } }").healthPath).toBe('/api/health');
+    expect(app("{ dir: join(__dirname, 'routes'), dirNameRoutePrefix: false }").healthPath).toBeNull();
+  });
+});
