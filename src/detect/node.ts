@@ -8,6 +8,7 @@ import { workspaceBuilds } from './node-workspace-builds.js';
 import { autoloadRoutes } from './node-fastify-autoload.js';
 import { detectPrisma } from './node-prisma.js';
 import { remixRoutes } from './node-remix-routes.js';
+import { nodeRuntimeDirs } from './node-runtime-dirs.js';
 import { prefixRoute } from './node-route-prefix.js';
 import { joinPath } from './paths.js';
 import { findPort, findRoutes, pickHealthPath, pickReadinessPath, walkFiles, type FoundRoute, type PortPattern } from './scan.js';
@@ -154,6 +155,7 @@ export function detectNode(files: RepoFiles, dir: string): AppFacts | null {
       installConfig: NODE_INSTALL_CONFIG.filter((f) => files.exists(joinPath(dir, f))),
       testRunner: hasTest ? testRunnerOf(testScriptValue) : null,
       testPlugins: NODE_TEST_PLUGINS.filter((p) => p in deps),
+      runtimeDirs: nodeRuntimeDirs(files, dir, ordered, [entry.buildOutputDir]),
       prisma: detectPrisma(files, dir, pkg, scripts, prodDeps),
     },
     python: null,

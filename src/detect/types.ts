@@ -77,6 +77,8 @@ export interface NodeFacts {
   testRunner: NodeTestRunner | null;
   /** Test report packages among the dependencies (NODE_TEST_PLUGINS), e.g. a vitest coverage provider. */
   testPlugins: string[];
+  /** Top-level folders of the app its code reads at run time (public/, views/), which an image shipping only the build output must copy. */
+  runtimeDirs: string[];
   /** Prisma's client, which `prisma generate` writes from the schema, or null without @prisma/client. */
   prisma: PrismaFacts | null;
 }

@@ -125,6 +125,8 @@ function runtimeCopies(node: NodeFacts, appPath: string, buildStage: boolean): R
         deps,
         { from: null, paths: ['package.json', '/app/package.json'] },
         { from: 'build', paths: [inApp('', out), inApp('', out)] },
+        // The folders the code reads beside its output (public/, views/).
+        ...node.runtimeDirs.map((d): CopySpec => ({ from: null, paths: [assertSafe(d, 'runtime folder'), inApp('', d)] })),
       ],
     };
   }
@@ -150,7 +152,8 @@ function nodeNotes(ctx: DockerContext, node: NodeFacts, pm: NodePm, locked: bool
     notes.push('Yarn 2+: installs use the node-modules linker; production dependencies come from `yarn workspaces focus` (built into Yarn 4, a plugin in Yarn 3)');
   }
   if (copies.some((c) => c.from === null && c.paths[0] === 'package.json')) {
-    notes.push(`the image ships ${node.buildOutputDir ?? 'dist'}/, package.json and production node_modules: add COPY lines for other files the app reads at runtime`);
+    const dirs = node.runtimeDirs.map((d) => `${d}/`).join(', ');
+    notes.push(`the image ships ${node.buildOutputDir ?? 'dist'}/, ${dirs === '' ? '' : `${dirs} (which the code names), `}package.json and production node_modules: add COPY lines for other files the app reads at runtime`);
   }
   if (ctx.appPath !== '') {
     notes.push('the image carries the workspace (every member\'s source and production dependencies); `pnpm deploy` or `turbo prune` can slim it');

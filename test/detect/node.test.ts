@@ -646,3 +646,19 @@ describe('detectNode @fastify/autoload routes', () => {
     expect(app("{ dir: join(__dirname, 'routes'), dirNameRoutePrefix: false }").healthPath).toBeNull();
   });
 });
+
+describe('detectNode runtime folders', () => {
+  it('lists the top-level folders the code names (static files, views), not sources, output or unnamed ones', () => {
+    const f = detect({
+      'package.json': pkg({ scripts: { build: 'tsc', start: 'node dist/server.js' }, devDependencies: { typescript: '5' } }),
+      'tsconfig.json': '{"compilerOptions":{"outDir":"dist","rootDir":"src"}}',
+      'src/server.ts': "app.set('views', path.join(__dirname, '..', 'views'));\napp.use(express.static(path.join(__dirname, '../public')));\nconst mail = '../templates/mail/welcome.html';",
+      'views/index.ejs': '',
+      'public/site.css': '',
+      'templates/mail/welcome.html': '',
+      'fixtures/users.json': '',
+      'dist/server.js': '',
+    });
+    expect(f.node?.runtimeDirs).toEqual(['public', 'templates', 'views']);
+  });
+});

@@ -40,6 +40,7 @@ export const NODE_DEFAULTS: NodeFacts = {
   installConfig: [],
   testRunner: null,
   testPlugins: [],
+  runtimeDirs: [],
   prisma: null,
 };
 

@@ -188,6 +188,11 @@ describe.each(VARIANTS)('docker layer: $name', (variant) => {
 });
 
 describe('docker layer output details', () => {
+  it('copies the folders the code reads beside the compiled output', async () => {
+    const { dockerfile } = await render({ name: '', answers: {}, facts: { node: { ...TS, runtimeDirs: ['public', 'views'] } } });
+    expect(dockerfile).toContain('COPY --from=build --chown=1000:1000 ["/app/dist", "/app/dist"]\nCOPY --chown=1000:1000 ["public", "/app/public"]\nCOPY --chown=1000:1000 ["views", "/app/views"]\n');
+  });
+
   it("generates Prisma's client where the image needs it: production node_modules, the build, with OpenSSL in every stage", async () => {
     const { dockerfile } = await render({ name: '', answers: {}, facts: { node: { ...TS, prisma: PRISMA } } });
     const stage = (name: string) => dockerfile.slice(dockerfile.indexOf(`AS ${name}\n`)).split(/\n# ---- /)[0] ?? '';

@@ -16,7 +16,7 @@ export function infraFacts(): RepoFacts {
     existing: { dockerfile: none, dockerignore: none, compose: none, workflows: none, terraform: none, prometheus: none, dependabot: none },
     git: { remote: 'git@github.com:acme/api.git', owner: 'acme', repo: 'api', defaultBranch: 'main' },
     dirName: 'api',
-    node: { typescript: false, hasBuildScript: false, buildOutputDir: null, entrypoint: 'server.js', nodeOptions: [], launcher: null, runtimeTypescript: false, nextStandalone: false, workspaces: [], hasLintScript: false, yarnBerry: false, corepackSpec: null, workspaceBuilds: [], installConfig: [], testRunner: null, testPlugins: [], prisma: null },
+    node: { typescript: false, hasBuildScript: false, buildOutputDir: null, entrypoint: 'server.js', nodeOptions: [], launcher: null, runtimeTypescript: false, nextStandalone: false, workspaces: [], hasLintScript: false, yarnBerry: false, corepackSpec: null, workspaceBuilds: [], installConfig: [], testRunner: null, testPlugins: [], runtimeDirs: [], prisma: null },
     python: null, go: null, java: null, notes: [],
   };
 }

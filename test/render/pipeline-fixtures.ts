@@ -67,7 +67,7 @@ export function pipelineFacts(pm: PackageManager, workflows: string[] = []): Rep
     node: d.language === 'node'
       ? { typescript: pm === 'pnpm' || pm === 'bun', hasBuildScript: false, buildOutputDir: null, entrypoint: 'server.js', nodeOptions: [], launcher: null, runtimeTypescript: false, nextStandalone: false, workspaces: [], hasLintScript: pm === 'npm', yarnBerry: false, corepackSpec: null, workspaceBuilds: [], installConfig: [],
         // One runner per package manager, so the matrix renders each runner's report flags.
-        testRunner: pm === 'npm' ? 'node-test' : pm === 'pnpm' ? 'vitest' : 'jest', testPlugins: pm === 'pnpm' ? ['@vitest/coverage-v8'] : pm === 'yarn' ? ['jest-junit'] : [], prisma: null }
+        testRunner: pm === 'npm' ? 'node-test' : pm === 'pnpm' ? 'vitest' : 'jest', testPlugins: pm === 'pnpm' ? ['@vitest/coverage-v8'] : pm === 'yarn' ? ['jest-junit'] : [], runtimeDirs: [], prisma: null }
       : null,
     python: d.language === 'python'
       ? { server: 'uvicorn', appModule: 'app.main:app', dependencyFile: d.lockfile ?? 'requirements.txt', hashPinned: false, installable: false, devRequirements: null, pytestCov: pm === 'uv', importRoot: null, requirementIncludes: [], localRequirements: [], testExtra: null, testGroup: pm === 'uv' ? 'test' : null,
