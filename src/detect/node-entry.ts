@@ -359,10 +359,16 @@ function compiledPath(src: string, ts: TsOptions): string {
   return joinPath(ts.outDir ?? '.', js);
 }
 
+/**
+ * Folders builds write, which `node build` runs as build/index.js (SvelteKit's
+ * adapter-node) before any build made them.
+ */
+const OUTPUT_DIRS = new Set(['build', 'dist', 'out', '.output']);
+
 /** `node dist/main` runs dist/main.js (or dist/main/index.js); an existing file or .js name wins. */
 function resolveJs(files: RepoFiles, dir: string, file: string): string {
   if (JS_EXT.test(file) || (files.exists(joinPath(dir, file)) && !files.isDirectory(joinPath(dir, file)))) return file;
-  if (files.isDirectory(joinPath(dir, file))) return joinPath(file, 'index.js');
+  if (files.isDirectory(joinPath(dir, file)) || OUTPUT_DIRS.has(file)) return joinPath(file, 'index.js');
   return `${file}.js`;
 }
 

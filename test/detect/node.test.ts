@@ -312,6 +312,18 @@ describe('detectNode entrypoint', () => {
     expect(nodeScriptFile('fastify generate my-app')).toBeNull();
   });
 
+  it("runs an output folder's index.js for `node build` before any build made the folder (SvelteKit's adapter-node)", () => {
+    const f = detect({
+      'package.json': pkg({ type: 'module', scripts: { build: 'vite build', start: 'node build' }, devDependencies: { '@sveltejs/adapter-node': '5', '@sveltejs/kit': '2' } }),
+      'svelte.config.js': "import adapter from '@sveltejs/adapter-node';",
+    });
+    expect(f.node?.entrypoint).toBe('build/index.js');
+    expect(f.node?.buildOutputDir).toBe('build');
+    expect(f.startCommand).toBe('node build/index.js');
+    // A file name still runs as a .js file.
+    expect(detect({ 'package.json': pkg({ scripts: { build: 'nest build', start: 'node dist/main' } }) }).node?.entrypoint).toBe('dist/main.js');
+  });
+
   it('runs the React Router or Remix server for `react-router-serve <build>`: the server build only exports, and node would exit at once', () => {
     // The `create-react-router` template.
     const f = detect({
