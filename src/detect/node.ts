@@ -105,7 +105,8 @@ export function detectNode(files: RepoFiles, dir: string): AppFacts | null {
 
   // Without a lint script, the project's own type check beats a bare `tsc --noEmit`, which
   // fails where types are generated first (React Router's `react-router typegen && tsc`).
-  const lintScript = ['lint', ...TYPECHECK_SCRIPTS].find((s) => s in scripts);
+  // SvelteKit's is `check` (svelte-kit sync && svelte-check), a name other projects use for anything.
+  const lintScript = ['lint', ...TYPECHECK_SCRIPTS].find((s) => s in scripts) ?? (/\b(svelte-check|vue-tsc|tsc)\b/.test(scripts.check ?? '') ? 'check' : undefined);
   const testScriptValue = scripts.test;
   // `npm init` writes a placeholder that fails: no tests either.
   const placeholder = testScriptValue !== undefined && /no test specified/.test(testScriptValue);

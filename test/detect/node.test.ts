@@ -133,6 +133,9 @@ describe('detectNode framework, scripts and commands', () => {
     const rr = detect({ 'package.json': pkg({ scripts: { build: 'react-router build', typecheck: 'react-router typegen && tsc' }, devDependencies: { typescript: '5' } }) });
     expect(rr.lintCommand).toBe('npm run typecheck');
     expect(detect({ 'package.json': pkg({ scripts: { lint: 'eslint .', 'type-check': 'tsc' } }) }).lintCommand).toBe('npm run lint');
+    // SvelteKit's check script syncs its generated tsconfig first; a check script that type checks nothing is left alone.
+    expect(detect({ 'package.json': pkg({ scripts: { check: 'svelte-kit sync && svelte-check --tsconfig ./tsconfig.json' } }) }).lintCommand).toBe('npm run check');
+    expect(detect({ 'package.json': pkg({ scripts: { check: 'node scripts/check-env.js' } }) }).lintCommand).toBeNull();
   });
 
   it("says CI runs no tests without a test script, npm init's failing placeholder included", () => {
