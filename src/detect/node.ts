@@ -7,7 +7,7 @@ import { detectNodePm, runScript, testScript } from './node-pm.js';
 import { workspaceBuilds } from './node-workspace-builds.js';
 import { autoloadRoutes } from './node-fastify-autoload.js';
 import { detectPrisma } from './node-prisma.js';
-import { remixRoutes } from './node-remix-routes.js';
+import { remixRoutes, svelteKitRoutes } from './node-file-routes.js';
 import { nodeRuntimeDirs } from './node-runtime-dirs.js';
 import { prefixRoute } from './node-route-prefix.js';
 import { joinPath } from './paths.js';
@@ -89,7 +89,8 @@ export function detectNode(files: RepoFiles, dir: string): AppFacts | null {
   if (hostNote) notes.push(hostNote);
   const remix = Object.keys(deps).some((d) => d === 'react-router' || d.startsWith('@react-router/') || d.startsWith('@remix-run/'));
   const autoload = '@fastify/autoload' in deps ? autoloadRoutes(files, ordered) : [];
-  const routes = [...nextRoutes(files, dir), ...(remix ? remixRoutes(files, dir) : []), ...autoload, ...findNodeRoutes(files, ordered)];
+  const fileRoutes = [...(remix ? remixRoutes(files, dir) : []), ...('@sveltejs/kit' in deps ? svelteKitRoutes(files, dir) : [])];
+  const routes = [...nextRoutes(files, dir), ...fileRoutes, ...autoload, ...findNodeRoutes(files, ordered)];
   const served = (route: FoundRoute | null, what: 'health' | 'readiness'): string | null => {
     if (route === null) return null;
     const prefixed = prefixRoute(files, dir, ordered, framework, route);

@@ -631,7 +631,7 @@ describe('detectNode Prisma', () => {
   });
 });
 
-describe('detectNode React Router and Remix routes', () => {
+describe('detectNode file routes (React Router, Remix, SvelteKit)', () => {
   const deps = { dependencies: { '@react-router/node': '7', '@react-router/serve': '7', 'react-router': '7' } };
 
   it("reads the health route from app/routes.ts, whose paths carry no slash, and from file routes (the Remix stacks' healthcheck.tsx)", () => {
@@ -643,6 +643,9 @@ describe('detectNode React Router and Remix routes', () => {
     expect(detect({ 'package.json': pkg({ dependencies: { '@remix-run/node': '2' } }), 'app/routes/healthcheck.tsx': '', 'app/routes/_index.tsx': '' }).healthPath).toBe('/healthcheck');
     expect(detect({ 'package.json': pkg(deps), 'app/routes/api.health.ts': '' }).healthPath).toBe('/api/health');
     expect(detect({ 'package.json': pkg(deps), 'app/routes/livez/route.tsx': '' }).healthPath).toBe('/livez');
+    const kit = { devDependencies: { '@sveltejs/kit': '2', '@sveltejs/adapter-node': '5' } };
+    expect(detect({ 'package.json': pkg(kit), 'src/routes/(internal)/healthz/+server.ts': 'export function GET() {}', 'src/routes/+page.svelte': '' }).healthPath).toBe('/healthz');
+    expect(detect({ 'package.json': pkg(kit), 'src/routes/api/health/+server.js': '' }).healthPath).toBe('/api/health');
     // Without React Router or Remix, app/routes is just a folder.
     expect(detect({ 'package.json': pkg({ dependencies: { express: '4' } }), 'app/routes/healthz.js': 'module.exports = {}' }).healthPath).toBeNull();
   });

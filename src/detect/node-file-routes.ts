@@ -24,3 +24,18 @@ export function remixRoutes(files: RepoFiles, dir: string): FoundRoute[] {
   }
   return out;
 }
+
+/** SvelteKit endpoints: src/routes/healthz/+server.ts serves /healthz; a (group) folder adds nothing to the path. */
+export function svelteKitRoutes(files: RepoFiles, dir: string): FoundRoute[] {
+  const out: FoundRoute[] = [];
+  const visit = (folder: string, path: string, depth: number): void => {
+    for (const name of files.list(folder)) {
+      const child = joinPath(folder, name);
+      if (files.isDirectory(child)) {
+        if (depth < 3) visit(child, /^\(.*\)$/.test(name) ? path : `${path}/${name}`, depth + 1);
+      } else if (/^\+server\.[jt]s$/.test(name) && path !== '') out.push({ path, file: child });
+    }
+  };
+  visit(joinPath(dir, 'src/routes'), '', 0);
+  return out;
+}
