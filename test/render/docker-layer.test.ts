@@ -188,6 +188,15 @@ describe.each(VARIANTS)('docker layer: $name', (variant) => {
 });
 
 describe('docker layer output details', () => {
+  it('leaves a node_modules folder for the runtime stage to copy even when there are no production dependencies to install', async () => {
+    for (const facts of [{}, { packageManager: 'yarn' as const, lockfile: 'yarn.lock', node: { yarnBerry: true } }]) {
+      const { dockerfile } = await render({ name: '', answers: {}, facts });
+      const deps = dockerfile.slice(dockerfile.indexOf('AS deps\n'), dockerfile.indexOf('# ---- runtime'));
+      expect(deps).toMatch(/ \\\n {4}&& mkdir -p node_modules\n/);
+      expect(dockerfile).toContain('COPY --from=deps --chown=1000:1000 ["/app/node_modules", "/app/node_modules"]');
+    }
+  });
+
   it('copies the folders the code reads beside the compiled output', async () => {
     const { dockerfile } = await render({ name: '', answers: {}, facts: { node: { ...TS, runtimeDirs: ['public', 'views'] } } });
     expect(dockerfile).toContain('COPY --from=build --chown=1000:1000 ["/app/dist", "/app/dist"]\nCOPY --chown=1000:1000 ["public", "/app/public"]\nCOPY --chown=1000:1000 ["views", "/app/views"]\n');
