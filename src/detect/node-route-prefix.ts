@@ -35,7 +35,8 @@ interface Ctx {
 export function prefixRoute(files: RepoFiles, dir: string, sources: readonly string[], framework: string | null, route: FoundRoute): PrefixedRoute {
   const ctx: Ctx = { files, sources: new Set(sources), from: [], unknown: null };
   let path = joinRoute(fileBase(ctx, route.file, routeObject(files.read(route.file) ?? '', route.path), 0), route.path);
-  if (framework === 'nest') path = joinRoute(nestGlobalPrefix(ctx, sources, route.path), path);
+  // Nest puts the URI version after the global prefix: /api/v1/health.
+  if (framework === 'nest') path = joinRoute(nestGlobalPrefix(ctx, sources, route.path), joinRoute(nestVersion(ctx, sources, route.file), path));
   if (framework === 'next') path = joinRoute(nextBasePath(ctx, dir), path);
   return { path, from: ctx.from, unknown: ctx.unknown };
 }
@@ -159,6 +160,39 @@ function nestGlobalPrefix(ctx: Ctx, sources: readonly string[], routePath: strin
     if (new RegExp(String.raw`\bexclude\b[\s\S]*['"\`]/?${name}['"\`]`).test(options)) return '';
     ctx.from.push(`the global prefix '${literal}' of ${file}`);
     return literal;
+  }
+  return '';
+}
+
+/**
+ * Nest's URI versioning (`app.enableVersioning()`) puts `v<version>` in front of
+ * a versioned controller: its own version (`@Controller({ version: '2' })`,
+ * `@Version('2')`), else the default version; VERSION_NEUTRAL routes have none.
+ */
+function nestVersion(ctx: Ctx, sources: readonly string[], controller: string): string {
+  for (const file of sources) {
+    const call = methodCalls(ctx.files.read(file) ?? '', 'enableVersioning')[0];
+    if (call === undefined) continue;
+    const options = call[0] ?? '';
+    if (/\bVersioningType\.(?!URI\b)/.test(options)) return '';
+    const text = ctx.files.read(controller) ?? '';
+    if (/\bVERSION_NEUTRAL\b/.test(text)) return '';
+    const own = /(?:@Version\(|@Controller\(\s*\{[^}]*\bversion\s*:)\s*\[?\s*['"`]([^'"`]+)['"`]/.exec(text)?.[1];
+    const fallback = /\bdefaultVersion\s*:\s*\[?\s*([^,\]}\s]+)/.exec(options)?.[1];
+    if (own === undefined && (fallback === undefined || fallback === 'VERSION_NEUTRAL')) return '';
+    const version = own ?? stringLiteral(fallback ?? '');
+    if (version === null) {
+      ctx.unknown ??= `${file} enables URI versioning with a default version the tool cannot read (${fallback ?? ''})`;
+      return '';
+    }
+    const prefixValue = /\bprefix\s*:\s*([^,}\s]+)/.exec(options)?.[1];
+    const prefix = prefixValue === undefined ? 'v' : prefixValue === 'false' ? '' : stringLiteral(prefixValue);
+    if (prefix === null) {
+      ctx.unknown ??= `${file} enables URI versioning with a prefix the tool cannot read (${prefixValue ?? ''})`;
+      return '';
+    }
+    ctx.from.push(`the URI version '${prefix}${version}' (enableVersioning in ${file})`);
+    return `${prefix}${version}`;
   }
   return '';
 }

@@ -289,11 +289,12 @@ function listensOnLocalhost(args: string[]): boolean {
   return second === undefined || /^(\(|function\b|async\b|\w+\s*=>)/.test(second);
 }
 
-/** Quoted health routes in source, plus Nest's `@Controller('health')`. */
+/** Quoted health routes in source, plus Nest's `@Controller('health')` and `@Controller({ path: 'health' })`. */
 function findNodeRoutes(files: RepoFiles, sources: readonly string[]): FoundRoute[] {
   return [
     ...findRoutes(files, sources, /['"`](\/[a-z0-9/]+)['"`]/g),
     ...findRoutes(files, sources, /@Controller\(\s*['"`]\/?([a-z]+)['"`]\s*\)/g, (p) => `/${p}`),
+    ...findRoutes(files, sources, /@Controller\(\s*\{[^}]*\bpath\s*:\s*['"`]\/?([a-z]+)['"`]/g, (p) => `/${p}`),
   ];
 }
 

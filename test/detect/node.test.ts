@@ -547,6 +547,20 @@ describe('detectNode health path prefixes', () => {
     expect(nest("app.setGlobalPrefix('api', { exclude: [{ path: 'health', method: RequestMethod.GET }] });").healthPath).toBe('/health');
   });
 
+  it("puts Nest's URI version after the global prefix: the controller's own, else the default version, none for VERSION_NEUTRAL", () => {
+    const versioned = (main: string, controller = "@Controller('health')\nexport class HealthController {}") => detect({
+      'package.json': pkg({ dependencies: { '@nestjs/core': '10' } }),
+      'src/main.ts': `app.setGlobalPrefix('api');\n${main}`,
+      'src/health.controller.ts': controller,
+    }).healthPath;
+    expect(versioned("app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1' });")).toBe('/api/v1/health');
+    expect(versioned("app.enableVersioning({ type: VersioningType.URI, defaultVersion: '1', prefix: 'version-' });")).toBe('/api/version-1/health');
+    expect(versioned('app.enableVersioning({ type: VersioningType.URI });')).toBe('/api/health');
+    expect(versioned('app.enableVersioning();', "@Controller({ path: 'health', version: '2' })\nexport class HealthController { check() { return { version: '9.9.9' }; } }")).toBe('/api/v2/health');
+    expect(versioned("app.enableVersioning({ defaultVersion: '1' });", "@Controller({ path: 'health', version: VERSION_NEUTRAL })\nexport class HealthController {}")).toBe('/api/health');
+    expect(versioned("app.enableVersioning({ type: VersioningType.HEADER, header: 'X-Version', defaultVersion: '1' });")).toBe('/api/health');
+  });
+
   it('says when a prefix is not a literal, instead of guessing', () => {
     const f = nest('app.setGlobalPrefix(config.get("PREFIX"));');
     expect(f.healthPath).toBe('/health');
