@@ -122,6 +122,13 @@ export function detectNode(files: RepoFiles, dir: string): AppFacts | null {
     : 'prom-client' in deps
       ? 'prom-client'
       : depNames.some((d) => d.startsWith('@opentelemetry/')) ? 'opentelemetry' : null;
+  // Prometheus scrapes /metrics; Nest's global prefix moves a metrics controller (@willsoto/nestjs-prometheus's) under it.
+  if (framework === 'nest' && (metricsLibrary === 'prom-client' || '@willsoto/nestjs-prometheus' in deps)) {
+    const metrics = prefixRoute(files, dir, ordered, framework, { path: '/metrics', file: '' }).path;
+    if (metrics !== '/metrics') {
+      notes.push(`Nest's global prefix puts a metrics controller at ${metrics}, and Prometheus scrapes /metrics: exclude it from the prefix (setGlobalPrefix's exclude: ['metrics'])`);
+    }
+  }
 
   return {
     language: 'node',

@@ -561,6 +561,12 @@ describe('detectNode health path prefixes', () => {
     expect(versioned("app.enableVersioning({ type: VersioningType.HEADER, header: 'X-Version', defaultVersion: '1' });")).toBe('/api/health');
   });
 
+  it("says when Nest's global prefix moves the metrics controller away from the /metrics Prometheus scrapes", () => {
+    const app = (main: string) => detect({ 'package.json': pkg({ dependencies: { '@nestjs/core': '10', '@willsoto/nestjs-prometheus': '6', 'prom-client': '15' } }), 'src/main.ts': main }).notes.join('\n');
+    expect(app("app.setGlobalPrefix('api');")).toContain("Nest's global prefix puts a metrics controller at /api/metrics, and Prometheus scrapes /metrics");
+    expect(app("app.setGlobalPrefix('api', { exclude: ['metrics', 'health'] });")).not.toContain('metrics controller');
+  });
+
   it('says when a prefix is not a literal, instead of guessing', () => {
     const f = nest('app.setGlobalPrefix(config.get("PREFIX"));');
     expect(f.healthPath).toBe('/health');
