@@ -12,6 +12,7 @@ import { normalizePath } from './paths.js';
 import { detectPython } from './python.js';
 import { filesFromDisk } from './repo-files.js';
 import type { RepoFacts, RepoFiles, ServiceInfo } from './types.js';
+import { HEALTH_PATHS } from './scan.js';
 import { findServices, findTopLevelApps, type TopLevelApps } from './workspaces.js';
 
 export type { RepoFacts, RepoFiles } from './types.js';
@@ -88,6 +89,8 @@ export function detectRepo(files: RepoFiles, opts: DetectOptions): RepoFacts {
   if (language === null && other === null && !ambiguous) notes.push(`no supported manifest (package.json, pyproject.toml, requirements.txt, go.mod, pom.xml, build.gradle) in ${appDir}`);
 
   const app = language === null ? null : DETECTORS[language](files, appDir);
+  // Every language: the checks then ask for the default, which the app may not serve.
+  if (app !== null && app.healthPath === null) notes.push(`no health route found (${HEALTH_PATHS.join(', ')}): the health checks ask for /healthz unless --health-path names another; the app must answer it with a 2xx, or deploys roll back`);
   const rootService: ServiceInfo[] = rootIsApp && root ? [{ name: opts.dirName, dir: '.', language: root.language }] : [];
   const services = [...rootService, ...members];
 

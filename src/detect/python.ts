@@ -4,7 +4,7 @@ import { AIOHTTP_WORKER, PYTHON_FRAMEWORKS, djangoAllowsAnyHost, findAiohttpApp,
 import { nativePythonDeps } from './python-native.js';
 import { hasPythonManifest, isRequirementsFile, readPythonProject, requirementIncludes, testExtra, testGroup, type PythonProject } from './python-deps.js';
 import { pythonRoutes } from './python-routes.js';
-import { HEALTH_PATHS, findPort, pickHealthPath, pickReadinessPath, walkFiles, type PortPattern } from './scan.js';
+import { findPort, pickHealthPath, pickReadinessPath, walkFiles, type PortPattern } from './scan.js';
 import { parseToml, tomlString, tomlTable } from './toml.js';
 import type { RepoFiles } from './types.js';
 import { firstVersion, plainVersion, rangeLowerBound, toolVersionsEntry } from './versions.js';
@@ -68,7 +68,6 @@ export function detectPython(files: RepoFiles, dir: string): AppFacts | null {
   notes.push(...scanned.notes);
   const health = pickHealthPath(routes);
   if (health) notes.push(`health path ${health.served} from ${health.file}`);
-  else notes.push(`no health route found (${HEALTH_PATHS.join(', ')}): the health checks ask for /healthz unless --health-path names another; the app must answer it with a 2xx, or deploys roll back`);
   const trusted = trustedHostFile(files, pyFiles);
   if (trusted !== null) {
     notes.push(`${trusted} adds TrustedHostMiddleware, which answers 400 to a Host outside allowed_hosts, and the platform's health checks send the container's own address (the load balancer's checks its IP, the image's HEALTHCHECK localhost): let the health paths through before it, or deploys roll back on failed health checks`);

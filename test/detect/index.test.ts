@@ -192,3 +192,22 @@ describe('detectRepo fixtures', () => {
     expect(f.existing.dockerfile).toEqual(['Dockerfile']);
   });
 });
+
+describe('detectRepo: no health route', () => {
+  const NOTE = /^no health route found \(\/healthz, .*\): the health checks ask for \/healthz unless --health-path names another/;
+  it.each([
+    ['python', { 'requirements.txt': 'fastapi\nuvicorn\n', 'main.py': 'from fastapi import FastAPI\napp = FastAPI()\n' }],
+    ['node', { 'package.json': JSON.stringify({ name: 'api', scripts: { start: 'node server.js' }, dependencies: { express: '^4.21.0' } }), 'server.js': "require('express')().listen(3000);\n" }],
+    ['go', { 'go.mod': 'module example.com/api\n\ngo 1.26\n', 'main.go': 'package main\n\nimport "net/http"\n\nfunc main() { http.ListenAndServe(":8080", nil) }\n' }],
+  ])('%s: says which path the health checks then ask for, once', (_language, files) => {
+    const facts = detect(files);
+    expect(facts.healthPath).toBeNull();
+    expect(facts.notes.filter((n) => NOTE.test(n))).toHaveLength(1);
+  });
+
+  it('says nothing of the kind when a health route is found', () => {
+    const facts = detect({ 'requirements.txt': 'fastapi\n', 'main.py': 'from fastapi import FastAPI\napp = FastAPI()\n@app.get("/health")\ndef h(): ...\n' });
+    expect(facts.healthPath).toBe('/health');
+    expect(facts.notes.join('\n')).not.toContain('no health route');
+  });
+});

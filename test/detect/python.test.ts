@@ -423,13 +423,6 @@ describe('detectPython framework, server and target', () => {
     expect(detect({ 'requirements.txt': 'fastapi\n', 'main.py': `${FASTAPI_MAIN}@app.get("/healthz")\ndef h(): ...\n@app.get("/readyz")\ndef r(): ...\n` }).readinessPath).toBe('/readyz');
   });
 
-  it('says when no health route is found, and which path the health checks then ask for', () => {
-    const none = detect({ 'requirements.txt': 'fastapi\nuvicorn\n', 'main.py': FASTAPI_MAIN });
-    expect(none.healthPath).toBeNull();
-    expect(none.notes).toContain('no health route found (/healthz, /health, /livez, /readyz, /ping): the health checks ask for /healthz unless --health-path names another; the app must answer it with a 2xx, or deploys roll back');
-    expect(detect({ 'requirements.txt': 'fastapi\n', 'main.py': `${FASTAPI_MAIN}@app.get("/health")\ndef h(): ...\n` }).notes.join('\n')).not.toContain('no health route');
-  });
-
   it('uses ruff for lint only when it is configured', () => {
     expect(detect({ 'requirements.txt': 'flask\nruff\n' }).lintCommand).toBe('ruff check .');
     expect(detect({ 'requirements.txt': 'flask\n' }).lintCommand).toBeNull();
