@@ -53,6 +53,25 @@ describe('workflow names taken by the repository', () => {
   });
 });
 
+describe("DEPLOY.md with the repository's own Dockerfile", () => {
+  it('names it as yours and the context the pipeline builds it with, not a generated image or a .dockerignore that was not written', async () => {
+    const facts = pipelineFacts('npm');
+    facts.existing.dockerfile = ['Dockerfile'];
+    const tree = await renderStack(buildStack(pipelineAnswers({ language: 'node', cloud: 'aws' }), facts), 'stack');
+    expect(tree.read('.dockerignore')).toBeUndefined();
+    const row = content(tree, 'DEPLOY.md').split('\n').find((l) => l.startsWith('| container image |'));
+    expect(row).toContain('`Dockerfile` (yours)');
+    expect(row).toContain('builds it with context `.`');
+    expect(row).not.toMatch(/multi-stage|non-root|\.dockerignore/);
+  });
+
+  it('a generated Dockerfile is described with its .dockerignore', async () => {
+    const tree = await renderStack(buildStack(pipelineAnswers({ language: 'node', cloud: 'aws' }), pipelineFacts('npm')), 'stack');
+    const row = content(tree, 'DEPLOY.md').split('\n').find((l) => l.startsWith('| container image |'));
+    expect(row).toContain('`Dockerfile`, `.dockerignore` | multi-stage');
+  });
+});
+
 describe('DEPLOY.md and pipeline.md: GitHub settings the stack relies on', () => {
   it.each(['terraform', 'none'] as const)('iac %s: step 2 names the plans environments and reviewers need, and the upgrade token', async (iac) => {
     const tree = await renderStack(buildStack(pipelineAnswers({ language: 'go', cloud: 'gcp', iac }), pipelineFacts('go')), 'stack');
