@@ -16,6 +16,7 @@ import { Tree, type LayerName } from '../plan/tree.js';
 import { STACK_INDEX_PATH } from '../../generators/index.js';
 import { renderStack } from '../render/plop-bridge.js';
 import { buildStack } from '../stack/build-stack.js';
+import { keptWorkflowNotes } from '../stack/workflow-files.js';
 import type { Stack } from '../stack/types.js';
 import type { Output } from './output.js';
 import { refuseInsideRepository, targetDir } from './target-dir.js';
@@ -77,7 +78,7 @@ export async function runGenerate(opts: GenerateOptions, out: Output): Promise<E
 
   const stack = buildStack(answers, facts, new Set(Object.keys(manifest?.files ?? {})));
   const layers = layersToRender(opts, manifest);
-  const notes = stackNotes(root, stack, layers);
+  const notes = stackNotes(root, stack, facts, layers);
   if (layers.length < ALL_LAYERS.length && opts.generator === 'stack' && !opts.json) {
     out.err(out.color('dim', `note: upgrading the layers generated so far (${layers.join(', ')}); run \`${TOOL_NAME}\` without a command for the whole stack`));
   }
@@ -197,13 +198,14 @@ async function guardUpgrade(root: string, manifest: Manifest | null, opts: Gener
 /**
  * What the user should know about what is generated: the assumptions of the
  * Dockerfile (a missing lockfile, files the image leaves out...) or that their
- * own Dockerfile is kept. For the layers that write or build it.
+ * own Dockerfile or workflows are kept. For the layers that write or build it.
  */
-function stackNotes(root: string, stack: Stack, layers: readonly LayerName[]): string[] {
+function stackNotes(root: string, stack: Stack, facts: RepoFacts, layers: readonly LayerName[]): string[] {
   if (!layers.includes('docker') && !layers.includes('pipeline')) return [];
   const { dockerfilePath } = stack.docker;
   const missing = !layers.includes('docker') && !stack.docker.userDockerfile && statOrNull(join(root, dockerfilePath)) === null;
-  return missing ? [...stack.docker.notes, `the pipeline builds ${dockerfilePath}, which does not exist yet: run \`${TOOL_NAME} add docker\` or write your own`] : stack.docker.notes;
+  const docker = missing ? [...stack.docker.notes, `the pipeline builds ${dockerfilePath}, which does not exist yet: run \`${TOOL_NAME} add docker\` or write your own`] : stack.docker.notes;
+  return layers.includes('pipeline') ? [...docker, ...keptWorkflowNotes(facts.existing.workflows, stack.pipeline.files)] : docker;
 }
 
 /**

@@ -24,3 +24,21 @@ export function workflowFiles(existing: readonly string[], generated: ReadonlySe
   };
   return { ci: pick('ci.yml'), deploy: pick('deploy.yml'), rollback: pick('rollback.yml'), build: pick('_build.yml') };
 }
+
+/**
+ * What to tell the user for each workflow of theirs that took one of our
+ * names: theirs is kept and ours is written beside it, so both run unless
+ * they do different jobs. `existing`: the repository's workflow paths.
+ */
+export function keptWorkflowNotes(existing: readonly string[], files: WorkflowFiles): string[] {
+  const notes: string[] = [];
+  for (const ours of [files.ci, files.deploy, files.rollback, files.build]) {
+    if (!ours.startsWith('devops-stack-')) continue;
+    const plain = `${WORKFLOW_DIR}/${ours.slice('devops-stack-'.length)}`.toLowerCase();
+    const yours = existing.filter((p) => p.toLowerCase() === plain || p.toLowerCase() === plain.replace(/\.yml$/, '.yaml'));
+    for (const path of yours) {
+      notes.push(`keeping your ${path}: the generated workflow is ${WORKFLOW_DIR}/${ours}, beside it; if yours does the same job, remove one of them so it does not run twice`);
+    }
+  }
+  return notes;
+}

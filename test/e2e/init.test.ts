@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkDockerfile } from '../../src/check/dockerfile.js';
@@ -71,6 +71,16 @@ describe('init safety', () => {
     const r = await runCli([dir, '--dry-run']);
     expect(r.stderr).toContain('note: keeping your Dockerfile: the pipeline builds it with context .');
     expect(r.stdout).not.toMatch(/CREATE\s+Dockerfile/);
+  });
+
+  it("add pipeline says the user's own ci.yml is kept and which workflow is written beside it", async () => {
+    const dir = exampleCopy('node-express');
+    mkdirSync(join(dir, '.github/workflows'), { recursive: true });
+    writeFileSync(join(dir, '.github/workflows/ci.yml'), 'name: CI\non: [push]\njobs: {}\n');
+    const r = await runCli(['add', 'pipeline', dir, '--dry-run']);
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).toContain('note: keeping your .github/workflows/ci.yml: the generated workflow is .github/workflows/devops-stack-ci.yml');
+    expect(r.stdout).toMatch(/CREATE\s+\.github\/workflows\/devops-stack-ci\.yml/);
   });
 
   it('without a TTY and without --yes it shows the plan, writes nothing and exits 2', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildPipelineStack, pipelineVariables } from '../../src/stack/pipeline.js';
-import { workflowFiles } from '../../src/stack/workflow-files.js';
+import { keptWorkflowNotes, workflowFiles } from '../../src/stack/workflow-files.js';
 import type { PythonFacts } from '../../src/detect/types.js';
 import { ACTION_PINS, buildUses } from '../../src/stack/pins.js';
 import { noTestsFacts, pipelineAnswers, pipelineFacts, workspaceMemberFacts } from '../render/pipeline-fixtures.js';
@@ -29,6 +29,20 @@ describe('workflowFiles', () => {
     expect(files.ci).toBe('devops-stack-ci.yml');
     expect(files.deploy).toBe('devops-stack-deploy.yml');
     expect(files.rollback).toBe('rollback.yml');
+  });
+
+  it("says which of the user's workflows are kept and the name ours is written under beside each", () => {
+    const existing = ['.github/workflows/CI.yml', '.github/workflows/deploy.yaml', '.github/workflows/lint.yml'];
+    const notes = keptWorkflowNotes(existing, workflowFiles(existing));
+    expect(notes).toHaveLength(2);
+    expect(notes[0]).toMatch(/^keeping your \.github\/workflows\/CI\.yml: the generated workflow is \.github\/workflows\/devops-stack-ci\.yml/);
+    expect(notes[1]).toMatch(/^keeping your \.github\/workflows\/deploy\.yaml: the generated workflow is \.github\/workflows\/devops-stack-deploy\.yml/);
+    expect(keptWorkflowNotes(['.github/workflows/lint.yml'], workflowFiles(['.github/workflows/lint.yml']))).toEqual([]);
+  });
+
+  it('says nothing once the user removed the workflow an earlier run wrote ours beside', () => {
+    const generated = new Set(['.github/workflows/devops-stack-ci.yml']);
+    expect(keptWorkflowNotes(['.github/workflows/devops-stack-ci.yml'], workflowFiles(['.github/workflows/devops-stack-ci.yml'], generated))).toEqual([]);
   });
 });
 
