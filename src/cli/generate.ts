@@ -20,6 +20,7 @@ import { keptWorkflowNotes } from '../stack/workflow-files.js';
 import type { Stack } from '../stack/types.js';
 import type { Output } from './output.js';
 import { refuseInsideRepository, targetDir } from './target-dir.js';
+import { userTerraform, userTerraformNotes, userTerraformStop } from './user-terraform.js';
 import { planJson, renderPlan } from './render-plan.js';
 
 export interface GenerateOptions {
@@ -78,7 +79,8 @@ export async function runGenerate(opts: GenerateOptions, out: Output): Promise<E
 
   const stack = buildStack(answers, facts, new Set(Object.keys(manifest?.files ?? {})));
   const layers = layersToRender(opts, manifest);
-  const notes = stackNotes(root, stack, facts, layers);
+  const terraform = layers.includes('infra') && answers.iac !== 'none' ? userTerraform(facts, manifest) : { inInfra: [], elsewhere: [] };
+  const notes = [...stackNotes(root, stack, facts, layers), ...userTerraformNotes(terraform)];
   if (layers.length < ALL_LAYERS.length && opts.generator === 'stack' && !opts.json) {
     out.err(out.color('dim', `note: upgrading the layers generated so far (${layers.join(', ')}); run \`${TOOL_NAME}\` without a command for the whole stack`));
   }
@@ -91,6 +93,11 @@ export async function runGenerate(opts: GenerateOptions, out: Output): Promise<E
   if (opts.dryRun) {
     if (!opts.json) out.err(out.color('dim', 'dry run: nothing was written'));
     return 0;
+  }
+  // Not a file in the way but a folder shared with the user's own code: the same choice as for one.
+  if (terraform.inInfra.length > 0 && opts.onConflict === 'fail') {
+    out.err(userTerraformStop(terraform));
+    return 2;
   }
   return decideAndApply(plan, manifest, nextManifest(plan, manifest, answers, { name: TOOL_NAME, version: TOOL_VERSION }), opts, out);
 }

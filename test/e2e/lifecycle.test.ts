@@ -144,6 +144,36 @@ describe('add', () => {
     expect(readFileSync(join(dir, 'DEPLOY.md'), 'utf8')).toBe('# how we deploy\n');
   });
 
+  it("stops before writing infra/ among the user's own Terraform there; --on-conflict keep writes beside it, leaving theirs", async () => {
+    const dir = exampleCopy('node-express');
+    mkdirSync(join(dir, 'infra'));
+    const theirs = 'resource "aws_s3_bucket" "assets" {\n  bucket = "acme-assets"\n}\n';
+    writeFileSync(join(dir, 'infra/main.tf'), theirs);
+    const before = snapshotDir(dir);
+    const r = await runCli(['add', 'infra', dir, '--yes']);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('infra/ has Terraform that create-devops-stack did not write (infra/main.tf); nothing was written');
+    expect(snapshotDir(dir)).toEqual(before);
+    const kept = await runCli(['add', 'infra', dir, '--yes', '--on-conflict', 'keep']);
+    expect(kept.exitCode, kept.stderr).toBe(0);
+    expect(kept.stderr).toContain('note: infra/ has Terraform of yours (infra/main.tf)');
+    expect(readFileSync(join(dir, 'infra/main.tf'), 'utf8')).toBe(theirs);
+    expect(existsSync(join(dir, 'infra/envs/production/main.tf'))).toBe(true);
+    // Generated now: .tf files beside ours extend the stack, no stop and no note.
+    const again = await runCli(['add', 'infra', dir, '--yes']);
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(again.stderr).not.toContain('Terraform of yours');
+  });
+
+  it("says the user's Terraform outside infra/ is kept and not used", async () => {
+    const dir = exampleCopy('node-express');
+    mkdirSync(join(dir, 'terraform'));
+    writeFileSync(join(dir, 'terraform/main.tf'), 'terraform {}\n');
+    const r = await runCli(['add', 'infra', dir, '--dry-run']);
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).toContain('note: keeping your Terraform (terraform/main.tf): the generated infra/ does not use it');
+  });
+
   it('refuses an unknown layer', async () => {
     const r = await runCli(['add', 'kubernetes', exampleCopy('node-express'), '--yes']);
     expect(r.exitCode).toBe(1);
