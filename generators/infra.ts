@@ -31,7 +31,7 @@ export function infraActions(stack: Stack): RenderAction[] {
       actions.push(render(`${base}/env/${file}.hbs`, `${env.dir}/${file}`));
   }
   actions.push(render('infra/common/tflint.hcl.hbs', TFLINT_CONFIG_PATH));
-  actions.push(render('infra/common/infra.yml.hbs', '.github/workflows/infra.yml'));
+  actions.push(render('infra/common/infra.yml.hbs', `.github/workflows/${stack.infra.workflowFile}`));
   actions.push(render('infra/common/infra.md.hbs', 'docs/deploy/infra.md'));
   return actions;
 }

@@ -208,11 +208,16 @@ async function guardUpgrade(root: string, manifest: Manifest | null, opts: Gener
  * own Dockerfile or workflows are kept. For the layers that write or build it.
  */
 function stackNotes(root: string, stack: Stack, facts: RepoFacts, layers: readonly LayerName[]): string[] {
-  if (!layers.includes('docker') && !layers.includes('pipeline')) return [];
+  const workflows = [
+    ...(layers.includes('pipeline') ? Object.values(stack.pipeline.files) : []),
+    ...(layers.includes('infra') && stack.is.iac ? [stack.infra.workflowFile] : []),
+  ];
+  const kept = keptWorkflowNotes(facts.existing.workflows, workflows);
+  if (!layers.includes('docker') && !layers.includes('pipeline')) return kept;
   const { dockerfilePath } = stack.docker;
   const missing = !layers.includes('docker') && !stack.docker.userDockerfile && statOrNull(join(root, dockerfilePath)) === null;
   const docker = missing ? [...stack.docker.notes, `the pipeline builds ${dockerfilePath}, which does not exist yet: run \`${TOOL_NAME} add docker\` or write your own`] : stack.docker.notes;
-  return layers.includes('pipeline') ? [...docker, ...keptWorkflowNotes(facts.existing.workflows, stack.pipeline.files)] : docker;
+  return [...docker, ...kept];
 }
 
 /**

@@ -66,7 +66,7 @@ export function buildStack(answers: Answers, facts: RepoFacts, generated: Readon
     names: buildNames(answers, repo.slug),
     docker: buildDockerStack(answers, facts, generated),
     pipeline: buildPipelineStack(answers, facts, generated, monitoring),
-    infra: buildInfraStack(answers, facts),
+    infra: buildInfraStack(answers, facts, generated),
     monitoring,
     guide: buildDeployGuide(answers),
   });

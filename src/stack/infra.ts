@@ -7,6 +7,7 @@ import { buildRepo } from './repo.js';
 import { awsStateReplicaRegion } from './aws-replica-regions.js';
 import { gcpStateDualRegion } from './gcp-dual-regions.js';
 import { rerunGuard } from './rerun-guard.js';
+import { workflowFile } from './workflow-files.js';
 
 /**
  * Provider and CLI versions, pinned in one place (STYLE.md habit 11). Roots
@@ -88,6 +89,8 @@ export interface InfraEnv {
 
 /** Values the infra layer's templates read. Owned by the infra layer. */
 export interface InfraStack {
+  /** The infra workflow's file name in .github/workflows/: infra.yml, or devops-stack-infra.yml when the repository has its own. */
+  workflowFile: string;
   /** Script of each apply job's first step: a re-run of an older infra run applies nothing once a newer one exists. */
   rerunGuard: string;
   /** 'terraform' | 'tofu': the CLI used in docs and workflows. */
@@ -256,7 +259,8 @@ const missing = (env: string): never => {
 };
 
 /** Answers + facts -> InfraStack. Pure; computed even with --iac none (templates are then not rendered). */
-export function buildInfraStack(answers: Answers, facts: RepoFacts): InfraStack {
+export function buildInfraStack(answers: Answers, facts: RepoFacts, generated: ReadonlySet<string> = new Set()): InfraStack {
+  const workflow = workflowFile('infra.yml', facts.existing.workflows, generated);
   const svc = answers.serviceName;
   const slug = buildRepo(facts.git).slug;
   const branch = facts.git.defaultBranch ?? 'main';
@@ -291,7 +295,8 @@ export function buildInfraStack(answers: Answers, facts: RepoFacts): InfraStack 
   const paths = monitoringPaths(svc);
   const rulesPath = answers.cloud === 'gcp' ? paths.managedAlerts : paths.rules;
   return {
-    rerunGuard: rerunGuard({ workflowFile: 'infra.yml', label: 'infra', harm: "applying this one's code could undo newer changes", instead: 'start the workflow on $BRANCH (Run workflow) to apply the newest code' }),
+    workflowFile: workflow,
+    rerunGuard: rerunGuard({ workflowFile: workflow, label: 'infra', harm: "applying this one's code could undo newer changes", instead: 'start the workflow on $BRANCH (Run workflow) to apply the newest code' }),
     cli,
     toolName: tofu ? 'OpenTofu' : 'Terraform',
     requiredVersion: versions.required,

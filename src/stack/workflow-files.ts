@@ -16,13 +16,16 @@ export const WORKFLOW_DIR = '.github/workflows';
  * runbooks name them in their commands.
  */
 export function workflowFiles(existing: readonly string[], generated: ReadonlySet<string> = new Set()): WorkflowFiles {
-  const taken = new Set(existing.filter((p) => !generated.has(p)).map((p) => p.toLowerCase()));
-  const pick = (name: string): string => {
-    if (generated.has(`${WORKFLOW_DIR}/${name}`)) return name;
-    if (generated.has(`${WORKFLOW_DIR}/devops-stack-${name}`)) return `devops-stack-${name}`;
-    return taken.has(`${WORKFLOW_DIR}/${name}`) || taken.has(`${WORKFLOW_DIR}/${name.replace(/\.yml$/, '.yaml')}`) ? `devops-stack-${name}` : name;
-  };
+  const pick = (name: string): string => workflowFile(name, existing, generated);
   return { ci: pick('ci.yml'), deploy: pick('deploy.yml'), rollback: pick('rollback.yml'), build: pick('_build.yml') };
+}
+
+/** One workflow's file name, as workflowFiles picks them (the infra layer's infra.yml too). */
+export function workflowFile(name: string, existing: readonly string[], generated: ReadonlySet<string> = new Set()): string {
+  if (generated.has(`${WORKFLOW_DIR}/${name}`)) return name;
+  if (generated.has(`${WORKFLOW_DIR}/devops-stack-${name}`)) return `devops-stack-${name}`;
+  const taken = new Set(existing.filter((p) => !generated.has(p)).map((p) => p.toLowerCase()));
+  return taken.has(`${WORKFLOW_DIR}/${name}`) || taken.has(`${WORKFLOW_DIR}/${name.replace(/\.yml$/, '.yaml')}`) ? `devops-stack-${name}` : name;
 }
 
 /**
@@ -30,9 +33,9 @@ export function workflowFiles(existing: readonly string[], generated: ReadonlySe
  * names: theirs is kept and ours is written beside it, so both run unless
  * they do different jobs. `existing`: the repository's workflow paths.
  */
-export function keptWorkflowNotes(existing: readonly string[], files: WorkflowFiles): string[] {
+export function keptWorkflowNotes(existing: readonly string[], files: readonly string[]): string[] {
   const notes: string[] = [];
-  for (const ours of [files.ci, files.deploy, files.rollback, files.build]) {
+  for (const ours of files) {
     if (!ours.startsWith('devops-stack-')) continue;
     const plain = `${WORKFLOW_DIR}/${ours.slice('devops-stack-'.length)}`.toLowerCase();
     const yours = existing.filter((p) => p.toLowerCase() === plain || p.toLowerCase() === plain.replace(/\.yml$/, '.yaml'));

@@ -165,6 +165,20 @@ describe('add', () => {
     expect(again.stderr).not.toContain('Terraform of yours');
   });
 
+  it("writes the infra workflow beside the user's own infra.yml instead of stopping on it", async () => {
+    const dir = exampleCopy('node-express');
+    mkdirSync(join(dir, '.github/workflows'), { recursive: true });
+    writeFileSync(join(dir, '.github/workflows/infra.yml'), 'name: infra\non: push\njobs: {}\n');
+    const r = await runCli(['add', 'infra', dir, '--yes']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stderr).toContain('note: keeping your .github/workflows/infra.yml: the generated workflow is .github/workflows/devops-stack-infra.yml');
+    expect(readFileSync(join(dir, '.github/workflows/infra.yml'), 'utf8')).toBe('name: infra\non: push\njobs: {}\n');
+    const ours = readFileSync(join(dir, '.github/workflows/devops-stack-infra.yml'), 'utf8');
+    expect(ours).toContain('- ".github/workflows/devops-stack-infra.yml"');
+    expect(ours).not.toContain('.github/workflows/infra.yml');
+    expect(readFileSync(join(dir, 'docs/deploy/infra.md'), 'utf8')).toContain('(`.github/workflows/devops-stack-infra.yml`)');
+  });
+
   it("says the user's Terraform outside infra/ is kept and not used", async () => {
     const dir = exampleCopy('node-express');
     mkdirSync(join(dir, 'terraform'));

@@ -9,10 +9,20 @@ const answers = (over: Partial<Answers> = {}): Answers => ({
   strategy: 'rolling', monitoring: 'prometheus', ci: 'github-actions', serviceName: 'orders-api', region: 'eu-west-1',
   port: 3000, healthPath: '/healthz', readinessPath: '/readyz', serviceDir: '.', slo: 0.995, team: 'platform', ...over,
 });
-const facts = (owner: string | null = 'acme', repo: string | null = 'shop'): RepoFacts =>
-  ({ git: { remote: null, owner, repo, defaultBranch: 'trunk' } }) as unknown as RepoFacts;
+const facts = (owner: string | null = 'acme', repo: string | null = 'shop', workflows: string[] = []): RepoFacts =>
+  ({ git: { remote: null, owner, repo, defaultBranch: 'trunk' }, existing: { workflows } }) as unknown as RepoFacts;
 
 describe('buildInfraStack', () => {
+  it("writes its workflow as devops-stack-infra.yml beside the repository's own infra.yml, and guards re-runs of that one", () => {
+    expect(buildInfraStack(answers(), facts()).workflowFile).toBe('infra.yml');
+    const beside = buildInfraStack(answers(), facts('acme', 'shop', ['.github/workflows/infra.yaml']));
+    expect(beside.workflowFile).toBe('devops-stack-infra.yml');
+    expect(beside.rerunGuard).toContain('actions/workflows/devops-stack-infra.yml/runs');
+    // The name an earlier run wrote stays, whatever else is there now.
+    const generated = new Set(['.github/workflows/infra.yml']);
+    expect(buildInfraStack(answers(), facts('acme', 'shop', ['.github/workflows/infra.yml']), generated).workflowFile).toBe('infra.yml');
+  });
+
   it('pins the CLI and provider versions per tool and cloud', () => {
     const tf = buildInfraStack(answers(), facts());
     expect(tf).toMatchObject({ cli: 'terraform', requiredVersion: INFRA_VERSIONS.terraform.required, provider: { name: 'aws', source: 'hashicorp/aws', rootConstraint: '~> 6.25' } });

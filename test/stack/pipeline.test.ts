@@ -33,16 +33,16 @@ describe('workflowFiles', () => {
 
   it("says which of the user's workflows are kept and the name ours is written under beside each", () => {
     const existing = ['.github/workflows/CI.yml', '.github/workflows/deploy.yaml', '.github/workflows/lint.yml'];
-    const notes = keptWorkflowNotes(existing, workflowFiles(existing));
+    const notes = keptWorkflowNotes(existing, Object.values(workflowFiles(existing)));
     expect(notes).toHaveLength(2);
     expect(notes[0]).toMatch(/^keeping your \.github\/workflows\/CI\.yml: the generated workflow is \.github\/workflows\/devops-stack-ci\.yml/);
     expect(notes[1]).toMatch(/^keeping your \.github\/workflows\/deploy\.yaml: the generated workflow is \.github\/workflows\/devops-stack-deploy\.yml/);
-    expect(keptWorkflowNotes(['.github/workflows/lint.yml'], workflowFiles(['.github/workflows/lint.yml']))).toEqual([]);
+    expect(keptWorkflowNotes(['.github/workflows/lint.yml'], Object.values(workflowFiles(['.github/workflows/lint.yml'])))).toEqual([]);
   });
 
   it('says nothing once the user removed the workflow an earlier run wrote ours beside', () => {
     const generated = new Set(['.github/workflows/devops-stack-ci.yml']);
-    expect(keptWorkflowNotes(['.github/workflows/devops-stack-ci.yml'], workflowFiles(['.github/workflows/devops-stack-ci.yml'], generated))).toEqual([]);
+    expect(keptWorkflowNotes(['.github/workflows/devops-stack-ci.yml'], Object.values(workflowFiles(['.github/workflows/devops-stack-ci.yml'], generated)))).toEqual([]);
   });
 });
 
