@@ -20,6 +20,7 @@ import { keptWorkflowNotes } from '../stack/workflow-files.js';
 import type { Stack } from '../stack/types.js';
 import type { Output } from './output.js';
 import { refuseInsideRepository, targetDir } from './target-dir.js';
+import { droppedRootNotes } from './dropped-roots.js';
 import { userTerraform, userTerraformNotes, userTerraformStop } from './user-terraform.js';
 import { planJson, renderPlan } from './render-plan.js';
 
@@ -87,9 +88,12 @@ export async function runGenerate(opts: GenerateOptions, out: Output): Promise<E
   if (!opts.json) for (const note of notes) out.err(out.color('dim', `note: ${note}`));
   const tree = await renderLayers(stack, layers);
   const plan = await buildPlan(root, tree, manifest, { onConflict: opts.onConflict, layers, mode: opts.mode });
+  // The roots were written by the stored answers' tool, whatever this run's are.
+  const dropped = droppedRootNotes(plan, (manifest?.answers.iac ?? answers.iac) === 'opentofu' ? 'tofu' : 'terraform');
 
-  if (opts.json) out.out(JSON.stringify({ answers, notes: [...facts.notes, ...notes], ...planJson(plan) }, null, 2));
+  if (opts.json) out.out(JSON.stringify({ answers, notes: [...facts.notes, ...notes, ...dropped], ...planJson(plan) }, null, 2));
   else renderPlan(plan, out, { diffs: opts.dryRun });
+  if (!opts.json) for (const note of dropped) out.err(`warning: ${note}`);
   if (opts.dryRun) {
     if (!opts.json) out.err(out.color('dim', 'dry run: nothing was written'));
     return 0;

@@ -92,6 +92,18 @@ describe('upgrade', () => {
   });
 });
 
+describe('upgrade dropping an environment', () => {
+  it('warns that the dropped root is deleted while its resources keep running, and how to destroy them', async () => {
+    const dir = await generatedRepo('node-express');
+    const dry = await runCli(['upgrade', dir, '--dry-run', '--environments', 'production']);
+    expect(dry.stdout).toMatch(/DELETE\s+infra\/envs\/staging\/main\.tf/);
+    expect(dry.stderr).toContain('warning: infra/envs/staging is no longer generated and its files are deleted, but its resources keep running: run `terraform destroy` in infra/envs/staging first');
+    expect(dry.stderr).not.toContain('infra/envs/production is no longer generated');
+    const same = await runCli(['upgrade', dir, '--dry-run']);
+    expect(same.stderr).not.toContain('no longer generated and its files are deleted');
+  });
+});
+
 describe('add', () => {
   it('adds the pipeline to a repo with its own Dockerfile and workflows without touching them', async () => {
     const dir = exampleCopy('node-express');
