@@ -160,7 +160,7 @@ const precompiledPlugin = {
  * LOAD_CHUNK when the import runs. Chunks to build are queued in `chunks`
  * (entry path -> id).
  */
-function lazyChunksPlugin(chunks) {
+function lazyChunksPlugin(chunks, entry) {
   return {
     name: 'lazy-chunks',
     setup(b) {
@@ -191,6 +191,14 @@ function lazyChunksPlugin(chunks) {
         loader: 'js',
         contents: forwarders(args.pluginData, `${LOAD_CHUNK}(${JSON.stringify(chunks.get(args.path))})`),
       }));
+      // A static import of a module that is a chunk of its own (yaml, execa): that chunk,
+      // loaded when this module runs, instead of a second copy of it in this one.
+      b.onResolve({ filter: /.*/ }, async (args) => {
+        if ((args.kind !== 'import-statement' && args.kind !== 'require-call') || args.pluginData === 'lazy-chunks') return undefined;
+        const r = await b.resolve(args.path, { resolveDir: args.resolveDir, importer: args.importer, kind: args.kind, pluginData: 'lazy-chunks' });
+        if (r.errors.length > 0 || r.external || r.path === entry || !chunks.has(r.path)) return undefined;
+        return { path: r.path, namespace: 'lazy-chunk' };
+      });
     },
   };
 }
@@ -265,23 +273,28 @@ const shared = {
 };
 
 const chunks = new Map();
-const plugins = [lazyChunksPlugin(chunks), lazyBuiltinsPlugin, stubbedFilesPlugin, precompiledPlugin];
+const plugins = (entry) => [lazyChunksPlugin(chunks, entry), lazyBuiltinsPlugin, stubbedFilesPlugin, precompiledPlugin];
 
-const cjsChunk = (entry, options = {}) => build({ ...shared, entryPoints: [entry], format: 'cjs', define: { 'import.meta.url': META_URL }, plugins, ...options });
+const cjsChunk = (entry, options = {}) => build({ ...shared, entryPoints: [entry], format: 'cjs', define: { 'import.meta.url': META_URL }, plugins: plugins(entry), ...options });
+
+const MAIN = join(ROOT, 'src', 'cli', 'main.ts');
+// Code compiled by vm cannot import(): web-tree-sitter's CommonJS build loads
+// node:fs with require() (and hcl-parse.ts hands it the grammar as bytes).
+const chunkOptions = { alias: { ...shared.alias, 'web-tree-sitter': join(ROOT, 'node_modules', 'web-tree-sitter', 'tree-sitter.cjs') } };
 
 // 1. main.ts (argument parsing, --help); it queues the first chunks.
 // CommonJS, not ESM: Node starts a CommonJS entry point measurably faster.
-const main = await cjsChunk(join(ROOT, 'src', 'cli', 'main.ts'));
-
 // 2. Every chunk, as CommonJS to run inside the loader's wrapper function; each may queue more.
-const built = new Map();
+const built = new Map([[MAIN, await cjsChunk(MAIN)]]);
 for (let pending = [...chunks.keys()]; pending.length > 0; pending = [...chunks.keys()].filter((p) => !built.has(p))) {
-  for (const entry of pending) {
-    // Code compiled by vm cannot import(): web-tree-sitter's CommonJS build loads
-    // node:fs with require() (and hcl-parse.ts hands it the grammar as bytes).
-    built.set(entry, await cjsChunk(entry, { alias: { ...shared.alias, 'web-tree-sitter': join(ROOT, 'node_modules', 'web-tree-sitter', 'tree-sitter.cjs') } }));
-  }
+  for (const entry of pending) built.set(entry, await cjsChunk(entry, chunkOptions));
 }
+// Then once more, every chunk known: a static import of a module that became a chunk
+// after its importer was built loads that chunk too, instead of a copy (see lazyChunksPlugin).
+const known = chunks.size;
+for (const entry of built.keys()) built.set(entry, await cjsChunk(entry, entry === MAIN ? {} : chunkOptions));
+if (chunks.size !== known) throw new Error('bundle: the second pass found chunks the first did not');
+const main = built.get(MAIN);
 
 // 3. The templates: a spec is compiled when a run first renders it (with its own entry in
 // the code cache, so a run loads the cached code of the templates it renders only).
