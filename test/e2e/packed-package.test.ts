@@ -5,12 +5,13 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../../src/package-root.js';
 import { EXAMPLE_ANSWERS, expectGoldenStack } from '../helpers/golden.js';
+import { writeOfflineApp } from '../helpers/offline-app.js';
 import { runCli } from '../helpers/run-cli.js';
 
 // What `npx create-devops-stack` gets: the tarball `npm pack` makes (from the
 // bundle `npm test` has just built), installed into an empty project without
-// network. The one runtime dependency comes from npm's cache, which `npm ci`
-// filled.
+// network. The one runtime dependency and its own come from npm's cache, which
+// `npm ci` filled (see writeOfflineApp).
 
 const MAX_TARBALL_BYTES = 1.5 * 1024 * 1024;
 
@@ -31,8 +32,8 @@ beforeAll(async () => {
   pack = (JSON.parse(packed.stdout) as PackInfo[])[0]!;
   const app = join(work, 'app');
   mkdirSync(app);
-  writeFileSync(join(app, 'package.json'), '{ "name": "app", "private": true }\n');
-  await execa('npm', ['install', '--offline', '--no-audit', '--no-fund', join(work, pack.filename)], { cwd: app });
+  writeOfflineApp(app, join(work, pack.filename));
+  await execa('npm', ['ci', '--offline', '--no-audit', '--no-fund'], { cwd: app });
   installedCli = join(app, 'node_modules', '.bin', 'create-devops-stack');
 }, 120_000);
 
