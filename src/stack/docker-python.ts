@@ -240,6 +240,10 @@ export function buildPythonSpec(ctx: DockerContext): LanguageSpec {
     const monitored = answers.monitoring !== 'none';
     env.push({ name: 'WEB_CONCURRENCY', value: monitored ? '1' : '2' });
     if (monitored) ctx.notes.push("gunicorn runs one worker (WEB_CONCURRENCY=1): each worker would keep its own metrics. Scale with more containers, or set up prometheus_client's multiprocess mode (PROMETHEUS_MULTIPROC_DIR) before raising it");
+    // gunicorn >= 25.1 opens a control socket in $XDG_RUNTIME_DIR, else ~/.gunicorn: the
+    // app user has no home and the root filesystem may be read-only, so every start
+    // logged "Control server error: Permission denied". In memory, like the heartbeat files.
+    env.push({ name: 'XDG_RUNTIME_DIR', value: '/dev/shm' });
   }
   // Relative to the working directory the server starts in (the app's folder).
   if (py.importRoot) env.push({ name: 'PYTHONPATH', value: py.importRoot });

@@ -396,6 +396,13 @@ describe('python', () => {
     expect(workers('none')).toBe('2');
   });
 
+  it("puts gunicorn's control socket in memory: the app user has no home and the root filesystem may be read-only", () => {
+    const django = { language: 'python' as const, framework: 'django', python: { server: 'gunicorn' as const, appModule: 'mysite.wsgi:application' } };
+    const runtimeDir = (facts: object) => fileFor({ language: 'python' }, facts).env.find((e) => e.name === 'XDG_RUNTIME_DIR')?.value;
+    expect(runtimeDir(django)).toBe('/dev/shm');
+    expect(runtimeDir({ language: 'python', python: { server: 'uvicorn', appModule: 'app.main:app' } })).toBeUndefined();
+  });
+
   it('stops gunicorn before the platform kills it', () => {
     const django = { language: 'python' as const, framework: 'django', python: { server: 'gunicorn' as const, appModule: 'mysite.wsgi:application' } };
     const cloudRun = fileFor({ language: 'python', cloud: 'gcp', runtime: 'cloud-run' }, django).cmd ?? [];
