@@ -105,9 +105,25 @@ export async function resolveAnswers(input: ResolveInput): Promise<ResolvedAnswe
   const complete = answers as Answers;
   for (const rule of CROSS_RULES) {
     const err = rule(complete);
-    if (err !== null) throw new UserError(err);
+    if (err !== null) throw new UserError(namingSources(err, sources, input.fileLabel));
   }
   return { answers: complete, sources };
+}
+
+/**
+ * A rule's message names options as flags (`--cloud gcp`); an answer that came
+ * from the answers file or the manifest, or was detected, prompted or a
+ * default, is named by where it came from instead, so the user knows what to change.
+ */
+function namingSources(message: string, sources: Record<OptionName, AnswerSource>, fileLabel: string): string {
+  let named = message;
+  for (const name of OPTION_NAMES) {
+    const source = sources[name];
+    if (source === 'flag') continue;
+    const where = source === 'file' ? `${fileLabel}: ${name}` : `${name} (${source})`;
+    named = named.replace(new RegExp(`--${(OPTIONS[name] as OptionSpec).flag}(?![\\w-])`, 'g'), where);
+  }
+  return named;
 }
 
 /**

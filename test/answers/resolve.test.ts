@@ -70,6 +70,8 @@ describe('resolveAnswers', () => {
 
   it('refuses managed Prometheus without IaC, and falls back when it was only a default', async () => {
     await expect(resolve({ iac: 'none', monitoring: 'managed-prometheus' })).rejects.toThrow(/--monitoring/);
+    // Named by where each answer came from: the file (or the manifest, for upgrade), not a flag never given.
+    await expect(resolve({}, { environments: ['prod', 'prod'] })).rejects.toThrow(/^--answers a\.json: environments lists a name twice: prod,prod$/);
     const { answers } = await resolve({ iac: 'none' });
     expect(answers.monitoring).toBe('prometheus');
   });
