@@ -33,7 +33,8 @@ export const pipelineLayer: LayerGenerator = {
       script('integration-test.sh'),
       script('verify-provenance.sh'),
       ...(stack.pipeline.gate ? [script('metric-gate.sh'), script('synthetic-traffic.sh')] : []),
-      { type: 'render', template: `${DIR}/.github/dependabot.yml.hbs`, path: '.github/dependabot.yml' },
+      // The repository's own dependabot.yml is kept, never written over (generate notes what it lacks).
+      ...(stack.pipeline.userDependabot === null ? [{ type: 'render', template: `${DIR}/.github/dependabot.yml.hbs`, path: '.github/dependabot.yml' } as const] : []),
       { type: 'render', template: `${DIR}/docs/deploy-pipeline.md.hbs`, path: 'docs/deploy/pipeline.md' },
     ];
   },

@@ -17,6 +17,8 @@ import { STACK_INDEX_PATH } from '../../generators/index.js';
 import { renderStack } from '../render/plop-bridge.js';
 import { buildStack } from '../stack/build-stack.js';
 import { keptWorkflowNotes } from '../stack/workflow-files.js';
+import { keptDependabotNote } from '../stack/dependabot-coverage.js';
+import { readTextInside } from '../apply/safe-path.js';
 import type { Stack } from '../stack/types.js';
 import type { Output } from './output.js';
 import { refuseInsideRepository, targetDir } from './target-dir.js';
@@ -216,12 +218,19 @@ function stackNotes(root: string, stack: Stack, facts: RepoFacts, layers: readon
     ...(layers.includes('pipeline') ? Object.values(stack.pipeline.files) : []),
     ...(layers.includes('infra') && stack.is.iac ? [stack.infra.workflowFile] : []),
   ];
-  const kept = keptWorkflowNotes(facts.existing.workflows, workflows);
+  const kept = [...keptWorkflowNotes(facts.existing.workflows, workflows), ...(layers.includes('pipeline') ? keptDependabot(root, stack) : [])];
   if (!layers.includes('docker') && !layers.includes('pipeline')) return kept;
   const { dockerfilePath } = stack.docker;
   const missing = !layers.includes('docker') && !stack.docker.userDockerfile && statOrNull(join(root, dockerfilePath)) === null;
   const docker = missing ? [...stack.docker.notes, `the pipeline builds ${dockerfilePath}, which does not exist yet: run \`${TOOL_NAME} add docker\` or write your own`] : stack.docker.notes;
   return [...docker, ...kept];
+}
+
+/** The user's own dependabot.yml, kept in place of ours: what it lacks of the updates the stack's pins need. */
+function keptDependabot(root: string, stack: Stack): string[] {
+  const path = stack.pipeline.userDependabot;
+  if (path === null) return [];
+  return [keptDependabotNote(path, readTextInside(root, path)?.text ?? '', stack.pipeline.dependabotUpdates)];
 }
 
 /**

@@ -21,6 +21,7 @@ import { GO, JAVA, NODE, PYTHON, TOOLS, chooseLine, type LineImages, type Pinned
 import { shellWord } from '../render/escape/shell.js';
 import { REGENERATE_COMMAND } from '../package-root.js';
 import { WORKFLOW_DIR, workflowFiles, type WorkflowFiles } from './workflow-files.js';
+import type { DependabotUpdate } from './dependabot-coverage.js';
 
 /** A GitHub Actions variable (`vars.NAME`) the generated workflows read. */
 export interface PipelineVariable {
@@ -164,6 +165,13 @@ export interface PipelineStack {
   dependabotDir: string;
   /** Where Dependabot reads the language's manifests: the service directory, or the root of the multi-module Java build it is part of (which resolves the modules). */
   dependabotManifestDir: string;
+  /** Every update entry of the generated dependabot.yml: what its pins need kept current. */
+  dependabotUpdates: DependabotUpdate[];
+  /**
+   * The repository's own .github/dependabot.yml (or .yaml), kept in place of
+   * ours and never written; null when there is none or it is the one we generated.
+   */
+  userDependabot: string | null;
   /** Scripts directory inside the repository. */
   scriptsDir: string;
   /** The runtime's deploy script in scriptsDir (deploy | shift | promote | rollback | wait). */
@@ -859,6 +867,7 @@ export function buildPipelineStack(
   const ecsDeploy = ecsDeploymentConfiguration(answers.strategy, ecsBake);
   const ecsRollback = ecsRollbackConfiguration(answers.strategy);
   const files = workflowFiles(facts.existing.workflows, generated);
+  const dependabot = dependabotOf(answers, facts, dir, generated);
   const ciJobs: CiJob[] = [
     { id: 'lint', name: 'Lint', needs: null, timeout: 15, checkout: true, setup: true, steps: [...builds, ...lang.lint], report: null, trivy: false },
     testJob(tests, ADD_TESTS[answers.language], builds),
@@ -885,10 +894,7 @@ export function buildPipelineStack(
     productionEnvironment: envs[envs.length - 1]!,
     canarySteps: [CANARY_PERCENT, 50, 100],
     bakeSeconds: BAKE_SECONDS,
-    dependabotEcosystem: dependabotEcosystem(answers, facts),
-    iacDependabotEcosystem: answers.iac === 'none' ? null : answers.iac,
-    dependabotDir: dependabotPath(dir),
-    dependabotManifestDir: dependabotPath(facts.java?.project ? resolveContext(dir, buildRootOf(facts)).contextDir : dir),
+    ...dependabot,
     scriptsDir: '.github/scripts',
     deployScript: `deploy-${answers.runtime}.sh`,
     trafficSplit: answers.cloud !== 'aws',
@@ -910,6 +916,37 @@ export function buildPipelineStack(
     attestationIdentity: `\${GITHUB_SERVER_URL}/\${GITHUB_REPOSITORY}/.github/workflows/${files.build}@refs/heads/${repo.defaultBranch}`,
     smokeHealthPath: answers.cloud === 'gcp' && answers.healthPath.endsWith('z') ? '' : answers.healthPath,
     deployPaths: deployPaths(dir, facts, files),
+  };
+}
+
+const DEPENDABOT_PATH = '.github/dependabot.yml';
+/** Where dependabot.yml.hbs reads the IaC roots (test/render/pipeline-layer.test.ts holds the two together). */
+const IAC_DEPENDABOT_DIRS = ['/infra/bootstrap', '/infra/envs/*', '/infra/modules/*'];
+
+type DependabotFields = Pick<
+  PipelineStack,
+  'dependabotEcosystem' | 'iacDependabotEcosystem' | 'dependabotDir' | 'dependabotManifestDir' | 'dependabotUpdates' | 'userDependabot'
+>;
+
+/** What the generated dependabot.yml updates where, and whether the user's own one stands in for it. */
+function dependabotOf(answers: Answers, facts: RepoFacts, dir: string, generated: ReadonlySet<string>): DependabotFields {
+  const ecosystem = dependabotEcosystem(answers, facts);
+  const iac = answers.iac === 'none' ? null : answers.iac;
+  const dockerDir = dependabotPath(dir);
+  const manifestDir = dependabotPath(facts.java?.project ? resolveContext(dir, buildRootOf(facts)).contextDir : dir);
+  return {
+    dependabotEcosystem: ecosystem,
+    iacDependabotEcosystem: iac,
+    dependabotDir: dockerDir,
+    dependabotManifestDir: manifestDir,
+    dependabotUpdates: [
+      { ecosystem: 'github-actions', directories: ['/'] },
+      { ecosystem: 'docker', directories: [dockerDir] },
+      { ecosystem, directories: [manifestDir] },
+      ...(iac === null ? [] : [{ ecosystem: iac, directories: [...IAC_DEPENDABOT_DIRS] }]),
+    ],
+    // Theirs is kept (like their Dockerfile); the one we generated earlier stays ours.
+    userDependabot: generated.has(DEPENDABOT_PATH) ? null : (facts.existing.dependabot[0] ?? null),
   };
 }
 

@@ -114,6 +114,22 @@ describe('init safety', () => {
     expect(readFileSync(join(dir, 'Dockerfile'), 'utf8')).toBe('FROM node:22.21-bookworm-slim\n');
   });
 
+  it("keeps a repository's own dependabot.yml untouched and says which update entries the stack needs that it lacks", async () => {
+    const dir = exampleCopy('node-express');
+    const theirs = 'version: 2\nupdates:\n  - package-ecosystem: "npm"\n    directory: "/"\n    schedule:\n      interval: "daily"\n';
+    mkdirSync(join(dir, '.github'), { recursive: true });
+    writeFileSync(join(dir, '.github/dependabot.yml'), theirs);
+    const r = await runCli([dir, '--yes']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(readFileSync(join(dir, '.github/dependabot.yml'), 'utf8')).toBe(theirs);
+    expect(r.stderr).toContain('note: keeping your .github/dependabot.yml (no generated one is written): it has no update entries for github-actions in /; docker in /; terraform in');
+    expect(r.stderr).toContain('  - package-ecosystem: github-actions\n    directory: /\n    schedule:\n      interval: weekly\n  - package-ecosystem: docker\n    directory: /\n');
+    expect(r.stderr).not.toContain('package-ecosystem: npm');
+    expect(readFileSync(join(dir, 'DEPLOY.md'), 'utf8')).toContain('`.github/dependabot.yml` (yours, kept as you wrote it, not generated)');
+    const manifest = JSON.parse(readFileSync(join(dir, '.devops-stack.json'), 'utf8'));
+    expect(Object.keys(manifest.files)).not.toContain('.github/dependabot.yml');
+  });
+
   const badInputs: Array<[string, (dir: string) => string[], RegExp]> = [
     ['an unknown flag', (d) => [d, '--yes', '--clowd', 'aws'], /unknown option '--clowd'/],
     ['an unknown choice', (d) => [d, '--yes', '--cloud', 'ibm'], /--cloud: 'ibm' is not one of aws, gcp, azure/],

@@ -156,6 +156,22 @@ describe('add', () => {
     expect(readFileSync(join(dir, 'DEPLOY.md'), 'utf8')).toBe('# how we deploy\n');
   });
 
+  it("upgrade keeps the user's own dependabot.yml, also one an earlier run kept with --on-conflict keep", async () => {
+    const dir = exampleCopy('go-http');
+    const theirs = 'version: 2\nupdates: [{package-ecosystem: gomod, directory: /, schedule: {interval: weekly}}]\n';
+    mkdirSync(join(dir, '.github'), { recursive: true });
+    writeFileSync(join(dir, '.github/dependabot.yml'), theirs);
+    expect((await runCli([dir, '--yes'])).exitCode).toBe(0);
+    // What a run before this was kept as: recorded under `kept`.
+    const manifest = JSON.parse(readFileSync(join(dir, '.devops-stack.json'), 'utf8'));
+    writeFileSync(join(dir, '.devops-stack.json'), `${JSON.stringify({ ...manifest, kept: ['.github/dependabot.yml'] }, null, 2)}\n`);
+    const up = await runCli(['upgrade', dir, '--yes', '--allow-dirty']);
+    expect(up.exitCode, up.stderr).toBe(0);
+    expect(up.stderr).toContain('note: keeping your .github/dependabot.yml (no generated one is written): it has no update entries for github-actions in /; docker in /;');
+    expect(up.stdout).not.toContain('dependabot');
+    expect(readFileSync(join(dir, '.github/dependabot.yml'), 'utf8')).toBe(theirs);
+  });
+
   it("stops before writing infra/ among the user's own Terraform there; --on-conflict keep writes beside it, leaving theirs", async () => {
     const dir = exampleCopy('node-express');
     mkdirSync(join(dir, 'infra'));

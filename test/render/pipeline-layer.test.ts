@@ -166,6 +166,27 @@ describe('pipeline layer', () => {
     expect(updates('none').map((u) => u['package-ecosystem'])).not.toContain('terraform');
   });
 
+  it('dependabot.yml has exactly the update entries the stack compares a kept one with', () => {
+    for (const iac of ['terraform', 'none'] as const) {
+      const stack = buildStack(pipelineAnswers({ language: 'java', cloud: 'gcp', iac, ...(iac === 'none' ? { monitoring: 'prometheus' } : {}) }), pipelineFacts('gradle'));
+      const updates = (parseYaml(renderFast(stack).get('.github/dependabot.yml')!.content) as { updates: Array<Record<string, unknown>> }).updates;
+      const rendered = updates.map((u) => ({ ecosystem: u['package-ecosystem'], directories: (u['directories'] as string[] | undefined) ?? [u['directory']] }));
+      expect(rendered).toEqual(stack.pipeline.dependabotUpdates);
+    }
+  });
+
+  it("keeps the repository's own dependabot.yml: writes none, and the docs name theirs; the one it generated it keeps writing", () => {
+    const answers = pipelineAnswers({ language: 'node', cloud: 'aws' });
+    const facts = { ...pipelineFacts('npm'), existing: { ...pipelineFacts('npm').existing, dependabot: ['.github/dependabot.yaml'] } };
+    const theirs = renderFast(buildStack(answers, facts));
+    expect([...theirs.keys()].filter((p) => p.includes('dependabot'))).toEqual([]);
+    expect(theirs.get('docs/deploy/pipeline.md')!.content).toContain('`.github/dependabot.yaml` (yours, not generated)');
+    expect(theirs.get('docs/deploy/pipeline.md')!.content).toContain('github-actions in `/`; docker in `/`; npm in `/`; terraform in `/infra/bootstrap`');
+    const facts2 = { ...facts, existing: { ...facts.existing, dependabot: ['.github/dependabot.yml'] } };
+    const ours = renderFast(buildStack(answers, facts2, new Set(['.github/dependabot.yml'])));
+    expect(ours.has('.github/dependabot.yml')).toBe(true);
+  });
+
   it('reuses the image an earlier run pushed for the same commit (tags are immutable), and attests only a new push', () => {
     for (const [content, { path, labels }] of workflows) {
       if (path !== '.github/workflows/_build.yml') continue;
