@@ -11,16 +11,18 @@ export interface AptPackages {
 const COMPILER = ['gcc', 'libc6-dev'];
 
 /**
- * What each dependency needs from Debian bookworm (the Python images' base):
+ * What each dependency needs from Debian trixie (the Python images' base):
  * to build in the build stage, and to load at run time in the runtime stage.
- * Package names checked against bookworm's archive.
+ * Package names checked against trixie's archive; the build lists also
+ * against Ubuntu noble's, which CI's runners install them from. Runtime names
+ * carry the library's soname (libldap2 is trixie's libldap.so.2).
  */
 const NEEDS: Readonly<Record<NativePythonDep, { shown: string; build: string[]; runtime: string[] }>> = {
-  mysqlclient: { shown: 'mysqlclient', build: [...COMPILER, 'pkg-config', 'default-libmysqlclient-dev'], runtime: ['libmariadb3'] },
+  mysqlclient: { shown: 'mysqlclient', build: [...COMPILER, 'pkgconf', 'default-libmysqlclient-dev'], runtime: ['libmariadb3'] },
   psycopg: { shown: 'psycopg (without [binary])', build: [], runtime: ['libpq5'] },
   'psycopg-c': { shown: 'psycopg[c]', build: [...COMPILER, 'libpq-dev'], runtime: ['libpq5'] },
   psycopg2: { shown: 'psycopg2', build: [...COMPILER, 'libpq-dev'], runtime: ['libpq5'] },
-  'python-ldap': { shown: 'python-ldap', build: [...COMPILER, 'libldap2-dev', 'libsasl2-dev'], runtime: ['libldap-2.5-0'] },
+  'python-ldap': { shown: 'python-ldap', build: [...COMPILER, 'libldap-dev', 'libsasl2-dev'], runtime: ['libldap2'] },
   uwsgi: { shown: 'uwsgi', build: COMPILER, runtime: [] },
 };
 

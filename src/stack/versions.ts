@@ -7,7 +7,8 @@
  * Dependabot `docker` ecosystem the pipeline layer configures proposes tag and
  * digest bumps there. Here, bump them with each release of this tool; every
  * value below is a published tag, read from docker-library/official-images
- * (August 2026).
+ * (August 2026); Debian-based ones on trixie (Debian 13, stable since August
+ * 2025; bookworm's regular security support ended in June 2026).
  */
 
 /** A release line we pin, keyed by its version ('22', '3.12', '1.25', '21'). */
@@ -31,28 +32,28 @@ export interface PinnedLines<T extends LineImages> {
   lines: Readonly<Record<string, T>>;
 }
 
-/** Node.js LTS lines on Debian bookworm slim (glibc, so native addons' prebuilt binaries work). */
+/** Node.js LTS lines on Debian trixie slim (glibc, so native addons' prebuilt binaries work). */
 export const NODE: PinnedLines<LineImages> = {
   default: '24',
   lines: {
     // No 20: it reached end of life in April 2026 (a repository declaring it gets 22, with a note).
-    '22': { build: 'node:22.23-bookworm-slim', runtime: 'node:22.23-bookworm-slim' },
-    '24': { build: 'node:24.19-bookworm-slim', runtime: 'node:24.19-bookworm-slim' },
-    '26': { build: 'node:26.7-bookworm-slim', runtime: 'node:26.7-bookworm-slim' },
+    '22': { build: 'node:22.23-trixie-slim', runtime: 'node:22.23-trixie-slim' },
+    '24': { build: 'node:24.19-trixie-slim', runtime: 'node:24.19-trixie-slim' },
+    '26': { build: 'node:26.7-trixie-slim', runtime: 'node:26.7-trixie-slim' },
   },
 };
 
 /** Bun's official Debian slim image (one line: bun 1.x). */
 export const BUN: LineImages = { build: 'oven/bun:1.3.1-slim', runtime: 'oven/bun:1.3.1-slim' };
 
-/** CPython on Debian bookworm slim; build and runtime must match so the venv's interpreter path is valid. */
+/** CPython on Debian trixie slim; build and runtime must match so the venv's interpreter path is valid. */
 export const PYTHON: PinnedLines<LineImages> = {
   default: '3.13',
   lines: {
-    '3.11': { build: 'python:3.11.16-slim-bookworm', runtime: 'python:3.11.16-slim-bookworm' },
-    '3.12': { build: 'python:3.12.14-slim-bookworm', runtime: 'python:3.12.14-slim-bookworm' },
-    '3.13': { build: 'python:3.13.15-slim-bookworm', runtime: 'python:3.13.15-slim-bookworm' },
-    '3.14': { build: 'python:3.14.7-slim-bookworm', runtime: 'python:3.14.7-slim-bookworm' },
+    '3.11': { build: 'python:3.11.16-slim-trixie', runtime: 'python:3.11.16-slim-trixie' },
+    '3.12': { build: 'python:3.12.14-slim-trixie', runtime: 'python:3.12.14-slim-trixie' },
+    '3.13': { build: 'python:3.13.15-slim-trixie', runtime: 'python:3.13.15-slim-trixie' },
+    '3.14': { build: 'python:3.14.7-slim-trixie', runtime: 'python:3.14.7-slim-trixie' },
   },
 };
 
@@ -65,11 +66,11 @@ export const GO: PinnedLines<LineImages> & { cgoRuntime: string } = {
   lines: {
     // The two supported Go releases. An older `go` directive is a minimum: it
     // builds with 1.26 (Go 1 compatibility), with a note.
-    '1.26': { build: 'golang:1.26.7-bookworm', runtime: 'gcr.io/distroless/static-debian12:nonroot' },
-    '1.27': { build: 'golang:1.27.0-bookworm', runtime: 'gcr.io/distroless/static-debian12:nonroot' },
+    '1.26': { build: 'golang:1.26.7-trixie', runtime: 'gcr.io/distroless/static-debian13:nonroot' },
+    '1.27': { build: 'golang:1.27.0-trixie', runtime: 'gcr.io/distroless/static-debian13:nonroot' },
   },
-  // glibc (and libssl) for binaries linked with cgo; same Debian 12 as the build image.
-  cgoRuntime: 'gcr.io/distroless/base-debian12:nonroot',
+  // glibc (and libssl) for binaries linked with cgo; same Debian 13 as the build image.
+  cgoRuntime: 'gcr.io/distroless/base-debian13:nonroot',
 };
 
 /** Eclipse Temurin JDK to build, JRE to run, both on Ubuntu noble. */
@@ -108,8 +109,8 @@ export const TOOLS = {
   poetry: '2.2.1',
   pdm: '2.26.2',
   pipenv: '2025.0.4',
-  /** Debian bookworm's tini package version (apt pin), installed in Node runtime images. */
-  tiniApt: '0.19.0-1+b3',
+  /** Debian trixie's tini package version (apt pin), installed in Node runtime images. */
+  tiniApt: '0.19.0-3+b8',
 } as const;
 
 /** Parses '22', '22.11.0', 'v3.12', '1.24.1' into numbers; null when there is no leading number. */

@@ -35,8 +35,8 @@ describe('versions', () => {
 
   it('maps a declared version onto the line it belongs to', () => {
     expect(chooseLine(NODE, '22.11.0', 'Node.js')).toMatchObject({ line: '22', note: null });
-    expect(chooseLine(NODE, '22', 'Node.js').images.build).toBe('node:22.23-bookworm-slim');
-    expect(chooseLine(PYTHON, '3.13', 'Python').images.runtime).toBe('python:3.13.15-slim-bookworm');
+    expect(chooseLine(NODE, '22', 'Node.js').images.build).toBe('node:22.23-trixie-slim');
+    expect(chooseLine(PYTHON, '3.13', 'Python').images.runtime).toBe('python:3.13.15-slim-trixie');
     expect(chooseLine(GO, '1.26.1', 'Go').line).toBe('1.26');
     expect(chooseLine(JAVA, '17', 'Java').images.runtime).toBe('eclipse-temurin:17.0.20_8-jre-noble');
   });
@@ -154,9 +154,9 @@ describe('node', () => {
   });
 
   it('picks the node image from the declared version', () => {
-    expect(fileFor({}, { runtimeVersion: '22.11.1' }).images.runtime).toBe('node:22.23-bookworm-slim');
-    expect(fileFor({}, { runtimeVersion: '26' }).images.build).toBe('node:26.7-bookworm-slim');
-    expect(fileFor({}, { runtimeVersion: null }).images.build).toBe('node:24.19-bookworm-slim');
+    expect(fileFor({}, { runtimeVersion: '22.11.1' }).images.runtime).toBe('node:22.23-trixie-slim');
+    expect(fileFor({}, { runtimeVersion: '26' }).images.build).toBe('node:26.7-trixie-slim');
+    expect(fileFor({}, { runtimeVersion: null }).images.build).toBe('node:24.19-trixie-slim');
   });
 
   it('builds TypeScript in a build stage and ships only package.json, the output dir and production modules', () => {
@@ -313,12 +313,19 @@ describe('python system packages', () => {
     expect(pythonSystemPackages([])).toEqual({ build: null, runtime: null });
   });
 
+  it('names the runtime library by the soname trixie ships (libldap2: libldap.so.2, not bookworm\'s libldap-2.5-0)', () => {
+    expect(pythonSystemPackages(['python-ldap'])).toEqual({
+      build: { packages: ['gcc', 'libc6-dev', 'libldap-dev', 'libsasl2-dev'], why: 'python-ldap builds from source' },
+      runtime: { packages: ['libldap2'], why: 'python-ldap loads its C library at run time' },
+    });
+  });
+
   it('renders them into the Dockerfile stages that need them, and says so', () => {
     const facts = makeFacts({ language: 'python', packageManager: 'pip', lockfile: null, python: { dependencyFile: 'requirements.txt', nativeDeps: ['mysqlclient'] } });
     const docker = buildDockerStack(makeAnswers({ language: 'python' }), facts, new Set());
-    expect(docker.file?.python?.buildPackages?.packages).toEqual(['default-libmysqlclient-dev', 'gcc', 'libc6-dev', 'pkg-config']);
+    expect(docker.file?.python?.buildPackages?.packages).toEqual(['default-libmysqlclient-dev', 'gcc', 'libc6-dev', 'pkgconf']);
     expect(docker.file?.python?.runtimePackages?.packages).toEqual(['libmariadb3']);
-    expect(docker.notes.join('\n')).toMatch(/mysqlclient builds from source: the image's build stage installs default-libmysqlclient-dev, gcc, libc6-dev, pkg-config/);
+    expect(docker.notes.join('\n')).toMatch(/mysqlclient builds from source: the image's build stage installs default-libmysqlclient-dev, gcc, libc6-dev, pkgconf/);
     expect(fileFor({ language: 'python' }, { language: 'python' }).python).toMatchObject({ buildPackages: null, runtimePackages: null });
   });
 });
@@ -428,7 +435,7 @@ describe('go', () => {
     const file = fileFor({ language: 'go' }, { language: 'go' });
     expect(file.go?.build).toEqual(['go', 'build', '-trimpath', '-ldflags=-s -w', '-o', '/out/server', './cmd/server']);
     expect(file.go?.crossCompile).toBe(true);
-    expect(file.images.runtime).toBe('gcr.io/distroless/static-debian12:nonroot');
+    expect(file.images.runtime).toBe('gcr.io/distroless/static-debian13:nonroot');
     expect(file.user.chown).toBe('65532:65532');
     expect(file.entrypoint).toEqual(['/app/server']);
   });
@@ -440,8 +447,15 @@ describe('go', () => {
     expect(stack.platforms).toEqual(['linux/amd64']);
   });
 
+  it('keeps every Debian-based image on one Debian release, so a cgo binary finds the glibc it was built against', () => {
+    const release = (image: string): string => /-(trixie|bookworm)\b/.exec(image)?.[1] ?? { '12': 'bookworm', '13': 'trixie' }[/-debian(\d+):/.exec(image)?.[1] ?? ''] ?? image;
+    const images = [NODE, PYTHON, GO].flatMap((p) => Object.values(p.lines).flatMap((l) => [l.build, l.runtime]));
+    const releases = new Set([...images, GO.cgoRuntime].map(release));
+    expect([...releases]).toEqual(['trixie']);
+  });
+
   it('picks the toolchain from go.mod and warns when it asks for a newer patch than the image', () => {
-    expect(fileFor({ language: 'go' }, { language: 'go', runtimeVersion: '1.27' }).images.build).toBe('golang:1.27.0-bookworm');
+    expect(fileFor({ language: 'go' }, { language: 'go', runtimeVersion: '1.27' }).images.build).toBe('golang:1.27.0-trixie');
     const stack = buildDockerStack(makeAnswers({ language: 'go' }), makeFacts({ language: 'go', runtimeVersion: '1.26.99' }), new Set());
     expect(stack.notes.join('\n')).toMatch(/asks for Go 1\.26\.99/);
   });

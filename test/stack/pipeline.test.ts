@@ -161,7 +161,7 @@ describe('buildPipelineStack', () => {
       return buildPipelineStack(answers, { ...facts, python: { ...facts.python!, nativeDeps } }).lang.install;
     };
     const [system, deps] = install(['mysqlclient', 'psycopg2']);
-    expect(system).toEqual({ name: 'System packages: mysqlclient and psycopg2 build from source', run: 'sudo apt-get update -qq\nsudo apt-get install -y -qq --no-install-recommends default-libmysqlclient-dev gcc libc6-dev libpq-dev pkg-config' });
+    expect(system).toEqual({ name: 'System packages: mysqlclient and psycopg2 build from source', run: 'sudo apt-get update -qq\nsudo apt-get install -y -qq --no-install-recommends default-libmysqlclient-dev gcc libc6-dev libpq-dev pkgconf' });
     expect(deps?.run).toBe('python -m pip install -r requirements.txt');
     // psycopg 3 without [binary] only loads libpq, which the runner has: nothing to install.
     expect(install(['psycopg']).map((s) => s.run)).toEqual(['python -m pip install -r requirements.txt']);
@@ -185,7 +185,7 @@ describe('buildPipelineStack', () => {
 
   it('prefixes paths with the service directory', () => {
     const p = buildPipelineStack(pipelineAnswers({ language: 'go', cloud: 'gcp', serviceDir: 'services/api' }), pipelineFacts('go'));
-    // The image's Go release (golang:1.26.7-bookworm for `go 1.23`, a minimum), not whatever Go the runner has.
+    // The image's Go release (golang:1.26.7-trixie for `go 1.23`, a minimum), not whatever Go the runner has.
     expect(p.lang.setupWith).toContainEqual({ key: 'go-version', value: '1.26.7' });
     expect(p.goVersion).toBe('1.26.7');
     expect(p.image).toEqual({ cacheScope: 'orders-api' });
