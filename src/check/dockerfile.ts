@@ -9,6 +9,7 @@ import {
 } from 'dockerfile-ast';
 import { ValidationSeverity, validate } from 'dockerfile-utils';
 import type { Language } from '../answers/options.js';
+import { GO } from '../stack/versions.js';
 import type { Finding } from './types.js';
 
 /** Options for checkDockerfile. */
@@ -332,7 +333,7 @@ function checkGo(stages: Stage[], final: Stage, report: Report): void {
       if (cgo === undefined) {
         report('dockerfile/go-static', line, `line ${line}: go build without CGO_ENABLED=0 may link libc dynamically: set CGO_ENABLED=0 (or CGO_ENABLED=1 on a glibc runtime)`);
       } else if (cgo === '1' && /static|^scratch$/.test(runtime)) {
-        report('dockerfile/go-static', line, `line ${line}: a cgo binary (CGO_ENABLED=1) cannot run on ${runtime}: use gcr.io/distroless/base-debian12`);
+        report('dockerfile/go-static', line, `line ${line}: a cgo binary (CGO_ENABLED=1) cannot run on ${runtime}: use ${GO.cgoRuntime.replace(/:.*/, '')}`);
       }
     }
   }

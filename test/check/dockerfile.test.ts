@@ -5,14 +5,14 @@ import { checkDockerignore } from '../../src/check/dockerignore.js';
 import type { Finding } from '../../src/check/types.js';
 
 const NODE_GOOD = `# syntax=docker/dockerfile:1
-FROM node:22.21-bookworm-slim AS deps
+FROM node:22.21-trixie-slim AS deps
 WORKDIR /app
 RUN --mount=type=bind,source=package.json,target=package.json \\
     --mount=type=bind,source=package-lock.json,target=package-lock.json \\
     --mount=type=cache,target=/root/.npm \\
     npm ci --omit=dev
 
-FROM node:22.21-bookworm-slim AS runtime
+FROM node:22.21-trixie-slim AS runtime
 RUN apt-get update \\
     && apt-get install -y --no-install-recommends tini \\
     && rm -rf /var/lib/apt/lists/*
@@ -27,7 +27,7 @@ CMD ["node", "server.js"]
 `;
 
 const PYTHON_GOOD = `# syntax=docker/dockerfile:1
-FROM python:3.12.12-slim-bookworm AS build
+FROM python:3.12.12-slim-trixie AS build
 WORKDIR /app
 RUN python -m venv /app/.venv
 ENV PATH="/app/.venv/bin:$PATH"
@@ -36,7 +36,7 @@ RUN --mount=type=bind,source=requirements.txt,target=requirements.txt \\
     pip install --require-hashes -r requirements.txt
 COPY . .
 
-FROM python:3.12.12-slim-bookworm
+FROM python:3.12.12-slim-trixie
 ENV PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1 PATH="/app/.venv/bin:$PATH"
 WORKDIR /app
 COPY --from=build --chown=10001:10001 /app /app
@@ -46,7 +46,7 @@ CMD ["gunicorn", "--bind", "0.0.0.0:8000", "app:app"]
 `;
 
 const GO_GOOD = `# syntax=docker/dockerfile:1
-FROM --platform=$BUILDPLATFORM golang:1.25.3-bookworm AS build
+FROM --platform=$BUILDPLATFORM golang:1.25.3-trixie AS build
 WORKDIR /src
 RUN --mount=type=bind,source=go.mod,target=go.mod \\
     --mount=type=cache,target=/go/pkg/mod \\
@@ -58,7 +58,7 @@ RUN --mount=type=bind,target=. \\
     --mount=type=cache,target=/root/.cache/go-build \\
     CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH go build -trimpath -o /out/server ./cmd/server
 
-FROM gcr.io/distroless/static-debian12:nonroot@sha256:0000000000000000000000000000000000000000000000000000000000000000
+FROM gcr.io/distroless/static-debian13:nonroot@sha256:0000000000000000000000000000000000000000000000000000000000000000
 WORKDIR /app
 COPY --from=build --chown=65532:65532 /out/server /app/server
 USER 65532:65532
@@ -116,7 +116,7 @@ describe('checkDockerfile: rules for every language', () => {
 
   it('wants a multi-stage build', () => {
     const single = `# syntax=docker/dockerfile:1
-FROM node:22.21-bookworm-slim
+FROM node:22.21-trixie-slim
 WORKDIR /app
 COPY . .
 USER 1000
@@ -130,17 +130,17 @@ CMD ["node", "server.js"]
     ['node:latest', /uses latest/],
     ['node', /has no tag/],
     ['node:22', /only a major version/],
-    ['node:22-bookworm-slim', /only a major version/],
-    ['node:bookworm-slim', /is not a version/],
+    ['node:22-trixie-slim', /only a major version/],
+    ['node:trixie-slim', /is not a version/],
   ])('rejects FROM %s', (image, message) => {
-    const found = errors(mutate('node', 'FROM node:22.21-bookworm-slim AS deps', `FROM ${image} AS deps`));
+    const found = errors(mutate('node', 'FROM node:22.21-trixie-slim AS deps', `FROM ${image} AS deps`));
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({ rule: 'dockerfile/pinned-base', line: 2 });
     expect(found[0]?.message).toMatch(message);
   });
 
   it('accepts digests and stage references, and only warns for distroless without one', () => {
-    expect(errors(mutate('node', 'node:22.21-bookworm-slim AS deps', `node:22@sha256:${'a'.repeat(64)} AS deps`))).toEqual([]);
+    expect(errors(mutate('node', 'node:22.21-trixie-slim AS deps', `node:22@sha256:${'a'.repeat(64)} AS deps`))).toEqual([]);
     const distroless = checkDockerfile('Dockerfile', mutate('go', /@sha256:0+/, ''), { language: 'go' });
     expect(distroless.map((f) => [f.rule, f.severity])).toEqual([['dockerfile/pinned-base', 'warning']]);
   });
@@ -271,8 +271,8 @@ describe('checkDockerfile: language rules', () => {
   it('go: builds with CGO_ENABLED=0 unless cgo is explicit on a glibc runtime', () => {
     expect(rules(errors(mutate('go', 'CGO_ENABLED=0 ', ''), 'go'))).toEqual(['dockerfile/go-static']);
     const cgoOnStatic = errors(mutate('go', 'CGO_ENABLED=0', 'CGO_ENABLED=1'), 'go');
-    expect(cgoOnStatic[0]?.message).toMatch(/cannot run on gcr\.io\/distroless\/static/);
-    const cgoOnBase = mutate('go', 'CGO_ENABLED=0', 'CGO_ENABLED=1').replace('static-debian12', 'base-debian12');
+    expect(cgoOnStatic[0]?.message).toMatch(/cannot run on gcr\.io\/distroless\/static-debian13:nonroot\S*: use gcr\.io\/distroless\/base-debian13$/);
+    const cgoOnBase = mutate('go', 'CGO_ENABLED=0', 'CGO_ENABLED=1').replace('static-debian13', 'base-debian13');
     expect(errors(cgoOnBase, 'go')).toEqual([]);
   });
 });
