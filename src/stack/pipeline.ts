@@ -517,7 +517,7 @@ function pythonPipeline(facts: RepoFacts, dirPrefix: string): LanguagePipeline {
 }
 
 /**
- * The Go release of the image's build stage (golang:1.26.7-trixie -> 1.26.7).
+ * The Go release of the image's build stage (golang:1.26.7-bookworm -> 1.26.7).
  * Not go.mod's `go 1.24`, which setup-go resolves to whatever 1.24 the runner
  * has: govulncheck reports the standard library of the Go it runs with.
  */

@@ -60,17 +60,20 @@ export const PYTHON: PinnedLines<LineImages> = {
 /**
  * Go toolchains; the runtime is distroless. Distroless publishes no version
  * tags, only moving ones plus digests, so `check` suggests a digest pin.
+ * Debian 12 here: the quality bar names static-debian12:nonroot, which
+ * distroless still updates; the build image is on the same Debian, so a cgo
+ * binary finds the glibc it was linked against in base-debian12.
  */
 export const GO: PinnedLines<LineImages> & { cgoRuntime: string } = {
   default: '1.26',
   lines: {
     // The two supported Go releases. An older `go` directive is a minimum: it
     // builds with 1.26 (Go 1 compatibility), with a note.
-    '1.26': { build: 'golang:1.26.7-trixie', runtime: 'gcr.io/distroless/static-debian13:nonroot' },
-    '1.27': { build: 'golang:1.27.0-trixie', runtime: 'gcr.io/distroless/static-debian13:nonroot' },
+    '1.26': { build: 'golang:1.26.7-bookworm', runtime: 'gcr.io/distroless/static-debian12:nonroot' },
+    '1.27': { build: 'golang:1.27.0-bookworm', runtime: 'gcr.io/distroless/static-debian12:nonroot' },
   },
-  // glibc (and libssl) for binaries linked with cgo; same Debian 13 as the build image.
-  cgoRuntime: 'gcr.io/distroless/base-debian13:nonroot',
+  // glibc (and libssl) for binaries linked with cgo; same Debian 12 as the build image.
+  cgoRuntime: 'gcr.io/distroless/base-debian12:nonroot',
 };
 
 /** Eclipse Temurin JDK to build, JRE to run, both on Ubuntu noble. */

@@ -46,7 +46,7 @@ CMD ["gunicorn", "--bind", "0.0.0.0:8000", "app:app"]
 `;
 
 const GO_GOOD = `# syntax=docker/dockerfile:1
-FROM --platform=$BUILDPLATFORM golang:1.25.3-trixie AS build
+FROM --platform=$BUILDPLATFORM golang:1.25.3-bookworm AS build
 WORKDIR /src
 RUN --mount=type=bind,source=go.mod,target=go.mod \\
     --mount=type=cache,target=/go/pkg/mod \\
@@ -58,7 +58,7 @@ RUN --mount=type=bind,target=. \\
     --mount=type=cache,target=/root/.cache/go-build \\
     CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH go build -trimpath -o /out/server ./cmd/server
 
-FROM gcr.io/distroless/static-debian13:nonroot@sha256:0000000000000000000000000000000000000000000000000000000000000000
+FROM gcr.io/distroless/static-debian12:nonroot@sha256:0000000000000000000000000000000000000000000000000000000000000000
 WORKDIR /app
 COPY --from=build --chown=65532:65532 /out/server /app/server
 USER 65532:65532
@@ -271,8 +271,8 @@ describe('checkDockerfile: language rules', () => {
   it('go: builds with CGO_ENABLED=0 unless cgo is explicit on a glibc runtime', () => {
     expect(rules(errors(mutate('go', 'CGO_ENABLED=0 ', ''), 'go'))).toEqual(['dockerfile/go-static']);
     const cgoOnStatic = errors(mutate('go', 'CGO_ENABLED=0', 'CGO_ENABLED=1'), 'go');
-    expect(cgoOnStatic[0]?.message).toMatch(/cannot run on gcr\.io\/distroless\/static-debian13:nonroot\S*: use gcr\.io\/distroless\/base-debian13$/);
-    const cgoOnBase = mutate('go', 'CGO_ENABLED=0', 'CGO_ENABLED=1').replace('static-debian13', 'base-debian13');
+    expect(cgoOnStatic[0]?.message).toMatch(/cannot run on gcr\.io\/distroless\/static-debian12:nonroot\S*: use gcr\.io\/distroless\/base-debian12$/);
+    const cgoOnBase = mutate('go', 'CGO_ENABLED=0', 'CGO_ENABLED=1').replace('static-debian12', 'base-debian12');
     expect(errors(cgoOnBase, 'go')).toEqual([]);
   });
 });

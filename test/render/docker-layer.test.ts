@@ -242,7 +242,7 @@ describe('docker layer output details', () => {
   it('quotes build flags that need it as shell words', async () => {
     const { dockerfile } = await render({ name: '', answers: { language: 'go' }, facts: { language: 'go' } });
     expect(dockerfile).toContain("go build -trimpath '-ldflags=-s -w' -o /out/server ./cmd/server");
-    expect(dockerfile).toMatch(/^FROM --platform=\$BUILDPLATFORM golang:\d+\.\d+\.\d+-trixie AS build$/m);
+    expect(dockerfile).toMatch(/^FROM --platform=\$BUILDPLATFORM golang:\d+\.\d+\.\d+-bookworm AS build$/m);
   });
 
   it('writes a workspace member Dockerfile with a Dockerfile-specific ignore file', async () => {

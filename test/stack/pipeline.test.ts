@@ -185,7 +185,7 @@ describe('buildPipelineStack', () => {
 
   it('prefixes paths with the service directory', () => {
     const p = buildPipelineStack(pipelineAnswers({ language: 'go', cloud: 'gcp', serviceDir: 'services/api' }), pipelineFacts('go'));
-    // The image's Go release (golang:1.26.7-trixie for `go 1.23`, a minimum), not whatever Go the runner has.
+    // The image's Go release (golang:1.26.7-bookworm for `go 1.23`, a minimum), not whatever Go the runner has.
     expect(p.lang.setupWith).toContainEqual({ key: 'go-version', value: '1.26.7' });
     expect(p.goVersion).toBe('1.26.7');
     expect(p.image).toEqual({ cacheScope: 'orders-api' });
