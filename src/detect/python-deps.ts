@@ -23,6 +23,8 @@ export interface PythonProject {
   devRequirements: string | null;
   /** Local code the requirements file installs ('.', './libs/shared'), relative to the app dir. */
   localRequirements: string[];
+  /** Path dependencies of pyproject.toml ([tool.uv.sources], Poetry's `path`), relative to the app dir. */
+  localSources: string[];
   notes: string[];
 }
 
@@ -132,7 +134,8 @@ export function readPythonProject(files: RepoFiles, dir: string): PythonProject 
   }
   const localRequirements = requirementsFile === null ? [] : localRequirementPaths(files.read(at(requirementsFile)));
   if (requirementsFile !== null) notes.push(...localIncludeNotes(files, dir, requirementsFile));
-  const base = { deps, declared, pyproject, hashPinned, installable, devRequirements, localRequirements, notes };
+  const localSources = pathSources(pyproject);
+  const base = { deps, declared, pyproject, hashPinned, installable, devRequirements, localRequirements, localSources, notes };
   if (uvLock !== null) {
     if (parentDir(uvLock) !== dir) notes.push(`lockfile ${uvLock} is shared with the uv workspace`);
     return { ...base, pm: 'uv', lockfile: relativePath(dir, uvLock), dependencyFile: 'uv.lock' };
@@ -251,6 +254,16 @@ function poetryDependencies(doc: TomlTable | null): Array<[string, TomlValue]> {
   const groups = tomlTable(poetry, 'group');
   for (const g of Object.values(groups ?? {})) if (isTable(g)) tables.push(tomlTable(g, 'dependencies'));
   return tables.flatMap((t) => Object.entries(t ?? {}));
+}
+
+/**
+ * The local folders pyproject.toml installs as dependencies: [tool.uv.sources] and
+ * Poetry dependencies with a `path` (`common = { path = "../../libs/common" }`), as written.
+ */
+function pathSources(doc: TomlTable | null): string[] {
+  const entries = [...Object.values(tomlTable(doc, 'tool', 'uv', 'sources') ?? {}), ...poetryDependencies(doc).map(([, v]) => v)];
+  const paths = entries.flatMap((v) => (Array.isArray(v) ? v : [v])).map((v) => (isTable(v) ? tomlString(v, 'path') : null));
+  return [...new Set(paths.filter((p): p is string => p !== null && p.trim() !== ''))];
 }
 
 /** A Poetry or Pipfile dependency: `name = "^1.0"`, or a table that may list `extras`. */

@@ -129,6 +129,7 @@ export function detectPython(files: RepoFiles, dir: string): AppFacts | null {
       importRoot,
       requirementIncludes: isRequirementsFile(project.dependencyFile) ? requirementIncludes(files, dir, project.dependencyFile) : [],
       localRequirements: project.localRequirements,
+      localSources: project.localSources,
       nativeDeps: nativePythonDeps(project.declared),
     },
     go: null,

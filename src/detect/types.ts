@@ -139,6 +139,11 @@ export interface PythonFacts {
    * app dir: it needs the source, so the image installs it after the other requirements.
    */
   localRequirements: string[];
+  /**
+   * Local folders pyproject.toml installs as path dependencies ([tool.uv.sources], Poetry's
+   * `path`), relative to the app dir: one outside it must be inside the image's build context.
+   */
+  localSources: string[];
   /** Dependencies that need OS packages to build or run on a slim image (see python-native.ts), sorted. */
   nativeDeps: NativePythonDep[];
 }

@@ -46,7 +46,7 @@ function asPythonPm(pm: string | null): PythonPm {
  * the source is copied (cached until the lockfile changes); the project
  * itself, when installable, after it.
  */
-export function pythonInstall(pm: PythonPm, py: PythonFacts, locked: boolean, workspace: boolean): Install {
+export function pythonInstall(pm: PythonPm, py: PythonFacts, locked: boolean, workspace: boolean, pathSources = false): Install {
   switch (pm) {
     case 'uv':
       return {
@@ -65,7 +65,8 @@ export function pythonInstall(pm: PythonPm, py: PythonFacts, locked: boolean, wo
         cacheMounts: [cacheMount('/root/.cache/uv')],
         bindMounts: workspace ? [] : ['uv.lock', 'pyproject.toml'].map(bindMount),
         localFilter: null,
-        installDeps: ['uv', 'sync', '--locked', '--no-dev', workspace ? '--no-install-workspace' : '--no-install-project'],
+        // Path dependencies are no workspace members: --no-install-local (uv 0.8.7+) skips them too, their source is not copied yet.
+        installDeps: ['uv', 'sync', '--locked', '--no-dev', pathSources ? '--no-install-local' : workspace ? '--no-install-workspace' : '--no-install-project'],
         installProject: workspace || py.installable ? ['uv', 'sync', '--locked', '--no-dev', '--no-editable'] : null,
         unlocked: false,
       };
@@ -208,7 +209,9 @@ export function buildPythonSpec(ctx: DockerContext): LanguageSpec {
   const line = chooseLine(PYTHON, facts.runtimeVersion, 'Python');
   if (line.note) ctx.notes.push(line.note);
 
-  const install = pythonInstall(pm, py, locked, workspace);
+  // Built from above the app dir for its path dependencies, not for a workspace lockfile.
+  const pathSources = workspace && !(facts.lockfile?.startsWith('../') ?? false);
+  const install = pythonInstall(pm, py, locked, workspace, pathSources);
   const grace = drainSeconds(answers.runtime);
   const cmd = pythonCommand(py, facts.startCommand, answers.port, grace, facts.framework);
 
@@ -225,7 +228,11 @@ export function buildPythonSpec(ctx: DockerContext): LanguageSpec {
   if (py.server === 'gunicorn' && /(^|\.)asgi:/.test(py.appModule)) {
     ctx.notes.push('ASGI under gunicorn uses uvicorn.workers.UvicornWorker: uvicorn must be installed');
   }
-  if (workspace) ctx.notes.push('uv workspace: the image syncs the member from the workspace root lockfile');
+  if (workspace && !pathSources) ctx.notes.push('uv workspace: the image syncs the member from the workspace root lockfile');
+  const outsideSources = partitionByContext(py.localSources, appPath).outside;
+  if (outsideSources.length > 0) {
+    ctx.notes.push(`pyproject.toml installs ${outsideSources.join(', ')} from outside the build context (only uv projects are built from the folder above): the image cannot install ${outsideSources.length > 1 ? 'them' : 'it'}; build from a context that holds ${outsideSources.length > 1 ? 'them' : 'it'} or publish ${outsideSources.length > 1 ? 'them' : 'it'} as a package`);
+  }
   const system = pythonSystemPackages(py.nativeDeps);
   if (system.build) ctx.notes.push(`${system.build.why}: the image's build stage installs ${system.build.packages.join(', ')}`);
   if (system.runtime) ctx.notes.push(`${system.runtime.why}: the runtime stage installs ${system.runtime.packages.join(', ')}`);

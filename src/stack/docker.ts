@@ -356,13 +356,23 @@ export interface BuildRoot {
  * multi-module Java build's root (sibling modules, the parent pom), else the workspace root holding
  * the lockfile (an install needs it and every member's manifest); null for the service dir.
  */
-export function buildRootOf(facts: Pick<RepoFacts, 'lockfile' | 'java' | 'go'>): BuildRoot | null {
+export function buildRootOf(facts: Pick<RepoFacts, 'lockfile' | 'java' | 'go' | 'python' | 'packageManager'>): BuildRoot | null {
   const workspace = facts.go?.workspace;
   if (workspace && workspace.root !== '.') return { dir: workspace.root, why: 'the Go workspace holding go.work' };
   const project = facts.java?.project;
   if (project) return { dir: project.root, why: `the root of the ${facts.java?.buildTool === 'gradle' ? 'multi-project Gradle' : 'multi-module Maven'} build` };
   if (facts.lockfile?.startsWith('../')) return { dir: posix.dirname(facts.lockfile), why: 'the workspace root holding the lockfile' };
+  const sources = facts.packageManager === 'uv' ? (facts.python?.localSources ?? []) : [];
+  const up = Math.max(0, ...sources.map(levelsUp));
+  if (up > 0) return { dir: Array(up).fill('..').join('/'), why: `the folder holding the path dependencies ${sources.filter((p) => levelsUp(p) > 0).join(', ')}` };
   return null;
+}
+
+/** How many folders above the app dir a relative path reaches ('../../libs/common' → 2). */
+function levelsUp(path: string): number {
+  const segments = posix.normalize(path).split('/');
+  const i = segments.findIndex((s) => s !== '..');
+  return i === -1 ? segments.length : i;
 }
 
 /** The build context (the service dir, or its build root) and the service's path inside it. */

@@ -189,6 +189,16 @@ describe('detectPython installers and lockfiles', () => {
     expect(detect({ 'requirements.txt': 'fastapi\n' }).python?.localRequirements).toEqual([]);
   });
 
+  it("finds pyproject.toml's path dependencies ([tool.uv.sources], Poetry's path), which the image's build context must hold", () => {
+    const uv = detect({
+      'pyproject.toml': '[project]\nname = "api"\ndependencies = ["fastapi", "common", "x"]\n[tool.uv.sources]\ncommon = { path = "../../libs/common" }\nx = { git = "https://example.com/x" }\n',
+      'uv.lock': 'version = 1\n',
+    });
+    expect(uv.python?.localSources).toEqual(['../../libs/common']);
+    const poetry = detect({ 'pyproject.toml': '[tool.poetry.dependencies]\npython = "^3.12"\nflask = "^3"\nshared = { path = "../shared", develop = true }\n' });
+    expect(poetry.python?.localSources).toEqual(['../shared']);
+  });
+
   it('says when nothing lists the dependencies: a pyproject.toml with tool settings only', () => {
     const f = detect({ 'pyproject.toml': '[tool.ruff]\nline-length = 100\n', 'manage.py': '' });
     expect(f.notes.join('\n')).toMatch(/no file lists the app's dependencies .* add a requirements.txt/);
@@ -486,6 +496,7 @@ describe('python fixtures on disk', () => {
       importRoot: null,
       requirementIncludes: [],
       localRequirements: [],
+      localSources: [],
       testExtra: null,
       testGroup: null,
       nativeDeps: [],

@@ -55,6 +55,7 @@ export const PYTHON_DEFAULTS: PythonFacts = {
   importRoot: null,
   requirementIncludes: [],
   localRequirements: [],
+  localSources: [],
   testExtra: null,
   testGroup: null,
   nativeDeps: [],

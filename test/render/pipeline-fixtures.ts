@@ -70,7 +70,7 @@ export function pipelineFacts(pm: PackageManager, workflows: string[] = []): Rep
         testRunner: pm === 'npm' ? 'node-test' : pm === 'pnpm' ? 'vitest' : 'jest', testPlugins: pm === 'pnpm' ? ['@vitest/coverage-v8'] : pm === 'yarn' ? ['jest-junit'] : [], runtimeDirs: [], prisma: null }
       : null,
     python: d.language === 'python'
-      ? { server: 'uvicorn', appModule: 'app.main:app', dependencyFile: d.lockfile ?? 'requirements.txt', hashPinned: false, installable: false, devRequirements: null, pytestCov: pm === 'uv', importRoot: null, requirementIncludes: [], localRequirements: [], testExtra: null, testGroup: pm === 'uv' ? 'test' : null,
+      ? { server: 'uvicorn', appModule: 'app.main:app', dependencyFile: d.lockfile ?? 'requirements.txt', hashPinned: false, installable: false, devRequirements: null, pytestCov: pm === 'uv', importRoot: null, requirementIncludes: [], localRequirements: [], localSources: [], testExtra: null, testGroup: pm === 'uv' ? 'test' : null,
         // The image's (and CI's) OS packages: build and runtime ones (pipenv), runtime ones only (poetry).
         nativeDeps: pm === 'pipenv' ? ['psycopg2', 'uwsgi'] : pm === 'poetry' ? ['psycopg'] : [] }
       : null,

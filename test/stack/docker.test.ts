@@ -251,6 +251,19 @@ describe('node', () => {
     expect(docker.notes.join('\n')).toContain('requirements.txt installs ../outside, outside the build context');
   });
 
+  it('builds a uv project from the folder holding its path dependencies, skipping local packages until their source is copied', () => {
+    const facts = makeFacts({ language: 'python', appDir: 'services/api', packageManager: 'uv', lockfile: 'uv.lock', python: { dependencyFile: 'uv.lock', localSources: ['../../libs/common', './vendor/x'] } });
+    const docker = buildDockerStack(makeAnswers({ language: 'python', serviceDir: 'services/api' }), facts, new Set());
+    expect(docker).toMatchObject({ contextDir: '.', dockerignorePath: 'services/api/Dockerfile.dockerignore' });
+    expect(docker.file).toMatchObject({ appPath: 'services/api', workdir: '/app/services/api' });
+    expect(docker.file?.python?.installDeps).toEqual(['uv', 'sync', '--locked', '--no-dev', '--no-install-local']);
+    expect(docker.notes.join('\n')).not.toContain('uv workspace');
+    // Another installer is still built from its own folder, and says what it cannot install.
+    const poetry = buildDockerStack(makeAnswers({ language: 'python', serviceDir: 'services/api' }), { ...facts, packageManager: 'poetry', lockfile: 'poetry.lock' }, new Set());
+    expect(poetry.contextDir).toBe('services/api');
+    expect(poetry.notes.join('\n')).toContain('pyproject.toml installs ../../libs/common from outside the build context');
+  });
+
   it('installs the pnpm release detection chose when package.json pins none, in every stage that runs pnpm', async () => {
     const facts = makeFacts({ packageManager: 'pnpm', lockfile: 'pnpm-lock.yaml', node: { corepackSpec: 'pnpm@8', hasBuildScript: true, buildOutputDir: 'dist', entrypoint: 'dist/server.js' } });
     const stack = buildStack(makeAnswers({}), facts);
