@@ -42,6 +42,10 @@ export function detectPython(files: RepoFiles, dir: string): AppFacts | null {
   // aiohttp serves HTTP itself (a client elsewhere): its app counts only when no other framework is declared.
   const aiohttp = fw === undefined && deps.has('aiohttp') ? findAiohttpApp(files, dir, pyFiles) : null;
   const target = aiohttp ?? findTarget(files, dir, pyFiles, fw);
+  // The stack deploys an HTTP service: its load balancer, health checks and alerts need one.
+  if (fw === undefined && aiohttp === null) {
+    notes.push(`no web framework among the dependencies: the stack deploys an HTTP service (health checks, load balancer, request alerts), so the image runs ${target.server} ${target.appModule} on the port; a worker or script needs its own CMD, and its health checks and alerts do not apply`);
+  }
   if (target.file === null) notes.push(`app module ${target.appModule} is a guess: set it in the generated Dockerfile if wrong`);
   else notes.push(`app module ${target.appModule} from ${target.file}`);
   const importRoot = pythonImportRoot(dir, target, project.installable);

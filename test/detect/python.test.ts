@@ -588,3 +588,12 @@ describe('detectPython health routes under router prefixes', () => {
     expect(f.healthPath).toBe('/health');
   });
 });
+
+describe('detectPython: no web framework', () => {
+  it('says the stack deploys an HTTP service, so a worker needs its own command', () => {
+    const worker = detect({ 'requirements.txt': 'celery\nredis\n', 'main.py': 'from celery import Celery\napp = Celery("jobs")\n' });
+    expect(worker.framework).toBeNull();
+    expect(worker.notes.join('\n')).toMatch(/no web framework among the dependencies: the stack deploys an HTTP service .* a worker or script needs its own CMD/);
+    expect(detect({ 'requirements.txt': 'fastapi\nuvicorn\n', 'main.py': 'from fastapi import FastAPI\napp = FastAPI()\n' }).notes.join('\n')).not.toContain('no web framework');
+  });
+});
