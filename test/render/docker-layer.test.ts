@@ -188,6 +188,12 @@ describe.each(VARIANTS)('docker layer: $name', (variant) => {
 });
 
 describe('docker layer output details', () => {
+  it("a Python image's context leaves out node_modules, even a sibling frontend's at the repository root", async () => {
+    const { dockerignore } = await render({ name: '', answers: { language: 'python' }, facts: { language: 'python' } });
+    const rules = parseDockerignore(dockerignore);
+    for (const path of ['node_modules/react/index.js', 'web/node_modules/react/index.js']) expect(decidingRule(rules, path)?.negated, path).toBe(false);
+  });
+
   it('leaves a node_modules folder for the runtime stage to copy even when there are no production dependencies to install', async () => {
     for (const facts of [{}, { packageManager: 'yarn' as const, lockfile: 'yarn.lock', node: { yarnBerry: true } }]) {
       const { dockerfile } = await render({ name: '', answers: {}, facts });
