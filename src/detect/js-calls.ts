@@ -1,5 +1,8 @@
 /** Reading call expressions out of JavaScript/TypeScript source text, without a parser. */
 
+/** JavaScript/TypeScript source extensions, in the order an import resolves them (TypeScript first). */
+export const JS_SOURCE_EXTS = ['.ts', '.mts', '.cts', '.tsx', '.js', '.mjs', '.cjs', '.jsx'] as const;
+
 /** The top-level arguments of a call, from the index of its '(' (nested brackets kept whole). */
 export function callArguments(text: string, open: number): string[] {
   const args: string[] = [];

@@ -1,4 +1,4 @@
-import { methodCalls, stringLiteral } from './js-calls.js';
+import { JS_SOURCE_EXTS, methodCalls, stringLiteral } from './js-calls.js';
 import { joinPath, parentDir } from './paths.js';
 import type { FoundRoute } from './scan.js';
 import type { RepoFiles } from './types.js';
@@ -20,7 +20,6 @@ export interface PrefixedRoute {
 
 /** How deep mounts are followed (a router mounted in a router mounted in the app...). */
 const MAX_MOUNT_DEPTH = 5;
-const SOURCE_EXTS = ['.ts', '.mts', '.cts', '.tsx', '.js', '.mjs', '.cjs', '.jsx'];
 /** A variable assigned a router the file then mounts: `const api = express.Router()`, `new Router()`, `new Hono()`. */
 const ROUTER_CONSTRUCTOR = String.raw`(?:new\s+(?:Router|Hono)\b|\b(?:express\.)?Router\s*\()`;
 
@@ -138,7 +137,7 @@ function resolveImport(ctx: Ctx, from: string, spec: string): string | null {
   if (!spec.startsWith('.')) return null;
   const base = joinPath(parentDir(from), spec);
   const stem = base.replace(/\.(c|m)?js$/, '');
-  const candidates = [base, ...SOURCE_EXTS.map((e) => stem + e), ...SOURCE_EXTS.map((e) => joinPath(base, `index${e}`))];
+  const candidates = [base, ...JS_SOURCE_EXTS.map((e) => stem + e), ...JS_SOURCE_EXTS.map((e) => joinPath(base, `index${e}`))];
   return candidates.find((c) => ctx.sources.has(c)) ?? null;
 }
 

@@ -1,5 +1,5 @@
 import { parse as parseYaml } from 'yaml';
-import { callArguments } from './js-calls.js';
+import { JS_SOURCE_EXTS, callArguments } from './js-calls.js';
 import type { AppFacts, FoundVersion } from './app-facts.js';
 import { isObject, parseJsonObject, stringArray, stringMap, stringProp, type JsonObject } from './json.js';
 import { FASTIFY_CLI, LAUNCHER_DEFAULT_PORT, LOOPBACK, detectNodeEntry } from './node-entry.js';
@@ -36,7 +36,6 @@ const LTS_CODENAMES: Record<string, string> = {
 /** Script names projects give their type check. */
 const TYPECHECK_SCRIPTS = ['typecheck', 'type-check', 'check-types'];
 
-const SOURCE_EXTS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs', '.tsx', '.jsx'];
 const TEST_DIRS = ['test', 'tests', '__tests__', 'e2e', 'cypress', 'playwright'];
 
 const PORT_PATTERNS: readonly PortPattern[] = [
@@ -76,7 +75,7 @@ export function detectNode(files: RepoFiles, dir: string): AppFacts | null {
   const entry = detectNodeEntry(files, dir, { pkg, scripts, framework, nextStandalone, typescript, prodDeps });
   notes.push(...entry.notes);
 
-  const sources = walkFiles(files, dir, { exts: SOURCE_EXTS, maxDepth: 5, maxFiles: 400, skip: TEST_DIRS })
+  const sources = walkFiles(files, dir, { exts: JS_SOURCE_EXTS, maxDepth: 5, maxFiles: 400, skip: TEST_DIRS })
     .filter((f) => !/\.(test|spec)\.[cm]?[jt]sx?$/.test(f) && !/\.config\.[cm]?[jt]s$/.test(f));
   const ordered = entry.entrySource ? [entry.entrySource, ...sources.filter((f) => f !== entry.entrySource)] : sources;
 
