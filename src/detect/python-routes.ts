@@ -47,13 +47,16 @@ export function pythonRoutes(files: RepoFiles, sources: readonly string[], djang
     }
     routes.push({ path: raw, file, served: prefix.known ? joinRoute(prefix.path, raw) : raw });
   };
+  // Every mount in the sources, read once, when a route on a router first needs them.
+  let mounts: Mount[] | undefined;
+  const allMounts = (): Mount[] => (mounts ??= sources.flatMap((f) => mountsIn(files, f)));
   for (const file of sources) {
     const text = files.read(file) ?? '';
     for (const m of text.matchAll(DECORATOR_ROUTE)) {
       const owner = (m[1] ?? m[2] ?? '').split('.').pop() ?? '';
       const raw = m[3] ?? '';
       if (healthRank(raw) === Infinity) continue;
-      add(file, raw, owner === '' ? { known: true, path: '' } : routerPrefix(files, sources, file, owner, 0), owner);
+      add(file, raw, owner === '' ? { known: true, path: '' } : routerPrefix(files, allMounts, file, owner, 0), owner);
     }
   }
   if (django) {
@@ -77,12 +80,12 @@ function joinRoute(prefix: string, path: string): string {
  * prefix and those of the mounts above it. An object that is no Blueprint or
  * APIRouter (the app itself) adds none.
  */
-function routerPrefix(files: RepoFiles, sources: readonly string[], file: string, name: string, depth: number): Prefix {
+function routerPrefix(files: RepoFiles, allMounts: () => Mount[], file: string, name: string, depth: number): Prefix {
   const def = routerDef(files, file, name);
   if (def === null) return { known: true, path: '' };
   if (!def.prefix.known) return def.prefix;
   if (depth >= MAX_NESTING) return { known: false, why: 'is nested too deep to follow' };
-  const mounts = sources.flatMap((g) => mountsIn(files, g));
+  const mounts = allMounts();
   const mount = mounts.find((m) => mountsRouter(files, m, def, name));
   if (!mount) {
     // Some mount we could not tie to this router may add a prefix (a name imported some other way).
@@ -90,7 +93,7 @@ function routerPrefix(files: RepoFiles, sources: readonly string[], file: string
     return other ? { known: false, why: `may come from ${other.file}, where it could not be traced` } : def.prefix;
   }
   if (mount.prefix !== null && !mount.prefix.known) return mount.prefix;
-  const above = mount.on === null ? { known: true as const, path: '' } : routerPrefix(files, sources, mount.file, mount.on, depth + 1);
+  const above = mount.on === null ? { known: true as const, path: '' } : routerPrefix(files, allMounts, mount.file, mount.on, depth + 1);
   if (!above.known) return above;
   const mounted = mount.prefix?.known ? mount.prefix.path : null;
   // Flask's register_blueprint url_prefix replaces the blueprint's own; FastAPI's include_router prefix goes before it.
