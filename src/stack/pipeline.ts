@@ -161,6 +161,8 @@ export interface PipelineStack {
    * updates would not match.
    */
   iacDependabotEcosystem: 'terraform' | 'opentofu' | null;
+  /** The IaC roots that entry updates (globs: written as they are). */
+  iacDependabotDirs: readonly string[];
   /** The service directory as Dependabot writes it ('/' or '/services/api'): where the Dockerfile is. */
   dependabotDir: string;
   /** Where Dependabot reads the language's manifests: the service directory, or the root of the multi-module Java build it is part of (which resolves the modules). */
@@ -920,12 +922,12 @@ export function buildPipelineStack(
 }
 
 const DEPENDABOT_PATH = '.github/dependabot.yml';
-/** Where dependabot.yml.hbs reads the IaC roots (test/render/pipeline-layer.test.ts holds the two together). */
-const IAC_DEPENDABOT_DIRS = ['/infra/bootstrap', '/infra/envs/*', '/infra/modules/*'];
+/** The IaC roots Dependabot updates: dependabot.yml.hbs writes them, and dependabotUpdates lists them. */
+const IAC_DEPENDABOT_DIRS = ['/infra/bootstrap', '/infra/envs/*', '/infra/modules/*'] as const;
 
 type DependabotFields = Pick<
   PipelineStack,
-  'dependabotEcosystem' | 'iacDependabotEcosystem' | 'dependabotDir' | 'dependabotManifestDir' | 'dependabotUpdates' | 'userDependabot'
+  'dependabotEcosystem' | 'iacDependabotEcosystem' | 'iacDependabotDirs' | 'dependabotDir' | 'dependabotManifestDir' | 'dependabotUpdates' | 'userDependabot'
 >;
 
 /** What the generated dependabot.yml updates where, and whether the user's own one stands in for it. */
@@ -937,6 +939,7 @@ function dependabotOf(answers: Answers, facts: RepoFacts, dir: string, generated
   return {
     dependabotEcosystem: ecosystem,
     iacDependabotEcosystem: iac,
+    iacDependabotDirs: IAC_DEPENDABOT_DIRS,
     dependabotDir: dockerDir,
     dependabotManifestDir: manifestDir,
     dependabotUpdates: [
