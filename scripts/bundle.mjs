@@ -18,8 +18,8 @@
 //   - Templates are precompiled (Handlebars.precompile, with the options every
 //     template uses), minified and trimmed (leanSpec), so a run never starts
 //     the compiler; a template's spec is compiled when it is first rendered.
-//   - Static imports listed in LAZY_FUNCTIONS (yaml for detection: most repos
-//     have no YAML it reads) become stand-ins that load the module as a chunk,
+//   - Static imports listed in LAZY_FUNCTIONS (yaml for detection and the stack: most
+//     repos have no YAML they read) become stand-ins that load the module as a chunk,
 //     synchronously, on the first call.
 //   - Built-ins in LAZY_BUILTINS, loaded up front for what a run rarely or
 //     never uses, are required on first use only; files of dependencies in
@@ -52,7 +52,7 @@ const WASM = [
   ['@tree-sitter-grammars/tree-sitter-hcl', 'tree-sitter-hcl.wasm'],
 ];
 // Importers (path pattern) -> module -> the functions they import from it, made lazy.
-const LAZY_FUNCTIONS = [{ importer: /[\\/]src[\\/]detect[\\/]/, module: 'yaml', functions: ['parse', 'parseAllDocuments'] }];
+const LAZY_FUNCTIONS = [{ importer: /[\\/]src[\\/](?:detect|stack)[\\/]/, module: 'yaml', functions: ['parse', 'parseAllDocuments', 'stringify'] }];
 // Node built-ins loaded up front for what a run rarely or never uses,
 // replaced by the functions they call, which require the built-in on first
 // call: commander's child_process (external subcommands; ~5 ms on every run),

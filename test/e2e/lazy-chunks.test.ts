@@ -23,6 +23,8 @@ function bundleChunks(): Map<string, string> {
 // Strings only the bundled prompt library and validators hold.
 const PROMPTS = 'force closed the prompt';
 const VALIDATORS = ['workflow-parser', 'tree-sitter'];
+// The YAML library's: detection and the stack call it only for files a repository may have.
+const YAML_PARSER = 'YAMLParseError';
 
 /** The sources of the chunks one CLI run loaded. */
 function loadedChunks(args: string[]): string[] {
@@ -44,12 +46,15 @@ describe('lazy chunks of the bundle', () => {
     // The markers are there to find: otherwise the assertions below would prove nothing.
     expect(holds(all, PROMPTS)).toBe(true);
     for (const v of VALIDATORS) expect(holds(all, v), v).toBe(true);
+    expect(holds(all, YAML_PARSER)).toBe(true);
 
     const dir = exampleCopy('node-express');
     const generate = loadedChunks([dir, '--yes']);
     expect(generate.length).toBeGreaterThan(1);
     expect(holds(generate, PROMPTS)).toBe(false);
     for (const v of VALIDATORS) expect(holds(generate, v), v).toBe(false);
+    // node-express has no YAML that detection reads and no dependabot.yml of its own.
+    expect(holds(generate, YAML_PARSER)).toBe(false);
 
     const check = loadedChunks(['check', dir]);
     for (const v of VALIDATORS) expect(holds(check, v), v).toBe(true);
