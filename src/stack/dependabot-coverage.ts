@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import { parse, stringify } from 'yaml';
+import { isObject } from '../detect/json.js';
 
 /** One update entry the generated dependabot.yml has: an ecosystem and the directories it reads (globs allowed). */
 export interface DependabotUpdate {
@@ -35,9 +36,9 @@ export function dependabotCoverage(content: string, expected: readonly Dependabo
   } catch (e) {
     return { readable: false, problem: `it does not parse as YAML (${firstLine(e)})` };
   }
-  const updates = isRecord(doc) ? doc['updates'] : undefined;
+  const updates = isObject(doc) ? doc['updates'] : undefined;
   if (!Array.isArray(updates)) return { readable: false, problem: 'it has no `updates:` list' };
-  const entries = updates.filter(isRecord).map(userEntry);
+  const entries = updates.filter(isObject).map(userEntry);
   const missing: DependabotUpdate[] = [];
   for (const want of expected) {
     const ours = entries.filter((e) => e.ecosystem === want.ecosystem.toLowerCase());
@@ -126,10 +127,6 @@ function globRegExp(pattern: string): RegExp {
     }
   }
   return new RegExp(`^${re}$`);
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function firstLine(e: unknown): string {
