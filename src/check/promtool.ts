@@ -40,11 +40,6 @@ export async function hasBinary(bin: string): Promise<boolean> {
 export async function runPromtool(files: FileMap, input: PromtoolInput): Promise<Finding[]> {
   const dir = makeTempDir('cds-promtool-', 'run promtool');
   try {
-    for (const [path, content] of entries(files)) {
-      const abs = join(dir, path);
-      await mkdir(dirname(abs), { recursive: true });
-      await writeFile(abs, content);
-    }
     const findings: Finding[] = [];
     const jobs: Array<{ bin: string; args: string[]; path: string; rule: string }> = [
       ...input.rules.map((p) => ({ bin: 'promtool', args: ['check', 'rules', p], path: p, rule: 'promtool/check-rules' })),
@@ -60,9 +55,11 @@ export async function runPromtool(files: FileMap, input: PromtoolInput): Promise
         findings.push({ path: jobs.find((j) => j.bin === bin)!.path, line: null, rule: `${bin}/missing`, message: `${bin} is not on PATH: ${bin} checks skipped (install the prometheus / prometheus-alertmanager package)`, severity: 'warning' });
       }
     }
-    if (available.get('amtool')) {
-      const contents = new Map(entries(files));
-      for (const p of input.alertmanager) await writeFile(join(dir, p), await forAmtoolOnPath(contents.get(p) ?? ''));
+    const alertmanager = new Set(available.get('amtool') ? input.alertmanager : []);
+    for (const [path, content] of entries(files)) {
+      const abs = join(dir, path);
+      await mkdir(dirname(abs), { recursive: true });
+      await writeFile(abs, alertmanager.has(path) ? await forAmtoolOnPath(content) : content);
     }
     const results = await Promise.all(
       jobs.filter((j) => available.get(j.bin)).map(async (j) => ({ j, r: await execa(j.bin, j.args, { cwd: dir, reject: false, all: true, timeout: 300_000 }) })),
