@@ -73,6 +73,11 @@ export function springManagementPrefix(files: RepoFiles, dir: string, buildText:
   return configPrefix(files, dir, ['management.server.base-path', 'management.server.servlet.context-path']);
 }
 
+/** Where Actuator's endpoints are served: under `prefix` (springManagementPrefix), at management.endpoints.web.base-path (/actuator). */
+export function springActuatorBase(files: RepoFiles, dir: string, prefix: RoutePrefix): string {
+  return prefix.path + basePath(readAppConfig(files, dir, 'management.endpoints.web.base-path')?.value ?? '/actuator');
+}
+
 /**
  * Quarkus's non-application root, under which SmallRye Health and the
  * Prometheus export are served: quarkus.http.non-application-root-path
@@ -105,6 +110,11 @@ export function micronautAppPrefix(files: RepoFiles, dir: string): RoutePrefix {
  */
 export function micronautEndpointsPrefix(files: RepoFiles, dir: string): RoutePrefix {
   return configPrefix(files, dir, ['endpoints.all.context-path', 'micronaut.server.context-path']);
+}
+
+/** Where Micronaut's management endpoints are served: under `prefix` (micronautEndpointsPrefix), at endpoints.all.path (/). */
+export function micronautEndpointsBase(files: RepoFiles, dir: string, prefix: RoutePrefix): string {
+  return prefix.path + basePath(readAppConfig(files, dir, 'endpoints.all.path')?.value ?? '/');
 }
 
 /** The app's route prefix for a framework ('' for plain Java). */

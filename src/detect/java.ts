@@ -3,7 +3,7 @@ import type { AppFacts } from './app-facts.js';
 import { catalogVersion } from './gradle-catalog.js';
 import { detectJavaBuild, javaVersion, type JavaBuild } from './java-build.js';
 import { configPort, readAppConfig } from './java-config.js';
-import { appPrefix, basePath, micronautAppPrefix, micronautEndpointsPrefix, quarkusNonApplicationRoot, resolveUnder, springManagementPrefix, type RoutePrefix } from './java-paths.js';
+import { appPrefix, micronautAppPrefix, micronautEndpointsBase, micronautEndpointsPrefix, quarkusNonApplicationRoot, resolveUnder, springActuatorBase, springManagementPrefix, type RoutePrefix } from './java-paths.js';
 import { joinPath } from './paths.js';
 import { findRoutes, pickHealthPath, pickReadinessPath, walkFiles } from './scan.js';
 import type { JavaFacts, JavaProject, RepoFiles } from './types.js';
@@ -206,7 +206,7 @@ function javaHealth(
   notes: string[],
 ): { healthPath: string | null; readinessPath: string | null } {
   if (actuator) {
-    const base = actuator.prefix.path + basePath(readAppConfig(files, dir, 'management.endpoints.web.base-path')?.value ?? '/actuator');
+    const base = springActuatorBase(files, dir, actuator.prefix);
     if (actuator.probes) {
       notes.push(`health path ${base}/health/liveness from Spring Boot Actuator${under(actuator.prefix)} (the image enables its probe groups; readiness: ${base}/health/readiness)`);
     } else {
@@ -283,7 +283,7 @@ function micronautHealth(files: RepoFiles, dir: string, management: boolean, not
     return javaHealth(files, dir, null, micronautAppPrefix(files, dir), notes);
   }
   const prefix = micronautEndpointsPrefix(files, dir);
-  const base = prefix.path + basePath(readAppConfig(files, dir, 'endpoints.all.path')?.value ?? '/');
+  const base = micronautEndpointsBase(files, dir, prefix);
   notes.push(`health path ${base}/health/liveness from Micronaut Management${under(prefix)} (readiness: ${base}/health/readiness)`);
   const sensitive = readAppConfig(files, dir, 'endpoints.health.sensitive');
   if (sensitive?.value === 'true') notes.push(`endpoints.health.sensitive is true in ${sensitive.file}: the unauthenticated health checks get 401; set it to false`);
@@ -302,8 +302,7 @@ function micronautHealth(files: RepoFiles, dir: string, management: boolean, not
 function jvmMetricsPath(files: RepoFiles, dir: string, framework: string | null, buildText: string, notes: string[]): string | null {
   const config = (key: string) => readAppConfig(files, dir, key)?.value;
   if (framework === 'spring-boot') {
-    const prefix = springManagementPrefix(files, dir, buildText).path;
-    return `${prefix}${basePath(config('management.endpoints.web.base-path') ?? '/actuator')}/${config('management.endpoints.web.path-mapping.prometheus') ?? 'prometheus'}`;
+    return `${springActuatorBase(files, dir, springManagementPrefix(files, dir, buildText))}/${config('management.endpoints.web.path-mapping.prometheus') ?? 'prometheus'}`;
   }
   if (framework === 'quarkus') {
     return resolveUnder(quarkusNonApplicationRoot(files, dir).path, config('quarkus.micrometer.export.prometheus.path') ?? 'metrics');
@@ -333,7 +332,7 @@ function webExposure(files: RepoFiles, dir: string, metricsLibrary: string | nul
  * that off (ENDPOINTS_PROMETHEUS_SENSITIVE), as scrapers do not log in.
  */
 function micronautMetricsPath(files: RepoFiles, dir: string, notes: string[]): string {
-  const path = `${micronautEndpointsPrefix(files, dir).path}${basePath(readAppConfig(files, dir, 'endpoints.all.path')?.value ?? '/')}/prometheus`;
+  const path = `${micronautEndpointsBase(files, dir, micronautEndpointsPrefix(files, dir))}/prometheus`;
   notes.push(`metrics path ${path} from Micronaut Micrometer's Prometheus endpoint`);
   return path;
 }
