@@ -96,8 +96,7 @@ export async function resolveAnswers(input: ResolveInput): Promise<ResolvedAnswe
     }
     const err = valueError(name, value, answers);
     if (err !== null) {
-      const where = source === 'flag' ? `--${spec.flag}` : source === 'file' ? `${input.fileLabel}: ${name}` : name;
-      throw new UserError(`${where}: ${err}`);
+      throw new UserError(`${answerLabel(name, source, input.fileLabel)}: ${err}`);
     }
     (answers as Record<string, unknown>)[name] = value;
     sources[name] = source;
@@ -110,6 +109,12 @@ export async function resolveAnswers(input: ResolveInput): Promise<ResolvedAnswe
   return { answers: complete, sources };
 }
 
+/** An answer as the user gave it: its flag, its key in the answers file (or manifest), else its name. */
+function answerLabel(name: OptionName, source: AnswerSource, fileLabel: string): string {
+  if (source === 'flag') return `--${(OPTIONS[name] as OptionSpec).flag}`;
+  return source === 'file' ? `${fileLabel}: ${name}` : name;
+}
+
 /**
  * A rule's message names options as flags (`--cloud gcp`); an answer that came
  * from the answers file or the manifest, or was detected, prompted or a
@@ -120,7 +125,7 @@ function namingSources(message: string, sources: Record<OptionName, AnswerSource
   for (const name of OPTION_NAMES) {
     const source = sources[name];
     if (source === 'flag') continue;
-    const where = source === 'file' ? `${fileLabel}: ${name}` : `${name} (${source})`;
+    const where = source === 'file' ? answerLabel(name, source, fileLabel) : `${answerLabel(name, source, fileLabel)} (${source})`;
     named = named.replace(new RegExp(`--${(OPTIONS[name] as OptionSpec).flag}(?![\\w-])`, 'g'), where);
   }
   return named;
